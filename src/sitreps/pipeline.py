@@ -1,0 +1,127 @@
+"""The pipeline: one loop over named stages.
+
+    read -> clean -> nlp -> places -> times -> quotes -> claims -> actors -> events
+
+`read` turns inputs into `Article`s (see stages/read.py); every other stage is a plain function
+`fn(doc, ctx) -> Document` that returns a new Document. Each stage declares the Document fields
+it needs and gives, and `check_order` verifies once that every need is given upstream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .records import Article, Document, Note
+from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .gazetteer import Gazetteer
+
+
+@dataclass
+class Context:
+    """What stages depend on. Heavy parts load lazily, so a test passes in only what it needs:
+    `Context(settings, gazetteer=MemoryGazetteer([...]))` runs the place stage without a model."""
+
+    settings: Settings = field(default_factory=load_settings)
+    gazetteer_: Any = None
+    nlp_: Any = None
+    progress: Callable[[str], None] | None = None  # told about slow one-off work (gazetteer build)
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self.gazetteer_ is None:
+            from .gazetteer import open_gazetteer
+
+            self.gazetteer_ = open_gazetteer(self.settings, progress=self.progress)
+        return self.gazetteer_
+
+    @property
+    def nlp(self):
+        if self.nlp_ is None:
+            from .stages.nlp import load_model
+
+            self.nlp_ = load_model(self.settings, self.gazetteer)
+        return self.nlp_
+
+    @cached_property
+    def lexicons(self):
+        from .lexicons import load_lexicons
+
+        return load_lexicons()
+
+
+StageFn = Callable[[Document, Context], Document]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    fn: StageFn
+    needs: tuple[str, ...]
+    gives: tuple[str, ...]
+
+
+def default_stages() -> tuple[Stage, ...]:
+    from .stages.actors import find_actors
+    from .stages.claims import find_claims
+    from .stages.clean import clean
+    from .stages.events import extract_events
+    from .stages.nlp import parse
+    from .stages.places import geoparse
+    from .stages.quotes import find_quotes
+    from .stages.times import normalise_times
+
+    return (
+        Stage("clean", clean, ("article",), ("text", "removed")),
+        Stage("nlp", parse, ("text",), ("sentences", "tokens", "entities")),
+        Stage("places", geoparse, ("entities",), ("places",)),
+        Stage("times", normalise_times, ("entities",), ("times",)),
+        Stage("quotes", find_quotes, ("sentences", "tokens", "entities"), ("quotes",)),
+        Stage("claims", find_claims, ("sentences", "tokens", "quotes"), ("claims",)),
+        Stage("actors", find_actors, ("tokens", "entities", "places"), ("actors",)),
+        Stage(
+            "events",
+            extract_events,
+            ("tokens", "places", "times", "claims", "actors"),
+            ("events",),
+        ),
+    )
+
+
+def check_order(stages: Iterable[Stage]) -> None:
+    """Raise if a stage needs a field that no earlier stage gives."""
+    given = {"article"}
+    for stage in stages:
+        missing = set(stage.needs) - given
+        if missing:
+            raise ValueError(f"stage {stage.name!r} needs {sorted(missing)} before it runs")
+        given |= set(stage.gives)
+
+
+class Pipeline:
+    def __init__(self, ctx: Context | None = None, stages: tuple[Stage, ...] | None = None):
+        self.ctx = ctx or Context()
+        self.stages = stages if stages is not None else default_stages()
+        check_order(self.stages)
+
+    def __call__(self, article: Article) -> Document:
+        doc = Document(article=article, notes=article.notes)
+        if article.failed:
+            return doc
+        for stage in self.stages:
+            doc = stage.fn(doc, self.ctx)
+            if doc.failed:
+                break
+        return doc
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
+        for article in articles:
+            yield self(article)
+
+
+def add_note(doc: Document, stage: str, code: str, detail: str = "", level: str = "info") -> Document:
+    return replace(doc, notes=doc.notes + (Note(stage, code, detail, level),))

@@ -1,0 +1,218 @@
+"""The vocabulary of sitreps: plain frozen records that every stage reads and returns.
+
+Data flows one way: an `Article` (what a reader found) becomes a `Document` (the cleaned
+text plus everything extracted from it). Every extracted fact carries half-open character
+offsets (`start`, `end`) into `Document.text`, which never changes after cleaning.
+Records hold no spaCy objects, so they pickle cheaply and tests can build them by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Certainty = Literal["asserted", "confirmed", "reported", "hedged", "possible", "negated"]
+CERTAINTIES: tuple[str, ...] = ("asserted", "confirmed", "reported", "hedged", "possible", "negated")
+Level = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something a stage could not use or wants the user to know; `code` is stable."""
+
+    stage: str
+    code: str
+    detail: str = ""
+    level: Level = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of the cleaned text: `text == doc.text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A piece the cleaner cut out; offsets index the text *before* cleaning."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One input record as read: raw text or HTML plus what the caller or page said about it."""
+
+    id: str | None
+    text: str = ""
+    html: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    origin: str = ""  # where it came from: a path, "path:line", "<stdin>"
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return any(n.level == "error" for n in self.notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token as the NLP stage saw it; `head` and `i` are token indices within the document."""
+
+    i: int
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    ent_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str  # spaCy label: GPE, LOC, PERSON, ORG, NORP, DATE, TIME, CARDINAL, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place name in the text, resolved to a gazetteer entry or explicitly not."""
+
+    start: int
+    end: int
+    text: str
+    name: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None  # first-level division name
+    feature: str | None = None  # GeoNames-style class.code, e.g. "P.PPLA", "A.ADM1", "H.STM"
+    gazetteer_id: str | None = None
+    precision: str | None = None  # city, district, admin1, country, water, region; None = unresolved
+    score: float = 0.0
+
+    @property
+    def resolved(self) -> bool:
+        return self.gazetteer_id is not None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpr:
+    """A date or time expression; `value` is ISO 8601 (a date, or `start/end` for an interval)."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None = None
+    grain: str | None = None  # day, week, month, year, interval, duration, future
+    anchored: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Who or what a span refers to: a speaker, a cue, a source. `name` is the resolved name."""
+
+    start: int | None
+    end: int | None
+    text: str
+    name: str | None = None
+    kind: str | None = None  # person, organisation, government, media, reports, anonymous, outlet
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    start: int
+    end: int
+    text: str
+    direct: bool
+    speaker: Mention | None = None
+    cue: Mention | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A clause asserting something, with how sure it is and who says so."""
+
+    start: int
+    end: int
+    text: str
+    certainty: Certainty
+    source: Mention | None = None
+    cue: Mention | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    start: int
+    end: int
+    text: str
+    actor: str  # stable id from the actor lexicon, e.g. "RUS.MIL"
+    name: str  # normalised name, e.g. "Russian military"
+    kind: str  # state_forces, government, civilians, armed_group, police, person, ...
+    country: str | None = None
+    inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    type: str
+    subtype: str | None
+    trigger: Span
+    actors: tuple[ActorMention, ...] = ()
+    targets: tuple[ActorMention, ...] = ()
+    place: Place | None = None
+    time: TimeExpr | None = None
+    fatalities: int | None = None
+    certainty: Certainty = "asserted"
+    source: Mention | None = None
+    evidence: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An article after cleaning, enriched stage by stage. Stages return a new Document."""
+
+    article: Article
+    text: str = ""
+    removed: tuple[Removed, ...] = ()
+    sentences: tuple[Span, ...] = ()
+    tokens: tuple[Token, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    places: tuple[Place, ...] = ()
+    times: tuple[TimeExpr, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    actors: tuple[ActorMention, ...] = ()
+    events: tuple[Event, ...] = ()
+    notes: tuple[Note, ...] = field(default=())
+
+    @property
+    def failed(self) -> bool:
+        return any(n.level == "error" for n in self.notes)
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.text[start:end])
+
+    def sentence_of(self, offset: int) -> Span | None:
+        for sent in self.sentences:
+            if sent.start <= offset < sent.end:
+                return sent
+        return None
+
+    def tokens_in(self, start: int, end: int) -> tuple[Token, ...]:
+        return tuple(t for t in self.tokens if t.start >= start and t.end <= end)

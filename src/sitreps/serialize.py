@@ -1,0 +1,83 @@
+"""Documents as plain dicts: the `sitreps/1` output contract (docs/contract.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from .records import Document, Event, Mention, Place, TimeExpr
+
+SCHEMA = "sitreps/1"
+
+_PLACE_KEYS = ("start", "end", "text", "name", "lat", "lon", "country", "admin1", "feature", "gazetteer_id", "precision")
+
+
+def place_dict(p: Place | None) -> dict | None:
+    if p is None:
+        return None
+    return {k: getattr(p, k) for k in _PLACE_KEYS}
+
+
+def time_dict(t: TimeExpr | None) -> dict | None:
+    return None if t is None else asdict(t)
+
+
+def mention_dict(m: Mention | None) -> dict | None:
+    return None if m is None else asdict(m)
+
+
+def event_dict(e: Event) -> dict:
+    return {
+        "id": e.id,
+        "type": e.type,
+        "subtype": e.subtype,
+        "trigger": asdict(e.trigger),
+        "actors": [asdict(a) for a in e.actors],
+        "targets": [asdict(a) for a in e.targets],
+        "place": place_dict(e.place),
+        "time": time_dict(e.time),
+        "fatalities": e.fatalities,
+        "certainty": e.certainty,
+        "source": mention_dict(e.source),
+        "evidence": [{"start": s.start, "end": s.end} for s in e.evidence],
+    }
+
+
+def document_dict(doc: Document) -> dict:
+    art = doc.article
+    return {
+        "schema": SCHEMA,
+        "id": art.id,
+        "url": art.url,
+        "title": art.title,
+        "published": art.published.isoformat() if art.published else None,
+        "origin": art.origin,
+        "text": doc.text,
+        "removed": [{"text": r.text, "reason": r.reason, "start": r.start, "end": r.end} for r in doc.removed],
+        "places": [place_dict(p) for p in doc.places],
+        "times": [time_dict(t) for t in doc.times],
+        "quotes": [
+            {
+                "start": q.start,
+                "end": q.end,
+                "text": q.text,
+                "direct": q.direct,
+                "speaker": mention_dict(q.speaker),
+                "cue": mention_dict(q.cue),
+            }
+            for q in doc.quotes
+        ],
+        "claims": [
+            {
+                "start": c.start,
+                "end": c.end,
+                "text": c.text,
+                "certainty": c.certainty,
+                "source": mention_dict(c.source),
+                "cue": mention_dict(c.cue),
+            }
+            for c in doc.claims
+        ],
+        "actors": [asdict(a) for a in doc.actors],
+        "events": [event_dict(e) for e in doc.events],
+        "notes": [asdict(n) for n in doc.notes],
+    }

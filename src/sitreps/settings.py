@@ -1,0 +1,124 @@
+"""One frozen settings object, read from defaults.toml next to this file and an optional user
+TOML file that overrides any subset of its keys."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from pathlib import Path
+
+import platformdirs
+
+from .errors import SettingsError
+
+APP = "sitreps"
+
+
+@dataclass(frozen=True)
+class NLPSettings:
+    model: str
+    max_length: int
+    ruler_min_population: int
+    ruler_countries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    max_bytes: int
+    min_chars: int
+
+
+@dataclass(frozen=True)
+class GazetteerSettings:
+    path: str
+    min_population: int
+
+
+@dataclass(frozen=True)
+class PlacesSettings:
+    min_score: float
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    path: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    nlp: NLPSettings
+    read: ReadSettings
+    gazetteer: GazetteerSettings
+    places: PlacesSettings
+    store: StoreSettings
+    source: tuple[str, ...] = field(default=())  # the files these values came from
+
+    def gazetteer_path(self) -> Path:
+        if self.gazetteer.path:
+            return Path(self.gazetteer.path).expanduser()
+        from .gazetteer import GAZETTEER_VERSION
+
+        cache = Path(platformdirs.user_cache_dir(APP))
+        return cache / f"gazetteer-{GAZETTEER_VERSION}.sqlite"
+
+    def store_path(self) -> Path:
+        if self.store.path:
+            return Path(self.store.path).expanduser()
+        return Path(platformdirs.user_data_dir(APP)) / "sitreps.db"
+
+
+_SECTIONS = {
+    "nlp": NLPSettings,
+    "read": ReadSettings,
+    "gazetteer": GazetteerSettings,
+    "places": PlacesSettings,
+    "store": StoreSettings,
+}
+
+
+def _merge(base: dict, extra: dict, origin: str) -> dict:
+    merged = {k: dict(v) for k, v in base.items()}
+    for section, values in extra.items():
+        if section not in _SECTIONS or not isinstance(values, dict):
+            raise SettingsError(f"{origin}: unknown settings section [{section}]")
+        for key, value in values.items():
+            if key not in merged[section]:
+                raise SettingsError(f"{origin}: unknown setting {section}.{key}")
+            merged[section][key] = value
+    return merged
+
+
+def _build(raw: dict, source: tuple[str, ...]) -> Settings:
+    parts = {}
+    for section, cls in _SECTIONS.items():
+        values = {}
+        for f in fields(cls):
+            value = raw[section][f.name]
+            if f.type.startswith("tuple"):
+                value = tuple(value)
+            values[f.name] = value
+        parts[section] = cls(**values)
+    return Settings(**parts, source=source)
+
+
+def load_settings(path: str | os.PathLike | None = None) -> Settings:
+    """Defaults, then the file at `path` (or $SITREPS_CONFIG) on top."""
+    defaults = tomllib.loads(resources.files(__package__).joinpath("defaults.toml").read_text())
+    source: tuple[str, ...] = ("defaults.toml",)
+    path = path or os.environ.get("SITREPS_CONFIG") or None
+    if path:
+        try:
+            user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"cannot read settings file {path}: {exc}") from exc
+        defaults = _merge(defaults, user, str(path))
+        source += (str(path),)
+    return _build(defaults, source)
+
+
+def with_overrides(settings: Settings, **sections: dict) -> Settings:
+    """A copy with some values changed, e.g. with_overrides(s, store={"path": "x.db"})."""
+    changed = {name: replace(getattr(settings, name), **values) for name, values in sections.items()}
+    return replace(settings, **changed)
