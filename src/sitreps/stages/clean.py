@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..records import Document
 
 
 def clean(doc: Document, ctx) -> Document:
-    return doc
+    return replace(doc, text=doc.article.text.strip())
