@@ -1,9 +1,119 @@
-"""Stage stub: replaced by the real implementation."""
+"""Actors stage: who the text names as acting, normalised through the actor lexicon.
+
+Three sources, longest match wins where they overlap:
+- lexicon aliases ("Ukraine's Armed Forces", "the Kremlin", "residents") and known people;
+- "<demonym|country's|leader's> <force noun>" ("Russian troops", "Putin's forces");
+- a country or capital name acting as the subject of a verb ("Russia confirmed ...") stands for
+  its government; words for the other side ("the invaders", "the enemy") are resolved from the
+  document's context and marked `inferred`.
+"""
 
 from __future__ import annotations
 
-from ..records import Document
+import re
+from dataclasses import replace
+from functools import cache
+
+from ..lexicons import load_lexicon
+from ..records import ActorMention, Document
+from ._tokens import index
+
+_POSS = r"(?:'s|\u2019s)"
+
+
+@cache
+def _compiled():
+    lex = load_lexicon("actors")
+    forces = lex["forces"]
+    by_id = {a["id"]: a for a in lex["actor"]}
+    countries = {c["code"]: c for c in forces["countries"]}
+    alias_rules = []  # (regex, actor id, name, kind, country)
+    for actor in lex["actor"]:
+        flags = re.IGNORECASE if actor["kind"] == "civilians" else 0
+        for alias in actor["aliases"]:
+            alias_rules.append(
+                (re.compile(rf"\b{re.escape(alias)}\b", flags), actor["id"], actor["name"], actor["kind"], actor.get("country"))
+            )
+    people = []
+    owner_country: dict[str, str] = {}  # possessor word -> country code, for "Putin's forces"
+    for person in lex.get("person", []):
+        country = by_id.get(person["actor"], {}).get("country")
+        for alias in person["aliases"]:
+            people.append((re.compile(rf"\b{re.escape(alias)}\b"), person["actor"], person["name"], country))
+            owner_country[alias] = country
+    for code, c in countries.items():
+        for n in c["names"]:
+            owner_country[n.removeprefix("the ")] = code
+    owners = sorted(list(forces["demonyms"]) + [re.escape(o) + _POSS for o in owner_country], key=len, reverse=True)
+    nouns = sorted(forces["nouns"], key=len, reverse=True)
+    force_re = re.compile(
+        rf"\b(?P<owner>{'|'.join(owners)})\s+(?:[a-z]+\s+)?(?P<noun>{'|'.join(map(re.escape, nouns))})\b"
+    )
+    return lex, countries, alias_rules, people, owner_country, force_re
+
+
+def _forces(countries: dict, code: str) -> tuple[str, str]:
+    return tuple(countries[code]["forces"]) if code in countries else (f"{code}.MIL", f"{code} military")
 
 
 def find_actors(doc: Document, ctx) -> Document:
-    return doc
+    if not doc.text:
+        return doc
+    lex, countries, alias_rules, people, owner_country, force_re = _compiled()
+    text = doc.text
+    found: list[ActorMention] = []
+
+    for m in force_re.finditer(text):
+        owner = m.group("owner")
+        code = lex["forces"]["demonyms"].get(owner) or owner_country.get(re.sub(_POSS + "$", "", owner))
+        if code:
+            actor_id, name = _forces(countries, code)
+            found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "state_forces", code))
+
+    for rx, actor_id, name, kind, country in alias_rules:
+        for m in rx.finditer(text):
+            found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, kind, country))
+
+    for rx, actor_id, name, country in people:
+        for m in rx.finditer(text):
+            found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "person", country))
+
+    found.extend(_countries_acting(doc, countries))
+
+    doc_countries = {a.country for a in found if a.country} | {p.country for p in doc.places if p.country}
+    for word in lex["forces"]["inferred"]:
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
+            if "RU" in doc_countries:
+                actor_id, name = _forces(countries, "RU")
+                found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "state_forces", "RU", inferred=True))
+
+    return replace(doc, actors=_longest_first(found))
+
+
+def _countries_acting(doc: Document, countries: dict) -> list[ActorMention]:
+    """Country and capital names that are the subject of a verb: their government acts."""
+    if not doc.tokens:
+        return []
+    toks = index(doc)
+    name_to_code = {n: code for code, c in countries.items() for n in c["names"]}
+    out = []
+    for ent in doc.entities:
+        code = name_to_code.get(ent.text) or name_to_code.get(ent.text.removeprefix("the "))
+        if not code or ent.label not in ("GPE", "LOC", "ORG"):
+            continue
+        head = toks.head_of_span(ent.start, ent.end)
+        if head is not None and head.dep in ("nsubj", "nsubjpass", "agent", "poss"):
+            gov_id, gov_name = countries[code]["government"]
+            out.append(ActorMention(ent.start, ent.end, ent.text, gov_id, gov_name, "government", code))
+    return out
+
+
+def _longest_first(found: list[ActorMention]) -> tuple[ActorMention, ...]:
+    kept: list[ActorMention] = []
+    taken: list[tuple[int, int]] = []
+    for a in sorted(found, key=lambda a: (-(a.end - a.start), a.start)):
+        if any(a.start < e and s < a.end for s, e in taken):
+            continue
+        kept.append(a)
+        taken.append((a.start, a.end))
+    return tuple(sorted(kept, key=lambda a: a.start))

@@ -1,9 +1,278 @@
-"""Stage stub: replaced by the real implementation."""
+"""Events stage: what happened, who did it to whom, where, when, how many died, how sure.
+
+A trigger (a verb or noun lemma from lexicons/events.toml) starts an event; its arguments come
+from the dependency parse: the subject (or the "by" agent) is the actor, the object the target,
+places and times under the trigger first, then in its sentence. Certainty and source come from
+the claim that covers the trigger, overridden by modal context around the trigger itself:
+"could be planning ... strikes" is `possible` and never an event that happened.
+"""
 
 from __future__ import annotations
 
-from ..records import Document
+import hashlib
+import re
+from dataclasses import replace
+from functools import cache
+
+from ..lexicons import load_lexicon
+from ..records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token
+from ._tokens import TokenIndex, index
+from .places import focus_place
+
+_ARMED = {"state_forces", "armed_group", "police"}
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+_PRONOUN_SUBJECTS = {"others", "some", "many", "most", "several", "they", "who", "which", "that", "both"}
+_NON_TRIGGER_ENTS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW", "PRODUCT"}
+_PRECISION_ORDER = {"district": 0, "city": 1, "water": 2, "admin2": 3, "admin1": 4, "region": 5, "country": 6}
+
+
+@cache
+def _lexicon():
+    lex = load_lexicon("events")
+    triggers: dict[str, dict] = {}
+    for t in lex["type"]:
+        for lemma in t["lemmas"]:
+            triggers.setdefault(lemma, t)  # the first listed type wins a shared lemma
+    cas = lex["casualties"]
+    numbers = cas["numbers"]
+    num = r"(?:\d[\d,]*|" + "|".join(sorted(numbers, key=len, reverse=True)) + ")"
+    killed_words = r"(?:killed|dead|died|drowned|perished|killing|lost their lives)"
+    fatality_res = (
+        re.compile(rf"\b(?:at least |up to |more than |some |about |nearly |around )?(?P<n>{num})\s+(?:\w+\s+){{0,3}}?(?:(?:were|was|have been|had been|are|is)\s+)?(?:reported\s+)?{killed_words}\b", re.I),
+        re.compile(rf"\bkill(?:ed|ing)\s+(?:at least |up to |more than |some |about )?(?P<n>{num})\b", re.I),
+        re.compile(rf"\b(?P<n>{num})\s+(?:people|civilians|soldiers|troops|servicemen|persons)?\s*(?:dead|deaths|fatalities|killed)\b", re.I),
+    )
+    return lex, triggers, fatality_res, numbers
+
+
+def _number(value: str, numbers: dict) -> int | None:
+    value = value.lower().replace(",", "")
+    if value.isdigit():
+        return int(value)
+    n = numbers.get(value)
+    return None if value in ("a", "an") else n
 
 
 def extract_events(doc: Document, ctx) -> Document:
-    return doc
+    if not doc.tokens:
+        return doc
+    lex, triggers, fatality_res, numbers = _lexicon()
+    toks = index(doc)
+    ent_tokens = {
+        t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
+    }
+    focus = focus_place(doc)
+    events: list[Event] = []
+    for sent in doc.sentences:
+        seen_subtypes: set[str] = set()
+        for tok in toks.in_span(sent.start, sent.end):
+            entry = triggers.get(tok.lemma.lower()) or triggers.get(tok.text.lower())
+            if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
+                continue
+            if entry["subtype"] in seen_subtypes:
+                continue
+            actors, targets, syntactic = _participants(doc, toks, tok, sent)
+            if entry.get("needs_actor") and not syntactic:
+                continue
+            if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
+                continue
+            if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
+                actors = tuple(_as_forces(a) for a in actors)
+            seen_subtypes.add(entry["subtype"])
+            claim = _claim_at(doc.claims, tok.start)
+            certainty = _modality(toks, tok, lex) or (claim.certainty if claim else "asserted")
+            place = _place_for(doc, toks, tok, sent) or focus
+            time = _time_for(doc, toks, tok, sent)
+            evidence = [Span(sent.start, sent.end, sent.text)]
+            events.append(
+                Event(
+                    id=_event_id(doc, tok, entry["subtype"]),
+                    type=entry["type"],
+                    subtype=entry["subtype"],
+                    trigger=Span(tok.start, tok.end, tok.text),
+                    actors=actors,
+                    targets=targets,
+                    place=place,
+                    time=time,
+                    fatalities=_fatalities(doc.text[sent.start : sent.end], fatality_res, numbers),
+                    certainty=certainty,
+                    source=claim.source if claim else None,
+                    evidence=tuple(evidence),
+                )
+            )
+    return replace(doc, events=_merge(events))
+
+
+def _event_id(doc: Document, tok: Token, subtype: str) -> str:
+    key = f"{doc.article.id}:{tok.start}:{subtype}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _actors_in(doc: Document, start: int, end: int) -> list[ActorMention]:
+    return [a for a in doc.actors if a.start >= start and a.end <= end]
+
+
+def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
+    """(actors, targets, found_by_syntax) for a trigger token."""
+    actors: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    verb = tok
+    # climb through xcomp/conj/aux chains ("began retreating", "appear to be hanging")
+    for _ in range(4):
+        subj = [c for c in toks.children(verb.i) if c.dep in ("nsubj", "nsubjpass", "agent", "poss", "amod", "compound")]
+        agent = [c for c in toks.children(verb.i) if c.dep == "agent"]
+        if agent:
+            actors += _actors_in(doc, *toks.subtree(agent[0].i))
+            for s in subj:
+                if s.dep == "nsubjpass":
+                    targets += _actors_in(doc, *toks.subtree(s.i))
+        for s in subj:
+            if s.dep == "agent" or (agent and s.dep == "nsubjpass"):
+                continue
+            if s.text.lower() in _PRONOUN_SUBJECTS and s.dep != "poss":
+                if toks.head(verb).dep == "relcl" or verb.dep == "relcl":
+                    owner = toks.head(verb) if verb.dep == "relcl" else toks.head(toks.head(verb))
+                    actors += _actors_in(doc, *toks.subtree(owner.i)) if owner.dep != "relcl" else []
+                else:
+                    actors += _nearest_before(doc, sent, s.start)
+                continue
+            actors += _actors_in(doc, *toks.subtree(s.i))
+        for c in toks.children(tok.i):
+            if c.dep in ("dobj", "pobj") or (c.dep == "prep" and c.text.lower() in ("on", "against", "at")):
+                targets += _actors_in(doc, *toks.subtree(c.i))
+            if c.dep == "prep" and c.text.lower() in ("from", "by") and tok.pos == "NOUN":
+                actors += _actors_in(doc, *toks.subtree(c.i))
+        if actors or verb.dep not in ("xcomp", "conj", "ccomp", "advcl", "pcomp", "dobj", "relcl", "oprd", "acomp"):
+            break
+        if verb.dep == "relcl":
+            actors += _actors_in(doc, *_noun_chunk(toks, toks.head(verb)))
+            break
+        verb = toks.head(verb)
+    if tok.dep == "relcl" and not actors:
+        pass
+    found = bool(actors)
+    actors = [a for a in actors if a.kind != "civilians" or tok.lemma.lower() in ("celebrate", "cheer", "greet", "protest", "rally")]
+    targets = [t for t in targets if t not in actors]
+    return tuple(_unique(actors)), tuple(_unique(targets)), found and bool(actors)
+
+
+def _noun_chunk(toks: TokenIndex, noun: Token) -> tuple[int, int]:
+    start, end = noun.start, noun.end
+    for c in toks.children(noun.i):
+        if c.i < noun.i and c.dep in ("det", "poss", "amod", "compound", "nummod", "case"):
+            start = min(start, toks.subtree(c.i)[0])
+    return start, end
+
+
+def _nearest_before(doc: Document, sent: Span, offset: int) -> list[ActorMention]:
+    armed = [a for a in doc.actors if sent.start <= a.start < offset and a.kind in _ARMED]
+    return armed[-1:]
+
+
+def _unique(items):
+    seen, out = set(), []
+    for a in items:
+        if a.actor not in seen:
+            seen.add(a.actor)
+            out.append(a)
+    return out
+
+
+def _as_forces(a: ActorMention) -> ActorMention:
+    """A government named as the doer of violence stands for its armed forces (inferred)."""
+    if a.kind != "government" or not a.actor.endswith(".GOV"):
+        return a
+    country_forces = {"RUS.GOV": "Russian military", "UKR.GOV": "Ukrainian military", "BLR.GOV": "Belarusian military"}
+    name = country_forces.get(a.actor, f"{a.name} forces")
+    return replace(a, actor=a.actor.replace(".GOV", ".MIL"), name=name, kind="state_forces", inferred=True)
+
+
+def _claim_at(claims: tuple[Claim, ...], offset: int) -> Claim | None:
+    best = None
+    for c in claims:
+        if c.start <= offset < c.end and (best is None or c.end - c.start < best.end - best.start):
+            best = c
+    return best
+
+
+def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
+    """`possible` / `negated` when the trigger sits under a modal, plan or denial word."""
+    chain = [tok, *list(toks.ancestors(tok))[:4]]
+    for t in chain:
+        for c in toks.children(t.i):
+            if c.dep == "neg":
+                return "negated"
+            if c.dep == "aux" and c.lemma.lower() in ("could", "may", "might", "will", "would", "should", "can"):
+                return "possible"
+        if t is not tok and t.lemma.lower() in lex["negated_heads"]:
+            return "negated"
+        if t is not tok and t.lemma.lower() in lex["possible_heads"]:
+            return "possible"
+        if t.dep in ("ROOT",):
+            break
+    return None
+
+
+def _finest(places: list[Place]) -> Place | None:
+    resolved = [p for p in places if p.resolved]
+    if not resolved:
+        return None
+    return min(resolved, key=lambda p: _PRECISION_ORDER.get(p.precision or "", 9))
+
+
+def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place | None:
+    lo, hi = toks.subtree(tok.i)
+    under = _finest([p for p in doc.places if lo <= p.start and p.end <= hi and p.precision != "country"])
+    if under:
+        return under
+    in_sent = [p for p in doc.places if sent.start <= p.start and p.end <= sent.end]
+    return _finest([p for p in in_sent if p.precision != "country"]) or _finest(in_sent)
+
+
+def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
+    """The nearest past time in the sentence; durations, futures and "since X" are not when."""
+    candidates = []
+    for t in doc.times:
+        if not (sent.start <= t.start and t.end <= sent.end) or t.grain in ("duration", "future"):
+            continue
+        if not t.value and t.anchored:
+            continue
+        head = toks.at(t.start)
+        if t.text.lower().startswith("since") or (head and any(a.lower() == "since" for a in _ancestor_words(toks, head))):
+            continue
+        candidates.append(t)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda t: abs(t.start - tok.start))
+
+
+def _ancestor_words(toks: TokenIndex, tok: Token) -> list[str]:
+    return [a.text for a in list(toks.ancestors(tok))[:4]]
+
+
+def _fatalities(sentence: str, patterns, numbers: dict) -> int | None:
+    for rx in patterns:
+        m = rx.search(sentence)
+        if m:
+            n = _number(m.group("n"), numbers)
+            if n is not None:
+                return n
+    return None
+
+
+def _merge(events: list[Event]) -> tuple[Event, ...]:
+    """The same event told twice in one article (same subtype, place, date, certainty) is one."""
+    merged: dict[tuple, Event] = {}
+    for e in events:
+        key = (e.subtype, e.place.gazetteer_id if e.place else None, e.time.value if e.time else None, e.certainty,
+               tuple(sorted(a.actor for a in e.actors)))
+        if key in merged:
+            first = merged[key]
+            merged[key] = replace(
+                first,
+                evidence=first.evidence + tuple(s for s in e.evidence if s not in first.evidence),
+                fatalities=first.fatalities if first.fatalities is not None else e.fatalities,
+            )
+        else:
+            merged[key] = e
+    return tuple(merged.values())

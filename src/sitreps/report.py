@@ -1,0 +1,75 @@
+"""Readable summaries for a person at a terminal (`--format text`, `sitreps events`)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .records import Document
+
+
+def _fmt_place(p) -> str:
+    if p is None:
+        return "-"
+    if not p.resolved:
+        return f"{p.text} (unresolved)"
+    return f"{p.name}, {p.admin1 or ''} {p.country or ''} ({p.lat:.2f}, {p.lon:.2f}) [{p.precision}]"
+
+
+def print_document(console: Console, doc: Document) -> None:
+    art = doc.article
+    head = art.title or art.origin or art.id
+    console.rule(f"[bold]{head}[/bold]")
+    console.print(f"id {art.id}  published {art.published.date() if art.published else 'unknown'}  url {art.url or '-'}")
+    for n in doc.notes:
+        style = {"error": "red", "warning": "yellow"}.get(n.level, "dim")
+        console.print(f"[{style}]{n.level}: {n.code}: {n.detail}[/{style}]")
+    if doc.failed:
+        return
+    for r in doc.removed:
+        console.print(f"[dim]removed ({r.reason}): {r.text[:70]}[/dim]")
+    if doc.places:
+        table = Table("place", "resolved to", title="Places", title_justify="left")
+        for p in doc.places:
+            table.add_row(p.text, _fmt_place(p))
+        console.print(table)
+    if doc.times:
+        table = Table("expression", "value", "grain", "anchored", title="Dates", title_justify="left")
+        for t in doc.times:
+            table.add_row(t.text, t.value or "-", t.grain or "-", "yes" if t.anchored else "no")
+        console.print(table)
+    if doc.quotes:
+        table = Table("speaker", "words", "direct", title="Quotes", title_justify="left")
+        for q in doc.quotes:
+            who = (q.speaker.name or q.speaker.text) if q.speaker else "(unknown)"
+            table.add_row(who, q.text[:90], "yes" if q.direct else "no")
+        console.print(table)
+    if doc.events:
+        table = Table("event", "actors", "where", "when", "certainty", "source", title="Events", title_justify="left")
+        for e in doc.events:
+            table.add_row(
+                f"{e.subtype or e.type} ({e.trigger.text})",
+                ", ".join(a.name for a in e.actors) or "-",
+                _fmt_place(e.place),
+                e.time.value if e.time and e.time.value else "-",
+                e.certainty,
+                (e.source.name or e.source.text) if e.source else "-",
+            )
+        console.print(table)
+
+
+def events_table(rows: list[dict]) -> Table:
+    table = Table("date", "type", "actors", "place", "certainty", "fatalities", "article", title=f"{len(rows)} events")
+    for r in rows:
+        place = r.get("place") or {}
+        time = r.get("time") or {}
+        table.add_row(
+            (time.get("value") or "-"),
+            r.get("subtype") or r.get("type"),
+            ", ".join(a["name"] for a in r.get("actors", [])) or "-",
+            place.get("name") or place.get("text") or "-",
+            r.get("certainty", ""),
+            "" if r.get("fatalities") is None else str(r["fatalities"]),
+            (r.get("title") or r.get("article_id") or "")[:40],
+        )
+    return table
