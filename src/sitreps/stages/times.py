@@ -1,9 +1,585 @@
-"""Stage stub: replaced by the real implementation."""
+"""Times stage: find date and time expressions and normalise them to ISO 8601.
+
+Candidates are the DATE and TIME entities from the NLP stage plus a rule pass over the text for what
+the small spaCy model misses or splits ("Friday" + "morning", "earlier this week", "since February
+24"). Overlapping candidates are merged, the longer span winning (a rule span wins a tie). Each kept
+span is read by the rules below first; only what they cannot read goes to dateparser, and only the
+span, never the whole text. Rule data (relative phrases, number words, noise) is in
+lexicons/times.toml.
+
+P is the publication date (`doc.article.published`, its date). `anchored` is True when `value` is
+fixed: an absolute date, a relative one resolved against P, or a duration (which needs no anchor).
+Without P a relative expression keeps its grain, gets value None and anchored False (never guessed),
+and the document gets one `times.unanchored` note. An entity nobody can read is kept with grain
+"unknown", value None, anchored False. Noise entities ("now", bare numbers, "hours", ages) are dropped.
+
+Rules and the choices made for ambiguous cases:
+- Weekday ("Friday", "Friday morning", "early Friday", "this Friday"): the most recent such day on or
+  before P, so a Friday article's "Friday" is P (dateparser's PREFER_DATES_FROM='past' would move it a
+  week back). "last Friday": strictly before P. "next/coming Friday": strictly after P. Part of day is
+  dropped (grain day); "Friday at 5 a.m." gives grain "time" and "2022-11-11T05:00".
+- "today", "tonight", "this morning", "earlier today" -> P; "yesterday", "last night" -> P-1 (day).
+- "overnight" -> the interval P-1/P: the night runs from the evening before P into P's morning.
+- "this week" -> Monday of P's week .. P; "earlier this week" -> Monday .. P-1. On a Monday there is
+  no earlier day in the week, so "earlier this week" is read as P itself. An interval whose ends
+  coincide is given as that day (grain day). "last week" -> the previous Monday..Sunday (interval);
+  "later this week"/"next week" -> days after P (grain future).
+- Same for months and years: "this month" -> month, "earlier this month" -> 1st .. P-1,
+  "last month" -> previous month, "last year" -> P.year-1, "earlier this year" -> Jan 1 .. P-1;
+  "next month" -> that month, "later this year" -> P+1 .. Dec 31, "next year" (all grain future).
+- "in the coming days/weeks/months", "in the near future" -> grain future, value None; anchored when
+  P is known (the expression is "after P", nothing more).
+- Month and day without a year ("February 24", "24 February", "since February 24", "Friday, November
+  11"): the most recent such date not after P + 1 day (the tolerance absorbs time-zone slips). With a
+  year the date is absolute and anchored even without P. "since" stays in the span; the value is the
+  start date, grain day. Ranges ("November 7-10", "between Monday and Wednesday") become intervals.
+- A month alone ("in March", "mid-March") -> the most recent such month not after P's month; with a
+  year ("November 2022", "late November 2022") -> that month. "2022" -> year. early/mid/late are kept
+  in the span text only: the value is the whole month or year.
+- "three days ago" -> P-3 (day); "two weeks ago" -> P-14 (day); "a month ago" -> that month;
+  "a year ago" -> that year.
+- "the past 24 hours", "the last three days", "the past week" -> the interval ending at P: P-1/P,
+  P-3/P, P-7/P. ("last week" without "the" is the calendar week, above.)
+- Durations ("eight months", "for weeks", "two days", "a nine-month occupation") -> grain duration,
+  value "P8M", "P2D", "P9M", or None when no number is given; anchored True. "in two days" is read as a
+  duration (reports usually mean "within"), not as a future date. "34 years old" is an age: noise.
+- A bare clock time ("3 p.m.") or part of day ("in the morning") with no day -> grain time, value
+  None, anchored False: its day is not known from the span alone.
+- Anything else goes to dateparser (languages en, RELATIVE_BASE = P). Because dateparser happily turns
+  "February 24" into 2024-02-01 and "the 1990s" into today's clock time, a reading is accepted only
+  when a year written in the span is the year it returns, or, without a written year, when the
+  span is relative and P is known; periods "time" need a clock in the span.
+"""
 
 from __future__ import annotations
 
-from ..records import Document
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
+
+from ..lexicons import load_lexicon
+from ..records import Document, Note, TimeExpr
+
+STAGE = "times"
+_LABELS = frozenset({"DATE", "TIME"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    value: str | None
+    grain: str
+    anchored: bool
+    relative: bool = False  # needed P: without P it is an unanchored relative expression
+
+
+UNKNOWN = Reading(None, "unknown", False)
+
+# ---------------------------------------------------------------- vocabulary and patterns
+
+
+def _words(phrases) -> str:
+    """An alternation of lower-case phrases, longest first, any whitespace between words."""
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _caps(names) -> str:
+    """Title-case and upper-case forms only: "May" and "March" are also English words."""
+    forms = [n.capitalize() for n in names] + [n.upper() for n in names]
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+
+_UNIT = r"(?P<unit>hour|minute|day|week|month|year)s?"
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    numbers: dict[str, int]
+    days: dict[str, int]
+    phrases: dict[str, str]
+    noise_words: frozenset[str]
+    noise: re.Pattern
+    patterns: tuple[tuple[str, re.Pattern, bool], ...]  # (rule, pattern, used by the text pass)
+
+
+@cache
+def _grammar() -> _Grammar:
+    lex = load_lexicon("times")
+    numbers = {k.lower(): int(v) for k, v in lex["numbers"].items()}
+    days = {k.lower(): int(v) for k, v in lex["days"].items()}
+    phrases = {k.lower(): v for k, v in lex["phrases"].items()}
+    vague = lex["vague_counts"]["words"]
+    num = rf"(?:\d+|{_words(numbers)})"
+    wd = rf"(?P<wd>{_caps(_WEEKDAYS)})"
+    mon = rf"(?P<mon>{_caps(_MONTHS)})\.?"
+    mon2 = rf"(?P<mon2>{_caps(_MONTHS)})\.?"
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+    day2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+    year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
+    edge = r"(?i:(?:early|mid|late)[\s-]+|(?:the\s+)?(?:end|start|beginning|middle)\s+of\s+)?"
+    clock = r"(?P<h>\d{1,2})(?:[:.](?P<min>\d\d))?\s*(?P<ampm>[ap]\.?m\b\.?)|(?P<h24>[012]?\d):(?P<m24>\d\d)"
+    since = r"(?:(?i:since)\s+)?"
+    wd_prefix = rf"(?:{wd},?\s+)?"
+    raw = [
+        # (rule, pattern, found by the text pass too; otherwise only reads entity text)
+        ("md_range", rf"{since}{mon}\s+{day}\s*(?:-|–|to)\s*{day2}(?:,?\s+{year})?", True),
+        ("md_range", rf"{since}{day}\s*(?:-|–|to)\s*{day2}\s+{mon}(?:,?\s+{year})?", True),
+        ("md", rf"{since}{wd_prefix}{mon}\s+{day}(?:,?\s+{year})?", True),
+        ("md", rf"{since}{wd_prefix}(?:the\s+)?{day}(?:\s+of)?\s+{mon}(?:,?\s+{year})?", True),
+        ("month", rf"{since}{edge}{mon},?\s+{year}", True),
+        ("month", rf"(?:(?i:in|since|during)\s+)?{edge}{mon}", False),
+        ("year", rf"(?:(?i:in|since|during)\s+)?{edge}{year}", False),
+        ("days", rf"(?i:\b(?P<w>{_words(days)})\b)", True),
+        ("phrase", rf"(?i:\b(?P<w>{_words(phrases)})\b)", True),
+        (
+            "weekday",
+            rf"(?i:(?P<rel>last|next|this|coming|early|late)\s+)?{wd}"
+            rf"(?i:\s+(?:morning|afternoon|evening|night))?(?:\s+(?i:at)\s+(?:{clock}))?",
+            True,
+        ),
+        ("ago", rf"(?i:\b(?P<n>{num})\s+{_UNIT}\s+ago\b)", True),
+        (
+            "past",
+            rf"(?i:\b(?:over\s+|in\s+|during\s+)?the\s+(?:past|last)\s+(?:(?P<n>{num})\s+)?{_UNIT}\b)",
+            True,
+        ),
+        (
+            "duration",
+            rf"(?i:\b(?:for\s+)?(?:(?P<n>{num})|(?P<vague>{_words(vague)}))[\s-]+{_UNIT}\b"
+            r"(?:-long)?(?![\s-]+old))",
+            True,
+        ),
+        ("duration", rf"(?i:\bfor\s+{_UNIT}\b)", True),
+        ("clock", rf"(?i:(?:at\s+|around\s+|about\s+)?(?:{clock})(?:\s+local\s+time)?)", False),
+        ("part_of_day", r"(?i:(?:early\s+|late\s+)?(?:in\s+)?(?:the\s+)?(?:morning|afternoon|evening|night))",
+         False),
+    ]
+    # word boundaries around every pattern: "Mayor" is not "May", "2022-year" is not a year.
+    patterns = tuple((name, re.compile(rf"(?<!\w){p}(?!\w)"), finds) for name, p, finds in raw)
+    noise = re.compile("|".join(f"(?:{p})" for p in lex["noise"]["patterns"]), re.I)
+    return _Grammar(numbers, days, phrases, frozenset(lex["noise"]["words"]), noise, patterns)
+
+
+# ---------------------------------------------------------------- readers, one per rule
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+def _interval(a: date, b: date, grain: str = "interval") -> tuple[str, str]:
+    if a >= b:
+        return _iso(b if a > b else a), "day" if grain == "interval" else grain
+    return f"{_iso(a)}/{_iso(b)}", grain
+
+
+def _number(text: str | None, g: _Grammar) -> int | None:
+    if text is None:
+        return None
+    text = text.lower()
+    return int(text) if text.isdigit() else g.numbers.get(text)
+
+
+def _recent_day(month: int, day: int, p: date) -> date | None:
+    """The most recent `month`/`day` not after p + 1 day (a Feb 29 looks back to a leap year)."""
+    limit = p + timedelta(days=1)
+    for year in range(limit.year, limit.year - 9, -1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if d <= limit:
+            return d
+    return None
+
+
+def _valid_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_value(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    k = year * 12 + (month - 1) + n
+    return k // 12, k % 12 + 1
+
+
+def _read_md(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    month, day = _MONTHS[m["mon"].lower().rstrip(".")], int(m["day"])
+    if m["year"]:
+        d = _valid_day(int(m["year"]), month, day)
+        return Reading(_iso(d), "day", True) if d else UNKNOWN
+    if p is None:
+        return Reading(None, "day", False, relative=True)
+    d = _recent_day(month, day, p)
+    return Reading(_iso(d), "day", True, relative=True) if d else UNKNOWN
+
+
+def _read_md_range(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    month, d1, d2 = _MONTHS[m["mon"].lower().rstrip(".")], int(m["day"]), int(m["day2"])
+    if d2 <= d1:
+        return UNKNOWN
+    if m["year"]:
+        year = int(m["year"])
+    elif p is None:
+        return Reading(None, "interval", False, relative=True)
+    else:
+        first = _recent_day(month, d1, p)
+        if first is None:
+            return UNKNOWN
+        year = first.year
+    a, b = _valid_day(year, month, d1), _valid_day(year, month, d2)
+    if not (a and b):
+        return UNKNOWN
+    value, grain = _interval(a, b)
+    return Reading(value, grain, True, relative=not m["year"])
+
+
+def _read_month(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    month = _MONTHS[m["mon"].lower().rstrip(".")]
+    if m.groupdict().get("year"):
+        return Reading(_month_value(int(m["year"]), month), "month", True)
+    if p is None:
+        return Reading(None, "month", False, relative=True)
+    year = p.year if month <= p.month else p.year - 1
+    return Reading(_month_value(year, month), "month", True, relative=True)
+
+
+def _read_year(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    return Reading(m["year"], "year", True)
+
+
+def _read_days(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    offset = g.days[" ".join(m["w"].lower().split())]
+    if p is None:
+        return Reading(None, "day", False, relative=True)
+    return Reading(_iso(p + timedelta(days=offset)), "day", True, relative=True)
+
+
+def _monday(p: date, weeks: int = 0) -> date:
+    return p - timedelta(days=p.weekday()) + timedelta(weeks=weeks)
+
+
+def _after(p: date, end: date) -> tuple[str | None, str]:
+    """The days after P up to `end`, as a future interval (None once nothing is left)."""
+    return (None, "future") if end <= p else _interval(p + timedelta(days=1), end, "future")
+
+
+_DAY = timedelta(days=1)
+# rule -> (grain when there is no P, how to compute (value, grain) from P)
+_PHRASES: dict[str, tuple[str, Callable[[date], tuple[str | None, str]]]] = {
+    "overnight": ("interval", lambda p: _interval(p - _DAY, p)),
+    "week_before": ("interval", lambda p: _interval(_monday(p), max(_monday(p), p - _DAY))),
+    "week_to_date": ("interval", lambda p: _interval(_monday(p), p)),
+    "previous_week": ("interval", lambda p: _interval(_monday(p, -1), _monday(p) - _DAY)),
+    "rest_of_week": ("future", lambda p: _after(p, _monday(p, 1) - _DAY)),
+    "next_week": ("future", lambda p: _interval(_monday(p, 1), _monday(p, 2) - _DAY, "future")),
+    "month_before": ("interval", lambda p: _interval(p.replace(day=1), max(p.replace(day=1), p - _DAY))),
+    "this_month": ("month", lambda p: (_month_value(p.year, p.month), "month")),
+    "previous_month": ("month", lambda p: (_month_value(*_add_months(p.year, p.month, -1)), "month")),
+    "next_month": ("future", lambda p: (_month_value(*_add_months(p.year, p.month, 1)), "future")),
+    "year_before": ("interval", lambda p: _interval(date(p.year, 1, 1), max(date(p.year, 1, 1), p - _DAY))),
+    "this_year": ("year", lambda p: (str(p.year), "year")),
+    "previous_year": ("year", lambda p: (str(p.year - 1), "year")),
+    "rest_of_year": ("future", lambda p: _after(p, date(p.year, 12, 31))),
+    "next_year": ("future", lambda p: (str(p.year + 1), "future")),
+    "future": ("future", lambda p: (None, "future")),
+}
+
+
+def _read_phrase(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    rule = g.phrases[" ".join(m["w"].lower().split())]
+    grain_without_p, compute = _PHRASES[rule]
+    if p is None:
+        return Reading(None, grain_without_p, False, relative=True)
+    value, grain = compute(p)
+    return Reading(value, grain, True, relative=True)
+
+
+def _clock(m: re.Match) -> str | None:
+    if m["h24"]:
+        h, mins = int(m["h24"]), int(m["m24"])
+    elif m["h"]:
+        h, mins = int(m["h"]), int(m["min"] or 0)
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
+    else:
+        return None
+    return f"{h:02d}:{mins:02d}" if h < 24 and mins < 60 else None
+
+
+def _read_weekday(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    clock = _clock(m)
+    grain = "time" if clock else "day"
+    if p is None:
+        return Reading(None, grain, False, relative=True)
+    wd = _WEEKDAYS[m["wd"].lower()]
+    rel = (m["rel"] or "").lower()
+    if rel in ("next", "coming"):
+        d = p + timedelta(days=(wd - p.weekday()) % 7 or 7)
+    elif rel == "last":
+        d = p - timedelta(days=(p.weekday() - wd) % 7 or 7)
+    else:
+        d = p - timedelta(days=(p.weekday() - wd) % 7)
+    return Reading(f"{_iso(d)}T{clock}" if clock else _iso(d), grain, True, relative=True)
+
+
+def _read_ago(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    n, unit = _number(m["n"], g), m["unit"].lower()
+    grain = {"month": "month", "year": "year"}.get(unit, "day")
+    if n is None:
+        return UNKNOWN
+    if p is None:
+        return Reading(None, grain, False, relative=True)
+    if unit in ("hour", "minute"):  # "three hours ago": the day of P
+        return Reading(_iso(p), grain, True, relative=True)
+    if unit == "month":
+        return Reading(_month_value(*_add_months(p.year, p.month, -n)), grain, True, relative=True)
+    if unit == "year":
+        return Reading(str(p.year - n), grain, True, relative=True)
+    days = n * (7 if unit == "week" else 1)
+    return Reading(_iso(p - timedelta(days=days)), grain, True, relative=True)
+
+
+def _read_past(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    n, unit = _number(m["n"], g) if m["n"] else 1, m["unit"].lower()
+    if n is None:
+        return UNKNOWN
+    if p is None:
+        return Reading(None, "interval", False, relative=True)
+    if unit in ("hour", "minute"):
+        days = -(-n // 24) if unit == "hour" else 1
+        start = p - timedelta(days=days)
+    elif unit == "month":
+        y, mo = _add_months(p.year, p.month, -n)
+        start = _valid_day(y, mo, p.day) or date(y, mo, calendar.monthrange(y, mo)[1])
+    elif unit == "year":
+        start = _valid_day(p.year - n, p.month, p.day) or date(p.year - n, p.month, 28)
+    else:
+        start = p - timedelta(days=n * (7 if unit == "week" else 1))
+    value, grain = _interval(start, p)
+    return Reading(value, grain, True, relative=True)
+
+
+_DURATION_UNIT = {"hour": "TH", "minute": "TM", "day": "D", "week": "W", "month": "M", "year": "Y"}
+
+
+def _read_duration(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    gd = m.groupdict()
+    n = _number(gd.get("n"), g)
+    if n is None:
+        return Reading(None, "duration", True)
+    code = _DURATION_UNIT[m["unit"].lower()]
+    return Reading(f"PT{n}{code[1]}" if code[0] == "T" else f"P{n}{code}", "duration", True)
+
+
+def _read_clock(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    return Reading(None, "time", False)
+
+
+_READERS: dict[str, Callable[[re.Match, date | None, _Grammar], Reading]] = {
+    "md": _read_md,
+    "md_range": _read_md_range,
+    "month": _read_month,
+    "year": _read_year,
+    "days": _read_days,
+    "phrase": _read_phrase,
+    "weekday": _read_weekday,
+    "ago": _read_ago,
+    "past": _read_past,
+    "duration": _read_duration,
+    "clock": _read_clock,
+    "part_of_day": _read_clock,
+}
+
+# ---------------------------------------------------------------- reading one span
+
+
+def _read_by_rules(text: str, p: date | None, g: _Grammar) -> Reading | None:
+    for name, pattern, _ in g.patterns:
+        m = pattern.fullmatch(text)
+        if m:
+            return _READERS[name](m, p, g)
+    return None
+
+
+_RANGE = re.compile(
+    r"(?i)(?:between|from)\s+(?P<a>.+?)\s+(?:and|to|until|through)\s+(?P<b>.+)"
+    r"|(?P<c>.+?)\s*(?:-|–|and|to|until|through)\s+(?P<d>.+)"
+)
+
+
+def _read_range(text: str, p: date | None, g: _Grammar) -> Reading | None:
+    """ "between Monday and Wednesday", "February 24 to March 3": two day readings -> an interval."""
+    m = _RANGE.fullmatch(text)
+    if not m:
+        return None
+    a, b = (m["a"], m["b"]) if m["a"] else (m["c"], m["d"])
+    ra, rb = _read_by_rules(a, p, g), _read_by_rules(b, p, g)
+    if not (ra and rb and ra.grain == rb.grain == "day"):
+        return None
+    relative = ra.relative or rb.relative
+    if ra.value is None or rb.value is None:
+        return Reading(None, "interval", False, relative=relative) if relative else None
+    if ra.value > rb.value:
+        return None
+    value, grain = _interval(date.fromisoformat(ra.value), date.fromisoformat(rb.value))
+    return Reading(value, grain, True, relative=relative)
+
+
+def _is_noise(text: str, g: _Grammar) -> bool:
+    low = " ".join(text.lower().split())
+    return low in g.noise_words or g.noise.fullmatch(low) is not None
+
+
+# entity text may start with a preposition the rules do not expect ("on Friday"); "since" and "in"
+# are kept because patterns that care about them include them
+_PREPOSITION = re.compile(r"(?i)^(?:on|by|at|during|around|about|until|till)\s+(?=\S)")
+_WEEKDAY_IN_TEXT = re.compile(rf"(?i)\b(?:{'|'.join(_WEEKDAYS)})\b")
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)")
+_CLOCK_IN_TEXT = re.compile(r"(?i)\d\s*[ap]\.?m\b|\d:\d\d|\bnoon\b|\bmidnight\b")
+_DP_GRAINS = {
+    "day": "day", "week": "week", "month": "month", "year": "year", "part_of_day": "day", "time": "time"
+}
+_DP_SETTINGS = {"RETURN_TIME_AS_PERIOD": True, "PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+
+
+@cache
+def _absolute_parser():
+    from dateparser.date import DateDataParser
+
+    parsers = ["timestamp", "custom-formats", "absolute-time"]
+    return DateDataParser(languages=["en"], settings={**_DP_SETTINGS, "PARSERS": parsers})
+
+
+@lru_cache(maxsize=64)
+def _relative_parser(p: date):
+    from dateparser.date import DateDataParser
+
+    base = datetime(p.year, p.month, p.day, 12)
+    return DateDataParser(languages=["en"], settings={**_DP_SETTINGS, "RELATIVE_BASE": base})
+
+
+def _format(dt: datetime, grain: str) -> str:
+    if grain == "year":
+        return str(dt.year)
+    if grain == "month":
+        return _month_value(dt.year, dt.month)
+    if grain == "week":
+        iso = dt.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    if grain == "time":
+        return dt.strftime("%Y-%m-%dT%H:%M")
+    return dt.date().isoformat()
+
+
+def _read_by_dateparser(text: str, p: date | None) -> Reading:
+    """The last resort, guarded: see the module docstring for why each check is there."""
+    years = _YEAR_IN_TEXT.findall(text)
+    if years:
+        data = _absolute_parser().get_date_data(text)
+        grain = _DP_GRAINS.get(data.period or "")
+        if data.date_obj is None or grain is None or str(data.date_obj.year) not in years:
+            return UNKNOWN
+        if grain == "time" and not _CLOCK_IN_TEXT.search(text):
+            return UNKNOWN
+        return Reading(_format(data.date_obj, grain), grain, True)
+    if _WEEKDAY_IN_TEXT.search(text):
+        return UNKNOWN  # dateparser moves a weekday a week back when P is that weekday: rules only
+    # No written year: a reading can only come from P. Without P, parse against a fixed base just to
+    # learn whether the span is a date at all; its value is thrown away.
+    data = _relative_parser(p or date(2000, 1, 1)).get_date_data(text)
+    grain = _DP_GRAINS.get(data.period or "")
+    if data.date_obj is None or grain is None or (grain == "time" and not _CLOCK_IN_TEXT.search(text)):
+        return UNKNOWN
+    if p is None:
+        return Reading(None, grain, False, relative=True)
+    return Reading(_format(data.date_obj, grain), grain, True, relative=True)
+
+
+def read_time(text: str, published: date | datetime | None) -> Reading | None:
+    """How a span reads against publication date `published`; None when it is noise."""
+    g = _grammar()
+    p = published.date() if isinstance(published, datetime) else published
+    text = _PREPOSITION.sub("", text.strip())
+    reading = _read_by_rules(text, p, g) or _read_range(text, p, g)
+    if reading is not None:
+        return reading
+    if _is_noise(text, g):
+        return None
+    return _read_by_dateparser(text, p)
+
+
+# ---------------------------------------------------------------- the stage
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    reading: Reading | None  # already read by the rule that found it; None for an entity
+
+
+def _find_by_rules(text: str, p: date | None, g: _Grammar) -> list[_Candidate]:
+    found = []
+    for name, pattern, finds in g.patterns:
+        if not finds:
+            continue
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                found.append(_Candidate(m.start(), m.end(), _READERS[name](m, p, g)))
+    return found
+
+
+def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Keep non-overlapping candidates, longer first; a rule reading wins a tie with an entity."""
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), c.reading is None, c.start))
+    kept: list[_Candidate] = []
+    for c in ranked:
+        if all(c.end <= k.start or c.start >= k.end for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
 
 
 def normalise_times(doc: Document, ctx) -> Document:
-    return doc
+    if not doc.text:
+        return doc
+    g = _grammar()
+    published = doc.article.published
+    p = published.date() if published is not None else None
+    candidates = _find_by_rules(doc.text, p, g)
+    candidates += [_Candidate(e.start, e.end, None) for e in doc.entities if e.label in _LABELS]
+    times = []
+    unanchored = []
+    for c in _merge(candidates):
+        text = doc.text[c.start : c.end]
+        reading = c.reading or read_time(text, p)
+        if reading is None:
+            continue
+        # offsets exclude any whitespace an entity carried at its edges
+        start = c.start + (len(text) - len(text.lstrip()))
+        end = c.end - (len(text) - len(text.rstrip()))
+        span = doc.text[start:end]
+        times.append(TimeExpr(start, end, span, reading.value, reading.grain, reading.anchored))
+        if reading.relative and p is None:
+            unanchored.append(span)
+    notes = doc.notes
+    if unanchored:
+        detail = f"{len(unanchored)} relative time expression(s) without a publication date: " + ", ".join(
+            repr(t) for t in unanchored[:5]
+        )
+        notes += (Note(STAGE, "times.unanchored", detail),)
+    return replace(doc, times=tuple(times), notes=notes)

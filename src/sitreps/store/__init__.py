@@ -1,0 +1,107 @@
+"""The store: where analysed documents are kept and events are queried.
+
+    from sitreps.store import open_store
+    with open_store(settings.store_path()) as store:
+        store.save(doc)                      # "new" | "updated" | "unchanged" | "failed"
+        store.query_events(type="battle", since="2022-11-01", near=(50.45, 30.52, 25))
+
+`Store` below is the interface; `SQLiteStore` (sqlite.py) is the default and only
+implementation, and it is cheap enough to be its own in-memory twin: `open_store(":memory:")`
+or a file under pytest's `tmp_path`.
+
+Saving is an idempotent upsert keyed by the article id (a content hash when the article has
+none). The stored row carries a sha256 of the document's `sitreps/1` dict without its volatile
+keys (`origin`), so re-saving the same analysis writes nothing and returns "unchanged"; a changed
+analysis replaces the article row and all its child rows in one transaction ("updated"). A
+document whose notes include an error is not stored as an article: it goes into `failures`
+(keyed by its id, first error note) and `save` returns "failed"; an analysis stored earlier
+under the same id is kept, not overwritten by the failure. A later successful save of the same
+id removes the failure row.
+
+Tables (schema in migrations.py; every migration is named and recorded in `migrations`):
+
+    migrations(name PK, applied_at)          one row per applied migration, in order
+    articles(id PK, content_hash, url, title, published, origin, text, doc_json, ingested_at)
+        one row per stored document; doc_json is the whole sitreps/1 dict, the source of truth
+    failures(id PK, origin, code, detail, level, recorded_at)
+        per-article failures: the first error note of a document that could not be analysed
+    places(article_id, start, end, text, name, lat, lon, country, admin1, feature,
+           gazetteer_id, precision)          every place mention, resolved or not
+    times(article_id, start, end, text, value, grain, anchored)
+    quotes(article_id, start, end, text, direct, speaker_name, speaker_text, cue_text)
+    claims(article_id, start, end, text, certainty, source_name, source_kind)
+    events(id PK, article_id, type, subtype, certainty, date, date_end, place_name, lat, lon,
+           country, admin1, precision, fatalities, actors, targets, source_name,
+           evidence_json, event_json)
+        date/date_end: the event time's ISO value, split at "/" for an interval (NULL if none);
+        actors/targets: names joined by "; "; evidence_json: [{start, end, text}];
+        event_json: the event's sitreps/1 dict. Indexed on type, date, (lat, lon), article_id.
+    articles_fts  FTS5 index over articles(title, text), kept in step by triggers; skipped
+                  with a warning note (store.notes) when SQLite lacks FTS5.
+
+Child tables reference articles(id) ON DELETE CASCADE; offsets are half-open character
+offsets into articles.text, as everywhere in sitreps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import Protocol
+
+from ..records import Document
+from .sqlite import SQLiteStore, open_store
+
+
+class Store(Protocol):
+    def save(self, doc: Document) -> str:
+        """Upsert one document: "new", "updated", "unchanged" or "failed"."""
+
+    def counts(self) -> dict[str, int]:
+        """Rows in articles, events, places, quotes, claims and failures."""
+
+    def failures(self) -> list[dict]:
+        """Per-article failures: id, origin, code, detail, level, recorded_at."""
+
+    def get_article(self, id: str) -> dict | None:
+        """The stored sitreps/1 dict of one article."""
+
+    def query_events(
+        self,
+        *,
+        type: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        near: tuple[float, float, float] | None = None,
+        certainty: str | Iterable[str] | None = None,
+        text: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[dict]:
+        """Event dicts (sitreps/1 plus article_id, url, title, published) matching every filter."""
+
+    def iter_events(
+        self,
+        *,
+        type: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        near: tuple[float, float, float] | None = None,
+        certainty: str | Iterable[str] | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[dict]:
+        """`query_events` as a stream, unlimited by default (for exports)."""
+
+    def iter_documents(self) -> Iterator[dict]:
+        """Every stored sitreps/1 dict, in the order first stored."""
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+__all__ = ["Store", "SQLiteStore", "open_store"]

@@ -1,0 +1,224 @@
+"""Named, ordered schema migrations, recorded in the `migrations(name, applied_at)` table.
+
+Append new migrations to `MIGRATIONS`; never edit or reorder one that has shipped. Each
+migration runs in its own `BEGIN IMMEDIATE` transaction together with the row that records
+it, so two processes opening the same new database cannot both apply it, and a failure
+leaves the database as it was. A migration that needs an SQLite feature this build lacks
+(`needs=("fts5",)`) is skipped, not recorded, and reported as a `Note`; it is applied by the
+first later open whose SQLite has the feature.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from ..records import Note
+
+
+class Migration(NamedTuple):
+    name: str
+    sql: str
+    needs: tuple[str, ...] = ()  # SQLite features the SQL depends on, e.g. "fts5"
+
+
+_SCHEMA = """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    url TEXT,
+    title TEXT,
+    published TEXT,
+    origin TEXT,
+    text TEXT,
+    doc_json TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+
+CREATE TABLE failures (
+    id TEXT PRIMARY KEY,
+    origin TEXT,
+    code TEXT,
+    detail TEXT,
+    level TEXT,
+    recorded_at TEXT NOT NULL
+);
+
+CREATE TABLE places (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT,
+    name TEXT,
+    lat REAL,
+    lon REAL,
+    country TEXT,
+    admin1 TEXT,
+    feature TEXT,
+    gazetteer_id TEXT,
+    precision TEXT
+);
+CREATE INDEX places_article ON places(article_id);
+
+CREATE TABLE times (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT,
+    value TEXT,
+    grain TEXT,
+    anchored INTEGER
+);
+CREATE INDEX times_article ON times(article_id);
+
+CREATE TABLE quotes (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT,
+    direct INTEGER,
+    speaker_name TEXT,
+    speaker_text TEXT,
+    cue_text TEXT
+);
+CREATE INDEX quotes_article ON quotes(article_id);
+
+CREATE TABLE claims (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT,
+    certainty TEXT,
+    source_name TEXT,
+    source_kind TEXT
+);
+CREATE INDEX claims_article ON claims(article_id);
+
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    subtype TEXT,
+    certainty TEXT,
+    date TEXT,
+    date_end TEXT,
+    place_name TEXT,
+    lat REAL,
+    lon REAL,
+    country TEXT,
+    admin1 TEXT,
+    precision TEXT,
+    fatalities INTEGER,
+    actors TEXT,
+    targets TEXT,
+    source_name TEXT,
+    evidence_json TEXT NOT NULL,
+    event_json TEXT NOT NULL
+);
+CREATE INDEX events_article ON events(article_id);
+CREATE INDEX events_type ON events(type);
+CREATE INDEX events_date ON events(date);
+CREATE INDEX events_latlon ON events(lat, lon);
+"""
+
+# External-content FTS5 index over articles(title, text), kept in step by triggers
+# (the sqlite-utils `enable_fts(create_triggers=True)` layout). `rebuild` fills it from rows
+# stored before the index existed, e.g. by an earlier open whose SQLite lacked FTS5.
+_FTS = """
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
+
+CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+
+CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+END;
+
+CREATE TRIGGER articles_fts_au AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_initial", _SCHEMA),
+    Migration("0002_articles_fts", _FTS, needs=("fts5",)),
+)
+
+
+def has_fts5() -> bool:
+    """Whether the SQLite library Python is linked against was built with FTS5."""
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(x)")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        probe.close()
+
+
+def statements(sql: str) -> list[str]:
+    """Split a script into complete statements (trigger bodies stay whole)."""
+    out: list[str] = []
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buf.strip()[:80]!r}")
+    return out
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+
+def apply_migrations(
+    conn: sqlite3.Connection, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> tuple[list[str], list[Note]]:
+    """Apply the pending migrations in order; returns (names applied now, notes).
+
+    `conn` must be in autocommit mode (`isolation_level=None`): transactions are explicit here.
+    """
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    features = {"fts5": has_fts5()}
+    done: list[str] = []
+    notes: list[Note] = []
+    for migration in migrations:
+        missing = [f for f in migration.needs if not features.get(f, False)]
+        if missing:
+            notes.append(
+                Note(
+                    "store",
+                    "store.migration_skipped",
+                    f"{migration.name} needs SQLite {', '.join(missing)}, which this build lacks",
+                    "warning",
+                )
+            )
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            seen = conn.execute("SELECT 1 FROM migrations WHERE name = ?", (migration.name,)).fetchone()
+            if seen is None:
+                for stmt in statements(migration.sql):
+                    conn.execute(stmt)
+                conn.execute(
+                    "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                    (migration.name, datetime.now(UTC).isoformat(timespec="seconds")),
+                )
+                done.append(migration.name)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return done, notes

@@ -1,0 +1,411 @@
+"""The SQLite store: one file, WAL mode, foreign keys on, schema from migrations.py.
+
+Record <-> row mapping lives here too: a Document is kept whole as its `sitreps/1` dict
+(`articles.doc_json`) and, for querying, flattened into one row per place, time, quote, claim
+and event. The child rows are derived data: a changed analysis replaces them all at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from ..errors import StoreError
+from ..records import Document, Event, Note
+from ..serialize import document_dict, event_dict
+from .migrations import apply_migrations
+
+# Keys of the sitreps/1 dict left out of the content hash: where an article was read from
+# ("a.jsonl:3" today, "b.jsonl:7" tomorrow) says nothing about what it says.
+VOLATILE_KEYS = frozenset({"origin"})
+
+EARTH_RADIUS_KM = 6371.0088
+_KM_PER_DEGREE = 111.32
+
+# Counted tables, in the order `counts()` reports them.
+_COUNTED = ("articles", "events", "places", "quotes", "claims", "failures")
+_CHILD_TABLES = ("places", "times", "quotes", "claims", "events")
+
+_ARTICLE_COLUMNS = (
+    "id", "content_hash", "url", "title", "published", "origin", "text", "doc_json", "ingested_at",
+)  # fmt: skip
+_FAILURE_COLUMNS = ("id", "origin", "code", "detail", "level", "recorded_at")
+_SPAN = ("article_id", "start", "end", "text")
+_PLACE_COLUMNS = _SPAN + ("name", "lat", "lon", "country", "admin1", "feature", "gazetteer_id", "precision")
+_TIME_COLUMNS = _SPAN + ("value", "grain", "anchored")
+_QUOTE_COLUMNS = _SPAN + ("direct", "speaker_name", "speaker_text", "cue_text")
+_CLAIM_COLUMNS = _SPAN + ("certainty", "source_name", "source_kind")
+_EVENT_COLUMNS = (
+    "id", "article_id", "type", "subtype", "certainty", "date", "date_end", "place_name", "lat", "lon",
+    "country", "admin1", "precision", "fatalities", "actors", "targets", "source_name", "evidence_json",
+    "event_json",
+)  # fmt: skip
+
+
+def _insert_sql(table: str, columns: tuple[str, ...], upsert: bool = False) -> str:
+    """INSERT for constant table and column names ("end" is quoted: it is an SQL keyword).
+
+    With `upsert`, a row whose first column (the primary key) exists has its other columns replaced.
+    """
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+    if upsert:
+        sets = ", ".join(f'"{c}" = excluded."{c}"' for c in columns[1:])
+        sql += f' ON CONFLICT("{columns[0]}") DO UPDATE SET {sets}'
+    return sql
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def article_key(doc: Document) -> str:
+    """The id a document is stored under: its article id, else a content hash.
+
+    Readers normally give every article an id; the fallback keeps an id-less document from
+    colliding with other id-less ones while still updating in place when re-read.
+    """
+    art = doc.article
+    if art.id is not None:
+        return art.id
+    basis = art.url or doc.text or art.text or art.origin
+    return "sha256:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def content_hash(data: dict) -> str:
+    """sha256 of the canonical JSON of a sitreps/1 dict without its volatile keys."""
+    stable = {k: v for k, v in data.items() if k not in VOLATILE_KEYS}
+    return hashlib.sha256(_canonical(stable).encode("utf-8")).hexdigest()
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _iso(value: str | date | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def fts_query(text: str) -> str:
+    """Plain words -> an FTS5 query in which every word must appear (as sqlite-utils does).
+
+    Quoting each word keeps hyphens, colons and stray quotes from being read as FTS syntax.
+    """
+    words = text.split()
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def _time_bounds(value: str | None) -> tuple[str | None, str | None]:
+    """ISO value -> (date, date_end): an interval "a/b" gives (a, b); anything else (value, None)."""
+    if not value:
+        return None, None
+    first, sep, last = value.partition("/")
+    return (first or None), ((last or None) if sep else None)
+
+
+def _event_row(article_id: str, e: Event, text: str) -> tuple:
+    place, time = e.place, e.time
+    start, end = _time_bounds(time.value if time else None)
+    evidence = [{"start": s.start, "end": s.end, "text": s.text or text[s.start : s.end]} for s in e.evidence]
+    return (
+        e.id,
+        article_id,
+        e.type,
+        e.subtype,
+        e.certainty,
+        start,
+        end,
+        (place.name or place.text) if place else None,
+        place.lat if place else None,
+        place.lon if place else None,
+        place.country if place else None,
+        place.admin1 if place else None,
+        place.precision if place else None,
+        e.fatalities,
+        "; ".join(a.name for a in e.actors) or None,
+        "; ".join(a.name for a in e.targets) or None,
+        (e.source.name or e.source.text) if e.source else None,
+        _canonical(evidence),
+        _canonical(event_dict(e)),
+    )
+
+
+class SQLiteStore:
+    """The default `Store` (see sitreps.store for the interface and the tables)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str, notes: tuple[Note, ...] = ()):
+        self._conn = conn
+        self.path = path
+        self.notes = notes  # e.g. a skipped FTS migration
+        self.has_fts = self._table_exists("articles_fts")
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def migrations(self) -> list[dict]:
+        rows = self._conn.execute("SELECT name, applied_at FROM migrations ORDER BY rowid")
+        return [{"name": name, "applied_at": at} for name, at in rows]
+
+    def _table_exists(self, name: str) -> bool:
+        row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+        return row is not None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def save(self, doc: Document) -> str:
+        """Upsert one document; returns "new", "updated", "unchanged" or "failed"."""
+        key = article_key(doc)
+        if doc.failed:
+            self._save_failure(key, doc)
+            return "failed"
+        data = document_dict(doc)
+        data["id"] = key
+        digest = content_hash(data)
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM failures WHERE id = ?", (key,))
+            row = conn.execute("SELECT content_hash FROM articles WHERE id = ?", (key,)).fetchone()
+            if row is not None and row[0] == digest:
+                return "unchanged"
+            art = doc.article
+            # An upsert, not INSERT OR REPLACE: the rowid must stay, the FTS index is keyed on it.
+            conn.execute(
+                _insert_sql("articles", _ARTICLE_COLUMNS, upsert=True),
+                (key, digest, art.url, art.title, data["published"], art.origin, doc.text, _canonical(data),
+                 _now()),
+            )  # fmt: skip
+            if row is not None:
+                for table in _CHILD_TABLES:
+                    conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (key,))
+            self._insert_children(conn, key, doc)
+        return "new" if row is None else "updated"
+
+    def _save_failure(self, key: str, doc: Document) -> None:
+        # The first error is the cause; later ones usually follow from it.
+        note = next(n for n in doc.notes if n.level == "error")
+        with self._transaction() as conn:
+            conn.execute(
+                _insert_sql("failures", _FAILURE_COLUMNS, upsert=True),
+                (key, doc.article.origin, note.code, note.detail, note.level, _now()),
+            )
+
+    def _insert_children(self, conn: sqlite3.Connection, key: str, doc: Document) -> None:
+        conn.executemany(
+            _insert_sql("places", _PLACE_COLUMNS),
+            [
+                (key, p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.admin1, p.feature,
+                 p.gazetteer_id, p.precision)
+                for p in doc.places
+            ],
+        )  # fmt: skip
+        conn.executemany(
+            _insert_sql("times", _TIME_COLUMNS),
+            [(key, t.start, t.end, t.text, t.value, t.grain, int(t.anchored)) for t in doc.times],
+        )
+        conn.executemany(
+            _insert_sql("quotes", _QUOTE_COLUMNS),
+            [
+                (key, q.start, q.end, q.text, int(q.direct), q.speaker.name if q.speaker else None,
+                 q.speaker.text if q.speaker else None, q.cue.text if q.cue else None)
+                for q in doc.quotes
+            ],
+        )  # fmt: skip
+        conn.executemany(
+            _insert_sql("claims", _CLAIM_COLUMNS),
+            [
+                (key, c.start, c.end, c.text, c.certainty, c.source.name if c.source else None,
+                 c.source.kind if c.source else None)
+                for c in doc.claims
+            ],
+        )  # fmt: skip
+        for e in doc.events:
+            try:
+                conn.execute(_insert_sql("events", _EVENT_COLUMNS), _event_row(key, e, doc.text))
+            except sqlite3.IntegrityError as exc:
+                # Event ids are content hashes that include the article: a clash is a bug upstream.
+                owner = conn.execute("SELECT article_id FROM events WHERE id = ?", (e.id,)).fetchone()
+                raise StoreError(
+                    f"event id {e.id!r} of article {key!r} is already stored"
+                    + (f" for article {owner[0]!r}" if owner else "")
+                ) from exc
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {t: self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in _COUNTED}
+
+    def failures(self) -> list[dict]:
+        names = ", ".join(_FAILURE_COLUMNS)
+        rows = self._conn.execute(f"SELECT {names} FROM failures ORDER BY recorded_at, id")
+        return [dict(zip(_FAILURE_COLUMNS, row, strict=True)) for row in rows]
+
+    def get_article(self, id: str) -> dict | None:
+        row = self._conn.execute("SELECT doc_json FROM articles WHERE id = ?", (id,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def iter_documents(self) -> Iterator[dict]:
+        """Every stored sitreps/1 dict, in the order first stored."""
+        for (doc_json,) in self._conn.execute("SELECT doc_json FROM articles ORDER BY rowid"):
+            yield json.loads(doc_json)
+
+    def query_events(
+        self,
+        *,
+        type: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        near: tuple[float, float, float] | None = None,
+        certainty: str | Iterable[str] | None = None,
+        text: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[dict]:
+        """Events matching every filter given, oldest first (undated last).
+
+        `since`/`until` (ISO dates, inclusive) keep events whose date or date interval overlaps
+        the range; undated events never match a date filter. `near=(lat, lon, km)` keeps events
+        within `km` kilometres (great-circle). `certainty` is one value or several. `text` is
+        plain words that must all appear in the article's title or text. `limit=None` means all.
+        Each result is the event's sitreps/1 dict, its `evidence` spans also carrying their
+        text, plus "article_id", "url", "title" and "published" of its article.
+        """
+        return list(
+            self.iter_events(
+                type=type, since=since, until=until, near=near, certainty=certainty, text=text,
+                limit=limit, offset=offset,
+            )
+        )  # fmt: skip
+
+    def iter_events(
+        self,
+        *,
+        type: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        near: tuple[float, float, float] | None = None,
+        certainty: str | Iterable[str] | None = None,
+        text: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[dict]:
+        """`query_events` as a stream (for exports); no limit unless given."""
+        where: list[str] = []
+        params: list[object] = []
+        if type is not None:
+            where.append("e.type = ?")
+            params.append(type)
+        if since is not None:
+            where.append("coalesce(e.date_end, e.date) >= ?")
+            params.append(_iso(since))
+        if until is not None:
+            # "~" sorts after every character of an ISO date or time, so "2022-11-30T10:00"
+            # still counts as on or before until="2022-11-30" and the date index stays usable.
+            where.append("e.date <= ?")
+            params.append(_iso(until) + "~")
+        if certainty is not None:
+            values = [certainty] if isinstance(certainty, str) else list(certainty)
+            where.append(f"e.certainty IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+        if text is not None:
+            if not self.has_fts:
+                raise StoreError("text search needs SQLite with FTS5, which this build lacks")
+            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(fts_query(text))
+        if near is not None:
+            lat, lon, km = near
+            dlat = km / _KM_PER_DEGREE
+            where.append("e.lat BETWEEN ? AND ?")
+            params += [lat - dlat, lat + dlat]
+            cos_lat = math.cos(math.radians(lat))
+            # Near the poles or across the antimeridian the longitude box is not one interval:
+            # leave it open there and let the distance check decide.
+            if abs(lat) + dlat < 89.0:
+                dlon = km / (_KM_PER_DEGREE * cos_lat)
+                if -180.0 <= lon - dlon and lon + dlon <= 180.0:
+                    where.append("e.lon BETWEEN ? AND ?")
+                    params += [lon - dlon, lon + dlon]
+            where.append("e.lon IS NOT NULL")
+        sql = (
+            "SELECT e.event_json, e.evidence_json, e.lat, e.lon, a.id, a.url, a.title, a.published"
+            " FROM events e JOIN articles a ON a.id = e.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid"
+        )
+        if near is None:
+            # Without a distance check SQL can page by itself.
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if limit is None else limit, offset]
+            skip, remaining = 0, None
+        else:
+            skip, remaining = offset, limit
+        if remaining is not None and remaining <= 0:
+            return
+        for row in self._conn.execute(sql, params):
+            event_json, evidence_json, e_lat, e_lon, art_id, url, title, published = row
+            if near is not None and haversine_km(near[0], near[1], e_lat, e_lon) > near[2]:
+                continue
+            if skip:
+                skip -= 1
+                continue
+            event = json.loads(event_json)
+            event["evidence"] = json.loads(evidence_json)
+            event.update(article_id=art_id, url=url, title=title, published=published)
+            yield event
+            if remaining is not None:
+                remaining -= 1
+                if remaining <= 0:
+                    return
+
+
+def open_store(path: str | os.PathLike) -> SQLiteStore:
+    """Open (creating if needed) the store at `path` and bring its schema up to date."""
+    target = str(path)
+    try:
+        if target != ":memory:":
+            Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            target = str(Path(target).expanduser())
+        conn = sqlite3.connect(target, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open store {target}: {exc}") from exc
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        _, notes = apply_migrations(conn)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(f"cannot migrate store {target}: {exc}") from exc
+    return SQLiteStore(conn, target, tuple(notes))

@@ -1,0 +1,313 @@
+"""The SQLite store on hand-built Documents (no model, no network)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from sitreps.errors import StoreError
+from sitreps.records import (
+    ActorMention,
+    Article,
+    Claim,
+    Document,
+    Event,
+    Mention,
+    Note,
+    Place,
+    Span,
+    TimeExpr,
+)
+from sitreps.serialize import document_dict
+from sitreps.store import SQLiteStore, Store, open_store
+from sitreps.store.migrations import MIGRATIONS, has_fts5
+
+# Generic made-up towns: Alder sits at 50.0N 30.0E; Birch about 5 km north of it, Cedar about
+# 100 km north.
+ALDER = (50.0, 30.0)
+BIRCH = (50.045, 30.0)
+CEDAR = (50.9, 30.0)
+
+
+def _span(text: str, needle: str) -> Span:
+    start = text.index(needle)
+    return Span(start, start + len(needle), needle)
+
+
+def make_doc(
+    id: str = "a1",
+    *,
+    town: str = "Alder",
+    coords: tuple[float, float] | None = ALDER,
+    value: str | None = "2022-11-10",
+    grain: str | None = "day",
+    event_type: str = "explosions",
+    certainty: str = "reported",
+    fatalities: int | None = 2,
+    extra: str = "",
+) -> Document:
+    sentence = f"Shelling hit a depot in {town} on Thursday, officials said."
+    text = f"{sentence} Two workers were killed.{extra}"
+    place_span = _span(text, town)
+    place = Place(
+        place_span.start,
+        place_span.end,
+        town,
+        name=town if coords else None,
+        lat=coords[0] if coords else None,
+        lon=coords[1] if coords else None,
+        country="XA" if coords else None,
+        admin1="North Province" if coords else None,
+        feature="P.PPL" if coords else None,
+        gazetteer_id=f"g-{town}" if coords else None,
+        precision="city" if coords else None,
+        score=0.9,
+    )
+    when = _span(text, "Thursday")
+    time = TimeExpr(when.start, when.end, when.text, value=value, grain=grain, anchored=value is not None)
+    officials = _span(text, "officials")
+    trigger = _span(text, "Shelling")
+    army = ActorMention(
+        trigger.start, trigger.end, "Shelling", "XB.MIL", "Army of B", "state_forces", "XB", inferred=True
+    )
+    workers = _span(text, "workers")
+    civilians = ActorMention(workers.start, workers.end, "workers", "CIV", "Civilians", "civilians")
+    event = Event(
+        id=f"ev-{id}",
+        type=event_type,
+        subtype="shelling",
+        trigger=trigger,
+        actors=(army,),
+        targets=(civilians,),
+        place=place,
+        time=time,
+        fatalities=fatalities,
+        certainty=certainty,
+        source=Mention(officials.start, officials.end, "officials", None, "government"),
+        evidence=(Span(0, len(sentence), sentence),),
+    )
+    article = Article(
+        id=id,
+        text=text,
+        url=f"https://news.example/{id}",
+        title=f"Depot shelled in {town}",
+        published=datetime(2022, 11, 11, 8, 30),
+        origin="batch.jsonl:1",
+    )
+    return Document(
+        article=article,
+        text=text,
+        sentences=(Span(0, len(sentence), sentence),),
+        places=(place,),
+        times=(time,),
+        claims=(),
+        actors=(army, civilians),
+        events=(event,),
+    )
+
+
+def failed_doc(id: str = "a1") -> Document:
+    note = Note("read", "read.unreadable", "could not decode bytes", "error")
+    return Document(article=Article(id=id, origin="batch.jsonl:7", notes=(note,)), notes=(note,))
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "nested" / "sitreps.db") as s:
+        yield s
+
+
+def test_open_creates_parent_dirs_wal_and_foreign_keys(tmp_path):
+    path = tmp_path / "a" / "b" / "store.db"
+    with open_store(path) as s:
+        assert isinstance(s, SQLiteStore)
+        assert all(callable(getattr(s, name)) for name in Store.__dict__ if not name.startswith("_"))
+        assert s._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert path.exists()
+
+
+def test_migrations_recorded_once_and_not_reapplied(tmp_path):
+    path = tmp_path / "store.db"
+    with open_store(path) as s:
+        first = s.migrations()
+    assert [m["name"] for m in first] == [m.name for m in MIGRATIONS]
+    with open_store(path) as s:
+        assert s.migrations() == first  # same rows, same applied_at: nothing re-ran
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
+    conn.close()
+
+
+def test_machine_sqlite_has_fts5(store):
+    assert has_fts5()
+    assert store.has_fts
+    assert store.notes == ()
+
+
+def test_save_new_then_unchanged_keeps_counts(store):
+    doc = make_doc()
+    assert store.save(doc) == "new"
+    after_first = store.counts()
+    assert after_first == {"articles": 1, "events": 1, "places": 1, "quotes": 0, "claims": 0, "failures": 0}
+    assert store.save(doc) == "unchanged"
+    assert store.counts() == after_first
+
+
+def test_origin_alone_does_not_make_a_change(store):
+    doc = make_doc()
+    store.save(doc)
+    moved = replace(doc, article=replace(doc.article, origin="other.jsonl:9"))
+    assert store.save(moved) == "unchanged"
+
+
+def test_changed_analysis_replaces_child_rows(store):
+    doc = make_doc()
+    store.save(doc)
+    extra = " A second town, Birch, was calm."
+    changed = make_doc(extra=extra, fatalities=3)
+    birch = _span(changed.text, "Birch")
+    changed = replace(changed, places=changed.places + (Place(birch.start, birch.end, "Birch"),))
+    claim_span = _span(changed.text, "Two workers were killed.")
+    officials = Mention(None, None, "officials", None, "government")
+    claim = Claim(claim_span.start, claim_span.end, claim_span.text, "reported", officials)
+    changed = replace(changed, claims=(claim,))
+    assert store.save(changed) == "updated"
+    expected = {"articles": 1, "events": 1, "places": 2, "quotes": 0, "claims": 1, "failures": 0}
+    assert store.counts() == expected
+    [event] = store.query_events()
+    assert event["fatalities"] == 3
+    assert store.get_article("a1") == document_dict(changed)
+
+
+def test_failure_recorded_then_cleared_on_success(store):
+    assert store.save(failed_doc()) == "failed"
+    assert store.save(failed_doc()) == "failed"  # upsert: still one row
+    [failure] = store.failures()
+    assert failure["id"] == "a1"
+    assert failure["code"] == "read.unreadable"
+    assert failure["level"] == "error"
+    assert failure["origin"] == "batch.jsonl:7"
+    assert store.counts()["failures"] == 1
+    assert store.counts()["articles"] == 0
+
+    assert store.save(make_doc()) == "new"
+    assert store.failures() == []
+    assert store.counts()["failures"] == 0
+
+
+def test_get_article_round_trip(store):
+    doc = make_doc()
+    store.save(doc)
+    assert store.get_article("a1") == document_dict(doc)
+    assert store.get_article("missing") is None
+    assert list(store.iter_documents()) == [document_dict(doc)]
+
+
+def test_query_by_type(store):
+    store.save(make_doc("a1", event_type="explosions"))
+    store.save(make_doc("a2", event_type="battles"))
+    [hit] = store.query_events(type="battles")
+    assert hit["id"] == "ev-a2"
+    assert hit["type"] == "battles"
+    assert hit["article_id"] == "a2"
+    assert hit["url"] == "https://news.example/a2"
+    assert hit["title"] == "Depot shelled in Alder"
+    assert hit["published"] == "2022-11-11T08:30:00"
+    assert hit["evidence"][0]["text"].startswith("Shelling hit a depot")
+    assert store.query_events(type="protests") == []
+
+
+def test_query_by_date_range(store):
+    store.save(make_doc("a1", value="2022-11-01"))
+    store.save(make_doc("a2", value="2022-11-15"))
+    store.save(make_doc("a3", value="2022-12-02T06:00"))
+    store.save(make_doc("a4", value="2022-10-28/2022-11-03", grain="interval"))
+    store.save(make_doc("a5", value=None, grain=None))
+
+    def ids(**kw):
+        return [e["article_id"] for e in store.query_events(**kw)]
+
+    assert ids(since="2022-11-10", until="2022-11-30") == ["a2"]
+    assert ids(since="2022-11-04") == ["a2", "a3"]
+    # An interval overlapping the range counts; until is inclusive even for a timestamp.
+    assert ids(since="2022-11-02", until="2022-12-02") == ["a4", "a2", "a3"]
+    assert ids(until="2022-10-31") == ["a4"]
+    # Undated events come last and never match a date filter.
+    assert ids()[-1] == "a5"
+    assert "a5" not in ids(since="2000-01-01")
+
+
+def test_query_near(store):
+    store.save(make_doc("a1", town="Birch", coords=BIRCH))
+    store.save(make_doc("a2", town="Cedar", coords=CEDAR))
+    store.save(make_doc("a3", town="Nowhere", coords=None))
+    hits = store.query_events(near=(*ALDER, 10))
+    assert [e["article_id"] for e in hits] == ["a1"]
+    assert {e["article_id"] for e in store.query_events(near=(*ALDER, 150))} == {"a1", "a2"}
+    # Paging applies after the distance check (same date: ordered by article id).
+    assert [e["article_id"] for e in store.query_events(near=(*ALDER, 150), limit=1, offset=1)] == ["a2"]
+
+
+def test_query_certainty_and_paging(store):
+    store.save(make_doc("a1", certainty="reported"))
+    store.save(make_doc("a2", certainty="hedged"))
+    store.save(make_doc("a3", certainty="confirmed"))
+    assert [e["article_id"] for e in store.query_events(certainty="hedged")] == ["a2"]
+    assert {e["article_id"] for e in store.query_events(certainty=["hedged", "confirmed"])} == {"a2", "a3"}
+    assert len(store.query_events(limit=2)) == 2
+    assert len(store.query_events(limit=2, offset=2)) == 1
+
+
+def test_query_full_text(store):
+    store.save(make_doc("a1", extra=" Firefighters worked through the night."))
+    store.save(make_doc("a2", extra=" The bridge was reopened to traffic."))
+    assert [e["article_id"] for e in store.query_events(text="firefighters")] == ["a1"]
+    assert [e["article_id"] for e in store.query_events(text="bridge traffic")] == ["a2"]
+    assert store.query_events(text="bridge firefighters") == []
+    # Punctuation is not read as FTS syntax.
+    assert [e["article_id"] for e in store.query_events(text='re-opened "bridge')] == []
+    # The index follows updates.
+    store.save(make_doc("a2", extra=" Firefighters arrived later."))
+    assert {e["article_id"] for e in store.query_events(text="firefighters")} == {"a1", "a2"}
+    assert store.query_events(text="bridge") == []
+
+
+def test_event_id_clash_across_articles_is_an_error(store):
+    store.save(make_doc("a1"))
+    other = make_doc("a2")
+    clash = replace(other, events=(replace(other.events[0], id="ev-a1"),))
+    with pytest.raises(StoreError, match="ev-a1"):
+        store.save(clash)
+    assert store.counts()["articles"] == 1  # the whole save rolled back
+
+
+def test_article_without_id_gets_a_content_key(store):
+    doc = make_doc()
+    anon = replace(doc, article=replace(doc.article, id=None))
+    assert store.save(anon) == "new"
+    assert store.save(anon) == "unchanged"
+    [stored] = list(store.iter_documents())
+    assert stored["id"].startswith("sha256:")
+
+
+def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path, monkeypatch):
+    from sitreps.store import migrations
+
+    path = tmp_path / "store.db"
+    monkeypatch.setattr(migrations, "has_fts5", lambda: False)
+    with open_store(path) as s:
+        assert [n.code for n in s.notes] == ["store.migration_skipped"]
+        assert [m["name"] for m in s.migrations()] == ["0001_initial"]
+        assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
+        assert len(s.query_events(type="explosions")) == 1
+        with pytest.raises(StoreError, match="FTS5"):
+            s.query_events(text="firefighters")
+    monkeypatch.undo()
+    with open_store(path) as s:  # a build with FTS5 adds the index and fills it from stored rows
+        assert s.notes == ()
+        assert [m["name"] for m in s.migrations()] == [m.name for m in MIGRATIONS]
+        assert [e["article_id"] for e in s.query_events(text="firefighters")] == ["a1"]
