@@ -1,17 +1,407 @@
-"""Stub: the readers, replaced by the real implementation."""
+"""Readers: turn files, directories, stdin and JSON records into `Article`s.
+
+    read_paths(paths, settings)   one Article per input record, in input order
+    read_bytes(data, settings)    the same for bytes already in memory (an upload, a pipe)
+    article_from_text(text)       one Article from a string (the library entry point)
+    parse_published(value)        an ISO or "11 November 2022" date -> datetime
+
+Bad input never raises: it becomes an Article whose `notes` say what went wrong (stable codes
+`read.*`, level "error" or "warning"), so a batch goes on and nothing is silently lost.
+
+Ids: a record's own `id` is kept unchanged; otherwise the first 16 hex digits of the SHA-256 of
+the text (or of the HTML for pages), so reading the same content again gives the same id. An input
+that could not be read gets the hash of its origin plus its bytes.
+
+Caller-given `url`, `title` and `published` win over what a record or page says; page and record
+values only fill in what the caller left out.
+"""
 
 from __future__ import annotations
 
+import codecs
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
-from ..records import Article
+from ..records import Article, Note
+
+STDIN = "<stdin>"
+# Kinds by file suffix; any other suffix is sniffed from the content like stdin.
+KINDS = {
+    **dict.fromkeys((".txt", ".text", ".md"), "text"),
+    **dict.fromkeys((".html", ".htm", ".xhtml"), "html"),
+    ".json": "json",
+    **dict.fromkeys((".jsonl", ".ndjson"), "jsonl"),
+}
+# Control bytes other than tab, newline, carriage return, form feed and escape: text has almost none.
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13, 27}
 
 
-def parse_published(value: str | None) -> datetime | None:
-    if not value:
+@dataclass(frozen=True)
+class _Given:
+    """What the caller said about the input; these values win over the record's and the page's."""
+
+    url: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+
+
+# -- public ---------------------------------------------------------------------------------------
+
+
+def parse_published(value: str | datetime | None) -> datetime | None:
+    """ISO dates and datetimes (a trailing Z included) or forms like "11 November 2022".
+
+    None or "" gives None; anything else that is not a full date raises ValueError."""
+    if value is None or isinstance(value, datetime):
+        return value
+    text = value.strip()
+    if not text:
         return None
-    return datetime.fromisoformat(value)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    import dateparser  # slow to import; only needed for non-ISO forms
+
+    parsed = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+    )
+    if parsed is None:
+        raise ValueError(
+            f"cannot read {value!r} as a publication date: use ISO 8601 (2022-11-11 or "
+            "2022-11-11T08:00:00Z) or a full date such as '11 November 2022'"
+        )
+    return parsed
 
 
 def article_from_text(text: str, *, id=None, url=None, title=None, published=None, origin="") -> Article:
-    return Article(id=id, text=text, url=url, title=title, published=published, origin=origin)
+    """One Article from a string the caller already has; the id is a content hash unless given."""
+    notes = ()
+    if not text.strip():
+        notes = (_error("read.empty", f"The text given{_from(origin)} is empty."),)
+    return Article(
+        id=id or content_id(text),
+        text=text,
+        url=url,
+        title=title,
+        published=published,
+        origin=origin,
+        notes=notes,
+    )
+
+
+def read_paths(
+    paths: Iterable[str | os.PathLike],
+    settings,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    published: datetime | None = None,
+) -> Iterator[Article]:
+    """One Article per input record, in input order. "-" is stdin; directories are read
+    recursively in sorted order, skipping hidden files and folders."""
+    given = _Given(url, title, published)
+    for path in paths:
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(settings.read.max_bytes + 1)
+            if len(data) > settings.read.max_bytes:
+                yield _too_large(STDIN, None, settings, given)
+            else:
+                yield from _from_bytes(data, STDIN, None, given)
+        elif Path(path).is_dir():
+            for file, problem in _walk(Path(path)):
+                if problem:
+                    yield _failed(str(file), b"", "read.unreadable", problem, given)
+                else:
+                    yield from _read_file(file, settings, given)
+        else:
+            yield from _read_file(Path(path), settings, given)
+
+
+def read_bytes(
+    data: bytes,
+    settings,
+    *,
+    origin: str = "<bytes>",
+    kind: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    published: datetime | None = None,
+) -> Iterator[Article]:
+    """Articles from bytes in memory; `kind` is "text", "html", "json" or "jsonl" (None: sniff)."""
+    given = _Given(url, title, published)
+    if len(data) > settings.read.max_bytes:
+        yield _too_large(origin, len(data), settings, given)
+    else:
+        yield from _from_bytes(data, origin, kind, given)
+
+
+def content_id(content: str) -> str:
+    """The id of a text or HTML page: the same content always gives the same id."""
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Every visible file under `root`, sorted by path; unreadable folders come back as problems."""
+    files, problems = [], []
+
+    def on_error(exc: OSError) -> None:
+        problems.append(
+            (Path(exc.filename or root), f"Cannot read the folder {exc.filename}: {exc.strerror}.")
+        )
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        files.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))
+    for file in sorted(files, key=lambda p: p.relative_to(root).parts):
+        yield file, None
+    yield from problems
+
+
+def _read_file(path: Path, settings, given: _Given) -> Iterator[Article]:
+    origin = str(path)
+    try:
+        size = path.stat().st_size  # checked before reading: never load a 50 MB mistake
+        data = path.read_bytes() if size <= settings.read.max_bytes else None
+    except OSError as exc:
+        yield _failed(origin, b"", "read.unreadable", f"Cannot read {origin}: {exc.strerror or exc}.", given)
+        return
+    if data is None:
+        yield _too_large(origin, size, settings, given)
+    else:
+        yield from _from_bytes(data, origin, KINDS.get(path.suffix.lower()), given)
+
+
+def _sniff(text: str) -> str:
+    head = text.lstrip()[:1]
+    if head == "<":
+        return "html"
+    if head in ("{", "["):
+        return "json"  # an object that is not one JSON document is read as JSONL
+    return "text"
+
+
+# -- bytes -> text --------------------------------------------------------------------------------
+
+
+def _from_bytes(data: bytes, origin: str, kind: str | None, given: _Given) -> Iterator[Article]:
+    if not data.strip():
+        yield _failed(origin, data, "read.empty", f"{origin} is empty.", given)
+        return
+    if _looks_binary(data):
+        yield _failed(origin, data, "read.binary", f"{origin} is a binary file, not text.", given)
+        return
+    text, notes = _decode(data, origin)
+    if text is None:
+        yield _failed(origin, data, notes[0].code, notes[0].detail, given)
+        return
+    if not text.strip():
+        yield _failed(origin, data, "read.empty", f"{origin} holds only whitespace.", given, notes)
+        return
+    kind = kind or _sniff(text)
+    if kind == "html":
+        yield _from_html(text, origin, given, notes)
+    elif kind in ("json", "jsonl"):
+        yield from _from_json(text, origin, kind, given, notes)
+    else:
+        yield _with_given(Article(id=content_id(text), text=text, origin=origin, notes=notes), given)
+
+
+def _looks_binary(data: bytes) -> bool:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # UTF-16 text is full of NUL bytes
+    if b"\x00" in data:
+        return True
+    head = data[:4096]
+    return sum(b in _CONTROL for b in head) > len(head) * 0.1
+
+
+def _decode(data: bytes, origin: str) -> tuple[str | None, tuple[Note, ...]]:
+    """UTF-8 (with or without a BOM) or UTF-16 with a BOM; otherwise ask charset-normalizer."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        detail = f"{origin} is not UTF-8 and no other text encoding fits it."
+        return None, (_error("read.undecodable", detail),)
+    detail = f"{origin} is not UTF-8; it was decoded as {best.encoding} (detected), check the text."
+    return str(best), (Note("read", "read.encoding", detail, "warning"),)
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+
+
+def _from_html(html: str, origin: str, given: _Given, notes=(), *, id=None, record=None) -> Article:
+    """Main text and metadata of a page; `record` holds url/title/published from a JSON record."""
+    from trafilatura import bare_extraction
+    from trafilatura.settings import set_date_params
+
+    # extensive_search=False: a date merely mentioned in the body is not the publication date.
+    page = bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params=set_date_params(extensive=False),
+    )
+    text = _paragraphs(page.text if page is not None else "")
+    if not text:
+        detail = f"No article text could be extracted from the HTML in {origin}."
+        return _failed(
+            origin, html.encode("utf-8", "replace"), "read.html_no_text", detail, given, notes, id=id
+        )
+    notes = tuple(notes)
+    published = None
+    if page.date:
+        try:
+            published = parse_published(page.date)
+        except ValueError:
+            notes += (
+                Note("read", "read.bad_published", f"The page date in {origin} is unreadable.", "warning"),
+            )
+    record = record or _Given()
+    article = Article(
+        id=id or content_id(html),
+        text=text,
+        html=html,
+        url=record.url or page.url,
+        title=record.title or page.title,
+        published=record.published or published,
+        origin=origin,
+        notes=notes,
+    )
+    return _with_given(article, given)
+
+
+def _paragraphs(text: str | None) -> str:
+    """trafilatura puts one paragraph per line; a blank line between them matches plain-text input."""
+    lines = (line.strip() for line in (text or "").split("\n"))
+    return "\n\n".join(line for line in lines if line)
+
+
+# -- JSON and JSONL -------------------------------------------------------------------------------
+
+
+def _from_json(text: str, origin: str, kind: str, given: _Given, notes) -> Iterator[Article]:
+    if kind == "json":
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            if not text.lstrip().startswith("{"):
+                detail = f"{origin} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
+                yield _failed(origin, text.encode("utf-8"), "read.bad_json", detail, given, notes)
+                return
+            kind = "jsonl"  # several objects, one per line, under a .json name or on stdin
+        else:
+            if isinstance(value, list):
+                if not value:
+                    yield _failed(origin, b"[]", "read.empty", f"{origin} holds an empty list.", given, notes)
+                for i, item in enumerate(value):
+                    yield _from_record(item, f"{origin}[{i}]", given, notes)
+            else:
+                yield _from_record(value, origin, given, notes)
+            return
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{lineno}"
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            detail = f"Line {lineno} of {origin} is not valid JSON ({exc.msg} at column {exc.colno})."
+            yield _failed(where, line.encode("utf-8"), "read.bad_json", detail, given, notes)
+            continue
+        yield _from_record(value, where, given, notes)
+
+
+def _from_record(value, where: str, given: _Given, notes) -> Article:
+    """A record `{id?, url?, title?, published?, text | html}`."""
+    raw = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    if not isinstance(value, dict):
+        detail = f"The record at {where} is a JSON {type(value).__name__}, not an object."
+        return _failed(where, raw, "read.bad_record", detail, given, notes)
+    rid = value.get("id")
+    rid = None if rid is None or rid == "" else str(rid)
+    notes = tuple(notes)
+    published = None
+    try:
+        published = parse_published(_string(value.get("published")))
+    except ValueError as exc:
+        notes += (
+            Note("read", "read.bad_published", f"The record at {where} has a bad date: {exc}.", "warning"),
+        )
+    record = _Given(_string(value.get("url")), _string(value.get("title")), published)
+    text, html = _string(value.get("text")), _string(value.get("html"))
+    if text and text.strip():
+        article = Article(id=rid or content_id(text), text=text, origin=where, notes=notes)
+        return _with_given(replace(article, url=record.url, title=record.title, published=published), given)
+    if html and html.strip():
+        return _from_html(html, where, given, notes, id=rid, record=record)
+    detail = f"The record at {where} has no text or html."
+    failed = _failed(where, raw, "read.no_text", detail, given, notes, id=rid)
+    return replace(
+        failed,
+        url=given.url or record.url,
+        title=given.title or record.title,
+        published=given.published or published,
+    )
+
+
+def _string(value) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+# -- notes and failed inputs ----------------------------------------------------------------------
+
+
+def _error(code: str, detail: str) -> Note:
+    return Note("read", code, detail, "error")
+
+
+def _from(origin: str) -> str:
+    return f" ({origin})" if origin else ""
+
+
+def _failed(origin: str, data: bytes, code: str, detail: str, given: _Given, notes=(), *, id=None) -> Article:
+    """An Article that could not be read: no text, an error note, and still an id."""
+    digest = hashlib.sha256(origin.encode("utf-8", "replace") + b"\0" + data).hexdigest()[:16]
+    article = Article(id=id or digest, origin=origin, notes=tuple(notes) + (_error(code, detail),))
+    return _with_given(article, given)
+
+
+def _too_large(origin: str, size: int | None, settings, given: _Given) -> Article:
+    """`size` is None for a stream, which is only read up to the limit."""
+    limit = settings.read.max_bytes
+    amount = f"{size:,} bytes, more than" if size is not None else "larger than"
+    detail = f"{origin} is {amount} read.max_bytes ({limit:,} bytes); it was not read."
+    return _failed(origin, f"size={size}".encode(), "read.too_large", detail, given)
+
+
+def _with_given(article: Article, given: _Given) -> Article:
+    return replace(
+        article,
+        url=given.url or article.url,
+        title=given.title or article.title,
+        published=given.published or article.published,
+    )
