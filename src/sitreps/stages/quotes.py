@@ -1,9 +1,433 @@
-"""Stage stub: replaced by the real implementation."""
+"""Quotes stage: direct quotes (inside quotation marks) and indirect speech, with speaker and cue.
+
+Direct quotes: straight "..." and curly “...” double quotes, curly single ‘...’ (only ‘ opens: ’ is
+also the apostrophe) and guillemets «...». Marks are paired per paragraph with a stack, so an
+unbalanced mark costs only its own quote (`quotes.unbalanced` note). Only outermost quotes are
+reported: a quote nested inside another is part of the outer speaker's words.
+
+A quote split by its attribution ('"We will," he said, "hold the line."') becomes two quotes with
+the same speaker and cue, because a Quote is one contiguous span of the speaker's words.
+
+Speaker and cue come from the dependency parse (the reporting verb governing the quote, and that
+verb's subject); without a parse, or when the parse finds nothing, from the text around the marks.
+Indirect speech ("X said (that) CLAUSE", "according to X, CLAUSE") becomes Quote(direct=False)
+whose span is the reported clause; clauses holding quotation marks are left to the direct quote.
+"""
 
 from __future__ import annotations
 
-from ..records import Document
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from ..lexicons import load_lexicon
+from ..records import Document, Mention, Note, Quote, Token
+
+_PAIRS = {"“": ("double", "open"), "”": ("double", "close"), "«": ("guillemet", "open"),
+          "»": ("guillemet", "close"), "‘": ("single", "open")}
+_MARKS = "\"“”«»‘’"
+_OPENING_CONTEXT = " \t([{—–-/"
+_CLOSING_CONTEXT = " \t.,;:!?)]}—–-/"
+_SUBJECT_DEPS = ("nsubj", "nsubjpass")
+_INHERIT_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp")
+_DROP_FROM_NP = ("relcl", "acl", "appos", "punct", "cc")
+_OTHER_PRONOUNS = ("they", "it", "we", "i", "you", "them", "us", "who")
+
+
+@dataclass(frozen=True)
+class Cues:
+    verbs: frozenset[str]
+    crowd: frozenset[str]
+    indirect: frozenset[str]
+    speakers: dict
+    cue_re: re.Pattern  # any reporting or crowd verb form
+    crowd_re: re.Pattern
+    indirect_re: re.Pattern
+
+
+def _words_re(words) -> re.Pattern:
+    alts = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b", re.I)
+
+
+@cache
+def cues() -> Cues:
+    lex = load_lexicon("cues")
+    rep = lex["reporting"]
+    return Cues(
+        verbs=frozenset(rep["verbs"]),
+        crowd=frozenset(rep["crowd_verbs"]),
+        indirect=frozenset(rep["indirect"]),
+        speakers={k: frozenset(v) for k, v in lex["speakers"].items()},
+        cue_re=_words_re(rep["forms"] + rep["crowd_forms"]),
+        crowd_re=_words_re(rep["crowd_forms"]),
+        indirect_re=_words_re(rep["indirect_forms"]),
+    )
+
+
+# --- pairing the marks -------------------------------------------------------------------------
+
+
+def pair_marks(text: str) -> tuple[list[tuple[int, int]], list[Note], list[int]]:
+    """(open, close) offsets of outermost quotation-mark pairs, a note per unbalanced mark, and
+    the offsets of those marks."""
+    pairs: list[tuple[int, int]] = []
+    notes: list[Note] = []
+    orphans: list[int] = []
+
+    def lost(pos: int, why: str) -> None:
+        orphans.append(pos)
+        notes.append(Note("quotes", "quotes.unbalanced", f"{why} {text[pos]} at {pos}: {text[pos:pos + 40]!r}"))
+
+    for para in re.finditer(r"[^\n]+", text):
+        stack: list[tuple[int, str]] = []
+        for m in re.finditer(f"[{_MARKS}]", para.group()):
+            pos = para.start() + m.start()
+            ch = text[pos]
+            before = text[pos - 1] if pos > 0 else " "
+            after = text[pos + 1] if pos + 1 < len(text) else " "
+            if ch == "’":
+                # an apostrophe unless it can close an open ‘ and is not inside a word
+                if after.isalnum() or not any(f == "single" for _, f in stack):
+                    continue
+                family, role = "single", "close"
+            elif ch == '"':
+                family = "straight"
+                opens = (before in _OPENING_CONTEXT or before in _MARKS) and not after.isspace()
+                closes = (after in _CLOSING_CONTEXT or after in _MARKS or after == "\n") and not before.isspace()
+                role = "open" if opens and not closes else "close" if closes and not opens else ""
+                if not role:
+                    role = "close" if any(f == "straight" for _, f in stack) else "open"
+            else:
+                family, role = _PAIRS[ch]
+            if role == "open":
+                # a mark never nests inside its own kind: an earlier open one was left unclosed
+                same = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == family), None)
+                if same is not None:
+                    for orphan, _ in stack[same:]:
+                        lost(orphan, "opening mark never closed")
+                    del stack[same:]
+                stack.append((pos, family))
+                continue
+            idx = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == family), None)
+            if idx is None:
+                lost(pos, "closing mark without opening")
+                continue
+            for orphan, _ in stack[idx + 1:]:
+                lost(orphan, "opening mark never closed")
+            if idx == 0:
+                pairs.append((stack[0][0], pos))
+            del stack[idx:]
+        for orphan, _ in stack:
+            lost(orphan, "opening mark never closed")
+    return pairs, notes, orphans
+
+
+# --- speakers ----------------------------------------------------------------------------------
+
+
+class Parse:
+    """Token-level helpers over doc.tokens (indices are document token indices)."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.tokens = doc.tokens
+        self.children: dict[int, list[int]] = {}
+        for t in doc.tokens:
+            if t.head != t.i:
+                self.children.setdefault(t.head, []).append(t.i)
+
+    def subtree(self, i: int, drop: tuple[str, ...] = ()) -> list[int]:
+        out, todo = [], [i]
+        while todo:
+            j = todo.pop()
+            out.append(j)
+            todo.extend(c for c in self.children.get(j, ()) if self.tokens[c].dep not in drop)
+        return sorted(out)
+
+    def ancestors(self, i: int):
+        seen = {i}
+        while (h := self.tokens[i].head) not in seen:
+            seen.add(h)
+            yield h
+            i = h
+
+    def subject(self, verb: int, depth: int = 3) -> int | None:
+        for c in self.children.get(verb, ()):
+            if self.tokens[c].dep in _SUBJECT_DEPS:
+                return c
+        t = self.tokens[verb]
+        if depth and t.dep in _INHERIT_DEPS and t.head != verb:
+            return self.subject(t.head, depth - 1)
+        return None
+
+    def phrase(self, i: int) -> tuple[int, int]:
+        """Offsets of the noun phrase headed by token i, without clauses, appositions or edge punctuation."""
+        keep = set(self.subtree(i, _DROP_FROM_NP))
+        lo = hi = i
+        while lo - 1 in keep:
+            lo -= 1
+        while hi + 1 in keep:
+            hi += 1
+        while hi > lo and self.tokens[hi].pos == "PUNCT":
+            hi -= 1
+        return self.tokens[lo].start, self.tokens[hi].end
+
+
+def entity_at(doc: Document, start: int, end: int, labels=("PERSON", "ORG", "GPE", "NORP")):
+    """The entity that covers [start, end) or, failing that, the last one inside it."""
+    inside = None
+    for e in doc.entities:
+        if e.label in labels:
+            if e.start <= start and end <= e.end:
+                return e
+            if start <= e.start and e.end <= end:
+                inside = e
+    return inside
+
+
+def head_word(text: str) -> str:
+    """The head noun of a phrase without a parse: the last word before "of", else the last word."""
+    words = re.findall(r"[\w'’-]+", text.split(" of ")[0])
+    return words[-1].lower() if words else ""
+
+
+def speaker_kind(head: str, label: str | None, crowd_cue: bool = False) -> str:
+    lex = cues().speakers
+    if crowd_cue:
+        return "crowd"
+    for kind in ("crowd", "government", "media", "person", "organisation"):
+        if head in lex[kind]:
+            return kind
+    if label == "PERSON" or head in lex["pronouns_person"]:
+        return "person"
+    return {"ORG": "organisation", "GPE": "government"}.get(label or "", "unknown")
+
+
+def resolve_person(doc: Document, text: str, before: int) -> str | None:
+    """Full name for a pronoun or a bare surname: the latest fitting PERSON mention before `before`."""
+    people = [e for e in doc.entities if e.label == "PERSON" and e.end <= before]
+    if text.lower() in cues().speakers["pronouns_person"]:
+        if not people:
+            return None
+        text = people[-1].text
+    if " " not in text.strip():
+        for e in reversed(people):
+            if e.text != text and e.text.split()[-1] == text:
+                return e.text
+    return text
+
+
+def make_speaker(doc: Document, start: int, end: int, head: str | None = None, crowd_cue: bool = False) -> Mention:
+    text = doc.text[start:end]
+    head = head or head_word(text)
+    ent = entity_at(doc, start, end)
+    if ent is not None and head not in (w.lower() for w in re.findall(r"[\w'’-]+", ent.text)):
+        ent = None  # an entity inside the phrase ("the office of President X") is not its head
+    kind = speaker_kind(head, ent.label if ent else None, crowd_cue)
+    if head in _OTHER_PRONOUNS:
+        name = None
+    elif head in cues().speakers["pronouns_person"]:
+        name = resolve_person(doc, head, start)
+    elif text[:1].isupper() and " " not in text and resolve_person(doc, text, start) != text:
+        # a bare surname of someone named in full earlier (the model may tag it ORG or nothing)
+        name, kind = resolve_person(doc, text, start), "person"
+    elif ent is not None and ent.label == "PERSON":
+        name = resolve_person(doc, ent.text, start)
+    elif ent is not None:
+        name = ent.text
+    else:
+        name = text
+    return Mention(start, end, text, name=name, kind=kind)
+
+
+def cue_mention(doc: Document, start: int, end: int) -> Mention:
+    return Mention(start, end, doc.text[start:end], name=None, kind="cue")
+
+
+def _verb_speaker(p: Parse, verb: int, avoid: tuple[int, int] | None = None):
+    """(speaker, cue) for reporting verb token `verb`; speaker None when it has no usable subject."""
+    doc, t = p.doc, p.tokens[verb]
+    cue = cue_mention(doc, t.start, t.end)
+    subj = p.subject(verb)
+    if subj is None:
+        return None, cue
+    s, e = p.phrase(subj)
+    if avoid and s < avoid[1] and avoid[0] < e:  # the quote is the subject, not the speaker's words
+        return None, cue
+    crowd = t.lemma.lower() in cues().crowd
+    return make_speaker(doc, s, e, p.tokens[subj].text.lower(), crowd), cue
+
+
+def _is_cue(t: Token) -> bool:
+    c = cues()
+    return t.pos in ("VERB", "AUX") and (t.lemma.lower() in c.verbs or t.lemma.lower() in c.crowd)
+
+
+def _tree_attribution(p: Parse, inner: tuple[int, int], marks: tuple[int, int]):
+    """Walk up from the quote's tokens to the nearest reporting verb outside the marks."""
+    toks = p.doc.tokens_in(*inner)
+    inside = {t.i for t in toks}
+    roots = [t.i for t in toks if t.head not in inside or t.head == t.i]
+    for r in roots:
+        for a in p.ancestors(r):
+            at = p.tokens[a]
+            if marks[0] <= at.start < marks[1] + 1:
+                continue
+            if _is_cue(at):
+                return _verb_speaker(p, a, marks)
+    return None, None
+
+
+_SPK = r"(?P<spk>[^,.;:!?\"“”«»\n]{1,60}?)"
+
+
+def _text_attribution(doc: Document, marks: tuple[int, int], left: int, right: int):
+    """Speaker and cue from the words before the opening mark, else after the closing mark."""
+    c = cues()
+    before = doc.text[left:marks[0]]
+    found = list(c.cue_re.finditer(before))
+    if found:
+        m = found[-1]
+        chunk = re.split(r"[,;:]|\bthat\b", before[: m.start()])[-1]
+        crowd = bool(c.crowd_re.fullmatch(m.group()))
+        if chunk.strip():
+            s = left + m.start() - len(chunk) + (len(chunk) - len(chunk.lstrip()))
+            e = left + m.start() - (len(chunk) - len(chunk.rstrip()))
+        else:  # inverted: ', said the mayor, "..."'
+            after_cue = re.match(r"\s+" + _SPK + r"\s*(?:[,:]|$)", before[m.end():])
+            if not after_cue:
+                return None, cue_mention(doc, left + m.start(), left + m.end())
+            s, e = left + m.end() + after_cue.start("spk"), left + m.end() + after_cue.end("spk")
+        return make_speaker(doc, s, e, None, crowd), cue_mention(doc, left + m.start(), left + m.end())
+    after = doc.text[marks[1] + 1:right]
+    pat = c.cue_re.pattern
+    m = re.match(r"\s*,?\s*" + _SPK + r"\s+(?P<cue>" + pat + r")", after, re.I)
+    if m is None:
+        m = re.match(r"\s*,?\s*(?P<cue>" + pat + r")\s+" + _SPK + r"\s*(?:[,.;!?]|$)", after, re.I)
+    if m is None:
+        return None, None
+    base = marks[1] + 1
+    crowd = bool(c.crowd_re.fullmatch(m.group("cue")))
+    spk = make_speaker(doc, base + m.start("spk"), base + m.end("spk"), None, crowd)
+    return spk, cue_mention(doc, base + m.start("cue"), base + m.end("cue"))
+
+
+def _bounds(doc: Document, pos: int) -> tuple[int, int]:
+    sent = doc.sentence_of(pos)
+    if sent is not None:
+        return sent.start, sent.end
+    line_start = doc.text.rfind("\n", 0, pos) + 1
+    line_end = doc.text.find("\n", pos)
+    return line_start, len(doc.text) if line_end < 0 else line_end
+
+
+def _direct_quotes(doc: Document, p: Parse | None, pairs: list[tuple[int, int]]) -> list[Quote]:
+    quotes: list[Quote] = []
+    prev_close = -1
+    for k, (o, c) in enumerate(pairs):
+        raw = doc.text[o + 1:c]
+        s = o + 1 + (len(raw) - len(raw.lstrip()))
+        e = c - (len(raw) - len(raw.rstrip().rstrip(",").rstrip()))
+        if e <= s:
+            continue
+        speaker = cue = None
+        if p is not None:
+            speaker, cue = _tree_attribution(p, (s, e), (o, c))
+        if speaker is None:
+            left, right = _bounds(doc, o)
+            left = max(left, prev_close + 1)
+            nxt = pairs[k + 1][0] if k + 1 < len(pairs) else len(doc.text)
+            right = min(max(right, _bounds(doc, c)[1]), nxt)
+            t_speaker, t_cue = _text_attribution(doc, (o, c), left, right)
+            if t_speaker is not None or cue is None:
+                speaker, cue = t_speaker, t_cue or cue
+        if speaker is None and quotes and quotes[-1].speaker and _continues(doc, prev_close, o):
+            speaker, cue = quotes[-1].speaker, quotes[-1].cue
+        quotes.append(Quote(s, e, doc.text[s:e], direct=True, speaker=speaker, cue=cue))
+        prev_close = c
+    return quotes
+
+
+def _continues(doc: Document, prev_close: int, open_: int) -> bool:
+    """'"We will," he said. "We hold."': a bare quote right after an attributed one, same paragraph."""
+    gap = doc.text[prev_close + 1:open_]
+    return "\n" not in gap and len(gap) < 60 and bool(cues().cue_re.search(gap))
+
+
+# --- indirect speech ---------------------------------------------------------------------------
+
+
+def _overlaps(s: int, e: int, spans) -> bool:
+    return any(s < b and a < e for a, b in spans)
+
+
+def _indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
+    out = []
+    for t in p.tokens:
+        if t.pos != "VERB" or t.lemma.lower() not in cues().indirect or _overlaps(t.start, t.end, marked):
+            continue
+        for c in p.children.get(t.i, ()):
+            if p.tokens[c].dep != "ccomp":
+                continue
+            idx = [i for i in p.subtree(c) if p.tokens[i].dep != "mark" or p.tokens[i].head != c]
+            while idx and p.tokens[idx[-1]].pos == "PUNCT":
+                idx.pop()
+            while idx and p.tokens[idx[0]].pos == "PUNCT":
+                idx.pop(0)
+            if len(idx) < 2:
+                continue
+            s, e = p.tokens[idx[0]].start, p.tokens[idx[-1]].end
+            if _overlaps(s, e, marked):
+                continue
+            speaker, cue = _verb_speaker(p, t.i)
+            out.append(Quote(s, e, p.doc.text[s:e], direct=False, speaker=speaker, cue=cue))
+    return out
+
+
+def _trim(doc: Document, s: int, e: int) -> tuple[int, int]:
+    while s < e and not doc.text[s].isalnum():
+        s += 1
+    while e > s and not doc.text[e - 1].isalnum() and doc.text[e - 1] not in ")%’'":
+        e -= 1
+    return s, e
+
+
+def _indirect_text(doc: Document, marked: list[tuple[int, int]], with_verbs: bool) -> list[Quote]:
+    out = []
+    for sent in doc.sentences:
+        m = re.search(r"\baccording to\s+(?P<spk>[^,.;!?\n]+)", sent.text, re.I)
+        if m:
+            spk = _trim(doc, sent.start + m.start("spk"), sent.start + m.end("spk"))
+            s, e = _trim(doc, sent.start, sent.start + m.start())
+            if e - s < 3:
+                s, e = _trim(doc, sent.start + m.end(), sent.end)
+            cue = cue_mention(doc, sent.start + m.start(), sent.start + m.start() + len("according to"))
+        elif with_verbs:
+            m = re.match(r"\s*" + _SPK + r"\s+(?P<cue>" + cues().indirect_re.pattern + r")\s+(?:that\s+)?",
+                         sent.text, re.I)
+            if not m:
+                continue
+            spk = (sent.start + m.start("spk"), sent.start + m.end("spk"))
+            s, e = _trim(doc, sent.start + m.end(), sent.end)
+            cue = cue_mention(doc, sent.start + m.start("cue"), sent.start + m.end("cue"))
+        else:
+            continue
+        if e - s < 3 or _overlaps(s, e, marked):
+            continue
+        out.append(Quote(s, e, doc.text[s:e], direct=False, speaker=make_speaker(doc, *spk), cue=cue))
+    return out
 
 
 def find_quotes(doc: Document, ctx) -> Document:
-    return doc
+    if not doc.text:
+        return doc
+    pairs, notes, orphans = pair_marks(doc.text)
+    p = Parse(doc) if doc.tokens else None
+    quotes = _direct_quotes(doc, p, pairs)
+    marked = [(o, c + 1) for o, c in pairs] + [(o, max(o + 1, _bounds(doc, o)[1])) for o in orphans]
+    indirect = _indirect_tree(p, marked) if p else []
+    indirect += [q for q in _indirect_text(doc, marked, p is None)
+                 if not any(_overlaps(q.start, q.end, [(i.start, i.end)]) for i in indirect)]
+    quotes = sorted(quotes + indirect, key=lambda q: (q.start, q.end))
+    return replace(doc, quotes=tuple(quotes), notes=doc.notes + tuple(notes))

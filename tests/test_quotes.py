@@ -1,0 +1,229 @@
+"""Quotes: quotation-mark pairing, speakers and cues, indirect speech.
+
+Sentences are about a fictional conflict in the republic of Verania. Most tests run the real model
+through the `parsed` fixture; the hand-built ones pin the textual fallback used without a parse.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitreps.stages.quotes import find_quotes, pair_marks
+from conftest import hand_doc
+
+
+def quotes_of(doc):
+    return find_quotes(doc, None).quotes
+
+
+def direct(quotes):
+    return [q for q in quotes if q.direct]
+
+
+def only(quotes, text):
+    found = [q for q in quotes if q.text == text]
+    assert len(found) == 1, [q.text for q in quotes]
+    return found[0]
+
+
+# --- pairing, no model ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, inner",
+    [
+        ('He said "the road is open" today.', "the road is open"),
+        ("He said “the road is open” today.", "the road is open"),
+        ("He called the raid ‘reckless’ today.", "reckless"),
+        ("Le préfet a dit «tout est calme» hier.", "tout est calme"),
+    ],
+)
+def test_each_kind_of_mark_gives_its_content(text, inner):
+    doc = hand_doc(text)
+    q = only(quotes_of(doc), inner)
+    assert doc.text[q.start:q.end] == inner and q.direct
+
+
+def test_apostrophes_are_not_quotation_marks():
+    doc = hand_doc("Verania’s army crossed the soldiers’ old line near Tarn’s bridge.")
+    assert quotes_of(doc) == ()
+    assert find_quotes(doc, None).notes == ()
+
+
+def test_nested_quote_stays_inside_the_outer_one():
+    doc = hand_doc("“They shouted ‘run’ and we ran,” a farmer said.")
+    qs = quotes_of(doc)
+    assert [q.text for q in qs] == ["They shouted ‘run’ and we ran"]
+    assert qs[0].speaker.text == "a farmer"
+
+
+def test_unbalanced_mark_costs_only_its_own_quote():
+    text = 'The colonel said "we hold the ridge. Later the mayor said "nothing has changed" to reporters.'
+    doc = find_quotes(hand_doc(text), None)
+    assert [q.text for q in direct(doc.quotes)] == ["nothing has changed"]
+    assert [n.code for n in doc.notes] == ["quotes.unbalanced"]
+    assert doc.notes[0].stage == "quotes"
+
+
+def test_unbalanced_curly_closer_is_noted_and_the_rest_kept():
+    doc = find_quotes(hand_doc("The siege ended” he wrote. The envoy said “talks resume”."), None)
+    assert [q.text for q in direct(doc.quotes)] == ["talks resume"]
+    assert len(doc.notes) == 1
+
+
+def test_pair_marks_returns_outermost_pairs():
+    pairs, notes, orphans = pair_marks('A "b" c «d ‘e’ f» g')
+    assert [(o, c) for o, c in pairs] == [(2, 4), (8, 16)]
+    assert notes == [] and orphans == []
+
+
+# --- textual fallback on hand-built documents ----------------------------------------------------
+
+
+def test_fallback_speaker_after_and_split_quote():
+    doc = hand_doc('"We will," he said, "hold the line."')
+    first, second = quotes_of(doc)
+    assert (first.text, second.text) == ("We will", "hold the line.")
+    assert first.speaker.text == second.speaker.text == "he"
+    assert first.cue.text == second.cue.text == "said"
+    assert first.cue.kind == "cue" and first.speaker.name is None  # no antecedent for "he"
+
+
+def test_fallback_speaker_before_with_colon_and_surname():
+    text = 'Anton Varga inspected the dam. Varga wrote on Telegram: "The dam holds."'
+    doc = hand_doc(text, entities=[("Anton Varga", "PERSON")])
+    q = only(quotes_of(doc), "The dam holds.")
+    assert q.speaker.text == "Varga" and q.speaker.name == "Anton Varga" and q.speaker.kind == "person"
+    assert q.cue.text == "wrote"
+
+
+def test_fallback_indirect_speech_and_according_to():
+    doc = hand_doc("The ministry said that two depots burned. Three roads were cut, according to the police.")
+    said = only(quotes_of(doc), "two depots burned")
+    assert not said.direct and said.speaker.text == "The ministry" and said.speaker.kind == "government"
+    acc = only(quotes_of(doc), "Three roads were cut")
+    assert acc.speaker.text == "the police" and acc.cue.text == "according to"
+
+
+# --- with the real parse -------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_partial_quote_inside_reported_speech(parsed):
+    q = only(quotes_of(parsed('The spokesman said the ministry had "no plans" to comment.')), "no plans")
+    assert q.direct and q.speaker.text == "The spokesman" and q.cue.text == "said"
+    assert q.speaker.kind == "person"
+
+
+@pytest.mark.model
+def test_colon_quote(parsed):
+    doc = parsed("The mayor wrote on Telegram: “The city is calm. Stay indoors.”")
+    q = only(quotes_of(doc), "The city is calm. Stay indoors.")
+    assert q.speaker.text == "The mayor" and q.cue.text == "wrote"
+
+
+@pytest.mark.model
+def test_speaker_after_quote_inverted(parsed):
+    q = only(quotes_of(parsed("“The bridge is still standing,” said the regional governor.")),
+             "The bridge is still standing")
+    assert q.speaker.text == "the regional governor" and q.cue.text == "said"
+
+
+@pytest.mark.model
+def test_split_quote_gives_two_quotes_with_one_speaker(parsed):
+    qs = direct(quotes_of(parsed('"We will," the commander said, "hold the line."')))
+    assert [q.text for q in qs] == ["We will", "hold the line."]
+    assert {q.speaker.text for q in qs} == {"the commander"}
+
+
+@pytest.mark.model
+def test_crowd_slogan(parsed):
+    q = only(quotes_of(parsed("Residents chanted “Long live the republic” as the convoy passed.")),
+             "Long live the republic")
+    assert q.speaker.text == "Residents" and q.speaker.kind == "crowd" and q.cue.text == "chanted"
+
+
+@pytest.mark.model
+def test_crowd_slogan_in_a_participle(parsed):
+    doc = parsed("Villagers poured into the square, shouting “Free Verania” and waving flags.")
+    q = only(quotes_of(doc), "Free Verania")
+    assert q.speaker.kind == "crowd" and q.cue.text == "shouting"
+
+
+@pytest.mark.model
+def test_guillemets_with_parse(parsed):
+    q = only(quotes_of(parsed("«Nous restons», said the prefect of the eastern region.")), "Nous restons")
+    assert q.speaker.text.startswith("the prefect")
+
+
+@pytest.mark.model
+def test_surname_resolves_to_full_name(parsed):
+    doc = parsed("General Ivan Marek visited the front on Monday. "
+                 "“The bridge is ours,” Marek told reporters.")
+    q = only(quotes_of(doc), "The bridge is ours")
+    assert q.speaker.text == "Marek" and q.speaker.name == "Ivan Marek" and q.speaker.kind == "person"
+
+
+@pytest.mark.model
+def test_pronoun_resolves_to_latest_person(parsed):
+    doc = parsed("Olena Baranova runs the field hospital. She said “we have no more beds” on Tuesday.")
+    q = only(quotes_of(doc), "we have no more beds")
+    assert q.speaker.text == "She" and q.speaker.name == "Olena Baranova"
+
+
+@pytest.mark.model
+def test_pronoun_without_antecedent_has_no_name(parsed):
+    q = only(quotes_of(parsed("He said “the shelling stopped at dawn”.")), "the shelling stopped at dawn")
+    assert q.speaker.text == "He" and q.speaker.name is None
+
+
+@pytest.mark.model
+def test_organisation_speaker_noun_phrase(parsed):
+    doc = parsed("The office of the regional governor described the situation as “critical”.")
+    q = only(quotes_of(doc), "critical")
+    assert q.speaker.text == "The office of the regional governor" and q.speaker.kind == "government"
+    assert q.cue.text == "described"
+
+
+@pytest.mark.model
+def test_indirect_said_that(parsed):
+    doc = parsed("The governor said that the shelling had stopped overnight.")
+    q = only(quotes_of(doc), "the shelling had stopped overnight")
+    assert not q.direct and q.speaker.text == "The governor" and q.cue.text == "said"
+
+
+@pytest.mark.model
+def test_indirect_told_reporters_and_denied(parsed):
+    doc = parsed("The commander told reporters the ridge was secure. The army denied its units had left.")
+    told = only(quotes_of(doc), "the ridge was secure")
+    assert told.speaker.text == "The commander" and told.cue.text == "told"
+    denied = only(quotes_of(doc), "its units had left")
+    assert denied.speaker.text == "The army" and denied.cue.text == "denied"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text, clause, speaker",
+    [
+        ("According to the regional council, three bridges were destroyed.",
+         "three bridges were destroyed", "the regional council"),
+        ("Two schools were damaged in the strikes, according to local officials.",
+         "Two schools were damaged in the strikes", "local officials"),
+    ],
+)
+def test_according_to_before_and_after(parsed, text, clause, speaker):
+    q = only(quotes_of(parsed(text)), clause)
+    assert not q.direct and q.speaker.text == speaker and q.cue.text.lower() == "according to"
+
+
+@pytest.mark.model
+def test_direct_quote_is_not_counted_again_as_indirect(parsed):
+    qs = quotes_of(parsed('The spokesman said the ministry had "no plans" to comment.'))
+    assert [q.direct for q in qs] == [True]
+
+
+@pytest.mark.model
+def test_quotes_are_sorted_and_offsets_match(parsed):
+    doc = find_quotes(parsed("The mayor said the port was shut. Later he said “it reopens soon”."), None)
+    assert [q.start for q in doc.quotes] == sorted(q.start for q in doc.quotes)
+    assert all(doc.text[q.start:q.end] == q.text for q in doc.quotes)
