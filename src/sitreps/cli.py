@@ -122,7 +122,7 @@ def _check_paths(paths: list[str]) -> None:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
     db: DbOpt = None,
-    published: Annotated[Optional[str], typer.Option(help="Publication date for inputs without one.")] = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date (overrides the inputs' own).")] = None,
     config: ConfigOpt = None,
 ):
     """Analyse articles into the database. Re-running is idempotent; failures are recorded."""

@@ -64,13 +64,16 @@ def extract_events(doc: Document, ctx) -> Document:
     focus = focus_place(doc)
     events: list[Event] = []
     for sent in doc.sentences:
-        seen_subtypes: set[str] = set()
+        taken: list[tuple[str, int, int]] = []  # (subtype, subtree start, end) of triggers kept
         for tok in toks.in_span(sent.start, sent.end):
             entry = triggers.get(tok.lemma.lower()) or triggers.get(tok.text.lower())
             if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
                 continue
-            if entry["subtype"] in seen_subtypes:
-                continue
+            head = toks.head(tok)
+            if tok.dep in ("compound", "amod") and triggers.get(head.lemma.lower()) is entry:
+                continue  # "missile strikes": the head noun carries the event
+            if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
+                continue  # "missile strikes": one event, not two
             actors, targets, syntactic = _participants(doc, toks, tok, sent)
             if entry.get("needs_actor") and not syntactic:
                 continue
@@ -78,7 +81,7 @@ def extract_events(doc: Document, ctx) -> Document:
                 continue
             if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
                 actors = tuple(_as_forces(a) for a in actors)
-            seen_subtypes.add(entry["subtype"])
+            taken.append((entry["subtype"], *toks.subtree(tok.i)))
             claim = _claim_at(doc.claims, tok.start)
             certainty = _modality(toks, tok, lex) or (claim.certainty if claim else "asserted")
             place = _place_for(doc, toks, tok, sent) or focus
@@ -142,7 +145,8 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
                 targets += _actors_in(doc, *toks.subtree(c.i))
             if c.dep == "prep" and c.text.lower() in ("from", "by") and tok.pos == "NOUN":
                 actors += _actors_in(doc, *toks.subtree(c.i))
-        if actors or verb.dep not in ("xcomp", "conj", "ccomp", "advcl", "pcomp", "dobj", "relcl", "oprd", "acomp"):
+        has_subject = any(c.dep in ("nsubj", "nsubjpass") for c in toks.children(verb.i))
+        if actors or has_subject or verb.dep not in ("xcomp", "conj", "ccomp", "advcl", "pcomp", "dobj", "relcl", "oprd", "acomp"):
             break
         if verb.dep == "relcl":
             actors += _actors_in(doc, *_noun_chunk(toks, toks.head(verb)))
@@ -200,16 +204,18 @@ def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
     chain = [tok, *list(toks.ancestors(tok))[:4]]
     for t in chain:
         for c in toks.children(t.i):
+            if c.dep == "mark" and c.text.lower() in ("whether", "if"):
+                return "possible"  # a question or a condition, not a report that it happened
             if c.dep == "neg":
                 return "negated"
             if c.dep == "aux" and c.lemma.lower() in ("could", "may", "might", "will", "would", "should", "can"):
                 return "possible"
-        if t is not tok and t.lemma.lower() in lex["negated_heads"]:
+        if t is not tok and t.lemma.lower() in lex["modality"]["negated_heads"]:
             return "negated"
-        if t is not tok and t.lemma.lower() in lex["possible_heads"]:
+        if t is not tok and t.lemma.lower() in lex["modality"]["possible_heads"]:
             return "possible"
-        if t.dep in ("ROOT",):
-            break
+        if t.dep in ("ROOT", "conj", "parataxis"):
+            break  # a coordinated clause has its own modality
     return None
 
 
@@ -237,17 +243,13 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
             continue
         if not t.value and t.anchored:
             continue
-        head = toks.at(t.start)
-        if t.text.lower().startswith("since") or (head and any(a.lower() == "since" for a in _ancestor_words(toks, head))):
-            continue
+        before = doc.text[max(sent.start, t.start - 60) : t.start].lower()
+        if t.text.lower().startswith("since") or re.search(r"\bsince\b", before):
+            continue  # "since February 24" starts a period; it does not date the event
         candidates.append(t)
     if not candidates:
         return None
     return min(candidates, key=lambda t: abs(t.start - tok.start))
-
-
-def _ancestor_words(toks: TokenIndex, tok: Token) -> list[str]:
-    return [a.text for a in list(toks.ancestors(tok))[:4]]
 
 
 def _fatalities(sentence: str, patterns, numbers: dict) -> int | None:

@@ -31,7 +31,9 @@ def load_model(settings, gazetteer=None, actor_patterns=None):
     nlp.max_length = settings.nlp.max_length
     patterns = ruler_patterns(nlp, settings, gazetteer, actor_patterns)
     if patterns and "ner" in nlp.pipe_names:
-        ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+        # first in the pipeline: spaCy runs every earlier component over each pattern text, and
+        # ORTH patterns need only the tokenizer. `ner` keeps the entities the ruler set.
+        ruler = nlp.add_pipe("entity_ruler", first=True, config={"phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(patterns)
     return nlp
 
@@ -45,6 +47,15 @@ def ruler_patterns(nlp, settings, gazetteer=None, actor_patterns=None) -> list[d
         actor_patterns = load_lexicons().ruler_patterns
     seen: set[str] = set()
     patterns = []
+    # full names of known people first: the ruler prefers the longest match, so "Vladimir"
+    # inside a leader's name is not taken for a town of that name
+    from ..lexicons import load_lexicon
+
+    for person in load_lexicon("actors").get("person", []):
+        for alias in person["aliases"]:
+            if " " in alias and alias not in seen:
+                seen.add(alias)
+                patterns.append({"label": "PERSON", "pattern": alias})
     for text, label in actor_patterns:
         if text not in seen:
             seen.add(text)

@@ -70,6 +70,20 @@ def _is_metonymy(doc: Document, start: int, end: int, lex: dict) -> bool:
     return False
 
 
+def _is_demonym_or_name(doc: Document, start: int, end: int, name: str, lex: dict) -> bool:
+    """"Ukrainian" (an adjective or demonym) or "Vladimir" in "Vladimir Smith" are not places."""
+    if any(name.endswith(suffix) for suffix in lex["demonym_suffixes"]) and name not in lex["names_not_demonyms"]:
+        return True
+    if not doc.tokens:
+        return False
+    toks = index(doc)
+    head = toks.head_of_span(start, end)
+    if head is not None and head.pos == "ADJ":
+        return True
+    nxt = toks.at(end + 1) if doc.text[end : end + 1] == " " else None
+    return bool(nxt and nxt.ent_type == "PERSON" and nxt.pos == "PROPN")
+
+
 def _strip_article(text: str) -> tuple[str, int]:
     for art in ("the ", "The "):
         if text.startswith(art):
@@ -93,6 +107,18 @@ def _score(entry: GazetteerEntry, name: str, cue: str | None, focus: Counter, n_
     return round(min(score, 1.0), 3)
 
 
+def _best(cands, name, cue, focus, n_focus, regions: Counter):
+    best, best_score = None, 0.0
+    n_regions = sum(regions.values())
+    for entry in cands:
+        s = _score(entry, name, cue, focus, n_focus)
+        if n_regions and entry.admin1:
+            s += 0.15 * regions[entry.admin1] / n_regions
+        if s > best_score:
+            best, best_score = entry, round(min(s, 1.0), 3)
+    return best, best_score
+
+
 def geoparse(doc: Document, ctx) -> Document:
     if not doc.entities:
         return doc
@@ -107,6 +133,8 @@ def geoparse(doc: Document, ctx) -> Document:
         name = name.removesuffix("'s").removesuffix("\u2019s")
         end = start + len(name)
         if not name or _in_slogan(doc, start, end, lex) or _is_metonymy(doc, start, end, lex):
+            continue
+        if _is_demonym_or_name(doc, start, end, name, lex):
             continue
         cue, cue_end = _cue(doc, start, end, lex)
         candidates = gaz.lookup(name)
@@ -124,14 +152,14 @@ def geoparse(doc: Document, ctx) -> Document:
             focus[countries.pop()] += 1
     n_focus = sum(focus.values())
 
+    # two passes: the second favours candidates in the first-level divisions that the first
+    # pass found most (a district or village named in an article about its region)
+    first = [_best(cands, name, cue, focus, n_focus, Counter()) for *_, name, cue, cands in mentions]
+    regions = Counter(b.admin1 for b, _ in first if b is not None and b.admin1 and b.feature_code != "PCLI")
     places = []
     min_score = ctx.settings.places.min_score
     for start, end, name, cue, cands in mentions:
-        best, best_score = None, 0.0
-        for entry in cands:
-            s = _score(entry, name, cue, focus, n_focus)
-            if s > best_score:
-                best, best_score = entry, s
+        best, best_score = _best(cands, name, cue, focus, n_focus, regions)
         text = doc.text[start:end]
         if best is None or best_score < min_score:
             places.append(Place(start, end, text, score=best_score))

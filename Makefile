@@ -1,0 +1,29 @@
+# Two entry points for a fresh machine (Python 3.11+ with venv):
+#   make demo   set everything up, then run `sitreps demo` on the bundled sample articles
+#   make test   set everything up, then run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test setup bench clean-report
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/model.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -U pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps -r requirements/model.txt
+	touch $@
+
+demo: setup
+	$(BIN)/sitreps demo
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python benchmarks/throughput.py
+
+clean-report: setup
+	$(BIN)/python benchmarks/cleaning_report.py

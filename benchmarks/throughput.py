@@ -1,0 +1,75 @@
+"""Throughput of the whole pipeline against spaCy's own `nlp.pipe` on the same texts.
+
+    python benchmarks/throughput.py [--limit N] [--repeat K]
+
+Reads ../shared/data/articles/ukraine_war_news_2022_2023.jsonl (not part of the repository)
+and prints articles/s, words/s, peak RSS and the ratio full pipeline / nlp.pipe. The model is
+loaded (with its gazetteer entity ruler) before timing starts; both runs use the same object.
+Record the numbers in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ARTICLES = SHARED / "data/articles/ukraine_war_news_2022_2023.jsonl"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    parser.add_argument("--repeat", type=int, default=1, help="time each side K times, keep the best")
+    args = parser.parse_args()
+    if not ARTICLES.exists():
+        print(f"skipped: {ARTICLES} is absent (evaluation data is not part of the repository)")
+        return 0
+
+    from sitreps.pipeline import Context, Pipeline
+    from sitreps.settings import load_settings
+    from sitreps.stages.read import read_paths
+
+    settings = load_settings()
+    articles = [a for a in read_paths([str(ARTICLES)], settings) if not a.failed]
+    if args.limit:
+        articles = articles[: args.limit]
+    t0 = time.perf_counter()
+    pipeline = Pipeline(Context(settings))
+    nlp = pipeline.ctx.nlp
+    load_s = time.perf_counter() - t0
+
+    from sitreps.records import Document
+    from sitreps.stages.clean import clean
+
+    texts = [clean(Document(article=a), pipeline.ctx).text for a in articles]
+    words = sum(len(t.split()) for t in texts)
+
+    spacy_s = full_s = float("inf")
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        for _doc in nlp.pipe(texts):
+            pass
+        spacy_s = min(spacy_s, time.perf_counter() - t)
+        t = time.perf_counter()
+        docs = list(pipeline.pipe(articles))
+        full_s = min(full_s, time.perf_counter() - t)
+
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    events = sum(len(d.events) for d in docs)
+    print(f"articles        {len(articles)}  ({words} words)")
+    print(f"model load      {load_s:.2f} s (spaCy + entity ruler from the gazetteer)")
+    print(f"spaCy nlp.pipe  {spacy_s:.2f} s  {len(articles) / spacy_s:.1f} articles/s  {words / spacy_s:.0f} words/s")
+    print(f"full pipeline   {full_s:.2f} s  {len(articles) / full_s:.1f} articles/s  {words / full_s:.0f} words/s")
+    print(f"ratio           {full_s / spacy_s:.2f}  (full pipeline / spaCy alone; target <= 1.5)")
+    print(f"peak RSS        {rss_mb:.0f} MB  (target < 1024)")
+    print(f"events found    {events}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
