@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -46,7 +47,7 @@ def _errors():
     try:
         yield
     except SitrepsError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from None
 
 
@@ -160,7 +161,7 @@ def _ingest(settings: Settings, articles) -> dict:
 
 def _print_summary(settings: Settings, summary: dict) -> None:
     for origin, code, detail in summary["failures"]:
-        err.print(f"[yellow]skipped[/yellow] {origin}: {code}: {detail}")
+        err.print(f"[yellow]skipped[/yellow] {escape(origin)}: {code}: {escape(detail)}")
     err.print(
         f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} unchanged, "
         f"{summary['failed']} failed -> {settings.store_path()}"

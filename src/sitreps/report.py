@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .records import Document
@@ -19,15 +20,15 @@ def _fmt_place(p) -> str:
 def print_document(console: Console, doc: Document) -> None:
     art = doc.article
     head = art.title or art.origin or art.id
-    console.rule(f"[bold]{head}[/bold]")
+    console.rule(f"[bold]{escape(str(head))}[/bold]")
     console.print(f"id {art.id}  published {art.published.date() if art.published else 'unknown'}  url {art.url or '-'}")
     for n in doc.notes:
         style = {"error": "red", "warning": "yellow"}.get(n.level, "dim")
-        console.print(f"[{style}]{n.level}: {n.code}: {n.detail}[/{style}]")
+        console.print(f"[{style}]{n.level}: {n.code}: {escape(n.detail)}[/{style}]")
     if doc.failed:
         return
     for r in doc.removed:
-        console.print(f"[dim]removed ({r.reason}): {r.text[:70]}[/dim]")
+        console.print(f"[dim]removed ({r.reason}): {escape(r.text[:70])}[/dim]")
     if doc.places:
         table = Table("place", "resolved to", title="Places", title_justify="left")
         for p in doc.places:

@@ -226,13 +226,15 @@ class SQLiteGazetteer:
 
     def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
         """(surface form, spaCy label) pairs: countries, first-level divisions and curated places
-        always; populated places with at least `min_population` inhabitants or in `countries`."""
+        always; populated places in `countries` with all their Latin-script names; elsewhere,
+        only the main name of places with at least `min_population` inhabitants (every pattern
+        costs the entity ruler memory: all alternate names worldwide took it to ~1 GB)."""
         countries = sorted(set(countries))
         marks = ", ".join("?" * len(countries)) or "NULL"
         sql = (
             "SELECT n.name, p.feature_class FROM names n JOIN places p ON p.id = n.place_id "
             f"WHERE n.ruler = 1 AND (p.feature_class != 'P' OR p.source = ? "
-            f"OR p.population >= ? OR p.country IN ({marks}))"
+            f"OR (p.population >= ? AND n.name = p.name) OR p.country IN ({marks}))"
         )
         with self._lock:
             rows = self._conn.execute(sql, (CURATED_SOURCE, min_population, *countries)).fetchall()

@@ -1,0 +1,573 @@
+"""The `sitreps` command, end to end through Typer's CliRunner.
+
+These run the real pipeline (spaCy model + SQLite gazetteer). The gazetteer is the default one in
+the user cache dir (built on first use, ~15 s, then reused across runs): a session settings file
+points `[gazetteer] path` at it explicitly, and every command gets `--config` and a `--db` under
+tmp_path, so nothing touches the user's data dir.
+
+Loading the model with its gazetteer entity ruler takes several seconds and every CLI command
+builds a fresh Context, so `load_model` is memoised for this module (keyed on the nlp settings and
+the gazetteer path): the first command loads it for real, later ones reuse the same pipeline.
+
+Installed Click >= 8.2 (Typer's runner included) always keeps stdout and stderr apart:
+`result.stdout` is what the commands print for machines, `result.stderr` the messages for people.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import pathlib
+import random
+import re
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from sitreps import __version__
+from sitreps.cli import app
+from sitreps.export import CSV_COLUMNS
+from sitreps.settings import load_settings
+from sitreps.store import open_store
+
+pytestmark = pytest.mark.model
+
+KHARKIV = (49.99, 36.23)
+KHARKIV_TEXT = "Russian forces shelled Kharkiv on Friday, killing two people, the regional governor said.\n"
+LVIV_TEXT = "A drone struck an energy facility in Lviv on Tuesday night, the mayor of the city said.\n"
+BROKEN_ARTICLE_HTML = (
+    "<html><head><title>Depot fire</title><body><div class='story'><p>Ukrainian drones hit a fuel depot "
+    "near Belgorod on Sunday, setting it on fire, the local governor said.<p>Crews fought the blaze "
+    "through the night.</div></span></td>"
+)
+CYRILLIC_TEXT = (
+    "Украинские военные сообщили, что в среду артиллерия обстреляла окраины Харькова. "
+    "Погибших нет, заявил губернатор области.\n"
+)
+
+# Rich wraps long lines at the console width (80 when not a terminal); a wide one keeps the
+# messages on one line, and `flat` undoes any wrapping and the boxes of usage errors anyway.
+RUNNER = CliRunner(env={"COLUMNS": "400", "NO_COLOR": "1", "SITREPS_CONFIG": None})
+
+
+def flat(s: str) -> str:
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", s).split())
+
+
+def toml_str(value: object) -> str:
+    return "'" + str(value) + "'"  # a TOML literal string: backslashes in Windows paths stay as they are
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def config_dir(tmp_path_factory) -> pathlib.Path:
+    return tmp_path_factory.mktemp("cli-config")
+
+
+@pytest.fixture(scope="session")
+def config(config_dir) -> pathlib.Path:
+    """Settings with the default gazetteer path spelled out (the file is built at most once)."""
+    path = config_dir / "settings.toml"
+    path.write_text(f"[gazetteer]\npath = {toml_str(load_settings().gazetteer_path())}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_config(config_dir) -> pathlib.Path:
+    """As `config`, with read.max_bytes = 20000 so a 50 KB file is 'too large'."""
+    path = config_dir / "small.toml"
+    path.write_text(
+        f"[gazetteer]\npath = {toml_str(load_settings().gazetteer_path())}\n\n[read]\nmax_bytes = 20000\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_model():
+    """Memoise load_model so each CLI invocation does not reload spaCy and the ruler."""
+    from sitreps.stages import nlp
+
+    real = nlp.load_model
+    cache: dict = {}
+
+    def load_model(settings, gazetteer=None, actor_patterns=None):
+        key = (settings.nlp, str(settings.gazetteer_path()), gazetteer is None, actor_patterns is None)
+        if key not in cache:
+            cache[key] = real(settings, gazetteer, actor_patterns)
+        return cache[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(nlp, "load_model", load_model)
+        yield
+
+
+def invoke(*args, input=None):
+    result = RUNNER.invoke(app, [str(a) for a in args], input=input)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # an unexpected crash: show its traceback, not just exit code 1
+    return result
+
+
+def ok(*args, input=None):
+    result = invoke(*args, input=input)
+    assert result.exit_code == 0, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    return result
+
+
+def spans(value, path="$"):
+    """Every dict with integer start/end in a sitreps/1 document, with where it was found."""
+    if isinstance(value, dict):
+        if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+            yield path, value
+        for k, v in value.items():
+            yield from spans(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from spans(v, f"{path}[{i}]")
+
+
+def assert_offsets(doc: dict, require: bool = True) -> None:
+    text = doc["text"]
+    checked = 0
+    for key in ("places", "times", "quotes", "claims", "actors", "events"):
+        for where, item in spans(doc[key], f"$.{key}"):
+            assert 0 <= item["start"] <= item["end"] <= len(text), (where, item)
+            if isinstance(item.get("text"), str):
+                assert text[item["start"] : item["end"]] == item["text"], (where, item)
+            checked += 1
+    assert checked or not require
+
+
+def haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def kharkiv_places(items):
+    return [
+        p for p in items
+        if p and p.get("name") == "Kharkiv" and p.get("lat") is not None
+        and abs(p["lat"] - KHARKIV[0]) <= 0.2 and abs(p["lon"] - KHARKIV[1]) <= 0.2
+    ]  # fmt: skip
+
+
+def store_counts(db) -> dict:
+    with open_store(db) as store:
+        return store.counts()
+
+
+# -- --version ------------------------------------------------------------------------------------
+
+
+def test_version():
+    result = ok("--version")
+    assert result.stdout.strip() == f"sitreps {__version__}"
+
+
+# -- analyze --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def article(tmp_path) -> pathlib.Path:
+    path = tmp_path / "kharkiv.txt"
+    path.write_text(KHARKIV_TEXT, encoding="utf-8")
+    return path
+
+
+def test_analyze_json(article, config):
+    result = ok("analyze", article, "--published", "2023-05-12", "--format", "json", "--config", config)
+    doc = json.loads(result.stdout)  # stdout is exactly one JSON document, messages go to stderr
+    assert doc["schema"] == "sitreps/1"
+    assert doc["text"].strip() == KHARKIV_TEXT.strip()
+    assert doc["published"].startswith("2023-05-12")
+    assert kharkiv_places(doc["places"]), doc["places"]
+    assert "2023-05-12" in [t["value"] for t in doc["times"]], doc["times"]
+    assert doc["events"]
+    assert not [n for n in doc["notes"] if n["level"] == "error"]
+    assert_offsets(doc)
+
+
+def test_analyze_event_is_placed_and_dated(article, config):
+    doc = json.loads(ok("analyze", article, "--published", "2023-05-12", "-f", "json", "--config", config).stdout)
+    placed = [e for e in doc["events"] if kharkiv_places([e["place"]])]
+    assert placed, doc["events"]
+    assert any((e["time"] or {}).get("value") == "2023-05-12" for e in placed)
+
+
+def test_analyze_without_published_leaves_weekday_unanchored(article, config):
+    doc = json.loads(ok("analyze", article, "--format", "json", "--config", config).stdout)
+    assert doc["published"] is None
+    friday = [t for t in doc["times"] if t["text"] == "Friday"]
+    assert friday, doc["times"]
+    assert friday[0]["anchored"] is False
+    assert friday[0]["value"] is None
+    assert_offsets(doc)
+
+
+def test_analyze_text_format(article, config):
+    result = ok("analyze", article, "--published", "2023-05-12", "--config", config)
+    assert "Kharkiv" in result.stdout
+    assert "2023-05-12" in result.stdout
+
+
+def test_analyze_stdin(config):
+    result = ok("analyze", "-", "--format", "jsonl", "--published", "2023-05-12", "--config", config, input=KHARKIV_TEXT)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    doc = json.loads(lines[0])
+    assert doc["origin"] == "<stdin>"
+    assert kharkiv_places(doc["places"])
+
+
+def test_analyze_jsonl_records_in_order(tmp_path, config):
+    src = tmp_path / "wire.jsonl"
+    src.write_text(
+        json.dumps({"id": "keep-me", "published": "2023-05-12", "text": KHARKIV_TEXT}) + "\n"
+        + json.dumps({"title": "No id here", "text": LVIV_TEXT}) + "\n"
+        + '{"id": "broken", "text": "unterminated\n',
+        encoding="utf-8",
+    )  # fmt: skip
+    result = ok("analyze", src, "--format", "jsonl", "--config", config)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3, result.stdout
+    docs = [json.loads(line) for line in lines]
+    assert all(d["schema"] == "sitreps/1" for d in docs)
+    assert [d["origin"].rsplit(":", 1)[1] for d in docs] == ["1", "2", "3"]
+    first, second, third = docs
+    assert first["id"] == "keep-me"
+    assert kharkiv_places(first["places"])
+    assert second["id"] and second["id"] != "keep-me"
+    assert second["title"] == "No id here"
+    assert "Lviv" in second["text"]
+    assert [n["code"] for n in third["notes"] if n["level"] == "error"] == ["read.bad_json"]
+    assert third["text"] == ""
+    for d in docs[:2]:
+        assert_offsets(d)
+
+
+def test_analyze_bad_published_is_a_usage_error(article, config):
+    result = invoke("analyze", article, "--published", "garbage", "--format", "json", "--config", config)
+    assert result.exit_code != 0
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    msg = flat(result.stderr)
+    assert "--published" in msg
+    assert "cannot read 'garbage' as a publication date" in msg
+
+
+def test_analyze_missing_path(tmp_path, config):
+    missing = tmp_path / "nowhere.txt"
+    result = invoke("analyze", missing, "--config", config)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "no such file" in flat(result.stderr)
+    assert "nowhere.txt" in flat(result.stderr)
+
+
+def test_analyze_missing_path_with_brackets(tmp_path, config):
+    missing = tmp_path / "drafts[" / "old].txt"  # the path string contains "[/old]"
+    result = RUNNER.invoke(app, ["analyze", str(missing), "--config", str(config)])
+    assert result.exit_code == 2
+    assert "no such file" in flat(result.stderr)
+    assert str(missing) in flat(result.stderr)
+
+
+def test_analyze_bad_format(article, config):
+    result = invoke("analyze", article, "--format", "xml", "--config", config)
+    assert result.exit_code == 2
+    assert "--format" in flat(result.stderr)
+
+
+def test_bad_config_file(article, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[read]\nmax_bites = 3\n", encoding="utf-8")
+    result = invoke("analyze", article, "--config", bad)
+    assert result.exit_code == 2
+    assert "read.max_bites" in flat(result.stderr)
+
+
+# -- ingest ---------------------------------------------------------------------------------------
+
+# file name -> the error code it is skipped with
+BAD_FILES = {
+    "big.txt": "read.too_large",
+    "blob.bin": "read.binary",
+    "broken.html": "read.html_no_text",
+    "empty.txt": "read.empty",
+}
+
+
+def make_messy_dir(root: pathlib.Path) -> pathlib.Path:
+    root.mkdir()
+    (root / "good.txt").write_text(KHARKIV_TEXT, encoding="utf-8")
+    (root / "broken-article.html").write_text(BROKEN_ARTICLE_HTML, encoding="utf-8")
+    (root / "cyrillic.txt").write_bytes(CYRILLIC_TEXT.encode("cp1251"))  # not UTF-8
+    (root / "empty.txt").write_bytes(b"")
+    (root / "blob.bin").write_bytes(random.Random(7).randbytes(4096) + b"\x00" + random.Random(8).randbytes(64))
+    (root / "broken.html").write_text("<html><body><div><p></div></span><table><td>", encoding="utf-8")
+    line = "Artillery fire was reported along the front line again this morning.\n"
+    (root / "big.txt").write_text(line * (50_000 // len(line) + 1), encoding="utf-8")  # ~50 KB > 20000
+    return root
+
+
+@pytest.fixture
+def messy(tmp_path) -> pathlib.Path:
+    return make_messy_dir(tmp_path / "inbox")
+
+
+def test_ingest_messy_directory(messy, tmp_path, small_config):
+    db = tmp_path / "x.db"
+    result = ok("ingest", messy, "--db", db, "--config", small_config)
+    assert result.stdout == ""
+    msg = flat(result.stderr)
+    for name, code in BAD_FILES.items():
+        assert f"{name}: {code}" in msg, (name, code, result.stderr)
+    for name in ("good.txt", "broken-article.html", "cyrillic.txt"):
+        assert f"{name}: read." not in msg
+    assert "3 new, 0 updated, 0 unchanged, 4 failed" in msg
+
+    counts = store_counts(db)
+    assert counts["articles"] == 3
+    assert counts["failures"] == 4
+    assert counts["events"] >= 1
+    with open_store(db) as store:
+        docs = {pathlib.Path(d["origin"]).name: d for d in store.iter_documents()}
+        failures = {pathlib.Path(f["origin"]).name: f["code"] for f in store.failures()}
+    assert failures == BAD_FILES
+    assert set(docs) == {"good.txt", "broken-article.html", "cyrillic.txt"}
+    assert kharkiv_places(docs["good.txt"]["places"])
+    assert "fuel depot" in docs["broken-article.html"]["text"]
+    assert "Харькова" in docs["cyrillic.txt"]["text"]
+    assert "read.encoding" in [n["code"] for n in docs["cyrillic.txt"]["notes"]]
+    for d in docs.values():
+        assert_offsets(d, require=False)
+
+    events = json.loads(ok("events", "--db", db, "--format", "json", "--config", small_config).stdout)
+    assert any(kharkiv_places([e["place"]]) for e in events)
+
+
+def test_ingest_twice_is_idempotent(messy, tmp_path, small_config):
+    db = tmp_path / "x.db"
+    ok("ingest", messy, "--db", db, "--config", small_config)
+    before = store_counts(db)
+    result = ok("ingest", messy, "--db", db, "--config", small_config)
+    msg = flat(result.stderr)
+    assert "0 new, 0 updated, 3 unchanged, 4 failed" in msg
+    assert store_counts(db) == before
+
+
+def test_ingest_refuses_50mb_file_without_reading_it(tmp_path, config, monkeypatch):
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    big = folder / "dump.txt"
+    chunk = ("Shelling was reported near the river again overnight. " * 20 + "\n").encode()
+    with big.open("wb") as f:
+        while f.tell() < 50 * 1024 * 1024:
+            f.write(chunk)
+    size = big.stat().st_size
+    assert size >= 50 * 1024 * 1024
+    assert load_settings(config).read.max_bytes < size  # the default limit
+
+    real_read_bytes = pathlib.Path.read_bytes
+
+    def guarded_read_bytes(self):
+        assert self.name != "dump.txt", "the too-large file was read into memory"
+        return real_read_bytes(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", guarded_read_bytes)
+    db = tmp_path / "x.db"
+    ok("ingest", folder, "--db", db, "--config", config)  # warm: the model loads once per session
+    started = time.perf_counter()
+    result = ok("ingest", big, "--db", db, "--config", config)
+    elapsed = time.perf_counter() - started
+    msg = flat(result.stderr)
+    assert "dump.txt: read.too_large" in msg
+    assert f"{size:,} bytes" in msg
+    assert "0 new" in msg and "1 failed" in msg
+    assert elapsed < 10, f"refusing a 50 MB file took {elapsed:.1f} s"
+    assert store_counts(db)["articles"] == 0
+
+
+def test_ingest_missing_path(tmp_path, config):
+    result = invoke("ingest", tmp_path / "nope", "--db", tmp_path / "x.db", "--config", config)
+    assert result.exit_code == 2
+    assert "no such file" in flat(result.stderr)
+
+
+def test_ingest_reports_file_names_with_brackets_verbatim(tmp_path, config):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "notes[draft].txt").write_bytes(b"")
+    result = ok("ingest", folder, "--db", tmp_path / "x.db", "--config", config)
+    assert "notes[draft].txt: read.empty" in flat(result.stderr)
+
+
+# -- events and export ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, config) -> pathlib.Path:
+    """A store holding a Kharkiv and a Lviv article, both dated."""
+    root = tmp_path_factory.mktemp("cli-store")
+    src = root / "wire.jsonl"
+    src.write_text(
+        json.dumps({"id": "kharkiv-1", "title": "Kharkiv shelled", "published": "2023-05-12", "text": KHARKIV_TEXT})
+        + "\n"
+        + json.dumps({"id": "lviv-1", "title": "Lviv drone", "published": "2023-05-10", "text": LVIV_TEXT})
+        + "\n",
+        encoding="utf-8",
+    )
+    path = root / "x.db"
+    ok("ingest", src, "--db", path, "--config", config)
+    counts = store_counts(path)
+    assert counts["articles"] == 2 and counts["events"] >= 1, counts
+    return path
+
+
+def test_events_json(db, config):
+    rows = json.loads(ok("events", "--db", db, "--format", "json", "--config", config).stdout)
+    assert len(rows) == store_counts(db)["events"]
+    kharkiv = [r for r in rows if kharkiv_places([r["place"]])]
+    assert kharkiv
+    assert kharkiv[0]["article_id"] == "kharkiv-1"
+    assert kharkiv[0]["time"]["value"] == "2023-05-12"
+
+
+def test_events_csv(db, config):
+    out = ok("events", "--db", db, "--format", "csv", "--config", config).stdout
+    reader = csv.DictReader(io.StringIO(out))
+    assert tuple(reader.fieldnames) == CSV_COLUMNS
+    rows = list(reader)
+    assert len(rows) == store_counts(db)["events"]
+    kharkiv = [r for r in rows if r["location"] == "Kharkiv"]
+    assert kharkiv
+    assert kharkiv[0]["event_date"] == "2023-05-12"
+    assert abs(float(kharkiv[0]["latitude"]) - KHARKIV[0]) <= 0.2
+    assert abs(float(kharkiv[0]["longitude"]) - KHARKIV[1]) <= 0.2
+
+
+def test_events_geojson(db, config):
+    fc = json.loads(ok("events", "--db", db, "--format", "geojson", "--config", config).stdout)
+    assert fc["type"] == "FeatureCollection"
+    assert len(fc["features"]) + fc["skipped_without_coordinates"] == store_counts(db)["events"]
+    points = [f["geometry"]["coordinates"] for f in fc["features"]]
+    assert all(f["geometry"]["type"] == "Point" for f in fc["features"])
+    # [lon, lat] order
+    assert any(abs(lon - KHARKIV[1]) <= 0.2 and abs(lat - KHARKIV[0]) <= 0.2 for lon, lat in points)
+
+
+def test_events_table(db, config):
+    out = ok("events", "--db", db, "--config", config).stdout
+    assert f"{store_counts(db)['events']} events" in out
+    assert "Kharkiv" in out
+    assert "2023-05-12" in out
+
+
+def test_events_near(db, config):
+    rows = json.loads(ok("events", "--db", db, "--near", "49.99,36.23,50", "-f", "json", "--config", config).stdout)
+    assert any(kharkiv_places([r["place"]]) for r in rows)
+    for r in rows:
+        assert haversine_km(*KHARKIV, r["place"]["lat"], r["place"]["lon"]) <= 50
+    assert all(r["article_id"] == "kharkiv-1" for r in rows)
+
+    none = json.loads(ok("events", "--db", db, "--near", "0,0,10", "-f", "json", "--config", config).stdout)
+    assert none == []
+
+
+def test_events_filters(db, config):
+    def query(*args):
+        return json.loads(ok("events", "--db", db, "-f", "json", "--config", config, *args).stdout)
+
+    assert {r["article_id"] for r in query("--since", "2023-05-11")} == {"kharkiv-1"}
+    assert query("--until", "2023-01-01") == []
+    assert len(query("--limit", "1")) == 1
+
+
+@pytest.mark.parametrize("value", ["bad", "49.99,36.23", "1,2,3,4", "a,b,c"])
+def test_events_near_bad(db, config, value):
+    result = invoke("events", "--db", db, "--near", value, "--config", config)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    msg = flat(result.stderr)
+    assert "--near" in msg
+    assert "LAT,LON,KM" in msg
+
+
+def test_events_bad_format(db, config):
+    result = invoke("events", "--db", db, "--format", "xml", "--config", config)
+    assert result.exit_code == 2
+
+
+def test_export_jsonl(db, config, tmp_path):
+    target = tmp_path / "out" / "articles.jsonl"
+    target.parent.mkdir()
+    result = ok("export", "--format", "jsonl", "-o", target, "--db", db, "--config", config)
+    assert result.stdout == ""
+    assert str(target) in flat(result.stderr)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == store_counts(db)["articles"] == 2
+    docs = [json.loads(line) for line in lines]
+    assert all(d["schema"] == "sitreps/1" for d in docs)
+    assert [d["id"] for d in docs] == ["kharkiv-1", "lviv-1"]
+    for d in docs:
+        assert_offsets(d)
+
+
+def test_export_jsonl_to_stdout(db, config):
+    lines = ok("export", "--db", db, "--config", config).stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["kharkiv-1", "lviv-1"]
+
+
+def test_export_csv(db, config, tmp_path):
+    target = tmp_path / "events.csv"
+    ok("export", "--format", "csv", "-o", target, "--db", db, "--config", config)
+    with target.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames) == CSV_COLUMNS
+        rows = list(reader)
+    assert len(rows) == store_counts(db)["events"]
+    assert "Kharkiv" in {r["location"] for r in rows}
+
+
+def test_export_geojson(db, config, tmp_path):
+    target = tmp_path / "events.geojson"
+    ok("export", "--format", "geojson", "-o", target, "--db", db, "--config", config)
+    fc = json.loads(target.read_text(encoding="utf-8"))
+    assert fc["type"] == "FeatureCollection"
+    assert fc["features"]
+    assert len(fc["features"]) + fc["skipped_without_coordinates"] == store_counts(db)["events"]
+
+
+def test_export_bad_format(db, config, tmp_path):
+    target = tmp_path / "x.out"
+    result = invoke("export", "--format", "xml", "-o", target, "--db", db, "--config", config)
+    assert result.exit_code == 2
+    assert not target.exists()
+
+
+# -- demo -----------------------------------------------------------------------------------------
+
+
+def test_demo(tmp_path, config):
+    db = tmp_path / "demo.db"
+    result = ok("demo", "--db", db, "--config", config)
+    msg = flat(result.stderr)
+    assert "wire.jsonl:3: read.no_text" in msg
+    assert "4 new, 0 updated, 0 unchanged, 1 failed" in msg
+    assert "events" in result.stdout  # the events table
+    counts = store_counts(db)
+    assert counts["articles"] == 4
+    assert counts["failures"] == 1
+    assert counts["events"] >= 1
+    with open_store(db) as store:
+        ids = {d["id"] for d in store.iter_documents()}
+        failures = store.failures()
+    assert {"sample-bakhmut-1", "sample-odesa-2"} <= ids
+    assert [(f["id"], f["code"]) for f in failures] == [("sample-empty-3", "read.no_text")]

@@ -1,0 +1,200 @@
+"""Events stage: triggers, participants, place, date, fatalities and certainty.
+
+Each text is parsed by the real model (`parsed`), then run through the stages the events stage
+reads, in pipeline order. `parsed` leaves the gazetteer's entity ruler out, so `run` marks the
+made-up gazetteer's names as GPE entities itself, as that ruler would.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
+from sitreps.pipeline import Context
+from sitreps.records import Entity
+from sitreps.settings import load_settings
+from sitreps.stages.actors import find_actors
+from sitreps.stages.claims import find_claims
+from sitreps.stages.events import extract_events
+from sitreps.stages.places import geoparse
+from sitreps.stages.quotes import find_quotes
+from sitreps.stages.times import normalise_times
+
+pytestmark = pytest.mark.model
+
+E = GazetteerEntry
+ENTRIES = [
+    E("t:harbour", "Harbour Town", 47.10, 33.20, "P", "PPLA", "UA", "North Oblast", population=250_000),
+    E("t:north", "North Oblast", 47.50, 33.00, "A", "ADM1", "UA", "North Oblast", population=1_000_000),
+    E("t:ua", "Ukraine", 49.00, 32.00, "A", "PCLI", "UA", None, population=40_000_000),
+    E("t:ru", "Russia", 60.00, 100.00, "A", "PCLI", "RU", None, population=140_000_000),
+]
+RULER_NAMES = ("Harbour Town", "North Oblast", "North region")
+PUBLISHED = "2024-03-06"  # a Wednesday
+SHELLING = "Shelling/artillery/missile attack"
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return Context(load_settings(), gazetteer_=MemoryGazetteer(ENTRIES, {"t:north": ["North region"]}))
+
+
+def _ruler(doc):
+    """Tag the gazetteer names as GPE, replacing whatever the model made of them."""
+    ents = list(doc.entities)
+    for name in RULER_NAMES:
+        for m in re.finditer(re.escape(name), doc.text):
+            ents = [e for e in ents if e.end <= m.start() or e.start >= m.end()]
+            ents.append(Entity(m.start(), m.end(), name, "GPE"))
+    return replace(doc, entities=tuple(sorted(ents, key=lambda e: e.start)))
+
+
+@pytest.fixture(scope="module")
+def run(parsed, ctx):
+    def _run(text, published=PUBLISHED):
+        doc = _ruler(parsed(text, published))
+        for stage in (geoparse, normalise_times, find_quotes, find_claims, find_actors, extract_events):
+            doc = stage(doc, ctx)
+        return doc
+
+    return _run
+
+
+def only(events):
+    assert len(events) == 1, [(e.subtype, e.trigger.text) for e in events]
+    return events[0]
+
+
+def test_shelling_with_actor_place_date_and_fatalities(run):
+    doc = run("Russian forces shelled Harbour Town on Monday, killing three civilians.")
+    event = only(doc.events)
+    assert event.type == "Explosions/Remote violence" and event.subtype == SHELLING
+    assert event.trigger.text == "shelled"
+    assert [(a.actor, a.name) for a in event.actors] == [("RUS.MIL", "Russian military")]
+    assert event.actors[0].text == "Russian forces"
+    assert event.place is not None and event.place.gazetteer_id == "t:harbour"
+    assert event.place.text == "Harbour Town" and event.place.precision == "city"
+    assert event.time is not None and event.time.text == "Monday"
+    assert event.time.anchored and event.time.value == "2024-03-04"  # the Monday before publication
+    assert event.fatalities == 3
+    assert event.certainty == "asserted"
+
+
+def test_reported_shelling_names_its_source(run):
+    event = only(run("The governor said Russian forces shelled Harbour Town on Sunday.").events)
+    assert event.subtype == SHELLING and event.certainty == "reported"
+    assert event.time.value == "2024-03-03"
+    assert event.place.gazetteer_id == "t:harbour"
+
+
+def test_feared_future_strikes_are_only_possible(run):
+    doc = run("Officials fear that Russia could launch missile strikes on the city next week.")
+    assert doc.events, "the strikes are still an event mention"
+    assert all(e.certainty == "possible" for e in doc.events), [(e.trigger.text, e.certainty) for e in doc.events]
+    # "next week" is in the future: it does not date the event
+    assert all(e.time is None or e.time.grain != "future" for e in doc.events)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia denied that its troops had shelled the village.",
+        "Russian troops did not shell the village.",
+    ],
+)
+def test_denied_shelling_is_not_asserted(run, text):
+    doc = run(text)
+    assert doc.events
+    for e in doc.events:
+        assert e.certainty == "negated", (e.trigger.text, e.certainty)
+
+
+def test_hedged_recapture(run):
+    event = only(run("Ukrainian troops reportedly recaptured the village.").events)
+    assert event.type == "Battles" and event.subtype == "Government regains territory"
+    assert event.certainty == "hedged"
+    assert [(a.actor, a.name) for a in event.actors] == [("UKR.MIL", "Ukrainian military")]
+
+
+def test_hedged_retook(run):
+    event = only(run("Ukrainian troops reportedly retook the village.").events)
+    assert event.subtype == "Government regains territory"
+    assert event.certainty == "hedged"
+    assert [(a.actor, a.name) for a in event.actors] == [("UKR.MIL", "Ukrainian military")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia launched missile strikes on Harbour Town overnight.",
+        "Russian forces carried out missile strikes on Harbour Town.",
+    ],
+)
+def test_missile_strikes_is_one_event(run, text):
+    event = only(run(text).events)
+    assert event.subtype == SHELLING
+    assert event.trigger.text in ("strikes", "missile")
+    assert [a.actor for a in event.actors] == ["RUS.MIL"]
+
+
+def test_government_doing_violence_stands_for_its_forces(run):
+    event = only(run("Russia launched missile strikes on Harbour Town overnight.").events)
+    actor = event.actors[0]
+    assert (actor.actor, actor.kind, actor.inferred) == ("RUS.MIL", "state_forces", True)
+    assert event.place.gazetteer_id == "t:harbour"  # the city, not the country named as actor
+
+
+def test_no_trigger_no_event(run):
+    assert run("The mayor of Harbour Town opened a new school on Monday.").events == ()
+
+
+TEXTS = [
+    "Russian forces shelled Harbour Town on Monday, killing three civilians.",
+    "Officials fear that Russia could launch missile strikes on the city next week.",
+    "Russia denied that its troops had shelled the village.",
+    "Ukrainian troops reportedly recaptured the village.",
+    "Residents said the shelling of Harbour Town resumed on Tuesday. "
+    "Ukrainian troops later recaptured two villages in the North region, the governor said.",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_offsets_index_into_the_text(run, text):
+    doc = run(text)
+    assert doc.events
+    for e in doc.events:
+        assert doc.text[e.trigger.start : e.trigger.end] == e.trigger.text
+        assert e.evidence
+        for span in e.evidence:
+            assert doc.text[span.start : span.end] == span.text
+        assert any(s.start <= e.trigger.start and e.trigger.end <= s.end for s in e.evidence)
+        for a in (*e.actors, *e.targets):
+            assert doc.text[a.start : a.end] == a.text
+        if e.place:
+            assert doc.text[e.place.start : e.place.end] == e.place.text
+        if e.time:
+            assert doc.text[e.time.start : e.time.end] == e.time.text
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_event_ids_are_stable_and_unique(run, text):
+    first, second = run(text), run(text)
+    ids = [e.id for e in first.events]
+    assert ids == [e.id for e in second.events]
+    assert len(set(ids)) == len(ids)
+    assert first.events == second.events
+
+
+def test_two_sentence_text(run):
+    doc = run(TEXTS[-1])
+    by_subtype = {e.subtype: e for e in doc.events}
+    assert set(by_subtype) == {SHELLING, "Government regains territory"}
+    shelling = by_subtype[SHELLING]
+    assert shelling.place.gazetteer_id == "t:harbour" and shelling.time.value == "2024-03-05"
+    retake = by_subtype["Government regains territory"]
+    assert [a.actor for a in retake.actors] == ["UKR.MIL"]
+    assert retake.place.gazetteer_id == "t:north"
+    assert retake.certainty == "reported"
