@@ -49,24 +49,28 @@ def main() -> int:
     texts = [clean(Document(article=a), pipeline.ctx).text for a in articles]
     words = sum(len(t.split()) for t in texts)
 
+    # the pipeline first, so its peak memory is not the baseline's: nlp.pipe's default batch
+    # (1000 texts) holds every document of this corpus at once and peaks far higher
     spacy_s = full_s = float("inf")
+    events = 0
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        events = sum(len(d.events) for d in pipeline.pipe(articles))
+        full_s = min(full_s, time.perf_counter() - t)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for _ in range(args.repeat):
         t = time.perf_counter()
         for _doc in nlp.pipe(texts):
             pass
         spacy_s = min(spacy_s, time.perf_counter() - t)
-        t = time.perf_counter()
-        docs = list(pipeline.pipe(articles))
-        full_s = min(full_s, time.perf_counter() - t)
-
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    events = sum(len(d.events) for d in docs)
+    spacy_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"articles        {len(articles)}  ({words} words)")
     print(f"model load      {load_s:.2f} s (spaCy + entity ruler from the gazetteer)")
     print(f"spaCy nlp.pipe  {spacy_s:.2f} s  {len(articles) / spacy_s:.1f} articles/s  {words / spacy_s:.0f} words/s")
     print(f"full pipeline   {full_s:.2f} s  {len(articles) / full_s:.1f} articles/s  {words / full_s:.0f} words/s")
     print(f"ratio           {full_s / spacy_s:.2f}  (full pipeline / spaCy alone; target <= 1.5)")
-    print(f"peak RSS        {rss_mb:.0f} MB  (target < 1024)")
+    print(f"peak RSS        {rss_mb:.0f} MB  after the full pipeline (target < 1024)")
+    print(f"peak RSS        {spacy_rss_mb:.0f} MB  after spaCy's nlp.pipe baseline (default batch size)")
     print(f"events found    {events}")
     return 0
 
