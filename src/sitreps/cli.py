@@ -239,7 +239,7 @@ def export(
                 if format == "jsonl":
                     write_jsonl(store.iter_documents(), fh)
                 else:
-                    rows = store.query_events(limit=None)
+                    rows = store.iter_events()  # streamed: exports can be large
                     (write_events_csv if format == "csv" else write_events_geojson)(rows, fh)
         finally:
             if output:
