@@ -23,7 +23,7 @@ from sitreps.gazetteer.build import (
     is_latin,
     load_curated,
 )
-from sitreps.gazetteer.sqlite import SQLiteGazetteer, build_gazetteer
+from sitreps.gazetteer.sqlite import SCHEMA_VERSION, SQLiteGazetteer, build_gazetteer
 
 COUNTRIES = (
     CountryRow("UA", "Ukraine", 690791, 40_000_000, capital="Kyiv", aliases=("Ukraina", "Україна")),
@@ -307,7 +307,7 @@ def test_build_reports_progress_and_schema(tmp_path):
     assert path.is_file() and len(messages) >= 4
     assert messages[-1].startswith("gazetteer ready")
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        assert conn.execute("SELECT version FROM schema_version").fetchone() == (SCHEMA_VERSION,)
         keys = conn.execute("SELECT key, name FROM names WHERE place_id = 'geonames:900002'").fetchall()
     assert all(key == fold(name) for key, name in keys)
 

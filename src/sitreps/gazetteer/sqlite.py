@@ -2,7 +2,7 @@
 
     schema_version(version, gazetteer_version, built_at, min_population, sources)   one row
     places(id PK, name, lat, lon, feature_class, feature_code, country, admin1, admin1_code,
-           population, source, coord_note)
+           population, source, coord_note, admin2, parent, coord_precision)
     names(key, place_id, name, ruler)   PK (key, place_id): the index lookups use
 
 `key` is `fold(name)`; `ruler` marks the surface forms fit for the spaCy entity ruler (Latin
@@ -26,7 +26,7 @@ from ..errors import GazetteerError
 from . import GAZETTEER_VERSION, GazetteerEntry, fold
 from .build import CURATED_SOURCE, Sources, assemble, package_sources
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE schema_version (
@@ -48,7 +48,10 @@ CREATE TABLE places (
     admin1_code TEXT,
     population INTEGER NOT NULL DEFAULT 0,
     source TEXT NOT NULL,
-    coord_note TEXT NOT NULL DEFAULT ''
+    coord_note TEXT NOT NULL DEFAULT '',
+    admin2 TEXT,
+    parent TEXT,
+    coord_precision TEXT NOT NULL DEFAULT 'source'
 ) WITHOUT ROWID;
 CREATE TABLE names (
     key TEXT NOT NULL,
@@ -59,7 +62,11 @@ CREATE TABLE names (
 ) WITHOUT ROWID;
 """
 
-_COLUMNS = "id, name, lat, lon, feature_class, feature_code, country, admin1, admin1_code, population, source, coord_note"
+_COLUMNS = (
+    "id, name, lat, lon, feature_class, feature_code, country, admin1, admin1_code, population, source, "
+    "coord_note, admin2, parent, coord_precision"
+)
+_N_COLUMNS = _COLUMNS.count(",") + 1
 # equal populations: the coarser, more established entry first
 _RANK = "CASE p.feature_class || '.' || p.feature_code WHEN 'A.PCLI' THEN 0 WHEN 'A.ADM1' THEN 1 ELSE 2 END"
 _BATCH = 20000
@@ -134,22 +141,7 @@ def _write(tmp: Path, sources: Sources, min_population: int, say: Callable[[str]
         n_places = n_names = 0
         for built in assemble(sources, say):
             e = built.entry
-            places.append(
-                (
-                    e.id,
-                    e.name,
-                    e.lat,
-                    e.lon,
-                    e.feature_class,
-                    e.feature_code,
-                    e.country,
-                    e.admin1,
-                    e.admin1_code,
-                    e.population,
-                    e.source,
-                    e.coord_note,
-                )
-            )
+            places.append(entry_row(e))
             names.extend((key, e.id, name, int(ruler)) for key, name, ruler in built.names)
             if len(places) >= _BATCH:
                 n_places, n_names = _flush(conn, places, names, n_places, n_names)
@@ -164,11 +156,32 @@ def _write(tmp: Path, sources: Sources, min_population: int, say: Callable[[str]
     return {"places": n_places, "names": n_names}
 
 
+def entry_row(e: GazetteerEntry) -> tuple:
+    """An entry as a row of the places table, in `_COLUMNS` order."""
+    return (
+        e.id,
+        e.name,
+        e.lat,
+        e.lon,
+        e.feature_class,
+        e.feature_code,
+        e.country,
+        e.admin1,
+        e.admin1_code,
+        e.population,
+        e.source,
+        e.coord_note,
+        e.admin2,
+        e.parent,
+        e.coord_precision,
+    )
+
+
 def _flush(
     conn: sqlite3.Connection, places: list, names: list, n_places: int, n_names: int
 ) -> tuple[int, int]:
     try:
-        conn.executemany(f"INSERT INTO places ({_COLUMNS}) VALUES ({', '.join('?' * 12)})", places)
+        conn.executemany(f"INSERT INTO places ({_COLUMNS}) VALUES ({', '.join('?' * _N_COLUMNS)})", places)
     except sqlite3.IntegrityError as exc:
         dupes = sorted({p[0] for p in places})[:5]
         raise GazetteerError(f"two gazetteer entries share an id (one of {dupes}): {exc}") from exc
@@ -223,6 +236,16 @@ class SQLiteGazetteer:
     def get(self, entry_id: str) -> GazetteerEntry | None:
         found = self._entries(f"SELECT {_COLUMNS} FROM places WHERE id = ?", (entry_id,))
         return found[0] if found else None
+
+    def names_of(self, entry_id: str) -> list[str]:
+        """Every surface form an entry is known by (its name first)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT n.name, n.name = p.name FROM names n JOIN places p ON p.id = n.place_id "
+                "WHERE n.place_id = ? ORDER BY 2 DESC, n.key",
+                (entry_id,),
+            ).fetchall()
+        return [name for name, _ in rows]
 
     def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
         """(surface form, spaCy label) pairs: countries, first-level divisions and curated places
@@ -287,7 +310,7 @@ def _prefixed(alias: str) -> str:
 
 
 def _entry(row: tuple) -> GazetteerEntry:
-    id_, name, lat, lon, fc, code, country, admin1, admin1_code, population, source, note = row
+    id_, name, lat, lon, fc, code, country, admin1, admin1_code, population, source, note, admin2, parent, cprec = row
     return GazetteerEntry(
         id=id_,
         name=name,
@@ -301,4 +324,7 @@ def _entry(row: tuple) -> GazetteerEntry:
         population=population,
         source=source,
         coord_note=note,
+        admin2=admin2,
+        parent=parent,
+        coord_precision=cprec,
     )
