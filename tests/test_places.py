@@ -203,11 +203,6 @@ def test_same_named_villages_other_region(ctx):
     assert {p.text: p.gazetteer_id for p in places}["Dubky"] == "t:dubky-south"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the village's own first-pass pick (the more populous namesake) votes for its region, "
-    "so a single mention of the other region only ties it and population decides",
-)
 def test_one_mention_of_the_region_picks_the_village_there(ctx):
     text = "Shelling hit Dubky in the North region."
     places = places_of(ctx, text, [("Dubky", "GPE"), ("North region", "GPE")])

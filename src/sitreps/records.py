@@ -104,6 +104,13 @@ class Place:
     gazetteer_id: str | None = None
     precision: str | None = None  # city, district, admin1, country, water, region; None = unresolved
     score: float = 0.0
+    admin2: str | None = None  # second-level division (raion, county), when the gazetteer knows it
+    # where the entry's coordinates come from ("source", "postal", "parent": the place itself
+    # is not located, the point is its parent unit's; see gazetteer.GazetteerEntry)
+    coord_precision: str | None = None
+    # in the article's dateline ("KYIV, Ukraine (Reuters) -"): where the report was filed,
+    # which says nothing about where its events happened
+    dateline: bool = False
 
     @property
     def resolved(self) -> bool:

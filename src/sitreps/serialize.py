@@ -8,7 +8,8 @@ from .records import Document, Event, Mention, Place, TimeExpr
 
 SCHEMA = "sitreps/1"
 
-_PLACE_KEYS = ("start", "end", "text", "name", "lat", "lon", "country", "admin1", "feature", "gazetteer_id", "precision")
+_PLACE_KEYS = ("start", "end", "text", "name", "lat", "lon", "country", "admin1", "feature", "gazetteer_id", "precision",
+              "admin2", "coord_precision", "dateline")
 
 
 def place_dict(p: Place | None) -> dict | None:

@@ -39,6 +39,7 @@ class GazetteerSettings:
 @dataclass(frozen=True)
 class PlacesSettings:
     min_score: float
+    focus_countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

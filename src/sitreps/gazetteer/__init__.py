@@ -13,13 +13,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-GAZETTEER_VERSION = "2"
+GAZETTEER_VERSION = "3"
 
 # precision of an entry, from its feature: what a coder would write as "where_prec".
 PRECISION_BY_FEATURE = {
     "A.PCLI": "country",
     "A.ADM1": "admin1",
     "A.ADM2": "admin2",
+    "A.ADM3": "admin3",
     "P.PPLX": "district",
     "H": "water",
     "L": "region",
@@ -89,6 +90,10 @@ class Gazetteer(Protocol):
     def get(self, entry_id: str) -> GazetteerEntry | None:
         ...
 
+    def lookup_loose(self, name: str) -> list[GazetteerEntry]:
+        """Entries whose name matches `name` loosely (spelling variants between romanisation
+        systems); the fallback when `lookup` finds nothing."""
+
     def names_of(self, entry_id: str) -> list[str]:
         """Every surface form an entry is known by (its name first)."""
 
@@ -96,6 +101,10 @@ class Gazetteer(Protocol):
         """(surface form, spaCy label) pairs for the entity ruler: countries, first-level
         divisions, curated places, and populated places at least `min_population` big or in
         one of `countries`."""
+
+    def matcher_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str, bool]]:
+        """The same names as `ruler_names` with a third field: True for names that may correct
+        the model's label (all but populated places outside `countries`)."""
 
 
 class MemoryGazetteer:
@@ -118,6 +127,13 @@ class MemoryGazetteer:
     def get(self, entry_id: str) -> GazetteerEntry | None:
         return self._by_id.get(entry_id)
 
+    def lookup_loose(self, name: str) -> list[GazetteerEntry]:
+        from .translit import skeleton
+
+        key = skeleton(name)
+        found = [e for e in self._by_id.values() if any(skeleton(n) == key for n in self.names_of(e.id))]
+        return sorted(found, key=lambda e: -e.population)
+
     def names_of(self, entry_id: str) -> list[str]:
         entry = self._by_id.get(entry_id)
         if entry is None:
@@ -125,14 +141,18 @@ class MemoryGazetteer:
         return list(dict.fromkeys([entry.name, *self._aliases.get(entry_id, [])]))
 
     def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
+        return [(name, label) for name, label, _ in self.matcher_names(min_population, countries)]
+
+    def matcher_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str, bool]]:
         countries = set(countries)
         out = []
         for entry in self._by_id.values():
-            if entry.feature_class == "P" and entry.population < min_population and entry.country not in countries:
+            strong = entry.feature_class != "P" or entry.country in countries
+            if not strong and entry.population < min_population:
                 continue
             label = "GPE" if entry.feature_class in "PA" else "LOC"
             for name in [entry.name, *self._aliases.get(entry.id, [])]:
-                out.append((name, label))
+                out.append((name, label, strong))
         return out
 
 

@@ -24,7 +24,8 @@ from typing import Self
 
 from ..errors import GazetteerError
 from . import GAZETTEER_VERSION, GazetteerEntry, fold
-from .build import CURATED_SOURCE, Sources, assemble, package_sources
+from .build import CURATED_SOURCE, Sources, assemble, is_latin, package_sources
+from .translit import is_cyrillic, russian_latin, skeleton
 
 SCHEMA_VERSION = 2
 
@@ -60,7 +61,15 @@ CREATE TABLE names (
     ruler INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (key, place_id)
 ) WITHOUT ROWID;
+CREATE TABLE skeletons (
+    key TEXT NOT NULL,
+    place_id TEXT NOT NULL,
+    PRIMARY KEY (key, place_id)
+) WITHOUT ROWID;
 """
+# places in these countries also get Latin forms of their Russian Cyrillic names and loose
+# (skeleton) keys: their names are spelt in several romanisations in English news
+VARIANT_COUNTRIES = frozenset({"UA", "RU", "BY", "MD"})
 
 _COLUMNS = (
     "id, name, lat, lon, feature_class, feature_code, country, admin1, admin1_code, population, source, "
@@ -138,14 +147,25 @@ def _write(tmp: Path, sources: Sources, min_population: int, say: Callable[[str]
             ),
         )
         places, names = [], []
+        skeletons: set[tuple[str, str]] = set()
         n_places = n_names = 0
         for built in assemble(sources, say):
             e = built.entry
             places.append(entry_row(e))
-            names.extend((key, e.id, name, int(ruler)) for key, name, ruler in built.names)
+            # English news needs Latin names; Cyrillic ones only where they yield variants. The
+            # other scripts (a fifth of GeoNames' alternate names) would only cost space.
+            built_names = tuple(
+                n for n in built.names
+                if n[1] == e.name or is_latin(n[1]) or (e.country in VARIANT_COUNTRIES and is_cyrillic(n[1]))
+            )
+            if e.country in VARIANT_COUNTRIES:
+                built_names = with_variants(built_names)
+                skeletons.update((skeleton(name), e.id) for _, name, _ in built_names if not is_cyrillic(name))
+            names.extend((key, e.id, name, int(ruler)) for key, name, ruler in built_names)
             if len(places) >= _BATCH:
                 n_places, n_names = _flush(conn, places, names, n_places, n_names)
         n_places, n_names = _flush(conn, places, names, n_places, n_names)
+        conn.executemany("INSERT OR IGNORE INTO skeletons (key, place_id) VALUES (?, ?)", sorted(skeletons))
         conn.commit()
         say("compacting")
         conn.execute("ANALYZE")
@@ -154,6 +174,22 @@ def _write(tmp: Path, sources: Sources, min_population: int, say: Callable[[str]
     finally:
         conn.close()
     return {"places": n_places, "names": n_names}
+
+
+def with_variants(names: tuple[tuple[str, str, bool], ...]) -> tuple[tuple[str, str, bool], ...]:
+    """`names` plus the Latin form of every Cyrillic name ("Кременная" -> "Kremennaya"), fit for
+    the matcher when capitalised and at least four letters long."""
+    have = {key for key, _, _ in names}
+    extra = []
+    for _, name, _ in names:
+        if not is_cyrillic(name):
+            continue
+        latin = russian_latin(name)
+        key = fold(latin)
+        if key and key not in have and not is_cyrillic(latin):
+            have.add(key)
+            extra.append((key, latin, len(latin) >= 4 and latin[:1].isupper() and latin.isascii()))
+    return names + tuple(extra)
 
 
 def entry_row(e: GazetteerEntry) -> tuple:
@@ -233,6 +269,18 @@ class SQLiteGazetteer:
             (key,),
         )
 
+    def lookup_loose(self, name: str) -> list[GazetteerEntry]:
+        """Entries whose name has the same spelling skeleton (see translit.skeleton): the
+        fallback when `lookup` finds nothing. Only places in VARIANT_COUNTRIES have one."""
+        key = skeleton(name)
+        if not key:
+            return []
+        return self._entries(
+            f"SELECT {_prefixed('p')} FROM skeletons s JOIN places p ON p.id = s.place_id "
+            f"WHERE s.key = ? ORDER BY p.population DESC, {_RANK}, p.id",
+            (key,),
+        )
+
     def get(self, entry_id: str) -> GazetteerEntry | None:
         found = self._entries(f"SELECT {_COLUMNS} FROM places WHERE id = ?", (entry_id,))
         return found[0] if found else None
@@ -248,23 +296,49 @@ class SQLiteGazetteer:
         return [name for name, _ in rows]
 
     def ruler_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str]]:
-        """(surface form, spaCy label) pairs: countries, first-level divisions and curated places
-        always; populated places in `countries` with all their Latin-script names; elsewhere,
-        only the main name of places with at least `min_population` inhabitants (every pattern
-        costs the entity ruler memory: all alternate names worldwide took it to ~1 GB)."""
+        """(surface form, spaCy label) pairs; see `matcher_names`."""
+        return list(dict.fromkeys((name, label) for name, label, _ in self.matcher_names(min_population, countries)))
+
+    def matcher_names(self, min_population: int, countries: Iterable[str]) -> list[tuple[str, str, bool]]:
+        """(surface form, spaCy label, strong) for the NLP stage's gazetteer matcher: countries,
+        divisions and curated places always; populated places in `countries` with all their
+        Latin-script names; elsewhere only the main name of places with at least
+        `min_population` inhabitants. `strong` names (all but the populated places outside
+        `countries`) may correct the model's label; the others only fill gaps."""
         countries = sorted(set(countries))
         marks = ", ".join("?" * len(countries)) or "NULL"
         sql = (
-            "SELECT n.name, p.feature_class FROM names n JOIN places p ON p.id = n.place_id "
+            f"SELECT n.name, p.feature_class, p.feature_class != 'P' OR p.source = ? OR p.country IN ({marks}) "
+            "FROM names n JOIN places p ON p.id = n.place_id "
             f"WHERE n.ruler = 1 AND (p.feature_class != 'P' OR p.source = ? "
             f"OR (p.population >= ? AND n.name = p.name) OR p.country IN ({marks}))"
         )
         with self._lock:
-            rows = self._conn.execute(sql, (CURATED_SOURCE, min_population, *countries)).fetchall()
-        pairs = ((name, "GPE" if fc in ("A", "P") else "LOC") for name, fc in rows)
-        return list(dict.fromkeys(pairs))
+            rows = self._conn.execute(
+                sql, (CURATED_SOURCE, *countries, CURATED_SOURCE, min_population, *countries)
+            ).fetchall()
+        out: dict[tuple[str, str], bool] = {}
+        for name, fc, strong in rows:
+            label = "GPE" if fc in ("A", "P") else "LOC"
+            forms = [name]
+            if "'" in name or "\u2019" in name:
+                # one surface form is kept per folded key: "Khar'kov" stands for "Kharkov" too
+                forms.append(name.replace("'", "").replace("\u2019", ""))
+            for form in forms:
+                out[form, label] = out.get((form, label), False) or bool(strong)
+        return [(name, label, strong) for (name, label), strong in out.items()]
 
     # -- extras
+
+    def entries(self, feature_class: str | None = None, min_population: int = 0) -> list[GazetteerEntry]:
+        """All entries of a feature class (all classes when None) with at least
+        `min_population` inhabitants: for reverse look-ups and evaluation, not the hot path."""
+        sql = f"SELECT {_COLUMNS} FROM places WHERE population >= ?"
+        params: tuple = (min_population,)
+        if feature_class:
+            sql += " AND feature_class = ?"
+            params += (feature_class,)
+        return self._entries(sql, params)
 
     def stats(self) -> dict[str, int]:
         """Row counts by feature ("A.PCLI", "P.PPL", ...) plus "names"."""

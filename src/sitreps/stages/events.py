@@ -231,7 +231,7 @@ def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place
     under = _finest([p for p in doc.places if lo <= p.start and p.end <= hi and p.precision != "country"])
     if under:
         return under
-    in_sent = [p for p in doc.places if sent.start <= p.start and p.end <= sent.end]
+    in_sent = [p for p in doc.places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
     return _finest([p for p in in_sent if p.precision != "country"]) or _finest(in_sent)
 
 

@@ -17,7 +17,8 @@ _MIN_RULER_CHARS = 4
 
 
 def load_model(settings, gazetteer=None, actor_patterns=None):
-    """Load the configured spaCy pipeline and add the entity ruler in front of `ner`."""
+    """Load the configured spaCy pipeline, with the entity ruler (people and actors) in front
+    and the gazetteer matcher after `ner`."""
     import spacy
 
     try:
@@ -29,16 +30,163 @@ def load_model(settings, gazetteer=None, actor_patterns=None):
             "or set [nlp] model in your settings file."
         ) from exc
     nlp.max_length = settings.nlp.max_length
-    patterns = ruler_patterns(nlp, settings, gazetteer, actor_patterns)
+    patterns = ruler_patterns(nlp, settings, None, actor_patterns)
     if patterns and "ner" in nlp.pipe_names:
         # first in the pipeline: spaCy runs every earlier component over each pattern text, and
         # ORTH patterns need only the tokenizer. `ner` keeps the entities the ruler set.
         ruler = nlp.add_pipe("entity_ruler", first=True, config={"phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(patterns)
+    if gazetteer is not None and "ner" in nlp.pipe_names:
+        names = gazetteer_names(settings, gazetteer)
+        matcher = nlp.add_pipe("sitreps_gazetteer_matcher", after="ner")
+        matcher.add(nlp.tokenizer, names)
     return nlp
 
 
+def gazetteer_names(settings, gazetteer) -> list[tuple[str, str, bool]]:
+    """The gazetteer's names fit for matching in text: capitalised, Latin, not a stop word."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    names = getattr(gazetteer, "matcher_names", None)
+    if names is None:  # a gazetteer without strength information: all names only fill gaps
+        rows = [(n, label, False) for n, label in gazetteer.ruler_names(
+            settings.nlp.ruler_min_population, settings.nlp.ruler_countries)]
+    else:
+        rows = names(settings.nlp.ruler_min_population, settings.nlp.ruler_countries)
+    return [
+        (text, label, strong)
+        for text, label, strong in rows
+        if len(text) >= _MIN_RULER_CHARS
+        and text.lower() not in STOP_WORDS
+        and text[:1].isupper()
+        and text.isascii()
+    ]
+
+
+_RELABEL = {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
+
+
+def _within(ent, i: int, j: int) -> bool:
+    """The entity lies inside tokens i..j, give or take punctuation at its edges ("Kupyansk -")."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while start < end and doc[start].is_punct:
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return i <= start and end <= j
+
+
+class GazetteerMatcher:
+    """Place names from the gazetteer, matched on token texts after `ner` (a dict keyed by
+    first token: a fraction of the memory of spaCy's PhraseMatcher with 100k patterns).
+
+    - A match the model did not tag at all becomes a GPE/LOC entity when its first token is a
+      proper noun (the tagger's PROPN): villages the small model misses.
+    - A match that is exactly one of the model's PERSON/ORG/NORP entities is relabelled when the
+      name is *strong* (a division, a curated place, or a populated place of the focus
+      countries): the small model tags many Ukrainian towns as people.
+    - Anything else the model decided is left alone.
+    """
+
+    def __init__(self, nlp=None, name: str = "sitreps_gazetteer_matcher"):
+        self.name = name
+        self.table: dict[str, list[tuple[tuple[str, ...], str, bool]]] = {}
+
+    def add(self, tokenizer, names: list[tuple[str, str, bool]]) -> None:
+        texts = [n for n, _, _ in names]
+        for (_, label, strong), doc in zip(names, tokenizer.pipe(texts, batch_size=2000), strict=True):
+            words = tuple(t.text for t in doc)
+            if not words:
+                continue
+            entries = self.table.setdefault(words[0], [])
+            for k, (w, old_label, old_strong) in enumerate(entries):
+                if w == words:
+                    entries[k] = (w, old_label, old_strong or strong)
+                    break
+            else:
+                entries.append((words, label, strong))
+        for entries in self.table.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def __call__(self, doc):
+        from spacy.tokens import Span as SpacySpan
+
+        if not self.table:
+            return doc
+        ents = list(doc.ents)
+        owner = {}
+        for k, ent in enumerate(ents):
+            for i in range(ent.start, ent.end):
+                owner[i] = k
+        changed = False
+        i, n = 0, len(doc)
+        while i < n:
+            entries = self.table.get(doc[i].text)
+            match = None
+            if entries:
+                for words, label, strong in entries:
+                    j = i + len(words)
+                    if j <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
+                        match = (j, label, strong)
+                        break
+            if match is None:
+                i += 1
+                continue
+            j, label, strong = match
+            hit = {owner[t] for t in range(i, j) if t in owner}
+            if not hit:
+                if strong or self._looks_like_a_name(doc, i, j):
+                    ents.append(SpacySpan(doc, i, j, label=label))
+                    for t in range(i, j):
+                        owner[t] = len(ents) - 1
+                    changed = True
+            elif strong and all(
+                ents[k].label_ in _RELABEL and _within(ents[k], i, j) for k in hit
+            ):
+                # the name covers the model's entities ("Kharkov" as PERSON, "X" PERSON + "region")
+                keep = [e for k, e in enumerate(ents) if k not in hit]
+                ents = [*keep, SpacySpan(doc, i, j, label=label)]
+                owner = {t: k for k, e in enumerate(ents) for t in range(e.start, e.end)}
+                changed = True
+            i = j
+        if changed:
+            doc.ents = sorted(ents, key=lambda e: e.start)
+        return doc
+
+    @staticmethod
+    def _looks_like_a_name(doc, i: int, j: int) -> bool:
+        """A weak name fills a gap only as a proper noun standing alone: not first in its
+        sentence (where any word is capitalised), not next to another proper noun ("David
+        Allen"), and not in a line of capitals."""
+        first = doc[i]
+        if first.pos_ != "PROPN" or first.is_sent_start or first.is_upper:
+            return False
+        before = doc[i - 1] if i > 0 else None
+        after = doc[j] if j < len(doc) else None
+        return not any(t is not None and t.pos_ == "PROPN" and t.text[:1].isupper() for t in (before, after))
+
+    # the component holds no trained state: nothing to save with the model
+    def to_disk(self, path, exclude=()):
+        return None
+
+    def from_disk(self, path, exclude=()):
+        return self
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if "sitreps_gazetteer_matcher" not in Language.factories:
+        Language.factory("sitreps_gazetteer_matcher")(lambda nlp, name: GazetteerMatcher(nlp, name))
+
+
+_register()
+
+
 def ruler_patterns(nlp, settings, gazetteer=None, actor_patterns=None) -> list[dict]:
+    """Entity-ruler patterns: people's full names, actor names, and (when a gazetteer is given,
+    for callers that want the old behaviour) its place names."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     if actor_patterns is None:

@@ -1,19 +1,25 @@
 """Places stage: place names in the text, resolved against the gazetteer.
 
-Candidates are the model's GPE/LOC entities (the entity ruler in the NLP stage feeds gazetteer
-names, so villages the model misses are there too). Mentions that are not places are filtered
-out: slogans ("Glory to X"), metonymy (a country or capital that speaks or owns an army is an
-actor). Each remaining mention is resolved by scoring its gazetteer candidates with the
-document's context; below `places.min_score` it stays unresolved, with its span.
+Two steps, each usable alone (the evaluation feeds gold spans straight to the second):
+
+- `recognize`: the model's GPE/LOC/FAC entities (the NLP stage's gazetteer matcher adds names
+  the model missed) minus what is not a place: slogans ("Glory to X"), metonymy (a country or
+  capital that speaks or owns an army is an actor), demonyms and adjectives, first names.
+- `resolve`: each mention's candidates from the gazetteer (folded names, "X region" forms),
+  ranked with the document's context: country focus, "X, Y" and "X in/near Y" pairs, the
+  first-level divisions the article is about, distance to the places already placed, cue words
+  (river, village, district, region), feature class and population. A mention whose best score
+  stays under `places.min_score` is kept unresolved, with its span.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
-from ..gazetteer import GazetteerEntry
+from ..gazetteer import GazetteerEntry, fold
 from ..lexicons import load_lexicon
 from ..records import Document, Place
 from ._tokens import index
@@ -21,37 +27,84 @@ from ._tokens import index
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # cue -> the feature classes it favours
 CUE_CLASSES = {"admin": {"A"}, "district": {"A", "P"}, "water": {"H"}, "settlement": {"P"}}
+# features whose entries contain others (an "X, Y" partner of this kind names X's container)
+_CONTAINERS = {"A.PCLI", "A.ADM1", "A.ADM2", "A.ADM3"}
+_EARTH_KM = 6371.0088
+# a mention and a partner joined by one of these is "X, Y" or "X in Y"
+_PAIR_JOINS = re.compile(r"^(?:,\s*|\s+(?:in|near|outside|of|on|at)\s+(?:the\s+)?|\s+\()$")
 
 
-def _cue(doc: Document, start: int, end: int, lex: dict) -> tuple[str | None, int]:
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A stretch of text taken for a place name. `name` is the part looked up (no "the", no
+    "'s"); `cue` is what the words around it say it is ("admin", "district", "water",
+    "settlement"); `demonym` marks an adjective the resolver should map to its country."""
+
+    start: int
+    end: int
+    name: str
+    cue: str | None = None
+    cue_end: int | None = None  # end of "<name> <cue word>" when the cue word follows
+    demonym: bool = False
+    adjective: bool = False  # tagged as an adjective: a place only if the gazetteer has the name
+
+
+@dataclass(slots=True)
+class Resolution:
+    mention: Mention
+    candidates: list[GazetteerEntry]
+    scores: list[float] = field(default_factory=list)
+
+    @property
+    def best(self) -> tuple[GazetteerEntry | None, float]:
+        if not self.scores:
+            return None, 0.0
+        k = max(range(len(self.scores)), key=self.scores.__getitem__)
+        return self.candidates[k], self.scores[k]
+
+    def ranked(self) -> list[tuple[GazetteerEntry, float]]:
+        return sorted(zip(self.candidates, self.scores, strict=True), key=lambda p: -p[1])
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# ---------------------------------------------------------------------------- recognition
+
+
+def _cue(text: str, start: int, end: int, lex: dict) -> tuple[str | None, int]:
     """What the words right after (or before) a name say it is; returns (cue, new end)."""
-    after = doc.text[end : end + 24]
+    after = text[end : end + 24]
     word = after.lstrip(" ").split(" ")[0].strip(",.;:()").lower() if after.startswith(" ") else ""
     new_end = end + (len(after) - len(after.lstrip(" "))) + len(word) if word else end
     for cue, key in (("admin", "admin_cues"), ("district", "district_cues"), ("water", "water_cues")):
         if word in lex[key]:
             return cue, new_end
-    before = doc.text[max(0, start - 20) : start].lower()
+    before = text[max(0, start - 20) : start].lower()
     if any(before.endswith(p + " ") for p in lex["water_before"]):
         return "water", end
+    if before.endswith("region of ") or before.endswith("province of "):
+        return "admin", end
     if word in lex["settlement_cues"] or any(before.endswith(f"{w} of ") for w in lex["settlement_cues"]):
         return "settlement", end
     return None, end
 
 
-def _in_slogan(doc: Document, start: int, end: int, lex: dict) -> bool:
+def _in_slogan(text: str, start: int, lex: dict) -> bool:
     for pattern in lex["slogans"]:
         head = pattern.split("{X}")[0]
-        if head and doc.text[max(0, start - len(head)) : start].lower() == head:
+        if head and text[max(0, start - len(head)) : start].lower() == head:
             return True
     return False
 
 
-def _is_metonymy(doc: Document, start: int, end: int, lex: dict) -> bool:
+def _is_metonymy(toks, start: int, end: int, lex: dict) -> bool:
     """A country/capital name that speaks ("X said") or owns a force ("X's army")."""
-    if not doc.tokens:
-        return False
-    toks = index(doc)
     head = toks.head_of_span(start, end)
     if head is None:
         return False
@@ -65,127 +118,320 @@ def _is_metonymy(doc: Document, start: int, end: int, lex: dict) -> bool:
             return True
     if head.dep == "compound":
         owner = toks.head(head)
-        if owner.text.lower() in ("forces", "army", "military", "troops", "government", "officials"):
+        if owner.text.lower() in lex["compound_owners"]:
             return True
     return False
 
 
-def _is_demonym_or_name(doc: Document, start: int, end: int, name: str, lex: dict) -> bool:
-    """"Ukrainian" (an adjective or demonym) or "Vladimir" in "Vladimir Smith" are not places."""
-    if any(name.endswith(suffix) for suffix in lex["demonym_suffixes"]) and name not in lex["names_not_demonyms"]:
-        return True
-    if not doc.tokens:
-        return False
-    toks = index(doc)
+def _is_demonym(name: str, lex: dict) -> bool:
+    return (
+        name in lex["demonyms"]
+        or any(name.endswith(suffix) for suffix in lex["demonym_suffixes"])
+        and name not in lex["names_not_demonyms"]
+    )
+
+
+def _is_adjective(toks, start: int, end: int) -> bool:
     head = toks.head_of_span(start, end)
-    if head is not None and head.pos == "ADJ":
-        return True
-    nxt = toks.at(end + 1) if doc.text[end : end + 1] == " " else None
+    return head is not None and head.pos == "ADJ"
+
+
+def _is_first_name(toks, text: str, start: int, end: int) -> bool:
+    """"Vladimir" in "Vladimir Smith" is not a place."""
+    nxt = toks.at(end + 1) if text[end : end + 1] == " " else None
     return bool(nxt and nxt.ent_type == "PERSON" and nxt.pos == "PROPN")
 
 
-def _strip_article(text: str) -> tuple[str, int]:
+def _strip(text: str, start: int) -> tuple[str, int]:
+    """"the X" -> "X"; "X's" -> "X"; surrounding punctuation off."""
     for art in ("the ", "The "):
         if text.startswith(art):
-            return text[len(art) :], len(art)
-    return text, 0
+            text, start = text[len(art) :], start + len(art)
+    text = text.removesuffix("'s").removesuffix("\u2019s")
+    stripped = text.lstrip("\"'\u201c\u2018(")
+    start += len(text) - len(stripped)
+    # "Kreminna - Marochko": a headline's dash starts the source, not more of the name
+    stripped = re.split(r"\s+[-\u2013\u2014]\s*", stripped, maxsplit=1)[0]
+    return stripped.rstrip("\"'\u201d\u2019).,;:- "), start
 
 
-def _score(entry: GazetteerEntry, name: str, cue: str | None, focus: Counter, n_focus: int) -> float:
+def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
+    """The place mentions of a parsed document, filtered."""
+    lex = lex or load_lexicon("geo")
+    toks = index(doc) if doc.tokens else None
+    mentions = []
+    for ent in doc.entities:
+        if ent.label not in PLACE_LABELS:
+            continue
+        name, start = _strip(ent.text, ent.start)
+        end = start + len(name)
+        if not name or _in_slogan(doc.text, start, lex):
+            continue
+        if _is_demonym(name, lex):
+            continue
+        if toks is not None and (_is_metonymy(toks, start, end, lex) or _is_first_name(toks, doc.text, start, end)):
+            continue
+        m = mention_at(doc.text, start, end, lex)
+        if toks is not None and _is_adjective(toks, start, end):
+            m = replace(m, adjective=True)  # kept only if the gazetteer knows the name
+        mentions.append(m)
+    return mentions
+
+
+def mention_at(text: str, start: int, end: int, lex: dict | None = None) -> Mention:
+    """A mention for the span text[start:end] with the cue words around it (no filtering:
+    the evaluation uses this for gold spans)."""
+    lex = lex or load_lexicon("geo")
+    name, start2 = _strip(text[start:end], start)
+    if name:
+        start, end = start2, start2 + len(name)
+    cue, cue_end = _cue(text, start, end, lex)
+    last = name.rsplit(" ", 1)[-1].lower() if " " in name else ""
+    for kind, key in (("admin", "admin_cues"), ("district", "district_cues"), ("water", "water_cues")):
+        if last in lex[key]:
+            cue, cue_end = kind, end  # "X region" as one entity: the cue word is inside the name
+    demonym = name in lex["demonyms"]
+    return Mention(start, end, name or text[start:end], cue, cue_end if cue_end > end else None, demonym)
+
+
+# ---------------------------------------------------------------------------- resolution
+
+
+def _union(a: list, b: list) -> list:
+    seen = {e.id for e in a}
+    return a + [e for e in b if e.id not in seen]
+
+
+def _prior(
+    entry: GazetteerEntry, m: Mention, namesake_regions: set[str], keys: set[str], cue_fits: bool,
+    focus_countries: tuple[str, ...],
+) -> float:
+    """What the entry is worth before context: feature, population, cue, how it is named."""
     score = 0.3
-    if entry.name.casefold() == name.casefold():
-        score += 0.05
-    if entry.feature_class == "A" and entry.feature_code == "PCLI":
+    if entry.feature_code == "PCLI":
         score += 0.3  # a country's name means the country unless a cue says otherwise
-    if cue:
-        score += 0.25 if entry.feature_class in CUE_CLASSES[cue] else -0.2
-    elif entry.feature_class == "P":
+    if fold(entry.name) in keys:
+        score += 0.05  # named so, not only through an alternate name (which carry junk)
+    if entry.country in focus_countries:
+        score += 0.08
+    if m.cue:
+        if entry.feature_class in CUE_CLASSES[m.cue]:
+            score += 0.25
+        elif cue_fits:
+            score -= 0.2  # another candidate is the kind of place the cue word says
+        if m.cue == "district" and entry.feature_code in ("PPLX", "ADM2", "ADM3"):
+            score += 0.1
+    elif entry.feature_class == "P" and entry.admin1 in namesake_regions:
         score += 0.1  # "X" alone is the city, not the division named after it
-    if n_focus and entry.country:
-        score += 0.25 * focus[entry.country] / n_focus
-    score += 0.15 * min(1.0, math.log10(entry.population + 1) / 6.5)
-    return round(min(score, 1.0), 3)
+    if entry.coord_precision == "parent":
+        score -= 0.02  # a located namesake is a safer guess than one placed by its parent
+    return score + 0.35 * min(1.0, math.log10(entry.population + 1) / 7.0)
 
 
-def _best(cands, name, cue, focus, n_focus, regions: Counter):
-    best, best_score = None, 0.0
-    n_regions = sum(regions.values())
-    for entry in cands:
-        s = _score(entry, name, cue, focus, n_focus)
-        if n_regions and entry.admin1:
-            s += 0.15 * regions[entry.admin1] / n_regions
-        if s > best_score:
-            best, best_score = entry, round(min(s, 1.0), 3)
-    return best, best_score
+def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
+    if outer.id == inner.id or outer.country != inner.country:
+        return False
+    if outer.feature_code == "PCLI":
+        return True
+    if outer.feature_code == "ADM1":
+        return bool(inner.admin1) and inner.admin1 == outer.admin1 and inner.feature_code != "ADM1"
+    if outer.feature_code in ("ADM2", "ADM3"):
+        return inner.parent == outer.id or bool(inner.admin2) and inner.admin2 == outer.admin2
+    return inner.parent == outer.id
+
+
+def _related(a: GazetteerEntry, b: GazetteerEntry) -> float:
+    """How strongly two entries named side by side ("X, Y", "X in Y") fit: containment, or
+    being close."""
+    if _contains(b, a) or _contains(a, b):
+        return 1.0
+    if a.feature_class in "PH" and b.feature_class in "PH" and a.feature_code != "PCLI":
+        d = distance_km(a.lat, a.lon, b.lat, b.lon)
+        if d < 60:
+            return 0.8
+        if d < 200:
+            return 0.4
+    return 0.0
+
+
+def _partners(text: str, mentions: list[Mention]) -> dict[int, list[int]]:
+    """Mentions joined by "X, Y" / "X in Y" / "X (Y)" / "X of Y": index -> partner indexes."""
+    out: dict[int, list[int]] = {}
+    order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+    for a, b in zip(order, order[1:], strict=False):
+        ma, mb = mentions[a], mentions[b]
+        gap = text[(ma.cue_end or ma.end) : mb.start]
+        if len(gap) <= 12 and _PAIR_JOINS.match(gap):
+            out.setdefault(a, []).append(b)
+            out.setdefault(b, []).append(a)
+    return out
+
+
+def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dict | None = None) -> list[Resolution]:
+    """Rank the candidates of every mention with the document's context (see the module doc)."""
+    lex = lex or load_lexicon("geo")
+    focus_countries = tuple(settings.places.focus_countries) if settings is not None else ()
+    cue_words = {}
+    for m in mentions:
+        if m.cue_end is not None:
+            cue_words[m] = doc_text[m.end : m.cue_end].strip()
+    res = []
+    cache: dict[tuple, list[GazetteerEntry]] = {}
+    for m in mentions:
+        key = (m.name, cue_words.get(m), m.demonym)
+        if key not in cache:
+            cache[key] = _candidates(m, cue_words.get(m), gaz, lex)
+        res.append(Resolution(m, cache[key]))
+    if not res:
+        return res
+
+    # country focus: the countries of unambiguous mentions (all candidates in one country)
+    focus: Counter = Counter()
+    for r in res:
+        countries = {c.country for c in r.candidates if c.country}
+        if len(countries) == 1:
+            focus[countries.pop()] += 1
+    n_focus = sum(focus.values())
+    priors = []
+    for r in res:
+        namesakes = {c.admin1 for c in r.candidates if c.feature_code == "ADM1" and c.admin1}
+        keys = {fold(r.mention.name), fold(lex["abbreviations"].get(r.mention.name, r.mention.name))}
+        fits = bool(r.mention.cue) and any(c.feature_class in CUE_CLASSES[r.mention.cue] for c in r.candidates)
+        priors.append([_prior(c, r.mention, namesakes, keys, fits, focus_countries) for c in r.candidates])
+    for r, p in zip(res, priors, strict=True):
+        r.scores = [s + (0.3 * focus[c.country] / n_focus if n_focus and c.country else 0.0)
+                    for c, s in zip(r.candidates, p, strict=True)]
+
+    partners = _partners(doc_text, [r.mention for r in res])
+    # two more passes: context from the first pass's choices (regions the article is about,
+    # places already placed, partners); each pass rescored from the priors
+    for _ in range(2):
+        chosen = [r.best for r in res]
+        firm = [(e, s) for e, s in chosen if e is not None]
+        regions = Counter(e.admin1 for e, _ in firm if e.admin1 and e.feature_code != "PCLI")
+        n_regions = sum(regions.values())
+        countries = Counter(e.country for e, _ in firm if e.country)
+        n_countries = sum(countries.values())
+        anchors = [e for e, s in firm if e.feature_class in "PH" and e.feature_code != "PCLI"]
+        new_scores = []
+        for k, r in enumerate(res):
+            scores = []
+            mates = [res[j] for j in partners.get(k, ())]
+            for c, s in zip(r.candidates, priors[k], strict=True):
+                if n_countries and c.country:
+                    own = 1 if chosen[k][0] is not None and chosen[k][0].country == c.country else 0
+                    s += 0.3 * (countries[c.country] - own) / max(1, n_countries - 1)
+                if n_regions and c.admin1:
+                    # other mentions, not this one's own choice, tell which region this is
+                    own = 1 if chosen[k][0] is not None and chosen[k][0].admin1 == c.admin1 else 0
+                    s += 0.2 * (regions[c.admin1] - own) / n_regions
+                if anchors and c.feature_class in "PH":
+                    near = sum(1 for a in anchors if a.id != c.id and distance_km(a.lat, a.lon, c.lat, c.lon) < 150)
+                    s += 0.15 * min(1.0, near / 2)
+                for mate in mates:
+                    best_fit = max((_related(c, d) * min(1.0, ds) for d, ds in zip(mate.candidates[:25], mate.scores[:25], strict=False)), default=0.0)
+                    s += 0.35 * best_fit
+                scores.append(s)
+            new_scores.append(scores)
+        for r, scores in zip(res, new_scores, strict=True):
+            r.scores = scores
+    # scores to [0, 1]: the best, less a penalty when a rival is close behind
+    for r in res:
+        if not r.scores:
+            continue
+        top = sorted(r.scores, reverse=True)
+        margin = top[0] - top[1] if len(top) > 1 else 0.3
+        r.scores = [round(max(0.0, min(1.0, s / 1.3 + (0.1 * min(margin, 0.3) if s == top[0] else 0.0))), 3) for s in r.scores]
+    return res
+
+
+def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> list[GazetteerEntry]:
+    found = gaz.lookup(m.name)
+    expanded = lex["abbreviations"].get(m.name)
+    if expanded:
+        # "US" is also a village in France: the expansion goes first, the rest stays
+        found = _union(gaz.lookup(expanded), found)
+    if cue_word and m.cue in ("admin", "district", "water"):
+        found = _union(gaz.lookup(f"{m.name} {cue_word}"), found)
+    country = lex["demonyms"].get(m.name)
+    if country and (m.demonym or not found):
+        found = _union(found, [e for e in gaz.lookup(country) if e.feature_code == "PCLI"])
+    if not found:
+        words = m.name.split()
+        if len(words) > 1 and words[-1].lower() in lex["strip_words"]:
+            found = gaz.lookup(" ".join(words[:-1]))
+    if not found and hasattr(gaz, "lookup_loose") and m.name[:1].isupper():
+        found = gaz.lookup_loose(m.name)  # "Hola Pristan" -> "Hola Prystan"
+    return found[: lex.get("max_candidates", 60)]
+
+
+def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
+    m = r.mention
+    end = m.cue_end if (m.cue == "admin" and m.cue_end) else m.end
+    text = doc_text[m.start : end]
+    best, score = r.best
+    if best is None or score < min_score:
+        return Place(m.start, end, text, score=score)
+    return Place(
+        m.start,
+        end,
+        text,
+        name=best.name,
+        lat=best.lat,
+        lon=best.lon,
+        country=best.country,
+        admin1=best.admin1,
+        feature=best.feature,
+        gazetteer_id=best.id,
+        precision=best.precision,
+        score=score,
+        admin2=best.admin2,
+        coord_precision=best.coord_precision,
+    )
+
+
+# "KYIV, Ukraine (Reuters) -", "LONDON —", "Kharkiv, Ukraine, March 3 (AP) --": the head of
+# the first paragraph, a capitalised place (and country, date, agency) ended by a dash
+_DATELINE = re.compile(
+    r"^\s*(?P<head>[A-Z][\w'.\- ]{1,40}(?:,\s*[A-Z][\w'.\- ]{1,30}){0,2}"
+    r"(?:,?\s*[A-Z][a-z]{2,8}\.? \d{1,2})?(?:\s*\([^)]{1,30}\))?)\s*(?:[-\u2013\u2014]{1,2}|:)\s"
+)
+
+
+def dateline_end(text: str) -> int:
+    """End offset of the article's dateline, 0 when it has none. A dateline starts with a place
+    in capitals ("KYIV,") or carries an agency in brackets ("Kyiv (Reuters) -")."""
+    m = _DATELINE.match(text[:160])
+    if not m:
+        return 0
+    head = m.group("head")
+    first = head.split(",")[0].split("(")[0].strip()
+    if len(first.split()) > 3 or not (first.isupper() or "(" in head):
+        return 0
+    return m.end("head")
 
 
 def geoparse(doc: Document, ctx) -> Document:
     if not doc.entities:
         return doc
     lex = load_lexicon("geo")
-    gaz = ctx.gazetteer
-    mentions = []  # (start, end, name, cue, candidates)
-    for ent in doc.entities:
-        if ent.label not in PLACE_LABELS:
-            continue
-        name, offset = _strip_article(ent.text)
-        start = ent.start + offset
-        name = name.removesuffix("'s").removesuffix("\u2019s")
-        end = start + len(name)
-        if not name or _in_slogan(doc, start, end, lex) or _is_metonymy(doc, start, end, lex):
-            continue
-        if _is_demonym_or_name(doc, start, end, name, lex):
-            continue
-        cue, cue_end = _cue(doc, start, end, lex)
-        candidates = gaz.lookup(name)
-        if not candidates and cue and cue_end > end:
-            candidates = gaz.lookup(doc.text[start:cue_end])
-        if cue == "admin" and cue_end > end:
-            end = cue_end  # "X region" as one mention: it names the division
-        mentions.append((start, end, name, cue, candidates))
-
-    # country focus: the countries of unambiguous mentions (one candidate, or all in one country)
-    focus: Counter = Counter()
-    for *_, cands in mentions:
-        countries = {c.country for c in cands if c.country}
-        if len(countries) == 1:
-            focus[countries.pop()] += 1
-    n_focus = sum(focus.values())
-
-    # two passes: the second favours candidates in the first-level divisions that the first
-    # pass found most (a district or village named in an article about its region)
-    first = [_best(cands, name, cue, focus, n_focus, Counter()) for *_, name, cue, cands in mentions]
-    regions = Counter(b.admin1 for b, _ in first if b is not None and b.admin1 and b.feature_code != "PCLI")
-    places = []
+    mentions = recognize(doc, lex)
+    resolutions = resolve(doc.text, mentions, ctx.gazetteer, ctx.settings, lex)
     min_score = ctx.settings.places.min_score
-    for start, end, name, cue, cands in mentions:
-        best, best_score = _best(cands, name, cue, focus, n_focus, regions)
-        text = doc.text[start:end]
-        if best is None or best_score < min_score:
-            places.append(Place(start, end, text, score=best_score))
-            continue
-        places.append(
-            Place(
-                start,
-                end,
-                text,
-                name=best.name,
-                lat=best.lat,
-                lon=best.lon,
-                country=best.country,
-                admin1=best.admin1,
-                feature=best.feature,
-                gazetteer_id=best.id,
-                precision=best.precision,
-                score=best_score,
-            )
-        )
-    return replace(doc, places=tuple(places))
+    places = tuple(
+        to_place(doc.text, r, min_score) for r in resolutions if r.candidates or not r.mention.adjective
+    )
+    cut = dateline_end(doc.text)
+    if cut:
+        places = tuple(replace(p, dateline=True) if p.end <= cut else p for p in places)
+    return replace(doc, places=places)
 
 
 def focus_place(doc: Document) -> Place | None:
     """The finest resolved place the document is most about (most mentions, city level first)."""
-    counts = Counter(p.gazetteer_id for p in doc.places if p.resolved and p.precision in ("city", "district"))
+    counts = Counter(
+        p.gazetteer_id for p in doc.places if p.resolved and p.precision in ("city", "district") and not p.dateline
+    )
     if not counts:
         return None
     top = counts.most_common(1)[0][0]

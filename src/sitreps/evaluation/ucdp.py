@@ -1,0 +1,174 @@
+"""UCDP GED rows as gold for event location in Ukraine.
+
+Each row's `source_headline` (one or more headlines, `;`-separated) is analysed as one article
+published on the row's first `source_date`; the place sitreps gives the event is compared with
+the row's coordinates and first-level division. Only rows coded to an exact place or near one
+(`where_prec` 1 or 2) are used. A headline often does not name the place the coders used (they
+read the article): rows are split into those whose headline names it (a word of the row's
+`where_description` appears in the headline) and the rest, and both are reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..gazetteer import fold
+from ..stages.places import distance_km
+
+# words of `where_description` that are not names ("city of X", "X village", "2 in X")
+_GENERIC = {
+    "city", "town", "village", "villages", "settlement", "region", "oblast", "raion", "district",
+    "area", "the", "of", "and", "in", "near", "outskirts", "urban", "type", "rural", "community",
+    "province", "direction", "front", "south", "north", "east", "west", "city's", "hromada",
+    "territorial", "microdistrict", "residential", "airport", "port", "bridge", "plant", "border",
+}
+
+
+_DIVISION_PHRASE = re.compile(
+    r"[\w'\-]+\s+(?:region|oblast|district|raion|direction|community|hromada)\b|\b(?:DPR|LPR)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UcdpRow:
+    id: str
+    text: str
+    published: datetime | None
+    where: str
+    adm_1: str
+    lat: float
+    lon: float
+    where_prec: int
+
+    @property
+    def names_place(self) -> bool:
+        """Does the headline name the row's place (a name word of `where_description`, compared
+        on its first five letters to allow for spelling and case endings)?"""
+        headline = fold(self.text)
+        # "Donetsk region: 2 in X" names the region, not the place: division phrases go first
+        where = _DIVISION_PHRASE.sub(" ", self.where)
+        for word in re.findall(r"[^\W\d_][\w'\-]+", where):
+            w = fold(word)
+            if len(w) >= 4 and w not in _GENERIC and w[:5] in headline:
+                return True
+        return False
+
+
+def _date(value: str) -> datetime | None:
+    first = value.split(";")[0].strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p"):
+        try:
+            return datetime.strptime(first, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def load_rows(paths: Iterable[str | Path], limit: int | None = None, precise: bool = True) -> list[UcdpRow]:
+    """Rows with a headline and coordinates; `precise` keeps `where_prec` 1 and 2 only."""
+    rows = []
+    for path in paths:
+        with open(path, encoding="utf-8", newline="") as fh:
+            taken = 0
+            for raw in csv.DictReader(fh):
+                try:
+                    prec = int(raw["where_prec"])
+                    lat, lon = float(raw["latitude"]), float(raw["longitude"])
+                except (KeyError, ValueError):
+                    continue
+                if (precise and prec > 2) or not raw.get("source_headline", "").strip():
+                    continue
+                if limit is not None and taken >= limit:
+                    break
+                taken += 1
+                headlines = [h.strip() for h in raw["source_headline"].split(";") if h.strip()]
+                rows.append(
+                    UcdpRow(
+                        id=raw.get("id", ""),
+                        text="\n\n".join(h if h[-1:] in ".!?" else h + "." for h in headlines),
+                        published=_date(raw.get("source_date", "")),
+                        where=raw.get("where_description", ""),
+                        adm_1=raw.get("adm_1", ""),
+                        lat=lat,
+                        lon=lon,
+                        where_prec=prec,
+                    )
+                )
+    return rows
+
+
+def _oblast_key(name: str | None, gaz=None) -> str:
+    """The gazetteer's name of a first-level division written any way ("Zaporizhzhya oblast",
+    "Kiev oblast"); failing that, its first five folded letters."""
+    if not name:
+        return ""
+    if gaz is not None:
+        for entry in gaz.lookup(name):
+            if entry.feature_code == "ADM1" and entry.admin1:
+                return fold(entry.admin1)
+    return fold(name)[:5]
+
+
+def event_place(doc):
+    """The place sitreps gives the headline's event: the first violent event's place, else the
+    finest resolved place of the text (what an analyst would map the report to)."""
+    from ..stages.places import focus_place
+
+    for event in doc.events:
+        if event.place is not None and event.place.resolved:
+            return event.place
+    focus = focus_place(doc)
+    if focus is not None:
+        return focus
+    order = {"district": 0, "city": 1, "admin2": 2, "admin3": 2, "water": 3, "admin1": 4, "region": 5}
+    resolved = [p for p in doc.places if p.resolved and p.precision in order]
+    return min(resolved, key=lambda p: order[p.precision]) if resolved else None
+
+
+def evaluate_locations(
+    rows: list[UcdpRow], ctx, *, on_row: Callable[[], None] | None = None, mistakes: list | None = None,
+    label: str = "",
+) -> dict[str, dict]:
+    from ..pipeline import Pipeline
+    from ..stages.read import article_from_text
+
+    pipeline = Pipeline(ctx)
+    groups: dict[str, list[tuple[bool, bool, bool]]] = {"all precise rows": [], "headline names the place": [],
+                                                       "headline does not": []}
+    for row in rows:
+        doc = pipeline(article_from_text(row.text, id=f"ucdp-{row.id}", published=row.published))
+        place = event_place(doc)
+        km = distance_km(row.lat, row.lon, place.lat, place.lon) if place else None
+        oblast = bool(place and place.admin1 and row.adm_1) and fold(place.admin1) in (
+            _oblast_key(row.adm_1, ctx.gazetteer), fold(row.adm_1)[:5]
+        ) or bool(place and place.admin1 and row.adm_1) and fold(place.admin1)[:5] == fold(row.adm_1)[:5]
+        outcome = (km is not None and km <= 10, km is not None and km <= 50, oblast)
+        groups["all precise rows"].append(outcome)
+        groups["headline names the place" if row.names_place else "headline does not"].append(outcome)
+        if mistakes is not None and not outcome[0]:
+            mistakes.append({
+                "dataset": f"UCDP{label}", "row": row.id, "text": row.text, "gold": [row.lat, row.lon, row.where, row.adm_1],
+                "got": [place.text, place.name, place.admin1, place.gazetteer_id, place.coord_precision] if place else None,
+                "km": round(km, 1) if km is not None else None,
+            })
+        if on_row:
+            on_row()
+    return {
+        name: {
+            "rows": len(o),
+            "within_10km": _pct(sum(a for a, _, _ in o), len(o)),
+            "within_50km": _pct(sum(b for _, b, _ in o), len(o)),
+            "right_oblast": _pct(sum(c for _, _, c in o), sum(1 for _ in o)),
+        }
+        for name, o in groups.items()
+    }
+
+
+def _pct(a: int, b: int) -> float | None:
+    return round(100 * a / b, 1) if b else None
