@@ -57,10 +57,15 @@ class Resolution:
 
     @property
     def best(self) -> tuple[GazetteerEntry | None, float]:
+        """The top candidate and the confidence in it (0..1): its score, scaled, plus a little
+        for its lead over the runner-up."""
         if not self.scores:
             return None, 0.0
         k = max(range(len(self.scores)), key=self.scores.__getitem__)
-        return self.candidates[k], self.scores[k]
+        top = self.scores[k]
+        rest = [s for i, s in enumerate(self.scores) if i != k]
+        margin = top - max(rest) if rest else 0.3
+        return self.candidates[k], round(max(0.0, min(1.0, top / 1.3 + 0.1 * min(margin, 0.3))), 3)
 
     def ranked(self) -> list[tuple[GazetteerEntry, float]]:
         return sorted(zip(self.candidates, self.scores, strict=True), key=lambda p: -p[1])
@@ -142,6 +147,9 @@ def _is_first_name(toks, text: str, start: int, end: int) -> bool:
     return bool(nxt and nxt.ent_type == "PERSON" and nxt.pos == "PROPN")
 
 
+_INITIALS = re.compile(r"(?:\b[A-Z][a-z]?\.\s?){2,}$")
+
+
 def _strip(text: str, start: int) -> tuple[str, int]:
     """"the X" -> "X"; "X's" -> "X"; surrounding punctuation off."""
     for art in ("the ", "The "):
@@ -152,6 +160,8 @@ def _strip(text: str, start: int) -> tuple[str, int]:
     start += len(text) - len(stripped)
     # "Kreminna - Marochko": a headline's dash starts the source, not more of the name
     stripped = re.split(r"\s+[-\u2013\u2014]\s*", stripped, maxsplit=1)[0]
+    if _INITIALS.search(stripped):
+        return stripped.rstrip("\"'\u201d\u2019),;:- "), start  # "U.S.", "D.C." keep their stop
     return stripped.rstrip("\"'\u201d\u2019).,;:- "), start
 
 
@@ -295,7 +305,8 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
     priors = []
     for r in res:
         namesakes = {c.admin1 for c in r.candidates if c.feature_code == "ADM1" and c.admin1}
-        keys = {fold(r.mention.name), fold(lex["abbreviations"].get(r.mention.name, r.mention.name))}
+        abbr = lex["abbreviations"].get(r.mention.name) or lex["abbreviations"].get(r.mention.name + ".")
+        keys = {fold(r.mention.name), fold(abbr or r.mention.name)}
         fits = bool(r.mention.cue) and any(c.feature_class in CUE_CLASSES[r.mention.cue] for c in r.candidates)
         priors.append([_prior(c, r.mention, namesakes, keys, fits, focus_countries) for c in r.candidates])
     for r, p in zip(res, priors, strict=True):
@@ -335,19 +346,12 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
             new_scores.append(scores)
         for r, scores in zip(res, new_scores, strict=True):
             r.scores = scores
-    # scores to [0, 1]: the best, less a penalty when a rival is close behind
-    for r in res:
-        if not r.scores:
-            continue
-        top = sorted(r.scores, reverse=True)
-        margin = top[0] - top[1] if len(top) > 1 else 0.3
-        r.scores = [round(max(0.0, min(1.0, s / 1.3 + (0.1 * min(margin, 0.3) if s == top[0] else 0.0))), 3) for s in r.scores]
     return res
 
 
 def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> list[GazetteerEntry]:
     found = gaz.lookup(m.name)
-    expanded = lex["abbreviations"].get(m.name)
+    expanded = lex["abbreviations"].get(m.name) or lex["abbreviations"].get(m.name + ".")
     if expanded:
         # "US" is also a village in France: the expansion goes first, the rest stays
         found = _union(gaz.lookup(expanded), found)

@@ -1,0 +1,180 @@
+"""Place resolution with the document's context, spelling variants, the gazetteer matcher and
+datelines: hand-built documents against a small in-memory gazetteer of made-up and real-shaped
+places (no model, no gazetteer file)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import hand_doc
+from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
+from sitreps.gazetteer.translit import russian_latin, skeleton
+from sitreps.pipeline import Context
+from sitreps.settings import load_settings
+from sitreps.stages.places import dateline_end, geoparse, mention_at, resolve
+
+E = GazetteerEntry
+
+ENTRIES = [
+    E("t:ua", "Ukraine", 49.0, 32.0, "A", "PCLI", "UA", None, population=40_000_000),
+    E("t:us", "United States", 39.8, -98.6, "A", "PCLI", "US", None, population=330_000_000),
+    E("t:fr-us", "Us", 49.1, 1.97, "P", "PPL", "FR", "Île-de-France", population=1_200),
+    E("t:east", "East Oblast", 48.5, 37.5, "A", "ADM1", "UA", "East Oblast", population=4_000_000),
+    E("t:west", "West Oblast", 49.5, 24.0, "A", "ADM1", "UA", "West Oblast", population=2_000_000),
+    # one name, many villages: the 78 Andriivkas of Ukraine in small
+    *[
+        E(f"t:andr-{k}", "Andriivka", 48.0 + k / 10, 37.0 + k / 10, "P", "PPL", "UA", oblast, admin2=raion,
+          population=300 + k)
+        for k, (oblast, raion) in enumerate(
+            [("East Oblast", "Stepove Raion"), ("West Oblast", "Lisove Raion"), ("East Oblast", "Richkove Raion")]
+        )
+    ],
+    E("t:stepove-raion", "Stepove Raion", 48.05, 37.05, "A", "ADM2", "UA", "East Oblast", admin2="Stepove Raion"),
+    # two cities with a district of the same name
+    E("t:port", "Portove", 46.6, 32.6, "P", "PPLA", "UA", "South Oblast", population=280_000),
+    E("t:port-kor", "Korabelnyi district", 46.6, 32.6, "P", "PPLX", "UA", "South Oblast", parent="t:port",
+      coord_precision="parent"),
+    E("t:mist", "Mistove", 46.97, 32.0, "P", "PPLA", "UA", "Bay Oblast", population=470_000),
+    E("t:mist-kor", "Korabelnyi district", 46.85, 32.0, "P", "PPLX", "UA", "Bay Oblast", parent="t:mist"),
+    # a Ukrainian town and a Russian namesake of about the same size
+    E("t:vovch", "Vovchansk", 50.29, 36.94, "P", "PPL", "UA", "East Oblast", population=17_000),
+    E("t:volch-ru", "Volchansk", 59.9, 60.0, "P", "PPL", "RU", "Sverdlovsk Oblast", population=18_000),
+    # a town under its official name only
+    E("t:hola", "Hola Prystan", 46.52, 32.52, "P", "PPL", "UA", "South Oblast", population=14_000),
+    # a river
+    E("t:dnipro-river", "Dnipro", 47.0, 33.0, "H", "STM", "UA", None),
+    E("t:dnipro-city", "Dnipro", 48.45, 35.04, "P", "PPLA", "UA", "Dnipro Oblast", population=980_000),
+]
+ALIASES = {"t:vovch": ["Volchansk", "Вовчанськ"], "t:dnipro-river": ["Dnieper"], "t:dnipro-city": ["Dnepr"]}
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return Context(load_settings(), gazetteer_=MemoryGazetteer(ENTRIES, ALIASES))
+
+
+def resolved(ctx, text, entities):
+    return {p.text: p for p in geoparse(hand_doc(text, entities), ctx).places}
+
+
+# --- ambiguity ------------------------------------------------------------------------------------
+
+
+def test_x_comma_region_picks_the_namesake_in_that_region(ctx):
+    places = resolved(ctx, "Shells hit Andriivka, West Oblast, at dawn.", [("Andriivka", "GPE"), ("West Oblast", "GPE")])
+    assert places["Andriivka"].gazetteer_id == "t:andr-1"
+    places = resolved(ctx, "Shells hit Andriivka, East Oblast, at dawn.", [("Andriivka", "GPE"), ("East Oblast", "GPE")])
+    assert places["Andriivka"].admin1 == "East Oblast"
+
+
+def test_x_in_raion_picks_the_village_of_that_raion(ctx):
+    text = "Shells hit Andriivka in Stepove Raion."
+    places = resolved(ctx, text, [("Andriivka", "GPE"), ("Stepove Raion", "GPE")])
+    assert places["Andriivka"].gazetteer_id == "t:andr-0"
+    assert places["Andriivka"].admin2 == "Stepove Raion"
+
+
+def test_same_named_districts_follow_the_city_named_beside_them(ctx):
+    text = "Strikes hit the Korabelnyi district of Mistove overnight."
+    places = resolved(ctx, text, [("Korabelnyi district", "GPE"), ("Mistove", "GPE")])
+    assert places["Korabelnyi district"].gazetteer_id == "t:mist-kor"
+    text = "Strikes hit Portove. The Korabelnyi district lost power."
+    places = resolved(ctx, text, [("Portove", "GPE"), ("Korabelnyi district", "GPE")])
+    assert places["Korabelnyi district"].gazetteer_id == "t:port-kor"
+    assert places["Korabelnyi district"].precision == "district"
+    assert places["Korabelnyi district"].coord_precision == "parent"  # placed by its city, and says so
+
+
+def test_focus_country_breaks_a_tie_between_namesakes(ctx):
+    # the Russian-era spelling is the Russian town's own name, the Ukrainian town's alias
+    places = resolved(ctx, "Shelling hit Volchansk again.", [("Volchansk", "GPE")])
+    assert places["Volchansk"].gazetteer_id == "t:vovch"
+
+
+def test_abbreviation_resolves_to_the_country_not_the_village(ctx):
+    places = resolved(ctx, "Aid from the U.S. arrived.", [("U.S.", "GPE")])
+    assert places["U.S."].gazetteer_id == "t:us"
+    places = resolved(ctx, "The US sent aid.", [("US", "GPE")])
+    assert places["US"].gazetteer_id == "t:us"
+
+
+def test_river_cue_and_alias(ctx):
+    places = resolved(ctx, "Troops crossed the Dnipro River at night.", [("Dnipro", "LOC")])
+    assert places["Dnipro River"].feature == "H.STM" if "Dnipro River" in places else places["Dnipro"].feature == "H.STM"
+    places = resolved(ctx, "Boats moved along the Dnieper.", [("Dnieper", "LOC")])
+    assert places["Dnieper"].gazetteer_id == "t:dnipro-river" and places["Dnieper"].precision == "water"
+    places = resolved(ctx, "Missiles hit Dnipro overnight.", [("Dnipro", "GPE")])
+    assert places["Dnipro"].gazetteer_id == "t:dnipro-city"
+
+
+def test_demonym_given_as_a_span_resolves_to_its_country(ctx):
+    text = "Ukrainian officials met."
+    r = resolve(text, [mention_at(text, 0, 9)], ctx.gazetteer, ctx.settings)[0]
+    assert r.best[0].id == "t:ua"
+
+
+def test_demonyms_are_not_recognised_as_places(ctx):
+    assert resolved(ctx, "Ukrainian troops advanced.", [("Ukrainian", "NORP")]) == {}
+    assert resolved(ctx, "Ukrainian troops advanced.", [("Ukrainian", "GPE")]) == {}
+
+
+def test_unknown_adjective_is_dropped_but_unknown_noun_is_kept(ctx):
+    # "Zorvanian" is not in the gazetteer and the model would tag it ADJ: no place; a noun stays
+    places = resolved(ctx, "Fighting spread to Zorvania.", [("Zorvania", "GPE")])
+    assert "Zorvania" in places and not places["Zorvania"].resolved
+
+
+# --- spelling variants ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cyrillic, latin",
+    [("Кременная", "Kremennaya"), ("Кривой Рог", "Krivoy Rog"), ("Запорожье", "Zaporozhye"),
+     ("Енакиево", "Yenakiyevo"), ("Балаклея", "Balakleya"), ("Щастя", "Shchastya")],
+)
+def test_russian_latin(cyrillic, latin):
+    assert russian_latin(cyrillic) == latin
+
+
+@pytest.mark.parametrize(
+    "a, b", [("Hola Pristan", "Hola Prystan"), ("Zaporizhzhia", "Zaporizhia"), ("Andriivka", "Andriyivka"),
+             ("Kupiansk", "Kupyansk"), ("Sievierodonetsk", "Severodonetsk")],
+)
+def test_skeleton_joins_romanisation_variants(a, b):
+    assert skeleton(a) == skeleton(b)
+
+
+@pytest.mark.parametrize("a, b", [("Kharkiv", "Kherson"), ("Lyman", "Liman Pervyi"), ("Bakhmut", "Makhmut")])
+def test_skeleton_keeps_different_names_apart(a, b):
+    assert skeleton(a) != skeleton(b)
+
+
+def test_loose_spelling_is_a_fallback(ctx):
+    places = resolved(ctx, "Boats landed near Hola Pristan.", [("Hola Pristan", "GPE")])
+    assert places["Hola Pristan"].gazetteer_id == "t:hola"
+
+
+# --- datelines ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, head",
+    [
+        ("KYIV, Ukraine (Reuters) - Shells fell.", "KYIV, Ukraine (Reuters)"),
+        ("LONDON \u2014 The talks ended.", "LONDON"),
+        ("Portove, Ukraine (AP) -- Shells fell.", "Portove, Ukraine (AP)"),
+        ("Russia confirmed its withdrawal - officials said.", ""),
+        ("The town of Portove - a port - was hit.", ""),
+    ],
+)
+def test_dateline(text, head):
+    assert text[: dateline_end(text)].strip() == head
+
+
+def test_dateline_place_is_marked_and_not_the_focus(ctx):
+    from sitreps.stages.places import focus_place
+
+    text = "PORTOVE, Ukraine (Reuters) - Missiles hit Mistove and Mistove lost power."
+    doc = hand_doc(text, [("PORTOVE", "GPE")])
+    doc = geoparse(doc, ctx)
+    assert doc.places[0].dateline
