@@ -47,6 +47,8 @@ class Mention:
     cue_end: int | None = None  # end of "<name> <cue word>" when the cue word follows
     demonym: bool = False
     adjective: bool = False  # tagged as an adjective: a place only if the gazetteer has the name
+    role: str | None = None  # "subject" of a verb, or "modifier" of an actor's noun ("U.S. officials")
+    person_word: bool = False  # the text is part of a person's name elsewhere in the document
 
 
 @dataclass(slots=True)
@@ -136,6 +138,23 @@ def _is_demonym(name: str, lex: dict) -> bool:
     )
 
 
+def _role(toks, start: int, end: int, lex: dict) -> str | None:
+    """"subject" when the name is the subject of an action verb ("Russia invaded"), "modifier"
+    when it qualifies an actor or institution ("U.S. officials", "China's economy")."""
+    head = toks.head_of_span(start, end)
+    if head is None:
+        return None
+    owner = toks.head(head)
+    if head.dep in ("nsubj", "nsubjpass") and owner.pos in ("VERB", "AUX"):
+        if owner.lemma.lower() not in lex["literal_subject_verbs"]:
+            return "subject"
+    if head.dep in ("compound", "amod", "nmod", "poss") and owner.i != head.i:
+        noun = owner.lemma.lower()
+        if noun in lex["actor_nouns"] or owner.text.lower() in lex["actor_nouns"]:
+            return "modifier"
+    return None
+
+
 def _is_adjective(toks, start: int, end: int) -> bool:
     head = toks.head_of_span(start, end)
     return head is not None and head.pos == "ADJ"
@@ -169,21 +188,25 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     """The place mentions of a parsed document, filtered."""
     lex = lex or load_lexicon("geo")
     toks = index(doc) if doc.tokens else None
+    person_words = {w for e in doc.entities if e.label == "PERSON" and " " in e.text for w in e.text.split()}
+    never = set(lex["never_places"])
     mentions = []
     for ent in doc.entities:
         if ent.label not in PLACE_LABELS:
             continue
         name, start = _strip(ent.text, ent.start)
         end = start + len(name)
-        if not name or _in_slogan(doc.text, start, lex):
+        if not name or name in never or _in_slogan(doc.text, start, lex):
             continue
         if _is_demonym(name, lex):
             continue
         if toks is not None and (_is_metonymy(toks, start, end, lex) or _is_first_name(toks, doc.text, start, end)):
             continue
         m = mention_at(doc.text, start, end, lex)
-        if toks is not None and _is_adjective(toks, start, end):
-            m = replace(m, adjective=True)  # kept only if the gazetteer knows the name
+        if toks is not None:
+            m = replace(m, adjective=_is_adjective(toks, start, end), role=_role(toks, start, end, lex))
+        if name in person_words:
+            m = replace(m, person_word=True)
         mentions.append(m)
     return mentions
 
@@ -415,6 +438,24 @@ def dateline_end(text: str) -> int:
     return m.end("head")
 
 
+def _is_place(r: Resolution, lex: dict) -> bool:
+    """What recognition left open, decided with the resolution: unknown adjectives and parts of
+    people's names are not places; a country or capital acting ("Russia invaded", "Moscow
+    insists") or qualifying an actor ("U.S. officials") stands for its government."""
+    m = r.mention
+    if not r.candidates:
+        return not (m.adjective or m.person_word)
+    best, _ = r.best
+    if m.role == "modifier" and best.feature_code in _GOVERNMENT_SEATS:
+        return False
+    if m.role == "subject" and best.feature_code in _GOVERNMENT_SEATS and not m.cue:
+        return False
+    return True
+
+
+_GOVERNMENT_SEATS = {"PCLI", "PPLC", "ADM1"}
+
+
 def geoparse(doc: Document, ctx) -> Document:
     if not doc.entities:
         return doc
@@ -422,9 +463,7 @@ def geoparse(doc: Document, ctx) -> Document:
     mentions = recognize(doc, lex)
     resolutions = resolve(doc.text, mentions, ctx.gazetteer, ctx.settings, lex)
     min_score = ctx.settings.places.min_score
-    places = tuple(
-        to_place(doc.text, r, min_score) for r in resolutions if r.candidates or not r.mention.adjective
-    )
+    places = tuple(to_place(doc.text, r, min_score) for r in resolutions if _is_place(r, lex))
     cut = dateline_end(doc.text)
     if cut:
         places = tuple(replace(p, dateline=True) if p.end <= cut else p for p in places)
