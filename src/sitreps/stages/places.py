@@ -257,7 +257,9 @@ def _prior(
         if m.cue == "district" and entry.feature_code in ("PPLX", "ADM2", "ADM3"):
             score += 0.1
     elif entry.feature_class == "P" and entry.admin1 in namesake_regions:
-        score += 0.1  # "X" alone is the city, not the division named after it
+        score += 0.15  # "X" alone is the city, not the division named after it
+    if entry.feature_code in _LARGE_FEATURES:
+        score += 0.45  # continents, oceans, seas and named regions: no population, but well known
     if entry.coord_precision == "parent":
         score -= 0.02  # a located namesake is a safer guess than one placed by its parent
     return score + 0.35 * min(1.0, math.log10(entry.population + 1) / 7.0)
@@ -456,6 +458,7 @@ def _is_place(r: Resolution, lex: dict) -> bool:
 
 
 _GOVERNMENT_SEATS = {"PCLI", "PPLC", "ADM1"}
+_LARGE_FEATURES = {"CONT", "OCN", "SEA", "RGN", "GULF", "PEN"}
 
 
 def geoparse(doc: Document, ctx) -> Document:
