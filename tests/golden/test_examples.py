@@ -90,6 +90,45 @@ def test_region_is_the_division_not_the_city(doc):
     assert regions and all(p.precision == "admin1" for p in regions)
 
 
+def _expected_places(example: Path) -> str:
+    text = (example / "EXPECTED.md").read_text(encoding="utf-8")
+    return text.split("## Places", 1)[1].split("\n## ", 1)[0]
+
+
+def test_district_is_the_main_citys_district(doc, example):
+    section = _expected_places(example)
+    district = re.search(r"^- (\w+ district), a district of (\w+) city", section, re.M)
+    assert district, "EXPECTED.md names a district"
+    found = [p for p in doc.places if p.text == district.group(1)]
+    assert found and all(p.precision == "district" for p in found)
+    city = [p for p in doc.places if p.text == district.group(2) and p.resolved][0]
+    for p in found:
+        assert p.admin1 == city.admin1 and km(p.lat, p.lon, city.lat, city.lon) < 10
+        # placed by its city and saying so, or located itself
+        assert p.coord_precision in ("parent", "source", "curated", "matched")
+
+
+def test_river_and_region(doc, example):
+    section = _expected_places(example)
+    river = re.search(r"^- (\w+) River \(a stream", section, re.M).group(1)
+    region = re.search(r"^- (\w+) \(a region/peninsula\)", section, re.M).group(1)
+    rivers = [p for p in doc.places if p.text.startswith(river) and "River" in p.text]
+    assert rivers and all(p.feature and p.feature.startswith("H.") and p.precision == "water" for p in rivers)
+    regions = [p for p in doc.places if p.text == region]
+    assert regions and all(p.resolved and p.precision in ("region", "admin1") for p in regions)
+
+
+def test_slogan_demonym_and_metonymy_are_not_places(doc, example):
+    section = _expected_places(example).split("Not places:", 1)[1]
+    slogan = re.search(r'"(Glory to (\w+))"', section)
+    phrases = re.findall(r'"([^"]+)"', section)
+    for phrase in phrases:
+        for m in re.finditer(re.escape(phrase), doc.text):
+            inside = [p for p in doc.places if m.start() <= p.start and p.end <= m.end()]
+            assert not inside, f"a place inside {phrase!r}"
+    assert slogan and any(slogan.group(1) in doc.text for _ in [0])
+
+
 def test_quotes_have_the_expected_speakers(doc, example):
     pairs = expected_quotes(example)
     assert pairs, "EXPECTED.md lists quotes"
