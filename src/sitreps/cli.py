@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 gazetteer_app = typer.Typer(help="Build and inspect the offline gazetteer.", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
+eval_app = typer.Typer(help="Measure sitreps on annotated data (see docs/evaluation.md).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -283,9 +285,14 @@ def gazetteer_build(
         if path.exists() and not force:
             err.print(f"{path} exists (use --force to rebuild)")
             return
+        from .gazetteer.dumps import rebuild_hint
+
+        hint = rebuild_hint(path) if path.exists() else None  # files `gazetteer add` put in it
         with err.status("building gazetteer") as status:
             build_gazetteer(path, min_population=settings.gazetteer.min_population, progress=lambda m: status.update(m))
         err.print(f"built {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        if hint:
+            err.print(f"[yellow]note:[/yellow] {escape(hint)}")
 
 
 @gazetteer_app.command("lookup")
@@ -300,5 +307,165 @@ def gazetteer_lookup(name: str, config: ConfigOpt = None):
         out.print(table)
 
 
+@gazetteer_app.command("add")
+def gazetteer_add(
+    files: Annotated[list[Path], typer.Argument(help="GeoNames dumps (allCountries, UA, cities500...) or postal-code files; .txt, .zip or .gz.")],
+    format: Annotated[str, typer.Option("--format", help="auto, geonames (19 columns) or postal (12 columns).")] = "auto",
+    countries: Annotated[Optional[str], typer.Option(help="Only these countries, e.g. UA,RU.")] = None,
+    min_population: Annotated[int, typer.Option(help="Skip populated places with fewer inhabitants (GeoNames dumps).")] = 0,
+    classes: Annotated[Optional[str], typer.Option(help="Only these feature classes, e.g. P,A,H (GeoNames dumps).")] = None,
+    config: ConfigOpt = None,
+):
+    """Add GeoNames dumps to the gazetteer for more depth (villages, postal positions). Each file is one
+    transaction; adding a file again is a no-op. `gazetteer build --force` drops what was added."""
+    from rich.progress import TimeRemainingColumn
+
+    from .gazetteer.dumps import add_dump
+    from .gazetteer.sqlite import build_gazetteer
+
+    if format not in ("auto", "geonames", "postal"):
+        raise typer.BadParameter("choose auto, geonames or postal", param_hint="--format")
+    failed = False
+    with _errors():
+        settings = _settings(config)
+        path = settings.gazetteer_path()
+        if not path.exists():
+            with err.status("building gazetteer") as status:
+                build_gazetteer(path, min_population=settings.gazetteer.min_population, progress=lambda m: status.update(m))
+    for file in files:
+        bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[amount]}"), TimeRemainingColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        )
+        name = escape(file.name)
+        with bar:
+            task = bar.add_task(name, total=None, amount="")
+
+            def progress(what: str, done: int, total: int, task=task, bar=bar, name=name) -> None:
+                amount = f"{done:,}/{total:,} places" if what == "matching" else f"{done / 1e6:,.0f}/{total / 1e6:,.0f} MB"
+                bar.update(task, description=f"{what} {name}", completed=done, total=total, amount=amount)
+
+            try:
+                result = add_dump(
+                    path, file, format=None if format == "auto" else format,
+                    countries=(countries or "").split(","), min_population=min_population,
+                    classes=(classes or "").split(","), progress=progress,
+                )
+            except SitrepsError as exc:
+                err.print(f"[red]error:[/red] {escape(str(exc))}")
+                failed = True
+                continue
+        _print_added(result)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _print_added(r) -> None:
+    name = escape(r.path)
+    if r.already_added:
+        err.print(f"{name}: already added on {r.already_added} (same content and options): nothing to do")
+        return
+    skipped = sum(r.skipped.values())
+    err.print(
+        f"{name} ({r.format}): {r.rows_read:,} rows read, {skipped:,} skipped, {r.places:,} places; "
+        f"{r.inserted:,} inserted, {r.updated:,} coordinates updated, {r.names_added:,} names added, "
+        f"{r.ambiguous:,} ambiguous ({r.seconds:.1f} s)"
+    )
+    for label, counts in (("skipped", r.skipped), ("filtered out", r.filtered), ("coordinates kept", r.kept)):
+        if counts:
+            err.print(f"  {label}: " + ", ".join(f"{n:,} {reason}" for reason, n in sorted(counts.items())))
+    if r.merged:
+        err.print(f"  {r.merged:,} unlocated entries replaced by the new row for the same place")
+    if r.admin1_unmapped:
+        err.print(f"  first-level divisions not found in the gazetteer: {escape(', '.join(r.admin1_unmapped))}")
+    for warning in r.warnings:
+        err.print(f"  [yellow]warning:[/yellow] {escape(warning)}")
+
+
 if __name__ == "__main__":
     app()
+
+
+def _print_rows(title: str, rows: dict[str, dict], markdown: bool) -> None:
+    """One table: a row per dataset, a column per measure."""
+    if not rows:
+        return
+    columns = list(next(iter(rows.values())))
+    cell = lambda v: "" if v is None else str(v)  # noqa: E731
+    if markdown:
+        out.print(f"\n**{title}**\n", markup=False)
+        out.print("| dataset | " + " | ".join(columns) + " |", markup=False)
+        out.print("|---" * (len(columns) + 1) + "|", markup=False)
+        for name, row in rows.items():
+            out.print(f"| {name} | " + " | ".join(cell(row[c]) for c in columns) + " |", markup=False)
+        return
+    table = Table("dataset", *columns, title=title)
+    for name, row in rows.items():
+        table.add_row(name, *(cell(row[c]) for c in columns))
+    out.print(table)
+
+
+@eval_app.command("geo")
+def eval_geo(
+    files: Annotated[list[Path], typer.Argument(help="Gold JSON lines files ({dataset, text, toponyms}), or UCDP GED CSV files.")],
+    mode: Annotated[str, typer.Option(help="resolution (gold spans given), end-to-end (raw text), or both.")] = "both",
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents (or UCDP rows) of each file.")] = None,
+    postal: Annotated[Optional[list[Path]], typer.Option("--postal", help="Also measure UCDP rows with these GeoNames files added to a copy of the gazetteer.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    mistakes: Annotated[Optional[Path], typer.Option(help="Write every miss to this JSON lines file.")] = None,
+    config: ConfigOpt = None,
+):
+    """Place resolution and geoparsing against gold toponyms; UCDP rows: event location."""
+    from .evaluation import geo
+
+    if mode not in ("resolution", "end-to-end", "both"):
+        raise typer.BadParameter("mode is resolution, end-to-end or both")
+    with _errors():
+        _check_paths([str(f) for f in files])
+        settings = _settings(config)
+        ctx = _context(settings)
+        misses: list | None = [] if mistakes else None
+        results: dict[str, dict] = {}
+        jsonl = [f for f in files if f.suffix != ".csv"]
+        csvs = [f for f in files if f.suffix == ".csv"]
+        if jsonl:
+            docs = geo.load_gold(jsonl, limit=limit)
+            if mode in ("resolution", "both"):
+                with _progress() as bar:
+                    task = bar.add_task("resolution (gold spans)", total=len(docs))
+                    results["resolution, gold spans given"] = geo.evaluate_resolution(
+                        docs, ctx.gazetteer, settings, on_doc=lambda: bar.advance(task), mistakes=misses
+                    )
+            if mode in ("end-to-end", "both"):
+                ctx.nlp  # load the model before the bar starts
+                with _progress() as bar:
+                    task = bar.add_task("end to end (raw text)", total=len(docs))
+                    results["end to end from raw text"] = geo.evaluate_end_to_end(
+                        docs, ctx, on_doc=lambda: bar.advance(task), mistakes=misses
+                    )
+        if csvs:
+            from .evaluation import ucdp
+
+            rows = ucdp.load_rows(csvs, limit=limit)
+            ctx.nlp
+            with _progress() as bar:
+                task = bar.add_task("UCDP headlines", total=len(rows))
+                results["UCDP event location"] = ucdp.evaluate_locations(
+                    rows, ctx, on_row=lambda: bar.advance(task), mistakes=misses
+                )
+            if postal:
+                with _progress() as bar:
+                    task = bar.add_task("UCDP headlines, postal file added", total=len(rows))
+                    results["UCDP event location, postal file added"] = ucdp.evaluate_with_added(
+                        rows, settings, postal, on_row=lambda: bar.advance(task), mistakes=misses
+                    )
+        if mistakes is not None:
+            with open(mistakes, "w", encoding="utf-8") as fh:
+                for m in misses or []:
+                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+        if as_json:
+            out.print_json(data=results)
+            return
+        for title, rows in results.items():
+            _print_rows(title, rows, markdown)
