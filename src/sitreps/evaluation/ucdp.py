@@ -30,7 +30,8 @@ _GENERIC = {
 
 
 _DIVISION_PHRASE = re.compile(
-    r"[\w'\-]+\s+(?:region|oblast|district|raion|direction|community|hromada)\b|\b(?:DPR|LPR)\b",
+    r"[\w'\-]+\s+(?:region|oblast|district|raion|direction|community|hromada|People's\s+Republic)\b"
+    r"|\b(?:DPR|LPR)\b",
     re.IGNORECASE,
 )
 
@@ -172,3 +173,29 @@ def evaluate_locations(
 
 def _pct(a: int, b: int) -> float | None:
     return round(100 * a / b, 1) if b else None
+
+
+def evaluate_with_added(
+    rows: list[UcdpRow], settings, files, *, on_row: Callable[[], None] | None = None, mistakes: list | None = None
+) -> dict[str, dict]:
+    """`evaluate_locations` with GeoNames files (e.g. the postal-code extract) added to a copy
+    of the gazetteer: the user's own gazetteer is not touched."""
+    import shutil
+    import tempfile
+
+    from ..gazetteer import open_gazetteer
+    from ..gazetteer.dumps import add_dump
+    from ..pipeline import Context
+    from ..settings import with_overrides
+
+    base = open_gazetteer(settings)  # built first if missing
+    with tempfile.TemporaryDirectory(prefix="sitreps-eval-") as tmp:
+        copy = Path(tmp) / "gazetteer.sqlite"
+        shutil.copyfile(base.path, copy)
+        for f in files:
+            add_dump(copy, f)
+        ctx = Context(with_overrides(settings, gazetteer={"path": str(copy)}))
+        try:
+            return evaluate_locations(rows, ctx, on_row=on_row, mistakes=mistakes, label=" +added")
+        finally:
+            ctx.gazetteer.close()

@@ -63,12 +63,18 @@ _SKELETON_STEPS = (
     (re.compile(r"tz|ts"), "c"),
     (re.compile(r"w"), "v"),
     (re.compile(r"(.)\1+"), r"\1"),
+    # Russian and Ukrainian endings of the same name: Stepanovka/Stepanivka,
+    # Kurakhovo/Kurakhove, Arkhangelskoye/Arkhanhelske, Novoye/Nove
+    (re.compile(r"[oei]vka\b"), "ivka"),
+    (re.compile(r"ovo\b"), "ove"),
+    (re.compile(r"(?<=sk)(?:oie|oe|e)\b"), "e"),
+    (re.compile(r"(?<=n)(?:oie|oe|e)\b"), "e"),
 )
 
 
 def skeleton(name: str) -> str:
     """A loose key: "Hola Pristan" and "Hola Prystan", "Zaporizhzhia" and "Zaporizhia",
-    "Andriivka" and "Andriyivka" share one."""
+    "Andriivka" and "Andriyivka", "Stepanovka" and "Stepanivka" share one."""
     key = fold(name)
     for pattern, repl in _SKELETON_STEPS:
         key = pattern.sub(repl, key)

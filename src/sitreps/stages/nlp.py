@@ -56,7 +56,7 @@ def gazetteer_names(settings, gazetteer) -> list[tuple[str, str, bool]]:
     return [
         (text, label, strong)
         for text, label, strong in rows
-        if len(text) >= _MIN_RULER_CHARS
+        if (len(text) >= _MIN_RULER_CHARS or (strong and len(text) == 3 and text.isupper()))  # "DPR", "USA"
         and text.lower() not in STOP_WORDS
         and text[:1].isupper()
         and text.isascii()
@@ -64,6 +64,27 @@ def gazetteer_names(settings, gazetteer) -> list[tuple[str, str, bool]]:
 
 
 _RELABEL = {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
+
+
+_DASHES = {"-", "\u2013", "\u2014", "--"}
+
+
+def _split_at_dash(ents: list, k: int, i: int, j: int, label: str) -> bool:
+    """Headlines glue a place to its source with a dash ("near Kupyansk - Defence Ministry"), and
+    the model takes both for one entity: split it there, the place before, the rest after."""
+    from spacy.tokens import Span as SpacySpan
+
+    ent = ents[k]
+    doc = ent.doc
+    if not (ent.start <= i and j < ent.end) or doc[j].text not in _DASHES:
+        return False
+    pieces = [SpacySpan(doc, i, j, label=label)]
+    if ent.start < i:
+        return False  # something before the place in the same entity: leave it to the model
+    if j + 1 < ent.end:
+        pieces.append(SpacySpan(doc, j + 1, ent.end, label=ent.label_))
+    ents[k : k + 1] = pieces
+    return True
 
 
 def _within(ent, i: int, j: int) -> bool:
@@ -141,6 +162,9 @@ class GazetteerMatcher:
                     for t in range(i, j):
                         owner[t] = len(ents) - 1
                     changed = True
+            elif strong and len(hit) == 1 and _split_at_dash(ents, next(iter(hit)), i, j, label):
+                owner = {t: k for k, e in enumerate(ents) for t in range(e.start, e.end)}
+                changed = True
             elif strong and all(
                 ents[k].label_ in _RELABEL and _within(ents[k], i, j) for k in hit
             ):
