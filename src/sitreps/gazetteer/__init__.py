@@ -135,6 +135,12 @@ class MemoryGazetteer:
         found = [e for e in self._by_id.values() if any(skeleton(n) == key for n in self.names_of(e.id))]
         return sorted(found, key=lambda e: -e.population)
 
+    def entries(self, feature_class: str | None = None, min_population: int = 0) -> list[GazetteerEntry]:
+        return [
+            e for e in self._by_id.values()
+            if (feature_class is None or e.feature_class == feature_class) and e.population >= min_population
+        ]
+
     def names_of(self, entry_id: str) -> list[str]:
         entry = self._by_id.get(entry_id)
         if entry is None:
