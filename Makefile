@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench clean-report
+.PHONY: demo test setup bench clean-report eval-geo eval-ucdp
+SHARED ?= ../shared
 
 setup: $(VENV)/.installed
 
@@ -27,3 +28,10 @@ bench: setup
 
 clean-report: setup
 	$(BIN)/python benchmarks/cleaning_report.py
+
+# Evaluation on third-party data in $(SHARED) (not part of the repository); see docs/evaluation.md
+eval-geo: setup
+	$(BIN)/sitreps eval geo $(SHARED)/data/geo/*.dev.jsonl --markdown
+
+eval-ucdp: setup
+	$(BIN)/sitreps eval geo $(SHARED)/data/events/ucdp_ged_ukraine.dev.csv --postal $(SHARED)/data/geo/UA_geonames_postalcodes.txt --markdown

@@ -340,6 +340,27 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         r.scores = [s + (0.3 * focus[c.country] / n_focus if n_focus and c.country else 0.0)
                     for c, s in zip(r.candidates, p, strict=True)]
 
+    # regions the other names could be in: a candidate whose first-level division is among the
+    # possible divisions of other, different names is likelier ("Paris" with "Henry County":
+    # the state that has both). A name possible in few divisions says more than a common one.
+    votes: dict[str, dict[tuple, float]] = {}
+    for r in res:
+        key = fold(r.mention.name)
+        if key in votes or not r.candidates:
+            continue
+        regions_of = {(c.country, c.admin1) for c in r.candidates[:40] if c.admin1}
+        if regions_of:
+            votes[key] = {reg: 1.0 / len(regions_of) for reg in regions_of}
+    cooc = []
+    for r in res:
+        own = fold(r.mention.name)
+        others = [v for k, v in votes.items() if k != own]
+        total = sum(max(v.values()) for v in others)
+        cooc.append([
+            sum(v.get((c.country, c.admin1), 0.0) for v in others) / total if total and c.admin1 else 0.0
+            for c in r.candidates
+        ])
+
     partners = _partners(doc_text, [r.mention for r in res])
     # two more passes: context from the first pass's choices (regions the article is about,
     # places already placed, partners); each pass rescored from the priors
@@ -355,7 +376,8 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         for k, r in enumerate(res):
             scores = []
             mates = [res[j] for j in partners.get(k, ())]
-            for c, s in zip(r.candidates, priors[k], strict=True):
+            for i, (c, s) in enumerate(zip(r.candidates, priors[k], strict=True)):
+                s += _COOC_WEIGHT * cooc[k][i]
                 if n_countries and c.country:
                     own = 1 if chosen[k][0] is not None and chosen[k][0].country == c.country else 0
                     s += 0.3 * (countries[c.country] - own) / max(1, n_countries - 1)
@@ -458,6 +480,7 @@ def _is_place(r: Resolution, lex: dict) -> bool:
 
 
 _GOVERNMENT_SEATS = {"PCLI", "PPLC", "ADM1"}
+_COOC_WEIGHT = 0.3
 _LARGE_FEATURES = {"CONT", "OCN", "SEA", "RGN", "GULF", "PEN"}
 
 
