@@ -56,6 +56,7 @@ class Resolution:
     mention: Mention
     candidates: list[GazetteerEntry]
     scores: list[float] = field(default_factory=list)
+    loose: frozenset[str] = frozenset()  # candidates found only by a loose spelling
 
     @property
     def best(self) -> tuple[GazetteerEntry | None, float]:
@@ -125,9 +126,15 @@ def _is_metonymy(toks, start: int, end: int, lex: dict) -> bool:
             return True
     if head.dep == "compound":
         owner = toks.head(head)
-        if owner.text.lower() in lex["compound_owners"]:
+        if owner.text.lower() in lex["compound_owners"] and not _dash_between(toks, end, owner):
             return True
     return False
+
+
+def _dash_between(toks, end: int, owner) -> bool:
+    """"Kupyansk - Defence Ministry": the parser may join a headline's place and source, but a
+    dash between them means the place does not qualify the noun."""
+    return any(t.text in ("-", "\u2013", "\u2014", "--") for t in toks.in_span(end, owner.start))
 
 
 def _is_demonym(name: str, lex: dict) -> bool:
@@ -148,7 +155,7 @@ def _role(toks, start: int, end: int, lex: dict) -> str | None:
     if head.dep in ("nsubj", "nsubjpass") and owner.pos in ("VERB", "AUX"):
         if owner.lemma.lower() not in lex["literal_subject_verbs"]:
             return "subject"
-    if head.dep in ("compound", "amod", "nmod", "poss") and owner.i != head.i:
+    if head.dep in ("compound", "amod", "nmod", "poss") and owner.i != head.i and not _dash_between(toks, end, owner):
         noun = owner.lemma.lower()
         if noun in lex["actor_nouns"] or owner.text.lower() in lex["actor_nouns"]:
             return "modifier"
@@ -318,7 +325,8 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         key = (m.name, cue_words.get(m), m.demonym)
         if key not in cache:
             cache[key] = _candidates(m, cue_words.get(m), gaz, lex)
-        res.append(Resolution(m, cache[key]))
+        candidates, loose = cache[key]
+        res.append(Resolution(m, candidates, loose=loose))
     if not res:
         return res
 
@@ -335,7 +343,10 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         abbr = lex["abbreviations"].get(r.mention.name) or lex["abbreviations"].get(r.mention.name + ".")
         keys = {fold(r.mention.name), fold(abbr or r.mention.name)}
         fits = bool(r.mention.cue) and any(c.feature_class in CUE_CLASSES[r.mention.cue] for c in r.candidates)
-        priors.append([_prior(c, r.mention, namesakes, keys, fits, focus_countries) for c in r.candidates])
+        priors.append([
+            _prior(c, r.mention, namesakes, keys, fits, focus_countries) - (0.15 if c.id in r.loose else 0.0)
+            for c in r.candidates
+        ])
     for r, p in zip(res, priors, strict=True):
         r.scores = [s + (0.3 * focus[c.country] / n_focus if n_focus and c.country else 0.0)
                     for c, s in zip(r.candidates, p, strict=True)]
@@ -398,7 +409,8 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
     return res
 
 
-def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> list[GazetteerEntry]:
+def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[GazetteerEntry], frozenset[str]]:
+    """The entries a mention may mean, and the ids among them found only by a loose spelling."""
     found = gaz.lookup(m.name)
     expanded = lex["abbreviations"].get(m.name) or lex["abbreviations"].get(m.name + ".")
     if expanded:
@@ -413,9 +425,14 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> list[Gazett
         words = m.name.split()
         if len(words) > 1 and words[-1].lower() in lex["strip_words"]:
             found = gaz.lookup(" ".join(words[:-1]))
-    if not found and hasattr(gaz, "lookup_loose") and m.name[:1].isupper():
-        found = gaz.lookup_loose(m.name)  # "Hola Pristan" -> "Hola Prystan"
-    return found[: lex.get("max_candidates", 60)]
+    found = found[: lex.get("max_candidates", 60)]
+    if hasattr(gaz, "lookup_loose") and m.name[:1].isupper() and not m.demonym:
+        # spelling variants ("Hola Pristan" -> "Hola Prystan", "Stepanovka" -> "Stepanivka")
+        # join as weaker candidates: context may prefer one ("... in the X region")
+        have = {e.id for e in found}
+        loose = [e for e in gaz.lookup_loose(m.name)[:40] if e.id not in have]
+        return found + loose, frozenset(e.id for e in loose)
+    return found, frozenset()
 
 
 def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
