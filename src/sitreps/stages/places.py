@@ -341,7 +341,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
     for r in res:
         namesakes = {c.admin1 for c in r.candidates if c.feature_code == "ADM1" and c.admin1}
         abbr = lex["abbreviations"].get(r.mention.name) or lex["abbreviations"].get(r.mention.name + ".")
-        keys = {fold(r.mention.name), fold(abbr or r.mention.name)}
+        keys = {fold(r.mention.name), fold((abbr or r.mention.name).partition("|")[0])}
         fits = bool(r.mention.cue) and any(c.feature_class in CUE_CLASSES[r.mention.cue] for c in r.candidates)
         priors.append([
             _prior(c, r.mention, namesakes, keys, fits, focus_countries) - (0.15 if c.id in r.loose else 0.0)
@@ -375,29 +375,40 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
     partners = _partners(doc_text, [r.mention for r in res])
     # two more passes: context from the first pass's choices (regions the article is about,
     # places already placed, partners); each pass rescored from the priors
+    names = [fold(r.mention.name) for r in res]
     for _ in range(2):
         chosen = [r.best for r in res]
-        firm = [(e, s) for e, s in chosen if e is not None]
-        regions = Counter(e.admin1 for e, _ in firm if e.admin1 and e.feature_code != "PCLI")
-        n_regions = sum(regions.values())
-        countries = Counter(e.country for e, _ in firm if e.country)
-        n_countries = sum(countries.values())
-        anchors = [e for e, s in firm if e.feature_class in "PH" and e.feature_code != "PCLI"]
+        # one vote per distinct name: a name repeated ten times does not outvote the others
+        picks: dict[str, GazetteerEntry] = {}
+        for name, (e, _) in zip(names, chosen, strict=True):
+            if e is not None:
+                picks.setdefault(name, e)
+        regions = Counter(e.admin1 for e in picks.values() if e.admin1 and e.feature_code != "PCLI")
+        countries = Counter(e.country for e in picks.values() if e.country)
+        anchors = [e for e in picks.values() if e.feature_class in "PH" and e.feature_code != "PCLI"]
         new_scores = []
         for k, r in enumerate(res):
             scores = []
             mates = [res[j] for j in partners.get(k, ())]
+            mine = picks.get(names[k])  # this name's own vote, left out below
+            n_countries = sum(countries.values()) - (1 if mine is not None and mine.country else 0)
+            n_regions = sum(regions.values()) - (
+                1 if mine is not None and mine.admin1 and mine.feature_code != "PCLI" else 0
+            )
             for i, (c, s) in enumerate(zip(r.candidates, priors[k], strict=True)):
                 s += _COOC_WEIGHT * cooc[k][i]
-                if n_countries and c.country:
-                    own = 1 if chosen[k][0] is not None and chosen[k][0].country == c.country else 0
-                    s += 0.3 * (countries[c.country] - own) / max(1, n_countries - 1)
-                if n_regions and c.admin1:
-                    # other mentions, not this one's own choice, tell which region this is
-                    own = 1 if chosen[k][0] is not None and chosen[k][0].admin1 == c.admin1 else 0
+                if n_countries > 0 and c.country:
+                    own = 1 if mine is not None and mine.country == c.country else 0
+                    s += 0.3 * (countries[c.country] - own) / n_countries
+                if n_regions > 0 and c.admin1:
+                    # other names, not this one's own choice, tell which region this is
+                    own = 1 if mine is not None and mine.admin1 == c.admin1 and mine.feature_code != "PCLI" else 0
                     s += 0.2 * (regions[c.admin1] - own) / n_regions
                 if anchors and c.feature_class in "PH":
-                    near = sum(1 for a in anchors if a.id != c.id and distance_km(a.lat, a.lon, c.lat, c.lon) < 150)
+                    near = sum(
+                        1 for a in anchors
+                        if a.id != c.id and a is not mine and distance_km(a.lat, a.lon, c.lat, c.lon) < 150
+                    )
                     s += 0.15 * min(1.0, near / 2)
                 for mate in mates:
                     best_fit = max((_related(c, d) * min(1.0, ds) for d, ds in zip(mate.candidates[:25], mate.scores[:25], strict=False)), default=0.0)
@@ -415,7 +426,8 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
     expanded = lex["abbreviations"].get(m.name) or lex["abbreviations"].get(m.name + ".")
     if expanded:
         # "US" is also a village in France: the expansion goes first, the rest stays
-        found = _union(gaz.lookup(expanded), found)
+        name, _, country = expanded.partition("|")
+        found = _union([e for e in gaz.lookup(name) if not country or e.country == country], found)
     if cue_word and m.cue in ("admin", "district", "water"):
         found = _union(gaz.lookup(f"{m.name} {cue_word}"), found)
     country = lex["demonyms"].get(m.name)
