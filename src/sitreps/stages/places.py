@@ -343,8 +343,14 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         abbr = lex["abbreviations"].get(r.mention.name) or lex["abbreviations"].get(r.mention.name + ".")
         keys = {fold(r.mention.name), fold((abbr or r.mention.name).partition("|")[0])}
         fits = bool(r.mention.cue) and any(c.feature_class in CUE_CLASSES[r.mention.cue] for c in r.candidates)
+        # when some candidate bears the name itself, one known by it only as an alternate name
+        # (which carry history and junk: "Twickenham" for an American city) is a weaker guess;
+        # not in the focus countries, where alternate names are the other romanisations
+        named = any(fold(c.name) in keys for c in r.candidates)
         priors.append([
-            _prior(c, r.mention, namesakes, keys, fits, focus_countries) - (0.15 if c.id in r.loose else 0.0)
+            _prior(c, r.mention, namesakes, keys, fits, focus_countries)
+            - (0.15 if c.id in r.loose else 0.0)
+            - (_ALIAS_ONLY if named and fold(c.name) not in keys and c.country not in focus_countries else 0.0)
             for c in r.candidates
         ])
     for r, p in zip(res, priors, strict=True):
@@ -510,6 +516,7 @@ def _is_place(r: Resolution, lex: dict) -> bool:
 
 _GOVERNMENT_SEATS = {"PCLI", "PPLC", "ADM1"}
 _COOC_WEIGHT = 0.3
+_ALIAS_ONLY = 0.15
 _LARGE_FEATURES = {"CONT", "OCN", "SEA", "RGN", "GULF", "PEN"}
 
 
