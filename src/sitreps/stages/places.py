@@ -365,7 +365,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         key = fold(r.mention.name)
         if key in votes or not r.candidates:
             continue
-        regions_of = {(c.country, c.admin1) for c in r.candidates[:40] if c.admin1}
+        regions_of = {(c.country, c.admin1) for c in r.candidates[:120] if c.admin1}
         if regions_of:
             votes[key] = {reg: 1.0 / len(regions_of) for reg in regions_of}
     cooc = []
@@ -448,7 +448,7 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
         # spelling variants ("Hola Pristan" -> "Hola Prystan", "Stepanovka" -> "Stepanivka")
         # join as weaker candidates: context may prefer one ("... in the X region")
         have = {e.id for e in found}
-        loose = [e for e in gaz.lookup_loose(m.name)[:40] if e.id not in have]
+        loose = [e for e in gaz.lookup_loose(m.name)[:150] if e.id not in have]
         return found + loose, frozenset(e.id for e in loose)
     return found, frozenset()
 
