@@ -178,3 +178,21 @@ def test_dateline_place_is_marked_and_not_the_focus(ctx):
     doc = hand_doc(text, [("PORTOVE", "GPE")])
     doc = geoparse(doc, ctx)
     assert doc.places[0].dateline
+
+
+@pytest.mark.parametrize(
+    "text, entity, expected",
+    [
+        ("Crowds gathered at the Portove Cathedral.", "Portove Cathedral", "t:port"),
+        ("Cranes stood idle at the Port of Mistove.", "Port of Mistove", "t:mist"),
+        ("Sirens sounded in South Portove.", "South Portove", "t:port"),
+    ],
+)
+def test_a_place_inside_an_unknown_name_stands_for_it(ctx, text, entity, expected):
+    places = resolved(ctx, text, [(entity, "FAC")])
+    assert places[entity].gazetteer_id == expected and places[entity].text == entity
+
+
+def test_unknown_name_without_a_container_word_stays_unresolved(ctx):
+    places = resolved(ctx, "Crowds gathered at Portove Zorvania.", [("Portove Zorvania", "FAC")])
+    assert not places["Portove Zorvania"].resolved

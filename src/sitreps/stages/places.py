@@ -237,6 +237,32 @@ def mention_at(text: str, start: int, end: int, lex: dict | None = None) -> Ment
 # ---------------------------------------------------------------------------- resolution
 
 
+def _container(name: str, gaz, lex: dict) -> list[GazetteerEntry]:
+    """The known place inside a name the gazetteer lacks: "Manila Cathedral" -> Manila,
+    "University of California" -> California, "South Los Angeles" -> Los Angeles. The place
+    found stands for the whole (the cathedral is in that city); nothing else is guessed."""
+    words = name.split()
+    if len(words) < 2:
+        return []
+    lowered = [w.lower().strip(",.") for w in words]
+    tries = []
+    if "of" in lowered[1:-1]:
+        k = lowered.index("of", 1)
+        if lowered[k - 1] in lex["container_of"]:
+            tries.append(" ".join(words[k + 1 :]))  # "Port of Los Angeles"
+    if lowered[-1] in lex["container_heads"]:
+        tries.append(" ".join(words[:-1]))  # "Manila Cathedral"
+    if lowered[0] in lex["container_leads"]:
+        tries.append(" ".join(words[1:]))  # "South Los Angeles"
+    for attempt in tries:
+        attempt = attempt.removeprefix("the ").strip()
+        if attempt and attempt[:1].isupper():
+            found = gaz.lookup(attempt) or _container(attempt, gaz, lex)
+            if found:
+                return found
+    return []
+
+
 def _union(a: list, b: list) -> list:
     seen = {e.id for e in a}
     return a + [e for e in b if e.id not in seen]
@@ -443,6 +469,8 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
         words = m.name.split()
         if len(words) > 1 and words[-1].lower() in lex["strip_words"]:
             found = gaz.lookup(" ".join(words[:-1]))
+    if not found:
+        found = _container(m.name, gaz, lex)
     found = found[: lex.get("max_candidates", 60)]
     if hasattr(gaz, "lookup_loose") and m.name[:1].isupper() and not m.demonym:
         # spelling variants ("Hola Pristan" -> "Hola Prystan", "Stepanovka" -> "Stepanivka")
