@@ -196,3 +196,15 @@ def test_a_place_inside_an_unknown_name_stands_for_it(ctx, text, entity, expecte
 def test_unknown_name_without_a_container_word_stays_unresolved(ctx):
     places = resolved(ctx, "Crowds gathered at Portove Zorvania.", [("Portove Zorvania", "FAC")])
     assert not places["Portove Zorvania"].resolved
+
+
+def test_plural_demonym_and_shire():
+    gaz = MemoryGazetteer([
+        E("t:ua", "Ukraine", 49.0, 32.0, "A", "PCLI", "UA", None, population=40_000_000),
+        E("t:ox-gb", "Oxford", 51.75, -1.26, "P", "PPLA2", "GB", "England", population=150_000),
+        E("t:ox-us", "Oxford", 34.37, -89.52, "P", "PPL", "US", "Mississippi", population=25_000),
+    ])
+    text = "Ukrainians in Oxfordshire welcomed them."
+    res = resolve(text, [mention_at(text, 0, 10), mention_at(text, 14, 26)], gaz, load_settings())
+    assert res[0].best[0].id == "t:ua"
+    assert [c.id for c in res[1].candidates] == ["t:ox-gb"]  # the county by its county town, in England

@@ -239,9 +239,12 @@ def mention_at(text: str, start: int, end: int, lex: dict | None = None) -> Ment
 
 def _container(name: str, gaz, lex: dict) -> list[GazetteerEntry]:
     """The known place inside a name the gazetteer lacks: "Manila Cathedral" -> Manila,
-    "University of California" -> California, "South Los Angeles" -> Los Angeles. The place
-    found stands for the whole (the cathedral is in that city); nothing else is guessed."""
+    "University of California" -> California, "South Los Angeles" -> Los Angeles, an English
+    county by its county town ("Oxfordshire" -> Oxford). The place found stands for the whole
+    (the cathedral is in that city); nothing else is guessed."""
     words = name.split()
+    if len(words) == 1 and name.endswith("shire") and len(name) > 8:
+        return [e for e in gaz.lookup(name[: -len("shire")]) if e.country == "GB"]
     if len(words) < 2:
         return []
     lowered = [w.lower().strip(",.") for w in words]
@@ -462,7 +465,7 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
         found = _union([e for e in gaz.lookup(name) if not country or e.country == country], found)
     if cue_word and m.cue in ("admin", "district", "water"):
         found = _union(gaz.lookup(f"{m.name} {cue_word}"), found)
-    country = lex["demonyms"].get(m.name)
+    country = lex["demonyms"].get(m.name) or (m.name.endswith("s") and lex["demonyms"].get(m.name[:-1]))
     if country and (m.demonym or not found):
         found = _union(found, [e for e in gaz.lookup(country) if e.feature_code == "PCLI"])
     if not found:
