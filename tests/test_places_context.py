@@ -208,3 +208,8 @@ def test_plural_demonym_and_shire():
     res = resolve(text, [mention_at(text, 0, 10), mention_at(text, 14, 26)], gaz, load_settings())
     assert res[0].best[0].id == "t:ua"
     assert [c.id for c in res[1].candidates] == ["t:ox-gb"]  # the county by its county town, in England
+
+
+def test_a_name_after_a_title_is_a_person(ctx):
+    assert resolved(ctx, "President Portove spoke.", [("Portove", "GPE")]) == {}
+    assert "Portove" in resolved(ctx, "The president visited Portove.", [("Portove", "GPE")])

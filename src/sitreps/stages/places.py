@@ -197,6 +197,7 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     toks = index(doc) if doc.tokens else None
     person_words = {w for e in doc.entities if e.label == "PERSON" and " " in e.text for w in e.text.split()}
     never = set(lex["never_places"])
+    titles = set(lex["titles"])
     mentions = []
     for ent in doc.entities:
         if ent.label not in PLACE_LABELS:
@@ -205,6 +206,9 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         end = start + len(name)
         if not name or name in never or _in_slogan(doc.text, start, lex):
             continue
+        before = doc.text[max(0, start - 16) : start].split()
+        if before and before[-1] in titles:
+            continue  # "President Buhari", "Gov. Kemp": a person
         if _is_demonym(name, lex):
             continue
         if toks is not None and (_is_metonymy(toks, start, end, lex) or _is_first_name(toks, doc.text, start, end)):
