@@ -213,3 +213,15 @@ def test_plural_demonym_and_shire():
 def test_a_name_after_a_title_is_a_person(ctx):
     assert resolved(ctx, "President Portove spoke.", [("Portove", "GPE")]) == {}
     assert "Portove" in resolved(ctx, "The president visited Portove.", [("Portove", "GPE")])
+
+
+def test_a_city_district_the_model_missed_is_found_by_pattern():
+    gaz = MemoryGazetteer([
+        E("t:port", "Portove", 46.6, 32.6, "P", "PPLA", "UA", "South Oblast", population=280_000),
+        E("t:step", "Stepovyi district", 46.62, 32.58, "P", "PPLX", "UA", "South Oblast", parent="t:port"),
+    ])
+    ctx = Context(load_settings(), gazetteer_=gaz)
+    text = "Shelling of Stepovy district of Portove killed two. Fighting in Zorvany district of Portove."
+    places = {p.text: p for p in geoparse(hand_doc(text, [("Portove", "GPE")]), ctx).places}
+    assert places["Stepovy district"].gazetteer_id == "t:step"  # a loose spelling of the district
+    assert "Zorvany district" not in places  # found by the pattern but unknown: not kept

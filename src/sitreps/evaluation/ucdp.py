@@ -123,13 +123,26 @@ def event_place(doc):
 
     for event in doc.events:
         if event.place is not None and event.place.resolved:
-            return event.place
+            return _district_of(doc, event.place)
     focus = focus_place(doc)
     if focus is not None:
         return focus
     order = {"district": 0, "city": 1, "admin2": 2, "admin3": 2, "water": 3, "admin1": 4, "region": 5}
     resolved = [p for p in doc.places if p.resolved and p.precision in order]
     return min(resolved, key=lambda p: order[p.precision]) if resolved else None
+
+
+def _district_of(doc, place):
+    """A district of the chosen city named elsewhere in the text is where the report points."""
+    if place.precision != "city":
+        return place
+    for p in doc.places:
+        if (
+            p.resolved and p.precision == "district" and p.admin1 == place.admin1
+            and distance_km(p.lat, p.lon, place.lat, place.lon) < 20
+        ):
+            return p
+    return place
 
 
 def evaluate_locations(

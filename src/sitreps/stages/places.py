@@ -49,6 +49,7 @@ class Mention:
     adjective: bool = False  # tagged as an adjective: a place only if the gazetteer has the name
     role: str | None = None  # "subject" of a verb, or "modifier" of an actor's noun ("U.S. officials")
     person_word: bool = False  # the text is part of a person's name elsewhere in the document
+    unseen: bool = False  # found by a pattern, not by the model: a place only if the gazetteer knows it
 
 
 @dataclass(slots=True)
@@ -191,6 +192,9 @@ def _strip(text: str, start: int) -> tuple[str, int]:
     return stripped.rstrip("\"'\u201d\u2019).,;:- "), start
 
 
+_DISTRICT = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)? (?:district|raion|microdistrict))\b(?= (?:of|in) [A-Z])")
+
+
 def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     """The place mentions of a parsed document, filtered."""
     lex = lex or load_lexicon("geo")
@@ -219,7 +223,16 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         if name in person_words:
             m = replace(m, person_word=True)
         mentions.append(m)
-    return mentions
+    # "the Petrovsky district of X": city districts the model does not tag
+    taken = [(m.start, m.end) for m in mentions] + [
+        (e.start, e.end) for e in doc.entities if e.label not in ("PERSON", "ORG", "NORP")
+    ]
+    for hit in _DISTRICT.finditer(doc.text):
+        start, end = hit.span(1)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        mentions.append(replace(mention_at(doc.text, start, end, lex), unseen=True))
+    return sorted(mentions, key=lambda m: m.start)
 
 
 def mention_at(text: str, start: int, end: int, lex: dict | None = None) -> Mention:
@@ -540,7 +553,7 @@ def _is_place(r: Resolution, lex: dict) -> bool:
     insists") or qualifying an actor ("U.S. officials") stands for its government."""
     m = r.mention
     if not r.candidates:
-        return not (m.adjective or m.person_word)
+        return not (m.adjective or m.person_word or m.unseen)
     best, _ = r.best
     if m.role == "modifier" and best.feature_code in _GOVERNMENT_SEATS:
         return False
