@@ -225,3 +225,19 @@ def test_a_city_district_the_model_missed_is_found_by_pattern():
     places = {p.text: p for p in geoparse(hand_doc(text, [("Portove", "GPE")]), ctx).places}
     assert places["Stepovy district"].gazetteer_id == "t:step"  # a loose spelling of the district
     assert "Zorvany district" not in places  # found by the pattern but unknown: not kept
+
+
+@pytest.mark.parametrize(
+    "a, b", [("St. Petersburg", "Saint Petersburg"), ("Mt. Pleasant", "Mount Pleasant"), ("Ft Bragg", "Fort Bragg")]
+)
+def test_short_words_fold_to_the_long_form(a, b):
+    from sitreps.gazetteer import fold
+    from sitreps.gazetteer.build import fast_fold
+
+    assert fold(a) == fold(b) == fast_fold(a) == fast_fold(b)
+
+
+def test_short_words_only_as_words():
+    from sitreps.gazetteer import fold
+
+    assert fold("Stanley") == "stanley" and fold("Main St") == "main st"

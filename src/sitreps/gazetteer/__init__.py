@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-GAZETTEER_VERSION = "8"
+GAZETTEER_VERSION = "10"
 
 # precision of an entry, from its feature: what a coder would write as "where_prec".
 PRECISION_BY_FEATURE = {
@@ -68,6 +68,7 @@ class GazetteerEntry:
         return precision_for(self.feature_class, self.feature_code)
 
 
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width spaces, soft hyphens
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u02b9\u0060\u00b4']")
 _DASHES = re.compile(r"[\u2010-\u2015\-]")
 _SPACES = re.compile(r"\s+")
@@ -76,12 +77,24 @@ _SPACES = re.compile(r"\s+")
 def fold(name: str) -> str:
     """The key names are matched on: case, diacritics, apostrophes and dashes folded.
     "Bila Tserkva" == "bila tserkva", "Kyiv" == "KYIV", "Zaporizhzhia" keeps its letters,
-    "Kam'yanske" == "kamyanske", "Ivano-Frankivsk" == "ivano frankivsk"."""
-    text = unicodedata.normalize("NFKD", name)
+    "Kam'yanske" == "kamyanske", "Ivano-Frankivsk" == "ivano frankivsk", "St. Petersburg" ==
+    "Saint Petersburg"."""
+    text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", name))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
     text = _DASHES.sub(" ", text)
-    return _SPACES.sub(" ", text).strip().casefold()
+    return expand_short_words(_SPACES.sub(" ", text).strip().casefold())
+
+
+_SHORT_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_SHORT = re.compile(r"(?:(?<=\s)|^)(st|ste|mt|ft)\.?(?=\s)")
+
+
+def expand_short_words(key: str) -> str:
+    """"st. petersburg" -> "saint petersburg", "mt pleasant" -> "mount pleasant" (on a folded key)."""
+    if "t" not in key:
+        return key
+    return _SHORT.sub(lambda m: _SHORT_WORDS[m.group(1)], key)
 
 
 class Gazetteer(Protocol):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import GazetteerError
-from . import GazetteerEntry, fold, precision_for
+from . import GazetteerEntry, expand_short_words, fold, precision_for
 from .world import Continent, CountryPoint, ZipPlace, box_middle, continents, country_points, zip_places
 from . import ukraine as ua
 from .ukraine import UnitRow
@@ -176,7 +176,7 @@ def fast_fold(name: str) -> str:
     character, so only apostrophes, dashes and spaces are left to fold."""
     if not name.isascii():
         return fold(name)
-    return " ".join(name.translate(_ASCII_DROP).replace("-", " ").split()).casefold()
+    return expand_short_words(" ".join(name.translate(_ASCII_DROP).replace("-", " ").split()).casefold())
 
 
 def _dedupe(names: Iterable[tuple[str, bool]]) -> tuple[tuple[str, str, bool], ...]:

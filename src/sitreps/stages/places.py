@@ -392,11 +392,11 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         # when some candidate bears the name itself, one known by it only as an alternate name
         # (which carry history and junk: "Twickenham" for an American city) is a weaker guess;
         # not in the focus countries, where alternate names are the other romanisations
-        named = any(fold(c.name) in keys for c in r.candidates)
+        named_pop = max((c.population for c in r.candidates if fold(c.name) in keys), default=None)
         priors.append([
             _prior(c, r.mention, namesakes, keys, fits, focus_countries)
             - (0.15 if c.id in r.loose else 0.0)
-            - (_ALIAS_ONLY if named and fold(c.name) not in keys and c.country not in focus_countries else 0.0)
+            - (_ALIAS_ONLY if _alias_only(c, keys, named_pop, focus_countries) else 0.0)
             for c in r.candidates
         ])
     for r, p in zip(res, priors, strict=True):
@@ -470,6 +470,16 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         for r, scores in zip(res, new_scores, strict=True):
             r.scores = scores
     return res
+
+
+def _alias_only(c: GazetteerEntry, keys: set[str], named_pop: int | None, focus_countries) -> bool:
+    """Known by the name only as an alternate name while another candidate bears it, and not
+    overwhelmingly bigger than that one (St. Petersburg is Russia's city, not Florida's)."""
+    if named_pop is None or fold(c.name) in keys or c.country in focus_countries:
+        return False
+    if c.feature_code in _LARGE_FEATURES:
+        return False  # "Pacific" is the ocean's short name, not junk
+    return c.population < 10 * max(named_pop, 1)
 
 
 def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[GazetteerEntry], frozenset[str]]:
