@@ -241,3 +241,31 @@ def test_short_words_only_as_words():
     from sitreps.gazetteer import fold
 
     assert fold("Stanley") == "stanley" and fold("Main St") == "main st"
+
+
+# --- metonymy with a real parse (the model, no gazetteer matcher) ---------------------------------
+
+REAL = MemoryGazetteer([
+    E("t:ru", "Russia", 60.0, 100.0, "A", "PCLI", "RU", None, population=140_000_000),
+    E("t:ua", "Ukraine", 49.0, 32.0, "A", "PCLI", "UA", None, population=40_000_000),
+    E("t:us", "United States", 39.8, -98.6, "A", "PCLI", "US", None, population=330_000_000),
+    E("t:wa", "Warsaw", 52.23, 21.01, "P", "PPLC", "PL", "Masovian Voivodeship", population=1_800_000),
+])
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "text, name, is_place",
+    [
+        ("Russia invaded Ukraine in February.", "Russia", False),  # acting: the state
+        ("U.S. officials said the talks had failed.", "U.S.", False),  # qualifying an actor
+        ("Drones were shot down over Warsaw overnight.", "Warsaw", True),
+        ("Russia is the largest country on Earth.", "Russia", True),  # a copula: the country itself
+        ("Refugees arrived from Ukraine on Monday.", "Ukraine", True),
+    ],
+)
+def test_metonymy_from_the_parse(parsed, text, name, is_place):
+    ctx = Context(load_settings(), gazetteer_=REAL)
+    doc = parsed(text)
+    places = {p.text for p in geoparse(doc, ctx).places}
+    assert (name in places) == is_place, (places, [(e.text, e.label) for e in doc.entities])

@@ -208,7 +208,7 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             continue
         name, start = _strip(ent.text, ent.start)
         end = start + len(name)
-        if not name or name in never or _in_slogan(doc.text, start, lex):
+        if not name or _in_slogan(doc.text, start, lex):
             continue
         before = doc.text[max(0, start - 16) : start].split()
         if before and before[-1] in titles:
@@ -218,6 +218,8 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         if toks is not None and (_is_metonymy(toks, start, end, lex) or _is_first_name(toks, doc.text, start, end)):
             continue
         m = mention_at(doc.text, start, end, lex)
+        if m.name in never and not m.cue:
+            continue  # "West" alone is not a place; "the North region" may be
         if toks is not None:
             m = replace(m, adjective=_is_adjective(toks, start, end), role=_role(toks, start, end, lex))
         if name in person_words:
