@@ -14,6 +14,7 @@ from sitreps.evaluation.geo import (
     load_gold,
     score_end_to_end,
 )
+from sitreps.errors import InputError
 from sitreps.evaluation.ucdp import UcdpRow, _date, load_rows
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.records import Place
@@ -57,8 +58,18 @@ def test_load_gold_skips_toponyms_whose_offsets_do_not_match(tmp_path):
 def test_load_gold_reports_the_bad_line(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "a"}\nnot json\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="bad.jsonl:2"):
+    with pytest.raises(InputError, match="bad.jsonl:2"):
         load_gold([path])
+    path.write_text('[1, 2]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="not a gold document"):
+        load_gold([path])
+
+
+def test_ucdp_file_without_its_columns_is_refused(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lacks the columns"):
+        load_rows([path])
 
 
 def test_resolution_scores(tmp_path):
@@ -151,3 +162,22 @@ def test_ucdp_rows_keep_precise_ones_with_headlines(tmp_path):
     rows = load_rows([path])
     assert [r.id for r in rows] == ["1"]
     assert rows[0].text == "Shells hit Portove.\n\nPortove burns."
+
+
+def test_cli_eval_geo_resolution_prints_a_table(tmp_path):
+    from typer.testing import CliRunner
+
+    from sitreps.cli import app
+
+    text = "Shelling hit Kyiv and Lviv."
+    row = {"dataset": "tiny", "doc_id": "1", "text": text, "toponyms": [
+        {"text": "Kyiv", "start": 13, "end": 17, "lat": 50.45, "lon": 30.52, "geonameid": "703448"},
+        {"text": "Lviv", "start": 22, "end": 26, "lat": 49.84, "lon": 24.02},
+    ]}
+    path = tmp_path / "tiny.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "geo", str(path), "--mode", "resolution", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    row = data["resolution, gold spans given"]["tiny"]
+    assert row["toponyms"] == 2 and row["within_161km"] == 100.0 and row["exact_id"] == 100.0

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
 from ..gazetteer import GazetteerEntry
 from ..stages.places import distance_km, mention_at, resolve
 
@@ -81,7 +82,9 @@ def load_gold(paths: Iterable[str | Path], limit: int | None = None) -> list[Gol
                 try:
                     raw = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+                    raise InputError(f"{path}:{n}: not JSON: {exc}") from exc
+                if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+                    raise InputError(f"{path}:{n}: not a gold document (needs a JSON object with text and toponyms)")
                 docs.append(_gold_doc(raw, Path(path).stem.split(".")[0]))
     return docs
 

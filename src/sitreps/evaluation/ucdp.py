@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..errors import InputError
 from ..gazetteer import fold
+
+_NEEDED = {"source_headline", "source_date", "where_description", "adm_1", "latitude", "longitude", "where_prec"}
 from ..stages.places import distance_km
 
 # words of `where_description` that are not names ("city of X", "X village", "2 in X")
@@ -77,7 +80,11 @@ def load_rows(paths: Iterable[str | Path], limit: int | None = None, precise: bo
     for path in paths:
         with open(path, encoding="utf-8", newline="") as fh:
             taken = 0
-            for raw in csv.DictReader(fh):
+            reader = csv.DictReader(fh)
+            missing = _NEEDED - set(reader.fieldnames or ())
+            if missing:
+                raise InputError(f"{path}: not a UCDP GED file, it lacks the columns {', '.join(sorted(missing))}")
+            for raw in reader:
                 try:
                     prec = int(raw["where_prec"])
                     lat, lon = float(raw["latitude"]), float(raw["longitude"])
