@@ -118,3 +118,13 @@ def test_box_middle(points, expected):
         assert got is None
     else:
         assert got[0] == pytest.approx(expected[0]) and abs((got[1] - expected[1] + 180) % 360 - 180) < 1e-6
+
+
+def test_older_gazetteer_versions_are_removed(tmp_path):
+    from sitreps.gazetteer import remove_stale
+
+    for name in ("gazetteer-1.sqlite", "gazetteer-9.sqlite", "gazetteer-10.sqlite", "gazetteer-x.sqlite", "other.db"):
+        (tmp_path / name).write_bytes(b"")
+    removed = remove_stale(tmp_path / "gazetteer-10.sqlite")
+    assert sorted(removed) == ["gazetteer-1.sqlite", "gazetteer-9.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gazetteer-10.sqlite", "gazetteer-x.sqlite", "other.db"]

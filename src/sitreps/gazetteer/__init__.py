@@ -183,4 +183,25 @@ def open_gazetteer(settings, progress: Callable[[str], None] | None = None) -> G
     path = settings.gazetteer_path()
     if not path.exists():
         build_gazetteer(path, min_population=settings.gazetteer.min_population, progress=progress)
+        if not settings.gazetteer.path:  # the default cache: earlier versions are dead weight
+            remove_stale(path, progress)
     return SQLiteGazetteer(path)
+
+
+def remove_stale(current, progress: Callable[[str], None] | None = None) -> list[str]:
+    """Delete the `gazetteer-<version>.sqlite` files of other versions next to `current` (each
+    is ~80 MB and no sitreps of this version reads them). Returns the names removed."""
+    from pathlib import Path
+
+    current = Path(current)
+    removed = []
+    for old in current.parent.glob("gazetteer-*.sqlite"):
+        if old.name != current.name and re.fullmatch(r"gazetteer-\d+\.sqlite", old.name):
+            try:
+                old.unlink()
+            except OSError:
+                continue
+            removed.append(old.name)
+    if removed and progress:
+        progress(f"removed older gazetteer files: {', '.join(sorted(removed))}")
+    return removed
