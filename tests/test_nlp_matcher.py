@@ -79,3 +79,8 @@ def test_gazetteer_names_filter():
     )
     names = {n for n, _, _ in gazetteer_names(load_settings(), gaz)}
     assert names == {"DPR", "Portove"}
+
+
+def test_a_line_in_capitals_matches_strong_names_only(nlp):
+    assert run(nlp, "SHELLING NEAR PORTOVE AT DAWN.") == [("PORTOVE", "GPE")]
+    assert run(nlp, "VISITORS FROM SPRINGFIELD.") == []

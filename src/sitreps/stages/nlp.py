@@ -143,12 +143,19 @@ class GazetteerMatcher:
         changed = False
         i, n = 0, len(doc)
         while i < n:
-            entries = self.table.get(doc[i].text)
+            text = doc[i].text
+            # a line in capitals ("SHELLING IN DONETSK REGION"): compare in title case, and
+            # only for strong names (a capitalised common word is no evidence there)
+            shout = len(text) > 3 and text.isupper()
+            entries = self.table.get(text.title() if shout else text)
             match = None
             if entries:
                 for words, label, strong in entries:
                     j = i + len(words)
-                    if j <= n and all(doc[i + k].text == w for k, w in enumerate(words)):
+                    if shout and not strong:
+                        continue
+                    same = (lambda a, b: a.title() == b or a.lower() == b.lower()) if shout else str.__eq__
+                    if j <= n and all(same(doc[i + k].text, w) for k, w in enumerate(words)):
                         match = (j, label, strong)
                         break
             if match is None:
