@@ -317,7 +317,7 @@ def _prior(
         score += 0.45  # continents, oceans, seas and named regions: no population, but well known
     if entry.coord_precision == "parent":
         score -= 0.02  # a located namesake is a safer guess than one placed by its parent
-    return score + 0.35 * min(1.0, math.log10(entry.population + 1) / 7.0)
+    return score + 0.45 * min(1.0, math.log10(entry.population + 1) / 7.0)
 
 
 def _contains(outer: GazetteerEntry, inner: GazetteerEntry) -> bool:
