@@ -181,3 +181,15 @@ def test_cli_eval_geo_resolution_prints_a_table(tmp_path):
     data = json.loads(result.stdout)
     row = data["resolution, gold spans given"]["tiny"]
     assert row["toponyms"] == 2 and row["within_161km"] == 100.0 and row["exact_id"] == 100.0
+
+
+def test_a_place_without_country_matches_a_gold_without_one(tmp_path):
+    gaz = MemoryGazetteer([E("geonames:6255148", "Europe", 48.7, 9.1, "L", "CONT", None, None, population=740_000_000)])
+    path = tmp_path / "g.jsonl"
+    text = "Refugees reached Europe."
+    row = {"dataset": "T", "doc_id": "1", "text": text, "toponyms": [
+        {"text": "Europe", "start": 17, "end": 23, "lat": 48.69, "lon": 9.14, "geonameid": "6255148", "country": None},
+    ]}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = evaluate_resolution(load_gold([path]), gaz, None)["T"]
+    assert result["country"] == 100.0 and result["exact_id"] == 100.0

@@ -16,8 +16,9 @@ docs/evaluation.md). Two measurements per dataset:
   false negatives. Unresolved predictions count as false positives; recognition alone (span
   overlap, any coordinates) is reported beside it.
 
-`country` of a gold toponym: the dataset's country name when it has one, else the country of the
-nearest populated place of the gazetteer to the gold point.
+`country` of a gold toponym: the dataset's country name when it has one (an empty one, as for
+a continent or a sea, means no country, matched by a place without one), else the country of
+the nearest populated place of the gazetteer to the gold point.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class GoldToponym:
     geonameid: str | None = None
     country_name: str | None = None
     type: str | None = None
+    # the dataset gives a country field for its toponyms: an empty one means "no country"
+    # (a continent, a sea), which a place without a country matches
+    has_country_field: bool = False
 
     @property
     def located(self) -> bool:
@@ -107,6 +111,7 @@ def _gold_doc(raw: dict, default_dataset: str) -> GoldDoc:
                 geonameid=str(t["geonameid"]) if t.get("geonameid") else None,
                 country_name=t.get("country"),
                 type=t.get("type"),
+                has_country_field="country" in t and bool(t.get("geonameid")),
             )
         )
     return GoldDoc(
@@ -168,10 +173,13 @@ class CountryFinder:
         return best.country if best else None
 
     def of(self, t: GoldToponym) -> str | None:
+        """ISO code, "" for "no country" (when the dataset says so), None when unknown."""
         if t.country_name:
             iso = self.of_name(t.country_name)
             if iso:
                 return iso
+        elif t.has_country_field:
+            return ""
         return self.of_point(t.lat, t.lon) if t.located else None
 
 
@@ -227,9 +235,9 @@ def evaluate_resolution(
                 s.with_id += 1
                 s.exact_id += best is not None and best.id == f"geonames:{t.geonameid}"
             iso = finder.of(t)
-            if iso:
+            if iso is not None:
                 s.country_known += 1
-                s.country += best is not None and best.country == iso
+                s.country += best is not None and (best.country or "") == iso
             s.among_candidates += any(
                 c.id == f"geonames:{t.geonameid}" or distance_km(t.lat, t.lon, c.lat, c.lon) <= TOLERANCE_KM
                 for c in r.candidates
