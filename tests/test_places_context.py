@@ -262,6 +262,8 @@ REAL = MemoryGazetteer([
         ("Drones were shot down over Warsaw overnight.", "Warsaw", True),
         ("Russia is the largest country on Earth.", "Russia", True),  # a copula: the country itself
         ("Refugees arrived from Ukraine on Monday.", "Ukraine", True),
+        ("The union imposed new sanctions against Russia.", "Russia", False),  # a party to a relation
+        ("The minister accused Russia of lying.", "Russia", False),  # addressed: the state
     ],
 )
 def test_metonymy_from_the_parse(parsed, text, name, is_place):

@@ -160,6 +160,14 @@ def _role(toks, start: int, end: int, lex: dict) -> str | None:
         noun = owner.lemma.lower()
         if noun in lex["actor_nouns"] or owner.text.lower() in lex["actor_nouns"]:
             return "modifier"
+    # "sanctions against Russia", "talks with China": the party to a relation is its state
+    if head.dep == "pobj" and owner.text.lower() in lex["relation_preps"]:
+        noun = toks.head(owner)
+        if noun.i != owner.i and noun.lemma.lower() in lex["relation_nouns"]:
+            return "party"
+    # "accused Russia", "urged China": the object of a verb addressed to a state
+    if head.dep == "dobj" and owner.lemma.lower() in lex["addressed_verbs"]:
+        return "party"
     return None
 
 
@@ -569,7 +577,7 @@ def _is_place(r: Resolution, lex: dict) -> bool:
     best, _ = r.best
     if m.role == "modifier" and best.feature_code in _GOVERNMENT_SEATS:
         return False
-    if m.role == "subject" and best.feature_code in _GOVERNMENT_SEATS and not m.cue:
+    if m.role in ("subject", "party") and best.feature_code in _GOVERNMENT_SEATS and not m.cue:
         return False
     return True
 
