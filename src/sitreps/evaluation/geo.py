@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..gazetteer import GazetteerEntry
-from ..stages.places import distance_km, mention_at, resolve
+from ..gazetteer import GazetteerEntry, distance_km
+from ..stages.places import mention_at, resolve
 
 TOLERANCE_KM = 161.0
 HALF_EARTH_KM = 20038.0

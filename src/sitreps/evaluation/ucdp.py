@@ -18,10 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import InputError
-from ..gazetteer import fold
+from ..gazetteer import distance_km, fold
 
 _NEEDED = {"source_headline", "source_date", "where_description", "adm_1", "latitude", "longitude", "where_prec"}
-from ..stages.places import distance_km
 
 # words of `where_description` that are not names ("city of X", "X village", "2 in X")
 _GENERIC = {

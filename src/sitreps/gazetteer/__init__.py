@@ -7,6 +7,7 @@ that tests fill by hand.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -72,6 +73,17 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")  # zero-width 
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u02b9\u0060\u00b4']")
 _DASHES = re.compile(r"[\u2010-\u2015\-]")
 _SPACES = re.compile(r"\s+")
+
+
+EARTH_RADIUS_KM = 6371.0088  # mean radius
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine): the one distance every module uses."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def fold(name: str) -> str:

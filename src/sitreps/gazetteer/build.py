@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..errors import GazetteerError
-from . import GazetteerEntry, expand_short_words, fold, precision_for
+from . import GazetteerEntry, distance_km, expand_short_words, fold, precision_for
 from .world import Continent, CountryPoint, ZipPlace, box_middle, continents, country_points, zip_places
 from . import ukraine as ua
 from .ukraine import UnitRow
@@ -620,15 +620,6 @@ def _with_curated(row: DivisionRow, curated: Curated) -> DivisionRow:
 # ---------------------------------------------------------------------------- Ukraine's codifier
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    la1, la2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 @dataclass(frozen=True, slots=True)
 class _Merge:
     """What a GeoNames populated place gains from the codifier settlement it is."""
@@ -915,7 +906,7 @@ class _Ukraine:
                 else:
                     continue
                 for c in found:
-                    if c.geonameid not in taken and (d := _km(spot.lat, spot.lon, c.lat, c.lon)) <= limit:
+                    if c.geonameid not in taken and (d := distance_km(spot.lat, spot.lon, c.lat, c.lon)) <= limit:
                         pairs.append((d, code, c.geonameid, c))
             pairs.sort(key=lambda p: p[:3])
             for _, code, geonameid, c in pairs:
@@ -941,7 +932,7 @@ class _Ukraine:
                 for region in ua.match_admin1_codes(unit.code)
                 for key in {fold(n) for n in ua.district_names(unit)}
                 for c in index.get((region, key), ())
-                if c.geonameid not in taken and _km(c.lat, c.lon, city.lat, city.lon) <= self.DISTRICT_KM
+                if c.geonameid not in taken and distance_km(c.lat, c.lon, city.lat, city.lon) <= self.DISTRICT_KM
             }
             if near:
                 found[unit.code] = max(near.values(), key=lambda c: (c.population, -c.geonameid))
@@ -964,7 +955,7 @@ class _Ukraine:
                 if centre is None or centre.code == code or centre.code not in match:
                     continue
                 other = match[centre.code]
-                if _km(city.lat, city.lon, other.lat, other.lon) > limit:
+                if distance_km(city.lat, city.lon, other.lat, other.lon) > limit:
                     far.append(code)
                 break
         return far

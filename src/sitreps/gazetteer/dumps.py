@@ -40,7 +40,6 @@ import gzip
 import hashlib
 import io
 import itertools
-import math
 import re
 import sqlite3
 import statistics
@@ -54,7 +53,7 @@ from pathlib import Path
 from typing import Self
 
 from ..errors import GazetteerError
-from . import GazetteerEntry, fold
+from . import GazetteerEntry, distance_km, fold
 from .build import _city_ruler_ok, _dedupe, is_latin
 from .sqlite import _COLUMNS, _N_COLUMNS, SCHEMA_VERSION, entry_row
 
@@ -403,13 +402,6 @@ def _coordinates(lat: str, lon: str, result: AddResult) -> tuple[float, float] |
 # ---------------------------------------------------------------------------- shared lookups
 
 
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    la1, la2 = math.radians(lat1), math.radians(lat2)
-    dla, dlo = la2 - la1, math.radians(lon2 - lon1)
-    h = math.sin(dla / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(dlo / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 _ADMIN2_WORDS = {"raion", "rayon", "district", "municipality", "misto", "city", "rada", "miskrada", "hromada"}
 _ADMIN2_SOUNDS = (("kh", "h"), ("zh", "z"), ("ts", "c"), ("ch", "c"), ("sh", "s"), ("y", "i"), ("j", "i"))
 _ADJECTIVE = re.compile(r"s?k(yi|iy|yy|ij|ii|yj|i|y|a|e)$")  # Bakhmut-skyi, Bahmut-skiy, Kyiv-ska
@@ -522,7 +514,7 @@ def _tie_break(
     twice that away. What remains is the answer only when it is one entry."""
     wanted = admin2_key(admin2, latin)
     found = [e for e in found if _same_admin2(admin2_key(e.admin2, latin), wanted)] or found
-    far = {e.id: _distance_km(e.lat, e.lon, lat, lon) for e in found}
+    far = {e.id: distance_km(e.lat, e.lon, lat, lon) for e in found}
     near = [e for e in found if e.coord_precision not in UNLOCATED and far[e.id] <= NEAR_KM]
     if len(near) == 1:
         return near
@@ -756,7 +748,7 @@ class _GeonamesLoader:
         for new, old in chosen:
             if claims[old.id] > 1:
                 result.ambiguous += 1
-            elif _distance_km(old.lat, old.lon, new.lat, new.lon) > MAX_SHIFT_KM:
+            elif distance_km(old.lat, old.lon, new.lat, new.lon) > MAX_SHIFT_KM:
                 _count(
                     result.kept, f"dump row over {MAX_SHIFT_KM:.0f} km from the unlocated entry of its name"
                 )
@@ -962,6 +954,6 @@ def _keep_reason(entry: GazetteerEntry, place: _PostalPlace, claimants: int) -> 
         return "several postal places match the entry"
     if place.shared:
         return "postal point shared with other places"
-    if _distance_km(entry.lat, entry.lon, place.lat, place.lon) > MAX_SHIFT_KM:
+    if distance_km(entry.lat, entry.lon, place.lat, place.lon) > MAX_SHIFT_KM:
         return f"postal point over {MAX_SHIFT_KM:.0f} km from the entry"
     return ""

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from ..gazetteer import GazetteerEntry, fold
+from ..gazetteer import GazetteerEntry, distance_km, fold
 from ..lexicons import load_lexicon
 from ..records import Document, Place
 from ._tokens import index
@@ -29,7 +29,6 @@ PLACE_LABELS = {"GPE", "LOC", "FAC"}
 CUE_CLASSES = {"admin": {"A"}, "district": {"A", "P"}, "water": {"H"}, "settlement": {"P"}}
 # features whose entries contain others (an "X, Y" partner of this kind names X's container)
 _CONTAINERS = {"A.PCLI", "A.ADM1", "A.ADM2", "A.ADM3"}
-_EARTH_KM = 6371.0088
 # a mention and a partner joined by one of these is "X, Y" or "X in Y"
 _PAIR_JOINS = re.compile(r"^(?:,\s*|\s+(?:in|near|outside|of|on|at)\s+(?:the\s+)?|\s+\()$")
 
@@ -73,14 +72,6 @@ class Resolution:
 
     def ranked(self) -> list[tuple[GazetteerEntry, float]]:
         return sorted(zip(self.candidates, self.scores, strict=True), key=lambda p: -p[1])
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 # ---------------------------------------------------------------------------- recognition

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..errors import StoreError
+from ..gazetteer import distance_km
 from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
 from .migrations import apply_migrations
@@ -26,7 +27,6 @@ from .migrations import apply_migrations
 # ("a.jsonl:3" today, "b.jsonl:7" tomorrow) says nothing about what it says.
 VOLATILE_KEYS = frozenset({"origin"})
 
-EARTH_RADIUS_KM = 6371.0088
 _KM_PER_DEGREE = 111.32
 
 # Counted tables, in the order `counts()` reports them.
@@ -87,13 +87,6 @@ def content_hash(data: dict) -> str:
     """sha256 of the canonical JSON of a sitreps/1 dict without its volatile keys."""
     stable = {k: v for k, v in data.items() if k not in VOLATILE_KEYS}
     return hashlib.sha256(_canonical(stable).encode("utf-8")).hexdigest()
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _iso(value: str | date | None) -> str | None:
@@ -375,7 +368,7 @@ class SQLiteStore:
             return
         for row in self._conn.execute(sql, params):
             event_json, evidence_json, e_lat, e_lon, art_id, url, title, published = row
-            if near is not None and haversine_km(near[0], near[1], e_lat, e_lon) > near[2]:
+            if near is not None and distance_km(near[0], near[1], e_lat, e_lon) > near[2]:
                 continue
             if skip:
                 skip -= 1
