@@ -55,7 +55,7 @@ from typing import Self
 from ..errors import GazetteerError
 from . import GazetteerEntry, distance_km, fold
 from .build import _city_ruler_ok, _dedupe, is_latin
-from .sqlite import _COLUMNS, _N_COLUMNS, SCHEMA_VERSION, entry_row
+from .sqlite import _COLUMNS, _N_COLUMNS, connect_checked, entry_row
 
 FORMATS = {"geonames": 19, "postal": 12}
 # a new position further than this from where an unlocated entry sat (its hromada's centre,
@@ -242,19 +242,12 @@ def _options(fmt: str, countries: list[str], classes: list[str], min_population:
 
 
 def _open(gazetteer: Path) -> sqlite3.Connection:
-    if not gazetteer.is_file():
-        raise GazetteerError(f"no gazetteer at {gazetteer}: build it first (`sitreps gazetteer build`)")
-    try:
-        conn = sqlite3.connect(gazetteer, timeout=30, isolation_level=None)
-        row = conn.execute("SELECT version FROM schema_version").fetchone()
-    except sqlite3.Error as exc:
-        raise GazetteerError(f"cannot open the gazetteer at {gazetteer}: {exc}") from exc
-    if not row or row[0] != SCHEMA_VERSION:
-        conn.close()
-        raise GazetteerError(
-            f"the gazetteer at {gazetteer} has schema {row and row[0]}, this sitreps needs {SCHEMA_VERSION}: "
-            "rebuild it (`sitreps gazetteer build --force`) before adding files"
-        )
+    conn = connect_checked(
+        gazetteer,
+        lambda: sqlite3.connect(gazetteer, timeout=30, isolation_level=None),
+        missing="build it first (`sitreps gazetteer build`)",
+        outdated="rebuild it (`sitreps gazetteer build --force`) before adding files",
+    )
     conn.execute("PRAGMA cache_size = -131072")
     return conn
 

@@ -239,22 +239,12 @@ class SQLiteGazetteer:
         self._conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        if not self.path.is_file():
-            raise GazetteerError(f"no gazetteer at {self.path}")
-        try:
-            conn = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-            )
-            row = conn.execute("SELECT version FROM schema_version").fetchone()
-        except sqlite3.Error as exc:
-            raise GazetteerError(f"cannot open the gazetteer at {self.path}: {exc}") from exc
-        if not row or row[0] != SCHEMA_VERSION:
-            conn.close()
-            raise GazetteerError(
-                f"the gazetteer at {self.path} has schema {row and row[0]}, this sitreps needs "
-                f"{SCHEMA_VERSION}: delete the file to rebuild it"
-            )
-        return conn
+        return connect_checked(
+            self.path,
+            lambda: sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False),
+            missing="",
+            outdated="delete the file to rebuild it",
+        )
 
     # -- the Gazetteer protocol
 
@@ -377,6 +367,24 @@ class SQLiteGazetteer:
         with self._lock:
             rows = self._conn.execute(sql, params).fetchall()
         return [_entry(row) for row in rows]
+
+
+def connect_checked(path: Path, connect: Callable[[], sqlite3.Connection], *, missing: str, outdated: str) -> sqlite3.Connection:
+    """`connect()` to the gazetteer file at `path`, checking that it exists and has this
+    sitreps's schema; `missing` and `outdated` end the error messages (what the user should do)."""
+    if not path.is_file():
+        raise GazetteerError(f"no gazetteer at {path}" + (f": {missing}" if missing else ""))
+    try:
+        conn = connect()
+        row = conn.execute("SELECT version FROM schema_version").fetchone()
+    except sqlite3.Error as exc:
+        raise GazetteerError(f"cannot open the gazetteer at {path}: {exc}") from exc
+    if not row or row[0] != SCHEMA_VERSION:
+        conn.close()
+        raise GazetteerError(
+            f"the gazetteer at {path} has schema {row and row[0]}, this sitreps needs {SCHEMA_VERSION}: {outdated}"
+        )
+    return conn
 
 
 def _prefixed(alias: str) -> str:
