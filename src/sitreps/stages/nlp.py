@@ -1,8 +1,8 @@
 """NLP stage: spaCy tokens, sentences and entities, copied into plain records.
 
 spaCy objects never leave this module. The model is a setting; an entity ruler placed before
-`ner` is fed from the gazetteer and the actor lexicon, because the small English model tags
-many Ukrainian cities as PERSON.
+`ner` holds people's and actors' names, and a gazetteer matcher after `ner` adds the places the
+small English model misses or mislabels (it tags many Ukrainian towns as PERSON).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def load_model(settings, gazetteer=None, actor_patterns=None):
             "or set [nlp] model in your settings file."
         ) from exc
     nlp.max_length = settings.nlp.max_length
-    patterns = ruler_patterns(nlp, settings, None, actor_patterns)
+    patterns = ruler_patterns(actor_patterns)
     if patterns and "ner" in nlp.pipe_names:
         # first in the pipeline: spaCy runs every earlier component over each pattern text, and
         # ORTH patterns need only the tokenizer. `ner` keeps the entities the ruler set.
@@ -47,12 +47,7 @@ def gazetteer_names(settings, gazetteer) -> list[tuple[str, str, bool]]:
     """The gazetteer's names fit for matching in text: capitalised, Latin, not a stop word."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    names = getattr(gazetteer, "matcher_names", None)
-    if names is None:  # a gazetteer without strength information: all names only fill gaps
-        rows = [(n, label, False) for n, label in gazetteer.ruler_names(
-            settings.nlp.ruler_min_population, settings.nlp.ruler_countries)]
-    else:
-        rows = names(settings.nlp.ruler_min_population, settings.nlp.ruler_countries)
+    rows = gazetteer.matcher_names(settings.nlp.ruler_min_population, settings.nlp.ruler_countries)
     return [
         (text, label, strong)
         for text, label, strong in rows
@@ -76,11 +71,9 @@ def _split_at_dash(ents: list, k: int, i: int, j: int, label: str) -> bool:
 
     ent = ents[k]
     doc = ent.doc
-    if not (ent.start <= i and j < ent.end) or doc[j].text not in _DASHES:
-        return False
+    if ent.start != i or j >= ent.end or doc[j].text not in _DASHES:
+        return False  # the entity must start with the place; something before it: the model's call
     pieces = [SpacySpan(doc, i, j, label=label)]
-    if ent.start < i:
-        return False  # something before the place in the same entity: leave it to the model
     if j + 1 < ent.end:
         pieces.append(SpacySpan(doc, j + 1, ent.end, label=ent.label_))
     ents[k : k + 1] = pieces
@@ -154,8 +147,10 @@ class GazetteerMatcher:
                     j = i + len(words)
                     if shout and not strong:
                         continue
-                    same = (lambda a, b: a.title() == b or a.lower() == b.lower()) if shout else str.__eq__
-                    if j <= n and all(same(doc[i + k].text, w) for k, w in enumerate(words)):
+                    if j <= n and all(
+                        doc[i + k].text.lower() == w.lower() if shout else doc[i + k].text == w
+                        for k, w in enumerate(words)
+                    ):
                         match = (j, label, strong)
                         break
             if match is None:
@@ -215,11 +210,9 @@ def _register() -> None:
 _register()
 
 
-def ruler_patterns(nlp, settings, gazetteer=None, actor_patterns=None) -> list[dict]:
-    """Entity-ruler patterns: people's full names, actor names, and (when a gazetteer is given,
-    for callers that want the old behaviour) its place names."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
+def ruler_patterns(actor_patterns=None) -> list[dict]:
+    """Entity-ruler patterns: people's full names and actor names (place names go to the
+    gazetteer matcher)."""
     if actor_patterns is None:
         from ..lexicons import load_lexicons
 
@@ -237,19 +230,6 @@ def ruler_patterns(nlp, settings, gazetteer=None, actor_patterns=None) -> list[d
                 patterns.append({"label": "PERSON", "pattern": alias})
     for text, label in actor_patterns:
         if text not in seen:
-            seen.add(text)
-            patterns.append({"label": label, "pattern": text})
-    if gazetteer is not None:
-        names = gazetteer.ruler_names(settings.nlp.ruler_min_population, settings.nlp.ruler_countries)
-        for text, label in names:
-            if (
-                text in seen
-                or len(text) < _MIN_RULER_CHARS
-                or text.lower() in STOP_WORDS
-                or not text[:1].isupper()
-                or not text.isascii()
-            ):
-                continue
             seen.add(text)
             patterns.append({"label": label, "pattern": text})
     return patterns
