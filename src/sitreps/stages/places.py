@@ -18,6 +18,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..gazetteer import GazetteerEntry, distance_km, fold
 from ..lexicons import load_lexicon
@@ -25,6 +26,8 @@ from ..records import Document, Place
 from ._tokens import index
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# candidates' names are folded several times per mention and recur across documents
+_fold = lru_cache(maxsize=65536)(fold)
 # cue -> the feature classes it favours
 CUE_CLASSES = {"admin": {"A"}, "district": {"A", "P"}, "water": {"H"}, "settlement": {"P"}}
 # features whose entries contain others (an "X, Y" partner of this kind names X's container)
@@ -69,9 +72,6 @@ class Resolution:
         rest = [s for i, s in enumerate(self.scores) if i != k]
         margin = top - max(rest) if rest else 0.3
         return self.candidates[k], round(max(0.0, min(1.0, top / 1.3 + 0.1 * min(margin, 0.3))), 3)
-
-    def ranked(self) -> list[tuple[GazetteerEntry, float]]:
-        return sorted(zip(self.candidates, self.scores, strict=True), key=lambda p: -p[1])
 
 
 # ---------------------------------------------------------------------------- recognition
@@ -297,7 +297,7 @@ def _prior(
     score = 0.3
     if entry.feature_code == "PCLI":
         score += 0.3  # a country's name means the country unless a cue says otherwise
-    if fold(entry.name) in keys:
+    if _fold(entry.name) in keys:
         score += 0.1  # named so, not only through an alternate name (which carry junk)
     if entry.feature_code == "PPLC":
         score += 0.1  # news names capitals far more often than their namesakes ("Washington")
@@ -393,7 +393,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         # when some candidate bears the name itself, one known by it only as an alternate name
         # (which carry history and junk: "Twickenham" for an American city) is a weaker guess;
         # not in the focus countries, where alternate names are the other romanisations
-        named_pop = max((c.population for c in r.candidates if fold(c.name) in keys), default=None)
+        named_pop = max((c.population for c in r.candidates if _fold(c.name) in keys), default=None)
         priors.append([
             _prior(c, r.mention, namesakes, keys, fits, focus_countries)
             - (0.15 if c.id in r.loose else 0.0)
@@ -476,7 +476,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
 def _alias_only(c: GazetteerEntry, keys: set[str], named_pop: int | None, focus_countries) -> bool:
     """Known by the name only as an alternate name while another candidate bears it, and not
     overwhelmingly bigger than that one (St. Petersburg is Russia's city, not Florida's)."""
-    if named_pop is None or fold(c.name) in keys or c.country in focus_countries:
+    if named_pop is None or _fold(c.name) in keys or c.country in focus_countries:
         return False
     if c.feature_code in _LARGE_FEATURES:
         return False  # "Pacific" is the ocean's short name, not junk
