@@ -271,3 +271,43 @@ def test_metonymy_from_the_parse(parsed, text, name, is_place):
     doc = parsed(text)
     places = {p.text for p in geoparse(doc, ctx).places}
     assert (name in places) == is_place, (places, [(e.text, e.label) for e in doc.entities])
+
+
+# --- a famous name and its small namesakes ---------------------------------------------------------
+
+NAMESAKES = MemoryGazetteer([
+    E("n:norland", "Norland", 60.0, 15.0, "A", "PCLI", "NL", None, population=50_000_000),
+    E("n:norland-town", "Norland", 35.0, -90.0, "P", "PPL", "US", "Big State", population=1_200),
+    E("n:big", "Big State", 35.5, -90.5, "A", "ADM1", "US", "Big State", population=3_000_000),
+    E("n:capitol", "Capitol Town", 35.2, -90.2, "P", "PPLA", "US", "Big State", population=90_000),
+    E("n:kuwaitish", "Sandland", 29.5, 47.7, "A", "PCLI", "SL", None, population=4_000_000),
+    E("n:sand-city", "Sandland City", 29.4, 48.0, "P", "PPLC", "SL", "Capital", population=60_000),
+], {"n:sand-city": ["Sandland"]})
+
+
+def _best(text, names):
+    mentions = []
+    for name in names:
+        start = text.index(name, mentions[-1].end if mentions else 0)
+        mentions.append(mention_at(text, start, start + len(name)))
+    return [r.best[0].id if r.best[0] else None for r in resolve(text, mentions, NAMESAKES, load_settings())]
+
+
+def test_a_country_name_beats_a_small_town_named_after_it_in_a_local_story():
+    # the state's name votes for the town; the country's name still means the country
+    assert _best("Imports from Norland hurt farmers across Big State.", ["Norland", "Big State"])[0] == "n:norland"
+
+
+def test_a_partner_or_a_cue_still_picks_the_small_namesake():
+    assert _best("The fair opens in Norland, Big State, on Friday.", ["Norland", "Big State"])[0] == "n:norland-town"
+    text = "Tickets are sold by the city of Norland. Dancing in Norland starts at five."
+    assert _best(text, ["Norland", "Norland"]) == ["n:norland-town", "n:norland-town"]
+
+
+def test_a_city_inside_the_country_is_not_a_namesake():
+    # the capital named like its country ("Sandland" for Sandland City) is not pushed down
+    r = resolve("Sandland", [mention_at("Sandland", 0, 8)], NAMESAKES, load_settings())[0]
+    assert {c.id for c in r.candidates} == {"n:kuwaitish", "n:sand-city"}
+    alone = resolve("Sandland", [mention_at("Sandland", 0, 8)], MemoryGazetteer(
+        [e for e in NAMESAKES.entries() if e.id == "n:sand-city"], {"n:sand-city": ["Sandland"]}), load_settings())[0]
+    assert dict(zip((c.id for c in r.candidates), r.scores, strict=True))["n:sand-city"] == pytest.approx(alone.scores[0] - 0.15)  # alias only, no namesake cut

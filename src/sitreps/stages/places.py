@@ -310,6 +310,8 @@ def _prior(
             score -= 0.2  # another candidate is the kind of place the cue word says
         if m.cue == "district" and entry.feature_code in ("PPLX", "ADM2", "ADM3"):
             score += 0.1
+        if m.cue == "settlement" and entry.feature_code == "PCLI":
+            score -= 0.3  # "the city of X" is not the country X
     elif entry.feature_class == "P" and entry.admin1 in namesake_regions:
         score += 0.15  # "X" alone is the city, not the division named after it
     if entry.feature_code in _LARGE_FEATURES:
@@ -394,10 +396,15 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         # (which carry history and junk: "Twickenham" for an American city) is a weaker guess;
         # not in the focus countries, where alternate names are the other romanisations
         named_pop = max((c.population for c in r.candidates if _fold(c.name) in keys), default=None)
+        # a country's or an ocean's name means it: the small towns named after it ("China",
+        # Texas; "Atlantic", Iowa) need a partner or a cue ("China, Texas") to win; a city inside
+    # it ("Kuwait", "Gaza") is not a namesake but its usual meaning
+        famous = {c.country for c in r.candidates if c.id not in r.loose and _is_famous(c, keys)}
         priors.append([
             _prior(c, r.mention, namesakes, keys, fits, focus_countries)
             - (0.15 if c.id in r.loose else 0.0)
             - (_ALIAS_ONLY if _alias_only(c, keys, named_pop, focus_countries) else 0.0)
+            - (_NAMESAKE_OF_FAMOUS if famous and c.country not in famous and _is_small_namesake(c, r.mention, keys) else 0.0)
             for c in r.candidates
         ])
     for r, p in zip(res, priors, strict=True):
@@ -429,6 +436,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
     # two more passes: context from the first pass's choices (regions the article is about,
     # places already placed, partners); each pass rescored from the priors
     names = [fold(r.mention.name) for r in res]
+    cued = {name: r for name, r in zip(names, res, strict=True) if r.mention.cue in ("settlement", "water")}
     for _ in range(2):
         chosen = [r.best for r in res]
         # one vote per distinct name: a name repeated ten times does not outvote the others
@@ -470,7 +478,24 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
             new_scores.append(scores)
         for r, scores in zip(res, new_scores, strict=True):
             r.scores = scores
+    # one sense per name: "the city of X" says what the bare "X" elsewhere in the text is
+    for k, r in enumerate(res):
+        lead = cued.get(names[k])
+        if lead is not None and not r.mention.cue and [c.id for c in r.candidates] == [c.id for c in lead.candidates]:
+            r.scores = list(lead.scores)
     return res
+
+
+def _is_famous(c: GazetteerEntry, keys: set[str]) -> bool:
+    """A country named so, or a continent, ocean, sea or world region by any of its names."""
+    return c.feature_code in _LARGE_FEATURES or c.feature_code == "PCLI" and _fold(c.name) in keys
+
+
+def _is_small_namesake(c: GazetteerEntry, m: Mention, keys: set[str]) -> bool:
+    """A populated place sharing a famous feature's name, small enough to be the lesser guess."""
+    if _is_famous(c, keys) or m.cue == "settlement":
+        return False
+    return c.feature_class in "PA" and c.feature_code not in ("PCLI", "ADM1") and c.population < 500_000
 
 
 def _alias_only(c: GazetteerEntry, keys: set[str], named_pop: int | None, focus_countries) -> bool:
@@ -576,6 +601,7 @@ def _is_place(r: Resolution, lex: dict) -> bool:
 _GOVERNMENT_SEATS = {"PCLI", "PPLC", "ADM1"}
 _COOC_WEIGHT = 0.3
 _ALIAS_ONLY = 0.15
+_NAMESAKE_OF_FAMOUS = 0.3
 _LARGE_FEATURES = {"CONT", "OCN", "SEA", "RGN", "GULF", "PEN"}
 
 
