@@ -129,6 +129,19 @@ def _dash_between(toks, end: int, owner) -> bool:
     return any(t.text in ("-", "\u2013", "\u2014", "--") for t in toks.in_span(end, owner.start))
 
 
+_QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def _names_a_thing(text: str, start: int, end: int, lex: dict) -> bool:
+    """A weapon's or a grouping's name: quoted, or next to a word such as "MLRS" or "grouping"."""
+    if text[start - 1 : start] in _QUOTES and text[end : end + 1] in _QUOTES:
+        return True
+    words = lex["named_thing_words"]
+    before = text[max(0, start - 30) : start].rstrip(_QUOTES + " ").rsplit(None, 1)
+    after = text[end : end + 30].lstrip(_QUOTES + " ").split(None, 1)
+    return bool(before and before[-1].lower().strip(",.:;") in words or after and after[0].lower().strip(",.:;") in words)
+
+
 def _is_demonym(name: str, lex: dict) -> bool:
     return (
         name in lex["demonyms"]
@@ -214,6 +227,10 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             continue  # "President Buhari", "Gov. Kemp": a person
         if _is_demonym(name, lex):
             continue
+        if not any(ch.isupper() for ch in name):
+            continue  # "a", "the front": a place name has a capital
+        if name in lex["named_things"] and _names_a_thing(doc.text, start, end, lex):
+            continue  # MLRS "Grad", the "Vostok" grouping
         if toks is not None and (_is_metonymy(toks, start, end, lex) or _is_first_name(toks, doc.text, start, end)):
             continue
         m = mention_at(doc.text, start, end, lex)
