@@ -103,10 +103,24 @@ def test_invaders_inferred_from_a_russian_actor_in_the_text():
     ]
 
 
-def test_invaders_without_russia_in_the_text_are_not_resolved(ctx):
-    text = "The invaders shelled Harbour Town overnight, Ukraine's officials said."
+def test_invaders_in_a_text_about_ukraine_are_the_russian_military(ctx):
+    # Ukrainian officials' word for the Russian side, also when Russia itself is not named
+    text = "The invaders shelled Harbour Town overnight, Ukrainian troops said."
     actors = actors_of(text, [("Harbour Town", "GPE")], ctx)
-    assert not any("invaders" in a.text.lower() for a in actors), actors
+    assert [(a.text, a.actor, a.inferred) for a in actors if "invaders" in a.text] == [("The invaders", "RUS.MIL", True)]
+
+
+@pytest.mark.parametrize("text, enemy", [
+    # the enemy of the side named before it in the sentence
+    ("Russian troops shelled the enemy positions near the river.", "UKR.MIL"),
+    ("Ukrainian forces repelled the enemy near the river.", "RUS.MIL"),
+    # none named in the sentence: the side the article names most, else the Russian military
+    ("Ukrainian troops held the line. The enemy shelled the town.", "RUS.MIL"),
+    ("Russian troops held the line. The enemy shelled the town.", "UKR.MIL"),
+])
+def test_the_enemy_is_the_side_opposed_to_the_one_named(text, enemy):
+    got = [a.actor for a in actors_of(text) if "enemy" in a.text.lower()]
+    assert got == [enemy]
 
 
 def test_invaders_alone_are_not_resolved():

@@ -79,7 +79,8 @@ def test_shelling_with_actor_place_date_and_fatalities(run):
     assert event.place.text == "Harbour Town" and event.place.precision == "city"
     assert event.time is not None and event.time.text == "Monday"
     assert event.time.anchored and event.time.value == "2024-03-04"  # the Monday before publication
-    assert event.fatalities == 3
+    assert (event.fatalities.low, event.fatalities.high) == (3, 3)
+    assert event.fatalities.text == "killing three"
     assert event.certainty == "asserted"
 
 

@@ -12,6 +12,7 @@ from sitreps.errors import StoreError
 from sitreps.records import (
     ActorMention,
     Article,
+    Count,
     Claim,
     Document,
     Event,
@@ -35,6 +36,13 @@ CEDAR = (50.9, 30.0)
 def _span(text: str, needle: str) -> Span:
     start = text.index(needle)
     return Span(start, start + len(needle), needle)
+
+
+def _count(text: str, n: int | None) -> Count | None:
+    if n is None:
+        return None
+    words = _span(text, "Two workers were killed")
+    return Count(n, n, words.start, words.end, words.text)
 
 
 def make_doc(
@@ -84,7 +92,7 @@ def make_doc(
         targets=(civilians,),
         place=place,
         time=time,
-        fatalities=fatalities,
+        fatalities=_count(text, fatalities),
         certainty=certainty,
         source=Mention(officials.start, officials.end, "officials", None, "government"),
         evidence=(Span(0, len(sentence), sentence),),
@@ -179,7 +187,7 @@ def test_changed_analysis_replaces_child_rows(store):
     expected = {"articles": 1, "events": 1, "places": 2, "quotes": 0, "claims": 1, "failures": 0}
     assert store.counts() == expected
     [event] = store.query_events()
-    assert event["fatalities"] == 3
+    assert event["fatalities"]["low"] == event["fatalities"]["high"] == 3
     assert store.get_article("a1") == document_dict(changed)
 
 

@@ -2,7 +2,7 @@
 
 Each writer takes an iterable of dicts and a text file handle, writes as it goes (nothing is
 collected in memory) and returns how many records it wrote. The event writers take event
-dicts as `Store.iter_events` / `query_events` yield them: the `sitreps/1` event dict plus
+dicts as `Store.iter_events` / `query_events` yield them: the `sitreps/2` event dict plus
 "article_id", "url", "title" and "published"; a bare `serialize.event_dict` works too, with
 those columns left empty.
 
@@ -33,7 +33,8 @@ ACLED-style CSV columns (`write_events_csv`), from an event dict `e`:
     source_scale     empty
     notes            the evidence sentences' text when the event dicts carry it (the store's
                      do), else the trigger text
-    fatalities       e["fatalities"]; empty when none was reported (ACLED writes 0)
+    fatalities       the fatality count's lower bound ("at least 12" -> 12), else its upper
+                     ("up to 20" -> 20); empty when none was reported (ACLED writes 0)
     certainty        our extra column: asserted, confirmed, reported, hedged, possible, negated
     article_id       the stored article the event came from
     url              that article's URL
@@ -51,6 +52,8 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from typing import TextIO
+
+from .serialize import count_best
 
 CSV_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
@@ -111,7 +114,7 @@ def _first_date(value: str) -> tuple[date, int] | None:
 
 
 def event_date(time: dict | None) -> tuple[str, str, int | None]:
-    """A sitreps/1 time dict -> (event_date, year, time_precision) as ACLED writes them."""
+    """A sitreps/2 time dict -> (event_date, year, time_precision) as ACLED writes them."""
     value = (time or {}).get("value")
     if not value:
         return "", "", None
@@ -169,7 +172,7 @@ def event_csv_row(e: dict) -> dict:
         "source": _name(e.get("source")),
         "source_scale": "",
         "notes": _notes(e),
-        "fatalities": _blank(e.get("fatalities")),
+        "fatalities": _blank(count_best(e.get("fatalities"))),
         "certainty": _blank(e.get("certainty")),
         "article_id": _blank(e.get("article_id")),
         "url": _blank(e.get("url")),
@@ -219,7 +222,7 @@ def event_feature(e: dict) -> dict | None:
             "time": (e.get("time") or {}).get("value"),
             "time_precision": time_precision,
             "certainty": e.get("certainty"),
-            "fatalities": e.get("fatalities"),
+            "fatalities": count_best(e.get("fatalities")),
             "place": place.get("name") or place.get("text"),
             "country": place.get("country"),
             "admin1": place.get("admin1"),

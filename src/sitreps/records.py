@@ -175,6 +175,36 @@ class ActorMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Count:
+    """How many people, as the text says it: "12" is 12..12, "at least 12" 12..None (no upper
+    bound), "up to 20" None..20, "between 5 and 8" 5..8, "dozens" 12..None (ACLED's reading).
+    `approximate` marks "about", "nearly", "some"; the span is the number's phrase."""
+
+    low: int | None
+    high: int | None
+    start: int
+    end: int
+    text: str
+    approximate: bool = False
+
+    @property
+    def best(self) -> int | None:
+        """One number for a table: the lower bound, else the upper ("up to 20" -> 20)."""
+        return self.low if self.low is not None else self.high
+
+
+@dataclass(frozen=True, slots=True)
+class Weapon:
+    """A weapon the text names for an event: `kind` is artillery, mlrs, missile, drone,
+    aircraft, mortar, tank, small_arms, mine, grenade, naval or chemical."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     type: str
@@ -184,10 +214,12 @@ class Event:
     targets: tuple[ActorMention, ...] = ()
     place: Place | None = None
     time: TimeExpr | None = None
-    fatalities: int | None = None
+    fatalities: Count | None = None
     certainty: Certainty = "asserted"
     source: Mention | None = None
     evidence: tuple[Span, ...] = ()
+    injured: Count | None = None
+    weapons: tuple[Weapon, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,21 @@ def events_table(rows: list[dict]) -> Table:
             ", ".join(a["name"] for a in r.get("actors", [])) or "-",
             place.get("name") or place.get("text") or "-",
             r.get("certainty", ""),
-            "" if r.get("fatalities") is None else str(r["fatalities"]),
+            _count(r.get("fatalities")),
             (r.get("title") or r.get("article_id") or "")[:40],
         )
     return table
+
+
+def _count(c: dict | int | None) -> str:
+    """ "12", "12+" (at least), "<=20" (up to), "5-8"; empty when none."""
+    if c is None:
+        return ""
+    if isinstance(c, int):
+        return str(c)
+    low, high = c.get("low"), c.get("high")
+    if low is not None and high is None:
+        return f"{low}+"
+    if low is None:
+        return f"<={high}"
+    return str(low) if low == high else f"{low}-{high}"

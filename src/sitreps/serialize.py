@@ -1,12 +1,12 @@
-"""Documents as plain dicts: the `sitreps/1` output contract (docs/contract.md)."""
+"""Documents as plain dicts: the `sitreps/2` output contract (docs/contract.md)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from .records import Document, Event, Mention, Place, TimeExpr
+from .records import Count, Document, Event, Mention, Place, TimeExpr
 
-SCHEMA = "sitreps/1"
+SCHEMA = "sitreps/2"
 
 _PLACE_KEYS = ("start", "end", "text", "name", "lat", "lon", "country", "admin1", "feature", "gazetteer_id", "precision",
               "admin2", "coord_precision", "dateline")
@@ -36,11 +36,25 @@ def event_dict(e: Event) -> dict:
         "targets": [asdict(a) for a in e.targets],
         "place": place_dict(e.place),
         "time": time_dict(e.time),
-        "fatalities": e.fatalities,
+        "fatalities": count_dict(e.fatalities),
+        "injured": count_dict(e.injured),
+        "weapons": [asdict(w) for w in e.weapons],
         "certainty": e.certainty,
         "source": mention_dict(e.source),
         "evidence": [{"start": s.start, "end": s.end} for s in e.evidence],
     }
+
+
+def count_dict(c: Count | None) -> dict | None:
+    return None if c is None else asdict(c)
+
+
+def count_best(c: dict | int | None) -> int | None:
+    """One number from a count dict (or a bare int, as stored by sitreps/1): the lower bound,
+    else the upper."""
+    if c is None or isinstance(c, int):
+        return c
+    return c["low"] if c.get("low") is not None else c.get("high")
 
 
 def document_dict(doc: Document) -> dict:

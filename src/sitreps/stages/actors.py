@@ -49,7 +49,11 @@ def _compiled():
     force_re = re.compile(
         rf"\b(?P<owner>{'|'.join(owners)})\s+(?:[a-z]+\s+)?(?P<noun>{'|'.join(map(re.escape, nouns))})\b"
     )
-    return lex, countries, alias_rules, people, owner_country, force_re
+    named = sorted((n for c in countries.values() for n in c["names"]), key=len, reverse=True)
+    of_re = re.compile(
+        rf"\b(?P<noun>{'|'.join(re.escape(n.capitalize()) + '|' + re.escape(n) for n in nouns)})\s+of\s+(?P<owner>{'|'.join(map(re.escape, named))})\b"
+    )
+    return lex, countries, alias_rules, people, owner_country, force_re, of_re
 
 
 def _forces(countries: dict, code: str) -> tuple[str, str]:
@@ -59,7 +63,7 @@ def _forces(countries: dict, code: str) -> tuple[str, str]:
 def find_actors(doc: Document, ctx) -> Document:
     if not doc.text:
         return doc
-    lex, countries, alias_rules, people, owner_country, force_re = _compiled()
+    lex, countries, alias_rules, people, owner_country, force_re, of_re = _compiled()
     text = doc.text
     found: list[ActorMention] = []
 
@@ -78,16 +82,58 @@ def find_actors(doc: Document, ctx) -> Document:
         for m in rx.finditer(text):
             found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "person", country))
 
+    # "Artillerymen of the Russian Federation", "aviation of the Armed Forces of Ukraine"
+    for m in of_re.finditer(text):
+        code = owner_country.get(m.group("owner").removeprefix("the "))
+        if code:
+            actor_id, name = _forces(countries, code)
+            found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "state_forces", code))
+
     found.extend(_countries_acting(doc, countries))
 
     doc_countries = {a.country for a in found if a.country} | {p.country for p in doc.places if p.country}
-    for word in lex["forces"]["inferred"]:
-        for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
-            if "RU" in doc_countries:
-                actor_id, name = _forces(countries, "RU")
-                found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "state_forces", "RU", inferred=True))
-
+    if doc_countries & {"RU", "UA"}:
+        found.extend(_other_side(doc, lex["forces"], countries, _longest_first(found)))
     return replace(doc, actors=_longest_first(found))
+
+
+def _other_side(doc: Document, forces: dict, countries: dict, named: tuple[ActorMention, ...]) -> list[ActorMention]:
+    """Words for the other side, marked inferred: "the invaders" are the Russian military, "the
+    Kyiv regime's militants" the Ukrainian one, and "the enemy" is whoever opposes the armed
+    actor named nearest before it in its sentence (else the one the article names most), the
+    Russian military when the text names none."""
+    text = doc.text
+    armed = [a for a in named if a.kind in ("state_forces", "armed_group") and not a.inferred and a.country in ("RU", "UA")]
+    sides = {"RU": "UA", "UA": "RU"}
+    out = []
+
+    def add(m, code):
+        actor_id, name = _forces(countries, code)
+        out.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "state_forces", code, inferred=True))
+
+    for words, code in ((forces["inferred"], "RU"), (forces["inferred_ukraine"], "UA")):
+        for word in words:
+            for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
+                add(m, code)
+    majority = None
+    if armed:
+        tally = {c: sum(1 for a in armed if _side(a) == c) for c in ("RU", "UA")}
+        if tally["RU"] != tally["UA"]:
+            majority = max(tally, key=tally.get)
+    for word in forces["enemy_words"]:
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
+            sent = next((s for s in doc.sentences if s.start <= m.start() < s.end), None)
+            before = [a for a in armed if sent and sent.start <= a.start < m.start()]
+            mine = _side(before[-1]) if before else majority
+            add(m, sides[mine] if mine else "RU")
+    return out
+
+
+def _side(a: ActorMention) -> str | None:
+    """RU or UA: which side of the war an armed actor is on (the DPR/LPR forces fought on Russia's)."""
+    if a.actor.startswith(("DPR.", "LPR.")):
+        return "RU"
+    return a.country
 
 
 def _countries_acting(doc: Document, countries: dict) -> list[ActorMention]:

@@ -15,7 +15,8 @@ from dataclasses import replace
 from functools import cache
 
 from ..lexicons import load_lexicon
-from ..records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token
+from ..records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token, Weapon
+from ._counts import CasualtyPhrase, find_counts, find_weapons
 from ._tokens import TokenIndex, index
 from .places import focus_place
 
@@ -30,33 +31,33 @@ _PRECISION_ORDER = {"district": 0, "city": 1, "water": 2, "admin2": 3, "admin1":
 def _lexicon():
     lex = load_lexicon("events")
     triggers: dict[str, dict] = {}
+    by_subtype: dict[str, dict] = {}
     for t in lex["type"]:
+        by_subtype.setdefault(t["subtype"], t)
         for lemma in t["lemmas"]:
             triggers.setdefault(lemma, t)  # the first listed type wins a shared lemma
-    cas = lex["casualties"]
-    numbers = cas["numbers"]
-    num = r"(?:\d[\d,]*|" + "|".join(sorted(numbers, key=len, reverse=True)) + ")"
-    killed_words = r"(?:killed|dead|died|drowned|perished|killing|lost their lives)"
-    fatality_res = (
-        re.compile(rf"\b(?:at least |up to |more than |some |about |nearly |around )?(?P<n>{num})\s+(?:\w+\s+){{0,3}}?(?:(?:were|was|have been|had been|are|is)\s+)?(?:reported\s+)?{killed_words}\b", re.I),
-        re.compile(rf"\bkill(?:ed|ing)\s+(?:at least |up to |more than |some |about )?(?P<n>{num})\b", re.I),
-        re.compile(rf"\b(?P<n>{num})\s+(?:people|civilians|soldiers|troops|servicemen|persons)?\s*(?:dead|deaths|fatalities|killed)\b", re.I),
-    )
-    return lex, triggers, fatality_res, numbers
+    return lex, triggers, by_subtype
 
 
-def _number(value: str, numbers: dict) -> int | None:
-    value = value.lower().replace(",", "")
-    if value.isdigit():
-        return int(value)
-    n = numbers.get(value)
-    return None if value in ("a", "an") else n
+def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, phrases: list[CasualtyPhrase]) -> dict | None:
+    """The taxonomy entry a token triggers: a phrasal verb first ("shoot down"), then the lemma;
+    a verb that puts a number of fighters out of action ("eliminated 106 invaders", "lost 500
+    servicemen") is a battle whatever its lemma says."""
+    if any(p.personnel and p.kind == "killed" and p.word.start == tok.start for p in phrases):
+        return by_subtype["Armed clash"]
+    lemma = tok.lemma.lower()
+    for c in toks.children(tok.i):
+        if c.dep == "prt":
+            entry = triggers.get(f"{lemma} {c.text.lower()}")
+            if entry is not None:
+                return entry
+    return triggers.get(lemma) or triggers.get(tok.text.lower())
 
 
 def extract_events(doc: Document, ctx) -> Document:
     if not doc.tokens:
         return doc
-    lex, triggers, fatality_res, numbers = _lexicon()
+    lex, triggers, by_subtype = _lexicon()
     toks = index(doc)
     ent_tokens = {
         t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
@@ -65,8 +66,11 @@ def extract_events(doc: Document, ctx) -> Document:
     events: list[Event] = []
     for sent in doc.sentences:
         taken: list[tuple[str, int, int]] = []  # (subtype, subtree start, end) of triggers kept
+        phrases = find_counts(doc.text, sent.start, sent.end)
+        weapons = find_weapons(doc.text, sent.start, sent.end)
+        in_sentence: list[Event] = []
         for tok in toks.in_span(sent.start, sent.end):
-            entry = triggers.get(tok.lemma.lower()) or triggers.get(tok.text.lower())
+            entry = _entry_for(tok, toks, triggers, by_subtype, phrases)
             if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
                 continue
             head = toks.head(tok)
@@ -79,6 +83,10 @@ def extract_events(doc: Document, ctx) -> Document:
                 continue
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
                 continue
+            if entry["subtype"] == "Looting/property destruction":
+                entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype)
+            if tok.pos == "NOUN" and _means_of(toks, tok, taken):
+                continue  # "destroyed ... with strikes": the strikes are how, not another event
             if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
                 actors = tuple(_as_forces(a) for a in actors)
             taken.append((entry["subtype"], *toks.subtree(tok.i)))
@@ -87,7 +95,7 @@ def extract_events(doc: Document, ctx) -> Document:
             place = _place_for(doc, toks, tok, sent) or focus
             time = _time_for(doc, toks, tok, sent)
             evidence = [Span(sent.start, sent.end, sent.text)]
-            events.append(
+            in_sentence.append(
                 Event(
                     id=_event_id(doc, tok, entry["subtype"]),
                     type=entry["type"],
@@ -97,13 +105,110 @@ def extract_events(doc: Document, ctx) -> Document:
                     targets=targets,
                     place=place,
                     time=time,
-                    fatalities=_fatalities(doc.text[sent.start : sent.end], fatality_res, numbers),
                     certainty=certainty,
                     source=claim.source if claim else None,
                     evidence=tuple(evidence),
                 )
             )
+        if phrases and not any(e.type in _VIOLENT for e in in_sentence):
+            casualty = _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, focus)
+            if casualty is not None:
+                in_sentence.append(casualty)
+        events.extend(_with_counts_and_weapons(in_sentence, phrases, weapons, by_subtype))
     return replace(doc, events=_merge(events))
+
+
+_EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "naval"}
+
+
+def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype) -> dict:
+    """"Destroyed the enemy's howitzers" is combat, not property destruction: with an armed
+    target or a weapon destroyed, the event is a shelling (when the sentence names an explosive
+    weapon or the doers are gunners, pilots, missile crews) or an armed clash."""
+    lo, hi = toks.subtree(tok.i)
+    hit_weapons = [w for w in weapons if lo <= w.start and w.end <= hi and w.start > tok.start]
+    if not (any(t.kind in _ARMED for t in targets) or hit_weapons):
+        return entry
+    explosive = any(w.kind in _EXPLOSIVE and w not in hit_weapons for w in weapons) or any(
+        re.search(r"artiller|missile|aviation|aircraft|gunner|rocket", a.text, re.I) for a in actors
+    )
+    return by_subtype["Shelling/artillery/missile attack" if explosive else "Armed clash"]
+
+
+def _means_of(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -> bool:
+    """A noun trigger attached by "with", "by", "from" or "under" to a verb already kept as an
+    event ("destroyed up to 20 soldiers with strikes")."""
+    prep = toks.head(tok)
+    if tok.dep != "pobj" or prep.text.lower() not in ("with", "by", "from", "under", "using"):
+        return False
+    verb = toks.head(prep)
+    return any(lo <= verb.start < hi for _, lo, hi in taken) and verb.pos == "VERB"
+
+
+def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, focus) -> Event | None:
+    """A sentence that reports deaths or injuries but has no trigger of its own ("the Russians
+    killed four residents", "three people died in the region overnight") is an event when an
+    armed actor or a weapon in it says the deaths are the war's: a battle when the dead are
+    fighters, else violence against civilians."""
+    armed = [a for a in _actors_in(doc, sent.start, sent.end) if a.kind in _ARMED or a.kind in ("government", "nationals")]
+    if not armed and not weapons:
+        return None
+    phrase = phrases[0]
+    tok = toks.at(phrase.word.start)
+    if tok is None:
+        return None
+    entry = by_subtype["Armed clash"] if any(p.personnel for p in phrases) else by_subtype["Attack"]
+    actors, targets, _ = _participants(doc, toks, tok, sent)
+    actors = tuple(_as_forces(a) for a in actors if a.kind != "civilians")
+    claim = _claim_at(doc.claims, tok.start)
+    return Event(
+        id=_event_id(doc, tok, entry["subtype"]),
+        type=entry["type"],
+        subtype=entry["subtype"],
+        trigger=Span(phrase.word.start, phrase.word.end, phrase.word.text),
+        actors=actors,
+        targets=targets,
+        place=_place_for(doc, toks, tok, sent) or focus,
+        time=_time_for(doc, toks, tok, sent),
+        certainty=_modality(toks, tok, lex) or (claim.certainty if claim else "asserted"),
+        source=claim.source if claim else None,
+        evidence=(Span(sent.start, sent.end, sent.text),),
+    )
+
+
+# weapon kind -> the sub-event type an explosion with that weapon is (ACLED's distinctions)
+_WEAPON_SUBTYPES = {"drone": "Air/drone strike", "aircraft": "Air/drone strike", "mine": "Remote explosive/landmine/IED",
+                    "grenade": "Grenade", "chemical": "Chemical weapon"}
+
+
+def _with_counts_and_weapons(events: list[Event], phrases: list[CasualtyPhrase], weapons: list[Weapon], by_subtype) -> list[Event]:
+    """Each casualty count goes to the nearest violent event of its sentence (the nearest event
+    when none is violent), the first count of a kind per event; the sentence's weapons go to its
+    violent events, and a drone, aircraft, mine, grenade or chemical weapon refines a shelling
+    event's sub-event type."""
+    if not events:
+        return events
+    counts: dict[int, dict[str, CasualtyPhrase]] = {}
+    for p in phrases:
+        pool = [k for k, e in enumerate(events) if e.type in _VIOLENT] or list(range(len(events)))
+        k = min(pool, key=lambda k: abs(events[k].trigger.start - p.word.start))
+        counts.setdefault(k, {}).setdefault(p.kind, p)
+    out = []
+    for k, e in enumerate(events):
+        got = counts.get(k, {})
+        fields: dict = {}
+        if "killed" in got:
+            fields["fatalities"] = got["killed"].count
+        if "injured" in got:
+            fields["injured"] = got["injured"].count
+        if e.type in _VIOLENT and weapons:
+            fields["weapons"] = tuple(weapons)
+            kinds = [w.kind for w in weapons if w.kind in _WEAPON_SUBTYPES]
+            if kinds and e.subtype == "Shelling/artillery/missile attack" and _WEAPON_SUBTYPES[kinds[0]] in by_subtype:
+                fields["subtype"] = _WEAPON_SUBTYPES[kinds[0]]
+        out.append(replace(e, **fields) if fields else e)
+    return out
+
 
 
 def _event_id(doc: Document, tok: Token, subtype: str) -> str:
@@ -183,7 +288,10 @@ def _unique(items):
 
 
 def _as_forces(a: ActorMention) -> ActorMention:
-    """A government named as the doer of violence stands for its armed forces (inferred)."""
+    """A government or a people named as the doer of violence ("Russia shelled", "the Russians
+    shelled") stands for its armed forces (inferred)."""
+    if a.kind == "nationals" and a.actor.endswith(".NAT"):
+        a = replace(a, actor=a.actor.replace(".NAT", ".GOV"), kind="government")
     if a.kind != "government" or not a.actor.endswith(".GOV"):
         return a
     country_forces = {"RUS.GOV": "Russian military", "UKR.GOV": "Ukrainian military", "BLR.GOV": "Belarusian military"}
@@ -227,11 +335,15 @@ def _finest(places: list[Place]) -> Place | None:
 
 
 def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place | None:
+    """A place inside the trigger's phrase, else the finest of its sentence; never the dateline
+    or a place inside an actor's name ("Artillerymen of the Russian Federation")."""
     lo, hi = toks.subtree(tok.i)
-    under = _finest([p for p in doc.places if lo <= p.start and p.end <= hi and p.precision != "country"])
+    named = [(a.start, a.end) for a in doc.actors if a.end - a.start > 0]
+    places = [p for p in doc.places if not any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in named)]
+    under = _finest([p for p in places if lo <= p.start and p.end <= hi and p.precision != "country"])
     if under:
         return under
-    in_sent = [p for p in doc.places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
+    in_sent = [p for p in places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
     return _finest([p for p in in_sent if p.precision != "country"]) or _finest(in_sent)
 
 
@@ -252,16 +364,6 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
     return min(candidates, key=lambda t: abs(t.start - tok.start))
 
 
-def _fatalities(sentence: str, patterns, numbers: dict) -> int | None:
-    for rx in patterns:
-        m = rx.search(sentence)
-        if m:
-            n = _number(m.group("n"), numbers)
-            if n is not None:
-                return n
-    return None
-
-
 def _merge(events: list[Event]) -> tuple[Event, ...]:
     """The same event told twice in one article (same subtype, place, date, certainty) is one."""
     merged: dict[tuple, Event] = {}
@@ -274,6 +376,8 @@ def _merge(events: list[Event]) -> tuple[Event, ...]:
                 first,
                 evidence=first.evidence + tuple(s for s in e.evidence if s not in first.evidence),
                 fatalities=first.fatalities if first.fatalities is not None else e.fatalities,
+                injured=first.injured if first.injured is not None else e.injured,
+                weapons=first.weapons + tuple(w for w in e.weapons if w not in first.weapons),
             )
         else:
             merged[key] = e

@@ -1,6 +1,6 @@
 """The SQLite store: one file, WAL mode, foreign keys on, schema from migrations.py.
 
-Record <-> row mapping lives here too: a Document is kept whole as its `sitreps/1` dict
+Record <-> row mapping lives here too: a Document is kept whole as its `sitreps/2` dict
 (`articles.doc_json`) and, for querying, flattened into one row per place, time, quote, claim
 and event. The child rows are derived data: a changed analysis replaces them all at once.
 """
@@ -23,7 +23,7 @@ from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
 from .migrations import apply_migrations
 
-# Keys of the sitreps/1 dict left out of the content hash: where an article was read from
+# Keys of the sitreps/2 dict left out of the content hash: where an article was read from
 # ("a.jsonl:3" today, "b.jsonl:7" tomorrow) says nothing about what it says.
 VOLATILE_KEYS = frozenset({"origin"})
 
@@ -84,7 +84,7 @@ def article_key(doc: Document) -> str:
 
 
 def content_hash(data: dict) -> str:
-    """sha256 of the canonical JSON of a sitreps/1 dict without its volatile keys."""
+    """sha256 of the canonical JSON of a sitreps/2 dict without its volatile keys."""
     stable = {k: v for k, v in data.items() if k not in VOLATILE_KEYS}
     return hashlib.sha256(_canonical(stable).encode("utf-8")).hexdigest()
 
@@ -130,7 +130,7 @@ def _event_row(article_id: str, e: Event, text: str) -> tuple:
         place.country if place else None,
         place.admin1 if place else None,
         place.precision if place else None,
-        e.fatalities,
+        e.fatalities.best if e.fatalities else None,
         "; ".join(a.name for a in e.actors) or None,
         "; ".join(a.name for a in e.targets) or None,
         (e.source.name or e.source.text) if e.source else None,
@@ -270,7 +270,7 @@ class SQLiteStore:
         return None if row is None else json.loads(row[0])
 
     def iter_documents(self) -> Iterator[dict]:
-        """Every stored sitreps/1 dict, in the order first stored."""
+        """Every stored sitreps/2 dict, in the order first stored."""
         for (doc_json,) in self._conn.execute("SELECT doc_json FROM articles ORDER BY rowid"):
             yield json.loads(doc_json)
 
@@ -292,7 +292,7 @@ class SQLiteStore:
         the range; undated events never match a date filter. `near=(lat, lon, km)` keeps events
         within `km` kilometres (great-circle). `certainty` is one value or several. `text` is
         plain words that must all appear in the article's title or text. `limit=None` means all.
-        Each result is the event's sitreps/1 dict, its `evidence` spans also carrying their
+        Each result is the event's sitreps/2 dict, its `evidence` spans also carrying their
         text, plus "article_id", "url", "title" and "published" of its article.
         """
         return list(
