@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench clean-report eval-geo eval-ucdp
+.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -35,3 +35,6 @@ eval-geo: setup
 
 eval-ucdp: setup
 	$(BIN)/sitreps eval geo $(SHARED)/data/events/ucdp_ged_ukraine.dev.csv --postal $(SHARED)/data/geo/UA_geonames_postalcodes.txt --markdown
+
+eval-events: setup
+	$(BIN)/sitreps eval events $(SHARED)/data/events/ucdp_ged_ukraine.dev.csv --articles $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --markdown

@@ -199,3 +199,58 @@ def test_two_sentence_text(run):
     assert [a.actor for a in retake.actors] == ["UKR.MIL"]
     assert retake.place.gazetteer_id == "t:north"
     assert retake.certainty == "reported"
+
+
+# --- sub-event types, counts, weapons ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, subtype",
+    [
+        ("Russian troops clashed with Ukrainian forces near Harbour Town.", "Armed clash"),
+        ("Ukrainian forces recaptured Harbour Town on Monday.", "Government regains territory"),
+        ("Russian forces captured Harbour Town on Monday.", "Non-state actor overtakes territory"),
+        ("Russian forces shelled Harbour Town on Monday.", SHELLING),
+        ("A Russian drone struck Harbour Town on Monday.", "Air/drone strike"),
+        ("A landmine exploded near Harbour Town on Monday, killing a farmer.", "Remote explosive/landmine/IED"),
+        ("Russian soldiers abducted the mayor of Harbour Town.", "Abduction/forced disappearance"),
+        ("Hundreds of residents protested in Harbour Town on Monday.", "Peaceful protest"),
+        ("Russian troops withdrew from Harbour Town on Monday.", "Non-violent transfer of territory"),
+        ("Police arrested a saboteur in Harbour Town.", "Arrests"),
+        ("Air defence shot down two missiles over Harbour Town.", "Disrupted weapons use"),
+    ],
+)
+def test_sub_event_types(run, text, subtype):
+    assert subtype in [e.subtype for e in run(text).events]
+
+
+def test_shot_down_drones_are_not_a_drone_strike(run):
+    events = run("Ukrainian air defence shot down 20 drones over Harbour Town overnight.").events
+    assert [e.subtype for e in events] == ["Disrupted weapons use"]
+
+
+def test_fighters_put_out_of_action_are_a_battle_with_a_bounded_toll(run):
+    e = only(run("Russian forces destroyed up to 20 Ukrainian soldiers near Harbour Town.").events)
+    assert (e.type, e.subtype) == ("Battles", "Armed clash")
+    assert (e.fatalities.low, e.fatalities.high) == (None, 20)
+    assert e.fatalities.text == "destroyed up to 20 Ukrainian soldiers"
+
+
+def test_destroying_enemy_weapons_is_combat_not_property_destruction(run):
+    e = only(run("Russian artillery destroyed two Ukrainian howitzers near Harbour Town.").events)
+    assert e.subtype == SHELLING
+
+
+def test_casualty_sentence_without_trigger_is_an_event_with_the_war_in_it(run):
+    e = only(run("Over the past day, the Russians killed four residents of Harbour Town.").events)
+    assert (e.type, e.fatalities.low, e.fatalities.high) == ("Violence against civilians", 4, 4)
+    assert [(a.actor, a.inferred) for a in e.actors] == [("RUS.MIL", True)]
+    assert e.time.value == "2024-03-05/2024-03-06"
+    assert run("Three people died in a road accident in Harbour Town yesterday.").events == ()
+
+
+def test_killed_and_injured_with_weapons(run):
+    e = only(run("Russian forces shelled Harbour Town with Grad rockets, killing at least 3 civilians and wounding 12.").events)
+    assert (e.fatalities.low, e.fatalities.high) == (3, None)
+    assert (e.injured.low, e.injured.high) == (12, 12)
+    assert {w.kind for w in e.weapons} == {"mlrs", "missile"}

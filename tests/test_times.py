@@ -104,6 +104,17 @@ def test_this_week_last_week_and_overnight():
     assert only(doc, "this week").value == "2022-11-07/2022-11-11"
 
 
+@pytest.mark.parametrize("phrase", ["Over the past day", "In a day", "During the night", "At night", "Over the past 24 hours", "Per day"])
+def test_daily_summary_phrases_are_the_day_before_the_report(phrase):
+    doc = run(f"{phrase}, the enemy shelled four villages.", entities=(), published=FRIDAY)
+    assert [(t.text, t.value, t.grain) for t in doc.times] == [(phrase, "2022-11-10/2022-11-11", "interval")]
+
+
+def test_a_day_as_a_length_stays_a_duration():
+    doc = run("The talks lasted a day.", entities=(), published=FRIDAY)
+    assert [(t.value, t.grain) for t in doc.times] == [("P1D", "duration")]
+
+
 def test_years_and_months():
     text = "The line moved little in 2022, less than last year, and not at all in November 2022."
     doc = run(text, [("2022", "DATE"), ("last year", "DATE"), ("November 2022", "DATE")], FRIDAY)

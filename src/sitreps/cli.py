@@ -227,7 +227,7 @@ def export(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
-    """Export the database: every article as sitreps/1 JSONL, or every event as CSV/GeoJSON."""
+    """Export the database: every article as sitreps/2 JSONL, or every event as CSV/GeoJSON."""
     from .export import write_events_csv, write_events_geojson, write_jsonl
     from .store import open_store
 
@@ -469,3 +469,63 @@ def eval_geo(
             return
         for title, rows in results.items():
             _print_rows(title, rows, markdown)
+
+
+@eval_app.command("events")
+def eval_events(
+    file: Annotated[Path, typer.Argument(help="UCDP GED CSV file.")],
+    articles: Annotated[Optional[Path], typer.Option(help="Articles (JSON lines {id, published, text}) the labelled sentences point into.")] = None,
+    labels: Annotated[Optional[Path], typer.Option(help="Labelled sentences (JSON lines {article, start, end, label}); by default the ones packaged with sitreps.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N UCDP rows (and labelled sentences).")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    mistakes: Annotated[Optional[Path], typer.Option(help="Write every wrong field to this JSON lines file.")] = None,
+    config: ConfigOpt = None,
+):
+    """Event records against UCDP GED rows (detection, actor side, place, date, fatalities);
+    labelled sentences: how often a sentence without violence yields a violent event."""
+    from .evaluation import events as ev
+
+    with _errors():
+        _check_paths([str(p) for p in (file, articles, labels) if p is not None])
+        settings = _settings(config)
+        ctx = _context(settings)
+        misses: list | None = [] if mistakes else None
+        rows = ev.load_ged(file, limit=limit)
+        notes = [ev.GDELT_NOTE]
+        unmapped = ev.unmapped_sides(rows)
+        if unmapped:
+            notes.append(f"Side names without an actor mapping (not scored for actor side): {', '.join(unmapped)}.")
+        label_path = labels or ev.default_labels()
+        sentences = None
+        if label_path is None:
+            notes.append("Labelled sentences skipped: no labels file (give --labels).")
+        elif articles is None:
+            notes.append("Labelled sentences skipped: give --articles, the file their offsets point into.")
+        else:
+            sentences = ev.labelled_sentences(label_path, articles, limit=limit)  # bad files fail before the long run
+        results: dict[str, dict] = {}
+        ctx.nlp  # load the model before the bar starts
+        with _progress() as bar:
+            task = bar.add_task("UCDP headlines", total=len(rows))
+            results["UCDP GED rows: the primary violent event's fields"] = ev.evaluate_rows(
+                rows, ctx, on_row=lambda: bar.advance(task), mistakes=misses
+            )
+        if sentences is not None:
+            with _progress() as bar:
+                task = bar.add_task("labelled sentences", total=len(sentences))
+                results["labelled sentences: does the sentence yield a violent event?"] = ev.evaluate_sentences(
+                    sentences, ctx, on_item=lambda: bar.advance(task), mistakes=misses
+                )
+        if mistakes is not None:
+            with open(mistakes, "w", encoding="utf-8") as fh:
+                for m in misses or []:
+                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+        if as_json:
+            out.print_json(data={**results, "notes": notes})
+            return
+        for title, table in results.items():
+            _print_rows(title, table, markdown)
+        out.print()
+        for note in notes:
+            out.print(note, markup=False)

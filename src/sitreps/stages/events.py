@@ -46,11 +46,11 @@ def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, p
     if any(p.personnel and p.kind == "killed" and p.word.start == tok.start for p in phrases):
         return by_subtype["Armed clash"]
     lemma = tok.lemma.lower()
-    for c in toks.children(tok.i):
-        if c.dep == "prt":
-            entry = triggers.get(f"{lemma} {c.text.lower()}")
-            if entry is not None:
-                return entry
+    particles = [c for c in toks.children(tok.i) if c.dep in ("prt", "advmod", "prep") and c.i == tok.i + 1]
+    for c in particles:
+        entry = triggers.get(f"{lemma} {c.text.lower()}")
+        if entry is not None:
+            return entry
     return triggers.get(lemma) or triggers.get(tok.text.lower())
 
 
@@ -61,7 +61,7 @@ def extract_events(doc: Document, ctx) -> Document:
     toks = index(doc)
     ent_tokens = {
         t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
-    }
+    } | {t.i for a in doc.actors for t in toks.in_span(a.start, a.end)}  # "Russian artillery" acts
     focus = focus_place(doc)
     events: list[Event] = []
     for sent in doc.sentences:
@@ -79,14 +79,21 @@ def extract_events(doc: Document, ctx) -> Document:
             if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
                 continue  # "missile strikes": one event, not two
             actors, targets, syntactic = _participants(doc, toks, tok, sent)
+            if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
+                actors, targets = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
+                syntactic = syntactic or any(not a.inferred for a in actors)
             if entry.get("needs_actor") and not syntactic:
                 continue
+            if not actors and entry["type"] in _VIOLENT:
+                actors = _adjacent_actor(doc, tok)
+            if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken):
+                continue  # "shelled the town from artillery": one shelling, told twice
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
                 continue
             if entry["subtype"] == "Looting/property destruction":
                 entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype)
-            if tok.pos == "NOUN" and _means_of(toks, tok, taken):
-                continue  # "destroyed ... with strikes": the strikes are how, not another event
+            if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken)):
+                continue  # "destroyed ... with strikes", "shot down 20 drones": not another event
             if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
                 actors = tuple(_as_forces(a) for a in actors)
             taken.append((entry["subtype"], *toks.subtree(tok.i)))
@@ -118,6 +125,7 @@ def extract_events(doc: Document, ctx) -> Document:
     return replace(doc, events=_merge(events))
 
 
+_WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.I)
 _EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "naval"}
 
 
@@ -142,16 +150,25 @@ def _means_of(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -
     if tok.dep != "pobj" or prep.text.lower() not in ("with", "by", "from", "under", "using"):
         return False
     verb = toks.head(prep)
-    return any(lo <= verb.start < hi for _, lo, hi in taken) and verb.pos == "VERB"
+    return any(lo <= verb.start < hi for _, lo, hi in taken)
+
+
+def _disrupted(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -> bool:
+    """The weapon a kept "shot down" / "intercepted" event stopped."""
+    head = toks.head(tok)
+    if tok.dep == "pobj":
+        head = toks.head(head)
+    return any(sub == "Disrupted weapons use" and lo <= head.start < hi for sub, lo, hi in taken) and head.i != tok.i
 
 
 def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, focus) -> Event | None:
     """A sentence that reports deaths or injuries but has no trigger of its own ("the Russians
     killed four residents", "three people died in the region overnight") is an event when an
     armed actor or a weapon in it says the deaths are the war's: a battle when the dead are
-    fighters, else violence against civilians."""
+    fighters, else violence against civilians. "20 civilians killed" says so by itself."""
     armed = [a for a in _actors_in(doc, sent.start, sent.end) if a.kind in _ARMED or a.kind in ("government", "nationals")]
-    if not armed and not weapons:
+    war_victims = any(p.personnel or _WAR_VICTIMS.search(p.count.text) for p in phrases)
+    if not armed and not weapons and not war_victims:
         return None
     phrase = phrases[0]
     tok = toks.at(phrase.word.start)
@@ -220,6 +237,55 @@ def _actors_in(doc: Document, start: int, end: int) -> list[ActorMention]:
     return [a for a in doc.actors if a.start >= start and a.end <= end]
 
 
+_LOSS_WORDS = {"lose", "loss", "losses", "suffer", "die", "perish"}
+
+
+def _side(a: ActorMention) -> str | None:
+    """RU or UA: the side of the war an actor is on (the DPR and LPR forces fought on Russia's)."""
+    if a.actor.startswith(("DPR.", "LPR.")):
+        return "RU"
+    return a.country if a.country in ("RU", "UA") else None
+
+
+def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
+    """In a battle told through one side's losses ("the Armed Forces of Ukraine lost 40 servicemen",
+    "losses of X in battles with Y", "five DPR servicemen died in battles with the AFU") the side
+    that lost people is the target; the doer is the party named with "with", else the other side
+    (inferred, its span the word that tells of the losses)."""
+    losers: set[str] = set()
+    losing: list[ActorMention] = []
+    for a in _actors_in(doc, sent.start, sent.end):
+        side = _side(a)
+        if side is None or a.kind not in _ARMED:
+            continue
+        head = toks.head_of_span(a.start, a.end)
+        if head is None:
+            continue
+        owner = toks.head(head)
+        of_owner = toks.head(owner) if head.dep == "pobj" and owner.text.lower() == "of" else None
+        if (
+            head.dep in ("nsubj", "nsubjpass") and owner.lemma.lower() in _LOSS_WORDS  # "X lost", "X suffer losses"
+            or of_owner is not None and of_owner.lemma.lower() in _LOSS_WORDS  # "losses of X"
+            or any(p.kind == "killed" and p.count.start <= a.start and a.end <= p.count.end and p.word.start > a.start
+                   for p in phrases)  # "five DPR servicemen have died"
+        ):
+            losers.add(side)
+            losing.append(a)
+    if not losers:
+        return actors, targets
+    doers = [a for a in actors if _side(a) not in losers]
+    lost = [a for a in actors if _side(a) in losers]
+    party = [a for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "with"
+             for a in _actors_in(doc, *toks.subtree(c.i)) if a.kind in _ARMED and _side(a) not in losers]
+    doers = doers or party
+    if not doers and len(losers) == 1:
+        other = "UA" if "RU" in losers else "RU"
+        forces = _country_forces().get(other)
+        if forces:
+            doers = [ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True)]
+    return tuple(_unique(doers)), tuple(_unique(lost + losing + [t for t in targets if t not in doers]))
+
+
 def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
     """(actors, targets, found_by_syntax) for a trigger token."""
     actors: list[ActorMention] = []
@@ -248,6 +314,8 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
         for c in toks.children(tok.i):
             if c.dep in ("dobj", "pobj") or (c.dep == "prep" and c.text.lower() in ("on", "against", "at")):
                 targets += _actors_in(doc, *toks.subtree(c.i))
+            if c.dep == "prep" and c.text.lower() == "with":  # "clashed with Russian troops"
+                targets += [a for a in _actors_in(doc, *toks.subtree(c.i)) if a.kind in _ARMED]
             if c.dep == "prep" and c.text.lower() in ("from", "by") and tok.pos == "NOUN":
                 actors += _actors_in(doc, *toks.subtree(c.i))
         has_subject = any(c.dep in ("nsubj", "nsubjpass") for c in toks.children(verb.i))
@@ -263,6 +331,43 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
     actors = [a for a in actors if a.kind != "civilians" or tok.lemma.lower() in ("celebrate", "cheer", "greet", "protest", "rally")]
     targets = [t for t in targets if t not in actors]
     return tuple(_unique(actors)), tuple(_unique(targets)), found and bool(actors)
+
+
+_BY_OF = re.compile(r"\s+(?:of|by|from)\s+(?:the\s+)?$")
+
+
+def _adjacent_actor(doc: Document, tok: Token) -> tuple[ActorMention, ...]:
+    """When the parse gives a violent trigger no doer, the words touching it may: an armed actor
+    right before it ("enemy shelling"), a demonym ("Russian shelling": that country's forces,
+    inferred), or "of/by X" right after it ("the shelling of the Armed Forces of Ukraine")."""
+    text = doc.text
+    armed = [a for a in doc.actors if a.kind in _ARMED or a.kind in ("government", "nationals")]
+    for a in armed:
+        if 0 <= tok.start - a.end <= 1 and not text[a.end : tok.start].strip():
+            return (_as_forces(a),)
+    before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, tok.start - 20) : tok.start])
+    if before:
+        code = _demonyms().get(before.group(1))
+        if code:
+            forces = _country_forces().get(code)
+            if forces:
+                start = tok.start - len(before.group(0))
+                return (ActorMention(start, start + len(before.group(1)), before.group(1), forces[0], forces[1],
+                                     "state_forces", code, inferred=True),)
+    for a in armed:
+        if a.start > tok.end and _BY_OF.fullmatch(text[tok.end : a.start]):
+            return (_as_forces(a),)
+    return ()
+
+
+@cache
+def _demonyms() -> dict[str, str]:
+    return load_lexicon("actors")["forces"]["demonyms"]
+
+
+@cache
+def _country_forces() -> dict[str, tuple[str, str]]:
+    return {c["code"]: tuple(c["forces"]) for c in load_lexicon("actors")["forces"]["countries"]}
 
 
 def _noun_chunk(toks: TokenIndex, noun: Token) -> tuple[int, int]:
@@ -336,10 +441,12 @@ def _finest(places: list[Place]) -> Place | None:
 
 def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place | None:
     """A place inside the trigger's phrase, else the finest of its sentence; never the dateline
-    or a place inside an actor's name ("Artillerymen of the Russian Federation")."""
+    or a country inside an actor's name ("Artillerymen of the Russian Federation"; a region in
+    one, "the forces of the LPR", still says where)."""
     lo, hi = toks.subtree(tok.i)
     named = [(a.start, a.end) for a in doc.actors if a.end - a.start > 0]
-    places = [p for p in doc.places if not any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in named)]
+    places = [p for p in doc.places if p.precision != "country"
+              or not any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in named)]
     under = _finest([p for p in places if lo <= p.start and p.end <= hi and p.precision != "country"])
     if under:
         return under
