@@ -22,10 +22,13 @@ scored against the row, each over stated denominators:
   (`UcdpRow.names_place`).
 - **date**: the primary event's time (a day, or a `start/end` interval that overlaps) falls in
   `date_start` - 1 day .. `date_end` + 1 day. A week, month or year is not a day and counts as
-  wrong, as does a missing time. A second line dates a primary event without a time at the
+  wrong, as does a missing time. Over all rows, and over rows whose headline states a time
+  (`states_time`: a date or a relative time word). A further line dates a primary event without a time at the
   publication date (what a user would fall back on); rows without a primary event stay wrong.
 - **fatalities**: the primary event's number killed (the low end of a range, else its high
-  end) lies within the row's `low` .. `high`. Over rows whose headline states a death toll
+  end) lies within the row's `low` .. `high`. UCDP splits one report's toll into a row per
+  place, so a further line compares it, once per headline, with the sum of `low` .. `high` over
+  the rows that share the headline and date. Over rows whose headline states a death toll
   (`states_toll`: a number and a death word, see `_DEATH`/`_TOLL_PATTERNS`) and over rows
   whose `high` is above zero.
 
@@ -373,6 +376,8 @@ DATED = "rows with parseable dates"
 STATES_TOLL = "headline states a death toll"
 GOLD_DEATHS = "rows with gold deaths (high > 0)"
 PUBLISHED_FALLBACK = "date, publication date as fallback"
+DATED_STATED = "rows with parseable dates, headline states a time"
+SUMMED = "fatalities, rows of one headline summed"
 
 TABLE: tuple[tuple[str, str], ...] = (
     ("detection", ALL),
@@ -384,18 +389,32 @@ TABLE: tuple[tuple[str, str], ...] = (
     ("within 50 km", PRECISE_NAMED),
     ("right oblast", WITH_ADM1),
     ("right oblast", WITH_ADM1_NAMED),
+    ("date", DATED_STATED),
     ("date", DATED),
     (PUBLISHED_FALLBACK, DATED),
     ("fatalities", STATES_TOLL),
     ("fatalities", GOLD_DEATHS),
+    (SUMMED, STATES_TOLL),
 )
+
+# A headline "states a time" when it holds a date or a relative time word (whole words, any case)
+_TIME_WORDS = re.compile(
+    r"\b(?:yesterday|today|tonight|overnight|night|morning|evening|afternoon|day|days|24\s+hours|week|weekend"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|january|february|march|april|may|june|july|august|september|october|november|december)\b",
+    re.I,
+)
+
+
+def states_time(headline: str) -> bool:
+    return bool(_TIME_WORDS.search(headline))
 
 
 def _event_brief(e) -> str:
     return f"{e.subtype or e.type} ({e.certainty})"
 
 
-def score_row(row: GedRow, doc, gazetteer=None) -> list[Judgement]:
+def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None = None) -> list[Judgement]:
     """Every field of one row against the document sitreps made of its headlines."""
     primary = primary_event(doc)
     found = [_event_brief(e) for e in doc.events]
@@ -429,7 +448,8 @@ def score_row(row: GedRow, doc, gazetteer=None) -> list[Judgement]:
         value = time.value if time is not None else None
         gold = [row.start.isoformat(), row.end.isoformat()]
         got = [time.text, value] if value else None
-        judged.append(Judgement("date", in_window(value, row.start, row.end), gold, got, (DATED,)))
+        groups = (DATED_STATED, DATED) if states_time(row.text) else (DATED,)
+        judged.append(Judgement("date", in_window(value, row.start, row.end), gold, got, groups))
         if primary is not None and value is None and row.published is not None:
             value = row.published.date().isoformat()
         right = in_window(value, row.start, row.end)
@@ -441,6 +461,12 @@ def score_row(row: GedRow, doc, gazetteer=None) -> list[Judgement]:
         got = list(_killed(primary)) if n is not None else None
         right = n is not None and row.low <= n <= row.high
         judged.append(Judgement("fatalities", right, [row.low, row.high], got, groups))
+    if summed is not None and states_toll(row.text):
+        # UCDP splits one report's toll into a row per place: "killed four residents of the region"
+        # becomes four rows of one death; against their sum the headline's number is comparable
+        n = killed_number(primary)
+        right = n is not None and summed[0] <= n <= summed[1]
+        judged.append(Judgement(SUMMED, right, list(summed), n, (STATES_TOLL,)))
     return judged
 
 
@@ -475,9 +501,18 @@ def evaluate_rows(
 
     pipeline = Pipeline(ctx)
     judged: list[Judgement] = []
+    totals: dict[tuple, list[int]] = {}
+    for row in rows:
+        t = totals.setdefault((row.text, row.published), [0, 0])
+        t[0] += row.low
+        t[1] += row.high
+    seen: set[tuple] = set()
     for row in rows:
         doc = pipeline(article_from_text(row.text, id=f"ucdp-{row.id}", published=row.published))
-        row_judged = score_row(row, doc, ctx.gazetteer)
+        key = (row.text, row.published)
+        summed = tuple(totals[key]) if key not in seen else None  # once per headline
+        seen.add(key)
+        row_judged = score_row(row, doc, ctx.gazetteer, summed)
         judged += row_judged
         if mistakes is not None:
             mistakes += [

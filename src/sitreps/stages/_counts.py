@@ -45,8 +45,8 @@ def _patterns():
     rng = rf"{qual}(?P<n>{num})(?:\s*(?:-|\u2013|to|or)\s*(?P<n2>{num}))?"
     between = rf"between\s+(?P<b1>{num})\s+and\s+(?P<b2>{num})"
     amount = rf"(?:{between}|{rng})"
-    # "four residents of", "six more", "Ukrainian": up to three words, not "and" or a number
-    people = r"(?:(?:(?!(?:and|or|but)\b|\d)[\w'\u2019-]+\s+){0,3}?)"
+    # "four residents of", "six more", "servicemen of the DPR": up to four words, not "and" or a number
+    people = r"(?:(?:(?!(?:and|or|but)\b|\d)[\w'\u2019-]+\s+){0,4}?)"
     personnel = "|".join(map(re.escape, lex["personnel"]))
     victims = "|".join(map(re.escape, lex["victims"]))
     singles = "|".join(map(re.escape, lex["victims_singular"]))
@@ -67,7 +67,7 @@ def _patterns():
         # "12 deaths", "three dead", "the death toll rose to 25", "the number of victims increased to 25"
         pats.append((kind, re.compile(rf"\b{amount}\s+(?:(?:{victims})\s+)?(?P<word>{nn})\b", re.I)))
         pats.append((kind, re.compile(
-            rf"\b(?P<word>(?:{nn})\s+toll|number\s+of\s+(?:{nn}))\s+(?:[\w-]+\s+){{0,8}}?(?:to|at|reached|is|was|stands at|of)\s+{amount}\b", re.I)))
+            rf"\b(?P<word>(?:{nn})\s+toll|number\s+of\s+(?:{nn}))\s+(?:[\w-]+\s+){{0,20}}?(?:to|at|reached|is|was|stands at|of)\s+{amount}\b", re.I)))
         # "a woman died", "one soldier was wounded"
         pats.append((kind, re.compile(
             rf"\b(?P<n>a|an|one|another)\s+(?:[\w-]+\s+)?(?:{singles})\s+(?:(?:was|has been|had been|is)\s+)?(?:reportedly\s+)?(?P<word>{pas})\b",

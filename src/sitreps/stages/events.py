@@ -463,7 +463,8 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
         if not t.value and t.anchored:
             continue
         before = doc.text[max(sent.start, t.start - 60) : t.start].lower()
-        if t.text.lower().startswith("since") or re.search(r"\bsince\b", before):
+        within_today = "beginning of the day" in t.text.lower()
+        if (t.text.lower().startswith("since") or re.search(r"\bsince\b", before)) and not within_today:
             continue  # "since February 24" starts a period; it does not date the event
         candidates.append(t)
     if not candidates:

@@ -544,9 +544,12 @@ def _find_by_rules(text: str, p: date | None, g: _Grammar) -> list[_Candidate]:
     return found
 
 
-def _merge(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Keep non-overlapping candidates, longer first; a rule reading wins a tie with an entity."""
-    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), c.reading is None, c.start))
+def _merge(candidates: list[_Candidate], unreadable: set[tuple[int, int]] = frozenset()) -> list[_Candidate]:
+    """Keep non-overlapping candidates, longer first; a rule reading wins a tie with an entity,
+    and an entity that reads as nothing ("24 hours - Basurin") yields to any rule."""
+    ranked = sorted(
+        candidates, key=lambda c: ((c.start, c.end) in unreadable, -(c.end - c.start), c.reading is None, c.start)
+    )
     kept: list[_Candidate] = []
     for c in ranked:
         if all(c.end <= k.start or c.start >= k.end for k in kept):
@@ -561,10 +564,16 @@ def normalise_times(doc: Document, ctx) -> Document:
     published = doc.article.published
     p = published.date() if published is not None else None
     candidates = _find_by_rules(doc.text, p, g)
-    candidates += [_Candidate(e.start, e.end, None) for e in doc.entities if e.label in _LABELS]
+    entities = [_Candidate(e.start, e.end, None) for e in doc.entities if e.label in _LABELS]
+    unreadable = set()
+    for c in entities:
+        r = read_time(doc.text[c.start : c.end], p)
+        if r is None or r.grain == "unknown":
+            unreadable.add((c.start, c.end))
+    candidates += entities
     times = []
     unanchored = []
-    for c in _merge(candidates):
+    for c in _merge(candidates, unreadable):
         text = doc.text[c.start : c.end]
         reading = c.reading or read_time(text, p)
         if reading is None:
