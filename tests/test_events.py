@@ -254,3 +254,36 @@ def test_killed_and_injured_with_weapons(run):
     assert (e.fatalities.low, e.fatalities.high) == (3, None)
     assert (e.injured.low, e.injured.high) == (12, 12)
     assert {w.kind for w in e.weapons} == {"mlrs", "missile"}
+
+
+# --- a particular event, not the war as a whole -------------------------------------------------
+
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The United States sent more artillery and drones to Ukraine.",  # weapons talked about
+        "Russia's attack on Ukraine shocked Europe.",  # the war as a whole
+        "Ukraine is fighting for its survival.",
+        "Cyber attacks took down the websites of two banks.",
+        "Russia seized the initiative in the talks.",  # no ground taken
+        "Critics launched fresh attacks on the minister over inflation.",
+    ],
+)
+def test_no_particular_violent_event(run, text):
+    assert [e.subtype for e in run(text).events if e.type in VIOLENT] == []
+
+
+@pytest.mark.parametrize(
+    "text, subtype",
+    [
+        ("A missile hit Harbour Town overnight.", SHELLING),
+        ("Russia destroyed an oil refinery in Harbour Town.", SHELLING),
+        ("A block of flats was destroyed, killing at least one person.", SHELLING),
+        ("Russian troops seized the village on Monday.", "Non-state actor overtakes territory"),
+    ],
+)
+def test_particular_violent_events(run, text, subtype):
+    assert subtype in [e.subtype for e in run(text).events]

@@ -91,7 +91,9 @@ def extract_events(doc: Document, ctx) -> Document:
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
                 continue
             if entry["subtype"] == "Looting/property destruction":
-                entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype)
+                entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases)
+            if not _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex):
+                continue  # the war as a whole, a weapon talked about, a figure of speech
             if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken)):
                 continue  # "destroyed ... with strikes", "shot down 20 drones": not another event
             if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
@@ -126,16 +128,64 @@ def extract_events(doc: Document, ctx) -> Document:
 
 
 _WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.I)
+_TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
+_PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "admin1", "water"}
+
+
+def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> bool:
+    """Is this trigger a particular violent event (see [specific] in events.toml)? Non-violent
+    types pass; a weapon noun needs an impact, a territory change the ground taken, and any
+    violent event a casualty count, a place below the country, a day or a time, or an armed
+    actor set against a target."""
+    violent = entry["type"] in _VIOLENT
+    if not violent and entry["subtype"] not in _TERRITORY_TYPES:
+        return True
+    spec = lex["specific"]
+    before = doc.text[max(sent.start, tok.start - 12) : tok.start].lower().split()
+    if before and before[-1] in spec["not_violent_before"]:
+        return False
+    lemma = tok.lemma.lower()
+    if tok.pos == "NOUN" and lemma in lex["weapon_triggers"]["lemmas"] and not phrases:
+        head = toks.head(tok)
+        if tok.dep == "pobj":
+            head = toks.head(head)
+        if head.lemma.lower() not in lex["weapon_triggers"]["impact_verbs"]:
+            return False
+    objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "pobj", "prep")]
+    ground = any(
+        p.start >= toks.subtree(c.i)[0] and p.end <= toks.subtree(c.i)[1] and p.precision not in ("country", "continent")
+        for c in objects for p in doc.places
+    ) or any(w.strip(",.;:").lower() in spec["territory_words"] for c in objects for w in doc.text[slice(*toks.subtree(c.i))].split())
+    if entry["subtype"] in _TERRITORY_TYPES:
+        return ground  # "recaptured the village": the ground taken is what makes it one
+    if phrases or ground:  # "shelled the village"
+        return True
+    if any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in _PARTICULAR_PRECISION
+           and not p.dateline for p in doc.places):
+        return True
+    # a day or a time; "in the coming weeks" makes a feared or planned strike a particular one
+    if any(sent.start <= t.start and t.end <= sent.end and t.grain in ("day", "time", "interval", "future") for t in doc.times):
+        return True
+    armed = [a for a in actors if a.kind in _ARMED or a.kind in ("government", "nationals")]
+    return bool(armed and any(t.kind in _ARMED or t.kind == "civilians" for t in targets))
+
+
 _EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "naval"}
 
 
-def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype) -> dict:
+def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases=()) -> dict:
     """"Destroyed the enemy's howitzers" is combat, not property destruction: with an armed
     target or a weapon destroyed, the event is a shelling (when the sentence names an explosive
-    weapon or the doers are gunners, pilots, missile crews) or an armed clash."""
+    weapon or the doers are gunners, pilots, missile crews) or an armed clash. In a war a
+    building, a depot or a refinery destroyed by an armed force or a state ("Russia destroyed an
+    oil refinery"), or destroyed with people killed in it, was struck: a shelling/missile attack.
+    Destruction with no armed doer and no victims (looting, arson) stays property destruction."""
     lo, hi = toks.subtree(tok.i)
     hit_weapons = [w for w in weapons if lo <= w.start and w.end <= hi and w.start > tok.start]
     if not (any(t.kind in _ARMED for t in targets) or hit_weapons):
+        armed_doer = any(a.kind in _ARMED or a.kind in ("government", "nationals") for a in actors)
+        if armed_doer or any(p.kind == "killed" for p in phrases):
+            return by_subtype["Shelling/artillery/missile attack"]
         return entry
     explosive = any(w.kind in _EXPLOSIVE and w not in hit_weapons for w in weapons) or any(
         re.search(r"artiller|missile|aviation|aircraft|gunner|rocket", a.text, re.I) for a in actors
