@@ -287,3 +287,33 @@ def test_no_particular_violent_event(run, text):
 )
 def test_particular_violent_events(run, text, subtype):
     assert subtype in [e.subtype for e in run(text).events]
+
+
+# --- who acted: losses, agents further on, light verbs ----------------------------------------
+
+
+def test_losses_make_the_losing_side_the_target(run):
+    e = only([e for e in run("Ukrainian forces lost 40 servicemen near Harbour Town on Monday.").events if e.type == "Battles"])
+    assert [(a.actor, a.inferred) for a in e.actors] == [("RUS.MIL", True)]
+    assert [t.actor for t in e.targets] == ["UKR.MIL"]
+
+
+def test_deaths_in_battles_with_a_named_side(run):
+    events = run("Five DPR servicemen died in battles with the Armed Forces of Ukraine near Harbour Town.").events
+    e = only([e for e in events if e.type == "Battles"])
+    assert [a.actor for a in e.actors] == ["UKR.MIL"] and [t.actor for t in e.targets] == ["DPR.MIL"]
+
+
+def test_agent_named_later_in_the_clause(run):
+    e = only(run("Two people died in the shelling of the centre of Harbour Town by the Armed Forces of Ukraine.").events)
+    assert [a.actor for a in e.actors] == ["UKR.MIL"]
+
+
+def test_light_verb_carries_the_target(run):
+    e = only(run("Ukrainian aviation inflicted 18 strikes on the enemy near Harbour Town.").events)
+    assert [a.actor for a in e.actors] == ["UKR.MIL"] and [t.actor for t in e.targets] == ["RUS.MIL"]
+
+
+def test_force_used_on_one_side_with_no_doer_was_the_other_side(run):
+    e = only(run("Seven Russian soldiers were killed near Harbour Town on Monday.").events)
+    assert [(a.actor, a.inferred) for a in e.actors] == [("UKR.MIL", True)]

@@ -79,13 +79,15 @@ def extract_events(doc: Document, ctx) -> Document:
             if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
                 continue  # "missile strikes": one event, not two
             actors, targets, syntactic = _participants(doc, toks, tok, sent)
+            if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets):
+                entry = by_subtype["Armed clash"]  # "neutralized several enemy groups"
             if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
-                actors, targets = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
-                syntactic = syntactic or any(not a.inferred for a in actors)
+                actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
+                syntactic = syntactic or lost or any(not a.inferred for a in actors)
             if entry.get("needs_actor") and not syntactic:
                 continue
             if not actors and entry["type"] in _VIOLENT:
-                actors = _adjacent_actor(doc, tok)
+                actors = _adjacent_actor(doc, tok) or _other_side_of(tok, targets)
             if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken):
                 continue  # "shelled the town from artillery": one shelling, told twice
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
@@ -227,6 +229,8 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, focus) -
     entry = by_subtype["Armed clash"] if any(p.personnel for p in phrases) else by_subtype["Attack"]
     actors, targets, _ = _participants(doc, toks, tok, sent)
     actors = tuple(_as_forces(a) for a in actors if a.kind != "civilians")
+    if entry["subtype"] == "Armed clash":
+        actors, targets, _ = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
     claim = _claim_at(doc.claims, tok.start)
     return Event(
         id=_event_id(doc, tok, entry["subtype"]),
@@ -290,6 +294,17 @@ def _actors_in(doc: Document, start: int, end: int) -> list[ActorMention]:
 _LOSS_WORDS = {"lose", "loss", "losses", "suffer", "die", "perish"}
 
 
+def _other_side_of(tok: Token, targets) -> tuple[ActorMention, ...]:
+    """In this war, force used on one side's forces with no doer named ("marines destroyed seven
+    invaders", "the enemy was repelled") was the other side's: inferred, its span the trigger."""
+    sides = {_side(t) for t in targets if t.kind in _ARMED} - {None}
+    if len(sides) != 1:
+        return ()
+    other = "UA" if sides == {"RU"} else "RU"
+    forces = _country_forces().get(other)
+    return (ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True),) if forces else ()
+
+
 def _side(a: ActorMention) -> str | None:
     """RU or UA: the side of the war an actor is on (the DPR and LPR forces fought on Russia's)."""
     if a.actor.startswith(("DPR.", "LPR.")):
@@ -322,7 +337,7 @@ def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
             losers.add(side)
             losing.append(a)
     if not losers:
-        return actors, targets
+        return actors, targets, False
     doers = [a for a in actors if _side(a) not in losers]
     lost = [a for a in actors if _side(a) in losers]
     party = [a for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "with"
@@ -333,7 +348,7 @@ def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
         forces = _country_forces().get(other)
         if forces:
             doers = [ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True)]
-    return tuple(_unique(doers)), tuple(_unique(lost + losing + [t for t in targets if t not in doers]))
+    return tuple(_unique(doers)), tuple(_unique(lost + losing + [t for t in targets if t not in doers])), bool(doers)
 
 
 def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
@@ -361,7 +376,9 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
                     actors += _nearest_before(doc, sent, s.start)
                 continue
             actors += _actors_in(doc, *toks.subtree(s.i))
-        for c in toks.children(tok.i):
+        # "inflicted 18 strikes on the enemy": the light verb carries the target
+        light = [x for x in toks.children(verb.i) if x.dep == "prep" and x.text.lower() in ("on", "against")] if verb is not tok else []
+        for c in [*toks.children(tok.i), *light]:
             if c.dep in ("dobj", "pobj") or (c.dep == "prep" and c.text.lower() in ("on", "against", "at")):
                 targets += _actors_in(doc, *toks.subtree(c.i))
             if c.dep == "prep" and c.text.lower() == "with":  # "clashed with Russian troops"
@@ -406,6 +423,11 @@ def _adjacent_actor(doc: Document, tok: Token) -> tuple[ActorMention, ...]:
                                      "state_forces", code, inferred=True),)
     for a in armed:
         if a.start > tok.end and _BY_OF.fullmatch(text[tok.end : a.start]):
+            return (_as_forces(a),)
+    # "the shelling of the village of X by the Armed Forces of Ukraine": "by X" later in the clause
+    for a in armed:
+        between = text[tok.end : a.start]
+        if a.start > tok.end and len(between) <= 80 and re.search(r"\bby\s+(?:the\s+)?$", between) and not re.search(r"[,;:\u2013\u2014]|\s-\s", between):
             return (_as_forces(a),)
     return ()
 
