@@ -45,6 +45,10 @@ def counts(text):
         ("Gunners eliminated 106 invaders.", [("killed", 106, 106)]),
         ("The army lost more than 55 servicemen.", [("killed", 55, None)]),
         ("The unit destroyed up to 20 and wounded more than 50 enemy soldiers.", [("killed", None, 20), ("injured", 50, None)]),
+        ("The brigade lost more than 300 people killed.", [("killed", 300, None)]),
+        ("More than 270 military personnel of the brigade were destroyed.", [("killed", 270, None)]),
+        ("Over 120 servicemen lost in the east per day.", [("killed", 120, None)]),
+        ("Troops killed a civilian and wounded another.", [("killed", 1, 1)]),
     ],
 )
 def test_casualty_phrasing(text, expected):
@@ -55,6 +59,7 @@ def test_casualty_phrasing(text, expected):
     "text",
     [
         "The strike destroyed 3 tanks and 20 trucks.",  # equipment, not people
+        "Three tanks were destroyed.",
         "The army lost up to 120 soldiers killed and wounded.",  # one number for both: not a death toll
         "Prices rose by 12 percent.",
         "The war has lasted 300 days.",

@@ -80,6 +80,19 @@ def _patterns():
     pats.append(("killed", re.compile(
         rf"\b(?P<word>{loss})\s+{amount}\s+(?:(?:and|or)\s+(?:wounded|injured)\s+(?:more than\s+|up to\s+)?{num}\s+)?(?:[\w-]+\s+){{0,3}}?(?P<pers>{personnel})\b",
         re.I)))
+    # "lost 300 people", "lost 4,000 killed": one side's losses
+    nouns = "|".join(map(re.escape, lex["loss_nouns"]))
+    pats.append(("killed", re.compile(
+        rf"\b(?P<word>lost|losing)\s+{amount}\s+(?:[\w-]+\s+){{0,2}}?(?P<pers>{nouns}|{personnel})\b", re.I)))
+    # "more than 270 military personnel of the AFU were destroyed", "over 120 servicemen lost"
+    ppas = "|".join(map(re.escape, lex["personnel_passive"]))
+    pats.append(("killed", re.compile(
+        rf"\b{amount}\s+(?:[\w'-]+\s+){{0,8}}?(?P<pers>{personnel})\s+(?:[\w'-]+\s+){{0,6}}?(?:(?:were|was|have been|had been)\s+)?(?P<word>{ppas})\b",
+        re.I)))
+    # "killed a civilian", "wounded one soldier"
+    for kind, active in (("killed", lex["killed_active"]), ("injured", lex["injured_active"])):
+        act = "|".join(map(re.escape, active))
+        pats.append((kind, re.compile(rf"\b(?P<word>{act})\s+(?P<n>a|an|one|another)\s+(?:[\w-]+\s+)?(?:{singles})\b", re.I)))
     return pats, words, vague, lex
 
 

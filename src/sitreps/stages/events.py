@@ -319,6 +319,9 @@ def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
     (inferred, its span the word that tells of the losses)."""
     losers: set[str] = set()
     losing: list[ActorMention] = []
+    # subjects of loss words, with what they contain ("four brigades of the AFU lost ...")
+    loss_subjects = [toks.subtree(c.i) for t in toks.in_span(sent.start, sent.end) if t.lemma.lower() in _LOSS_WORDS
+                     for c in toks.children(t.i) if c.dep in ("nsubj", "nsubjpass")]
     for a in _actors_in(doc, sent.start, sent.end):
         side = _side(a)
         if side is None or a.kind not in _ARMED:
@@ -330,6 +333,7 @@ def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
         of_owner = toks.head(owner) if head.dep == "pobj" and owner.text.lower() == "of" else None
         if (
             head.dep in ("nsubj", "nsubjpass") and owner.lemma.lower() in _LOSS_WORDS  # "X lost", "X suffer losses"
+            or any(lo <= a.start and a.end <= hi for lo, hi in loss_subjects)
             or of_owner is not None and of_owner.lemma.lower() in _LOSS_WORDS  # "losses of X"
             or any(p.kind == "killed" and p.count.start <= a.start and a.end <= p.count.end and p.word.start > a.start
                    for p in phrases)  # "five DPR servicemen have died"
@@ -400,7 +404,7 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
     return tuple(_unique(actors)), tuple(_unique(targets)), found and bool(actors)
 
 
-_BY_OF = re.compile(r"\s+(?:of|by|from)\s+(?:the\s+)?$")
+_BY_OF = re.compile(r"\s+(?:of|by|from)\s+(?:the\s+)?(?:side\s+of\s+(?:the\s+)?)?$")
 
 
 def _adjacent_actor(doc: Document, tok: Token) -> tuple[ActorMention, ...]:
