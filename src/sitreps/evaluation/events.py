@@ -28,7 +28,8 @@ scored against the row, each over stated denominators:
 - **fatalities**: the primary event's number killed (the low end of a range, else its high
   end) lies within the row's `low` .. `high`. UCDP splits one report's toll into a row per
   place, so a further line compares it, once per headline, with the sum of `low` .. `high` over
-  the rows that share the headline and date. Over rows whose headline states a death toll
+  the rows that share the headline and date, and one line keeps only headlines UCDP coded as a
+  single row. Over rows whose headline states a death toll
   (`states_toll`: a number and a death word, see `_DEATH`/`_TOLL_PATTERNS`) and over rows
   whose `high` is above zero.
 
@@ -378,6 +379,7 @@ GOLD_DEATHS = "rows with gold deaths (high > 0)"
 PUBLISHED_FALLBACK = "date, publication date as fallback"
 DATED_STATED = "rows with parseable dates, headline states a time"
 SUMMED = "fatalities, rows of one headline summed"
+UNSPLIT = "headline states a death toll, one row per headline"
 
 TABLE: tuple[tuple[str, str], ...] = (
     ("detection", ALL),
@@ -393,6 +395,7 @@ TABLE: tuple[tuple[str, str], ...] = (
     ("date", DATED),
     (PUBLISHED_FALLBACK, DATED),
     ("fatalities", STATES_TOLL),
+    ("fatalities", UNSPLIT),
     ("fatalities", GOLD_DEATHS),
     (SUMMED, STATES_TOLL),
 )
@@ -414,7 +417,7 @@ def _event_brief(e) -> str:
     return f"{e.subtype or e.type} ({e.certainty})"
 
 
-def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None = None) -> list[Judgement]:
+def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None = None, alone: bool = False) -> list[Judgement]:
     """Every field of one row against the document sitreps made of its headlines."""
     primary = primary_event(doc)
     found = [_event_brief(e) for e in doc.events]
@@ -455,7 +458,8 @@ def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None =
         right = in_window(value, row.start, row.end)
         judged.append(Judgement(PUBLISHED_FALLBACK, right, gold, value, (DATED,)))
 
-    groups = ((STATES_TOLL,) if states_toll(row.text) else ()) + ((GOLD_DEATHS,) if row.high > 0 else ())
+    toll = states_toll(row.text)
+    groups = ((STATES_TOLL,) if toll else ()) + ((UNSPLIT,) if toll and alone else ()) + ((GOLD_DEATHS,) if row.high > 0 else ())
     if groups:
         n = killed_number(primary)
         got = list(_killed(primary)) if n is not None else None
@@ -503,16 +507,17 @@ def evaluate_rows(
     judged: list[Judgement] = []
     totals: dict[tuple, list[int]] = {}
     for row in rows:
-        t = totals.setdefault((row.text, row.published), [0, 0])
+        t = totals.setdefault((row.text, row.published), [0, 0, 0])
         t[0] += row.low
         t[1] += row.high
+        t[2] += 1
     seen: set[tuple] = set()
     for row in rows:
         doc = pipeline(article_from_text(row.text, id=f"ucdp-{row.id}", published=row.published))
         key = (row.text, row.published)
-        summed = tuple(totals[key]) if key not in seen else None  # once per headline
+        summed = tuple(totals[key][:2]) if key not in seen else None  # once per headline
         seen.add(key)
-        row_judged = score_row(row, doc, ctx.gazetteer, summed)
+        row_judged = score_row(row, doc, ctx.gazetteer, summed, alone=totals[key][2] == 1)
         judged += row_judged
         if mistakes is not None:
             mistakes += [
