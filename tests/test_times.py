@@ -110,6 +110,16 @@ def test_daily_summary_phrases_are_the_day_before_the_report(phrase):
     assert [(t.text, t.value, t.grain) for t in doc.times] == [(phrase, "2022-11-10/2022-11-11", "interval")]
 
 
+@pytest.mark.parametrize("phrase, value", [
+    ("Over the weekend", "2022-11-05/2022-11-06"),  # the Saturday and Sunday before a Friday
+    ("In one week", "2022-11-04/2022-11-11"),
+    ("Since the beginning of the day", "2022-11-11"),
+])
+def test_weekend_week_and_the_current_day(phrase, value):
+    doc = run(f"{phrase}, the enemy shelled four villages.", entities=(), published=FRIDAY)
+    assert [(t.text, t.value) for t in doc.times] == [(phrase, value)]
+
+
 def test_a_day_as_a_length_stays_a_duration():
     doc = run("The talks lasted a day.", entities=(), published=FRIDAY)
     assert [(t.value, t.grain) for t in doc.times] == [("P1D", "duration")]

@@ -296,6 +296,10 @@ _PHRASES: dict[str, tuple[str, Callable[[date], tuple[str | None, str]]]] = {
     "rest_of_year": ("future", lambda p: _after(p, date(p.year, 12, 31))),
     "next_year": ("future", lambda p: (str(p.year + 1), "future")),
     "future": ("future", lambda p: (None, "future")),
+    # "over the weekend": the last Saturday-Sunday on or before P
+    "weekend": ("interval", lambda p: _interval(p - timedelta(days=(p.weekday() - 5) % 7), min(p, p - timedelta(days=(p.weekday() - 5) % 7) + _DAY))),
+    # "in one week", "over the past week": the seven days up to P
+    "past_week": ("interval", lambda p: _interval(p - timedelta(days=7), p)),
 }
 
 
