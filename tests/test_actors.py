@@ -177,3 +177,7 @@ def test_country_as_subject_lets_invaders_be_inferred(parsed):
     doc = find_actors(parsed("Russia launched the offensive in spring. The invaders shelled the town."), None)
     inferred = [a for a in doc.actors if a.inferred]
     assert [(a.text, a.actor) for a in inferred] == [("The invaders", "RUS.MIL")]
+
+
+def test_a_unit_without_a_country_is_no_actor_without_the_other_side():
+    assert [a.text for a in actors_of("Border guards held a parade in the town.")] == []

@@ -317,3 +317,15 @@ def test_light_verb_carries_the_target(run):
 def test_force_used_on_one_side_with_no_doer_was_the_other_side(run):
     e = only(run("Seven Russian soldiers were killed near Harbour Town on Monday.").events)
     assert [(a.actor, a.inferred) for a in e.actors] == [("UKR.MIL", True)]
+
+
+def test_units_without_a_country_oppose_the_side_named_as_the_enemy(run):
+    e = only(run("Border guards repelled an enemy attack near Harbour Town.").events)  # one battle
+    assert e.subtype == "Armed clash"
+    assert [(a.text, a.actor, a.inferred) for a in e.actors] == [("Border guards", "UKR.MIL", True)]
+    assert [t.actor for t in e.targets] == ["RUS.MIL"]
+
+
+def test_fire_damage_inflicted_on_a_side(run):
+    e = only(run("Russian troops inflicted fire damage on the Armed Forces of Ukraine near Harbour Town.").events)
+    assert [a.actor for a in e.actors] == ["RUS.MIL"] and [t.actor for t in e.targets] == ["UKR.MIL"]

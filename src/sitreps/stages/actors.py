@@ -126,6 +126,17 @@ def _other_side(doc: Document, forces: dict, countries: dict, named: tuple[Actor
             before = [a for a in armed if sent and sent.start <= a.start < m.start()]
             mine = _side(before[-1]) if before else majority
             add(m, sides[mine] if mine else "RU")
+    # units without a country, in a sentence that names the other side by one of those words
+    others = list(out)
+    for word in forces.get("unit_words", ()):
+        flags = 0 if word[:1].isupper() else re.IGNORECASE
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text, flags):
+            sent = next((s for s in doc.sentences if s.start <= m.start() < s.end), None)
+            if sent is None or any(a.start <= m.start() < a.end for a in named):
+                continue
+            opposed = {o.country for o in others if sent.start <= o.start < sent.end and o.actor.endswith(".MIL")}
+            if len(opposed) == 1:
+                add(m, sides[opposed.pop()])
     return out
 
 

@@ -96,8 +96,8 @@ def extract_events(doc: Document, ctx) -> Document:
                 entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases)
             if not _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex):
                 continue  # the war as a whole, a weapon talked about, a figure of speech
-            if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken)):
-                continue  # "destroyed ... with strikes", "shot down 20 drones": not another event
+            if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken) or _repelled(toks, tok, taken)):
+                continue  # "destroyed ... with strikes", "shot down 20 drones", "repelled an attack": one event
             if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
                 actors = tuple(_as_forces(a) for a in actors)
             taken.append((entry["subtype"], *toks.subtree(tok.i)))
@@ -203,6 +203,22 @@ def _means_of(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -
         return False
     verb = toks.head(prep)
     return any(lo <= verb.start < hi for _, lo, hi in taken)
+
+
+def _repelled(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -> bool:
+    """The attack a kept battle trigger stopped: "repelled an enemy attack", "thwarted the
+    attempts of the offensive" are one battle, not a battle and an attack."""
+    node = tok
+    for _ in range(3):
+        if node.dep not in ("dobj", "pobj", "prep", "nsubjpass"):
+            return False
+        node = toks.head(node)
+        if node.pos == "VERB":
+            break
+    return any(sub in _BATTLE_SUBTYPES and lo <= node.start < hi for sub, lo, hi in taken) and node.i != tok.i
+
+
+_BATTLE_SUBTYPES = {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"}
 
 
 def _disrupted(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -> bool:
@@ -390,7 +406,7 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
             if c.dep == "prep" and c.text.lower() in ("from", "by") and tok.pos == "NOUN":
                 actors += _actors_in(doc, *toks.subtree(c.i))
         has_subject = any(c.dep in ("nsubj", "nsubjpass") for c in toks.children(verb.i))
-        if actors or has_subject or verb.dep not in ("xcomp", "conj", "ccomp", "advcl", "pcomp", "dobj", "relcl", "oprd", "acomp"):
+        if actors or has_subject or verb.dep not in ("xcomp", "conj", "ccomp", "advcl", "pcomp", "dobj", "relcl", "oprd", "acomp", "compound"):
             break
         if verb.dep == "relcl":
             actors += _actors_in(doc, *_noun_chunk(toks, toks.head(verb)))
