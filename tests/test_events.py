@@ -329,3 +329,20 @@ def test_units_without_a_country_oppose_the_side_named_as_the_enemy(run):
 def test_fire_damage_inflicted_on_a_side(run):
     e = only(run("Russian troops inflicted fire damage on the Armed Forces of Ukraine near Harbour Town.").events)
     assert [a.actor for a in e.actors] == ["RUS.MIL"] and [t.actor for t in e.targets] == ["UKR.MIL"]
+
+
+def test_an_attempt_in_the_past_happened_a_future_one_did_not(run):
+    tried = only(run("Ukrainian forces tried to counterattack Russian troops near Harbour Town.").events)
+    assert tried.certainty != "possible"
+    will = only(run("Russian forces will try to capture Harbour Town next week.").events)
+    assert will.certainty == "possible"
+
+
+def test_a_bare_explosion_beside_the_attack_that_caused_it_is_that_attack(run):
+    events = run("Explosions in Harbour Town: Ukrainian forces hit the airfield.").events
+    assert [(e.trigger.text, [a.actor for a in e.actors]) for e in events] == [("hit", ["UKR.MIL"])]
+
+
+def test_participle_headline_the_noun_acted_or_suffered(run):
+    e = only(run("Ukrainian fighters counterattacked near Harbour Town.").events)
+    assert [a.actor for a in e.actors] == ["UKR.MIL"]

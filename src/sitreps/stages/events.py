@@ -125,7 +125,7 @@ def extract_events(doc: Document, ctx) -> Document:
             casualty = _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, focus)
             if casualty is not None:
                 in_sentence.append(casualty)
-        events.extend(_with_counts_and_weapons(in_sentence, phrases, weapons, by_subtype))
+        events.extend(_with_counts_and_weapons(_without_bare_blasts(in_sentence), phrases, weapons, by_subtype))
     return replace(doc, events=_merge(events))
 
 
@@ -227,6 +227,18 @@ def _disrupted(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) 
     if tok.dep == "pobj":
         head = toks.head(head)
     return any(sub == "Disrupted weapons use" and lo <= head.start < hi for sub, lo, hi in taken) and head.i != tok.i
+
+
+def _without_bare_blasts(events: list[Event]) -> list[Event]:
+    """"Explosions in X: fighters hit the airfield": a bare "explosion" with no doer, next to an
+    attack that says what exploded, is that attack."""
+    attacks = [e for e in events if e.type == "Explosions/Remote violence" and e.trigger.text.lower() not in _BLASTS]
+    if not attacks:
+        return events
+    return [e for e in events if not (e.trigger.text.lower() in _BLASTS and not e.actors)]
+
+
+_BLASTS = {"explosion", "explosions", "blast", "blasts"}
 
 
 def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, focus) -> Event | None:
@@ -412,8 +424,15 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
             actors += _actors_in(doc, *_noun_chunk(toks, toks.head(verb)))
             break
         verb = toks.head(verb)
-    if tok.dep == "relcl" and not actors:
-        pass
+    if tok.dep == "acl" and not actors:
+        # "fighters counterattacked near X" (a headline's participle: the noun acted) against
+        # "soldiers killed in the attack" (the noun suffered it)
+        noun = _noun_chunk(toks, toks.head(tok))
+        acted = tok.lemma.lower() in _INTRANSITIVE_FIGHTING or any(c.dep == "dobj" for c in toks.children(tok.i))
+        if acted:
+            actors += _actors_in(doc, *noun)
+        else:
+            targets += _actors_in(doc, *noun)
     found = bool(actors)
     actors = [a for a in actors if a.kind != "civilians" or tok.lemma.lower() in ("celebrate", "cheer", "greet", "protest", "rally")]
     targets = [t for t in targets if t not in actors]
@@ -460,6 +479,9 @@ def _demonyms() -> dict[str, str]:
 @cache
 def _country_forces() -> dict[str, tuple[str, str]]:
     return {c["code"]: tuple(c["forces"]) for c in load_lexicon("actors")["forces"]["countries"]}
+
+
+_INTRANSITIVE_FIGHTING = {"counterattack", "counterattacked", "fight", "clash", "advance", "attack", "storm", "assault", "push"}
 
 
 def _noun_chunk(toks: TokenIndex, noun: Token) -> tuple[int, int]:
@@ -518,6 +540,8 @@ def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
         if t is not tok and t.lemma.lower() in lex["modality"]["negated_heads"]:
             return "negated"
         if t is not tok and t.lemma.lower() in lex["modality"]["possible_heads"]:
+            if t.lemma.lower() in lex["modality"]["past_attempts"] and t.tag in ("VBD", "VBN", "VBG"):
+                continue  # "tried to counterattack", "are trying to attack": the attempt happened
             return "possible"
         if t.dep in ("ROOT", "conj", "parataxis"):
             break  # a coordinated clause has its own modality
