@@ -120,6 +120,13 @@ def test_weekend_week_and_the_current_day(phrase, value):
     assert [(t.text, t.value) for t in doc.times] == [(phrase, value)]
 
 
+def test_a_part_of_the_day_alone_is_the_reports_day():
+    doc = run("A woman wounded in the morning died later.", [("the morning", "TIME")], published=FRIDAY)
+    assert [(t.value, t.grain) for t in doc.times] == [("2022-11-11", "day")]
+    doc = run("A woman wounded in the morning died later.", [("the morning", "TIME")])
+    assert [(t.value, t.anchored) for t in doc.times] == [(None, False)]
+
+
 def test_a_day_as_a_length_stays_a_duration():
     doc = run("The talks lasted a day.", entities=(), published=FRIDAY)
     assert [(t.value, t.grain) for t in doc.times] == [("P1D", "duration")]

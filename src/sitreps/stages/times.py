@@ -394,6 +394,17 @@ def _read_clock(m: re.Match, p: date | None, g: _Grammar) -> Reading:
     return Reading(None, "time", False)
 
 
+def _read_part_of_day(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    """A part of the day with no day named: the report's own day ("wounded in the morning"), the
+    night before it ("at night")."""
+    if p is None:
+        return Reading(None, "time", False, relative=True)
+    if "night" in m.group(0).lower():
+        value, grain = _interval(p - _DAY, p)
+        return Reading(value, grain, True, relative=True)
+    return Reading(_iso(p), "day", True, relative=True)
+
+
 _READERS: dict[str, Callable[[re.Match, date | None, _Grammar], Reading]] = {
     "md": _read_md,
     "md_range": _read_md_range,
@@ -406,7 +417,7 @@ _READERS: dict[str, Callable[[re.Match, date | None, _Grammar], Reading]] = {
     "past": _read_past,
     "duration": _read_duration,
     "clock": _read_clock,
-    "part_of_day": _read_clock,
+    "part_of_day": _read_part_of_day,
 }
 
 # ---------------------------------------------------------------- reading one span
