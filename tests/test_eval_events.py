@@ -211,7 +211,7 @@ def test_a_fully_right_row():
     judged = by_field(score_row(row(), doc(e, places=[place()])))
     assert all(j.correct for j in judged.values()), judged
     assert set(judged) == {"detection", "actor side", "within 10 km", "within 50 km", "right oblast", "date",
-                           ev.PUBLISHED_FALLBACK, "fatalities"}
+                           ev.PUBLISHED_FALLBACK, "fatalities", ev.CEILING}
     assert judged["actor side"].groups == (ev.NAMES_ACTOR, ev.ALL)
     assert judged["within 10 km"].groups == (ev.PRECISE, ev.PRECISE_NAMED)
     assert judged["fatalities"].groups == (ev.STATES_TOLL, ev.GOLD_DEATHS)
@@ -439,3 +439,7 @@ def test_command_scores_a_tiny_file(tmp_path):
     assert any("GDELT" in n for n in data["notes"])
     for line in misses.read_text(encoding="utf-8").splitlines():
         assert set(json.loads(line)) == {"dataset", "row", "field", "headline", "gold", "got"}
+
+
+def test_headline_numbers_for_the_ceiling():
+    assert ev.headline_numbers("Shelling killed 1,200 people and a child; three more died") == [1200, 1, 3]

@@ -29,7 +29,8 @@ scored against the row, each over stated denominators:
   end) lies within the row's `low` .. `high`. UCDP splits one report's toll into a row per
   place, so a further line compares it, once per headline, with the sum of `low` .. `high` over
   the rows that share the headline and date, and one line keeps only headlines UCDP coded as a
-  single row. Over rows whose headline states a death toll
+  single row. A *ceiling* line shows how often any number written in the headline lies in the
+  row's range: no reader of the headline alone can do better. Over rows whose headline states a death toll
   (`states_toll`: a number and a death word, see `_DEATH`/`_TOLL_PATTERNS`) and over rows
   whose `high` is above zero.
 
@@ -129,6 +130,19 @@ _NUMBER_RE = re.compile(_NUM, re.I)
 def names_side(headline: str, sides: Iterable[str]) -> bool:
     """Does the headline name (one of) the side(s) that acted?"""
     return any(side in _SIDE_RES and _SIDE_RES[side].search(headline) for side in sides)
+
+
+_CEILING_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_CEILING_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 12,
+                       "a": 1, "an": 1, "another": 1})
+
+
+def headline_numbers(headline: str) -> list[int]:
+    """Every number a headline writes, as digits or words ("a", "an", "another" as one)."""
+    found = [int(x.replace(",", "")) for x in re.findall(r"\b\d[\d,]*\b", headline)]
+    return found + [_CEILING_WORDS[w.lower()] for w in re.findall(r"[A-Za-z]+", headline) if w.lower() in _CEILING_WORDS]
 
 
 def states_toll(headline: str) -> bool:
@@ -380,6 +394,7 @@ PUBLISHED_FALLBACK = "date, publication date as fallback"
 DATED_STATED = "rows with parseable dates, headline states a time"
 SUMMED = "fatalities, rows of one headline summed"
 UNSPLIT = "headline states a death toll, one row per headline"
+CEILING = "fatalities ceiling: any number of the headline"
 
 TABLE: tuple[tuple[str, str], ...] = (
     ("detection", ALL),
@@ -398,6 +413,7 @@ TABLE: tuple[tuple[str, str], ...] = (
     ("fatalities", UNSPLIT),
     ("fatalities", GOLD_DEATHS),
     (SUMMED, STATES_TOLL),
+    (CEILING, STATES_TOLL),
 )
 
 # A headline "states a time" when it holds a date or a relative time word (whole words, any case)
@@ -465,6 +481,11 @@ def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None =
         got = list(_killed(primary)) if n is not None else None
         right = n is not None and row.low <= n <= row.high
         judged.append(Judgement("fatalities", right, [row.low, row.high], got, groups))
+    if toll:
+        # what any reader of the headline could reach: some number written in it (digits or a
+        # number word, "a"/"an" as one) lies in the row's range
+        numbers = headline_numbers(row.text)
+        judged.append(Judgement(CEILING, any(row.low <= n <= row.high for n in numbers), [row.low, row.high], numbers, (STATES_TOLL,)))
     if summed is not None and states_toll(row.text):
         # UCDP splits one report's toll into a row per place: "killed four residents of the region"
         # becomes four rows of one death; against their sum the headline's number is comparable
