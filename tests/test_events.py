@@ -346,3 +346,38 @@ def test_a_bare_explosion_beside_the_attack_that_caused_it_is_that_attack(run):
 def test_participle_headline_the_noun_acted_or_suffered(run):
     e = only(run("Ukrainian fighters counterattacked near Harbour Town.").events)
     assert [a.actor for a in e.actors] == ["UKR.MIL"]
+
+
+@pytest.mark.parametrize(
+    "text, subtype",
+    [
+        ("A soldier threw a grenade at a checkpoint in Harbour Town on Monday.", "Grenade"),
+        ("A suicide bomber struck a market in Harbour Town on Monday.", "Suicide bomb"),
+        ("Troops used a chemical weapon against defenders in Harbour Town on Monday.", "Chemical weapon"),
+        ("Monitors documented sexual violence against women in Harbour Town in March.", "Sexual violence"),
+        ("Police dispersed the protest in Harbour Town on Monday.", "Protest with intervention"),
+        ("A mob lynched a man in Harbour Town on Monday.", "Mob violence"),
+        ("Riots broke out in Harbour Town on Monday.", "Violent demonstration"),
+        ("The two sides agreed a local ceasefire around Harbour Town on Monday.", "Agreement"),
+        ("Russia deployed additional troops to North Oblast on Monday.", "Change to group/activity"),
+        ("Looters ransacked shops in Harbour Town on Monday.", "Looting/property destruction"),
+        ("Residents celebrated in the streets of Harbour Town on Friday.", "Other"),
+    ],
+)
+def test_more_sub_event_types(run, text, subtype):
+    assert subtype in [e.subtype for e in run(text).events], [(e.subtype, e.trigger.text) for e in run(text).events]
+
+
+@pytest.mark.parametrize(
+    "text, certainty",
+    [
+        ("Russian forces shelled Harbour Town on Monday.", "asserted"),
+        ("Russia confirmed that its forces shelled Harbour Town on Monday.", "confirmed"),
+        ("Officials said Russian forces shelled Harbour Town on Monday.", "reported"),
+        ("Russian forces reportedly shelled Harbour Town on Monday.", "hedged"),
+        ("Russian forces could shell Harbour Town next week.", "possible"),
+        ("Russia denied that its forces shelled Harbour Town on Monday.", "negated"),
+    ],
+)
+def test_each_certainty(run, text, certainty):
+    assert [e.certainty for e in run(text).events if e.subtype == SHELLING] == [certainty]

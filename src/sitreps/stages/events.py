@@ -46,6 +46,11 @@ def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, p
     if any(p.personnel and p.kind == "killed" and p.word.start == tok.start for p in phrases):
         return by_subtype["Armed clash"]
     lemma = tok.lemma.lower()
+    if tok.i > 0:  # two-word triggers: "suicide bomber", "sexual violence", "chemical weapon"
+        prev = toks.tokens[tok.i - 1]
+        for key in (f"{prev.text.lower()} {lemma}", f"{prev.lemma.lower()} {lemma}", f"{prev.text.lower()} {tok.text.lower()}"):
+            if key in triggers:
+                return triggers[key]
     particles = [c for c in toks.children(tok.i) if c.dep in ("prt", "advmod", "prep") and c.i == tok.i + 1]
     for c in particles:
         entry = triggers.get(f"{lemma} {c.text.lower()}")
