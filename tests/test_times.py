@@ -149,6 +149,12 @@ def test_month_day_before_publication_is_the_same_year():
     assert (t.value, t.grain, t.anchored) == ("2022-02-24", "day", True)
 
 
+@pytest.mark.parametrize("phrase, value", [("on 3 March", "2022-03-03"), ("on March 3", "2022-03-03"), ("on 24 February", "2022-02-24")])
+def test_day_month_in_either_order(phrase, value):
+    doc = run(f"The depot was hit {phrase}, officials said.", entities=(), published=FRIDAY)
+    assert [t.value for t in doc.times] == [value]
+
+
 def test_month_day_after_publication_is_the_previous_year():
     doc = run("Troops crossed the river on February 24.", [("February 24", "DATE")], "2023-01-15T10:00")
     assert only(doc, "February 24").value == "2022-02-24"
