@@ -12,17 +12,15 @@ import pytest
 
 from sitreps.errors import InputError
 from sitreps.evaluation import events as ev
+from sitreps.evaluation import sentences as labelled
+from sitreps.evaluation.sentences import LabelledSentence, attach_text, load_articles, load_labels
 from sitreps.evaluation.events import (
     GedRow,
-    LabelledSentence,
     _killed,
-    attach_text,
     expected_sides,
     in_window,
     killed_number,
-    load_articles,
     load_ged,
-    load_labels,
     names_side,
     on_side,
     primary_event,
@@ -354,7 +352,7 @@ def test_labels_are_attached_to_their_sentences(tmp_path):
     ])
     arts = write_lines(tmp_path / "a.jsonl", [{"id": "a1", "published": "2022-09-01T10:00:00Z", "text": ARTICLE},
                                               {"id": "a2", "published": "", "text": "unused"}])
-    items = ev.labelled_sentences(labels, arts)
+    items = labelled.labelled_sentences(labels, arts)
     assert [(i.text, i.label) for i in items] == [("Talks went on in Geneva.", "none"),
                                                  ("Shells hit a market, killing two.", "violent")]
     assert items[0].published.date() == date(2022, 9, 1)

@@ -485,6 +485,7 @@ def eval_events(
     """Event records against UCDP GED rows (detection, actor side, place, date, fatalities);
     labelled sentences: how often a sentence without violence yields a violent event."""
     from .evaluation import events as ev
+    from .evaluation import sentences as labelled
 
     with _errors():
         _check_paths([str(p) for p in (file, articles, labels) if p is not None])
@@ -496,14 +497,14 @@ def eval_events(
         unmapped = ev.unmapped_sides(rows)
         if unmapped:
             notes.append(f"Side names without an actor mapping (not scored for actor side): {', '.join(unmapped)}.")
-        label_path = labels or ev.default_labels()
+        label_path = labels or labelled.default_labels()
         sentences = None
         if label_path is None:
             notes.append("Labelled sentences skipped: no labels file (give --labels).")
         elif articles is None:
             notes.append("Labelled sentences skipped: give --articles, the file their offsets point into.")
         else:
-            sentences = ev.labelled_sentences(label_path, articles, limit=limit)  # bad files fail before the long run
+            sentences = labelled.labelled_sentences(label_path, articles, limit=limit)  # bad files fail before the long run
         results: dict[str, dict] = {}
         ctx.nlp  # load the model before the bar starts
         with _progress() as bar:
@@ -514,7 +515,7 @@ def eval_events(
         if sentences is not None:
             with _progress() as bar:
                 task = bar.add_task("labelled sentences", total=len(sentences))
-                results["labelled sentences: does the sentence yield a violent event?"] = ev.evaluate_sentences(
+                results["labelled sentences: does the sentence yield a violent event?"] = labelled.evaluate_sentences(
                     sentences, ctx, on_item=lambda: bar.advance(task), mistakes=misses
                 )
         if mistakes is not None:

@@ -34,21 +34,16 @@ scored against the row, each over stated denominators:
   (`states_toll`: a number and a death word, see `_DEATH`/`_TOLL_PATTERNS`) and over rows
   whose `high` is above zero.
 
-**Sentences part.** Labelled sentences (`{article, start, end, label: violent|none}` JSON
-lines, offsets into the article's `text`) are analysed one by one as articles published at
-their article's `published`: a `none` sentence that yields a violent event is a false alarm
-(the issue's target: under 10%), a `violent` sentence that yields one is found (recall).
+**Sentences part**: `evaluation/sentences.py`.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
@@ -429,14 +424,14 @@ def states_time(headline: str) -> bool:
     return bool(_TIME_WORDS.search(headline))
 
 
-def _event_brief(e) -> str:
+def event_brief(e) -> str:
     return f"{e.subtype or e.type} ({e.certainty})"
 
 
 def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None = None, alone: bool = False) -> list[Judgement]:
     """Every field of one row against the document sitreps made of its headlines."""
     primary = primary_event(doc)
-    found = [_event_brief(e) for e in doc.events]
+    found = [event_brief(e) for e in doc.events]
     judged = [Judgement("detection", bool(violent_events(doc)), "a violent event", found, (ALL,))]
 
     sides = tuple(s for s in expected_sides(row) if s in SIDES)
@@ -507,14 +502,14 @@ def summarise(judgements: Iterable[Judgement]) -> dict[str, dict]:
         f"{field}: {group}": {
             "rows": n,
             "correct": k,
-            "correct_%": _pct(k, n),
+            "correct_%": pct(k, n),
             "target_%": TARGETS.get(field),
         }
         for (field, group), (n, k) in counts.items()
     }
 
 
-def _pct(a: int, b: int) -> float | None:
+def pct(a: int, b: int) -> float | None:
     return round(100 * a / b, 1) if b else None
 
 
@@ -550,133 +545,3 @@ def evaluate_rows(
         if on_row:
             on_row()
     return summarise(judged)
-
-
-# ---------------------------------------------------------------------------- labelled sentences
-
-
-@dataclass(frozen=True, slots=True)
-class LabelledSentence:
-    article: str
-    start: int
-    end: int
-    label: str  # violent | none
-    text: str = ""
-    published: datetime | None = None
-
-
-LABELS = ("violent", "none")
-
-
-def default_labels():
-    """The labels that ship with sitreps, or None when there are none."""
-    path = resources.files("sitreps.evaluation").joinpath("labels", "violent_sentences.jsonl")
-    return path if path.is_file() else None
-
-
-def _json_lines(path, what: str):
-    with path.open("r", encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not JSON: {exc}") from exc
-            if not isinstance(raw, dict):
-                raise InputError(f"{path}:{n}: not {what} (a JSON object)")
-            yield n, raw
-
-
-def load_labels(path, limit: int | None = None) -> list[LabelledSentence]:
-    """`{article, start, end, label}` lines; the sentences' text comes from `attach_text`."""
-    labels = []
-    for n, raw in _json_lines(path, "a labelled sentence"):
-        if limit is not None and len(labels) >= limit:
-            break
-        start, end = raw.get("start"), raw.get("end")
-        if not isinstance(raw.get("article"), str) or type(start) is not int or type(end) is not int:
-            raise InputError(f"{path}:{n}: a label needs article (a string), start and end (whole numbers)")
-        if raw.get("label") not in LABELS:
-            raise InputError(f"{path}:{n}: label is {raw.get('label')!r}, not one of {', '.join(LABELS)}")
-        labels.append(LabelledSentence(raw["article"], start, end, raw["label"]))
-    return labels
-
-
-def load_articles(path: Path, wanted: set[str] | None = None) -> dict[str, tuple[datetime | None, str]]:
-    """id -> (published, text) of the articles in a JSON lines file (only `wanted` ids if given)."""
-    from ..stages.read import parse_published
-
-    articles = {}
-    for n, raw in _json_lines(Path(path), "an article"):
-        key = str(raw.get("id", ""))
-        if wanted is not None and key not in wanted:
-            continue
-        if not isinstance(raw.get("text"), str):
-            raise InputError(f"{path}:{n}: article {key!r} has no text")
-        try:
-            published = parse_published(raw.get("published"))
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"{path}:{n}: article {key!r}: published: {exc}") from None
-        articles[key] = (published, raw["text"])
-    return articles
-
-
-def attach_text(
-    labels: list[LabelledSentence], articles: dict[str, tuple[datetime | None, str]]
-) -> list[LabelledSentence]:
-    """Each label with its sentence and its article's date; every label that points nowhere is
-    listed in one error."""
-    problems, out = [], []
-    for lab in labels:
-        if lab.article not in articles:
-            problems.append(f"{lab.article} (no such article)")
-            continue
-        published, text = articles[lab.article]
-        if not 0 <= lab.start < lab.end <= len(text):
-            problems.append(f"{lab.article} {lab.start}-{lab.end} (outside its {len(text)} characters)")
-            continue
-        out.append(replace(lab, text=text[lab.start : lab.end], published=published))
-    if problems:
-        shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
-        raise InputError(f"{len(problems)} labelled sentences do not match the articles: {shown}")
-    return out
-
-
-def labelled_sentences(labels_path, articles_path: Path, limit: int | None = None) -> list[LabelledSentence]:
-    labels = load_labels(labels_path, limit=limit)
-    return attach_text(labels, load_articles(articles_path, {lab.article for lab in labels}))
-
-
-def evaluate_sentences(
-    items: list[LabelledSentence], ctx, *, on_item: Callable[[], None] | None = None,
-    mistakes: list | None = None,
-) -> dict[str, dict]:
-    from ..pipeline import Pipeline
-    from ..stages.read import article_from_text
-
-    pipeline = Pipeline(ctx)
-    yields = {label: [0, 0] for label in LABELS}
-    for item in items:
-        article = article_from_text(item.text, id=f"{item.article}:{item.start}", published=item.published)
-        doc = pipeline(article)
-        found = violent_events(doc)
-        yields[item.label][0] += 1
-        yields[item.label][1] += bool(found)
-        if mistakes is not None and bool(found) != (item.label == "violent"):
-            mistakes.append({
-                "dataset": "labels", "row": f"{item.article}:{item.start}-{item.end}",
-                "field": "false alarm" if found else "violent sentence missed", "headline": item.text,
-                "gold": item.label, "got": [_event_brief(e) for e in found],
-            })
-        if on_item:
-            on_item()
-    (n_none, k_none), (n_violent, k_violent) = yields["none"], yields["violent"]
-    return {
-        "`none` sentences yielding a violent event (false alarms)": _line(n_none, k_none, FALSE_ALARM_TARGET),
-        "`violent` sentences that yield one (recall)": _line(n_violent, k_violent, None),
-    }
-
-
-def _line(n: int, k: int, target: str | None) -> dict:
-    return {"sentences": n, "yield an event": k, "%": _pct(k, n), "target_%": target}
