@@ -77,6 +77,23 @@ def test_pair_marks_returns_outermost_pairs():
     assert notes == [] and orphans == []
 
 
+def test_multi_paragraph_quote_reopens_each_paragraph_and_closes_in_the_last():
+    text = 'The mayor spoke. "We hold the bridge.\n\n"We hold the station too," she said.\n\nThe "end'
+    pairs, notes, orphans = pair_marks(text)
+    opening = text.index('"We hold the bridge')
+    assert pairs == [(opening, text.index('" she'))]
+    assert orphans == [text.index('"end')]  # a quote left open with no next paragraph is still lost
+    doc = find_quotes(hand_doc(text), None)
+    [q] = direct(doc.quotes)
+    assert q.text.startswith("We hold the bridge.") and q.text.endswith("We hold the station too")
+    assert q.speaker.text == "she"
+
+
+def test_an_open_quote_not_reopened_in_the_next_paragraph_is_unbalanced():
+    pairs, notes, orphans = pair_marks('He said "we hold.\n\nThe town is calm.')
+    assert pairs == [] and len(orphans) == 1
+
+
 # --- textual fallback on hand-built documents ----------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 
 Direct quotes: straight "..." and curly “...” double quotes, curly single ‘...’ (only ‘ opens: ’ is
 also the apostrophe) and guillemets «...». Marks are paired per paragraph with a stack, so an
-unbalanced mark costs only its own quote (`quotes.unbalanced` note). Only outermost quotes are
+unbalanced mark costs only its own quote (`quotes.unbalanced` note). A quote left open at the end
+of a paragraph continues when the next paragraph opens with the same mark (a multi-paragraph
+quote reopens each paragraph and closes only in the last): it is one quote over both. Only outermost quotes are
 reported: a quote nested inside another is part of the outer speaker's words.
 
 A quote split by its attribution ('"We will," he said, "hold the line."') becomes two quotes with
@@ -79,10 +81,23 @@ def pair_marks(text: str) -> tuple[list[tuple[int, int]], list[Note], list[int]]
         orphans.append(pos)
         notes.append(Note("quotes", "quotes.unbalanced", f"{why} {text[pos]} at {pos}: {text[pos:pos + 40]!r}"))
 
+    carry: tuple[int, str] | None = None  # a quote left open at the end of a paragraph
     for para in re.finditer(r"[^\n]+", text):
         stack: list[tuple[int, str]] = []
+        skip = None
+        first = len(para.group()) - len(para.group().lstrip())
+        lead = para.start() + first
+        if carry is not None:
+            # a quote running over paragraphs reopens each one and closes only in the last
+            if text[lead : lead + 1] in ('"', "\u201c", "\u00ab") and _family(text[lead]) == carry[1]:
+                stack, skip = [carry], lead
+            else:
+                lost(carry[0], "opening mark never closed")
+            carry = None
         for m in re.finditer(f"[{_MARKS}]", para.group()):
             pos = para.start() + m.start()
+            if pos == skip:
+                continue
             ch = text[pos]
             before = text[pos - 1] if pos > 0 else " "
             after = text[pos + 1] if pos + 1 < len(text) else " "
@@ -118,9 +133,18 @@ def pair_marks(text: str) -> tuple[list[tuple[int, int]], list[Note], list[int]]
             if idx == 0:
                 pairs.append((stack[0][0], pos))
             del stack[idx:]
-        for orphan, _ in stack:
-            lost(orphan, "opening mark never closed")
+        if len(stack) == 1:
+            carry = stack[0]
+        else:
+            for orphan, _ in stack:
+                lost(orphan, "opening mark never closed")
+    if carry is not None:
+        lost(carry[0], "opening mark never closed")
     return pairs, notes, orphans
+
+
+def _family(ch: str) -> str:
+    return "straight" if ch == '"' else _PAIRS[ch][0]
 
 
 # --- speakers ----------------------------------------------------------------------------------
