@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events
+.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-quotes
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -38,3 +38,6 @@ eval-ucdp: setup
 
 eval-events: setup
 	$(BIN)/sitreps eval events $(SHARED)/data/events/ucdp_ged_ukraine.dev.csv --articles $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --markdown
+
+eval-quotes: setup
+	$(BIN)/sitreps eval quotes $(SHARED)/data/quotes/polnear.dev.jsonl --markdown

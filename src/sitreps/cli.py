@@ -530,3 +530,41 @@ def eval_events(
         out.print()
         for note in notes:
             out.print(note, markup=False)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    file: Annotated[Path, typer.Argument(help="PolNeAR-style JSON lines ({doc_id, annotator, text, quotes}).")],
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    mistakes: Annotated[Optional[Path], typer.Option(help="Write every missed, spurious or wrong attribution to this JSON lines file.")] = None,
+    config: ConfigOpt = None,
+):
+    """Attributions (content, source, cue) against annotated news: quotes alone, and quotes with claims."""
+    from .evaluation import quotes as qe
+
+    with _errors():
+        _check_paths([str(file)])
+        settings = _settings(config)
+        ctx = _context(settings)
+        misses: list | None = [] if mistakes else None
+        gold = qe.load_gold(file, limit=limit)  # a bad file fails before the long run
+        run = qe.RunNotes()
+        ctx.nlp  # load the model before the bar starts
+        with _progress() as bar:
+            task = bar.add_task("documents", total=len(gold.docs))
+            results = qe.evaluate_quotes(gold, ctx, on_doc=lambda: bar.advance(task), mistakes=misses, notes=run)
+        notes = run.lines(gold)
+        if mistakes is not None:
+            with open(mistakes, "w", encoding="utf-8") as fh:
+                for m in misses or []:
+                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+        if as_json:
+            out.print_json(data={**results, "notes": notes})
+            return
+        for title, table in results.items():
+            _print_rows(f"attributions, {title}", table, markdown)
+        out.print()
+        for note in notes:
+            out.print(note, markup=False)
