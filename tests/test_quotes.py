@@ -205,7 +205,7 @@ def test_organisation_speaker_noun_phrase(parsed):
 @pytest.mark.model
 def test_indirect_said_that(parsed):
     doc = parsed("The governor said that the shelling had stopped overnight.")
-    q = only(quotes_of(doc), "the shelling had stopped overnight")
+    q = only(quotes_of(doc), "that the shelling had stopped overnight")  # "that" kept, as annotated
     assert not q.direct and q.speaker.text == "The governor" and q.cue.text == "said"
 
 
@@ -234,8 +234,16 @@ def test_according_to_before_and_after(parsed, text, clause, speaker):
 
 
 @pytest.mark.model
-def test_direct_quote_is_not_counted_again_as_indirect(parsed):
+def test_partial_quote_inside_a_reported_clause_keeps_both(parsed):
+    # the reported clause is the attribution's content; the quoted words inside it stay a quote
     qs = quotes_of(parsed('The spokesman said the ministry had "no plans" to comment.'))
+    assert [(q.direct, q.text) for q in qs] == [(False, 'the ministry had "no plans" to comment'), (True, "no plans")]
+    assert qs[0].cue.text == qs[1].cue.text == "said"
+
+
+@pytest.mark.model
+def test_a_whole_quoted_clause_is_only_the_direct_quote(parsed):
+    qs = quotes_of(parsed('The spokesman said: "The ministry has no plans."'))
     assert [q.direct for q in qs] == [True]
 
 

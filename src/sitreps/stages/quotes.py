@@ -34,6 +34,7 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass")
 _INHERIT_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp")
 _DROP_FROM_NP = ("relcl", "acl", "appos", "punct", "cc")
 _OTHER_PRONOUNS = ("they", "it", "we", "i", "you", "them", "us", "who")
+_NOT_SOURCES = {"what", "which", "that", "this", "it", "there", "who", "whom", "whose"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Cues:
     cue_re: re.Pattern  # any reporting or crowd verb form
     crowd_re: re.Pattern
     indirect_re: re.Pattern
+    clause_verbs: frozenset[str]
+    object_verbs: frozenset[str]
 
 
 def _words_re(words) -> re.Pattern:
@@ -64,6 +67,8 @@ def cues() -> Cues:
         cue_re=_words_re(rep["forms"] + rep["crowd_forms"]),
         crowd_re=_words_re(rep["crowd_forms"]),
         indirect_re=_words_re(rep["indirect_forms"]),
+        clause_verbs=frozenset(rep["indirect"]) | frozenset(lex["attribution"]["clause_verbs"]),
+        object_verbs=frozenset(lex["attribution"]["object_verbs"]),
     )
 
 
@@ -185,6 +190,16 @@ class Parse:
             return self.subject(t.head, depth - 1)
         return None
 
+    def full_phrase(self, i: int) -> tuple[int, int]:
+        """Offsets of token i's whole subtree, without punctuation at its edges."""
+        idx = self.subtree(i)
+        lo, hi = idx[0], idx[-1]
+        while hi > lo and self.tokens[hi].pos == "PUNCT":
+            hi -= 1
+        while lo < hi and self.tokens[lo].pos == "PUNCT":
+            lo += 1
+        return self.tokens[lo].start, self.tokens[hi].end
+
     def phrase(self, i: int) -> tuple[int, int]:
         """Offsets of the noun phrase headed by token i, without clauses, appositions or edge punctuation."""
         keep = set(self.subtree(i, _DROP_FROM_NP))
@@ -220,12 +235,23 @@ def speaker_kind(head: str, label: str | None, crowd_cue: bool = False) -> str:
     lex = cues().speakers
     if crowd_cue:
         return "crowd"
+    sources = _source_nouns()
+    if head in sources["reports"]:
+        return "reports"  # "reports suggest": unnamed reports, as the claims stage calls them
+    if head in sources["media"]:
+        return "media"
     for kind in ("crowd", "government", "media", "person", "organisation"):
         if head in lex[kind]:
             return kind
     if label == "PERSON" or head in lex["pronouns_person"]:
         return "person"
     return {"ORG": "organisation", "GPE": "government"}.get(label or "", "unknown")
+
+
+@cache
+def _source_nouns() -> dict[str, frozenset[str]]:
+    src = load_lexicon("cues")["sources"]
+    return {k: frozenset(w.lower() for w in src[k]) for k in ("reports", "media")}
 
 
 def resolve_person(doc: Document, text: str, before: int) -> str | None:
@@ -280,7 +306,13 @@ def _verb_speaker(p: Parse, verb: int, avoid: tuple[int, int] | None = None):
     if avoid and s < avoid[1] and avoid[0] < e:  # the quote is the subject, not the speaker's words
         return None, cue
     crowd = t.lemma.lower() in cues().crowd
-    return make_speaker(doc, s, e, p.tokens[subj].text.lower(), crowd), cue
+    speaker = make_speaker(doc, s, e, p.tokens[subj].text.lower(), crowd)
+    # the span is the whole subject, with its apposition or clause ("Roy Smith, a historian who
+    # attended,"); the name and kind come from its head phrase
+    fs, fe = p.full_phrase(subj)
+    if (fs, fe) != (s, e) and not (avoid and fs < avoid[1] and avoid[0] < fe):
+        speaker = replace(speaker, start=fs, end=fe, text=doc.text[fs:fe])
+    return speaker, cue
 
 
 def _is_cue(t: Token) -> bool:
@@ -387,26 +419,78 @@ def _overlaps(s: int, e: int, spans) -> bool:
 
 
 def _indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
+    """Attributed statements from the parse: the clausal complement of an attribution verb ("said
+    that ...", "found that ...", "vowed to ...", "urged X to ..."), else the object of a verb that
+    attributes by naming its object ("praised the deal", "described X as Y"), else, for a verb set
+    in the middle of its clause ("Prices, officials said, will rise"), the clause around it. A
+    clause that holds a quoted part is kept ("called the deal a 'breakthrough'"); one that lies
+    inside quotation marks is left to the direct quote."""
+    c = cues()
     out = []
     for t in p.tokens:
-        if t.pos != "VERB" or t.lemma.lower() not in cues().indirect or _overlaps(t.start, t.end, marked):
+        lemma = t.lemma.lower()
+        if t.pos != "VERB" or _inside(t.start, t.end, marked):
             continue
-        for c in p.children.get(t.i, ()):
-            if p.tokens[c].dep != "ccomp":
-                continue
-            idx = [i for i in p.subtree(c) if p.tokens[i].dep != "mark" or p.tokens[i].head != c]
-            while idx and p.tokens[idx[-1]].pos == "PUNCT":
-                idx.pop()
-            while idx and p.tokens[idx[0]].pos == "PUNCT":
-                idx.pop(0)
-            if len(idx) < 2:
-                continue
-            s, e = p.tokens[idx[0]].start, p.tokens[idx[-1]].end
-            if _overlaps(s, e, marked):
-                continue
-            speaker, cue = _verb_speaker(p, t.i)
-            out.append(Quote(s, e, p.doc.text[s:e], direct=False, speaker=speaker, cue=cue))
+        if lemma not in c.clause_verbs and lemma not in c.object_verbs:
+            continue
+        span = _content(p, t, lemma in c.clause_verbs, lemma in c.object_verbs)
+        if span is None:
+            continue
+        s, e = span
+        if _inside(s, e, marked):
+            continue
+        speaker, cue = _verb_speaker(p, t.i, (s, e))
+        if lemma not in c.indirect and (speaker is None or speaker.text.lower() in _NOT_SOURCES):
+            continue  # an attribution needs someone it is attributed to ("what appears to be": no one)
+        out.append(Quote(s, e, p.doc.text[s:e], direct=False, speaker=speaker, cue=cue))
     return out
+
+
+def _inside(s: int, e: int, spans) -> bool:
+    """[s, e) lies within one of the spans."""
+    return any(a <= s and e <= b for a, b in spans)
+
+
+def _content(p: Parse, t: Token, clause: bool, obj: bool) -> tuple[int, int] | None:
+    kids = [p.tokens[k] for k in p.children.get(t.i, ())]
+    after = [k for k in kids if k.i > t.i]
+    if clause:
+        comp = [k for k in after if k.dep == "ccomp"]
+        if comp:
+            return _span(p, p.subtree(comp[0].i))  # "that" included, as attributions are annotated
+        inf = [k for k in after if k.dep == "xcomp" and any(p.tokens[x].dep == "aux" for x in p.children.get(k.i, ()))]
+        if inf:
+            dobj = [k for k in after if k.dep == "dobj" and k.i < inf[0].i]
+            first = p.subtree(dobj[0].i)[0] if dobj else p.subtree(inf[0].i)[0]
+            return _span(p, list(range(first, p.subtree(inf[0].i)[-1] + 1)))  # "urged X to ..."
+    if obj:
+        dobj = [k for k in after if k.dep in ("dobj", "attr")]
+        if dobj:
+            last = p.subtree(dobj[0].i)[-1]
+            for k in after:  # "described X as Y", "blamed X on Y"
+                if k.dep == "prep" and k.text.lower() in ("as", "on", "for", "of") and k.i > dobj[0].i:
+                    last = max(last, p.subtree(k.i)[-1])
+            return _span(p, list(range(p.subtree(dobj[0].i)[0], last + 1)))
+        prep = [k for k in after if k.dep == "prep" and k.text.lower() in ("for", "on", "to") and t.lemma.lower() == "call"]
+        if prep:  # "called for a ceasefire", "called on X to ..."
+            return _span(p, p.subtree(prep[0].i)[1:] or p.subtree(prep[0].i))
+    if clause and t.dep in ("parataxis",) and p.tokens[t.head].pos in ("VERB", "AUX"):
+        # "Prices will rise, officials said, by spring": the clause around the verb
+        own = set(p.subtree(t.i))
+        rest = [i for i in p.subtree(t.head) if i not in own]
+        return _span(p, rest)
+    return None
+
+
+def _span(p: Parse, idx: list[int]) -> tuple[int, int] | None:
+    idx = sorted(idx)
+    while idx and p.tokens[idx[-1]].pos == "PUNCT" and p.tokens[idx[-1]].text not in "\"”’»":
+        idx.pop()
+    while idx and p.tokens[idx[0]].pos == "PUNCT" and p.tokens[idx[0]].text not in "\"“‘«":
+        idx.pop(0)
+    if len(idx) < 2:
+        return None
+    return p.tokens[idx[0]].start, p.tokens[idx[-1]].end
 
 
 def _trim(doc: Document, s: int, e: int) -> tuple[int, int]:
