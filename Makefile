@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-quotes
+.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-quotes eval-certainty
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -41,3 +41,6 @@ eval-events: setup
 
 eval-quotes: setup
 	$(BIN)/sitreps eval quotes $(SHARED)/data/quotes/polnear.dev.jsonl --markdown
+
+eval-certainty: setup
+	$(BIN)/sitreps eval certainty $(SHARED)/data/factuality/meantime_en --markdown

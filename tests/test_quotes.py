@@ -35,7 +35,8 @@ def only(quotes, text):
         ('He said "the road is open" today.', "the road is open"),
         ("He said “the road is open” today.", "the road is open"),
         ("He called the raid ‘reckless’ today.", "reckless"),
-        ("Le préfet a dit «tout est calme» hier.", "tout est calme"),
+        ("The prefect said «all is calm» today.", "all is calm"),
+        ("He said ''the road is open'' today.", "the road is open"),  # typewriter quotes
     ],
 )
 def test_each_kind_of_mark_gives_its_content(text, inner):
@@ -69,6 +70,11 @@ def test_unbalanced_curly_closer_is_noted_and_the_rest_kept():
     doc = find_quotes(hand_doc("The siege ended” he wrote. The envoy said “talks resume”."), None)
     assert [q.text for q in direct(doc.quotes)] == ["talks resume"]
     assert len(doc.notes) == 1
+
+
+def test_a_few_words_in_marks_with_no_speaker_or_cue_are_not_speech():
+    doc = hand_doc('The "special military operation" went on. A long answer "we will hold every street of this city" came.')
+    assert [q.text for q in direct(find_quotes(doc, None).quotes)] == ["we will hold every street of this city"]
 
 
 def test_pair_marks_returns_outermost_pairs():

@@ -568,3 +568,40 @@ def eval_quotes(
         out.print()
         for note in notes:
             out.print(note, markup=False)
+
+
+@eval_app.command("certainty")
+def eval_certainty(
+    paths: Annotated[list[Path], typer.Argument(help="MEANTIME CoNLL files, or directories of them (*.conll).")],
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    mistakes: Annotated[Optional[Path], typer.Option(help="Write every wrong certainty or polarity to this JSON lines file.")] = None,
+    config: ConfigOpt = None,
+):
+    """Event certainty (CERTAIN/PROBABLE/POSSIBLE) and polarity (POS/NEG) against MEANTIME's
+    gold event mentions, with a hedge-word baseline."""
+    from .evaluation import certainty as cert
+
+    with _errors():
+        _check_paths([str(p) for p in paths])
+        settings = _settings(config)
+        ctx = _context(settings)
+        docs = cert.load_conll(paths, limit=limit)  # bad files fail before the long run
+        misses: list | None = [] if mistakes else None
+        ctx.nlp  # load the model before the bar starts
+        with _progress() as bar:
+            task = bar.add_task("MEANTIME documents", total=len(docs))
+            table, notes = cert.evaluate_docs(docs, ctx, on_doc=lambda: bar.advance(task), mistakes=misses)
+        if mistakes is not None:
+            with open(mistakes, "w", encoding="utf-8") as fh:
+                for m in misses or []:
+                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+        title = "MEANTIME event mentions: certainty and polarity"
+        if as_json:
+            out.print_json(data={title: table, "notes": notes})
+            return
+        _print_rows(title, table, markdown)
+        out.print()
+        for note in notes:
+            out.print(note, markup=False)

@@ -145,6 +145,14 @@ def pair_marks(text: str) -> tuple[list[tuple[int, int]], list[Note], list[int]]
                 lost(orphan, "opening mark never closed")
     if carry is not None:
         lost(carry[0], "opening mark never closed")
+    # typewriter quotes written as two apostrophes (''like this''): the pair is reported as the
+    # second apostrophe of the opener and the first of the closer, so the content sits between
+    for para in re.finditer(r"[^\n]+", text):
+        for m in re.finditer(r"(?<!')''(?!')(.+?)(?<!')''(?!')", para.group()):
+            o, c = para.start() + m.start() + 1, para.start() + m.end() - 2
+            if not any(a <= o <= b for a, b in pairs):
+                pairs.append((o, c))
+    pairs.sort()
     return pairs, notes, orphans
 
 
@@ -312,6 +320,11 @@ def _verb_speaker(p: Parse, verb: int, avoid: tuple[int, int] | None = None):
     fs, fe = p.full_phrase(subj)
     if (fs, fe) != (s, e) and not (avoid and fs < avoid[1] and avoid[0] < fe):
         speaker = replace(speaker, start=fs, end=fe, text=doc.text[fs:fe])
+    if "\n" in speaker.text:  # "7 p.m.\n\nDonald Trump": a heading above the sentence is not the speaker
+        cut = speaker.text.rindex("\n") + 1
+        speaker = replace(speaker, start=speaker.start + cut, text=speaker.text[cut:])
+    if speaker.text.lower() in _NOT_SOURCES:
+        return None, cue  # "that says ...": the parse's subject is a pronoun that names no one
     return speaker, cue
 
 
@@ -474,6 +487,19 @@ def _content(p: Parse, t: Token, clause: bool, obj: bool) -> tuple[int, int] | N
         prep = [k for k in after if k.dep == "prep" and k.text.lower() in ("for", "on", "to") and t.lemma.lower() == "call"]
         if prep:  # "called for a ceasefire", "called on X to ..."
             return _span(p, p.subtree(prep[0].i)[1:] or p.subtree(prep[0].i))
+    if clause and t.dep in ("ROOT", "conj", "advcl", "parataxis", "ccomp"):
+        # "Prices will rise in spring, officials said.": the words before the comma ahead of the
+        # speaker, when the verb closes its sentence
+        sent = p.doc.sentence_of(t.start)
+        subj = p.subject(t.i)
+        if sent is not None and subj is not None:
+            s0 = p.full_phrase(subj)[0]
+            tail = p.doc.text[t.end : sent.end].strip()
+            head = p.doc.text[sent.start : s0].rstrip()
+            if len(tail) <= 25 and "," not in tail and head.endswith(",") and s0 < t.start and len(head) > 12:
+                lo = sent.start + len(p.doc.text[sent.start : s0]) - len(p.doc.text[sent.start : s0].lstrip())
+                lo = sent.start + (len(head) - len(head.lstrip()))
+                return lo, sent.start + len(head) - 1
     if clause and t.dep in ("parataxis",) and p.tokens[t.head].pos in ("VERB", "AUX"):
         # "Prices will rise, officials said, by spring": the clause around the verb
         own = set(p.subtree(t.i))
@@ -537,5 +563,30 @@ def find_quotes(doc: Document, ctx) -> Document:
     indirect = _indirect_tree(p, marked) if p else []
     indirect += [q for q in _indirect_text(doc, marked, p is None)
                  if not any(_overlaps(q.start, q.end, [(i.start, i.end)]) for i in indirect)]
+    indirect += [q for q in _headline_colon(doc) if not _overlaps(q.start, q.end, [(i.start, i.end) for i in quotes + indirect])]
+    # a few words in marks with no speaker and no cue are a title or a scare quote, not speech
+    quotes = [q for q in quotes if q.speaker or q.cue or len(q.text.split()) >= _MIN_UNATTRIBUTED_WORDS]
     quotes = sorted(quotes + indirect, key=lambda q: (q.start, q.end))
     return replace(doc, quotes=tuple(quotes), notes=doc.notes + tuple(notes))
+
+
+_MIN_UNATTRIBUTED_WORDS = 6
+
+
+def _headline_colon(doc: Document) -> list[Quote]:
+    """A line opening with a person's name and a colon ("Jane Roe: The dam will hold") is that
+    person's words."""
+    out = []
+    for line in re.finditer(r"[^\n]+", doc.text):
+        m = re.match(r"\s*([^:\n]{3,40}):\s+(\S.{8,})$", line.group())
+        if not m:
+            continue
+        s_spk, e_spk = line.start() + m.start(1), line.start() + m.end(1)
+        ent = entity_at(doc, s_spk, e_spk, ("PERSON",))
+        if ent is None or (ent.start, ent.end) != (s_spk, e_spk):
+            continue
+        s, e = line.start() + m.start(2), line.start() + m.end(2)
+        speaker = make_speaker(doc, s_spk, e_spk)
+        out.append(Quote(s, e, doc.text[s:e], direct=False, speaker=speaker,
+                         cue=Mention(e_spk, e_spk + 1, ":", name=None, kind="cue")))
+    return out
