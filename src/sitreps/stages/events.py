@@ -18,6 +18,7 @@ from ..lexicons import load_lexicon
 from ..records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token, Weapon
 from ._counts import CasualtyPhrase, find_counts, find_weapons
 from ._tokens import TokenIndex, index
+from .modality import NEG, POSSIBLE, PROBABLE, event_certainty
 from .places import focus_place
 
 _ARMED = {"state_forces", "armed_group", "police"}
@@ -107,7 +108,7 @@ def extract_events(doc: Document, ctx) -> Document:
                 actors = tuple(_as_forces(a) for a in actors)
             taken.append((entry["subtype"], *toks.subtree(tok.i)))
             claim = _claim_at(doc.claims, tok.start)
-            certainty = _modality(toks, tok, lex) or (claim.certainty if claim else "asserted")
+            certainty = _certainty(doc, toks, tok, lex, claim)
             place = _place_for(doc, toks, tok, sent) or focus
             time = _time_for(doc, toks, tok, sent)
             evidence = [Span(sent.start, sent.end, sent.text)]
@@ -529,6 +530,31 @@ def _claim_at(claims: tuple[Claim, ...], offset: int) -> Claim | None:
         if c.start <= offset < c.end and (best is None or c.end - c.start < best.end - best.start):
             best = c
     return best
+
+
+def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Claim | None) -> str:
+    """The event's certainty: planned, feared or threatened (`_modality`) first, then the event
+    word's own modality and polarity (stages/modality.py, measured on MEANTIME: "may have hit"
+    is possible, "did not hit" negated, "probably hit" hedged), then the claim that covers it."""
+    planned = _modality(toks, tok, lex)
+    if planned:
+        return planned
+    certainty, polarity = event_certainty(doc, tok.start, tok.end)
+    if polarity == NEG:
+        return "negated"
+    if certainty == POSSIBLE and not _attempted(toks, tok, lex):
+        return "possible"
+    said = claim.certainty if claim else "asserted"
+    if certainty == PROBABLE and said in ("asserted", "reported", "confirmed"):
+        return "hedged"
+    return said
+
+
+def _attempted(toks: TokenIndex, tok: Token, lex: dict) -> bool:
+    """"Tried to counterattack": for a conflict coder the attempt is the event, and it happened
+    (MEANTIME, which `event_certainty` follows, counts the tried-for event as possible)."""
+    head = toks.head(tok)
+    return head.i != tok.i and head.lemma.lower() in lex["modality"]["past_attempts"] and head.tag in ("VBD", "VBN", "VBG")
 
 
 def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
