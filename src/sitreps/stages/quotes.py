@@ -48,6 +48,9 @@ class Cues:
     indirect_re: re.Pattern
     clause_verbs: frozenset[str]
     object_verbs: frozenset[str]
+    prep_verbs: dict[str, frozenset[str]]
+    nouns: frozenset[str]
+    not_speakers: frozenset[str]
 
 
 def _words_re(words) -> re.Pattern:
@@ -69,6 +72,9 @@ def cues() -> Cues:
         indirect_re=_words_re(rep["indirect_forms"]),
         clause_verbs=frozenset(rep["indirect"]) | frozenset(lex["attribution"]["clause_verbs"]),
         object_verbs=frozenset(lex["attribution"]["object_verbs"]),
+        prep_verbs={k: frozenset(v) for k, v in lex["attribution"]["prep_verbs"].items()},
+        nouns=frozenset(lex["attribution"]["nouns"]["nouns"]),
+        not_speakers=frozenset(lex["attribution"]["colon"]["not_speakers"]),
     )
 
 
@@ -444,9 +450,9 @@ def _indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
         lemma = t.lemma.lower()
         if t.pos != "VERB" or _inside(t.start, t.end, marked):
             continue
-        if lemma not in c.clause_verbs and lemma not in c.object_verbs:
+        if lemma not in c.clause_verbs and lemma not in c.object_verbs and lemma not in c.prep_verbs:
             continue
-        span = _content(p, t, lemma in c.clause_verbs, lemma in c.object_verbs)
+        span = _content(p, t, lemma in c.clause_verbs, lemma in c.object_verbs, c.prep_verbs.get(lemma, frozenset()))
         if span is None:
             continue
         s, e = span
@@ -459,12 +465,46 @@ def _indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
     return out
 
 
+def _noun_attributions(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
+    """"Trump's claim that ...", "the warning by officials that ...", "questions about X": an
+    attribution noun with a "that" clause (or an "about"/"of" phrase) and whose owner (a
+    possessive, or "by X") is the source."""
+    c = cues()
+    out = []
+    for t in p.tokens:
+        if t.pos != "NOUN" or t.lemma.lower() not in c.nouns and t.text.lower() not in c.nouns:
+            continue
+        kids = [p.tokens[k] for k in p.children.get(t.i, ())]
+        comp = [k for k in kids if k.dep in ("acl", "ccomp") and k.i > t.i and any(
+            p.tokens[x].dep == "mark" and p.tokens[x].text.lower() == "that" for x in p.children.get(k.i, ()))]
+        prep = [k for k in kids if k.dep == "prep" and k.text.lower() in ("about", "of", "over", "on") and k.i > t.i]
+        owner = [k for k in kids if k.dep == "poss"] + [
+            x for k in kids if k.dep == "prep" and k.text.lower() == "by" for x in [p.tokens[y] for y in p.children.get(k.i, ())]
+            if x.dep == "pobj"]
+        if comp:
+            span = _span(p, p.subtree(comp[0].i))
+        elif prep and owner:
+            span = _span(p, p.subtree(prep[0].i)[1:])
+        else:
+            continue
+        if span is None or _inside(*span, marked) or not owner:
+            continue
+        s, e = p.full_phrase(owner[0].i)
+        if p.doc.text[s:e].lower() in _NOT_SOURCES:
+            continue
+        spk = make_speaker(p.doc, *p.phrase(owner[0].i), owner[0].text.lower())
+        spk = replace(spk, start=s, end=e, text=p.doc.text[s:e])
+        out.append(Quote(span[0], span[1], p.doc.text[span[0]:span[1]], direct=False, speaker=spk,
+                         cue=cue_mention(p.doc, t.start, t.end)))
+    return out
+
+
 def _inside(s: int, e: int, spans) -> bool:
     """[s, e) lies within one of the spans."""
     return any(a <= s and e <= b for a, b in spans)
 
 
-def _content(p: Parse, t: Token, clause: bool, obj: bool) -> tuple[int, int] | None:
+def _content(p: Parse, t: Token, clause: bool, obj: bool, preps: frozenset[str] = frozenset()) -> tuple[int, int] | None:
     kids = [p.tokens[k] for k in p.children.get(t.i, ())]
     after = [k for k in kids if k.i > t.i]
     if clause:
@@ -484,8 +524,9 @@ def _content(p: Parse, t: Token, clause: bool, obj: bool) -> tuple[int, int] | N
                 if k.dep == "prep" and k.text.lower() in ("as", "on", "for", "of") and k.i > dobj[0].i:
                     last = max(last, p.subtree(k.i)[-1])
             return _span(p, list(range(p.subtree(dobj[0].i)[0], last + 1)))
-        prep = [k for k in after if k.dep == "prep" and k.text.lower() in ("for", "on", "to") and t.lemma.lower() == "call"]
-        if prep:  # "called for a ceasefire", "called on X to ..."
+    if preps:  # "complained about the microphone", "called for a ceasefire", "responded with attacks"
+        prep = [k for k in after if k.dep in ("prep", "agent") and k.text.lower() in preps]
+        if prep:
             return _span(p, p.subtree(prep[0].i)[1:] or p.subtree(prep[0].i))
     if clause and t.dep in ("ROOT", "conj", "advcl", "parataxis", "ccomp"):
         # "Prices will rise in spring, officials said.": the words before the comma ahead of the
@@ -561,6 +602,8 @@ def find_quotes(doc: Document, ctx) -> Document:
     quotes = _direct_quotes(doc, p, pairs)
     marked = [(o, c + 1) for o, c in pairs] + [(o, max(o + 1, _bounds(doc, o)[1])) for o in orphans]
     indirect = _indirect_tree(p, marked) if p else []
+    if p is not None:
+        indirect += [q for q in _noun_attributions(p, marked) if not _overlaps(q.start, q.end, [(i.start, i.end) for i in indirect])]
     indirect += [q for q in _indirect_text(doc, marked, p is None)
                  if not any(_overlaps(q.start, q.end, [(i.start, i.end)]) for i in indirect)]
     indirect += [q for q in _headline_colon(doc) if not _overlaps(q.start, q.end, [(i.start, i.end) for i in quotes + indirect])]
@@ -574,17 +617,19 @@ _MIN_UNATTRIBUTED_WORDS = 6
 
 
 def _headline_colon(doc: Document) -> list[Quote]:
-    """A line opening with a person's name and a colon ("Jane Roe: The dam will hold") is that
-    person's words."""
+    """A line opening with a person's name (or a name in capitals, as transcripts write them) and
+    a colon ("Jane Roe: The dam will hold", "ROE: We hold") is that person's words."""
     out = []
     for line in re.finditer(r"[^\n]+", doc.text):
         m = re.match(r"\s*([^:\n]{3,40}):\s+(\S.{8,})$", line.group())
         if not m:
             continue
         s_spk, e_spk = line.start() + m.start(1), line.start() + m.end(1)
+        name = m.group(1)
         ent = entity_at(doc, s_spk, e_spk, ("PERSON",))
-        if ent is None or (ent.start, ent.end) != (s_spk, e_spk):
-            continue
+        capitals = re.fullmatch(r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}", name) and name not in cues().not_speakers
+        if not capitals and (ent is None or (ent.start, ent.end) != (s_spk, e_spk)):
+            continue  # a transcript's "PENCE:" or a person's name, not "Update:" or "Ukraine:"
         s, e = line.start() + m.start(2), line.start() + m.end(2)
         speaker = make_speaker(doc, s_spk, e_spk)
         out.append(Quote(s, e, doc.text[s:e], direct=False, speaker=speaker,
