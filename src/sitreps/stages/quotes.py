@@ -329,8 +329,8 @@ def _verb_speaker(p: Parse, verb: int, avoid: tuple[int, int] | None = None):
     if "\n" in speaker.text:  # "7 p.m.\n\nDonald Trump": a heading above the sentence is not the speaker
         cut = speaker.text.rindex("\n") + 1
         speaker = replace(speaker, start=speaker.start + cut, text=speaker.text[cut:])
-    if speaker.text.lower() in _NOT_SOURCES:
-        return None, cue  # "that says ...": the parse's subject is a pronoun that names no one
+    if speaker.text.lower() in _NOT_SOURCES or not re.search(r"[^\W\d_]{2}|\bI\b", speaker.text) or speaker.text.startswith(("'s", "\u2019s")):
+        return None, cue  # "that says ...", a stray mark or "'s": the parse's subject names no one
     return speaker, cue
 
 
@@ -427,7 +427,9 @@ def _direct_quotes(doc: Document, p: Parse | None, pairs: list[tuple[int, int]])
 def _continues(doc: Document, prev_close: int, open_: int) -> bool:
     """'"We will," he said. "We hold."': a bare quote right after an attributed one, same paragraph."""
     gap = doc.text[prev_close + 1:open_]
-    return "\n" not in gap and len(gap) < 60 and bool(cues().cue_re.search(gap))
+    # the attribution between the parts may carry a long apposition ("said Jane Roe, an economist
+    # at the institute, '...'")
+    return "\n" not in gap and len(gap) < 200 and bool(cues().cue_re.search(gap))
 
 
 # --- indirect speech ---------------------------------------------------------------------------
