@@ -535,6 +535,7 @@ def eval_events(
 @eval_app.command("quotes")
 def eval_quotes(
     file: Annotated[Path, typer.Argument(help="PolNeAR-style JSON lines ({doc_id, annotator, text, quotes}).")],
+    compartment: Annotated[str, typer.Option(help="Which documents: dev (the default; train was used to grow the cue lexicon), train, or all.")] = "dev",
     limit: Annotated[Optional[int], typer.Option(help="Only the first N documents.")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
@@ -549,7 +550,9 @@ def eval_quotes(
         settings = _settings(config)
         ctx = _context(settings)
         misses: list | None = [] if mistakes else None
-        gold = qe.load_gold(file, limit=limit)  # a bad file fails before the long run
+        if compartment not in ("dev", "train", "all"):
+            raise typer.BadParameter("compartment is dev, train or all")
+        gold = qe.load_gold(file, limit=limit, compartment=None if compartment == "all" else compartment)
         run = qe.RunNotes()
         ctx.nlp  # load the model before the bar starts
         with _progress() as bar:

@@ -106,8 +106,9 @@ class GoldSet:
 # ---------------------------------------------------------------------------- loading
 
 
-def load_gold(path: str | Path, limit: int | None = None) -> GoldSet:
-    """The first annotation of each document (the first `limit` documents when given)."""
+def load_gold(path: str | Path, limit: int | None = None, compartment: str | None = None) -> GoldSet:
+    """The first annotation of each document (the first `limit` documents when given), of one
+    `compartment` ("dev", "train") or of all when None."""
     docs: list[GoldDoc] = []
     seen: set[str] = set()
     lines = duplicates = 0
@@ -125,6 +126,8 @@ def load_gold(path: str | Path, limit: int | None = None) -> GoldSet:
             if not (isinstance(raw, dict) and isinstance(raw.get("text"), str) and "doc_id" in raw
                     and isinstance(raw.get("quotes"), list)):
                 raise InputError(f"{where}: not an annotation (needs a JSON object with doc_id, text and quotes)")
+            if compartment is not None and raw.get("compartment") != compartment:
+                continue
             lines += 1
             doc_id = str(raw["doc_id"])
             if doc_id in seen:
