@@ -11,7 +11,6 @@ Record the numbers in docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import time

@@ -52,7 +52,7 @@ def hand_doc(
 
 @pytest.fixture(scope="session")
 def nlp_model():
-    spacy = pytest.importorskip("spacy")
+    pytest.importorskip("spacy")
     from sitreps.settings import load_settings
     from sitreps.stages.nlp import load_model
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from sitreps.gazetteer.build import CityRow, Curated, Sources, World, load_curated
+from sitreps.gazetteer.build import CityRow, Sources, World, load_curated
 from sitreps.gazetteer.sqlite import SQLiteGazetteer, build_gazetteer
 from sitreps.gazetteer.world import Continent, CountryPoint, ZipPlace, box_middle
 from sitreps.errors import GazetteerError

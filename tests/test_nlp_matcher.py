@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 
 spacy = pytest.importorskip("spacy")
-from spacy.tokens import Span  # noqa: E402
 
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer  # noqa: E402
 from sitreps.settings import load_settings  # noqa: E402
-from sitreps.stages.nlp import GazetteerMatcher, gazetteer_names  # noqa: E402
+from sitreps.stages.nlp import gazetteer_names  # noqa: E402
 
 NAMES = [
     ("Kupyansk", "GPE", True),

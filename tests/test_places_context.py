@@ -195,10 +195,11 @@ def test_dateline(text, head):
 def test_dateline_place_is_marked_and_not_the_focus(ctx):
     from sitreps.stages.places import focus_place
 
-    text = "PORTOVE, Ukraine (Reuters) - Missiles hit Mistove and Mistove lost power."
-    doc = hand_doc(text, [("PORTOVE", "GPE")])
+    text = "PORTOVE, Ukraine (Reuters) - Missiles hit Mistove overnight."
+    doc = hand_doc(text, [("PORTOVE", "GPE"), ("Mistove", "GPE")])
     doc = geoparse(doc, ctx)
-    assert doc.places[0].dateline
+    assert doc.places[0].dateline and doc.places[0].gazetteer_id == "t:port"
+    assert focus_place(doc).gazetteer_id == "t:mist"  # the dateline city is where it was filed
 
 
 @pytest.mark.parametrize(

@@ -119,7 +119,6 @@ def _grammar() -> _Grammar:
     num = rf"(?:\d+|{_words(numbers)})"
     wd = rf"(?P<wd>{_caps(_WEEKDAYS)})"
     mon = rf"(?P<mon>{_caps(_MONTHS)})\.?"
-    mon2 = rf"(?P<mon2>{_caps(_MONTHS)})\.?"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
     day2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
     year = r"(?P<year>(?:19|20)\d\d)(?!\d)"
