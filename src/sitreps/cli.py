@@ -251,6 +251,40 @@ def export(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 listens on every one.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[
+        Optional[str],
+        typer.Option(
+            envvar="SITREPS_API_TOKEN",
+            show_default=False,
+            help="Turn on POST /api/articles for clients that send `Authorization: Bearer <token>`. "
+            "Prefer the environment variable: an option shows in the process list.",
+        ),
+    ] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+):
+    """Serve the database as a JSON API (documented at /docs). Read-only unless a token is given."""
+    with _errors():
+        try:
+            import uvicorn
+
+            from .api import create_app
+        except ImportError as exc:
+            raise typer.BadParameter(f"serving needs FastAPI and uvicorn: {exc}") from None
+        settings = _settings(config, db)
+        api = create_app(settings.store_path(), settings, token=token)
+        where = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
+        err.print(f"serving {settings.store_path()} at {where}/api/events, documented at {where}/docs")
+        err.print("writing (POST /api/articles): " + ("on, with the token" if token else "off (no token)"))
+        if token and host not in ("127.0.0.1", "localhost", "::1"):
+            err.print("[yellow]note:[/yellow] the token travels in clear over plain HTTP: put TLS in front")
+        uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+@app.command()
 def demo(db: DbOpt = None, config: ConfigOpt = None):
     """Ingest the sample articles that ship with sitreps and show their events."""
     from .stages.read import read_paths

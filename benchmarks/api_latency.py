@@ -1,0 +1,229 @@
+"""Latency of the JSON API over a store of synthetic events.
+
+    python benchmarks/api_latency.py [--events 100000] [--requests 400] [--limit 100] [--db PATH]
+
+Builds a temporary store (or reuses --db if it exists) holding N synthetic events, 4 per
+article, spread over 2022-02 .. 2023-12 and a 10 x 8 degree box, with made-up actors and
+towns, written in one transaction straight into the tables `SQLiteStore.save` fills (events
+from real `Event` records through `serialize.event_dict`, so their JSON has the real shape and
+size; the FTS index is filled by the store's triggers). Then it sends R filtered page requests,
+one at a time, through the ASGI app in-process (httpx's ASGITransport: no sockets, no server)
+and prints p50/p95/max per kind of filter and overall, wall clock and the process's CPU time. Target (issue 6): p95 under 100 ms for a filtered
+page over 100,000 events. Record the numbers in docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TYPES = [  # (type, subtype, weight)
+    ("Battles", "Armed clash", 30),
+    ("Battles", "Government regains territory", 3),
+    ("Battles", "Non-state actor overtakes territory", 3),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack", 35),
+    ("Explosions/Remote violence", "Air/drone strike", 12),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED", 3),
+    ("Violence against civilians", "Attack", 5),
+    ("Violence against civilians", "Abduction/forced disappearance", 1),
+    ("Protests", "Peaceful protest", 3),
+    ("Strategic developments", "Disrupted weapons use", 4),
+    ("Strategic developments", "Arrests", 1),
+]
+CERTAINTY_WEIGHTS = {
+    "asserted": 20,
+    "reported": 45,
+    "confirmed": 10,
+    "hedged": 12,
+    "possible": 8,
+    "negated": 5,
+}
+ACTORS = [("XA.MIL", "Army of A", "state_forces"), ("XB.MIL", "Army of B", "state_forces"),
+          ("XA.GOV", "Government of A", "government"), ("XB.GOV", "Government of B", "government"),
+          ("XC.ARM", "Northern Brigade", "armed_group")]  # fmt: skip
+WORDS = ["depot", "bridge", "village", "convoy", "railway", "station", "field", "hospital", "school", "market", "power", "plant", "river", "checkpoint", "warehouse", "airfield", "harbour", "ridge", "forest", "highway", "substation"]  # fmt: skip
+
+
+def build(path: Path, n_events: int, seed: int = 7) -> None:
+    """Synthetic articles and events, written in one transaction."""
+    from sitreps.records import ActorMention, Count, Event, Mention, Place, Span, TimeExpr
+    from sitreps.serialize import SCHEMA, event_dict
+    from sitreps.store import open_store
+
+    rng = random.Random(seed)
+    towns = [
+        (f"Town{i}", round(rng.uniform(45.0, 53.0), 4), round(rng.uniform(24.0, 34.0), 4)) for i in range(400)
+    ]
+    kinds, type_weights = zip(*[((t, s), w) for t, s, w in TYPES], strict=True)
+    certainties, certainty_weights = zip(*CERTAINTY_WEIGHTS.items(), strict=True)
+    start_day = 19047  # 2022-02-24 as days since 1970-01-01
+    article_rows, event_rows = [], []
+    per_article = 4
+    for a in range(n_events // per_article):
+        art_id = f"art{a:06d}"
+        words = " ".join(rng.choice(WORDS) for _ in range(40))
+        sentence = f"Shelling hit a {rng.choice(WORDS)} in {{town}} on Thursday, officials said."
+        sentences = [sentence.format(town=rng.choice(towns)[0]) for _ in range(per_article)]
+        text = " ".join(sentences) + " " + words
+        day = start_day + rng.randrange(0, 675)
+        published = time.strftime("%Y-%m-%dT08:00:00", time.gmtime(day * 86400))
+        offset = 0
+        for i, sent in enumerate(sentences):
+            ev_day = day - rng.randrange(0, 3)
+            value = None if rng.random() < 0.03 else time.strftime("%Y-%m-%d", time.gmtime(ev_day * 86400))
+            if value and rng.random() < 0.05:
+                value = f"{value}/{time.strftime('%Y-%m-%d', time.gmtime((ev_day + 3) * 86400))}"
+            type_, subtype = rng.choices(kinds, type_weights)[0]
+            town, lat, lon = rng.choice(towns)
+            located = rng.random() > 0.1
+            t0 = offset + sent.index(" in ") + 4
+            place = Place(t0, t0 + len(town), town, name=town if located else None,
+                          lat=lat if located else None, lon=lon if located else None,
+                          country="XA" if located else None, precision="city" if located else None,
+                          gazetteer_id=f"g:{town}" if located else None)  # fmt: skip
+            actor_id, actor_name, actor_kind = rng.choice(ACTORS)
+            event = Event(
+                id=f"{a:06d}{i:02d}{rng.getrandbits(32):08x}",
+                type=type_, subtype=subtype,
+                trigger=Span(offset, offset + 8, "Shelling"),
+                actors=(ActorMention(offset, offset + 8, "Shelling", actor_id, actor_name, actor_kind, "XA", True),),
+                targets=(ActorMention(offset, offset + 8, "Shelling", "CIV", "Civilians", "civilians"),),
+                place=place,
+                time=TimeExpr(offset, offset + 8, "Thursday", value=value, grain="day" if value else None, anchored=bool(value)),
+                fatalities=Count(2, 2, offset, offset + 8, "two") if rng.random() < 0.3 else None,
+                certainty=rng.choices(certainties, certainty_weights)[0],
+                source=Mention(offset, offset + 9, "officials", None, "government"),
+                evidence=(Span(offset, offset + len(sent), sent),),
+            )  # fmt: skip
+            data = event_dict(event)
+            first, _, last = (value or "").partition("/")
+            evidence = [{"start": offset, "end": offset + len(sent), "text": sent}]
+            event_rows.append((
+                event.id, art_id, type_, subtype, event.certainty, first or None, last or None,
+                town, place.lat, place.lon, place.country, None, place.precision,
+                2 if event.fatalities else None, actor_name, "Civilians", "officials",
+                json.dumps(evidence, separators=(",", ":")),
+                json.dumps(data, sort_keys=True, separators=(",", ":")),
+            ))  # fmt: skip
+            offset += len(sent) + 1
+        doc_json = json.dumps({"schema": SCHEMA, "id": art_id, "text": text, "events": []})
+        article_rows.append((art_id, f"h{a}", f"https://news.example/{art_id}", f"Report {a}", published,
+                             "synthetic", text, doc_json, published))  # fmt: skip
+    open_store(path).close()  # the real schema, migrations and FTS triggers
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.executemany(
+            "INSERT INTO articles (id, content_hash, url, title, published, origin, text, doc_json, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            article_rows,
+        )
+        conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 19)})", event_rows)
+    conn.close()
+
+
+def requests(n: int, limit: int, seed: int = 11) -> list[tuple[str, str]]:
+    """(kind, URL) pairs: each a filtered first page, some followed to a later page."""
+    rng = random.Random(seed)
+
+    def month() -> tuple[str, str]:
+        y, m = rng.choice([(2022, m) for m in range(3, 13)] + [(2023, m) for m in range(1, 13)])
+        return f"{y}-{m:02d}-01", f"{y}-{m:02d}-28"
+
+    kinds = {
+        "type + month": lambda: "type=Battles&since={}&until={}".format(*month()),
+        "subtype": lambda: f"subtype={rng.choice(TYPES)[1]}",
+        "bbox + since": lambda: f"bbox={(lon := rng.uniform(24, 32)):.1f},{(lat := rng.uniform(45, 51)):.1f},{lon + 2:.1f},{lat + 2:.1f}&since={month()[0]}",
+        "near 25 km": lambda: f"near={rng.uniform(45, 53):.3f},{rng.uniform(24, 34):.3f},25",
+        "certainty x2 + type": lambda: "certainty=hedged,possible&type=Explosions/Remote%20violence",
+        "actor id + month": lambda: "actor=XB.MIL&since={}&until={}".format(*month()),
+        "actor name": lambda: "actor=brigade",
+        "q (full text)": lambda: f"q={rng.choice(WORDS)}%20{rng.choice(WORDS)}",
+        "no filter": lambda: "",
+    }
+    names = list(kinds)
+    return [
+        (names[i % len(names)], f"/api/events?limit={limit}&" + kinds[names[i % len(names)]]())
+        for i in range(n)
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=450, help="filtered page requests to time")
+    parser.add_argument("--limit", type=int, default=100, help="events per page")
+    parser.add_argument(
+        "--db", type=Path, help="keep the store here (built if missing) instead of a temporary one"
+    )
+    args = parser.parse_args()
+
+    from sitreps.api import create_app
+    from sitreps.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "bench.db"
+        if not path.exists():
+            t = time.perf_counter()
+            build(path, args.events)
+            print(
+                f"built {args.events:,} events in {time.perf_counter() - t:.1f} s ({path.stat().st_size / 1e6:.0f} MB)"
+            )
+        app = create_app(path, load_settings())
+        wall, cpu = asyncio.run(_measure(app, requests(args.requests, args.limit)))
+    print(
+        f"{sum(map(len, wall.values()))} requests, {args.limit} events per page, `count` included;"
+        " wall clock, and CPU time of this process (steadier on a busy machine)"
+    )
+    print(f"{'filter':<22} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p50':>8} {'cpu p95':>8}")
+    for kind in [*wall, "all"]:
+        w = [x for xs in wall.values() for x in xs] if kind == "all" else wall[kind]
+        c = [x for xs in cpu.values() for x in xs] if kind == "all" else cpu[kind]
+        print(
+            f"{kind:<22} {len(w):>4} {_pct(w, 50):>8.1f} {_pct(w, 95):>8.1f} {max(w):>8.1f}"
+            f" {_pct(c, 50):>8.1f} {_pct(c, 95):>8.1f}"
+        )
+    return 0
+
+
+async def _measure(app, urls: list[tuple[str, str]]) -> tuple[dict, dict]:
+    """One request at a time through the ASGI app in-process (httpx's ASGITransport: the
+    app's event loop and thread pool as under a server, no sockets)."""
+    import httpx
+
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+        async def timed(kind: str, url: str) -> dict:
+            t, c = time.perf_counter(), time.process_time()
+            r = await client.get(url)
+            wall.setdefault(kind, []).append((time.perf_counter() - t) * 1000)
+            cpu.setdefault(kind, []).append((time.process_time() - c) * 1000)
+            if r.status_code != 200:
+                raise SystemExit(f"{url}: {r.status_code} {r.text[:200]}")
+            return r.json()
+
+        await client.get("/api/health")  # opens the worker thread's connection
+        for i, (kind, url) in enumerate(urls):
+            body = await timed(kind, url)
+            if body["next"] and i % 3 == 0:  # and a later page now and then
+                await timed("next page", body["next"])
+    return wall, cpu
+
+
+def _pct(xs: list[float], p: int) -> float:
+    return statistics.quantiles(xs, n=100, method="inclusive")[p - 1] if len(xs) > 1 else xs[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,539 @@
+"""The JSON API on a temporary store of hand-built documents (no model, no server, no network),
+and the page queries under it (store/queries.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from dataclasses import replace
+
+import pytest
+from test_store import ALDER, BIRCH, CEDAR, make_doc
+
+pytest.importorskip("fastapi")
+pytest.importorskip("fastapi_offline")
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*httpx2")  # Starlette now prefers httpx2; httpx works
+    from fastapi.testclient import TestClient
+
+from sitreps.api import create_app, decode_cursor, encode_cursor
+from sitreps.records import Document
+from sitreps.serialize import document_dict
+from sitreps.settings import load_settings, with_overrides
+from sitreps.store import open_store, queries
+from sitreps.store.queries import EventFilter, event_page, open_reader
+
+TOKEN = "s3cret-token"
+
+
+def docs() -> list[Document]:
+    """Five articles, one event each: three towns, one interval, one undated and unplaced."""
+    return [
+        make_doc("a1", extra=" Firefighters worked through the night."),
+        make_doc("a2", town="Birch", coords=BIRCH, value="2022-11-15", event_type="Battles", certainty="hedged"),
+        make_doc("a3", town="Cedar", coords=CEDAR, value="2022-12-02T06:00", certainty="confirmed",
+                 extra=" The bridge was reopened to traffic."),
+        make_doc("a4", value="2022-10-28/2022-11-03", grain="interval"),
+        make_doc("a5", town="Nowhere", coords=None, value=None, grain=None, certainty="possible"),
+    ]  # fmt: skip
+
+
+ORDER = ["ev-a4", "ev-a1", "ev-a2", "ev-a3", "ev-a5"]  # by date, then id; undated last
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    path = tmp_path / "sitreps.db"
+    with open_store(path) as store:
+        for doc in docs():
+            store.save(doc)
+    return path
+
+
+@pytest.fixture
+def settings():
+    return load_settings()
+
+
+@pytest.fixture
+def client(store_path, settings):
+    with TestClient(create_app(store_path, settings)) as c:
+        yield c
+
+
+def fake_pipeline(seen: list | None = None):
+    """Stands in for the sitreps pipeline: a hand-built analysis of whatever article it gets;
+    an article that could not be read comes back failed, as from the real one."""
+
+    def run(article):
+        if seen is not None:
+            seen.append(article)
+        if article.failed:
+            return Document(article=article, notes=article.notes)
+        doc = make_doc(article.id)
+        return replace(
+            doc, article=replace(doc.article, url=article.url, title=article.title, origin=article.origin)
+        )
+
+    return run
+
+
+@pytest.fixture
+def writer(store_path, settings):
+    seen: list = []
+    with TestClient(create_app(store_path, settings, token=TOKEN, pipeline=fake_pipeline(seen))) as c:
+        c.seen = seen
+        yield c
+
+
+def ids(response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [e["id"] for e in response.json()["events"]]
+
+
+def assert_error(response, status: int, code: str, *words: str) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "status"}
+    assert body["error"]["code"] == code
+    assert body["error"]["status"] == status
+    for word in words:
+        assert word in body["error"]["message"]
+
+
+# -- GET /api/events --------------------------------------------------------------------------------
+
+
+def test_events_sorted_by_date_then_id_undated_last(client):
+    r = client.get("/api/events")
+    assert ids(r) == ORDER
+    body = r.json()
+    assert body["count"] == 5
+    assert body["next"] is None
+    first = body["events"][1]
+    assert first["article_id"] == "a1"
+    assert first["url"] == "https://news.example/a1"
+    assert first["title"] == "Depot shelled in Alder"
+    assert first["published"] == "2022-11-11T08:30:00"
+    assert first["evidence"][0]["text"].startswith("Shelling hit a depot in Alder")
+    assert first["place"]["name"] == "Alder"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("type=Battles", ["ev-a2"]),
+        ("type=battles", []),  # exact, as stored
+        ("subtype=shelling", ORDER),
+        ("subtype=Armed%20clash", []),
+        # date ranges keep events whose date or interval overlaps them; undated never match
+        ("since=2022-11-10&until=2022-11-30", ["ev-a1", "ev-a2"]),
+        ("since=2022-11-02&until=2022-12-02", ["ev-a4", "ev-a1", "ev-a2", "ev-a3"]),
+        ("until=2022-10-31", ["ev-a4"]),
+        ("since=2022-12", ["ev-a3"]),
+        ("until=2022-11", ["ev-a4", "ev-a1", "ev-a2"]),
+        ("since=2022", ORDER[:4]),
+        # position: Birch is 5 km north of Alder, Cedar 100 km
+        ("near=50.0,30.0,10", ["ev-a4", "ev-a1", "ev-a2"]),
+        ("near=50.0,30.0,150", ORDER[:4]),
+        ("bbox=29.9,50.02,30.1,50.5", ["ev-a2"]),
+        ("bbox=29.0,49.0,31.0,51.0", ORDER[:4]),
+        ("bbox=31.0,49.0,32.0,51.0", []),
+        ("bbox=179.0,49.0,31.0,51.0", ORDER[:4]),  # across the antimeridian: 179E..180, -180..31E
+        # actor: a name's part (any case) on either side, or an id exactly
+        ("actor=army%20of", ORDER),
+        ("actor=CIVILIANS", ORDER),
+        ("actor=XB.MIL", ORDER),
+        ("actor=XB", []),
+        ("actor=Army%20of%20C", []),
+        ("certainty=hedged", ["ev-a2"]),
+        ("certainty=hedged&certainty=confirmed", ["ev-a2", "ev-a3"]),
+        ("certainty=hedged,confirmed,possible", ["ev-a2", "ev-a3", "ev-a5"]),
+        ("q=firefighters", ["ev-a1"]),
+        ("q=bridge%20traffic", ["ev-a3"]),
+        ("q=bridge%20firefighters", []),
+        ("q=re-opened%20%22bridge", []),  # punctuation is not FTS syntax
+        ("type=explosions&certainty=reported&since=2022-11-05&near=50.0,30.0,10", ["ev-a1"]),
+    ],
+)
+def test_event_filters(client, query, expected):
+    r = client.get(f"/api/events?{query}")
+    assert ids(r) == expected
+    assert r.json()["count"] == len(expected)
+
+
+def test_min_corroboration_is_accepted_ignored_and_said_so(client):
+    r = client.get("/api/events?min_corroboration=3")
+    assert ids(r) == ORDER
+    assert "min_corroboration" in r.headers["sitreps-ignored"]
+    assert "sitreps-ignored" not in client.get("/api/events").headers
+    assert_error(client.get("/api/events?min_corroboration=0"), 422, "validation_error", "min_corroboration")
+
+
+def test_pages_follow_next_links_to_the_end(client):
+    seen, counts = [], set()
+    url = "/api/events?limit=2&type=explosions"
+    while url:
+        r = client.get(url)
+        body = r.json()
+        assert len(body["events"]) <= 2
+        seen += ids(r)
+        counts.add(body["count"])
+        url = body["next"]
+        if url:
+            assert url.startswith("http://testserver/api/events?")
+            assert "type=explosions" in url and "limit=2" in url
+    assert seen == ["ev-a4", "ev-a1", "ev-a3", "ev-a5"]
+    assert counts == {4}
+
+
+def test_page_limit_has_a_maximum(client):
+    assert ids(client.get("/api/events?limit=1000")) == ORDER
+    assert_error(client.get("/api/events?limit=1001"), 422, "validation_error", "limit")
+    assert_error(client.get("/api/events?limit=0"), 422, "validation_error", "limit")
+
+
+def test_cursor_round_trip_and_garbage(client):
+    assert decode_cursor(encode_cursor(("2022-11-10", "ev-a1"), 5)) == (("2022-11-10", "ev-a1"), 5)
+    assert decode_cursor(encode_cursor((None, "ev-ä"), 1)) == ((None, "ev-ä"), 1)
+    for bad in ("nope", "e30", encode_cursor(("x", "y"), 1)[:-3] + "!!!"):
+        assert_error(client.get(f"/api/events?cursor={bad}"), 422, "validation_error", "cursor")
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [{}, {"type": "explosions"}, {"since": "2022-11-02", "until": "2022-12-02"}, {"near": (*ALDER, 150)},
+     {"certainty": ("reported", "possible")}, {"text": "firefighters"}, {"until": "2022-11"}],
+)  # fmt: skip
+@pytest.mark.parametrize("sparse", [0, 10**9])  # count first, or one counting pass
+@pytest.mark.parametrize("limit", [1, 2, 10])
+def test_every_plan_pages_through_what_query_events_finds(store_path, monkeypatch, kw, sparse, limit):
+    monkeypatch.setattr(queries, "SPARSE", sparse)
+    with open_reader(store_path) as store:
+        expected = store.query_events(limit=None, **kw)
+        expected.sort(
+            key=lambda e: (
+                e["time"] is None or e["time"]["value"] is None,
+                e["time"] and e["time"]["value"],
+                e["id"],
+            )
+        )
+        page = event_page(store, EventFilter(**kw), limit=limit)
+        got, count = list(page.events), page.count
+        while page.next_key is not None:
+            page = event_page(store, EventFilter(**kw), limit=limit, after=page.next_key, count=count)
+            got += page.events
+    assert got == expected
+    assert count == len(expected)
+
+
+def test_reader_refuses_to_write(store_path):
+    import sqlite3
+
+    with open_reader(store_path) as store, pytest.raises(sqlite3.OperationalError, match="readonly"):
+        store.save(make_doc("a9"))
+
+
+# -- one event, article, cluster --------------------------------------------------------------------
+
+
+def test_one_event_with_evidence_and_article(client):
+    r = client.get("/api/events/ev-a2")
+    assert r.status_code == 200
+    event = r.json()
+    assert event["id"] == "ev-a2"
+    assert event["type"] == "Battles"
+    assert event["article_id"] == "a2"
+    assert event["url"] == "https://news.example/a2"
+    [evidence] = event["evidence"]
+    assert evidence["text"] == "Shelling hit a depot in Birch on Thursday, officials said."
+    assert (evidence["start"], evidence["end"]) == (0, len(evidence["text"]))
+    assert event == client.get("/api/events?type=Battles").json()["events"][0]  # the same shape
+
+
+def test_one_article_is_the_stored_document(client, store_path):
+    r = client.get("/api/articles/a3")
+    assert r.status_code == 200
+    assert r.json() == document_dict(docs()[2])
+    with open_store(store_path) as store:
+        store.save(make_doc("feeds/wire/7"))
+    assert client.get("/api/articles/feeds/wire/7").json()["id"] == "feeds/wire/7"
+
+
+def test_missing_records_are_404_in_the_error_shape(client):
+    assert_error(client.get("/api/events/ev-zz"), 404, "not_found", "ev-zz")
+    assert_error(client.get("/api/articles/zz"), 404, "not_found", "zz")
+    assert_error(client.get("/api/clusters/c1"), 404, "not_found", "no clusters yet")
+
+
+# -- stats, health ----------------------------------------------------------------------------------
+
+
+def test_stats_count_by_type_month_and_certainty(client):
+    body = client.get("/api/stats").json()
+    assert body["events"] == 5
+    assert body["undated"] == 1
+    assert body["by_type"] == {"explosions": 4, "Battles": 1}
+    assert body["by_month"] == {
+        "2022-10": 1,
+        "2022-11": 2,
+        "2022-12": 1,
+    }  # the interval counts where it starts
+    assert body["by_certainty"] == {"reported": 2, "confirmed": 1, "hedged": 1, "possible": 1}
+    assert (body["first"], body["last"]) == ("2022-10-28", "2022-12-02T06:00")
+    assert body["store"] == {"articles": 5, "events": 5, "places": 5, "quotes": 0, "claims": 0, "failures": 0}
+
+
+def test_stats_take_the_event_filters(client):
+    body = client.get("/api/stats?since=2022-11-10&type=explosions").json()
+    assert body["events"] == 2
+    assert body["by_type"] == {"explosions": 2}
+    assert body["by_month"] == {"2022-11": 1, "2022-12": 1}
+    assert body["store"]["events"] == 5
+    assert_error(client.get("/api/stats?limit=5"), 422, "validation_error", "'limit'")
+
+
+def test_health(client):
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok"
+    assert body["schema"] == "sitreps/2"
+    assert body["migrations"][0] == "0001_initial"
+    assert body["text_search"] is True
+    assert body["writing"] is False
+
+
+# -- errors -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("since=11/2022", ["query.since"]),
+        ("until=2022-1-5", ["query.until"]),
+        ("bbox=30,50", ["bbox", "minlon,minlat,maxlon,maxlat"]),
+        ("bbox=30,51,31,50", ["bbox", "minlat <= maxlat"]),
+        ("bbox=30,50,31,nan", ["bbox"]),
+        ("near=50,30", ["near", "lat,lon,km"]),
+        ("near=50,30,0", ["near", "km"]),
+        ("near=95,30,10", ["near", "lat"]),
+        ("certainty=sure", ["certainty", "'sure'", "reported"]),
+        ("q=", ["query.q"]),
+        ("tpye=Battles", ["unknown parameter", "'tpye'"]),  # a misspelt filter never returns everything
+        ("limit=ten", ["query.limit"]),
+    ],
+)
+def test_invalid_parameters_are_422_in_the_error_shape(client, query, words):
+    assert_error(client.get(f"/api/events?{query}"), 422, "validation_error", *words)
+
+
+def test_unknown_url_and_method_use_the_error_shape(client):
+    assert_error(client.get("/api/nothing"), 404, "not_found", "/api/nothing")
+    assert_error(client.delete("/api/events"), 405, "method_not_allowed", "DELETE")
+
+
+def test_text_search_without_fts5_is_501(tmp_path, settings, monkeypatch):
+    from sitreps.store import migrations
+
+    monkeypatch.setattr(migrations, "has_fts5", lambda: False)
+    path = tmp_path / "plain.db"
+    with open_store(path) as store:
+        store.save(make_doc("a1"))
+    with TestClient(create_app(path, settings)) as c:
+        assert ids(c.get("/api/events")) == ["ev-a1"]
+        assert_error(c.get("/api/events?q=depot"), 501, "search_unavailable", "FTS5")
+        assert c.get("/api/health").json()["text_search"] is False
+
+
+# -- POST /api/articles -----------------------------------------------------------------------------
+
+ARTICLE = {
+    "id": "n1",
+    "url": "https://news.example/n1",
+    "title": "New report",
+    "text": "Shelling hit a depot.",
+}
+
+
+def test_writing_is_off_without_a_token(client):
+    assert_error(
+        client.post("/api/articles", json=ARTICLE), 403, "writing_disabled", "--token", "SITREPS_API_TOKEN"
+    )
+    # refused before the body is looked at, and with a token sent anyway
+    assert_error(client.post("/api/articles", json={}), 403, "writing_disabled")
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    assert_error(client.post("/api/articles", json=ARTICLE, headers=headers), 403, "writing_disabled")
+    assert client.get("/api/articles/n1").status_code == 404
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN},
+                                     {"Authorization": f"Basic {TOKEN}"}])  # fmt: skip
+def test_writing_needs_the_token(writer, headers):
+    r = writer.post("/api/articles", json=ARTICLE, headers=headers)
+    assert_error(r, 401, "unauthorized", "Bearer")
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert writer.seen == []
+
+
+def test_ingest_stores_the_analysis(writer):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = writer.post("/api/articles", json={**ARTICLE, "published": "2022-11-11"}, headers=auth)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body == {"id": "n1", "status": "new", "events": 1, "url": "http://testserver/api/articles/n1"}
+    [article] = writer.seen
+    assert (article.text, article.url, article.title) == (ARTICLE["text"], ARTICLE["url"], ARTICLE["title"])
+    assert article.published.isoformat() == "2022-11-11T00:00:00"
+    stored = writer.get(body["url"]).json()
+    assert stored["id"] == "n1" and stored["title"] == "New report"
+    assert ids(writer.get("/api/events?q=depot%20thursday")).count("ev-n1") == 1
+    assert writer.get("/api/health").json()["writing"] is True
+
+    again = writer.post("/api/articles", json={**ARTICLE, "published": "2022-11-11"}, headers=auth)
+    assert (again.status_code, again.json()["status"]) == (200, "unchanged")
+    changed = writer.post("/api/articles", json={**ARTICLE, "title": "Renamed"}, headers=auth)
+    assert (changed.status_code, changed.json()["status"]) == (200, "updated")
+
+
+def test_ingest_without_id_uses_a_content_hash(writer):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = writer.post("/api/articles", json={"text": "Shelling hit a depot."}, headers=auth)
+    assert r.status_code == 201
+    key = r.json()["id"]
+    assert len(key) == 16 and key == writer.seen[0].id
+
+
+def test_ingest_html_reads_its_main_text(writer):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    paragraph = "Shelling hit a depot in Alder on Thursday, officials said. " * 4
+    html = f"<html><head><title>Depot</title></head><body><article><p>{paragraph}</p></article></body></html>"
+    r = writer.post("/api/articles", json={"id": "h1", "html": html}, headers=auth)
+    assert r.status_code == 201, r.text
+    [article] = writer.seen
+    assert article.id == "h1"
+    assert "Shelling hit a depot in Alder" in article.text
+    assert "<p>" not in article.text
+
+
+def test_failed_analysis_is_422_with_its_code_and_recorded(writer, store_path):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = writer.post(
+        "/api/articles", json={"id": "h2", "html": "<html><body><div> </div></body></html>"}, headers=auth
+    )
+    assert_error(r, 422, "read.html_no_text", "'h2'")
+    with open_store(store_path) as store:
+        assert [f["id"] for f in store.failures()] == ["h2"]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"id": "x"}, ["exactly one of `text` and `html`"]),
+        ({"text": "   "}, ["exactly one of"]),
+        ({"text": "a", "html": "<p>b</p>"}, ["exactly one of"]),
+        ({"text": "a", "published": "someday"}, ["body.published", "publication date"]),
+        ({"text": "a", "author": "me"}, ["body.author"]),
+        ({"text": 5}, ["body.text"]),
+    ],
+)
+def test_invalid_article_is_422_in_the_error_shape(writer, body, words):
+    r = writer.post("/api/articles", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert_error(r, 422, "validation_error", *words)
+    assert writer.seen == []
+
+
+def test_not_json_is_422(writer):
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    assert_error(writer.post("/api/articles", content=b"{nope", headers=headers), 422, "validation_error")
+
+
+def test_article_over_the_size_limit_is_413(store_path, settings):
+    small = with_overrides(settings, read={"max_bytes": 100})
+    with TestClient(create_app(store_path, small, token=TOKEN, pipeline=fake_pipeline())) as c:
+        r = c.post("/api/articles", json={"text": "x" * 101}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert_error(r, 413, "too_large", "read.max_bytes")
+
+
+def test_empty_token_means_writing_off(store_path, settings):
+    with TestClient(create_app(store_path, settings, token="")) as c:
+        assert_error(
+            c.post("/api/articles", json=ARTICLE, headers={"Authorization": "Bearer "}),
+            403,
+            "writing_disabled",
+        )
+
+
+@pytest.mark.model
+def test_ingest_through_the_real_pipeline(store_path, settings, nlp_model):
+    from sitreps.gazetteer import MemoryGazetteer
+    from sitreps.pipeline import Context, Pipeline
+
+    pipeline = Pipeline(Context(settings, gazetteer_=MemoryGazetteer([]), nlp_=nlp_model))
+    with TestClient(create_app(store_path, settings, token=TOKEN, pipeline=pipeline)) as c:
+        text = "Artillery shelled a depot on Thursday, officials said. Two workers were killed."
+        r = c.post("/api/articles", json={"id": "real", "text": text, "published": "2022-11-11"},
+                   headers={"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+        assert r.status_code == 201, r.text
+        doc = c.get("/api/articles/real").json()
+    assert doc["schema"] == "sitreps/2"
+    assert doc["text"] == text
+    assert r.json()["events"] == len(doc["events"])
+
+
+# -- the app itself ---------------------------------------------------------------------------------
+
+
+def test_store_arguments(store_path, settings):
+    with open_store(store_path) as store, TestClient(create_app(store, settings)) as c:
+        assert ids(c.get("/api/events?type=Battles")) == ["ev-a2"]  # a SQLiteStore: served from its path
+    with open_store(":memory:") as memory, pytest.raises(ValueError, match="in-memory"):
+        create_app(memory, settings)
+    with pytest.raises(TypeError):
+        create_app(42, settings)
+
+
+def test_openapi_documents_routes_parameters_and_the_error_shape(client):
+    spec = client.get("/openapi.json").json()
+    assert set(spec["paths"]) >= {
+        "/api/events", "/api/events/{event_id}", "/api/articles", "/api/articles/{article_id}",
+        "/api/clusters/{cluster_id}", "/api/stats", "/api/health",
+    }  # fmt: skip
+    params = {p["name"]: p for p in spec["paths"]["/api/events"]["get"]["parameters"]}
+    assert set(params) >= {"type", "subtype", "since", "until", "bbox", "near", "actor", "certainty",
+                           "min_corroboration", "q", "limit", "cursor"}  # fmt: skip
+    assert "ignored" in params["min_corroboration"]["description"].lower()
+    assert all(p.get("description") for p in params.values())
+    errors = spec["paths"]["/api/events"]["get"]["responses"]["422"]
+    assert errors["content"]["application/json"]["example"]["error"]["code"] == "validation_error"
+    assert "ErrorBody" in spec["components"]["schemas"]
+    assert "HTTPBearer" in spec["components"]["securitySchemes"]
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text.lower()  # usable offline: the page's scripts come from the package
+    assert client.get("/static-offline-docs/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/redoc").status_code == 200
+
+
+def test_import_sitreps_does_not_load_the_web_stack():
+    code = "import sys, sitreps, sitreps.api; assert 'fastapi' not in sys.modules and 'pydantic' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_internal_errors_use_the_error_shape(store_path, settings):
+    def broken(article):
+        raise RuntimeError("boom")
+
+    app = create_app(store_path, settings, token=TOKEN, pipeline=broken)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.post("/api/articles", json=ARTICLE, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert_error(r, 500, "internal_error")
+    assert "boom" not in r.text
+
+
+def test_failed_analysis_keeps_an_earlier_good_one(writer):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert writer.post("/api/articles", json=ARTICLE, headers=auth).status_code == 201
+    failing = {"id": "n1", "html": "<html><body></body></html>"}
+    assert_error(writer.post("/api/articles", json=failing, headers=auth), 422, "read.html_no_text")
+    assert writer.get("/api/articles/n1").json()["title"] == "New report"
