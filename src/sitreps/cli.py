@@ -300,7 +300,8 @@ def demo(db: DbOpt = None, config: ConfigOpt = None):
             rows = store.query_events(limit=50)
         _print_events(rows, "table")
         err.print(
-            f"\nNext: `sitreps events --db {settings.store_path()} --format geojson`, "
+            f"\nNext: `sitreps serve --db {settings.store_path()}` and open http://127.0.0.1:8000/api/events "
+            f"(API docs at /docs), `sitreps events --db {settings.store_path()} --format geojson`, "
             f"or `sitreps export --db {settings.store_path()} --format csv`."
         )
 
