@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-quotes eval-certainty
+.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-quotes eval-certainty eval-clusters
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -44,3 +44,6 @@ eval-quotes: setup
 
 eval-certainty: setup
 	$(BIN)/sitreps eval certainty $(SHARED)/data/factuality/meantime_en --markdown
+
+eval-clusters: setup
+	$(BIN)/sitreps eval clusters $(SHARED)/data/clustering/ecbplus_docs.dev.jsonl --markdown

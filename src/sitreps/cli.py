@@ -643,3 +643,43 @@ def eval_certainty(
         out.print()
         for note in notes:
             out.print(note, markup=False)
+
+
+@eval_app.command("clusters")
+def eval_clusters(
+    file: Annotated[Path, typer.Argument(help="ECB+-style JSON lines ({doc_id, topic, cluster_id, text}).")],
+    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    mistakes: Annotated[Optional[Path], typer.Option(help="Write every wrongly merged or split gold cluster (held-out runs) to this JSON lines file.")] = None,
+    config: ConfigOpt = None,
+):
+    """Same-incident clusters of documents against ECB+ events: B-cubed, pairwise and false merges,
+    the threshold tuned on half the topics and scored on the other half; a TF-IDF baseline."""
+    from .evaluation import clusters as ce
+
+    with _errors():
+        _check_paths([str(file)])
+        settings = _settings(config)
+        ctx = _context(settings)
+        docs = ce.load_docs(file, limit=limit)  # a bad file fails before the long run
+        misses: list | None = [] if mistakes else None
+        ctx.nlp  # load the model before the bar starts
+        with _progress() as bar:
+            task = bar.add_task("ECB+ documents", total=len(docs))
+            items = ce.summaries(docs, ctx, on_doc=lambda: bar.advance(task))
+        with _progress() as bar:
+            task = bar.add_task("clustering (tuning on half the topics)", total=ce.steps(docs))
+            table, notes = ce.evaluate(docs, items, on_step=lambda: bar.advance(task), mistakes=misses)
+        if mistakes is not None:
+            with open(mistakes, "w", encoding="utf-8") as fh:
+                for m in misses or []:
+                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+        title = "ECB+ documents: same-event clusters"
+        if as_json:
+            out.print_json(data={title: table, "notes": notes})
+            return
+        _print_rows(title, table, markdown)
+        out.print()
+        for note in notes:
+            out.print(note, markup=False)
