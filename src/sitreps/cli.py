@@ -440,6 +440,27 @@ def _print_rows(title: str, rows: dict[str, dict], markdown: bool) -> None:
     out.print(table)
 
 
+def _print_results(results: dict[str, dict], notes: list[str], markdown: bool, as_json: bool, prefix: str = "") -> None:
+    """An evaluation's tables (titled `prefix` + key) and notes, or all of it as one JSON object."""
+    if as_json:
+        out.print_json(data={**results, "notes": notes})
+        return
+    for title, table in results.items():
+        _print_rows(prefix + title, table, markdown)
+    out.print()
+    for note in notes:
+        out.print(note, markup=False)
+
+
+def _write_mistakes(path: Path | None, misses: list | None) -> None:
+    """Every miss an evaluation collected, one JSON object per line (nothing when no path)."""
+    if path is None:
+        return
+    with open(path, "w", encoding="utf-8") as fh:
+        for m in misses or []:
+            fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+
+
 @eval_app.command("geo")
 def eval_geo(
     files: Annotated[list[Path], typer.Argument(help="Gold JSON lines files ({dataset, text, toponyms}), or UCDP GED CSV files.")],
@@ -495,10 +516,7 @@ def eval_geo(
                     results["UCDP event location, postal file added"] = ucdp.evaluate_with_added(
                         rows, settings, postal, on_row=lambda: bar.advance(task), mistakes=misses
                     )
-        if mistakes is not None:
-            with open(mistakes, "w", encoding="utf-8") as fh:
-                for m in misses or []:
-                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+        _write_mistakes(mistakes, misses)
         if as_json:
             out.print_json(data=results)
             return
@@ -553,18 +571,8 @@ def eval_events(
                 results["labelled sentences: does the sentence yield a violent event?"] = labelled.evaluate_sentences(
                     sentences, ctx, on_item=lambda: bar.advance(task), mistakes=misses
                 )
-        if mistakes is not None:
-            with open(mistakes, "w", encoding="utf-8") as fh:
-                for m in misses or []:
-                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
-        if as_json:
-            out.print_json(data={**results, "notes": notes})
-            return
-        for title, table in results.items():
-            _print_rows(title, table, markdown)
-        out.print()
-        for note in notes:
-            out.print(note, markup=False)
+        _write_mistakes(mistakes, misses)
+        _print_results(results, notes, markdown, as_json)
 
 
 @eval_app.command("quotes")
@@ -594,18 +602,8 @@ def eval_quotes(
             task = bar.add_task("documents", total=len(gold.docs))
             results = qe.evaluate_quotes(gold, ctx, on_doc=lambda: bar.advance(task), mistakes=misses, notes=run)
         notes = run.lines(gold)
-        if mistakes is not None:
-            with open(mistakes, "w", encoding="utf-8") as fh:
-                for m in misses or []:
-                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
-        if as_json:
-            out.print_json(data={**results, "notes": notes})
-            return
-        for title, table in results.items():
-            _print_rows(f"attributions, {title}", table, markdown)
-        out.print()
-        for note in notes:
-            out.print(note, markup=False)
+        _write_mistakes(mistakes, misses)
+        _print_results(results, notes, markdown, as_json, prefix="attributions, ")
 
 
 @eval_app.command("certainty")
@@ -631,18 +629,8 @@ def eval_certainty(
         with _progress() as bar:
             task = bar.add_task("MEANTIME documents", total=len(docs))
             table, notes = cert.evaluate_docs(docs, ctx, on_doc=lambda: bar.advance(task), mistakes=misses)
-        if mistakes is not None:
-            with open(mistakes, "w", encoding="utf-8") as fh:
-                for m in misses or []:
-                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
-        title = "MEANTIME event mentions: certainty and polarity"
-        if as_json:
-            out.print_json(data={title: table, "notes": notes})
-            return
-        _print_rows(title, table, markdown)
-        out.print()
-        for note in notes:
-            out.print(note, markup=False)
+        _write_mistakes(mistakes, misses)
+        _print_results({"MEANTIME event mentions: certainty and polarity": table}, notes, markdown, as_json)
 
 
 @eval_app.command("clusters")
@@ -671,15 +659,5 @@ def eval_clusters(
         with _progress() as bar:
             task = bar.add_task("clustering (tuning on half the topics)", total=ce.steps(docs))
             table, notes = ce.evaluate(docs, items, on_step=lambda: bar.advance(task), mistakes=misses)
-        if mistakes is not None:
-            with open(mistakes, "w", encoding="utf-8") as fh:
-                for m in misses or []:
-                    fh.write(json.dumps(m, ensure_ascii=False) + "\n")
-        title = "ECB+ documents: same-event clusters"
-        if as_json:
-            out.print_json(data={title: table, "notes": notes})
-            return
-        _print_rows(title, table, markdown)
-        out.print()
-        for note in notes:
-            out.print(note, markup=False)
+        _write_mistakes(mistakes, misses)
+        _print_results({"ECB+ documents: same-event clusters": table}, notes, markdown, as_json)
