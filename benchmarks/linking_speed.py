@@ -10,6 +10,10 @@ of another (a headline added). A feed brings `--per-day` articles a day, so 10k 
 four times as many days as 3k at the same rate, as a growing store does: the publication window
 keeps the candidates per article about constant, and the cost should grow about linearly.
 
+A store links incrementally (store/clusters.py): each run first puts the linker back from the
+stored state, reading every summary once. The last line times that for the largest size (the
+state turned into the stored JSON and back, and `Linker.restore`) against linking them.
+
 Printed per size: seconds in total, seconds per 1,000 articles, earlier articles scored per article,
 clusters, and the growth ratios (time ratio over size ratio: 1.0 is linear). Target (issue 6):
 10,000 articles linked in under 5 minutes on the 2-core machine. One process, one core; the time
@@ -25,7 +29,9 @@ import sys
 import time
 from datetime import date, timedelta
 
-from sitreps.linking import DocSummary, EventSummary, Linker, LinkSettings
+import json
+
+from sitreps.linking import DocSummary, EventSummary, Linker, LinkSettings, summary_dict, summary_from_dict
 
 TARGET_S = 300  # 10,000 articles
 TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Strategic developments")
@@ -75,14 +81,26 @@ def synthetic(n: int, per_day: int, seed: int = 1) -> list[DocSummary]:
     return docs
 
 
-def run(docs: list[DocSummary], settings: LinkSettings) -> tuple[float, float, int]:
-    """Seconds to add every document, pairs scored per document, clusters."""
+def run(docs: list[DocSummary], settings: LinkSettings) -> tuple[float, float, int, Linker]:
+    """Seconds to add every document, pairs scored per document, clusters, the linker."""
     linker = Linker(settings)
     t0 = time.perf_counter()
     for d in docs:
         linker.add(d)
     seconds = time.perf_counter() - t0
-    return seconds, linker.compared / len(docs), len(linker.clusters())
+    return seconds, linker.compared / len(docs), len(linker.clusters()), linker
+
+
+def restore_seconds(linker: Linker, settings: LinkSettings) -> float:
+    """Seconds to turn a linker's state into stored JSON and put it back (as a store run does)."""
+    t0 = time.perf_counter()
+    rows, links = linker.state()
+    stored = [(json.dumps(summary_dict(s)), s.text, c, f, sig) for s, c, f, sig in rows]
+    pairs = [(a, b, x) for a, bs in links.items() for b, x in bs.items()]
+    back = ((summary_from_dict(json.loads(j), text), c, f, sig) for j, text, c, f, sig in stored)
+    restored = Linker.restore(back, pairs, linker.merged, settings)
+    assert restored.labels() == linker.labels()
+    return time.perf_counter() - t0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for n in sizes:
         docs = synthetic(n, args.per_day)
-        seconds, candidates, clusters = run(docs, settings)
+        seconds, candidates, clusters, linker = run(docs, settings)
         results.append((n, seconds))
         print(f"{n:>9,} {seconds:>9.1f} {1000 * seconds / n:>7.2f} {candidates:>9.0f} {clusters:>9,}")
         sys.stdout.flush()
@@ -107,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"growth {n0:,} -> {n1:,}: time x{s1 / s0:.2f} for size x{n1 / n0:.2f} "
               f"(per-article cost x{(s1 / n1) / (s0 / n0):.2f}; 1.00 is linear)")
     last_n, last_s = results[-1]
+    back = restore_seconds(linker, settings)
+    print(f"restore of {last_n:,} linked articles (state to JSON and back): {back:.1f} s, "
+          f"x{back / last_s:.2f} of linking them")
     if last_n >= 10000:
         verdict = "meets" if last_s * 10000 / last_n < TARGET_S else "misses"
         print(f"target: 10,000 articles in < {TARGET_S} s: {verdict} ({last_s * 10000 / last_n:.0f} s)")

@@ -164,11 +164,9 @@ def test_event_filters(client, query, expected):
     assert r.json()["count"] == len(expected)
 
 
-def test_min_corroboration_is_accepted_ignored_and_said_so(client):
-    r = client.get("/api/events?min_corroboration=3")
-    assert ids(r) == ORDER
-    assert "min_corroboration" in r.headers["sitreps-ignored"]
-    assert "sitreps-ignored" not in client.get("/api/events").headers
+def test_min_corroboration_keeps_nothing_before_linking(client):
+    assert ids(client.get("/api/events?min_corroboration=1")) == []
+    assert [e["cluster_id"] for e in client.get("/api/events").json()["events"]] == [None] * 5
     assert_error(client.get("/api/events?min_corroboration=0"), 422, "validation_error", "min_corroboration")
 
 
@@ -265,7 +263,7 @@ def test_one_article_is_the_stored_document(client, store_path):
 def test_missing_records_are_404_in_the_error_shape(client):
     assert_error(client.get("/api/events/ev-zz"), 404, "not_found", "ev-zz")
     assert_error(client.get("/api/articles/zz"), 404, "not_found", "zz")
-    assert_error(client.get("/api/clusters/c1"), 404, "not_found", "no clusters yet")
+    assert_error(client.get("/api/clusters/c1"), 404, "not_found", "no cluster 'c1'")
 
 
 # -- stats, health ----------------------------------------------------------------------------------
@@ -283,7 +281,7 @@ def test_stats_count_by_type_month_and_certainty(client):
     }  # the interval counts where it starts
     assert body["by_certainty"] == {"reported": 2, "confirmed": 1, "hedged": 1, "possible": 1}
     assert (body["first"], body["last"]) == ("2022-10-28", "2022-12-02T06:00")
-    assert body["store"] == {"articles": 5, "events": 5, "places": 5, "quotes": 0, "claims": 0, "failures": 0}
+    assert body["store"] == {"articles": 5, "events": 5, "places": 5, "quotes": 0, "claims": 0, "clusters": 0, "failures": 0}
 
 
 def test_stats_take_the_event_filters(client):
@@ -502,7 +500,7 @@ def test_openapi_documents_routes_parameters_and_the_error_shape(client):
     params = {p["name"]: p for p in spec["paths"]["/api/events"]["get"]["parameters"]}
     assert set(params) >= {"type", "subtype", "since", "until", "bbox", "near", "actor", "certainty",
                            "min_corroboration", "q", "limit", "cursor"}  # fmt: skip
-    assert "ignored" in params["min_corroboration"]["description"].lower()
+    assert "independent sources" in params["min_corroboration"]["description"].lower()
     assert all(p.get("description") for p in params.values())
     errors = spec["paths"]["/api/events"]["get"]["responses"]["422"]
     assert errors["content"]["application/json"]["example"]["error"]["code"] == "validation_error"

@@ -70,6 +70,8 @@ def test_csv_header_and_row(events):
         "certainty": "reported",
         "article_id": "a1",
         "url": "https://news.example/a1",
+        "cluster_id": "",  # not linked
+        "corroboration": "",
     }
     # No date, no resolved place, no fatalities reported: empty, not invented.
     second = rows[1]

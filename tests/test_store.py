@@ -160,7 +160,7 @@ def test_save_new_then_unchanged_keeps_counts(store):
     doc = make_doc()
     assert store.save(doc) == "new"
     after_first = store.counts()
-    assert after_first == {"articles": 1, "events": 1, "places": 1, "quotes": 0, "claims": 0, "failures": 0}
+    assert after_first == {"articles": 1, "events": 1, "places": 1, "quotes": 0, "claims": 0, "clusters": 0, "failures": 0}
     assert store.save(doc) == "unchanged"
     assert store.counts() == after_first
 
@@ -184,7 +184,7 @@ def test_changed_analysis_replaces_child_rows(store):
     claim = Claim(claim_span.start, claim_span.end, claim_span.text, "reported", officials)
     changed = replace(changed, claims=(claim,))
     assert store.save(changed) == "updated"
-    expected = {"articles": 1, "events": 1, "places": 2, "quotes": 0, "claims": 1, "failures": 0}
+    expected = {"articles": 1, "events": 1, "places": 2, "quotes": 0, "claims": 1, "clusters": 0, "failures": 0}
     assert store.counts() == expected
     [event] = store.query_events()
     assert event["fatalities"]["low"] == event["fatalities"]["high"] == 3
@@ -309,7 +309,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     monkeypatch.setattr(migrations, "has_fts5", lambda: False)
     with open_store(path) as s:
         assert [n.code for n in s.notes] == ["store.migration_skipped"]
-        assert [m["name"] for m in s.migrations()] == ["0001_initial"]
+        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking"]
         assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
         assert len(s.query_events(type="explosions")) == 1
         with pytest.raises(StoreError, match="FTS5"):
@@ -317,5 +317,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     monkeypatch.undo()
     with open_store(path) as s:  # a build with FTS5 adds the index and fills it from stored rows
         assert s.notes == ()
-        assert [m["name"] for m in s.migrations()] == [m.name for m in MIGRATIONS]
+        # recorded in the order applied: the skipped one last
+        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0002_articles_fts"]
+        assert {m.name for m in MIGRATIONS} == {m["name"] for m in s.migrations()}
         assert [e["article_id"] for e in s.query_events(text="firefighters")] == ["a1"]

@@ -11,7 +11,7 @@ The JSON API (`create_app`) reads the store; writing is off unless a token is gi
     GET  /api/events           a filtered page of events, by date then id: {"events", "count", "next"}
     GET  /api/events/{id}      one event with its evidence and its article's id, URL and title
     GET  /api/articles/{id}    the stored sitreps/2 document with every annotation
-    GET  /api/clusters/{id}    same-incident clusters: 404 until the store holds them
+    GET  /api/clusters/{id}    one incident across outlets: sources, copies, disagreements
     GET  /api/stats            events by type, month and certainty (the filters of /api/events)
     GET  /api/health           version, schema, migrations, whether search and writing are on
     POST /api/articles         analyse one article and store it (Authorization: Bearer <token>)
@@ -138,8 +138,12 @@ def create_app(
     )
     app.state.writing = token is not None  # told by /api/health
     _install_error_handlers(app)
-    _add_read_routes(app, _Readers(path))
+    readers = _Readers(path)
+    _add_read_routes(app, readers)
     _add_write_route(app, path, settings, token, pipeline)
+    from .web import add_web_routes
+
+    add_web_routes(app, readers)
     return app
 
 
@@ -292,6 +296,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
 
     from . import __version__
     from .serialize import SCHEMA
+    from .store.clusters import get_cluster
     from .store.queries import EventFilter, event_page, event_stats, get_event
 
     s = _schemas()
@@ -325,16 +330,10 @@ def _add_read_routes(app, readers: _Readers) -> None:
         return EventFilter(
             type=type_, subtype=subtype, since=since, until=until,
             bbox=parse_bbox(bbox) if bbox else None, near=parse_near(near) if near else None,
-            actor=actor, certainty=parse_certainty(certainty), text=q,
+            actor=actor, certainty=parse_certainty(certainty), text=q, min_corroboration=min_corroboration,
         )  # fmt: skip
 
     Filters = Annotated[EventFilter, Depends(event_filter)]
-
-    def ignored(request: Request) -> dict:
-        # Clusters are not stored yet (linking is its own step): say what was not applied.
-        if "min_corroboration" in request.query_params:
-            return {"Sitreps-Ignored": "min_corroboration (no clusters are stored yet)"}
-        return {}
 
     @app.get(
         "/api/events", tags=["events"], summary="Events, filtered and paged",
@@ -368,7 +367,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         if page.next_key is not None:
             next_url = str(request.url.include_query_params(cursor=encode_cursor(page.next_key, page.count)))
         body = {"events": page.events, "count": page.count, "next": next_url}
-        return JSONResponse(body, headers=ignored(request))
+        return JSONResponse(body)
 
     @app.get(
         "/api/events/{event_id}", tags=["events"], summary="One event",
@@ -400,10 +399,19 @@ def _add_read_routes(app, readers: _Readers) -> None:
         "/api/clusters/{cluster_id}", tags=["clusters"], summary="One same-incident cluster",
         responses=_errors(404),
     )  # fmt: skip
-    def one_cluster(cluster_id: str):
-        """The reports of one incident across outlets. This store holds no clusters yet (the
-        linking step that builds them is not part of it), so every id answers 404."""
-        raise ApiError(404, "not_found", f"no cluster {cluster_id!r}: this store holds no clusters yet")
+    def one_cluster(
+        cluster_id: Annotated[str, Path(description="The cluster's id (an event's `cluster_id`).", examples=["a1"])],
+    ):
+        """The reports of one incident across outlets: `corroboration` (independent sources:
+        distinct outlets, a group of copies counting once), `outlets`, `documents` (each with
+        title, URL, outlet, publication date and `copy_of`, the article it copies), `incidents`
+        (event ids told as one incident), `disagreements` (fatalities, actors or dates stated
+        differently, with who says what) and `events`. An id that was merged into another
+        cluster answers with that cluster and `merged_from`."""
+        cluster = get_cluster(readers.get(), cluster_id)
+        if cluster is None:
+            raise ApiError(404, "not_found", f"no cluster {cluster_id!r}")
+        return JSONResponse(cluster)
 
     @app.get(
         "/api/stats", tags=["stats"], summary="Counts by type, month and certainty",
@@ -416,7 +424,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         check_params(request.query_params, _FILTERS)
         store = readers.get()
         body = {**event_stats(store, filters), "store": store.counts()}
-        return JSONResponse(body, headers=ignored(request))
+        return JSONResponse(body)
 
     @app.get("/api/health", tags=["service"], summary="Service status", response_model=s.Health)
     def health():
@@ -438,12 +446,14 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
     from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
     from .store import open_store
+    from .store.clusters import link_pending
     from .store.sqlite import article_key
 
     s = _schemas()
     bearer = HTTPBearer(auto_error=False, description="The token `sitreps serve` was started with.")
     lock = threading.Lock()  # one analysis at a time: the spaCy pipeline is not shared across threads
     loaded: list[Callable[[Article], Document]] = [pipeline] if pipeline else []
+    linkers: list = []  # the linker of the last request's linking run, kept for the next
 
     def writer(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> None:
         if token is None:
@@ -484,6 +494,11 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
             doc = loaded[0](article)
             with open_store(path) as store:
                 status = store.save(doc)
+                if status in ("new", "updated"):
+                    # the linker is kept between requests: only articles saved by others meanwhile
+                    # make it read the store again (store/clusters.py)
+                    run = link_pending(store, linker=linkers[0] if linkers else None)
+                    linkers[:] = [run.linker] if run.linker is not None else []
         key = article_key(doc)
         if status == "failed":
             note = next(n for n in doc.notes if n.level == "error")
@@ -522,9 +537,9 @@ _HELP = {
     "actor": "An actor id (exact, e.g. RUS.MIL) or part of an actor's name (any case), as the doer or the "
     "target.",
     "certainty": f"One or several of {', '.join(CERTAINTIES)}: repeat the parameter or separate with commas.",
-    "min_corroboration": "Minimum number of independent outlets reporting the incident. **Accepted and "
-    "ignored** until same-incident clusters are stored; the answer then carries the header "
-    "`Sitreps-Ignored: min_corroboration`.",
+    "min_corroboration": "Minimum number of independent sources (distinct outlets, copies counting once) "
+    "telling the incident: events whose article's same-incident cluster has fewer, or that is not linked yet, "
+    "do not match.",
     "q": "Words that must all appear in the article's title or text (SQLite FTS5; punctuation is not query "
     "syntax).",
 }
@@ -557,7 +572,7 @@ _TAGS = [
         "name": "articles",
         "description": "Stored articles with every annotation; ingesting one (token needed).",
     },
-    {"name": "clusters", "description": "The same incident across outlets (not stored yet)."},
+    {"name": "clusters", "description": "The same incident told by several outlets: who says what."},
     {"name": "stats", "description": "Counts for charts and overviews."},
     {"name": "service", "description": "Is the server up, and what can it do."},
 ]
@@ -649,6 +664,8 @@ def _schemas():
         url: str | None
         title: str | None
         published: str | None
+        cluster_id: str | None = Field(description="The article's same-incident cluster (null: not linked yet).")
+        corroboration: int | None = Field(description="Independent sources of that cluster.")
 
     class EventPage(BaseModel):
         events: list[Event]

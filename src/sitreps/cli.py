@@ -157,8 +157,20 @@ def _ingest(settings: Settings, articles) -> dict:
                 error = next(n for n in doc.notes if n.level == "error")
                 summary["failures"].append((article.origin, error.code, error.detail))
             progress.advance(task)
+        summary["linked"] = _link(store, progress)
         summary["counts"] = store.counts()
     return summary
+
+
+def _link(store, progress: Progress) -> int:
+    """Link the articles saved since the last run into same-incident clusters."""
+    from .store.clusters import link_pending, pending
+
+    todo = pending(store)
+    if not todo:
+        return 0
+    task = progress.add_task("linking", total=todo)
+    return link_pending(store, progress=lambda done, total: progress.update(task, completed=done)).linked
 
 
 def _print_summary(settings: Settings, summary: dict) -> None:
@@ -168,8 +180,30 @@ def _print_summary(settings: Settings, summary: dict) -> None:
         f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} unchanged, "
         f"{summary['failed']} failed -> {settings.store_path()}"
     )
+    if summary.get("linked"):
+        err.print(f"linked {summary['linked']} articles into same-incident clusters")
     counts = summary["counts"]
     err.print("store: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@app.command()
+def link(
+    rebuild: Annotated[bool, typer.Option(help="Forget every cluster and link all articles again.")] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+):
+    """Group stored articles into same-incident clusters (`ingest` does it after each run).
+
+    Incremental: only articles not linked yet are compared, with the stored ones of their week."""
+    from .store import open_store
+    with _errors():
+        settings = _settings(config, db)
+        with open_store(settings.store_path()) as store, _progress() as progress:
+            if rebuild:
+                store.reset_linking()
+            linked = _link(store, progress)
+            counts = store.counts()
+        err.print(f"linked {linked} articles; {counts['clusters']} clusters of {counts['articles']} articles")
 
 
 @app.command()

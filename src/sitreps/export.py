@@ -38,6 +38,9 @@ ACLED-style CSV columns (`write_events_csv`), from an event dict `e`:
     certainty        our extra column: asserted, confirmed, reported, hedged, possible, negated
     article_id       the stored article the event came from
     url              that article's URL
+    cluster_id       our extra column: the article's same-incident cluster (empty until linked)
+    corroboration    our extra column: independent sources telling that incident (distinct
+                     outlets, wire copies counting once); empty until linked
 
 GeoJSON (`write_events_geojson`): a FeatureCollection of Point features, coordinates in
 [longitude, latitude] order (RFC 7946), one per event with both coordinates; the others are
@@ -78,6 +81,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "certainty",
     "article_id",
     "url",
+    "cluster_id",
+    "corroboration",
 )
 
 GEO_PRECISION: dict[str, int] = {
@@ -176,6 +181,8 @@ def event_csv_row(e: dict) -> dict:
         "certainty": _blank(e.get("certainty")),
         "article_id": _blank(e.get("article_id")),
         "url": _blank(e.get("url")),
+        "cluster_id": _blank(e.get("cluster_id")),
+        "corroboration": _blank(e.get("corroboration")),
     }
 
 
@@ -235,6 +242,8 @@ def event_feature(e: dict) -> dict | None:
             "url": e.get("url"),
             "title": e.get("title"),
             "published": e.get("published"),
+            "cluster_id": e.get("cluster_id"),
+            "corroboration": e.get("corroboration"),
         },
     }
 

@@ -62,11 +62,13 @@ from .summaries import (
     day_range,
     outlet_of,
     summarise,
+    summary_dict,
+    summary_from_dict,
 )
 
 __all__ = [
     "NAME_LABELS", "NOT_HAPPENED", "Blocks", "Cluster", "Copies", "Disagreement", "DocSummary",
     "EventSummary", "Evidence", "LinkSettings", "Linker", "compatible", "cosine", "day_range",
     "describe", "disagreements", "event_match", "evidence", "link", "near_duplicates", "outlet_of",
-    "pair_score", "shingles", "stop_words", "summarise", "weigh", "words",
+    "pair_score", "shingles", "stop_words", "summarise", "summary_dict", "summary_from_dict", "weigh", "words",
 ]

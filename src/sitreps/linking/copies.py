@@ -57,6 +57,32 @@ class Copies:
     def first_of(self, key: str) -> str:
         return self._first[key]
 
+    def signature(self, key: str) -> bytes:
+        """The MinHash of `key` as bytes (little-endian uint64s), to store and `restore`."""
+        import numpy as np
+
+        return np.asarray(self._hashes[key].hashvalues, dtype="<u8").tobytes()
+
+    def restore(self, key: str, first: str, signature: bytes) -> None:
+        """Put back a text added earlier (in the order it was added), from its stored
+        `signature` and the first key of its group, without the text."""
+        import numpy as np
+        from datasketch import MinHash
+
+        if key in self._first:
+            raise ValueError(f"{key!r} was added already")
+        blank = MinHash(num_perm=self.settings.num_perm)  # the scheme and dtype this datasketch uses
+        values = np.frombuffer(signature, dtype="<u8")
+        if len(values) != self.settings.num_perm:
+            raise ValueError(f"signature of {key!r} has {len(values)} values, not {self.settings.num_perm}")
+        m = MinHash(
+            num_perm=self.settings.num_perm, hashvalues=values.astype(blank.hashvalues.dtype), scheme=blank.scheme
+        )
+        self._order[key] = len(self._order)
+        self._first[key] = first if first in self._first else key
+        self._hashes[key] = m
+        self._lsh.insert(key, m)
+
     def groups(self) -> list[tuple[str, ...]]:
         grouped: dict[str, list[str]] = defaultdict(list)
         for key, first in self._first.items():

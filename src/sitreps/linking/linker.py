@@ -48,6 +48,9 @@ class Linker:
         self._links: dict[str, dict[str, float]] = defaultdict(dict)  # summed scores between clusters
         self.merged: dict[str, str] = {}  # old cluster id -> the id it merged into
         self.compared = 0  # pairs scored so far: the work blocking saves
+        # clusters whose members, links or existence changed since the caller last cleared it
+        # (a store writes back only these)
+        self.touched: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -68,14 +71,7 @@ class Linker:
         if summary.id in self._index:
             raise ValueError(f"document {summary.id!r} was added already")
         st = self.settings
-        # the lead counts twice: it is in the text too
-        counts = Counter(words(summary.text, self._stop)) + Counter(words(summary.lead, self._stop))
-        item = _Item(summary, counts, Counter(summary.names), "")
-        for df, bag in zip(self._df, (item.words, item.names)):
-            df.update(bag.keys())
-        n = len(self._items) + 1
-        if _epoch(n) != self._snapshot[0]:
-            self._snapshot = (_epoch(n), n, self._df[0].copy(), self._df[1].copy())
+        item = self._item(summary, "")
 
         copied = self.copies.add(summary.id, summary.text)
         earlier = self._blocks.candidates(summary) if self.blocked else range(len(self._items))
@@ -95,8 +91,10 @@ class Linker:
             cluster = best if ok else summary.id
         if cluster not in self._members:
             self._members[cluster] = []
+        self.touched.add(cluster)
         for other, total in sums.items():
             if other != cluster:
+                self.touched.add(other)
                 self._links[cluster][other] = self._links[cluster].get(other, 0.0) + total
                 self._links[other][cluster] = self._links[cluster][other]
         item.cluster = cluster
@@ -105,6 +103,18 @@ class Linker:
         self._members[cluster].append(len(self._items) - 1)
         self._blocks.add(summary, len(self._items) - 1)
         return self._merge(cluster)
+
+    def _item(self, summary: DocSummary, cluster: str) -> _Item:
+        """The bags of words and names of a new document, counted into the document frequencies."""
+        # the lead counts twice: it is in the text too
+        counts = Counter(words(summary.text, self._stop)) + Counter(words(summary.lead, self._stop))
+        item = _Item(summary, counts, Counter(summary.names), cluster)
+        for df, bag in zip(self._df, (item.words, item.names)):
+            df.update(bag.keys())
+        n = len(self._items) + 1
+        if _epoch(n) != self._snapshot[0]:
+            self._snapshot = (_epoch(n), n, self._df[0].copy(), self._df[1].copy())
+        return item
 
     def _age(self, cluster: str) -> int:
         return self._index[cluster]  # a cluster's id is its first document's
@@ -118,6 +128,7 @@ class Linker:
             if best is None or scores[best] < self.settings.threshold:
                 return cluster
             keep, drop = sorted((cluster, best), key=self._age)
+            self.touched |= {keep, drop, *self._links[drop]}
             for j in self._members[drop]:
                 self._items[j].cluster = keep
             self._members[keep] += self._members.pop(drop)
@@ -149,6 +160,46 @@ class Linker:
         while cluster_id in self.merged:
             cluster_id = self.merged[cluster_id]
         return cluster_id
+
+
+    # -- state, for a store to keep between runs ---------------------------------------------------
+
+    def state(self) -> tuple[list[tuple[DocSummary, str, str, bytes]], dict[str, dict[str, float]]]:
+        """What `restore` needs: each document in the order added as (summary, cluster id, first
+        of its copies, MinHash signature), and the summed pair scores between clusters."""
+        rows = [
+            (it.summary, it.cluster, self.copies.first_of(it.summary.id), self.copies.signature(it.summary.id))
+            for it in self._items
+        ]
+        return rows, {a: dict(b) for a, b in self._links.items() if b}
+
+    @classmethod
+    def restore(
+        cls,
+        rows: Iterable[tuple[DocSummary, str, str, bytes]],
+        links: Iterable[tuple[str, str, float]] = (),
+        merged: dict[str, str] | None = None,
+        settings: LinkSettings | None = None,
+    ) -> Linker:
+        """A linker as it was after adding `rows` (from `state`, in order), without comparing
+        any pair again: adding more documents to it gives what adding them to the original
+        would have. `links` are (cluster, other cluster, summed score) in both directions;
+        `merged` maps merged-away cluster ids to the ids they went into."""
+        self = cls(settings)
+        for summary, cluster, first, signature in rows:
+            if summary.id in self._index:
+                raise ValueError(f"document {summary.id!r} is in the state twice")
+            item = self._item(summary, cluster)
+            self._index[summary.id] = len(self._items)
+            self._items.append(item)
+            self._members.setdefault(cluster, []).append(len(self._items) - 1)
+            self._blocks.add(summary, len(self._items) - 1)
+            self.copies.restore(summary.id, first, signature)
+        for a, b, score in links:
+            if a in self._members and b in self._members:
+                self._links[a][b] = score
+        self.merged = dict(merged or {})
+        return self
 
 
 def link(summaries: Iterable[DocSummary], settings: LinkSettings | None = None) -> dict[str, str]:

@@ -133,3 +133,53 @@ def summarise(doc: Document, outlet: str | None = None, lead_sentences: int = 2)
         dates=tuple(dict.fromkeys(d for d in stated if d)),
         events=tuple(events),
     )
+
+
+# ---------------------------------------------------------------------------- stored form
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def summary_dict(s: DocSummary) -> dict:
+    """A summary as plain JSON data, without its text (a store keeps the text already)."""
+    return {
+        "id": s.id,
+        "outlet": s.outlet,
+        "published": s.published.isoformat() if s.published else None,
+        "lead": s.lead,
+        "names": list(s.names),
+        "dates": [[a.isoformat(), b.isoformat()] for a, b in s.dates],
+        "events": [
+            {
+                "id": e.id, "type": e.type, "lat": e.lat, "lon": e.lon,
+                "start": e.start.isoformat() if e.start else None,
+                "end": e.end.isoformat() if e.end else None,
+                "actors": list(e.actors), "killed": list(e.killed) if e.killed is not None else None,
+                "place": e.place,
+            }  # fmt: skip
+            for e in s.events
+        ],
+    }
+
+
+def summary_from_dict(data: dict, text: str) -> DocSummary:
+    """The inverse of `summary_dict`, given the document's text."""
+    return DocSummary(
+        id=data["id"],
+        text=text,
+        outlet=data.get("outlet"),
+        published=_day(data.get("published")),
+        lead=data.get("lead", ""),
+        names=tuple(data.get("names", ())),
+        dates=tuple((date.fromisoformat(a), date.fromisoformat(b)) for a, b in data.get("dates", ())),
+        events=tuple(
+            EventSummary(
+                id=e["id"], type=e["type"], lat=e.get("lat"), lon=e.get("lon"),
+                start=_day(e.get("start")), end=_day(e.get("end")), actors=tuple(e.get("actors", ())),
+                killed=tuple(e["killed"]) if e.get("killed") is not None else None, place=e.get("place"),
+            )  # fmt: skip
+            for e in data.get("events", ())
+        ),
+    )

@@ -38,6 +38,13 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
         event_json: the event's sitreps/2 dict. Indexed on type, date, (lat, lon), article_id.
     articles_fts  FTS5 index over articles(title, text), kept in step by triggers; skipped
                   with a warning note (store.notes) when SQLite lacks FTS5.
+    link_docs(article_id PK, summary_json, seq, cluster_id, copy_of, minhash)
+        each article's linking summary, written by `save`; `seq` NULL until linked
+    cluster_links(a, b, score), cluster_merges(old, new)
+        the linker's state between runs: summed scores between clusters, merged-away ids
+    clusters(id PK, corroboration, documents, first_published, last_published, report_json)
+        one row per same-incident cluster; `store/clusters.py: link_pending` writes them
+        (`sitreps ingest` runs it after each batch) and `get_cluster` reads one
 
 Child tables reference articles(id) ON DELETE CASCADE; offsets are half-open character
 offsets into articles.text, as everywhere in sitreps.

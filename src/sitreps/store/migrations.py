@@ -146,9 +146,53 @@ END;
 INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 """
 
+# Same-incident linking (sitreps.linking, run by sitreps.store.clusters.link_pending):
+# - link_docs: each article's linking summary (written when the article is saved), and once
+#   linked its place in the linker's order (`seq`), its cluster, the first article it copies
+#   and its MinHash signature. `seq IS NULL`: not linked yet.
+# - cluster_links: summed pair scores between clusters (both directions), what the linker
+#   needs to decide later merges without comparing old pairs again.
+# - cluster_merges: cluster ids merged into another (old links and bookmarks keep working).
+# - clusters: one row per live cluster with its report (corroboration, outlets, incidents,
+#   disagreements), rewritten for the clusters each linking run touches.
+_LINKING = """
+CREATE TABLE link_docs (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    summary_json TEXT NOT NULL,
+    seq INTEGER UNIQUE,
+    cluster_id TEXT,
+    copy_of TEXT,
+    minhash BLOB
+);
+CREATE INDEX link_docs_cluster ON link_docs(cluster_id);
+
+CREATE TABLE cluster_links (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+
+CREATE TABLE cluster_merges (
+    old TEXT PRIMARY KEY,
+    new TEXT NOT NULL
+);
+
+CREATE TABLE clusters (
+    id TEXT PRIMARY KEY,
+    corroboration INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    first_published TEXT,
+    last_published TEXT,
+    report_json TEXT NOT NULL
+);
+CREATE INDEX clusters_corroboration ON clusters(corroboration);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _SCHEMA),
     Migration("0002_articles_fts", _FTS, needs=("fts5",)),
+    Migration("0003_linking", _LINKING),
 )
 
 

@@ -48,7 +48,9 @@ class EventFilter:
     (min_lon, min_lat, max_lon, max_lat), min_lon > max_lon crossing the antimeridian; `near`
     is (lat, lon, km). `actor` is an actor id (exact, e.g. "RUS.MIL") or part of an actor's
     name (any case), on either side: the actors or the targets. `text` is plain words that
-    must all appear in the article's title or text (FTS5).
+    must all appear in the article's title or text (FTS5). `min_corroboration` keeps events
+    whose article is in a same-incident cluster told by at least that many independent sources
+    (articles not linked yet have no cluster and never match).
     """
 
     type: str | None = None
@@ -60,6 +62,7 @@ class EventFilter:
     actor: str | None = None
     certainty: tuple[str, ...] = ()
     text: str | None = None
+    min_corroboration: int | None = None  # events of articles whose cluster has this many sources
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def event_page(
     if after is None and count is None and _estimate(store, filters) <= SPARSE:
         where, params = _where(store, filters)
         sql = (
-            f"SELECT {_COLUMNS}, page.n FROM events e JOIN articles a ON a.id = e.article_id"
+            f"SELECT {_COLUMNS}, page.n {_FROM}"
             f" JOIN (SELECT e.rowid AS rid, count(*) OVER () AS n FROM events e{_and(where)}"
             f" ORDER BY {_ORDER} LIMIT ?) page ON e.rowid = page.rid ORDER BY {_ORDER}"
         )
@@ -231,8 +234,15 @@ def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
 # -- SQL ------------------------------------------------------------------------------------------
 
 _ORDER = "e.date IS NULL, e.date, e.id"  # undated last
-_COLUMNS = "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.lat, e.lon, e.date, e.id"
-_SELECT = f"SELECT {_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id"
+_COLUMNS = (
+    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.lat, e.lon, e.date, e.id,"
+    " d.cluster_id, c.corroboration"
+)
+_FROM = (
+    "FROM events e JOIN articles a ON a.id = e.article_id"
+    " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN clusters c ON c.id = d.cluster_id"
+)
+_SELECT = f"SELECT {_COLUMNS} {_FROM}"
 
 
 def _page_rows(conn: sqlite3.Connection, where: list[str], params: list, order: str, n: int) -> list[tuple]:
@@ -293,6 +303,12 @@ def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list
             " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
         )
         params.append(fts_query(f.text))
+    if f.min_corroboration is not None:
+        where.append(
+            f"{ix}e.article_id IN (SELECT d.article_id FROM clusters c JOIN link_docs d ON d.cluster_id = c.id"
+            " WHERE c.corroboration >= ?)"
+        )
+        params.append(f.min_corroboration)
     if f.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = f.bbox
         where.append(f"{ix}e.lat BETWEEN ? AND ?")
@@ -336,4 +352,11 @@ def _event(row: tuple) -> dict:
     event = json.loads(event_json)
     event["evidence"] = json.loads(evidence_json)
     event.update(article_id=art_id, url=url, title=title, published=published)
+    event.update(cluster_id=row[10], corroboration=row[11])
     return event
+
+
+def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
+    """Every event of the given articles, in the API's order (date, id; undated last)."""
+    sql = f"{_SELECT} WHERE e.article_id IN (SELECT value FROM json_each(?)) ORDER BY {_ORDER}"
+    return [_event(row) for row in store._conn.execute(sql, (json.dumps(article_ids),))]

@@ -30,7 +30,7 @@ VOLATILE_KEYS = frozenset({"origin"})
 _KM_PER_DEGREE = 111.32
 
 # Counted tables, in the order `counts()` reports them.
-_COUNTED = ("articles", "events", "places", "quotes", "claims", "failures")
+_COUNTED = ("articles", "events", "places", "quotes", "claims", "clusters", "failures")
 _CHILD_TABLES = ("places", "times", "quotes", "claims", "events")
 
 _ARTICLE_COLUMNS = (
@@ -204,7 +204,31 @@ class SQLiteStore:
                 for table in _CHILD_TABLES:
                     conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (key,))
             self._insert_children(conn, key, doc)
+            self._save_summary(conn, key, doc)
         return "new" if row is None else "updated"
+
+    def _save_summary(self, conn: sqlite3.Connection, key: str, doc: Document) -> None:
+        """The article's linking summary, not linked yet (`sitreps.store.clusters.link_pending`
+        links it). The linker cannot take a document back: when an article that was linked
+        changes, every article is linked again from the start by the next run."""
+        from ..linking import summarise, summary_dict
+
+        data = summary_dict(summarise(doc))
+        data["id"] = key
+        linked = conn.execute("SELECT seq FROM link_docs WHERE article_id = ?", (key,)).fetchone()
+        if linked is not None and linked[0] is not None:
+            reset_linking(conn)
+        conn.execute(
+            "INSERT INTO link_docs (article_id, summary_json) VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE"
+            " SET summary_json = excluded.summary_json, seq = NULL, cluster_id = NULL, copy_of = NULL,"
+            " minhash = NULL",
+            (key, _canonical(data)),
+        )
+
+    def reset_linking(self) -> None:
+        """Forget every same-incident cluster; the next linking run links all articles again."""
+        with self._transaction() as conn:
+            reset_linking(conn)
 
     def _save_failure(self, key: str, doc: Document) -> None:
         # The first error is the cause; later ones usually follow from it.
@@ -293,7 +317,8 @@ class SQLiteStore:
         within `km` kilometres (great-circle). `certainty` is one value or several. `text` is
         plain words that must all appear in the article's title or text. `limit=None` means all.
         Each result is the event's sitreps/2 dict, its `evidence` spans also carrying their
-        text, plus "article_id", "url", "title" and "published" of its article.
+        text, plus "article_id", "url", "title" and "published" of its article, and "cluster_id"
+        and "corroboration" of its same-incident cluster (None until linked: store/clusters.py).
         """
         return list(
             self.iter_events(
@@ -352,8 +377,9 @@ class SQLiteStore:
                     params += [lon - dlon, lon + dlon]
             where.append("e.lon IS NOT NULL")
         sql = (
-            "SELECT e.event_json, e.evidence_json, e.lat, e.lon, a.id, a.url, a.title, a.published"
-            " FROM events e JOIN articles a ON a.id = e.article_id"
+            "SELECT e.event_json, e.evidence_json, e.lat, e.lon, a.id, a.url, a.title, a.published,"
+            " d.cluster_id, c.corroboration FROM events e JOIN articles a ON a.id = e.article_id"
+            " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN clusters c ON c.id = d.cluster_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid"
         )
@@ -367,7 +393,7 @@ class SQLiteStore:
         if remaining is not None and remaining <= 0:
             return
         for row in self._conn.execute(sql, params):
-            event_json, evidence_json, e_lat, e_lon, art_id, url, title, published = row
+            event_json, evidence_json, e_lat, e_lon, art_id, url, title, published, cluster, sources = row
             if near is not None and distance_km(near[0], near[1], e_lat, e_lon) > near[2]:
                 continue
             if skip:
@@ -376,11 +402,19 @@ class SQLiteStore:
             event = json.loads(event_json)
             event["evidence"] = json.loads(evidence_json)
             event.update(article_id=art_id, url=url, title=title, published=published)
+            event.update(cluster_id=cluster, corroboration=sources)
             yield event
             if remaining is not None:
                 remaining -= 1
                 if remaining <= 0:
                     return
+
+
+def reset_linking(conn: sqlite3.Connection) -> None:
+    """Forget every cluster: the next linking run links all articles again, in order."""
+    conn.execute("UPDATE link_docs SET seq = NULL, cluster_id = NULL, copy_of = NULL, minhash = NULL")
+    for table in ("cluster_links", "cluster_merges", "clusters"):
+        conn.execute(f"DELETE FROM {table}")
 
 
 def open_store(path: str | os.PathLike) -> SQLiteStore:
