@@ -127,6 +127,23 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
             article_rows,
         )
         conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 19)})", event_rows)
+        # Same-incident clusters as linking leaves them: runs of 1-6 articles, one outlet each.
+        link_rows, cluster_rows = [], []
+        a = 0
+        while a < len(article_rows):
+            size = min(rng.choice((1, 1, 1, 2, 2, 3, 4, 6)), len(article_rows) - a)
+            members = [row[0] for row in article_rows[a:a + size]]
+            for art_id in members:
+                link_rows.append((art_id, "{}", len(link_rows), members[0], art_id))
+            cluster_rows.append((members[0], size, size, "{}"))
+            a += size
+        conn.executemany(
+            "INSERT INTO link_docs (article_id, summary_json, seq, cluster_id, copy_of) VALUES (?, ?, ?, ?, ?)",
+            link_rows,
+        )
+        conn.executemany(
+            "INSERT INTO clusters (id, corroboration, documents, report_json) VALUES (?, ?, ?, ?)", cluster_rows
+        )
     conn.close()
 
 
@@ -146,6 +163,9 @@ def requests(n: int, limit: int, seed: int = 11) -> list[tuple[str, str]]:
         "certainty x2 + type": lambda: "certainty=hedged,possible&type=Explosions/Remote%20violence",
         "actor id + month": lambda: "actor=XB.MIL&since={}&until={}".format(*month()),
         "actor name": lambda: "actor=brigade",
+        "min_corroboration + month": lambda: "min_corroboration={}&since={}&until={}".format(
+            rng.choice((2, 3, 4)), *month()
+        ),
         "q (full text)": lambda: f"q={rng.choice(WORDS)}%20{rng.choice(WORDS)}",
         "no filter": lambda: "",
     }
