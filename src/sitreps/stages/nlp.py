@@ -36,6 +36,10 @@ def load_model(settings, gazetteer=None, actor_patterns=None):
         # ORTH patterns need only the tokenizer. `ner` keeps the entities the ruler set.
         ruler = nlp.add_pipe("entity_ruler", first=True, config={"phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(patterns)
+    if "parser" in nlp.pipe_names:
+        # a line break ends a sentence: headlines, datelines, list items and transcript lines
+        # have no final stop, and the parser would run them into the next paragraph
+        nlp.add_pipe("sitreps_line_breaks", before="parser")
     if gazetteer is not None and "ner" in nlp.pipe_names:
         names = gazetteer_names(settings, gazetteer)
         matcher = nlp.add_pipe("sitreps_gazetteer_matcher", after="ner")
@@ -200,11 +204,26 @@ class GazetteerMatcher:
         return self
 
 
+def line_breaks(doc):
+    """Start a sentence at the first token after a line break (the parser keeps preset starts)."""
+    broken = False
+    for token in doc:
+        if token.is_space:
+            broken = broken or "\n" in token.text
+            continue
+        if broken and token.i > 0:
+            token.is_sent_start = True
+        broken = "\n" in token.whitespace_
+    return doc
+
+
 def _register() -> None:
     from spacy.language import Language
 
     if "sitreps_gazetteer_matcher" not in Language.factories:
         Language.factory("sitreps_gazetteer_matcher")(lambda nlp, name: GazetteerMatcher(nlp, name))
+    if "sitreps_line_breaks" not in Language.factories:
+        Language.component("sitreps_line_breaks")(line_breaks)
 
 
 _register()
