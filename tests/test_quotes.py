@@ -258,3 +258,25 @@ def test_quotes_are_sorted_and_offsets_match(parsed):
     doc = find_quotes(parsed("The mayor said the port was shut. Later he said “it reopens soon”."), None)
     assert [q.start for q in doc.quotes] == sorted(q.start for q in doc.quotes)
     assert all(doc.text[q.start:q.end] == q.text for q in doc.quotes)
+
+
+@pytest.mark.model
+def test_name_colon_lines_are_their_speakers_words(parsed):
+    text = (
+        "Marta Kovalenko: The Eastern Dam Will Hold 'For Years'\n\n"
+        "The engineer spoke to reporters on Monday.\n\n"
+        "Partial transcript follows:\n\n"
+        '"HOST: Will the water rise again this week?\n\n'
+        '"KOVALENKO: Not this week, and not next week either, as far as we can tell."'
+    )
+    doc = parsed(text)
+    headline = only(quotes_of(doc), "The Eastern Dam Will Hold 'For Years'")
+    assert headline.speaker.text == "Marta Kovalenko" and headline.cue.text == ":"
+    # the transcript's lines reopen one quoted passage: it is one quote of several paragraphs
+    assert any(q.text.startswith("HOST: Will the water rise") for q in quotes_of(doc))
+
+
+@pytest.mark.model
+def test_a_line_label_that_is_not_a_speaker_is_not_one(parsed):
+    doc = parsed("BREAKING: Floodwater reached the lower town overnight.\n\nUkraine: the dam is holding.")
+    assert quotes_of(doc) == ()

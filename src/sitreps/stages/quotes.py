@@ -608,7 +608,10 @@ def find_quotes(doc: Document, ctx) -> Document:
         indirect += [q for q in _noun_attributions(p, marked) if not _overlaps(q.start, q.end, [(i.start, i.end) for i in indirect])]
     indirect += [q for q in _indirect_text(doc, marked, p is None)
                  if not any(_overlaps(q.start, q.end, [(i.start, i.end)]) for i in indirect)]
-    indirect += [q for q in _headline_colon(doc) if not _overlaps(q.start, q.end, [(i.start, i.end) for i in quotes + indirect])]
+    # a "Name: words" line may hold quotes of its own ("Roe: Dam 'will hold'"): those nest in it
+    taken = [(i.start, i.end) for i in indirect] + [(q.start, q.end) for q in quotes]
+    indirect += [q for q in _headline_colon(doc)
+                 if not any(_overlaps(q.start, q.end, [t]) and not (q.start <= t[0] and t[1] <= q.end) for t in taken)]
     # a few words in marks with no speaker and no cue are a title or a scare quote, not speech
     quotes = [q for q in quotes if q.speaker or q.cue or len(q.text.split()) >= _MIN_UNATTRIBUTED_WORDS]
     quotes = sorted(quotes + indirect, key=lambda q: (q.start, q.end))
@@ -618,19 +621,30 @@ def find_quotes(doc: Document, ctx) -> Document:
 _MIN_UNATTRIBUTED_WORDS = 6
 
 
+def _surname(doc: Document, start: int, end: int) -> bool:
+    """One capitalised proper noun ("Pence:", "Sanders:"), which the model often tags ORG."""
+    words = doc.tokens_in(start, end)
+    return len(words) == 1 and words[0].pos == "PROPN" and words[0].text[:1].isupper()
+
+
 def _headline_colon(doc: Document) -> list[Quote]:
     """A line opening with a person's name (or a name in capitals, as transcripts write them) and
     a colon ("Jane Roe: The dam will hold", "ROE: We hold") is that person's words."""
     out = []
     for line in re.finditer(r"[^\n]+", doc.text):
-        m = re.match(r"\s*([^:\n]{3,40}):\s+(\S.{8,})$", line.group())
+        # a transcript line may open with the quotation mark that reopens a quoted paragraph
+        m = re.match(r"\s*[\"“”']?([^:\n\"“”]{3,40}):\s+(\S.{8,})$", line.group())
         if not m:
             continue
         s_spk, e_spk = line.start() + m.start(1), line.start() + m.end(1)
         name = m.group(1)
-        ent = entity_at(doc, s_spk, e_spk, ("PERSON",))
+        ent = entity_at(doc, s_spk, e_spk, ("PERSON", "ORG"))
+        whole = ent is not None and (ent.start, ent.end) == (s_spk, e_spk)
         capitals = re.fullmatch(r"[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,2}", name) and name not in cues().not_speakers
-        if not capitals and (ent is None or (ent.start, ent.end) != (s_spk, e_spk)):
+        person = whole and ent.label == "PERSON"
+        place = entity_at(doc, s_spk, e_spk, ("GPE", "LOC", "NORP", "FAC"))
+        surname = (ent is None or whole) and place is None and _surname(doc, s_spk, e_spk)
+        if not (capitals or person or surname):
             continue  # a transcript's "PENCE:" or a person's name, not "Update:" or "Ukraine:"
         s, e = line.start() + m.start(2), line.start() + m.end(2)
         speaker = make_speaker(doc, s_spk, e_spk)
