@@ -83,12 +83,11 @@ def test_linking_in_steps_equals_linking_at_once(tmp_path):
     docs = corpus()
     _, at_once = link_all(tmp_path / "one.db", docs)
     with open_store(tmp_path / "steps.db") as store:
-        linker = None
         for chunk in (docs[:2], docs[2:3], docs[3:]):
             for doc in chunk:
                 store.save(doc)
             assert pending(store) == len(chunk)
-            linker = link_pending(store, linker=None).linker  # restored from the store each time
+            link_pending(store)  # restored from the store each time
             assert pending(store) == 0
         steps = store_clusters(store)
     assert steps == at_once
@@ -98,12 +97,12 @@ def test_a_kept_linker_gives_what_a_restored_one_gives(tmp_path):
     docs = corpus()
     _, at_once = link_all(tmp_path / "one.db", docs)
     with open_store(tmp_path / "kept.db") as store:
-        linker = None
+        run = None
         for doc in docs:
             store.save(doc)
-            run = link_pending(store, linker=linker)
-            assert run.linker is not None
-            linker = run.linker
+            kept = run.linker if run else None
+            run = link_pending(store, previous=run)
+            assert run.linker is not None and (kept is None or run.linker is kept)
         assert store_clusters(store) == at_once
 
 
@@ -112,15 +111,30 @@ def test_a_linker_is_not_reused_when_another_process_linked_meanwhile(tmp_path):
     path = tmp_path / "s.db"
     with open_store(path) as store:
         store.save(docs[0])
-        mine = link_pending(store).linker
+        mine = link_pending(store)
     with open_store(path) as other:  # someone else saves and links
         other.save(docs[1])
         link_pending(other)
     with open_store(path) as store:
         store.save(docs[2])
-        run = link_pending(store, linker=mine)
-        assert run.linker is not mine and len(run.linker) == 3
-    assert len(mine) == 1
+        run = link_pending(store, previous=mine)
+        assert run.linker is not mine.linker and len(run.linker) == 3
+    assert len(mine.linker) == 1
+
+
+def test_a_linker_is_not_reused_after_a_reset_that_relinked_as_many(tmp_path):
+    docs = corpus()
+    path = tmp_path / "s.db"
+    with open_store(path) as store:
+        for doc in docs[:2]:
+            store.save(doc)
+        mine = link_pending(store)
+    with open_store(path) as other:  # someone else relinks everything: same count, new state
+        other.reset_linking()
+        link_pending(other)
+    with open_store(path) as store:
+        store.save(docs[2])
+        assert link_pending(store, previous=mine).linker is not mine.linker
 
 
 def test_running_again_links_nothing_and_changes_nothing(tmp_path):
@@ -260,7 +274,7 @@ def test_settings_change_relinks_with_a_fresh_linker(tmp_path):
     docs = corpus()
     with open_store(path) as store:
         store.save(docs[0])
-        kept = link_pending(store).linker
+        kept = link_pending(store)
         store.save(docs[1])
-        run = link_pending(store, LinkSettings(threshold=0.9), linker=kept)
-        assert run.linker is not kept and run.linker.settings.threshold == 0.9
+        run = link_pending(store, LinkSettings(threshold=0.9), previous=kept)
+        assert run.linker is not kept.linker and run.linker.settings.threshold == 0.9

@@ -453,7 +453,7 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
     bearer = HTTPBearer(auto_error=False, description="The token `sitreps serve` was started with.")
     lock = threading.Lock()  # one analysis at a time: the spaCy pipeline is not shared across threads
     loaded: list[Callable[[Article], Document]] = [pipeline] if pipeline else []
-    linkers: list = []  # the linker of the last request's linking run, kept for the next
+    runs: list = []  # the last request's linking run: its linker serves the next one
 
     def writer(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> None:
         if token is None:
@@ -497,8 +497,7 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
                 if status in ("new", "updated"):
                     # the linker is kept between requests: only articles saved by others meanwhile
                     # make it read the store again (store/clusters.py)
-                    run = link_pending(store, linker=linkers[0] if linkers else None)
-                    linkers[:] = [run.linker] if run.linker is not None else []
+                    runs[:] = [link_pending(store, previous=runs[0] if runs else None)]
         key = article_key(doc)
         if status == "failed":
             note = next(n for n in doc.notes if n.level == "error")

@@ -40,8 +40,9 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
                   with a warning note (store.notes) when SQLite lacks FTS5.
     link_docs(article_id PK, summary_json, seq, cluster_id, copy_of, minhash)
         each article's linking summary, written by `save`; `seq` NULL until linked
-    cluster_links(a, b, score), cluster_merges(old, new)
-        the linker's state between runs: summed scores between clusters, merged-away ids
+    cluster_links(a, b, score), cluster_merges(old, new), link_state(generation)
+        the linker's state between runs: summed scores between clusters, merged-away ids, and
+        a counter bumped by every run and reset (a kept linker is reused only if it matches)
     clusters(id PK, corroboration, documents, first_published, last_published, report_json)
         one row per same-incident cluster; `store/clusters.py: link_pending` writes them
         (`sitreps ingest` runs it after each batch) and `get_cluster` reads one

@@ -15,7 +15,7 @@ changed: the new articles' rows, the members of clusters that grew or merged, th
 their reports. Putting the linker back reads every summary once (linear, about a tenth of what
 linking them cost: docs/benchmarks.md); a process that links again and again (the API's write
 route) keeps the linker and hands it back, and only articles saved by someone else meanwhile
-make it read the store again.
+make it read the store again (a generation counter tells).
 
 The whole run holds the store's write lock (`BEGIN IMMEDIATE`), so two processes linking the
 same store take turns instead of clustering the same articles twice.
@@ -37,7 +37,8 @@ class LinkRun:
     linked: int  # articles linked by this run
     touched: int  # clusters written (created, grown or merged)
     clusters: int  # clusters in the store after the run
-    linker: Linker | None = None  # hand it to the next run in this process to skip the restore
+    linker: Linker | None = None  # the linker as this run left the store
+    generation: int = -1  # the store's linking generation after this run
 
 
 def pending(store: SQLiteStore) -> int:
@@ -49,16 +50,17 @@ def link_pending(
     store: SQLiteStore,
     settings: LinkSettings | None = None,
     *,
-    linker: Linker | None = None,
+    previous: LinkRun | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> LinkRun:
-    """Link the articles saved since the last run (see the module docstring). `linker` is the
-    one a previous run in this process returned: used when the store has not moved since;
+    """Link the articles saved since the last run (see the module docstring). `previous` is
+    what an earlier call in this process returned: its linker is reused when nobody has linked
+    or reset the store since (the store's linking generation is still the one it left);
     `progress(done, total)` is called after each article."""
     conn = store._conn
     conn.execute("BEGIN IMMEDIATE")
     try:
-        run = _link(conn, settings or LinkSettings(), linker, progress)
+        run = _link(conn, settings or LinkSettings(), previous, progress)
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -66,15 +68,17 @@ def link_pending(
     return run
 
 
-def _link(conn: sqlite3.Connection, settings: LinkSettings, linker: Linker | None, progress) -> LinkRun:
+def _link(conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | None, progress) -> LinkRun:
     new = conn.execute(
         "SELECT d.article_id, d.summary_json, a.text FROM link_docs d JOIN articles a ON a.id = d.article_id"
         " WHERE d.seq IS NULL ORDER BY a.published IS NULL, a.published, a.rowid"
     ).fetchall()
-    linked_now = conn.execute("SELECT count(*), max(seq) FROM link_docs WHERE seq IS NOT NULL").fetchone()
+    generation = conn.execute("SELECT generation FROM link_state").fetchone()[0]
+    current = previous is not None and previous.linker is not None and previous.generation == generation
+    linker = previous.linker if current else None
     if not new:
-        return LinkRun(0, 0, _count(conn), linker if _current(linker, linked_now) else None)
-    if not _current(linker, linked_now) or linker.settings != settings:
+        return LinkRun(0, 0, _count(conn), linker, generation)
+    if linker is None or linker.settings != settings:
         linker = _restore(conn, settings)
     linker.touched.clear()
     merged_before = set(linker.merged)
@@ -84,13 +88,8 @@ def _link(conn: sqlite3.Connection, settings: LinkSettings, linker: Linker | Non
         if progress is not None:
             progress(i + 1, len(new))
     _write(conn, linker, start, merged_before)
-    return LinkRun(len(new), len(linker.touched), _count(conn), linker)
-
-
-def _current(linker: Linker | None, linked: tuple[int, int | None]) -> bool:
-    """Does `linker` hold exactly what the store has linked (nobody linked or reset meanwhile)?"""
-    count, last = linked
-    return linker is not None and len(linker) == count and (last is None or last == count - 1)
+    conn.execute("UPDATE link_state SET generation = generation + 1")
+    return LinkRun(len(new), len(linker.touched), _count(conn), linker, generation + 1)
 
 
 def _restore(conn: sqlite3.Connection, settings: LinkSettings) -> Linker:

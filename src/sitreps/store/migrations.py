@@ -189,10 +189,21 @@ CREATE TABLE clusters (
 CREATE INDEX clusters_corroboration ON clusters(corroboration);
 """
 
+# A counter bumped by every linking run and every reset: a process that kept its linker from an
+# earlier run (the API's write route) reuses it only if nobody has linked or reset since.
+_LINK_GENERATION = """
+CREATE TABLE link_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    generation INTEGER NOT NULL
+);
+INSERT INTO link_state (id, generation) VALUES (1, 0);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _SCHEMA),
     Migration("0002_articles_fts", _FTS, needs=("fts5",)),
     Migration("0003_linking", _LINKING),
+    Migration("0004_link_generation", _LINK_GENERATION),
 )
 
 

@@ -415,6 +415,7 @@ def reset_linking(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE link_docs SET seq = NULL, cluster_id = NULL, copy_of = NULL, minhash = NULL")
     for table in ("cluster_links", "cluster_merges", "clusters"):
         conn.execute(f"DELETE FROM {table}")
+    conn.execute("UPDATE link_state SET generation = generation + 1")
 
 
 def open_store(path: str | os.PathLike) -> SQLiteStore:
