@@ -300,7 +300,7 @@ def serve(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
-    """Serve the database as a JSON API (documented at /docs). Read-only unless a token is given."""
+    """Serve the database: the web UI at /, the JSON API at /api (documented at /docs). Read-only unless a token is given."""
     with _errors():
         try:
             import uvicorn
@@ -311,7 +311,7 @@ def serve(
         settings = _settings(config, db)
         api = create_app(settings.store_path(), settings, token=token)
         where = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
-        err.print(f"serving {settings.store_path()} at {where}/api/events, documented at {where}/docs")
+        err.print(f"serving {settings.store_path()}: the UI at {where}/, the API at {where}/api/events, documented at {where}/docs")
         err.print("writing (POST /api/articles): " + ("on, with the token" if token else "off (no token)"))
         if token and host not in ("127.0.0.1", "localhost", "::1"):
             err.print("[yellow]note:[/yellow] the token travels in clear over plain HTTP: put TLS in front")
@@ -334,8 +334,8 @@ def demo(db: DbOpt = None, config: ConfigOpt = None):
             rows = store.query_events(limit=50)
         _print_events(rows, "table")
         err.print(
-            f"\nNext: `sitreps serve --db {settings.store_path()}` and open http://127.0.0.1:8000/api/events "
-            f"(API docs at /docs), `sitreps events --db {settings.store_path()} --format geojson`, "
+            f"\nNext: `sitreps serve --db {settings.store_path()}` and open http://127.0.0.1:8000/ (the map; "
+            f"the JSON API at /api/events, its docs at /docs), `sitreps events --db {settings.store_path()} --format geojson`, "
             f"or `sitreps export --db {settings.store_path()} --format csv`."
         )
 

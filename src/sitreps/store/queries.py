@@ -360,3 +360,66 @@ def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
     """Every event of the given articles, in the API's order (date, id; undated last)."""
     sql = f"{_SELECT} WHERE e.article_id IN (SELECT value FROM json_each(?)) ORDER BY {_ORDER}"
     return [_event(row) for row in store._conn.execute(sql, (json.dumps(article_ids),))]
+
+
+# -- map markers (the web UI's /points.json) -------------------------------------------------------
+# The map's markers: every located event matching the filters, a few narrow columns each.
+#
+#     GET /points.json?type=Battles&since=2022-11      (the map page's filters, as /api/events)
+#     {"count": 1234, "located": 1100, "truncated": false,
+#      "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough"],
+#      "types": [...], "certainties": [...], "points": [["3f2a...", 48.1, 37.8, 0, "2022-11-10", 1, 0], ...]}
+#
+# `type` and `certainty` are indexes into `types` and `certainties`; `date` is the start of the
+# event's date (null when undated); `rough` is 1 when the point stands for something larger than
+# a town (a raion, an oblast, a country, a river) or is a parent unit's point. Events without
+# coordinates are counted (`count` - `located`) but have no point. /api/events pages would carry
+# every event's full record (about 1.2 kB each) for what a marker needs: this reads the narrow
+# columns of the events table with the same conditions (store.queries' filters), so 10,000
+# markers are one request of about 0.5 MB. Details come from /api/events/{id} when a marker is
+# opened.
+
+MAX_POINTS = 50_000
+FINE = ("city", "district")
+
+
+def event_bounds(store, filters: EventFilter) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the located matches (the map's first view)."""
+    where, params = _where(store, filters)
+    sql = "SELECT min(e.lat), min(e.lon), max(e.lat), max(e.lon) FROM events e" + _and(
+        [*where, "e.lat IS NOT NULL", "e.lon IS NOT NULL"]
+    )
+    south, west, north, east = store._conn.execute(sql, params).fetchone()
+    return None if south is None else [[south, west], [north, east]]
+
+
+def event_points(store, filters: EventFilter, limit: int = MAX_POINTS) -> dict:
+    count = count_events(store, filters)
+    where, params = _where(store, filters)
+    where = [*where, "e.lat IS NOT NULL", "e.lon IS NOT NULL"]
+    # Rough: coarser than a town, or a town placed at its parent unit's point (read from the
+    # JSON only for towns). Sorted only when there are too many: the first ones by date.
+    sql = (
+        "SELECT e.id, e.lat, e.lon, e.type, e.date, e.certainty, CASE WHEN e.precision IN (?, ?)"
+        " THEN json_extract(e.event_json, '$.place.coord_precision') IS 'parent'"
+        " ELSE 1 END"
+        f" FROM events e{_and(where)}{f' ORDER BY {_ORDER}' if count > limit else ''} LIMIT ?"
+    )
+    rows = store._conn.execute(sql, [*FINE, *params, limit + 1]).fetchall()
+    truncated = len(rows) > limit
+    types: dict[str, int] = {}
+    certainties: dict[str | None, int] = {}
+    points = []
+    for id_, lat, lon, type_, date, certainty, rough in rows[:limit]:
+        t = types.setdefault(type_, len(types))
+        c = certainties.setdefault(certainty, len(certainties))
+        points.append([id_, round(lat, 5), round(lon, 5), t, date, c, rough])
+    return {
+        "count": count,
+        "located": None if truncated else len(points),
+        "truncated": truncated,
+        "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough"],
+        "types": list(types),
+        "certainties": list(certainties),
+        "points": points,
+    }

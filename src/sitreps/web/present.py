@@ -1,0 +1,118 @@
+"""How record fields read on a page. A missing value stays missing: these give None (or say
+"unknown" with the reason) rather than a guess, and templates print "unknown" for None."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+CERTAINTY_NOTES = {
+    "asserted": "stated by the outlet itself",
+    "confirmed": "confirmed by the source",
+    "reported": "attributed to a source, without hedging",
+    "hedged": "reportedly, believed, appears",
+    "possible": "could, feared, planned: has not happened",
+    "negated": "denied, did not happen",
+}
+
+PRECISION_NOTES = {
+    "city": "a city, town or village",
+    "district": "a city district",
+    "admin3": "a hromada or municipality",
+    "admin2": "a raion or county",
+    "admin1": "an oblast, province or state",
+    "country": "a whole country",
+    "water": "a river, sea or reservoir",
+    "region": "a historic or world region",
+    "continent": "a continent",
+}
+
+TYPE_CLASSES = {  # ACLED event types: a CSS class each (map markers, legend, badges)
+    "Battles": "battles",
+    "Explosions/Remote violence": "explosions",
+    "Violence against civilians": "civilians",
+    "Protests": "protests",
+    "Riots": "riots",
+    "Strategic developments": "strategic",
+}
+
+
+def type_class(event_type: str | None) -> str:
+    return "t-" + TYPE_CLASSES.get(event_type or "", "other")
+
+
+def count_text(count: dict | None) -> str | None:
+    """A Count as words: 2, at least 12, up to 20, 5-8; None when the text gives no number."""
+    if not count:
+        return None
+    low, high = count.get("low"), count.get("high")
+    about = "about " if count.get("approximate") else ""
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None:
+        return f"{about}{low}" if low == high else f"{about}{low}–{high}"
+    if low is not None:
+        return f"about {low} or more" if about else f"at least {low}"
+    return f"up to {about}{high}"
+
+
+def date_text(time: dict | None) -> str | None:
+    if not time or not time.get("value"):
+        return None
+    value = time["value"]
+    return value.replace("/", " to ") if "/" in value else value
+
+
+def coords_text(lat, lon) -> str | None:
+    if lat is None or lon is None:
+        return None
+    return f"{lat:.4f}, {lon:.4f}"
+
+
+def place_label(place: dict | None) -> str | None:
+    """"Alder (city; North Province, XA)" or None for an unresolved place."""
+    if not place or not place.get("name"):
+        return None
+    where = ", ".join(p for p in (place.get("admin2"), place.get("admin1"), place.get("country")) if p)
+    level = place.get("precision") or "level unknown"
+    return f"{place['name']} ({level}{'; ' + where if where else ''})"
+
+
+def actor_label(actor: dict) -> str:
+    name = actor.get("name") or actor.get("text") or "unknown"
+    extra = [x for x in (actor.get("actor"), actor.get("kind")) if x]
+    if actor.get("inferred"):
+        extra.append("inferred")
+    return f"{name} ({', '.join(extra)})" if extra else name
+
+
+def mention_label(mention: dict | None) -> str | None:
+    if not mention:
+        return None
+    name = mention.get("name") or mention.get("text")
+    if not name:
+        return None
+    kind = mention.get("kind")
+    return f"{name} ({kind})" if kind else name
+
+
+def outlet(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def safe_href(url: str | None) -> str | None:
+    """An article's URL as a link target only when it is http(s): never `javascript:`."""
+    if not url:
+        return None
+    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
+
+
+def page_url(kind: str, id: str, json: bool = False) -> str:
+    """/events/{id}, /articles/{id}, /clusters/{id}; with json, the page's twin.
+
+    A path ending in `.json` is always a twin, so an id that itself ends in `.json` gets its
+    HTML page with `?format=html` (and its twin at `....json.json`)."""
+    path = f"/{kind}/" + quote(id, safe="/" if kind == "articles" else "")
+    if json:
+        return path + ".json"
+    return path + "?format=html" if id.endswith(".json") else path

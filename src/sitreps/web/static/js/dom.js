@@ -1,0 +1,48 @@
+// Small DOM helpers. Text always goes in as text nodes: nothing from the data is parsed as HTML.
+
+export const root = document.body.dataset.root || "";
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function unknown() {
+  return el("span", { class: "unknown" }, "unknown");
+}
+
+// The same rule as the server's page_url: a path ending in .json is the JSON twin, so an id
+// that itself ends in .json gets its HTML page with ?format=html.
+export function pageUrl(kind, id) {
+  let path = encodeURIComponent(id);
+  if (kind === "articles") path = path.replaceAll("%2F", "/");
+  return `${root}/${kind}/${path}${id.endsWith(".json") ? "?format=html" : ""}`;
+}
+
+export function dateText(time) {
+  if (!time || !time.value) return null;
+  return time.value.includes("/") ? time.value.replace("/", " to ") : time.value;
+}
+
+export function countText(count) {
+  if (!count) return null;
+  const { low, high } = count;
+  const about = count.approximate ? "about " : "";
+  if (low == null && high == null) return null;
+  if (low != null && high != null) return low === high ? `${about}${low}` : `${about}${low}–${high}`;
+  if (low != null) return about ? `about ${low} or more` : `at least ${low}`;
+  return `up to ${about}${high}`;
+}
+
+export function formatNumber(n) {
+  return Number(n).toLocaleString("en");
+}

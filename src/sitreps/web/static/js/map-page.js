@@ -1,0 +1,180 @@
+// The map page. The filters live in the page's query string; the same query goes to
+// /api/events (the list: pages of full events), /points.json (the markers: every located
+// match, a few columns each) and /api/stats (the timeline, without the dates).
+// For measurement: the performance mark "sitreps:markers" when the markers are drawn;
+// #map[data-state] is "loading", "ready" or "error", #map[data-markers] the markers drawn.
+/* global L */
+import { addBasemap, onlineTilesSwitch } from "./basemap.js";
+import { el, formatNumber, root } from "./dom.js";
+import { DATES, bboxOf, daySpan, fillForm, fromForm, fromUrl, without } from "./filters.js";
+import { EventList } from "./list.js";
+import { markersFor, openPopup } from "./markers.js";
+import { dayBins, drawTimeline, monthBins } from "./timeline.js";
+
+const LIST_PAGE = 100;
+
+const page = JSON.parse(document.getElementById("page-data").textContent || "{}");
+const form = document.getElementById("filters");
+const status = document.getElementById("status");
+const note = document.getElementById("map-note");
+const mapDiv = document.getElementById("map");
+const svg = document.getElementById("timeline-svg");
+const allDates = document.getElementById("all-dates");
+const title = document.getElementById("timeline-title");
+const hint = document.getElementById("timeline-hint");
+const moreButton = el("button", { type: "button", class: "secondary", id: "show-more", hidden: true });
+document.getElementById("event-list").after(moreButton);
+document.getElementById("more")?.remove(); // the no-JS pager; the script's button replaces it
+
+// (No request headers: the page preloads /points.json, and a fetch must match the preload.)
+async function getJson(url, signal) {
+  const response = await fetch(url, { signal });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+  return { body, ignored: response.headers.get("Sitreps-Ignored") };
+}
+
+const list = new EventList(document.getElementById("event-list"), moreButton, getJson);
+const map = L.map(mapDiv, { worldCopyJump: true, minZoom: 2, maxZoom: 16 });
+const firstArea = fromUrl().get("bbox");
+if (firstArea) map.fitBounds(boxBounds(firstArea), { animate: false });
+else if (page.bounds) map.fitBounds(page.bounds, { maxZoom: 9, padding: [20, 20], animate: false });
+else map.setView([30, 20], 2);
+L.control.scale({ imperial: false }).addTo(map);
+let markersShown;
+const firstMarkers = new Promise((resolve) => { markersShown = resolve; });
+const basemap = addBasemap(map, Promise.race([firstMarkers, new Promise((r) => setTimeout(r, 1500))]));
+onlineTilesSwitch(map, basemap, document.getElementById("online-tiles"));
+const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
+clusters.on("click", (e) => openPopup(map, e.layer));
+map.addLayer(clusters);
+
+let area = null; // the bbox filter, drawn
+let timelineMonths = page.timeline || {};
+let undated = page.undated || 0;
+let pointDates = []; // the start date of every marker, for the per-day timeline
+let controller = null;
+
+function setStatus(text, error = false) {
+  status.textContent = text;
+  status.classList.toggle("error", error);
+}
+
+function boxBounds(bbox) {
+  let [w, s, e, n] = bbox.split(",").map(Number);
+  if (w > e) e += 360;
+  return L.latLngBounds([[s, w], [n, e]]);
+}
+
+function drawArea(params) {
+  if (area) { map.removeLayer(area); area = null; }
+  const bbox = params.get("bbox");
+  if (!bbox) return null;
+  area = L.rectangle(boxBounds(bbox), { className: "area", interactive: false, fill: false, dashArray: "6 4", weight: 2 }).addTo(map);
+  return area.getBounds();
+}
+
+function drawTime(params) {
+  const span = daySpan(params);
+  const range = { since: params.get("since"), until: params.get("until") };
+  allDates.hidden = !range.since && !range.until;
+  const pick = (lo, hi) => {
+    const next = without(fromUrl(), DATES);
+    next.set("since", lo);
+    next.set("until", hi);
+    go(next);
+  };
+  if (span && span.days <= 92) {
+    title.textContent = "Events per day";
+    hint.textContent = "(located events matching the filters; click a day or drag across days to narrow the dates)";
+    drawTimeline(svg, dayBins(pointDates, span), { range: null, unit: "day", onPick: pick });
+  } else {
+    title.textContent = "Events per month";
+    hint.textContent = "(all filters but the dates; click a month or drag across months to set the dates)" +
+      (undated ? `; ${formatNumber(undated)} undated not shown` : "");
+    drawTimeline(svg, monthBins(timelineMonths), { range, unit: "month", onPick: pick });
+  }
+}
+
+async function load(params, { first = false, fit = true } = {}) {
+  if (controller) controller.abort();
+  controller = new AbortController();
+  const { signal } = controller;
+  mapDiv.dataset.state = "loading";
+  setStatus("Loading events…");
+  note.hidden = true;
+  const areaBounds = drawArea(params);
+  const query = params.toString();
+  const amp = query ? "&" : "";
+  if (!first) {
+    getJson(`${root}/api/stats?${without(params, DATES)}`, signal)
+      .then(({ body }) => { timelineMonths = body.by_month; undated = body.undated; drawTime(params); })
+      .catch(() => {});
+  }
+  let listed;
+  if (first && !page.paged) listed = list.adopt(page.next ? root + page.next : null, signal);
+  else listed = list.load(`${root}/api/events?${query}${amp}limit=${LIST_PAGE}`, signal);
+  try {
+    const { body } = await getJson(`${root}/points.json${query ? "?" + query : ""}`, signal);
+    clusters.clearLayers();
+    const markers = markersFor(body);
+    clusters.addLayers(markers);
+    pointDates = body.points.map((p) => p[4]);
+    if (first) {
+      // the server's bounds gave the first view
+    } else if (fit && markers.length) {
+      const bounds = areaBounds || L.latLngBounds(markers.map((m) => m.getLatLng()));
+      map.fitBounds(bounds, { maxZoom: 9, padding: [20, 20], animate: false });
+    } else if (fit && areaBounds) {
+      map.fitBounds(areaBounds, { animate: false });
+    }
+    // Ready once the browser has painted them: after the frame that follows this one.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (signal.aborted) return;
+      performance.mark("sitreps:markers");
+      mapDiv.dataset.markers = String(markers.length);
+      mapDiv.dataset.state = "ready";
+      markersShown();
+    }));
+    const unplaced = body.truncated ? null : body.count - markers.length;
+    setStatus(`${formatNumber(body.count)} event${body.count === 1 ? "" : "s"} match; ${formatNumber(markers.length)} on the map` +
+      (unplaced ? `, ${formatNumber(unplaced)} without coordinates (listed only)` : "") + ".");
+    if (body.truncated) {
+      note.textContent = `The map shows the first ${formatNumber(markers.length)} located events (by date): narrow the filters to see the rest.`;
+      note.hidden = false;
+    }
+    drawTime(params);
+    await listed;
+  } catch (err) {
+    if (signal.aborted) return;
+    clusters.clearLayers();
+    list.clear();
+    mapDiv.dataset.state = "error";
+    setStatus(`Could not load the events: ${err.message}`, true);
+    markersShown();
+  }
+}
+
+function go(params, options = {}) {
+  const qs = params.toString();
+  history.pushState(null, "", `${root}/${qs ? "?" + qs : ""}`);
+  fillForm(form, params);
+  load(params, options);
+}
+
+form.addEventListener("submit", (e) => { e.preventDefault(); go(fromForm(form)); });
+document.getElementById("reset").addEventListener("click", (e) => { e.preventDefault(); go(new URLSearchParams()); });
+document.getElementById("clear-area").addEventListener("click", () => go(without(fromUrl(), ["bbox"])));
+allDates.addEventListener("click", () => go(without(fromUrl(), DATES)));
+const searchArea = document.getElementById("search-area");
+searchArea.disabled = false;
+searchArea.addEventListener("click", () => {
+  const params = without(fromUrl(), ["bbox"]);
+  const bbox = bboxOf(map.getBounds());
+  if (bbox) params.set("bbox", bbox);
+  go(params, { fit: false }); // keep the view the user chose
+});
+window.addEventListener("popstate", () => { const p = fromUrl(); fillForm(form, p); load(p); });
+window.addEventListener("resize", () => drawTime(fromUrl()));
+
+load(fromUrl(), { first: true });

@@ -1,0 +1,64 @@
+// One circle marker per located event (a row of /points.json), coloured by ACLED type
+// (css/marks.css); hollow when the point is rough (a parent unit's point, or a raion, oblast,
+// country or river). A popup fetches the event from /api/events/{id} when first opened and is
+// built from text nodes.
+/* global L */
+import { countText, dateText, el, pageUrl, root, unknown } from "./dom.js";
+
+const TYPE_CLASSES = {
+  "Battles": "battles",
+  "Explosions/Remote violence": "explosions",
+  "Violence against civilians": "civilians",
+  "Protests": "protests",
+  "Riots": "riots",
+  "Strategic developments": "strategic",
+};
+
+export function typeClass(type) {
+  return "t-" + (TYPE_CLASSES[type] || "other");
+}
+
+// Markers for the rows of a /points.json answer (their popups: `openPopup`, on a click).
+export function markersFor(answer) {
+  const classes = answer.types.map(typeClass);
+  return answer.points.map(([id, lat, lon, t, , , rough]) => L.circleMarker([lat, lon], {
+    radius: 7,
+    weight: 2,
+    fillOpacity: rough ? 0.15 : 0.85,
+    dashArray: rough ? "3 3" : null,
+    className: `ev ${classes[t]}${rough ? " rough" : ""}`,
+    eventId: id,
+    rough,
+  }));
+}
+
+export function openPopup(map, marker) {
+  const popup = L.popup({ minWidth: 220 }).setLatLng(marker.getLatLng());
+  popup.setContent(popupFor(marker.options.eventId, popup, marker.options.rough)).openOn(map);
+}
+
+function row(name, value) {
+  return [el("dt", {}, name), el("dd", {}, value == null || value === "" ? unknown() : value)];
+}
+
+function popupFor(id, popup, rough) {
+  const box = el("div", { class: "popup" }, el("a", { href: pageUrl("events", id), class: "popup-title" }, "Event " + id), "Loading…");
+  fetch(`${root}/api/events/${encodeURIComponent(id)}`)
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+    .then((ev) => {
+      const place = ev.place || {};
+      box.replaceChildren(
+        el("a", { href: pageUrl("events", ev.id), class: "popup-title" }, ev.type || "unknown type", ev.subtype ? ` / ${ev.subtype}` : ""),
+        el("dl", { class: "mini" },
+          row("date", dateText(ev.time)),
+          row("place", place.name ? `${place.name} (${place.precision || "level unknown"})` : null),
+          row("fatalities", countText(ev.fatalities)),
+          row("certainty", ev.certainty),
+          row("outlets", ev.corroboration),
+          row("article", ev.title || ev.article_id)),
+        ...(rough ? [el("p", { class: "muted" }, "Roughly placed: the point stands for a larger unit.")] : []));
+      popup.update();
+    })
+    .catch((err) => box.append(el("p", { class: "error" }, `Could not load the event: ${err.message}`)));
+  return box;
+}

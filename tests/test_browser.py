@@ -1,0 +1,163 @@
+"""The web UI in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright):
+the map draws markers, a filter changes them, the timeline sets dates, an event page highlights
+its evidence, an article's highlights explain themselves, and no page asks anything of a host
+other than this one.
+
+Skipped when Chromium or Playwright is missing, unless SITREPS_REQUIRE_BROWSER=1 (CI sets it),
+which turns the skip into a failure. Run alone: `python -m pytest -q tests/test_browser.py`;
+SITREPS_CHROMIUM names another Chromium binary.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from test_web import docs
+
+from sitreps.store import open_store
+
+CHROMIUM = Path(os.environ.get("SITREPS_CHROMIUM", "/usr/bin/chromium"))  # Debian's package
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+REQUIRED = os.environ.get("SITREPS_REQUIRE_BROWSER") == "1"
+LOCAL = {"127.0.0.1", "localhost"}
+
+
+def unavailable(reason: str):
+    if REQUIRED:
+        pytest.fail(f"{reason}, and SITREPS_REQUIRE_BROWSER=1 asks for the browser tests")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed (pip install -e '.[dev]')")
+    if not CHROMIUM.exists():
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """uvicorn on a free localhost port, in a thread, over a store of hand-built documents."""
+    import uvicorn
+
+    from sitreps.api import create_app
+
+    path = tmp_path_factory.mktemp("browser") / "sitreps.db"
+    with open_store(path) as store:
+        for doc in docs():
+            store.save(doc)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = uvicorn.Config(create_app(path), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records every URL it asks for and every script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.requested, page.errors = [], []
+    page.on("request", lambda r: page.requested.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.base = server
+    yield page
+    context.close()
+    hosts = {urlsplit(u).hostname for u in page.requested if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
+    assert hosts <= LOCAL, f"requests to other hosts: {sorted(hosts - LOCAL)}"
+    assert not page.errors, page.errors
+
+
+def ready(page, markers: int) -> None:
+    page.wait_for_selector(f"#map[data-state=ready][data-markers='{markers}']")
+
+
+def test_map_draws_markers_and_a_filter_changes_them(page):
+    page.goto(page.base + "/")
+    ready(page, 6)  # 8 events, 6 with coordinates
+    assert page.locator("#map .marker-cluster, #map path.ev").count() > 0
+    assert page.locator("#event-list li").count() == 8
+    assert "8 events match; 6 on the map, 2 without coordinates" in page.inner_text("#status")
+    assert page.locator("#timeline-svg .bar").count() == 2  # 2022-11, 2022-12
+
+    page.select_option("#f-type", "Battles")
+    page.click("#filters button[type=submit]")
+    ready(page, 1)
+    assert "type=Battles" in page.url
+    assert page.locator("#event-list li").count() == 2
+    assert page.locator("#event-list li").first.get_attribute("data-id") == "ev-a2"
+
+    page.click("#map path.ev")  # the one located battle: its popup loads the event
+    page.wait_for_selector(".leaflet-popup-content a.popup-title:has-text('Battles')")
+    assert "2022-11-15" in page.inner_text(".leaflet-popup-content")
+    assert "null" not in page.inner_text(".leaflet-popup-content")
+
+    page.go_back()
+    ready(page, 6)
+    assert page.input_value("#f-type") == ""
+
+    page.click("#search-area")  # the map's view becomes the bbox filter
+    page.wait_for_url("**bbox=*")
+    ready(page, 6)
+    assert page.is_visible("#area") and page.input_value("#f-bbox").count(",") == 3
+
+
+def test_timeline_bar_sets_the_dates(page):
+    page.goto(page.base + "/")
+    ready(page, 6)
+    page.click('#timeline-svg .bar[data-key="2022-12"]')
+    ready(page, 1)
+    assert "since=2022-12&until=2022-12" in page.url
+    assert page.inner_text("#timeline-title") == "Events per day"
+    assert page.input_value("#f-since") == "2022-12"
+
+
+def test_event_page_highlights_its_evidence(page):
+    page.goto(page.base + "/?q=Varga")
+    ready(page, 1)
+    page.click('#event-list li[data-id="ev-rich"] a')
+    page.wait_for_url("**/events/ev-rich")
+    evidence = page.locator("#evidence-text mark.ann-evidence")
+    assert evidence.count() == 2
+    assert evidence.first.inner_text().startswith("Artillery struck a grain depot in Alder on Friday")
+    assert page.locator("#evidence-text mark.ann-evidence mark.ann-event").first.inner_text() == "struck"
+    page.wait_for_selector("#event-map path.ev")  # the small map's marker
+
+
+def test_article_highlights_explain_themselves(page):
+    page.goto(page.base + "/articles/rich")
+    place = page.locator('#doctext mark[data-ann="place-0"]')
+    place.click()
+    detail = page.locator("#ann-detail")
+    assert detail.is_visible()
+    assert "50.0000, 30.0000" in detail.inner_text()
+    assert page.locator("#ann-place-0.on").count() == 1
+    background = place.evaluate("m => getComputedStyle(m).backgroundColor")
+    page.uncheck("#show-place")
+    assert place.evaluate("m => getComputedStyle(m).backgroundColor") != background
+    assert "<script>" in page.inner_text("#doctext")  # shown as text, never run

@@ -1,0 +1,501 @@
+"""The web UI's pages and their JSON twins (sitreps.web), through TestClient on a temporary
+store of hand-built documents: no model, no browser, no network. tests/test_browser.py drives
+the same pages in Chromium."""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+import warnings
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+from test_store import ALDER, BIRCH, CEDAR, make_doc
+
+pytest.importorskip("fastapi")
+pytest.importorskip("jinja2")
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from fastapi.testclient import TestClient
+
+from sitreps.api import create_app
+from sitreps.records import (
+    ActorMention,
+    Article,
+    Claim,
+    Count,
+    Document,
+    Event,
+    Mention,
+    Place,
+    Quote,
+    Span,
+    TimeExpr,
+)
+from sitreps.store import open_store
+from sitreps.web import views
+from sitreps.web.annotate import Mark, highlight
+
+HTML = {"accept": "text/html,application/xhtml+xml"}
+
+# An invented report with overlapping annotations and text that must never become markup.
+RICH_TEXT = (
+    "Artillery struck a grain depot in Alder on Friday, the regional governor said. "
+    '"Three workers were killed and the fire is still burning," Governor Ilse Varga told reporters. '
+    "Officials in Birch reportedly denied that their troops fired. "
+    "<script>alert('x')</script> Residents fear more strikes."
+)
+
+
+def span(text: str, needle: str, start: int = 0) -> Span:
+    i = text.index(needle, start)
+    return Span(i, i + len(needle), needle)
+
+
+def rich_doc() -> Document:
+    t = RICH_TEXT
+    alder, birch, friday = span(t, "Alder"), span(t, "Birch"), span(t, "Friday")
+    quote = span(t, '"Three workers were killed and the fire is still burning,"')
+    crossing = span(t, "the fire is still burning,\" Governor Ilse Varga told reporters.")  # crosses the quote's end
+    first = span(t, "Artillery struck a grain depot in Alder on Friday, the regional governor said.")
+    denial = span(t, "Officials in Birch reportedly denied that their troops fired.")
+    governor = span(t, "the regional governor")
+    varga, told = span(t, "Governor Ilse Varga"), span(t, "told")
+    place_a = Place(alder.start, alder.end, "Alder", name="Alder", lat=ALDER[0], lon=ALDER[1], country="XA",
+                    admin1="North Province", feature="P.PPL", gazetteer_id="g-Alder", precision="city")
+    place_b = Place(birch.start, birch.end, "Birch", name="Birch", lat=BIRCH[0], lon=BIRCH[1], country="XA",
+                    feature="P.PPL", gazetteer_id="g-Birch", precision="city", coord_precision="parent")
+    when = TimeExpr(friday.start, friday.end, "Friday", value="2022-11-11", grain="day", anchored=True)
+    gun, who = span(t, "Artillery"), span(t, "workers")
+    artillery = ActorMention(gun.start, gun.end, gun.text, "XB.MIL", "Army of B", "state_forces", "XB", True)
+    workers = ActorMention(who.start, who.end, who.text, "CIV", "Civilians", "civilians")
+    killed = span(t, "Three workers were killed")
+    source = Mention(governor.start, governor.end, governor.text, None, "government")
+    strike = Event(
+        id="ev-rich", type="Explosions/Remote violence", subtype="Shelling/artillery/missile attack",
+        trigger=span(t, "struck"), actors=(artillery,), targets=(workers,), place=place_a, time=when,
+        fatalities=Count(3, 3, killed.start, killed.end, killed.text), certainty="reported", source=source,
+        evidence=(first, span(t, '"Three workers were killed and the fire is still burning," Governor Ilse Varga told reporters.')),
+    )  # fmt: skip
+    denied = Event(id="ev-bare", type="Battles", subtype=None, trigger=span(t, "fired"), certainty="negated",
+                   evidence=(denial,))  # fmt: skip
+    article = Article(
+        id="rich", text=t, url="javascript:alert(1)", title='Depot <b>struck</b> "x" & <script>',
+        published=datetime(2022, 11, 12, 7, 0), origin="hand-built",
+    )
+    return Document(
+        article=article, text=t, sentences=(first, denial), places=(place_a, place_b), times=(when,),
+        quotes=(Quote(quote.start, quote.end, quote.text, True, Mention(varga.start, varga.end, varga.text, "Ilse Varga", "person"),
+                      Mention(told.start, told.end, "told", None, "cue")),),
+        claims=(Claim(first.start, first.end, first.text, "reported", source),
+                Claim(crossing.start, crossing.end, crossing.text, "asserted"),
+                Claim(denial.start, denial.end, denial.text, "negated", Mention(denial.start, denial.start + 9, "Officials", None, "government"))),
+        actors=(artillery, workers), events=(strike, denied),
+    )  # fmt: skip
+
+
+def docs() -> list[Document]:
+    return [
+        make_doc("a1", extra=" Firefighters worked through the night."),
+        make_doc("a2", town="Birch", coords=BIRCH, value="2022-11-15", event_type="Battles", certainty="hedged"),
+        make_doc("a3", town="Cedar", coords=CEDAR, value="2022-12-02", certainty="confirmed"),
+        make_doc("a5", town="Nowhere", coords=None, value=None, grain=None, certainty="possible", fatalities=None),
+        make_doc("feed.json", value="2022-11-20"),
+        make_doc("wire/2023/7", value="2022-11-21"),
+        rich_doc(),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    path = tmp_path / "sitreps.db"
+    with open_store(path) as store:
+        for doc in docs():
+            store.save(doc)
+    return path
+
+
+@pytest.fixture
+def client(store_path):
+    with TestClient(create_app(store_path)) as c:
+        yield c
+
+
+def page(client, url: str, status: int = 200) -> str:
+    r = client.get(url, headers=HTML)
+    assert r.status_code == status, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    return r.text
+
+
+def text_of(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def listed_ids(body: str) -> list[str]:
+    return re.findall(r'<li class="ev [^"]*" data-id="([^"]+)"', body)
+
+
+# -- the map page -----------------------------------------------------------------------------------
+
+
+def test_map_page_lists_events_and_points_to_its_twin(client):
+    body = page(client, "/")
+    assert listed_ids(body) == [e["id"] for e in client.get("/api/events").json()["events"]]
+    assert '<link rel="alternate" type="application/json" href="/.json">' in body
+    assert 'id="map"' in body and 'id="timeline-svg"' in body
+    assert "8 events match" in body
+    r = client.get("/", headers=HTML)
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_map_page_of_an_empty_store(tmp_path):
+    with TestClient(create_app(tmp_path / "empty.db")) as c:
+        body = page(c, "/")
+        assert "0 events match" in body and listed_ids(body) == []
+        assert '"bounds": null' in body
+        assert c.get("/points.json").json()["points"] == []
+
+
+def test_map_page_loads_nothing_from_elsewhere(client):
+    body = page(client, "/")
+    for url in re.findall(r'(?:src|href)="([^"]+)"', body):
+        assert url.startswith(("/", "#")), url
+    for asset in re.findall(r'(?:src|href)="(/static/[^"?]+)', body):
+        assert client.get(asset).status_code == 200, asset
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("type=Battles", ["ev-a2", "ev-bare"]),
+        ("since=2022-11-15&until=2022-11-30", ["ev-a2", "ev-feed.json", "ev-wire/2023/7"]),
+        ("certainty=hedged&certainty=possible", ["ev-a2", "ev-a5"]),
+        ("q=firefighters", ["ev-a1"]),
+        ("bbox=29.9,50.02,30.1,50.5", ["ev-a2"]),
+        ("type=&q=&certainty=hedged", ["ev-a2"]),  # a plain form submission sends the empty fields
+    ],
+)
+def test_map_page_filters_are_the_api_filters(client, query, expected):
+    body = page(client, f"/?{query}")
+    assert listed_ids(body) == expected
+    api_query = "&".join(p for p in query.split("&") if not p.endswith("="))
+    assert [e["id"] for e in client.get(f"/api/events?{api_query}").json()["events"]] == expected
+    twin = client.get(f"/.json?{query}").json()
+    assert [e["id"] for e in twin["events"]] == expected
+    assert twin["count"] == len(expected)
+
+
+def test_map_page_keeps_the_filters_in_its_form(client):
+    body = page(client, "/?type=Battles&certainty=hedged&since=2022-11&q=depot&bbox=29,49,31,51")
+    assert '<option value="Battles" selected>' in body
+    assert re.search(r'value="hedged" checked', body)
+    assert 'name="since" value="2022-11"' in body.replace('id="f-since" ', "")
+    assert 'value="depot"' in body
+    assert 'value="29,49,31,51"' in body
+    assert 'href="/.json?type=Battles&amp;since=2022-11&amp;bbox=29%2C49%2C31%2C51&amp;certainty=hedged&amp;q=depot"' in body
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [("since=yesterday", "since"), ("certainty=sure", "'sure'"), ("tpye=Battles", "'tpye'"),
+     ("bbox=1,2,3", "bbox"), ("min_corroboration=0", "min_corroboration"), ("limit=5000", "limit")],
+)  # fmt: skip
+def test_invalid_filters_say_why_in_html_and_json(client, query, words):
+    body = page(client, f"/?{query}", status=422)
+    assert words in html.unescape(body)
+    assert listed_ids(body) == []
+    r = client.get(f"/.json?{query}")
+    assert r.status_code == 422
+    assert r.json()["error"]["code"] == "validation_error"
+
+
+def test_map_twin_pages_like_the_api(client):
+    seen, url = [], "/.json?limit=3"
+    while url:
+        body = client.get(url).json()
+        seen += [e["id"] for e in body["events"]]
+        url = body["next"]
+        assert body["count"] == 8
+    assert seen == [e["id"] for e in client.get("/api/events").json()["events"]]
+    body = client.get("/index.json").json()
+    assert set(body) >= {"filters", "count", "events", "next", "api", "points", "bounds", "timeline"}
+    assert body["timeline"]["by_month"] == {"2022-11": 5, "2022-12": 1}
+    assert body["timeline"]["undated"] == 2
+    assert body["bounds"] == [[ALDER[0], ALDER[1]], [CEDAR[0], CEDAR[1]]]
+    assert client.get("/?format=json").json()["count"] == 8
+
+
+def test_no_js_list_pages_with_a_next_link(client):
+    body = page(client, "/?limit=3")
+    assert len(listed_ids(body)) == 3
+    more = html.unescape(re.search(r'<a id="more" href="([^"]+)"', body).group(1))
+    assert len(listed_ids(page(client, more))) == 3
+
+
+def test_points_are_the_located_matches(client):
+    body = client.get("/points.json").json()
+    assert body["count"] == 8
+    assert body["fields"] == ["id", "lat", "lon", "type", "date", "certainty", "rough"]
+    rows = {p[0]: p for p in body["points"]}
+    assert "ev-a5" not in rows and "ev-bare" not in rows  # no coordinates: listed, not mapped
+    assert len(rows) == 6
+    a2 = rows["ev-a2"]
+    assert (a2[1], a2[2]) == BIRCH
+    assert body["types"][a2[3]] == "Battles"
+    assert body["certainties"][a2[5]] == "hedged"
+    assert a2[4] == "2022-11-15" and a2[6] == 0
+    battles = client.get("/points.json?type=Battles").json()
+    assert battles["count"] == 2 and [p[0] for p in battles["points"]] == ["ev-a2"]
+    assert client.get("/points.json?since=junk").status_code == 422
+
+
+# -- the event page ---------------------------------------------------------------------------------
+
+
+def test_event_page_shows_fields_and_highlights_evidence(client):
+    body = page(client, "/events/ev-rich")
+    assert "Explosions/Remote violence" in body and "Shelling/artillery/missile attack" in body
+    assert "2022-11-11" in body
+    assert "50.0000, 30.0000" in body
+    assert "Army of B" in body and "XB.MIL" in body and "inferred" in body
+    assert "Civilians" in body
+    assert "“Three workers were killed”" in text_of(body) or "Three workers were killed" in body
+    evidence = re.findall(r'<mark class="ann ann-evidence" data-ann="(evidence-\d)"', body)
+    assert evidence == ["evidence-0", "evidence-1"]
+    first = body[body.index('<mark class="ann ann-evidence" data-ann="evidence-0"'):]
+    assert text_of(first).startswith("Artillery struck a grain depot in Alder on Friday")
+    assert 'class="ann ann-event"' in body and 'class="ann ann-place"' in body
+    assert '<link rel="alternate" type="application/json" href="/events/ev-rich.json">' in body
+    assert 'data-lat="50.0" data-lon="30.0"' in body
+
+
+def test_event_page_says_unknown_and_never_guesses(client):
+    body = page(client, "/events/ev-bare")
+    fields = text_of(body[body.index('<dl class="fields">'):body.index("</dl>")])
+    for name in ("Subtype", "Date", "Place", "Actors", "Targets", "Fatalities", "Injured", "Weapons", "Source"):
+        assert re.search(rf"{name}\s*unknown", fields), name
+    assert "not linked yet" in fields
+    assert "not a report that the event happened" in body
+    assert "No coordinates" in body
+    assert 'id="event-map"' not in body
+
+
+def test_event_twin_is_the_api_event(client):
+    for event_id in ("ev-a1", "ev-rich", "ev-feed.json"):
+        twin = client.get(f"/events/{event_id}.json")
+        assert twin.status_code == 200
+        assert twin.json() == client.get(f"/api/events/{event_id}").json()
+    assert client.get("/events/ev-a1?format=json").json()["id"] == "ev-a1"
+    assert "ev-feed.json" in page(client, "/events/ev-feed.json?format=html")
+
+
+def test_missing_pages_are_helpful_404s(client):
+    body = page(client, "/events/nope", status=404)
+    assert "There is no event “nope”" in body and 'href="/"' in body
+    assert "no article" in page(client, "/articles/nope", status=404).lower()
+    assert "no page at /somewhere" in page(client, "/somewhere", status=404)
+    missing = client.get("/events/nope.json")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert client.get("/somewhere").json()["error"]["code"] == "not_found"  # not a browser: JSON
+    assert client.get("/api/nothing", headers=HTML).json()["error"]["code"] == "not_found"
+
+
+# -- the article page -------------------------------------------------------------------------------
+
+
+def test_article_page_highlights_each_kind_with_a_legend_and_list(client):
+    body = page(client, "/articles/rich")
+    for kind in ("place", "time", "quote", "claim", "event", "actor"):
+        assert f'class="ann ann-{kind}" data-ann="{kind}-0"' in body, kind
+        assert f'id="show-{kind}"' in body
+        assert f'id="ann-{kind}-0"' in body
+    assert "Place: Alder (city; North Province, XA) at 50.0000, 30.0000" in html.unescape(body)
+    assert "Quote (direct) by Ilse Varga (person)" in body
+    assert "Claim, negated" in body
+    assert 'href="/events/ev-rich"' in body
+    doctext = body[body.index('<div class="doctext" id="doctext">') + 34:body.index('<aside id="ann-detail"')]
+    assert text_of(doctext.rsplit("</div>", 1)[0]) == RICH_TEXT
+
+
+def test_article_page_escapes_everything(client):
+    body = page(client, "/articles/rich")
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in body
+    assert "<b>struck</b>" not in body
+    assert 'href="javascript:' not in body
+    assert "Depot &lt;b&gt;struck&lt;/b&gt; &#34;x&#34; &amp; &lt;script&gt;" in body
+    event = page(client, "/events/ev-rich")
+    assert 'href="javascript:' not in event and "<script>alert" not in event
+
+
+def test_crossing_spans_are_split_and_share_their_key(client):
+    body = page(client, "/articles/rich")
+    pieces = re.findall(r'<mark [^>]*data-ann="claim-1"[^>]*>', body)
+    assert len(pieces) == 2  # the claim that crosses the quote's end: inside it, then after it
+    assert sum('id="t-claim-1"' in p for p in pieces) == 1
+
+
+def test_article_twin_and_ids_with_slashes_or_json(client):
+    assert client.get("/articles/rich.json").json() == client.get("/api/articles/rich").json()
+    assert client.get("/articles/wire/2023/7.json").json()["id"] == "wire/2023/7"
+    assert "Depot shelled in Alder" in page(client, "/articles/wire/2023/7")
+    # A path ending in .json is the twin of the path without it: the article "feed.json" has
+    # its page at ?format=html and its twin at .json.json.
+    assert client.get("/articles/feed.json").status_code == 404  # no article "feed"
+    assert client.get("/articles/feed.json.json").json()["id"] == "feed.json"
+    body = page(client, "/articles/feed.json?format=html")
+    assert '<link rel="alternate" type="application/json" href="/articles/feed.json.json">' in body
+    event = page(client, "/events/ev-feed.json?format=html")
+    assert 'href="/articles/feed.json?format=html"' in event
+    assert client.get("/articles/rich?format=xml").status_code == 422
+
+
+# -- the cluster page -------------------------------------------------------------------------------
+
+CLUSTER = {
+    "id": "c-7", "corroboration": 2, "outlets": ["one.example", "two.example"],
+    "documents": [
+        {"article_id": "a1", "title": "Depot shelled in Alder", "url": "https://one.example/a1", "outlet": "one.example",
+         "published": "2022-11-11T08:30:00", "copy_of": None},
+        {"article_id": "rich", "title": "Depot struck", "url": "https://two.example/r", "outlet": "two.example",
+         "published": "2022-11-12T07:00:00", "copy_of": None},
+        {"article_id": "a3", "title": "Copy", "url": "https://three.example/c", "outlet": "three.example",
+         "published": None, "copy_of": "a1"},
+    ],
+    "copies": [["a1", "a3"]],
+    "incidents": [["ev-a1", "ev-rich"]],
+    "disagreements": [
+        {"field": "fatalities", "event_type": "Explosions/Remote violence",
+         "values": [{"article_id": "a1", "outlet": "one.example", "value": [2, 2]},
+                    {"article_id": "rich", "outlet": "two.example", "value": [3, None]}]},
+        {"field": "dates", "event_type": "Explosions/Remote violence",
+         "values": [{"article_id": "a1", "outlet": "one.example", "value": ["2022-11-10", "2022-11-10"]},
+                    {"article_id": "rich", "outlet": "two.example", "value": ["2022-11-11", "2022-11-12"]}]},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def with_cluster(client, monkeypatch):
+    from sitreps.web import clusters
+
+    def find(store, cluster_id):
+        if cluster_id != "c-7":
+            return None
+        events = [client.get(f"/api/events/{i}").json() for i in ("ev-a1", "ev-rich", "ev-a3")]
+        return {**CLUSTER, "events": events}
+
+    monkeypatch.setattr(clusters, "find_cluster", find)
+    return client
+
+
+def test_cluster_page_says_which_outlet_says_what(with_cluster):
+    body = page(with_cluster, "/clusters/c-7")
+    text = text_of(body)
+    assert "2 independent outlets" in text
+    assert "one.example, two.example" in text
+    assert "(not independent)" in text
+    assert re.search(r"Fatalities\s+of Explosions/Remote violence", text)
+    assert "at least 3" in text and re.search(r"one\.example\s*2\s", text)
+    assert "2022-11-11 to 2022-11-12" in text
+    incident = body[body.index("<h3>Incident 1</h3>"):body.index("Other events in these reports")]
+    assert 'href="/events/ev-a1"' in incident and 'href="/events/ev-rich"' in incident
+    assert 'href="/events/ev-a3"' in body[body.index("Other events in these reports"):]
+    twin = with_cluster.get("/clusters/c-7.json").json()
+    assert twin["id"] == "c-7" and len(twin["events"]) == 3
+    assert '<link rel="alternate" type="application/json" href="/clusters/c-7.json">' in body
+    assert "no cluster" in page(with_cluster, "/clusters/c-8", status=404).lower()
+    assert with_cluster.get("/clusters/c-8.json").status_code == 404
+
+
+def test_cluster_from_a_linked_store(tmp_path):
+    from sitreps.store.clusters import link_pending
+
+    extra = [
+        (" Firefighters from the regional rescue service fought the blaze at the depot until dawn, and the"
+        " mayor promised compensation to the families of the dead."),
+        (" The mayor of Alder said the families would be compensated, while rescue crews battled the flames"
+        " at the burning fuel depot through the whole night."),
+    ]
+    path = tmp_path / "linked.db"
+    with open_store(path) as store:
+        for i, outlet in enumerate(("one.example", "two.example")):
+            doc = make_doc(f"l{i}", extra=extra[i])
+            store.save(replace(doc, article=replace(doc.article, url=f"https://{outlet}/l{i}")))
+        link_pending(store)
+    with TestClient(create_app(path)) as c:
+        event = c.get("/api/events/ev-l0").json()
+        assert event["cluster_id"] and event["corroboration"] == 2
+        body = page(c, "/events/ev-l0")
+        assert f'href="/clusters/{event["cluster_id"]}"' in body and "2 outlets" in body
+        cluster = page(c, f"/clusters/{event['cluster_id']}")
+        assert "2 independent outlets" in text_of(cluster)
+
+
+# -- pieces -----------------------------------------------------------------------------------------
+
+
+def test_highlight_nests_splits_and_escapes():
+    text = "a <b> & c"
+    out = highlight(text, [Mark(0, 9, "claim", "k1", 'say "hi"'), Mark(2, 5, "place", "k2"), Mark(4, 7, "time", "k3")])
+    assert text_of(out) == text
+    assert str(out).count('data-ann="k3"') == 2  # crosses k2's end
+    assert 'title="say &#34;hi&#34;"' in out
+    assert "&lt;" in out and "&gt;" in out and "&amp;" in out
+    bad = highlight("abc", [Mark(2, 9, "x", "out"), Mark(2, 2, "x", "empty"), Mark(-1, 1, "x", "neg"), Mark(None, 1, "x", "none")])
+    assert str(bad) == "abc"
+
+
+def test_highlight_never_corrupts_the_text():
+    rng = random.Random(5)
+    for _ in range(200):
+        text = "".join(rng.choice("ab <>&\"'é\n") for _ in range(rng.randrange(1, 40)))
+        marks = []
+        for k in range(rng.randrange(0, 8)):
+            a, b = sorted(rng.randrange(0, len(text) + 1) for _ in range(2))
+            marks.append(Mark(a, b, rng.choice(["place", "quote", "claim"]), f"k{k}"))
+        out = str(highlight(text, marks))
+        assert text_of(out) == text
+        assert out.count("<mark") == out.count("</mark>")
+        depth = 0
+        for tag in re.findall(r"</?mark", out):
+            depth += 1 if tag == "<mark" else -1
+            assert depth >= 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "text"),
+    [("fatalities", [2, 2], "2"), ("fatalities", [12, None], "at least 12"), ("fatalities", [None, 20], "up to 20"),
+     ("fatalities", [5, 8], "5–8"), ("actors", ["XA.MIL", "CIV"], "XA.MIL, CIV"), ("actors", [], "none named"),
+     ("dates", ["2022-11-10", "2022-11-10"], "2022-11-10"), ("dates", ["2022-11-10", "2022-11-12"], "2022-11-10 to 2022-11-12"),
+     ("fatalities", None, "unknown")],
+)  # fmt: skip
+def test_disagreement_values_read_as_words(field, value, text):
+    assert views.value_text(field, value) == text
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [({"low": 2, "high": 2}, "2"), ({"low": 12, "high": None}, "at least 12"),
+     ({"low": 12, "high": None, "approximate": True}, "about 12 or more"), ({"low": None, "high": 20}, "up to 20"),
+     ({"low": 5, "high": 8, "approximate": True}, "about 5–8"), ({"low": None, "high": None}, None), (None, None)],
+)  # fmt: skip
+def test_counts_read_as_words_and_none_stays_unknown(count, text):
+    from sitreps.web.present import count_text
+
+    assert count_text(count) == text
+
+
+def test_vendored_libraries_are_served(client):
+    for path, words in [
+        ("/static/vendor/leaflet/leaflet.js", "Leaflet 1.9.4"),
+        ("/static/vendor/leaflet.markercluster/leaflet.markercluster.js", "markercluster"),
+        ("/static/vendor/topojson-client/topojson-client.min.js", "topojson"),
+    ]:
+        r = client.get(path)
+        assert r.status_code == 200 and words in r.text, path
+    topo = client.get("/static/basemap/countries-50m.json").json()
+    assert topo["type"] == "Topology" and set(topo["objects"]) == {"countries", "land"}
