@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import ClassVar
 
 import pytest
 
@@ -27,7 +28,12 @@ from sitreps.linking import (
     pair_score,
     shingles,
     summarise,
+    summary_dict,
+    summary_from_dict,
 )
+from sitreps.linking.linker import average_link
+from sitreps.linking.similarity import main_people, people_differ
+from sitreps.linking.summaries import person_key
 from sitreps.records import (
     ActorMention,
     Article,
@@ -141,6 +147,39 @@ def test_evidence_is_plus_one_minus_one_or_zero():
     assert evidence(a, other, 0.4, S) == Evidence(0.4, -1, -1)
     assert evidence(a, silent, 0.4, S) == Evidence(0.4, 0, 0)
     assert pair_score(Evidence(0.4, 1, -1), S) == pytest.approx(0.4 + S.dates - S.events)
+
+
+def test_a_person_is_the_last_word_of_the_name():
+    assert person_key("Tara Reid") == person_key("REID") == person_key("Reid's") == "reid"
+    assert person_key("Arcade Joseph Comeaux Jr.") == "comeaux"
+    assert person_key("Jim O'Brien") == "brien"
+    assert person_key("Володимир Зеленський") == "зеленський"
+    assert person_key("J.") is None and person_key("") is None and person_key("42") is None
+
+
+def test_people_differ_when_each_text_is_about_someone_the_other_never_names():
+    reid = ("reid", "reid", "ketsoyan")  # Tara Reid most, her agent once
+    lohan = ("lohan", "holley", "lohan")
+    assert main_people(reid) == (frozenset({"reid"}), frozenset({"reid", "ketsoyan"}))
+    assert main_people(("a", "b")) == (frozenset({"a", "b"}), frozenset({"a", "b"}))  # a tie: both
+    assert people_differ(reid, lohan) and people_differ(lohan, reid)
+    assert not people_differ(reid, ("lohan", "lohan", "reid"))  # the other names her, if less
+    assert not people_differ(reid, reid)
+    assert not people_differ(reid, ())  # naming nobody is no evidence
+    a = doc("a", names=("x",))
+    assert evidence(replace(a, people=reid), replace(a, id="b", people=lohan), 0.4, S) == Evidence(0.4, 0, 0, -1)
+    assert evidence(replace(a, people=reid), replace(a, id="b", people=reid), 0.4, S) == Evidence(0.4, 0, 0, 0)
+    assert pair_score(Evidence(0.4, 0, 0, -1), S) == pytest.approx(0.4 - S.people)
+
+
+def test_summaries_keep_their_people_when_stored():
+    s = doc("a", "text", published=D1, names=("kyiv",))
+    s = replace(s, people=("kiper", "kiper", "zelensky"))
+    data = summary_dict(s)
+    assert data["people"] == ["kiper", "kiper", "zelensky"]
+    assert summary_from_dict(data, "text") == s
+    del data["people"]  # stored before people were kept: nobody named, no evidence either way
+    assert summary_from_dict(data, "text").people == ()
 
 
 def test_compatible_needs_a_close_publication_date_and_optionally_close_places():
@@ -272,6 +311,101 @@ def test_clusters_merge_when_a_document_joins_them_and_keep_the_older_id():
     assert linker.cluster("z").id == "x"
 
 
+def test_average_link_by_hand():
+    table = {(0, 1): 0.9, (0, 2): 0.5, (1, 2): 0.2, (2, 3): 0.8, (0, 3): 0.0, (1, 3): 0.0}
+    score = lambda i, j: table[min(i, j), max(i, j)]
+    # 0+1 (0.9), then 2+3 (0.8); {0,1} with {2,3}: (0.5 + 0.2 + 0 + 0) / 4 = 0.175
+    groups, between = average_link([[0], [1], [2], [3]], score, 0.3)
+    assert groups == [[0, 1], [2, 3]]
+    assert between == [[0.0, pytest.approx(0.7)], [pytest.approx(0.7), 0.0]]
+    assert average_link([[0], [1], [2], [3]], score, 0.1)[0] == [[0, 1, 2, 3]]
+    assert average_link([[0], [1], [2], [3]], score, 0.95)[0] == [[0], [1], [2], [3]]
+    # a unit stays whole: {0, 2} start together, 1 joins them at (0.9 + 0.2) / 2 = 0.55
+    assert average_link([[0, 2], [1], [3]], score, 0.5)[0] == [[0, 1, 2], [3]]
+    # ties go to the older pair: 0-1 and 2-3 both 0.5, 0 and 1 merge first
+    even = lambda i, j: 0.5 if (min(i, j), max(i, j)) in ((0, 1), (2, 3), (1, 2)) else 0.0
+    assert average_link([[0], [1], [2], [3]], even, 0.5)[0] == [[0, 1], [2, 3]]
+
+
+def test_average_link_agrees_with_scipy():
+    import numpy as np
+
+    from sitreps.evaluation.clusters import average_link as batch
+
+    rng = np.random.default_rng(4)
+    for n in (2, 7, 30):
+        x = rng.random((n, n))
+        sim = (x + x.T) / 2 * 0.6  # pair scores in 0-0.6, no two equal
+        ids = [str(i) for i in range(n)]
+        for t in (0.2, 0.3, 0.4):
+            groups, _ = average_link([[i] for i in range(n)], lambda i, j, sim=sim: float(sim[i, j]), t)
+            ours = {str(i): str(g[0]) for g in groups for i in g}
+            assert ours == batch(sim, ids, t)
+
+
+class Scripted(Linker):
+    """A linker whose pair scores come from a table (by document ids; missing pairs score 0)."""
+
+    table: ClassVar[dict] = {}
+
+    def _score(self, a, b):
+        return self.table.get(frozenset((a.summary.id, b.summary.id)), 0.0)
+
+
+def scripted(scores: dict[tuple[str, str], float]) -> type[Linker]:
+    return type("ScriptedLinker", (Scripted,), {"table": {frozenset(k): v for k, v in scores.items()}})
+
+
+def test_a_document_that_could_join_two_clusters_regroups_them_from_single_documents():
+    # b1 joined a1 early on little evidence; a2 and b2 then stayed apart from that pair. d fits
+    # the a's: joining the best cluster ({a2}) would keep the early mistake; regrouping the
+    # clusters d could join ({a1, b1} and {a2}) parts a1 from b1, and b1 then merges with b2.
+    Linked = scripted({("b1", "a1"): 0.6, ("a2", "a1"): 0.9, ("b2", "b1"): 0.9,
+                       ("d", "a1"): 0.9, ("d", "a2"): 0.9, ("d", "b1"): 0.1})
+    linker = Linked(replace(S, threshold=0.5))
+    names = ("a1", "b1", "a2", "b2", "d")
+    added = [linker.add(doc(n, f"text of {n}")) for n in names]
+    assert added == ["a1", "a1", "a2", "b2", "a1"]
+    assert linker.labels() == {"a1": "a1", "b1": "b1", "a2": "a1", "b2": "b1", "d": "a1"}
+    # a1 keeps its id (most of its old documents); b1's group gets b1's; a2 and b2 went into others
+    assert linker.merged == {"a2": "a1", "b2": "b1"}
+    assert linker.cluster("a2").documents == ("a1", "a2", "d")
+    assert linker.cluster("b2").documents == ("b1", "b2")
+    assert {"a1", "a2", "b1", "b2"} <= linker.touched
+    # the scores between clusters are summed again: a's with b's 0.6 + 0.1
+    rows, links = linker.state()
+    assert links == {"a1": {"b1": pytest.approx(0.7)}, "b1": {"a1": pytest.approx(0.7)}}
+    # and a linker put back from that state goes on as this one
+    restored = Linked.restore(rows, [(a, b, x) for a, bs in links.items() for b, x in bs.items()],
+                              linker.merged, linker.settings)
+    assert restored.labels() == linker.labels()
+    assert [c.documents for c in restored.clusters()] == [c.documents for c in linker.clusters()]
+
+
+def test_without_regrouping_the_early_mistake_would_stay():
+    # the same scores, but d fits only the cluster {a2}: it joins it as before, no regrouping
+    Linked = scripted({("b1", "a1"): 0.6, ("a2", "a1"): 0.9, ("b2", "b1"): 0.9, ("d", "a2"): 0.9})
+    linker = Linked(replace(S, threshold=0.5))
+    for n in ("a1", "b1", "a2", "b2", "d"):
+        linker.add(doc(n, f"text of {n}"))
+    assert linker.labels() == {"a1": "a1", "b1": "a1", "a2": "a2", "b2": "b2", "d": "a2"}
+    assert linker.rescored == 0 and linker.merged == {}
+
+
+def test_a_regrouped_group_no_old_cluster_names_takes_a_new_id():
+    # x and y could each take z; z bridges them, but x2 must leave x's cluster: it fits neither
+    # z's group nor stays with x (x and x2 were together only through an early join)
+    Linked = scripted({("x2", "x"): 0.6, ("z", "x"): 0.9, ("z", "y"): 0.9, ("y", "x"): 0.4,
+                       ("z", "x2"): 0.1})
+    linker = Linked(replace(S, threshold=0.5))
+    for n in ("x", "x2", "y", "z"):
+        linker.add(doc(n, f"text of {n}"))
+    # {x, y, z}: x-z 0.9 first, then y: (0.4 + 0.9) / 2; x2 with them (0.6 + 0.1) / 3 < 0.5
+    assert linker.labels() == {"x": "x", "x2": "x2", "y": "x", "z": "x"}
+    assert linker.merged == {"y": "x"}
+    assert [c.id for c in linker.clusters()] == ["x", "x2"]
+
+
 PLACES = [(50.45, 30.52), (49.99, 36.23), (46.48, 30.72), (48.46, 35.04), (47.84, 35.14), (49.84, 24.03)]
 TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians"]
 WORDS = "shelling strike drone missile artillery school hospital bridge market convoy village city".split()
@@ -304,7 +438,41 @@ def test_incremental_blocked_linking_equals_the_all_pairs_reference(max_km):
         assert blocked.add(d) == reference.add(d)
     assert blocked.labels() == reference.labels()
     assert blocked.clusters() == reference.clusters()
+    assert blocked.state() == reference.state() and blocked.merged == reference.merged
     assert 5 < len(blocked.clusters()) < 150  # it did cluster, and not into one lump
+    assert blocked.rescored > 0  # and regrouped on the way
+
+
+def test_regrouping_keeps_the_clusters_consistent_and_restorable():
+    docs = synthetic(150, seed=3)
+    linker = Linker(S)
+    splits = 0
+    for i, d in enumerate(docs):
+        before = linker.labels()
+        linker.add(d)
+        after = linker.labels()
+        together: dict[str, set[str]] = {}
+        for doc_id, cluster in before.items():
+            together.setdefault(cluster, set()).add(after[doc_id])
+        splits += sum(len(v) > 1 for v in together.values())
+        members = {}
+        for doc_id, cluster in after.items():
+            members.setdefault(cluster, []).append(doc_id)
+        rows, links = linker.state()
+        assert not set(members) & set(linker.merged)  # no id is both live and merged away
+        assert all(linker._resolve(old) in members for old in linker.merged)
+        for a, others in links.items():  # no two clusters that should have merged
+            for b, total in others.items():
+                assert total / (len(members[a]) * len(members[b])) < S.threshold
+        if i in (40, 90):  # put back from its state, it goes on as the original
+            restored = Linker.restore(rows, [(a, b, x) for a, bs in links.items() for b, x in bs.items()],
+                                      linker.merged, S)
+            for rest in docs[i + 1:]:
+                restored.add(rest)
+            final = restored
+    assert splits > 0  # some clusters lost documents to a regrouping
+    assert final.labels() == linker.labels() and final.state() == linker.state()
+    assert final.merged == linker.merged
 
 
 def test_adding_in_batches_equals_adding_all_at_once():
@@ -342,14 +510,16 @@ def test_summarise_keeps_what_linking_needs():
         text=text,
         sentences=(Span(0, text.index(".") + 1, text[: text.index(".") + 1]),),
         entities=(Entity(place.start, place.end, "Irpin", "GPE"), Entity(0, 0, "", "CARDINAL"),
-                  Entity(trigger.start, trigger.end, "shelling", "VERB_NOT_A_LABEL")),
+                  Entity(trigger.start, trigger.end, "shelling", "VERB_NOT_A_LABEL"),
+                  Entity(0, 0, "Oleh Kiper", "PERSON"), Entity(0, 0, "Kiper", "PERSON"), Entity(0, 0, "J.", "PERSON")),
         times=(when, TimeExpr(0, 0, "2022", "2022", "year", True)),
         events=events,
     )
     s = summarise(document)
     assert (s.id, s.outlet, s.published) == ("a1", "example.com", date(2022, 10, 11))
     assert s.lead.startswith("KYIV - Russian shelling") and "Lviv" not in s.lead
-    assert s.names == ("irpin", "")
+    assert s.names == ("irpin", "", "oleh kiper", "kiper", "j.")
+    assert s.people == ("kiper", "kiper")  # one key a mention; "J." is no name to tell people apart
     assert s.dates == ((date(2022, 10, 10), date(2022, 10, 10)),)  # the year alone is too coarse
     assert [e.id for e in s.events] == ["e1", "e3"]  # a possible event did not (yet) happen
     first, dateline_event = s.events

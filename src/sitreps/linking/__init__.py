@@ -13,13 +13,20 @@ Two questions, asked of documents the pipeline has already analysed:
   within `window_days` of each other and, when `max_km` is set, their events' places within it;
   unknown dates and places are compatible with everything), found through a block index keyed
   by publication week (and a grid of `max_km` cells), so the cost of an addition does not grow
-  with the corpus, only with how many reports share its week and region. The pair score (`pair_score`) is a text
-  similarity plus small terms for what the extraction found (`Evidence`): stated dates that
-  overlap or not, and events that match (same type, places within `near_km`, overlapping times,
-  a shared actor) or not. A document joins the cluster with the highest *average* score over
-  its members (average link: members it was not compared with count 0) when that reaches
-  `threshold`, else starts a new one; two clusters whose average cross score reaches
-  `threshold` then merge (the older id stays).
+  with the corpus, only with how many reports share its week and region.
+  The pair score (`pair_score`) is a text similarity plus small terms for what the extraction
+  found (`Evidence`): stated dates that overlap or not; events that match (same type, places
+  within `near_km`, overlapping times, a shared actor) or not; and the people each text names most
+  (`people_differ`: each names someone most whom the other never names, PERSON entities keyed by
+  surname). A document joins the cluster with the highest *average* score over its members
+  (average link: members it was not compared with count 0) when that reaches `threshold`, else
+  starts a new one; two clusters whose average cross score reaches `threshold` then merge (the
+  older id stays). A document that could join two or more clusters regroups them instead: average
+  link runs again from single documents (a group of copies as one) over it and all of theirs, with
+  pair scores of the current document frequencies. So a document that fits two clusters can take
+  parts of them, and early one-at-a-time joins get revisited. Each old id goes to the group
+  holding most of its documents. A group no old id goes to is named after its first document whose
+  id no cluster ever had, and ids that went away are in `merged`, as merged ones are.
 
 Text similarity is `text_words` x cosine of sublinear TF-IDF over words (stop words dropped, the
 summary's `lead`, its first sentences, counted twice: headline and lead say what happened) plus

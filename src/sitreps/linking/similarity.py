@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ..gazetteer import distance_km
 from .summaries import DocSummary, EventSummary, LinkSettings
@@ -58,14 +59,35 @@ def event_match(a: EventSummary, b: EventSummary, settings: LinkSettings) -> boo
     return not (a.actors and b.actors and not set(a.actors) & set(b.actors))
 
 
+@lru_cache(maxsize=4096)
+def main_people(people: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    """Who a text names most (every person tied for the most mentions), and everyone it names."""
+    counts = Counter(people)
+    most = max(counts.values(), default=0)
+    return frozenset(p for p, n in counts.items() if n == most), frozenset(counts)
+
+
+def people_differ(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Are two texts about different people: each names someone most whom the other never
+    names? (Tara Reid's rehab and Lindsay Lohan's; Klitschko against Rahman and against
+    Thompson, when neither report mentions the other opponent.) Texts that name nobody never
+    differ."""
+    if not a or not b:
+        return False
+    (main_a, all_a), (main_b, all_b) = main_people(a), main_people(b)
+    return not (main_a & all_b) and not (main_b & all_a)
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Why two documents scored as they did: the text similarity, and +1 (agree), -1
-    (disagree) or 0 (one side says nothing) for stated dates and for events."""
+    (disagree) or 0 (one side says nothing) for stated dates and for events; -1 when the
+    people each names most are absent from the other (`people_differ`), else 0."""
 
     text: float
     dates: int
     events: int
+    people: int = 0
 
 
 def evidence(a: DocSummary, b: DocSummary, text: float, settings: LinkSettings) -> Evidence:
@@ -76,11 +98,11 @@ def evidence(a: DocSummary, b: DocSummary, text: float, settings: LinkSettings) 
     events = 0
     if a.events and b.events:
         events = 1 if any(event_match(x, y, settings) for x in a.events for y in b.events) else -1
-    return Evidence(text, dates, events)
+    return Evidence(text, dates, events, -1 if people_differ(a.people, b.people) else 0)
 
 
 def pair_score(e: Evidence, settings: LinkSettings) -> float:
-    return e.text + settings.dates * e.dates + settings.events * e.events
+    return e.text + settings.dates * e.dates + settings.events * e.events + settings.people * e.people
 
 
 def _places(s: DocSummary) -> list[tuple[float, float]]:
