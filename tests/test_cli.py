@@ -560,10 +560,10 @@ def test_demo(tmp_path, config):
     result = ok("demo", "--db", db, "--config", config)
     msg = flat(result.stderr)
     assert "wire.jsonl:3: read.no_text" in msg
-    assert "4 new, 0 updated, 0 unchanged, 1 failed" in msg
+    assert "5 new, 0 updated, 0 unchanged, 1 failed" in msg
     assert "events" in result.stdout  # the events table
     counts = store_counts(db)
-    assert counts["articles"] == 4
+    assert counts["articles"] == 5
     assert counts["failures"] == 1
     assert counts["events"] >= 1
     with open_store(db) as store:
@@ -571,3 +571,11 @@ def test_demo(tmp_path, config):
         failures = store.failures()
     assert {"sample-bakhmut-1", "sample-odesa-2"} <= ids
     assert [(f["id"], f["code"]) for f in failures] == [("sample-empty-3", "read.no_text")]
+    # two outlets tell the market strike in their own words: one incident, two sources
+    assert counts["clusters"] == 4
+    with open_store(db) as store:
+        (sources,) = store._conn.execute(
+            "SELECT c.corroboration FROM link_docs d JOIN clusters c ON c.id = d.cluster_id"
+            " WHERE d.article_id = 'sample-market-agency'"
+        ).fetchone()
+    assert sources == 2

@@ -541,3 +541,13 @@ def test_disagreements_on_actors_and_dates_are_plain_data():
     assert found["actors"].values == (("a", "one.example", ("RUS.MIL",)), ("b", "two.example", ("UKR.MIL",)))
     assert found["dates"].event_type == "Explosions/Remote violence"
     assert disagreements([(a, ev())]) == []
+
+
+def test_a_report_stating_a_figure_twice_is_listed_once():
+    from sitreps.linking import disagreements
+
+    a = doc("a", outlet="one.example")
+    b = doc("b", outlet="two.example")
+    group = [(a, ev(killed=(4, None))), (b, ev(killed=(5, 5))), (b, ev(killed=(5, 5)))]
+    (found,) = disagreements(group)
+    assert found.values == (("a", "one.example", (4, None)), ("b", "two.example", (5, 5)))

@@ -82,13 +82,18 @@ def disagreements(group: list[tuple[DocSummary, EventSummary]]) -> list[Disagree
     (different sets), dates (ranges that do not overlap). Only what both sides state."""
     kind = group[0][1].type
     found = []
-    killed = [(d.id, d.outlet, e.killed) for d, e in group if e.killed is not None]
+    killed = _once([(d.id, d.outlet, e.killed) for d, e in group if e.killed is not None])
     if len({v for _, _, v in killed}) > 1:
         found.append(Disagreement("fatalities", kind, tuple(killed)))
-    actors = [(d.id, d.outlet, e.actors) for d, e in group if e.actors]
+    actors = _once([(d.id, d.outlet, e.actors) for d, e in group if e.actors])
     if len({frozenset(v) for _, _, v in actors}) > 1:
         found.append(Disagreement("actors", kind, tuple(actors)))
-    dated = [(d.id, d.outlet, (e.start, e.end)) for d, e in group if e.start is not None]
+    dated = _once([(d.id, d.outlet, (e.start, e.end)) for d, e in group if e.start is not None])
     if any(not _overlap(a[2], b[2], 0) for a in dated for b in dated):
         found.append(Disagreement("dates", kind, tuple(dated)))
     return found
+
+
+def _once(values: list[tuple]) -> list[tuple]:
+    """Each (document, outlet, value) once: one report often states a figure in two sentences."""
+    return list(dict.fromkeys(values))
