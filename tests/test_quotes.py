@@ -280,3 +280,10 @@ def test_name_colon_lines_are_their_speakers_words(parsed):
 def test_a_line_label_that_is_not_a_speaker_is_not_one(parsed):
     doc = parsed("BREAKING: Floodwater reached the lower town overnight.\n\nUkraine: the dam is holding.")
     assert quotes_of(doc) == ()
+
+
+@pytest.mark.model
+def test_speaker_after_a_question_the_parser_split_off(parsed):
+    doc = parsed("“Is the bridge still standing?” the mayor asked, looking at the river.")
+    q = only(quotes_of(doc), "Is the bridge still standing?")
+    assert q.speaker.text == "the mayor" and q.cue.text == "asked"

@@ -413,7 +413,12 @@ def _direct_quotes(doc: Document, p: Parse | None, pairs: list[tuple[int, int]])
             left, right = _bounds(doc, o)
             left = max(left, prev_close + 1)
             nxt = pairs[k + 1][0] if k + 1 < len(pairs) else len(doc.text)
-            right = min(max(right, _bounds(doc, c)[1]), nxt)
+            close_end = _bounds(doc, c)[1]
+            rest = doc.text[c + 1:]
+            if not doc.text[c + 1:close_end].strip() and rest.strip() and "\n" not in rest[:len(rest) - len(rest.lstrip())]:
+                # '“You winning?” she said': the parser ended the sentence at the mark
+                close_end = _bounds(doc, c + 1 + len(rest) - len(rest.lstrip()))[1]
+            right = min(max(right, close_end), nxt)
             t_speaker, t_cue = _text_attribution(doc, (o, c), left, right)
             if t_speaker is not None or cue is None:
                 speaker, cue = t_speaker, t_cue or cue
