@@ -381,3 +381,27 @@ def test_more_sub_event_types(run, text, subtype):
 )
 def test_each_certainty(run, text, certainty):
     assert [e.certainty for e in run(text).events if e.subtype == SHELLING] == [certainty]
+
+
+def test_one_incident_told_twice_in_an_article_is_one_event():
+    from dataclasses import replace
+
+    from test_store import make_doc
+
+    from sitreps.stages.events import _merge
+
+    (lead,) = make_doc("a1", value=None, grain=None, fatalities=None).events  # the headline: no date, no toll
+    (later,) = make_doc("a1").events  # the body: a date and two killed
+    later = replace(later, id="ev-2", evidence=(replace(later.evidence[0], start=1),))
+    (one,) = _merge([replace(lead, time=None), later])
+    assert one.id == lead.id and one.time == later.time and one.fatalities == later.fatalities
+    assert len(one.evidence) == 2
+    # another day, another place, the other side, or one that did not happen: kept apart
+    other_day = replace(later, time=replace(later.time, value="2022-11-01"))
+    elsewhere = replace(later, place=replace(later.place, gazetteer_id="g-Birch"))
+    feared = replace(later, certainty="possible")
+    other_side = replace(later, actors=(replace(later.actors[0], actor="XC.MIL"),))
+    assert len(_merge([later, other_day])) == 2
+    assert len(_merge([later, other_side])) == 2
+    assert len(_merge([later, elsewhere])) == 2
+    assert len(_merge([later, feared])) == 2

@@ -620,20 +620,43 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
 
 
 def _merge(events: list[Event]) -> tuple[Event, ...]:
-    """The same event told twice in one article (same subtype, place, date, certainty) is one."""
-    merged: dict[tuple, Event] = {}
+    """The same event told twice in one article is one: same subtype and place (resolved to the
+    same gazetteer entry), no two different dates, the same side acting (or one side unnamed),
+    both said to have happened or both not. The first telling stays; a later one adds its
+    evidence and what the first left unknown (date, casualties, weapons, actors)."""
+    merged: list[Event] = []
     for e in events:
-        key = (e.subtype, e.place.gazetteer_id if e.place else None, e.time.value if e.time else None, e.certainty,
-               tuple(sorted(a.actor for a in e.actors)))
-        if key in merged:
-            first = merged[key]
-            merged[key] = replace(
-                first,
-                evidence=first.evidence + tuple(s for s in e.evidence if s not in first.evidence),
-                fatalities=first.fatalities if first.fatalities is not None else e.fatalities,
-                injured=first.injured if first.injured is not None else e.injured,
-                weapons=first.weapons + tuple(w for w in e.weapons if w not in first.weapons),
-            )
-        else:
-            merged[key] = e
-    return tuple(merged.values())
+        k = next((i for i, m in enumerate(merged) if _same_incident(m, e)), None)
+        if k is None:
+            merged.append(e)
+            continue
+        first = merged[k]
+        merged[k] = replace(
+            first,
+            evidence=first.evidence + tuple(s for s in e.evidence if s not in first.evidence),
+            time=first.time if first.time is not None else e.time,
+            fatalities=first.fatalities if first.fatalities is not None else e.fatalities,
+            injured=first.injured if first.injured is not None else e.injured,
+            weapons=first.weapons + tuple(w for w in e.weapons if w not in first.weapons),
+            actors=first.actors or e.actors,
+            targets=first.targets or e.targets,
+        )
+    return tuple(merged)
+
+
+_HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
+
+
+def _same_incident(a: Event, b: Event) -> bool:
+    if a.subtype != b.subtype or a.place is None or b.place is None:
+        return False
+    if not a.place.gazetteer_id or a.place.gazetteer_id != b.place.gazetteer_id:
+        return False
+    if a.time is not None and b.time is not None and a.time.value != b.time.value:
+        return False
+    if (a.certainty in _HAPPENED) != (b.certainty in _HAPPENED):
+        return False
+    if a.certainty not in _HAPPENED and a.certainty != b.certainty:
+        return False
+    sides_a, sides_b = {x.actor for x in a.actors}, {x.actor for x in b.actors}
+    return not (sides_a and sides_b and sides_a != sides_b)
