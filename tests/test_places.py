@@ -240,3 +240,16 @@ def test_speaking_or_owning_country_is_not_a_place(parsed, ctx, text, name):
 def test_country_as_location_is_still_a_place(parsed, ctx):
     doc = geoparse(parsed("Missiles hit Moscow on Monday."), ctx)
     assert [(p.text, p.gazetteer_id) for p in doc.places] == [("Moscow", "t:moscow")]
+
+
+def test_a_settlement_named_after_its_cue_word_is_a_mention_even_untagged():
+    from sitreps.stages.places import recognize
+
+    doc = hand_doc(
+        "Shelling hit the village of Rubtsy and the town of Nova Kakhovka; the mayor of Lowmere spoke.",
+        entities=[("Nova Kakhovka", "GPE")],
+    )
+    found = {(m.name, m.unseen) for m in recognize(doc)}
+    assert ("Rubtsy", True) in found  # the model missed it: a place only if the gazetteer knows it
+    assert ("Nova Kakhovka", False) in found  # tagged by the model: not duplicated
+    assert not any(name == "Lowmere" for name, _ in found)  # no cue word, no tag: not a mention

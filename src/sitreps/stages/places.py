@@ -205,6 +205,10 @@ def _strip(text: str, start: int) -> tuple[str, int]:
 
 
 _DISTRICT = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)? (?:district|raion|microdistrict))\b(?= (?:of|in) [A-Z])")
+# "the village of X": a settlement the model did not tag (small villages, Russian spellings)
+_SETTLEMENT = re.compile(
+    r"\b(?:village|town|settlement|hamlet|township) of ((?:[A-Z][a-z'’]+)(?:[- ][A-Z][a-z'’]+)?)\b"
+)
 
 
 def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
@@ -245,10 +249,11 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     taken = [(m.start, m.end) for m in mentions] + [
         (e.start, e.end) for e in doc.entities if e.label not in ("PERSON", "ORG", "NORP")
     ]
-    for hit in _DISTRICT.finditer(doc.text):
+    for hit in (*_DISTRICT.finditer(doc.text), *_SETTLEMENT.finditer(doc.text)):
         start, end = hit.span(1)
         if any(a < end and start < b for a, b in taken):
             continue
+        taken.append((start, end))
         mentions.append(replace(mention_at(doc.text, start, end, lex), unseen=True))
     return sorted(mentions, key=lambda m: m.start)
 
