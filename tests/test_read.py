@@ -134,11 +134,18 @@ def test_html_keeps_title_date_and_canonical_url(tmp_path, settings):
     assert article.notes == ()
     assert article.title == "Ferries cross the estuary"
     assert article.url == "https://example.org/news/ferries"
-    assert article.published == datetime(2022, 11, 11)
+    assert article.published == datetime(2022, 11, 11, 8, 0, tzinfo=UTC)  # the page's time, kept
     assert "Two ferries crossed the estuary at Marivka" in article.text
     assert "Copyright" not in article.text and "Home | World" not in article.text
     assert article.html == HTML
     assert article.id == content_id(HTML)
+
+
+def test_a_page_that_states_only_a_day_gets_no_invented_time(tmp_path, settings):
+    path = tmp_path / "page.html"
+    path.write_text(HTML.replace("2022-11-11T08:00:00Z", "2022-11-11"), encoding="utf-8")
+    [article] = read([path], settings)
+    assert article.published == datetime(2022, 11, 11)
 
 
 def test_caller_values_win_over_page_metadata(tmp_path, settings):

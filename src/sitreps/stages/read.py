@@ -18,6 +18,8 @@ values only fill in what the caller left out.
 
 from __future__ import annotations
 
+import re
+
 import codecs
 import hashlib
 import json
@@ -257,12 +259,10 @@ def _from_html(html: str, origin: str, given: _Given, notes=(), *, id=None, reco
     from trafilatura.settings import set_date_params
 
     # extensive_search=False: a date merely mentioned in the body is not the publication date.
-    page = bare_extraction(
-        html,
-        with_metadata=True,
-        include_comments=False,
-        date_extraction_params=set_date_params(extensive=False),
-    )
+    # The time too when the page gives one: htmldate writes midnight for a page that states only a
+    # day, so a time is kept only with its UTC offset (which only a stated time carries).
+    dates = {**set_date_params(extensive=False), "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+    page = bare_extraction(html, with_metadata=True, include_comments=False, date_extraction_params=dates)
     text = _paragraphs(page.text if page is not None else "")
     if not text:
         detail = f"No article text could be extracted from the HTML in {origin}."
@@ -272,8 +272,9 @@ def _from_html(html: str, origin: str, given: _Given, notes=(), *, id=None, reco
     notes = tuple(notes)
     published = None
     if page.date:
+        stated = page.date if re.search(r"[+-]\d\d:?\d\d$|Z$", page.date) else page.date[:10]
         try:
-            published = parse_published(page.date)
+            published = parse_published(stated)
         except ValueError:
             notes += (
                 Note("read", "read.bad_published", f"The page date in {origin} is unreadable.", "warning"),
