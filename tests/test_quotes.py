@@ -287,3 +287,27 @@ def test_speaker_after_a_question_the_parser_split_off(parsed):
     doc = parsed("“Is the bridge still standing?” the mayor asked, looking at the river.")
     q = only(quotes_of(doc), "Is the bridge still standing?")
     assert q.speaker.text == "the mayor" and q.cue.text == "asked"
+
+
+@pytest.mark.model
+def test_a_speaker_set_inside_the_reported_clause_is_the_speaker(parsed):
+    doc = parsed("To prevent floods, the engineer said, the town should raise its dikes.")
+    q = next(q for q in quotes_of(doc) if not q.direct)
+    assert q.speaker.text == "the engineer" and q.cue.text == "said"
+    assert q.text.endswith("raise its dikes")
+
+
+def test_speaker_spans_lose_a_dateline_and_a_trailing_participle():
+    from sitreps.records import Mention
+    from sitreps.stages.quotes import _trim_speaker
+
+    def trim(text: str) -> str:
+        return _trim_speaker(Mention(10, 10 + len(text), text, None, "person")).text
+
+    assert trim("LOWMERE -- Mayor Jane Roe") == "Mayor Jane Roe"
+    assert trim("Jane Roe, speaking to reporters at the dam") == "Jane Roe"
+    assert trim("Jane Roe, like her predecessor") == "Jane Roe"
+    assert trim("Jane Roe, who runs the dam authority") == "Jane Roe, who runs the dam authority"
+    assert trim("Jane Roe, 59, of Lowmere") == "Jane Roe, 59, of Lowmere"
+    m = _trim_speaker(Mention(10, 35, "LOWMERE -- Mayor Jane Roe", None, "person"))
+    assert (m.start, m.end) == (21, 35)
