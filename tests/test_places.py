@@ -253,3 +253,10 @@ def test_a_settlement_named_after_its_cue_word_is_a_mention_even_untagged():
     assert ("Rubtsy", True) in found  # the model missed it: a place only if the gazetteer knows it
     assert ("Nova Kakhovka", False) in found  # tagged by the model: not duplicated
     assert not any(name == "Lowmere" for name, _ in found)  # no cue word, no tag: not a mention
+
+
+def test_a_front_named_after_a_town_is_the_area_around_it(ctx):
+    [front] = places_of(ctx, "Attacks continued in the Harbour Town direction.", [("Harbour Town", "GPE")])
+    assert (front.name, front.precision) == ("Harbour Town", "front")
+    [town] = places_of(ctx, "Shells fell on Harbour Town overnight.", [("Harbour Town", "GPE")])
+    assert (town.name, town.precision) == ("Harbour Town", "city")

@@ -27,8 +27,9 @@ ACLED-style CSV columns (`write_events_csv`), from an event dict `e`:
     latitude         place lat
     longitude        place lon
     geo_precision    as ACLED codes it from our place precision: 1 = city (a town or village);
-                     2 = district (admin2); 3 = admin1, region, water or country; empty when
-                     the event has no place or the place is unresolved
+                     2 = district (admin2) or front (the sector around a town); 3 = admin1,
+                     region, water or country; empty when the event has no place or the place
+                     is unresolved
     source           the source's resolved name, else its text
     source_scale     empty
     notes            the evidence sentences' text when the event dicts carry it (the store's
@@ -88,6 +89,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 GEO_PRECISION: dict[str, int] = {
     "city": 1,
     "district": 2,
+    "front": 2,
     "admin1": 3,
     "region": 3,
     "water": 3,

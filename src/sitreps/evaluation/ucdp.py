@@ -133,7 +133,7 @@ def event_place(doc):
     focus = focus_place(doc)
     if focus is not None:
         return focus
-    order = {"district": 0, "city": 1, "admin2": 2, "admin3": 2, "water": 3, "admin1": 4, "region": 5}
+    order = {"district": 0, "city": 1, "admin2": 2, "admin3": 2, "front": 2, "water": 3, "admin1": 4, "region": 5}
     resolved = [p for p in doc.places if p.resolved and p.precision in order]
     return min(resolved, key=lambda p: order[p.precision]) if resolved else None
 

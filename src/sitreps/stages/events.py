@@ -25,7 +25,9 @@ _ARMED = {"state_forces", "armed_group", "police"}
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _PRONOUN_SUBJECTS = {"others", "some", "many", "most", "several", "they", "who", "which", "that", "both"}
 _NON_TRIGGER_ENTS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW", "PRODUCT"}
-_PRECISION_ORDER = {"district": 0, "city": 1, "water": 2, "admin2": 3, "admin1": 4, "region": 5, "country": 6}
+_PRECISION_ORDER = {
+    "district": 0, "city": 1, "water": 2, "admin2": 3, "front": 3, "admin1": 4, "region": 5, "country": 6,
+}
 
 
 @cache
@@ -137,7 +139,7 @@ def extract_events(doc: Document, ctx) -> Document:
 
 _WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.I)
 _TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
-_PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "admin1", "water"}
+_PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
 
 
 def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> bool:

@@ -559,6 +559,11 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
     return found, frozenset()
 
 
+# a front sector named after a town or district, as military reports name them
+_FRONT = re.compile(r"\s+(?:direction|axis|sector|front|salient)\b", re.I)
+_LOCAL = frozenset({"city", "district", "admin3", "admin2"})
+
+
 def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
     m = r.mention
     end = m.cue_end if (m.cue == "admin" and m.cue_end) else m.end
@@ -566,6 +571,9 @@ def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
     best, score = r.best
     if best is None or score < min_score:
         return Place(m.start, end, text, score=score)
+    precision = best.precision
+    if precision in _LOCAL and _FRONT.match(doc_text, m.end):
+        precision = "front"  # "the Kupiansk direction": the front around the town, not the town
     return Place(
         m.start,
         end,
@@ -577,7 +585,7 @@ def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
         admin1=best.admin1,
         feature=best.feature,
         gazetteer_id=best.id,
-        precision=best.precision,
+        precision=precision,
         score=score,
         admin2=best.admin2,
         coord_precision=best.coord_precision,

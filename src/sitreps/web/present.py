@@ -19,6 +19,7 @@ PRECISION_NOTES = {
     "district": "a city district",
     "admin3": "a hromada or municipality",
     "admin2": "a raion or county",
+    "front": "a front sector named after a place: the area around it",
     "admin1": "an oblast, province or state",
     "country": "a whole country",
     "water": "a river, sea or reservoir",
