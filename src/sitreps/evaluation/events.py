@@ -49,7 +49,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..gazetteer import distance_km, fold
 from .ucdp import _NEEDED as _UCDP_NEEDED
-from .ucdp import UcdpRow, _date, _district_of, _oblast_key, event_place
+from .ucdp import UcdpRow, _date, _district_of, _oblast_key, event_place, pct
 
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 NOT_HAPPENED = frozenset({"possible", "negated"})
@@ -507,10 +507,6 @@ def summarise(judgements: Iterable[Judgement]) -> dict[str, dict]:
         }
         for (field, group), (n, k) in counts.items()
     }
-
-
-def pct(a: int, b: int) -> float | None:
-    return round(100 * a / b, 1) if b else None
 
 
 def evaluate_rows(

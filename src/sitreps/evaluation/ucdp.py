@@ -182,15 +182,16 @@ def evaluate_locations(
     return {
         name: {
             "rows": len(o),
-            "within_10km": _pct(sum(a for a, _, _ in o), len(o)),
-            "within_50km": _pct(sum(b for _, b, _ in o), len(o)),
-            "right_oblast": _pct(sum(c for _, _, c in o), sum(1 for _ in o)),
+            "within_10km": pct(sum(a for a, _, _ in o), len(o)),
+            "within_50km": pct(sum(b for _, b, _ in o), len(o)),
+            "right_oblast": pct(sum(c for _, _, c in o), sum(1 for _ in o)),
         }
         for name, o in groups.items()
     }
 
 
-def _pct(a: int, b: int) -> float | None:
+def pct(a: int, b: int) -> float | None:
+    """a of b in percent, one decimal; None when b is 0."""
     return round(100 * a / b, 1) if b else None
 
 
