@@ -311,3 +311,23 @@ def test_speaker_spans_lose_a_dateline_and_a_trailing_participle():
     assert trim("Jane Roe, 59, of Lowmere") == "Jane Roe, 59, of Lowmere"
     m = _trim_speaker(Mention(10, 35, "LOWMERE -- Mayor Jane Roe", None, "person"))
     assert (m.start, m.end) == (21, 35)
+
+
+@pytest.mark.model
+def test_quotes_signed_with_a_dash_or_opened_after_a_colon_line(parsed):
+    doc = parsed(
+        "Readers wrote in.\n\n“The dam is our pride.” ― Ola Nordmann\n“Fix the road first.”― Kari Holm\n\n"
+        'The mayor continued:\n\n"We will rebuild the bridge before winter."\n\n“Who pays for it?” the clerk demanded.'
+    )
+    got = {q.text: (q.speaker.text if q.speaker else None, q.cue.text if q.cue else None) for q in quotes_of(doc)}
+    assert got["The dam is our pride."] == ("Ola Nordmann", "\u2015")
+    assert got["Fix the road first."] == ("Kari Holm", "\u2015")
+    assert got["We will rebuild the bridge before winter."] == ("The mayor", "continued")
+    assert got["Who pays for it?"] == ("the clerk", "demanded")
+
+
+@pytest.mark.model
+def test_a_quote_opening_a_paragraph_after_plain_text_gets_no_colon_speaker(parsed):
+    doc = parsed('The mayor spoke at length.\n\n"We will rebuild the bridge before winter and after it."')
+    (q,) = quotes_of(doc)
+    assert q.speaker is None  # the line above does not end in a colon: no attribution is guessed

@@ -444,11 +444,37 @@ def _direct_quotes(doc: Document, p: Parse | None, pairs: list[tuple[int, int]])
             t_speaker, t_cue = _text_attribution(doc, (o, c), left, right)
             if t_speaker is not None or cue is None:
                 speaker, cue = t_speaker, t_cue or cue
+        if speaker is None:
+            speaker, cue = _dash_or_colon_line(doc, (o, c), speaker, cue)
         if speaker is None and quotes and quotes[-1].speaker and _continues(doc, prev_close, o):
             speaker, cue = quotes[-1].speaker, quotes[-1].cue
         quotes.append(Quote(s, e, doc.text[s:e], direct=True, speaker=speaker, cue=cue))
         prev_close = c
     return quotes
+
+
+_DASH_SPEAKER = re.compile(r"[ \t\u00a0]*([\u2015\u2014\u2013])[ \t\u00a0]*([A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*){0,3})")
+
+
+def _dash_or_colon_line(doc: Document, marks: tuple[int, int], speaker, cue):
+    """Two layouts the sentence cannot show: a quote signed with a dash after it ('"..." ― Jane
+    Roe', as collected reactions are printed) and a quote that opens the paragraph after an
+    attribution line ending in a colon ('The mayor said:' / '"...'). (speaker, cue) or what was
+    given."""
+    o, c = marks
+    signed = _DASH_SPEAKER.match(doc.text, c + 1)
+    if signed is not None:
+        s, e = signed.span(2)
+        return make_speaker(doc, s, e), cue_mention(doc, *signed.span(1))
+    line_start = doc.text.rfind("\n", 0, o) + 1
+    if doc.text[line_start:o].strip():
+        return speaker, cue  # the quote does not open its paragraph
+    prev_end = len(doc.text[:line_start].rstrip())
+    if prev_end == 0 or doc.text[prev_end - 1] != ":":
+        return speaker, cue
+    prev_start = doc.text.rfind("\n", 0, prev_end) + 1
+    t_speaker, t_cue = _text_attribution(doc, (o, c), prev_start, o)
+    return (t_speaker, t_cue) if t_speaker is not None else (speaker, cue)
 
 
 def _continues(doc: Document, prev_close: int, open_: int) -> bool:
