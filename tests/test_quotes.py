@@ -331,3 +331,11 @@ def test_a_quote_opening_a_paragraph_after_plain_text_gets_no_colon_speaker(pars
     doc = parsed('The mayor spoke at length.\n\n"We will rebuild the bridge before winter and after it."')
     (q,) = quotes_of(doc)
     assert q.speaker is None  # the line above does not end in a colon: no attribution is guessed
+
+
+@pytest.mark.model
+def test_a_reported_clause_before_an_inverted_attribution(parsed):
+    doc = parsed("The new bridge could open this week, said Jane Roe, a city engineer.")
+    q = next(q for q in quotes_of(doc) if not q.direct)
+    assert q.text == "The new bridge could open this week"
+    assert q.speaker.text.startswith("Jane Roe") and q.cue.text == "said"

@@ -569,6 +569,14 @@ def _content(p: Parse, t: Token, clause: bool, obj: bool, preps: frozenset[str] 
         comp = [k for k in after if k.dep == "ccomp"]
         if comp:
             return _span(p, p.subtree(comp[0].i))  # "that" included, as attributions are annotated
+        # "The ad could start this week, said Brian Baker" / "..., the agency said in a report":
+        # the reported clause comes first, a comma before the attribution
+        before = [k for k in kids if k.i < t.i and k.dep == "ccomp"]
+        if before:
+            lo, hi = p.subtree(before[0].i)[0], p.subtree(before[0].i)[-1]
+            gap = p.doc.text[p.tokens[hi].end : t.start]
+            if hi + 1 < len(p.tokens) and p.tokens[hi + 1].text == "," and "\n" not in gap:
+                return _span(p, list(range(lo, hi + 1)))
         inf = [k for k in after if k.dep == "xcomp" and any(p.tokens[x].dep == "aux" for x in p.children.get(k.i, ()))]
         if inf:
             dobj = [k for k in after if k.dep == "dobj" and k.i < inf[0].i]
