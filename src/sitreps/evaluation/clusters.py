@@ -39,7 +39,6 @@ the same way; plus a line with its threshold tuned on all documents, as the issu
 
 from __future__ import annotations
 
-import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -47,7 +46,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..linking import DocSummary, LinkSettings, Linker, stop_words, summarise, weigh, words
+from ..linking import DocSummary, Linker, LinkSettings, stop_words, summarise, weigh, words
+from . import json_lines, pct
 
 TARGET_BCUBED_F1 = 0.90
 ISSUE_BASELINE_NOTE = (
@@ -74,30 +74,21 @@ def load_docs(path: str | Path, limit: int | None = None) -> list[GoldDoc]:
     """The documents of an ECB+-style JSON lines file (the first `limit` when given)."""
     docs: list[GoldDoc] = []
     seen: set[str] = set()
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if limit is not None and len(docs) >= limit:
-                break
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not JSON: {exc}") from None
-            if not isinstance(raw, dict):
-                raise InputError(f"{path}:{n}: expected a JSON object")
-            missing = [k for k in _NEEDED if k not in raw]
-            if missing:
-                raise InputError(f"{path}:{n}: not an ECB+ document, it lacks {', '.join(missing)}")
-            doc_id = str(raw["doc_id"])
-            if doc_id in seen:
-                raise InputError(f"{path}:{n}: doc_id {doc_id!r} appears twice")
-            try:
-                topic = int(raw["topic"])
-            except (TypeError, ValueError):
-                raise InputError(f"{path}:{n}: topic is not a whole number: {raw['topic']!r}") from None
-            seen.add(doc_id)
-            docs.append(GoldDoc(doc_id, topic, str(raw["cluster_id"]), str(raw["text"] or "")))
+    for n, raw in json_lines(path, "an ECB+ document"):
+        if limit is not None and len(docs) >= limit:
+            break
+        missing = [k for k in _NEEDED if k not in raw]
+        if missing:
+            raise InputError(f"{path}:{n}: not an ECB+ document, it lacks {', '.join(missing)}")
+        doc_id = str(raw["doc_id"])
+        if doc_id in seen:
+            raise InputError(f"{path}:{n}: doc_id {doc_id!r} appears twice")
+        try:
+            topic = int(raw["topic"])
+        except (TypeError, ValueError):
+            raise InputError(f"{path}:{n}: topic is not a whole number: {raw['topic']!r}") from None
+        seen.add(doc_id)
+        docs.append(GoldDoc(doc_id, topic, str(raw["cluster_id"]), str(raw["text"] or "")))
     if not docs:
         raise InputError(f"{path}: no documents")
     return docs
@@ -168,9 +159,8 @@ def false_merges(
                 if gold[a] != gold[b]:
                     wrong += 1
                     same_topic += topic[a] == topic[b]
-    share = lambda n: round(100 * n / pairs, 1) if pairs else None  # noqa: E731
-    return {"pairs": pairs, "false_merge_%": share(wrong), "same_topic_%": share(same_topic),
-            "other_topic_%": share(wrong - same_topic)}
+    return {"pairs": pairs, "false_merge_%": pct(wrong, pairs), "same_topic_%": pct(same_topic, pairs),
+            "other_topic_%": pct(wrong - same_topic, pairs)}
 
 
 def measure(

@@ -48,8 +48,9 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..gazetteer import distance_km, fold
+from . import pct
 from .ucdp import _NEEDED as _UCDP_NEEDED
-from .ucdp import UcdpRow, _date, _district_of, _oblast_key, event_place, pct
+from .ucdp import UcdpRow, _date, _district_of, _oblast_key, event_place
 
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 NOT_HAPPENED = frozenset({"possible", "negated"})

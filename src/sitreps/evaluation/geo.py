@@ -23,7 +23,6 @@ the nearest populated place of the gazetteer to the gold point.
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections import defaultdict
@@ -34,6 +33,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..gazetteer import GazetteerEntry, distance_km
 from ..stages.places import mention_at, resolve
+from . import json_lines
 
 TOLERANCE_KM = 161.0
 HALF_EARTH_KM = 20038.0
@@ -75,21 +75,14 @@ def load_gold(paths: Iterable[str | Path], limit: int | None = None) -> list[Gol
     """The documents of each file (the first `limit` of each when given)."""
     docs = []
     for path in paths:
-        with open(path, encoding="utf-8") as fh:
-            taken = 0
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                if limit is not None and taken >= limit:
-                    break
-                taken += 1
-                try:
-                    raw = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{n}: not JSON: {exc}") from exc
-                if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
-                    raise InputError(f"{path}:{n}: not a gold document (needs a JSON object with text and toponyms)")
-                docs.append(_gold_doc(raw, Path(path).stem.split(".")[0]))
+        taken = 0
+        for n, raw in json_lines(path, "a gold document"):
+            if limit is not None and taken >= limit:
+                break
+            taken += 1
+            if not isinstance(raw.get("text"), str):
+                raise InputError(f"{path}:{n}: not a gold document (needs a JSON object with text and toponyms)")
+            docs.append(_gold_doc(raw, Path(path).stem.split(".")[0]))
     return docs
 
 

@@ -45,7 +45,6 @@ system attributions of that kind and recall the gold ones of that kind, whatever
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -53,6 +52,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..records import Span
+from . import json_lines
 
 WORD = re.compile(r"\w+")
 SLICES = ("all", "direct", "indirect")
@@ -112,29 +112,22 @@ def load_gold(path: str | Path, limit: int | None = None, compartment: str | Non
     docs: list[GoldDoc] = []
     seen: set[str] = set()
     lines = duplicates = 0
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            if limit is not None and len(docs) >= limit:
-                break
-            where = f"{path}:{n}"
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not JSON: {exc}") from exc
-            if not (isinstance(raw, dict) and isinstance(raw.get("text"), str) and "doc_id" in raw
-                    and isinstance(raw.get("quotes"), list)):
-                raise InputError(f"{where}: not an annotation (needs a JSON object with doc_id, text and quotes)")
-            if compartment is not None and raw.get("compartment") != compartment:
-                continue
-            lines += 1
-            doc_id = str(raw["doc_id"])
-            if doc_id in seen:
-                duplicates += 1
-                continue
-            seen.add(doc_id)
-            docs.append(_gold_doc(raw, where))
+    for n, raw in json_lines(path, "an annotation"):
+        if limit is not None and len(docs) >= limit:
+            break
+        where = f"{path}:{n}"
+        if not (isinstance(raw.get("text"), str) and "doc_id" in raw
+                and isinstance(raw.get("quotes"), list)):
+            raise InputError(f"{where}: not an annotation (needs a JSON object with doc_id, text and quotes)")
+        if compartment is not None and raw.get("compartment") != compartment:
+            continue
+        lines += 1
+        doc_id = str(raw["doc_id"])
+        if doc_id in seen:
+            duplicates += 1
+            continue
+        seen.add(doc_id)
+        docs.append(_gold_doc(raw, where))
     return GoldSet(tuple(docs), lines, duplicates)
 
 

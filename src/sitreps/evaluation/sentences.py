@@ -9,7 +9,6 @@ of `none` sentences that yield one (false alarms) and of `violent` sentences tha
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,7 +16,9 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
-from .events import FALSE_ALARM_TARGET, event_brief, pct, violent_events
+from . import json_lines, pct
+from .events import FALSE_ALARM_TARGET, event_brief, violent_events
+
 
 @dataclass(frozen=True, slots=True)
 class LabelledSentence:
@@ -38,24 +39,10 @@ def default_labels():
     return path if path.is_file() else None
 
 
-def _json_lines(path, what: str):
-    with path.open("r", encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not JSON: {exc}") from exc
-            if not isinstance(raw, dict):
-                raise InputError(f"{path}:{n}: not {what} (a JSON object)")
-            yield n, raw
-
-
 def load_labels(path, limit: int | None = None) -> list[LabelledSentence]:
     """`{article, start, end, label}` lines; the sentences' text comes from `attach_text`."""
     labels = []
-    for n, raw in _json_lines(path, "a labelled sentence"):
+    for n, raw in json_lines(path, "a labelled sentence"):
         if limit is not None and len(labels) >= limit:
             break
         start, end = raw.get("start"), raw.get("end")
@@ -72,7 +59,7 @@ def load_articles(path: Path, wanted: set[str] | None = None) -> dict[str, tuple
     from ..stages.read import parse_published
 
     articles = {}
-    for n, raw in _json_lines(Path(path), "an article"):
+    for n, raw in json_lines(path, "an article"):
         key = str(raw.get("id", ""))
         if wanted is not None and key not in wanted:
             continue

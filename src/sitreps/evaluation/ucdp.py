@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..gazetteer import distance_km, fold
+from . import pct
 
 _NEEDED = {"source_headline", "source_date", "where_description", "adm_1", "latitude", "longitude", "where_prec"}
 
@@ -188,11 +189,6 @@ def evaluate_locations(
         }
         for name, o in groups.items()
     }
-
-
-def pct(a: int, b: int) -> float | None:
-    """a of b in percent, one decimal; None when b is 0."""
-    return round(100 * a / b, 1) if b else None
 
 
 def evaluate_with_added(
