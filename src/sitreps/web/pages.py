@@ -166,6 +166,7 @@ def _index(request, store, as_json: bool):
             "bounds": event_bounds(store, query.filter),
             "timeline": timeline["by_month"],
             "undated": timeline["undated"],
+            "type_classes": p.TYPE_CLASSES,  # the markers' colours, as the page's own badges
         },
     }
     return render(request, "index.html", _page_context(context), twin="/.json" + (f"?{qs}" if qs else ""))

@@ -5,14 +5,9 @@
 /* global L */
 import { countText, dateText, el, pageUrl, root, unknown } from "./dom.js";
 
-const TYPE_CLASSES = {
-  "Battles": "battles",
-  "Explosions/Remote violence": "explosions",
-  "Violence against civilians": "civilians",
-  "Protests": "protests",
-  "Riots": "riots",
-  "Strategic developments": "strategic",
-};
+// The CSS class of each ACLED type comes from the server (web/present.py: TYPE_CLASSES), in the
+// page's data, so the markers and the server-drawn badges cannot disagree.
+const TYPE_CLASSES = (JSON.parse(document.getElementById("page-data")?.textContent || "{}").type_classes) || {};
 
 export function typeClass(type) {
   return "t-" + (TYPE_CLASSES[type] || "other");
