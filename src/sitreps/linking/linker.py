@@ -316,11 +316,18 @@ class Linker:
     def state(self) -> tuple[list[tuple[DocSummary, str, str, bytes]], dict[str, dict[str, float]]]:
         """What `restore` needs: each document in the order added as (summary, cluster id, first
         of its copies, MinHash signature), and the summed pair scores between clusters."""
-        rows = [
+        return self.rows(), {a: dict(b) for a, b in self._links.items() if b}
+
+    def rows(self, start: int = 0) -> list[tuple[DocSummary, str, str, bytes]]:
+        """The rows of `state` from the `start`-th document added (a store writes the new ones)."""
+        return [
             (it.summary, it.cluster, self.copies.first_of(it.summary.id), self.copies.signature(it.summary.id))
-            for it in self._items
+            for it in self._items[start:]
         ]
-        return rows, {a: dict(b) for a, b in self._links.items() if b}
+
+    def links_of(self, cluster: str) -> dict[str, float]:
+        """The summed pair scores between `cluster` and each cluster it was compared with."""
+        return dict(self._links.get(cluster, {}))
 
     @classmethod
     def restore(

@@ -107,10 +107,10 @@ def _restore(conn: sqlite3.Connection, settings: LinkSettings) -> Linker:
 
 
 def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: set[str]) -> None:
-    rows, links = linker.state()
+    # only the new documents' rows and the touched clusters' links: not the whole state again
     conn.executemany(
         "UPDATE link_docs SET seq = ?, cluster_id = ?, copy_of = ?, minhash = ? WHERE article_id = ?",
-        [(start + i, cluster, first, sig, s.id) for i, (s, cluster, first, sig) in enumerate(rows[start:])],
+        [(start + i, cluster, first, sig, s.id) for i, (s, cluster, first, sig) in enumerate(linker.rows(start))],
     )
     conn.executemany(
         "INSERT OR REPLACE INTO cluster_merges (old, new) VALUES (?, ?)",
@@ -128,8 +128,8 @@ def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: 
         conn.execute("DELETE FROM cluster_links WHERE b = ?", (c,))
     conn.executemany(
         "INSERT INTO cluster_links (a, b, score) VALUES (?, ?, ?)",
-        [(a, b, score) for a in live for b, score in links.get(a, {}).items()]
-        + [(b, a, score) for a in live for b, score in links.get(a, {}).items() if b not in live],
+        [(a, b, score) for a in live for b, score in linker.links_of(a).items()]
+        + [(b, a, score) for a in live for b, score in linker.links_of(a).items() if b not in live],
     )
     conn.executemany("DELETE FROM clusters WHERE id = ?", [(c,) for c in gone])
     for c in live:
