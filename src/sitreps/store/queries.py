@@ -25,7 +25,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..gazetteer import distance_km
-from .sqlite import SQLiteStore, fts_query, open_store
+from .sqlite import EVENTS_FROM, SQLiteStore, fts_query, open_store
 
 _KM_PER_DEGREE = 111.32
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
@@ -117,7 +117,7 @@ def event_page(
     if after is None and count is None and _estimate(store, filters) <= SPARSE:
         where, params = _where(store, filters)
         sql = (
-            f"SELECT {_COLUMNS}, page.n {_FROM}"
+            f"SELECT {_COLUMNS}, page.n {EVENTS_FROM}"
             f" JOIN (SELECT e.rowid AS rid, count(*) OVER () AS n FROM events e{_and(where)}"
             f" ORDER BY {_ORDER} LIMIT ?) page ON e.rowid = page.rid ORDER BY {_ORDER}"
         )
@@ -238,11 +238,7 @@ _COLUMNS = (
     "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.lat, e.lon, e.date, e.id,"
     " d.cluster_id, c.corroboration"
 )
-_FROM = (
-    "FROM events e JOIN articles a ON a.id = e.article_id"
-    " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN clusters c ON c.id = d.cluster_id"
-)
-_SELECT = f"SELECT {_COLUMNS} {_FROM}"
+_SELECT = f"SELECT {_COLUMNS} {EVENTS_FROM}"
 
 
 def _page_rows(conn: sqlite3.Connection, where: list[str], params: list, order: str, n: int) -> list[tuple]:

@@ -49,6 +49,13 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 
 
+# Events with their article and, once linked, their same-incident cluster (store/clusters.py).
+EVENTS_FROM = (
+    "FROM events e JOIN articles a ON a.id = e.article_id"
+    " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN clusters c ON c.id = d.cluster_id"
+)
+
+
 def _insert_sql(table: str, columns: tuple[str, ...], upsert: bool = False) -> str:
     """INSERT for constant table and column names ("end" is quoted: it is an SQL keyword).
 
@@ -378,8 +385,7 @@ class SQLiteStore:
             where.append("e.lon IS NOT NULL")
         sql = (
             "SELECT e.event_json, e.evidence_json, e.lat, e.lon, a.id, a.url, a.title, a.published,"
-            " d.cluster_id, c.corroboration FROM events e JOIN articles a ON a.id = e.article_id"
-            " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN clusters c ON c.id = d.cluster_id"
+            f" d.cluster_id, c.corroboration {EVENTS_FROM}"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid"
         )
