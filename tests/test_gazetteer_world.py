@@ -102,6 +102,8 @@ def test_russian_era_spelling_and_loose_key_for_focus_countries(gaz):
     assert gaz.lookup("Mikolaiiv") == []
     assert "geonames:700569" in [e.id for e in gaz.lookup_loose("Mikolaiiv")]
     assert gaz.lookup_loose("Warszawa") == []  # loose keys only for the focus countries' region
+    assert "geonames:700569" in [e.id for e in gaz.lookup_consonants("Mikolayev")]
+    assert gaz.lookup_consonants("Warszawa") == []
 
 
 @pytest.mark.parametrize(

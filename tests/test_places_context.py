@@ -8,7 +8,7 @@ import pytest
 
 from conftest import hand_doc
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
-from sitreps.gazetteer.translit import russian_latin, skeleton
+from sitreps.gazetteer.translit import consonants, russian_latin, skeleton
 from sitreps.pipeline import Context
 from sitreps.settings import load_settings
 from sitreps.stages.places import dateline_end, geoparse, mention_at, resolve
@@ -41,6 +41,10 @@ ENTRIES = [
     E("t:volch-ru", "Volchansk", 59.9, 60.0, "P", "PPL", "RU", "Sverdlovsk Oblast", population=18_000),
     # a town under its official name only
     E("t:hola", "Hola Prystan", 46.52, 32.52, "P", "PPL", "UA", "South Oblast", population=14_000),
+    # villages known only by their Ukrainian names, and a Russian town with the same consonants
+    E("t:pisky-east", "Pisky", 48.05, 37.65, "P", "PPL", "UA", "East Oblast", population=2_000),
+    E("t:pisky-west", "Pisky", 49.6, 24.1, "P", "PPL", "UA", "West Oblast", population=3_000),
+    E("t:dvor", "Dvorichna", 49.85, 37.68, "P", "PPL", "UA", "East Oblast", population=3_000),
     # a river
     E("t:dnipro-river", "Dnipro", 47.0, 33.0, "H", "STM", "UA", None),
     E("t:dnipro-city", "Dnipro", 48.45, 35.04, "P", "PPLA", "UA", "Dnipro Oblast", population=980_000),
@@ -168,6 +172,37 @@ def test_skeleton_joins_romanisation_variants(a, b):
 @pytest.mark.parametrize("a, b", [("Kharkiv", "Khartsyzk"), ("Lyman", "Liman Pervyi"), ("Bakhmut", "Makhmut")])
 def test_skeleton_keeps_different_names_apart(a, b):
     assert skeleton(a) != skeleton(b)
+
+
+@pytest.mark.parametrize(
+    "a, b", [("Pisky", "Peski"), ("Dvorichna", "Dvurechnoye"), ("Olenivka", "Yelenovka"),
+             ("Kurakhove", "Kurakhovoy"), ("Kamianka-Dniprovska", "Kamenka-Dniprovska"), ("Kharkiv", "Kharkov")],
+)
+def test_consonants_join_ukrainian_and_russian_vowels(a, b):
+    assert consonants(a) == consonants(b) != ""
+
+
+@pytest.mark.parametrize("a, b", [("Amursk", "Mayorsk"), ("Yahidne", "Khodyne"), ("Lyman", "Lymanske")])
+def test_consonants_keep_other_names_apart(a, b):
+    assert consonants(a) != consonants(b)
+
+
+def test_consonants_of_a_short_name_are_no_key():
+    assert consonants("Lviv") == "" and consonants("Kyiv") == ""
+
+
+def test_vowel_variant_joins_in_a_region_the_text_names(ctx):
+    # "Peski" is the Russian name of Pisky: trusted because "East Oblast" names its division
+    places = resolved(ctx, "Fighting went on near Peski, East Oblast.", [("Peski", "GPE"), ("East Oblast", "GPE")])
+    assert places["Peski"].gazetteer_id == "t:pisky-east"
+    places = resolved(ctx, "Troops left Dvurechnoye in the East Oblast.", [("Dvurechnoye", "GPE"), ("East Oblast", "GPE")])
+    assert places["Dvurechnoye"].gazetteer_id == "t:dvor"
+
+
+def test_vowel_variant_alone_is_not_trusted(ctx):
+    # nothing in the text names a region: the consonants match too many places to pick one
+    places = resolved(ctx, "Fighting went on near Peski.", [("Peski", "GPE")])
+    assert places["Peski"].gazetteer_id is None
 
 
 def test_loose_spelling_is_a_fallback(ctx):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-GAZETTEER_VERSION = "11"
+GAZETTEER_VERSION = "12"
 
 # precision of an entry, from its feature: what a coder would write as "where_prec".
 PRECISION_BY_FEATURE = {
@@ -120,6 +120,10 @@ class Gazetteer(Protocol):
         """Entries whose name matches `name` loosely (spelling variants between romanisation
         systems); the fallback when `lookup` finds nothing."""
 
+    def lookup_consonants(self, name: str) -> list[GazetteerEntry]:
+        """Entries whose name has the same consonants (Ukrainian and Russian vowels of one
+        name); looser still, trusted only where the text's context supports a candidate."""
+
     def names_of(self, entry_id: str) -> list[str]:
         """Every surface form an entry is known by (its name first)."""
 
@@ -158,6 +162,13 @@ class MemoryGazetteer:
 
         key = skeleton(name)
         found = [e for e in self._by_id.values() if any(skeleton(n) == key for n in self.names_of(e.id))]
+        return sorted(found, key=lambda e: -e.population)
+
+    def lookup_consonants(self, name: str) -> list[GazetteerEntry]:
+        from .translit import consonants
+
+        key = consonants(name)
+        found = [e for e in self._by_id.values() if key and any(consonants(n) == key for n in self.names_of(e.id))]
         return sorted(found, key=lambda e: -e.population)
 
     def entries(self, feature_class: str | None = None, min_population: int = 0) -> list[GazetteerEntry]:

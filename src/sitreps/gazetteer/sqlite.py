@@ -25,7 +25,7 @@ from typing import Self
 from ..errors import GazetteerError
 from . import GAZETTEER_VERSION, GazetteerEntry, fold
 from .build import CURATED_SOURCE, Sources, assemble, is_latin, package_sources
-from .translit import is_cyrillic, russian_latin, skeleton
+from .translit import consonants, is_cyrillic, russian_latin, skeleton
 
 SCHEMA_VERSION = 2
 
@@ -62,6 +62,11 @@ CREATE TABLE names (
     PRIMARY KEY (key, place_id)
 ) WITHOUT ROWID;
 CREATE TABLE skeletons (
+    key TEXT NOT NULL,
+    place_id TEXT NOT NULL,
+    PRIMARY KEY (key, place_id)
+) WITHOUT ROWID;
+CREATE TABLE consonants (
     key TEXT NOT NULL,
     place_id TEXT NOT NULL,
     PRIMARY KEY (key, place_id)
@@ -148,6 +153,7 @@ def _write(tmp: Path, sources: Sources, min_population: int, say: Callable[[str]
         )
         places, names = [], []
         skeletons: set[tuple[str, str]] = set()
+        consonant_keys: set[tuple[str, str]] = set()
         n_places = n_names = 0
         for built in assemble(sources, say):
             e = built.entry
@@ -160,12 +166,15 @@ def _write(tmp: Path, sources: Sources, min_population: int, say: Callable[[str]
             )
             if e.country in VARIANT_COUNTRIES:
                 built_names = with_variants(built_names)
-                skeletons.update((skeleton(name), e.id) for _, name, _ in built_names if not is_cyrillic(name))
+                latin = [name for _, name, _ in built_names if not is_cyrillic(name)]
+                skeletons.update((skeleton(name), e.id) for name in latin)
+                consonant_keys.update((key, e.id) for key in map(consonants, latin) if key)
             names.extend((key, e.id, name, int(ruler)) for key, name, ruler in built_names)
             if len(places) >= _BATCH:
                 n_places, n_names = _flush(conn, places, names, n_places, n_names)
         n_places, n_names = _flush(conn, places, names, n_places, n_names)
         conn.executemany("INSERT OR IGNORE INTO skeletons (key, place_id) VALUES (?, ?)", sorted(skeletons))
+        conn.executemany("INSERT OR IGNORE INTO consonants (key, place_id) VALUES (?, ?)", sorted(consonant_keys))
         conn.commit()
         say("compacting")
         conn.execute("ANALYZE")
@@ -267,6 +276,18 @@ class SQLiteGazetteer:
             return []
         return self._entries(
             f"SELECT {_prefixed('p')} FROM skeletons s JOIN places p ON p.id = s.place_id "
+            f"WHERE s.key = ? ORDER BY p.population DESC, {_RANK}, p.id",
+            (key,),
+        )
+
+    def lookup_consonants(self, name: str) -> list[GazetteerEntry]:
+        """Entries whose name has the same consonants (see translit.consonants): Ukrainian and
+        Russian vowels of one name. Loose: the caller keeps only those its context supports."""
+        key = consonants(name)
+        if not key:
+            return []
+        return self._entries(
+            f"SELECT {_prefixed('p')} FROM consonants s JOIN places p ON p.id = s.place_id "
             f"WHERE s.key = ? ORDER BY p.population DESC, {_RANK}, p.id",
             (key,),
         )

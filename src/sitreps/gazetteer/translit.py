@@ -6,7 +6,10 @@ Rog), and mixtures (Hola Pristan). GeoNames lists the Russian Cyrillic names amo
 alternate names; `russian_latin` turns them into the forms English copy uses (a simplified
 BGN/PCGN romanisation, the one news agencies follow). `skeleton` folds what differs between
 systems (y/i/j, kh/h/g, ye/e, ya/a, doubled letters) so that "Hola Pristan" finds "Hola
-Prystan"; it is a fallback key, used only when the exact name finds nothing.
+Prystan"; it is a fallback key, used only when the exact name finds nothing. `consonants` is
+a looser key still, for the vowels Ukrainian and Russian spell differently in one name (Pisky
+and Peski, Dvorichna and Dvurechnoye, Olenivka and Yelenovka): the places stage only trusts it
+in a region the text names.
 """
 
 from __future__ import annotations
@@ -79,3 +82,29 @@ def skeleton(name: str) -> str:
     for pattern, repl in _SKELETON_STEPS:
         key = pattern.sub(repl, key)
     return key
+
+
+_CONSONANT_STEPS = (
+    (re.compile(r"shch"), "sch"),
+    (re.compile(r"kh|g"), "h"),
+    (re.compile(r"tz|ts"), "c"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"['\u2019`]"), ""),
+    # a word's first vowel (ye/ya/yo/yu included) is one mark: Olenivka and Yelenovka agree,
+    # Amursk and Mayorsk do not
+    (re.compile(r"\b(?:y?[aeiou]|y)[aeiouy]*"), "_"),
+    (re.compile(r"[aeiouyj]+"), ""),
+    (re.compile(r"[\s\-]+"), " "),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+def consonants(name: str) -> str:
+    """The loosest key: the name's consonants, a word's opening vowel as "_". "Pisky" and
+    "Peski" give "psk", "Dvorichna" and "Dvurechnoye" "dvrchn", "Kurakhove" and "Kurakhovoy"
+    "krhv". Empty when fewer than three consonants are left: shorter keys match too much."""
+    key = fold(name)
+    for pattern, repl in _CONSONANT_STEPS:
+        key = pattern.sub(repl, key)
+    key = key.strip()
+    return key if sum(ch.isalpha() for ch in key) >= 3 else ""

@@ -60,6 +60,7 @@ class Resolution:
     candidates: list[GazetteerEntry]
     scores: list[float] = field(default_factory=list)
     loose: frozenset[str] = frozenset()  # candidates found only by a loose spelling
+    looser: frozenset[str] = frozenset()  # ... and among them, only by their consonants
 
     @property
     def best(self) -> tuple[GazetteerEntry | None, float]:
@@ -400,6 +401,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         res.append(Resolution(m, candidates, loose=loose))
     if not res:
         return res
+    _add_vowel_variants(res, gaz, focus_countries, lex)
 
     # country focus: the countries of unambiguous mentions (all candidates in one country)
     focus: Counter = Counter()
@@ -425,6 +427,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         priors.append([
             _prior(c, r.mention, namesakes, keys, fits, focus_countries)
             - (0.15 if c.id in r.loose else 0.0)
+            - (_VOWEL_VARIANT if c.id in r.looser else 0.0)
             - (_ALIAS_ONLY if _alias_only(c, keys, named_pop, focus_countries) else 0.0)
             - (_NAMESAKE_OF_FAMOUS if famous and c.country not in famous and _is_small_namesake(c, r.mention, keys) else 0.0)
             for c in r.candidates
@@ -557,6 +560,43 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
         loose = [e for e in gaz.lookup_loose(m.name)[:150] if e.id not in have]
         return found + loose, frozenset(e.id for e in loose)
     return found, frozenset()
+
+
+# a candidate known only by the consonants of its name pays this on top of the loose penalty
+_VOWEL_VARIANT = 0.1
+
+
+def _add_vowel_variants(res: list[Resolution], gaz, focus_countries: tuple[str, ...], lex: dict) -> None:
+    """Candidates whose name differs from the mention only in its vowels: a Ukrainian place
+    under its Russian name ("Peski" for Pisky, "Dvurechnoye" for Dvorichna, "Kurakhovoy" for
+    Kurakhove), which no romanisation rule derives. The key matches many unrelated places, so
+    such a candidate joins only in a first-level division another name of the text places
+    unambiguously ("... of the DPR", "X, Kharkov region"); never on its own ("Yuzhno" of
+    "Yuzhno-Donetsk" would be Pivdenne, whose Russian name is Yuzhnoye)."""
+    if not hasattr(gaz, "lookup_consonants"):
+        return
+    # mention name -> the one division all its exact candidates are in (a focus country's)
+    regions: dict[str, set[str]] = {}
+    for r in res:
+        exact = {(c.country, c.admin1) for c in r.candidates if c.id not in r.loose}
+        if len(exact) == 1 and all(a and (not focus_countries or c in focus_countries) for c, a in exact):
+            regions.setdefault(r.mention.name, set()).update(a for _, a in exact)
+    found: dict[str, list[GazetteerEntry]] = {}
+    for r in res:
+        m = r.mention
+        if m.demonym or not m.name[:1].isupper():
+            continue
+        if m.name not in found:
+            found[m.name] = gaz.lookup_consonants(m.name)
+        named = set().union(*(a for name, a in regions.items() if name != m.name))
+        have = {c.id for c in r.candidates}
+        extra = [c for c in found[m.name] if c.id not in have and c.admin1 in named]
+        extra = extra[: lex.get("max_candidates", 60)]
+        if extra:
+            r.candidates = r.candidates + extra
+            ids = frozenset(c.id for c in extra)
+            r.loose = r.loose | ids
+            r.looser = ids
 
 
 # a front sector named after a town or district, as military reports name them
