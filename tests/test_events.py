@@ -30,9 +30,10 @@ ENTRIES = [
     E("t:harbour", "Harbour Town", 47.10, 33.20, "P", "PPLA", "UA", "North Oblast", population=250_000),
     E("t:north", "North Oblast", 47.50, 33.00, "A", "ADM1", "UA", "North Oblast", population=1_000_000),
     E("t:ua", "Ukraine", 49.00, 32.00, "A", "PCLI", "UA", None, population=40_000_000),
+    E("t:lake", "Lake Town", 47.40, 33.60, "P", "PPL", "UA", "North Oblast", population=20_000),
     E("t:ru", "Russia", 60.00, 100.00, "A", "PCLI", "RU", None, population=140_000_000),
 ]
-RULER_NAMES = ("Harbour Town", "North Oblast", "North region")
+RULER_NAMES = ("Harbour Town", "North Oblast", "North region", "Lake Town")
 PUBLISHED = "2024-03-06"  # a Wednesday
 SHELLING = "Shelling/artillery/missile attack"
 
@@ -82,6 +83,15 @@ def test_shelling_with_actor_place_date_and_fatalities(run):
     assert (event.fatalities.low, event.fatalities.high) == (3, 3)
     assert event.fatalities.text == "killing three"
     assert event.certainty == "asserted"
+
+
+def test_a_closing_attribution_is_not_where_it_happened(run):
+    # an agency headline: the tail after the dash says who reports it, not where
+    event = only(run("Two civilians were killed in Harbour Town after shelling - Lake Town administration.").events)
+    assert event.place.gazetteer_id == "t:harbour"
+    # with no other place in the sentence, the tail's place is still the best guess
+    event = only(run("Two civilians were killed by shelling - Lake Town administration.").events)
+    assert event.place.gazetteer_id == "t:lake"
 
 
 def test_reported_shelling_names_its_source(run):

@@ -45,6 +45,7 @@ ENTRIES = [
     E("t:pisky-east", "Pisky", 48.05, 37.65, "P", "PPL", "UA", "East Oblast", population=2_000),
     E("t:pisky-west", "Pisky", 49.6, 24.1, "P", "PPL", "UA", "West Oblast", population=3_000),
     E("t:dvor", "Dvorichna", 49.85, 37.68, "P", "PPL", "UA", "East Oblast", population=3_000),
+    E("t:kam", "Kamianka-Dniprovska", 47.50, 34.41, "P", "PPL", "UA", "East Oblast", population=12_000),
     # a river
     E("t:dnipro-river", "Dnipro", 47.0, 33.0, "H", "STM", "UA", None),
     E("t:dnipro-city", "Dnipro", 48.45, 35.04, "P", "PPLA", "UA", "Dnipro Oblast", population=980_000),
@@ -203,6 +204,19 @@ def test_vowel_variant_alone_is_not_trusted(ctx):
     # nothing in the text names a region: the consonants match too many places to pick one
     places = resolved(ctx, "Fighting went on near Peski.", [("Peski", "GPE")])
     assert places["Peski"].gazetteer_id is None
+
+
+def test_a_hyphenated_name_cut_in_two_is_joined_when_the_gazetteer_knows_it(ctx):
+    # the model tags the halves of a mixed Russian-Ukrainian spelling apart
+    text = "One person died in Kamenka-Dniprovska, East Oblast."
+    places = resolved(ctx, text, [("Kamenka", "GPE"), ("Dniprovska", "FAC"), ("East Oblast", "GPE")])
+    assert places["Kamenka-Dniprovska"].gazetteer_id == "t:kam"
+    assert "Kamenka" not in places
+
+
+def test_two_countries_joined_by_a_hyphen_stay_two(ctx):
+    places = resolved(ctx, "Talks on the Ukraine-United States deal.", [("Ukraine", "GPE"), ("United States", "GPE")])
+    assert {"Ukraine", "United States"} <= set(places)
 
 
 def test_loose_spelling_is_a_fallback(ctx):

@@ -588,6 +588,11 @@ def _finest(places: list[Place]) -> Place | None:
     return min(resolved, key=lambda p: _PRECISION_ORDER.get(p.precision or "", 9))
 
 
+# a sentence's closing attribution, as agencies write headlines: "... - Russian Defense
+# Ministry.", "... - the city council", "... - mayor"
+_SOURCE_TAIL = re.compile(r"\s[-\u2013\u2014]\s+[^.!?\n\-\u2013\u2014]{2,60}?[.!?]?\s*$")
+
+
 def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place | None:
     """A place inside the trigger's phrase, else the finest of its sentence; never the dateline
     or a country inside an actor's name ("Artillerymen of the Russian Federation"; a region in
@@ -596,6 +601,10 @@ def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place
     named = [(a.start, a.end) for a in doc.actors if a.end - a.start > 0]
     places = [p for p in doc.places if p.precision != "country"
               or not any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in named)]
+    # "... was killed in X - the mayor of Y.": the tail names who says so, not where
+    tail = _SOURCE_TAIL.search(doc.text, sent.start, sent.end)
+    if tail and any(p.start < tail.start() and sent.start <= p.start for p in places):
+        places = [p for p in places if not (tail.start() <= p.start and p.end <= sent.end)]
     under = _finest([p for p in places if lo <= p.start and p.end <= hi and p.precision != "country"])
     if under:
         return under

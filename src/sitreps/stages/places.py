@@ -259,6 +259,38 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
+_HYPHEN_BEFORE = re.compile(r"\b([A-Z][\w'\u2019]+)-$")
+_HYPHEN_AFTER = re.compile(r"-([A-Z][\w'\u2019]+)\b")
+
+
+def join_hyphenated(text: str, mentions: list[Mention], gaz, lex: dict | None = None) -> list[Mention]:
+    """A hyphenated name the model cut in two ("Kamenka-Dniprovska": a Russian first half and
+    a Ukrainian second, so no spelling of it is in the entity ruler) becomes one mention when
+    the gazetteer knows the whole name under some spelling. "Russia-Ukraine" stays two."""
+    lex = lex or load_lexicon("geo")
+    out: list[Mention] = []
+    for m in mentions:
+        if out and out[-1].end > m.start:
+            continue  # swallowed by the joined name before it
+        before = _HYPHEN_BEFORE.search(text, max(0, m.start - 40), m.start)
+        after = _HYPHEN_AFTER.match(text, m.end)
+        start = before.start(1) if before else m.start
+        end = after.end(1) if after else m.end
+        if (start, end) != (m.start, m.end) and _known_somehow(text[start:end], gaz):
+            out = [o for o in out if o.end <= start]
+            m = replace(mention_at(text, start, end, lex), role=m.role, unseen=m.unseen)
+        out.append(m)
+    return out
+
+
+def _known_somehow(name: str, gaz) -> bool:
+    return bool(
+        gaz.lookup(name)
+        or (hasattr(gaz, "lookup_loose") and gaz.lookup_loose(name))
+        or (hasattr(gaz, "lookup_consonants") and gaz.lookup_consonants(name))
+    )
+
+
 def mention_at(text: str, start: int, end: int, lex: dict | None = None) -> Mention:
     """A mention for the span text[start:end] with the cue words around it (no filtering:
     the evaluation uses this for gold spans)."""
@@ -679,7 +711,7 @@ def geoparse(doc: Document, ctx) -> Document:
     if not doc.entities:
         return doc
     lex = load_lexicon("geo")
-    mentions = recognize(doc, lex)
+    mentions = join_hyphenated(doc.text, recognize(doc, lex), ctx.gazetteer, lex)
     resolutions = resolve(doc.text, mentions, ctx.gazetteer, ctx.settings, lex)
     min_score = ctx.settings.places.min_score
     places = tuple(to_place(doc.text, r, min_score) for r in resolutions if _is_place(r, lex))
