@@ -422,6 +422,14 @@ def test_real_curated_river_and_country(real):
     assert (ukraine.feature, ukraine.country) == ("A.PCLI", "UA")
 
 
+def test_real_front_sectors(real):
+    # a front named after a town's former name, and one named after no town
+    lyman = real.lookup("Krasnolimansk")[0]
+    assert (lyman.name, lyman.admin1) == ("Lyman", "Donetsk Oblast")
+    area = real.lookup("Yuzhno-Donetsk")[0]
+    assert (area.feature, area.admin1) == ("L.AREA", "Donetsk Oblast")
+
+
 def test_real_curated_admin1_names_match_the_divisions(real):
     for place in load_curated().places:
         if place.admin1:

@@ -37,6 +37,8 @@ ENTRIES = [
     # a real village whose name ends like a demonym ("-ian")
     E("t:shaian", "Shaian", 48.20, 23.40, "P", "PPL", "UA", "Zakarpattia Oblast", population=534),
     E("t:moscow", "Moscow", 55.75, 37.62, "P", "PPLC", "RU", "Moscow", population=12_000_000),
+    # a front sector named after no single town (a curated area)
+    E("t:south-front", "South Front Sector", 46.9, 33.5, "L", "AREA", "UA", "South Oblast"),
 ]
 ALIASES = {
     "t:north": ["North region"],
@@ -260,3 +262,16 @@ def test_a_front_named_after_a_town_is_the_area_around_it(ctx):
     assert (front.name, front.precision) == ("Harbour Town", "front")
     [town] = places_of(ctx, "Shells fell on Harbour Town overnight.", [("Harbour Town", "GPE")])
     assert (town.name, town.precision) == ("Harbour Town", "city")
+
+
+def test_the_first_of_two_directions_is_a_front_too(ctx):
+    text = "Troops lost men in the Harbour Town and Riverton directions."
+    places = places_of(ctx, text, [("Harbour Town", "GPE"), ("Riverton", "GPE")])
+    assert [(p.name, p.precision) for p in places] == [("Harbour Town", "front"), ("Riverton", "front")]
+
+
+def test_a_curated_front_area_is_a_front_when_named_as_a_direction(ctx):
+    [front] = places_of(ctx, "Fighting in the South Front Sector direction.", [("South Front Sector", "LOC")])
+    assert (front.gazetteer_id, front.precision) == ("t:south-front", "front")
+    [area] = places_of(ctx, "Rain fell over the South Front Sector.", [("South Front Sector", "LOC")])
+    assert area.precision == "region"

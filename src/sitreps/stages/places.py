@@ -632,7 +632,10 @@ def _add_vowel_variants(res: list[Resolution], gaz, focus_countries: tuple[str, 
 
 
 # a front sector named after a town or district, as military reports name them
-_FRONT = re.compile(r"\s+(?:direction|axis|sector|front|salient)\b", re.I)
+# (also the first of two: "the Vuhledar and Zaporizhzhia directions")
+_FRONT = re.compile(
+    r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'\u2019\-]+)*\s+(?i:direction|axis|sector|front|salient)s?\b"
+)
 _LOCAL = frozenset({"city", "district", "admin3", "admin2"})
 
 
@@ -644,7 +647,7 @@ def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
     if best is None or score < min_score:
         return Place(m.start, end, text, score=score)
     precision = best.precision
-    if precision in _LOCAL and _FRONT.match(doc_text, m.end):
+    if (precision in _LOCAL or best.feature == "L.AREA") and _FRONT.match(doc_text, m.end):
         precision = "front"  # "the Kupiansk direction": the front around the town, not the town
     return Place(
         m.start,
