@@ -6,6 +6,7 @@ the metonymy rules need a dependency parse and use the real model (`parsed`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -236,6 +237,21 @@ def test_speaking_or_owning_country_is_not_a_place(parsed, ctx, text, name):
     doc = parsed(text)
     assert any(e.text.startswith(name) for e in doc.entities), doc.entities  # the model saw the name
     assert [p for p in geoparse(doc, ctx).places if p.text == name] == []
+
+
+@pytest.mark.model
+def test_a_region_speaking_for_its_government_still_places_the_village(parsed, ctx):
+    # two Dubkys; "North Oblast" is the subject of "reported", so not a place, but it says
+    # which region the article is about
+    def tagged(text):
+        doc = parsed(text)
+        names = [m for name in ("Dubky", "North Oblast") for m in re.finditer(name, text)]
+        return replace(doc, entities=tuple(Entity(m.start(), m.end(), m.group(), "GPE") for m in names))
+
+    places = geoparse(tagged("Two people were killed in the shelling of Dubky, North Oblast reported."), ctx).places
+    assert [(p.text, p.gazetteer_id) for p in places] == [("Dubky", "t:dubky-north")]
+    alone = geoparse(tagged("Two people were killed in the shelling of Dubky."), ctx).places
+    assert [p.gazetteer_id for p in alone] == ["t:dubky-south"]
 
 
 @pytest.mark.model

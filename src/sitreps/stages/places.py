@@ -52,6 +52,7 @@ class Mention:
     role: str | None = None  # "subject" of a verb, or "modifier" of an actor's noun ("U.S. officials")
     person_word: bool = False  # the text is part of a person's name elsewhere in the document
     unseen: bool = False  # found by a pattern, not by the model: a place only if the gazetteer knows it
+    context_only: bool = False  # stands for its government ("X said"): context for the others, never a place
 
 
 @dataclass(slots=True)
@@ -236,7 +237,11 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             continue  # "a", "the front": a place name has a capital
         if name in lex["named_things"] and _names_a_thing(doc.text, start, end, lex):
             continue  # MLRS "Grad", the "Vostok" grouping
-        if toks is not None and (_is_metonymy(toks, start, end, lex) or _is_first_name(toks, doc.text, start, end)):
+        if toks is not None and _is_first_name(toks, doc.text, start, end):
+            continue
+        if toks is not None and _is_metonymy(toks, start, end, lex):
+            # "the DPR reported": not where anything is, but still which region the text is about
+            mentions.append(replace(mention_at(doc.text, start, end, lex), context_only=True))
             continue
         m = mention_at(doc.text, start, end, lex)
         if m.name in never and not m.cue:
@@ -715,13 +720,25 @@ def geoparse(doc: Document, ctx) -> Document:
         return doc
     lex = load_lexicon("geo")
     mentions = join_hyphenated(doc.text, recognize(doc, lex), ctx.gazetteer, lex)
+    focus = tuple(ctx.settings.places.focus_countries)
+    mentions = [m for m in mentions if not m.context_only or _names_a_focus_division(m, ctx.gazetteer, focus)]
     resolutions = resolve(doc.text, mentions, ctx.gazetteer, ctx.settings, lex)
     min_score = ctx.settings.places.min_score
-    places = tuple(to_place(doc.text, r, min_score) for r in resolutions if _is_place(r, lex))
+    places = tuple(
+        to_place(doc.text, r, min_score) for r in resolutions if not r.mention.context_only and _is_place(r, lex)
+    )
     cut = dateline_end(doc.text)
     if cut:
         places = tuple(replace(p, dateline=True) if p.end <= cut else p for p in places)
     return replace(doc, places=places)
+
+
+def _names_a_focus_division(m: Mention, gaz, focus_countries: tuple[str, ...]) -> bool:
+    """Is the name only ever a first-level division of a focus country ("the DPR", "the
+    Kharkiv region")? Only such a name speaking for its government is kept as context: a
+    country or a capital that speaks says little about where the events are."""
+    found = gaz.lookup(m.name)
+    return bool(found) and all(e.feature_code == "ADM1" and e.country in focus_countries for e in found)
 
 
 def focus_place(doc: Document) -> Place | None:
