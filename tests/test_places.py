@@ -231,6 +231,7 @@ def test_focus_place_is_the_most_mentioned_city(ctx):
         ("Moscow said on Monday that the talks had failed.", "Moscow"),
         ("Russia denied the report on Tuesday.", "Russia"),
         ("Russia's army pulled back from the border.", "Russia"),
+        ("Russia's decision surprised the markets.", "Russia"),
     ],
 )
 def test_speaking_or_owning_country_is_not_a_place(parsed, ctx, text, name):
