@@ -46,6 +46,8 @@ ENTRIES = [
     E("t:pisky-west", "Pisky", 49.6, 24.1, "P", "PPL", "UA", "West Oblast", population=3_000),
     E("t:dvor", "Dvorichna", 49.85, 37.68, "P", "PPL", "UA", "East Oblast", population=3_000),
     E("t:kam", "Kamianka-Dniprovska", 47.50, 34.41, "P", "PPL", "UA", "East Oblast", population=12_000),
+    # a German river whose name is also a headline label ("MAIN: ...")
+    E("t:main-river", "Main", 50.0, 8.3, "H", "STM", "DE", None),
     # a river
     E("t:dnipro-river", "Dnipro", 47.0, 33.0, "H", "STM", "UA", None),
     E("t:dnipro-city", "Dnipro", 48.45, 35.04, "P", "PPLA", "UA", "Dnipro Oblast", population=980_000),
@@ -249,6 +251,22 @@ def test_dateline_place_is_marked_and_not_the_focus(ctx):
     doc = geoparse(doc, ctx)
     assert doc.places[0].dateline and doc.places[0].gazetteer_id == "t:port"
     assert focus_place(doc).gazetteer_id == "t:mist"  # the dateline city is where it was filed
+
+
+def test_a_dateline_in_capitals_after_a_byline_is_found_and_marked(ctx):
+    # the model tagged only the city in the story; the dateline is found by its shape
+    text = "By Jane Roe, The Wire.\n\nPORTOVE \u2014 Missiles hit Mistove overnight."
+    places = geoparse(hand_doc(text, [("Mistove", "GPE")]), ctx).places
+    assert [(p.text, p.gazetteer_id, p.dateline) for p in places] == [
+        ("PORTOVE", "t:port", True), ("Mistove", "t:mist", False),
+    ]
+
+
+@pytest.mark.parametrize("head", ["MAIN:", "UPDATE -", "NOWHERE \u2014"])
+def test_a_capitalised_label_or_an_unknown_word_is_no_dateline(ctx, head):
+    text = f"{head} Missiles hit Mistove overnight."
+    places = geoparse(hand_doc(text, [("Mistove", "GPE")]), ctx).places
+    assert [p.text for p in places] == ["Mistove"]
 
 
 @pytest.mark.parametrize(

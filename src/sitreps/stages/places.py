@@ -53,6 +53,7 @@ class Mention:
     person_word: bool = False  # the text is part of a person's name elsewhere in the document
     unseen: bool = False  # found by a pattern, not by the model: a place only if the gazetteer knows it
     context_only: bool = False  # stands for its government ("X said"): context for the others, never a place
+    dateline: bool = False  # a dateline in capitals ("TORONTO —"): where the report was filed
 
 
 @dataclass(slots=True)
@@ -213,6 +214,15 @@ _SETTLEMENT = re.compile(
 )
 
 
+# "TORONTO —", "RALEIGH, N.C. (AP) -", "MANILA, Philippines –": a dateline in capitals at the
+# start of a line or after a byline, which the model (trained on mixed case) rarely tags
+_CAPS_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?\"\u201d]\s))(?P<name>[A-Z][A-Z'\u2019.\-]+(?: [A-Z][A-Z'\u2019.\-]+){0,3})"
+    r"(?=(?:,{1,2}\s*[\w.]+(?:[\s,]+[\w.]+){0,4})?\s*(?:\([^)\n]{0,30}\)\s*)?(?:[-\u2013\u2014]{1,2}|:))",
+    re.M,
+)
+
+
 def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     """The place mentions of a parsed document, filtered."""
     lex = lex or load_lexicon("geo")
@@ -255,12 +265,18 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     taken = [(m.start, m.end) for m in mentions] + [
         (e.start, e.end) for e in doc.entities if e.label not in ("PERSON", "ORG", "NORP")
     ]
-    for hit in (*_DISTRICT.finditer(doc.text), *_SETTLEMENT.finditer(doc.text)):
+    not_datelines = set(lex["dateline_stopwords"])
+    datelines = [
+        hit for hit in _CAPS_DATELINE.finditer(doc.text)
+        if sum(ch.isalpha() for ch in hit["name"]) >= 3 and hit["name"].rstrip(".") not in not_datelines
+    ]
+    for hit in (*_DISTRICT.finditer(doc.text), *_SETTLEMENT.finditer(doc.text), *datelines):
         start, end = hit.span(1)
         if any(a < end and start < b for a, b in taken):
             continue
         taken.append((start, end))
-        mentions.append(replace(mention_at(doc.text, start, end, lex), unseen=True))
+        m = replace(mention_at(doc.text, start, end, lex), unseen=True, dateline=hit.re is _CAPS_DATELINE)
+        mentions.append(m)
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -724,8 +740,10 @@ def geoparse(doc: Document, ctx) -> Document:
     mentions = [m for m in mentions if not m.context_only or _names_a_focus_division(m, ctx.gazetteer, focus)]
     resolutions = resolve(doc.text, mentions, ctx.gazetteer, ctx.settings, lex)
     min_score = ctx.settings.places.min_score
+    kept = [r for r in resolutions if not r.mention.context_only and _is_place(r, lex)]
     places = tuple(
-        to_place(doc.text, r, min_score) for r in resolutions if not r.mention.context_only and _is_place(r, lex)
+        replace(p, dateline=True) if r.mention.dateline else p
+        for r, p in zip(kept, (to_place(doc.text, r, min_score) for r in kept), strict=True)
     )
     cut = dateline_end(doc.text)
     if cut:
