@@ -149,6 +149,22 @@ def test_ucdp_row_names_its_place_only_by_a_name_word():
     assert not row("Losses in the Bay direction.", "Bay direction: Portove").names_place
 
 
+def test_ucdp_row_names_its_region_by_any_of_the_divisions_names():
+    from sitreps.evaluation.ucdp import names_region
+    from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
+
+    bay = GazetteerEntry("t:bay", "Bay Oblast", 47.0, 32.0, "A", "ADM1", "UA", "Bay Oblast")
+    gaz = MemoryGazetteer([bay], {"t:bay": ["Bay region", "BPR"]})
+
+    def row(text):
+        return UcdpRow("1", text, None, "village of Dubky", "Bay Oblast", 0, 0, 1)
+
+    assert names_region(row("Two killed in the Bay region."), gaz)
+    assert names_region(row("Shelling, the BPR reported."), gaz)
+    assert names_region(row("Shelling of Dubky killed two."), gaz)  # the place itself
+    assert not names_region(row("Two killed in the south."), gaz)
+
+
 def test_ucdp_rows_keep_precise_ones_with_headlines(tmp_path):
     path = tmp_path / "u.csv"
     path.write_text(
