@@ -142,13 +142,15 @@ def names_region(row: UcdpRow, gaz) -> bool:
 
 
 def event_place(doc):
-    """The place sitreps gives the headline's event: the first violent event's place, else the
-    finest resolved place of the text (what an analyst would map the report to)."""
+    """The place sitreps gives the headline's event: the first violent event's place (the first
+    placed below the country, if any: a coder maps a report to the finest place it gives),
+    else the finest resolved place of the text."""
     from ..stages.places import focus_place
 
-    for event in doc.events:
-        if event.place is not None and event.place.resolved:
-            return _district_of(doc, event.place)
+    placed = [e.place for e in doc.events if e.place is not None and e.place.resolved]
+    finer = [p for p in placed if p.precision != "country"]
+    if placed:
+        return _district_of(doc, (finer or placed)[0])
     focus = focus_place(doc)
     if focus is not None:
         return focus
