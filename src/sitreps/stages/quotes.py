@@ -14,6 +14,12 @@ Speaker and cue come from the dependency parse (the reporting verb governing the
 verb's subject); without a parse, or when the parse finds nothing, from the text around the marks.
 Indirect speech ("X said (that) CLAUSE", "according to X, CLAUSE") becomes Quote(direct=False)
 whose span is the reported clause; clauses holding quotation marks are left to the direct quote.
+
+Spans follow PolNeAR's conventions (measured with `sitreps eval quotes`): a cue keeps its
+auxiliaries, negation and particle ("has not pointed out"); a relative pronoun is the speaker's
+span ("who said ...", named after its noun); a passive verb's subject is who is spoken about,
+not the speaker; and an attribution whose cue lies inside another one's reported words ("she
+said he plans to resign") is part of those words, not a statement of its own.
 """
 
 from __future__ import annotations
@@ -31,10 +37,10 @@ _MARKS = "\"“”«»‘’"
 _OPENING_CONTEXT = " \t([{—–-/"
 _CLOSING_CONTEXT = " \t.,;:!?)]}—–-/"
 _SUBJECT_DEPS = ("nsubj", "nsubjpass")
-_INHERIT_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp")
+_INHERIT_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp", "prep")
 _DROP_FROM_NP = ("relcl", "acl", "appos", "punct", "cc")
 _OTHER_PRONOUNS = ("they", "it", "we", "i", "you", "them", "us", "who")
-_NOT_SOURCES = {"what", "which", "that", "this", "it", "there", "who", "whom", "whose"}
+_NOT_SOURCES = {"what", "which", "that", "this", "there", "who", "whom", "whose"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class Cues:
     object_verbs: frozenset[str]
     prep_verbs: dict[str, frozenset[str]]
     nouns: frozenset[str]
+    adjectives: frozenset[str]
     not_speakers: frozenset[str]
 
 
@@ -74,6 +81,7 @@ def cues() -> Cues:
         object_verbs=frozenset(lex["attribution"]["object_verbs"]),
         prep_verbs={k: frozenset(v) for k, v in lex["attribution"]["prep_verbs"].items()},
         nouns=frozenset(lex["attribution"]["nouns"]["nouns"]),
+        adjectives=frozenset(lex["attribution"]["adjectives"]),
         not_speakers=frozenset(lex["attribution"]["colon"]["not_speakers"]),
     )
 
@@ -126,9 +134,16 @@ def pair_marks(text: str) -> tuple[list[tuple[int, int]], list[Note], list[int]]
                     role = "close" if any(f == "straight" for _, f in stack) else "open"
             else:
                 family, role = _PAIRS[ch]
+                if ch == "\u201d" and pos == lead and not after.isspace():
+                    role = "open"  # a paragraph opening with ” (autocorrect's wrong mark) opens a quote
             if role == "open":
                 # a mark never nests inside its own kind: an earlier open one was left unclosed
                 same = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][1] == family), None)
+                if same is not None and family == "double":
+                    # '“He calls it “hell” here”': curly marks may nest when enough closers follow
+                    opened = sum(f == "double" for _, f in stack)
+                    if text.count("\u201d", pos, para.end()) > opened:
+                        same = None
                 if same is not None:
                     for orphan, _ in stack[same:]:
                         lost(orphan, "opening mark never closed")
@@ -330,16 +345,53 @@ def _trim_speaker(speaker: Mention) -> Mention:
     return replace(speaker, start=speaker.start + cut, end=speaker.start + cut + len(text), text=text)
 
 
+def _without_lead(p: Parse, speaker: Mention) -> Mention:
+    """"Even China", "Both X and Y", "while 73 percent": a conjunction or adverb before the
+    speaker's phrase is not part of it (but "nearly 80 voters" counts them)."""
+    toks = p.doc.tokens_in(speaker.start, speaker.end)
+    k = 0
+    while k < len(toks) - 1 and (toks[k].dep in ("cc", "preconj", "mark") or toks[k].pos in ("CCONJ", "SCONJ")
+                                 or toks[k].dep == "advmod" and toks[k].pos == "ADV" and toks[k + 1].pos != "NUM"
+                                 or toks[k].pos == "PUNCT"):
+        k += 1
+    if k == 0:
+        return speaker
+    start = toks[k].start
+    return replace(speaker, start=start, text=p.doc.text[start:speaker.end])
+
+
+_CUE_LEFT = ("aux", "auxpass", "neg", "advmod")
+
+
+def _cue_span(p: Parse, verb: int) -> tuple[int, int]:
+    """The verb with the auxiliaries, negation and adverbs right before it and its particle right
+    after ("has also pointed out", "did not say"), as PolNeAR marks cues."""
+    kids = set(p.children.get(verb, ()))
+    lo = hi = verb
+    while lo - 1 in kids and p.tokens[lo - 1].dep in _CUE_LEFT and p.tokens[lo - 1].pos != "PUNCT":
+        lo -= 1
+    if hi + 1 in kids and p.tokens[hi + 1].dep == "prt":
+        hi += 1
+    return p.tokens[lo].start, p.tokens[hi].end
+
+
 def _verb_speaker(p: Parse, verb: int, avoid: tuple[int, int] | None = None):
     """(speaker, cue) for reporting verb token `verb`; speaker None when it has no usable subject."""
     doc, t = p.doc, p.tokens[verb]
-    cue = cue_mention(doc, t.start, t.end)
+    cue = cue_mention(doc, *_cue_span(p, verb))
     subj = p.subject(verb)
+    if subj is not None and p.tokens[subj].dep == "nsubjpass":
+        # "X was accused of ...": X is who it is said about; the teller is the agent ("by Y"), if any
+        subj = next((g for k in p.children.get(verb, ()) if p.tokens[k].dep == "agent"
+                     for g in p.children.get(k, ()) if p.tokens[g].dep == "pobj"), None)
     if subj is None:
         return None, cue
     s, e = p.phrase(subj)
     if avoid and s < avoid[1] and avoid[0] < e:  # the quote is the subject, not the speaker's words
         return None, cue
+    relative = _relative_speaker(p, subj)
+    if relative is not None:
+        return relative, cue
     crowd = t.lemma.lower() in cues().crowd
     speaker = make_speaker(doc, s, e, p.tokens[subj].text.lower(), crowd)
     # the span is the whole subject, with its apposition or clause ("Roy Smith, a historian who
@@ -347,13 +399,30 @@ def _verb_speaker(p: Parse, verb: int, avoid: tuple[int, int] | None = None):
     fs, fe = p.full_phrase(subj)
     if (fs, fe) != (s, e) and not (avoid and fs < avoid[1] and avoid[0] < fe):
         speaker = replace(speaker, start=fs, end=fe, text=doc.text[fs:fe])
-    speaker = _trim_speaker(speaker)
+    speaker = _trim_speaker(_without_lead(p, speaker))
     if "\n" in speaker.text:  # "7 p.m.\n\nDonald Trump": a heading above the sentence is not the speaker
         cut = speaker.text.rindex("\n") + 1
         speaker = replace(speaker, start=speaker.start + cut, text=speaker.text[cut:])
     if speaker.text.lower() in _NOT_SOURCES or not re.search(r"[^\W\d_]{2}|\bI\b", speaker.text) or speaker.text.startswith(("'s", "\u2019s")):
         return None, cue  # "that says ...", a stray mark or "'s": the parse's subject names no one
     return speaker, cue
+
+
+_RELATIVE_PRONOUNS = ("who", "which")
+
+
+def _relative_speaker(p: Parse, subj: int) -> Mention | None:
+    """"the senator, who said ...": the relative pronoun is the speaker's span, as PolNeAR marks
+    it; the name and kind are those of the noun it stands for."""
+    t = p.tokens[subj]
+    if t.text.lower() not in _RELATIVE_PRONOUNS or t.dep != "nsubj":
+        return None
+    clause = next((a for a in [t.head, *p.ancestors(t.head)] if p.tokens[a].dep == "relcl"), None)
+    if clause is None or p.tokens[clause].head == clause:
+        return None
+    noun = p.tokens[clause].head
+    ref = make_speaker(p.doc, *p.phrase(noun), p.tokens[noun].text.lower())
+    return Mention(t.start, t.end, t.text, name=ref.name, kind=ref.kind)
 
 
 def _is_cue(t: Token) -> bool:
@@ -396,7 +465,7 @@ def _text_attribution(doc: Document, marks: tuple[int, int], left: int, right: i
             if not after_cue:
                 return None, cue_mention(doc, left + m.start(), left + m.end())
             s, e = left + m.end() + after_cue.start("spk"), left + m.end() + after_cue.end("spk")
-        return make_speaker(doc, s, e, None, crowd), cue_mention(doc, left + m.start(), left + m.end())
+        return _text_speaker(doc, s, e, crowd), cue_mention(doc, left + m.start(), left + m.end())
     after = doc.text[marks[1] + 1:right]
     pat = c.cue_re.pattern
     m = re.match(r"\s*,?\s*" + _SPK + r"\s+(?P<cue>" + pat + r")", after, re.I)
@@ -406,8 +475,29 @@ def _text_attribution(doc: Document, marks: tuple[int, int], left: int, right: i
         return None, None
     base = marks[1] + 1
     crowd = bool(c.crowd_re.fullmatch(m.group("cue")))
-    spk = make_speaker(doc, base + m.start("spk"), base + m.end("spk"), None, crowd)
+    spk = _text_speaker(doc, base + m.start("spk"), base + m.end("spk"), crowd)
     return spk, cue_mention(doc, base + m.start("cue"), base + m.end("cue"))
+
+
+_NOT_SPEAKER_LEAD = ("CCONJ", "SCONJ", "ADP", "ADV", "PUNCT", "PART")
+_NOT_SPEAKER_TAIL = _NOT_SPEAKER_LEAD + ("AUX", "VERB")
+
+
+def _text_speaker(doc: Document, start: int, end: int, crowd: bool) -> Mention | None:
+    """The words the text fallback took for a speaker, without a conjunction, adverb or verb at
+    either edge ("and he", "To which she", "he has"); None when no noun or pronoun is left
+    ("forcefully", "After"). Without tokens, the words as they are."""
+    toks = doc.tokens_in(start, end)
+    if not toks:
+        return make_speaker(doc, start, end, None, crowd)
+    lo, hi = 0, len(toks)
+    while lo < hi and (toks[lo].pos in _NOT_SPEAKER_LEAD or toks[lo].text.lower() in _NOT_SOURCES and lo < hi - 1):
+        lo += 1
+    while hi > lo and toks[hi - 1].pos in _NOT_SPEAKER_TAIL:
+        hi -= 1
+    if not any(t.pos in ("NOUN", "PROPN", "PRON") for t in toks[lo:hi]):
+        return None
+    return make_speaker(doc, toks[lo].start, toks[hi - 1].end, None, crowd)
 
 
 def _bounds(doc: Document, pos: int) -> tuple[int, int]:
@@ -448,6 +538,8 @@ def _direct_quotes(doc: Document, p: Parse | None, pairs: list[tuple[int, int]])
             speaker, cue = _dash_or_colon_line(doc, (o, c), speaker, cue)
         if speaker is None and quotes and quotes[-1].speaker and _continues(doc, prev_close, o):
             speaker, cue = quotes[-1].speaker, quotes[-1].cue
+        if speaker is None:
+            speaker, cue = _after_attribution(doc, o, prev_close, cue)
         quotes.append(Quote(s, e, doc.text[s:e], direct=True, speaker=speaker, cue=cue))
         prev_close = c
     return quotes
@@ -477,12 +569,33 @@ def _dash_or_colon_line(doc: Document, marks: tuple[int, int], speaker, cue):
     return (t_speaker, t_cue) if t_speaker is not None else (speaker, cue)
 
 
+def _after_attribution(doc: Document, open_: int, prev_close: int, cue):
+    """'Prices will rise, Roe said. "We are ready."': a quote right after a sentence that ends with
+    its speaker and cue, in the same paragraph, is that speaker's. (speaker, cue) or (None, cue)."""
+    before = doc.text[max(prev_close + 1, doc.text.rfind("\n", 0, open_) + 1):open_]
+    pat = cues().cue_re.pattern
+    m = (re.search(r",\s*" + _SPK + r"\s+(?P<cue>" + pat + r")\s*\.\s*$", before, re.IGNORECASE)
+         or re.search(r",\s*(?P<cue>" + pat + r")\s+" + _SPK + r"\s*\.\s*$", before, re.IGNORECASE))
+    if m is None:
+        return None, cue
+    base = open_ - len(before)
+    speaker = _text_speaker(doc, base + m.start("spk"), base + m.end("spk"), False)
+    if speaker is None:
+        return None, cue
+    return speaker, cue_mention(doc, base + m.start("cue"), base + m.end("cue"))
+
+
 def _continues(doc: Document, prev_close: int, open_: int) -> bool:
     """'"We will," he said. "We hold."': a bare quote right after an attributed one, same paragraph."""
     gap = doc.text[prev_close + 1:open_]
+    if "\n" in gap:
+        # '"...," he said.' / '"And more."': a paragraph that is only a quote, right after a
+        # paragraph that ends with an attributed one, goes on with the same speaker's words
+        tail, _, between = gap.partition("\n")
+        return not between.strip() and len(tail) < 200 and bool(cues().cue_re.search(tail))
     # the attribution between the parts may carry a long apposition ("said Jane Roe, an economist
     # at the institute, '...'")
-    return "\n" not in gap and len(gap) < 200 and bool(cues().cue_re.search(gap))
+    return len(gap) < 200 and bool(cues().cue_re.search(gap))
 
 
 # --- indirect speech ---------------------------------------------------------------------------
@@ -490,6 +603,17 @@ def _continues(doc: Document, prev_close: int, open_: int) -> bool:
 
 def _overlaps(s: int, e: int, spans) -> bool:
     return any(s < b and a < e for a, b in spans)
+
+
+# the small model's lemmas that miss their verb ("hoped" -> "hop"), mapped back when the word
+# itself shows the verb meant
+_LEMMA_FIXES = {"hop": "hope"}
+
+
+def _lemma(t: Token) -> str:
+    lemma = t.lemma.lower()
+    fixed = _LEMMA_FIXES.get(lemma)
+    return fixed if fixed and t.text.lower().startswith(fixed) else lemma
 
 
 def _indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
@@ -502,7 +626,7 @@ def _indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
     c = cues()
     out = []
     for t in p.tokens:
-        lemma = t.lemma.lower()
+        lemma = _lemma(t)
         if t.pos != "VERB" or _inside(t.start, t.end, marked):
             continue
         if lemma not in c.clause_verbs and lemma not in c.object_verbs and lemma not in c.prep_verbs:
@@ -517,9 +641,44 @@ def _indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
         # is then the speaker, not part of the words reported
         inset = t.dep == "parataxis" and s <= t.start and t.end <= e
         speaker, cue = _verb_speaker(p, t.i, None if inset else (s, e))
-        if lemma not in c.indirect and (speaker is None or speaker.text.lower() in _NOT_SOURCES):
+        relative = speaker is not None and speaker.text.lower() in _RELATIVE_PRONOUNS and speaker.name
+        # "X was accused of Y": attributed to someone unnamed, kept without a speaker
+        passive = speaker is None and any(p.tokens[k].dep == "auxpass" for k in p.children.get(t.i, ()))
+        if not passive and lemma not in c.indirect and (
+                speaker is None or speaker.text.lower() in _NOT_SOURCES and not relative):
             continue  # an attribution needs someone it is attributed to ("what appears to be": no one)
         out.append(Quote(s, e, p.doc.text[s:e], direct=False, speaker=speaker, cue=cue))
+    return out
+
+
+def _adjective_attributions(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
+    """"Critics are worried about the deal", "she was confident that it would pass": an attitude
+    adjective after a copula; its subject is the source, its phrase or clause the content."""
+    adjectives = cues().adjectives
+    out = []
+    for t in p.tokens:
+        if t.pos != "ADJ" or t.dep != "acomp" or t.lemma.lower() not in adjectives and t.text.lower() not in adjectives:
+            continue
+        kids = [p.tokens[k] for k in p.children.get(t.i, ()) if k > t.i]
+        comp = [k for k in kids if k.dep in ("ccomp", "xcomp")]
+        prep = [k for k in kids if k.dep == "prep"]
+        if comp:
+            span = _span(p, p.subtree(comp[0].i))
+        elif prep:
+            span = _span(p, p.subtree(prep[0].i)[1:], least=1)
+        else:
+            continue
+        if span is None or _inside(*span, marked):
+            continue
+        speaker, _ = _verb_speaker(p, t.head, span)
+        if speaker is None or speaker.text.lower() in _NOT_SOURCES:
+            continue
+        # the cue runs from the copula and its auxiliaries to the preposition: "has been critical of"
+        verb = [t.head] + [k for k in p.children.get(t.head, ()) if p.tokens[k].dep in ("aux", "neg")]
+        start = p.tokens[min(verb)].start
+        end = prep[0].end if prep and not comp else t.end
+        out.append(Quote(span[0], span[1], p.doc.text[span[0]:span[1]], direct=False, speaker=speaker,
+                         cue=cue_mention(p.doc, start, end)))
     return out
 
 
@@ -587,9 +746,10 @@ def _content(p: Parse, t: Token, clause: bool, obj: bool, preps: frozenset[str] 
         if dobj:
             last = p.subtree(dobj[0].i)[-1]
             for k in after:  # "described X as Y", "blamed X on Y"
-                if k.dep == "prep" and k.text.lower() in ("as", "on", "for", "of") and k.i > dobj[0].i:
-                    last = max(last, p.subtree(k.i)[-1])
-            return _span(p, list(range(p.subtree(dobj[0].i)[0], last + 1)))
+                if (k.dep == "prep" and k.text.lower() in ("as", "on", "for", "of") or k.dep == "oprd") and k.i > dobj[0].i:
+                    last = max(last, p.subtree(k.i)[-1])  # and "called X a Y"
+            # a single word is enough: "praised Roe", "defended it"
+            return _span(p, list(range(p.subtree(dobj[0].i)[0], last + 1)), least=1)
     if preps:  # "complained about the microphone", "called for a ceasefire", "responded with attacks"
         prep = [k for k in after if k.dep in ("prep", "agent") and k.text.lower() in preps]
         if prep:
@@ -615,13 +775,13 @@ def _content(p: Parse, t: Token, clause: bool, obj: bool, preps: frozenset[str] 
     return None
 
 
-def _span(p: Parse, idx: list[int]) -> tuple[int, int] | None:
+def _span(p: Parse, idx: list[int], least: int = 2) -> tuple[int, int] | None:
     idx = sorted(idx)
     while idx and p.tokens[idx[-1]].pos == "PUNCT" and p.tokens[idx[-1]].text not in "\"”’»":
         idx.pop()
     while idx and p.tokens[idx[0]].pos == "PUNCT" and p.tokens[idx[0]].text not in "\"“‘«":
         idx.pop(0)
-    if len(idx) < 2:
+    if len(idx) < least:
         return None
     return p.tokens[idx[0]].start, p.tokens[idx[-1]].end
 
@@ -660,6 +820,43 @@ def _indirect_text(doc: Document, marked: list[tuple[int, int]], with_verbs: boo
     return out
 
 
+def _outermost(indirect: list[Quote]) -> list[Quote]:
+    """"She said he plans to resign": "plans to resign" is part of what she said, not a second
+    statement, so an attribution whose cue lies inside another's reported words is dropped."""
+    spans = [(q.start, q.end) for q in indirect]
+    return [q for q in indirect if q.cue is None or q.cue.start is None
+            or not any(a <= q.cue.start < b and (a, b) != (q.start, q.end) for a, b in spans)]
+
+
+_NEXT_LINE = re.compile(r"\n\s*([^\n]+)")
+
+
+def _colon_paragraphs(p: Parse) -> list[Quote]:
+    """'The governor added:' / 'It is typical of her ...': a paragraph after an attribution line
+    that ends in a colon is what was said, marks or not (a quoted one is the direct quote's)."""
+    out = []
+    text = p.doc.text
+    for line in re.finditer(r"[^\n]+", text):
+        if not line.group().rstrip().endswith(":"):
+            continue
+        nxt = _NEXT_LINE.match(text, line.end())
+        if nxt is None or nxt.group(1)[:1] in _MARKS:
+            continue
+        verbs = [t for t in p.doc.tokens_in(line.start(), line.end()) if _is_cue(t)]
+        if not verbs:
+            continue
+        speaker, cue = _verb_speaker(p, verbs[-1].i)
+        if speaker is None:
+            continue
+        s, e = _trim(p.doc, nxt.start(1), nxt.end(1))
+        out.append(Quote(s, e, text[s:e], direct=False, speaker=speaker, cue=cue))
+    return out
+
+
+def _according(q: Quote) -> bool:
+    return q.cue is not None and q.cue.text.lower().startswith("according")
+
+
 def find_quotes(doc: Document, ctx) -> Document:
     if not doc.text:
         return doc
@@ -670,14 +867,27 @@ def find_quotes(doc: Document, ctx) -> Document:
     indirect = _indirect_tree(p, marked) if p else []
     if p is not None:
         indirect += [q for q in _noun_attributions(p, marked) if not _overlaps(q.start, q.end, [(i.start, i.end) for i in indirect])]
+        indirect += [q for q in _adjective_attributions(p, marked)
+                     if not _overlaps(q.start, q.end, [(i.start, i.end) for i in indirect])]
+    # "according to X" frames the whole clause, whatever verb inside it has its own attribution
     indirect += [q for q in _indirect_text(doc, marked, p is None)
-                 if not any(_overlaps(q.start, q.end, [(i.start, i.end)]) for i in indirect)]
+                 if not any(_overlaps(q.start, q.end, [(i.start, i.end)]) and not _according(q) for i in indirect)
+                 and not any((i.start, i.end) == (q.start, q.end) for i in indirect)]
+    colon = _headline_colon(doc)
+    if p is not None:
+        taken = [(q.start, q.end) for q in quotes + indirect] + marked
+        indirect += [q for q in _colon_paragraphs(p) if not _overlaps(q.start, q.end, taken)]
+    # a transcript quoted over several paragraphs ('"ROE: ...' / '"DOE: ...'): each turn is its own
+    # statement, by its own speaker, rather than one quote of the whole exchange
+    quotes = [q for q in quotes if "\n" not in q.text
+              or sum(q.start <= c.start and c.end <= q.end for c in colon) < 2]
     # a "Name: words" line may hold quotes of its own ("Roe: Dam 'will hold'"): those nest in it
     taken = [(i.start, i.end) for i in indirect] + [(q.start, q.end) for q in quotes]
-    indirect += [q for q in _headline_colon(doc)
+    indirect += [q for q in colon
                  if not any(_overlaps(q.start, q.end, [t]) and not (q.start <= t[0] and t[1] <= q.end) for t in taken)]
     # a few words in marks with no speaker and no cue are a title or a scare quote, not speech
     quotes = [q for q in quotes if q.speaker or q.cue or len(q.text.split()) >= _MIN_UNATTRIBUTED_WORDS]
+    indirect = _outermost(indirect)
     quotes = sorted(quotes + indirect, key=lambda q: (q.start, q.end))
     return replace(doc, quotes=tuple(quotes), notes=doc.notes + tuple(notes))
 
@@ -686,9 +896,11 @@ _MIN_UNATTRIBUTED_WORDS = 6
 
 
 def _surname(doc: Document, start: int, end: int) -> bool:
-    """One capitalised proper noun ("Pence:", "Sanders:"), which the model often tags ORG."""
+    """One capitalised word ("Pence:", "Sanders:", "Poll:"), which the model often tags ORG or
+    even a common noun; not a label such as "Update:"."""
     words = doc.tokens_in(start, end)
-    return len(words) == 1 and words[0].pos == "PROPN" and words[0].text[:1].isupper()
+    return (len(words) == 1 and words[0].pos in ("PROPN", "NOUN") and words[0].text[:1].isupper()
+            and words[0].text.upper() not in cues().not_speakers)
 
 
 def _headline_colon(doc: Document) -> list[Quote]:
