@@ -299,17 +299,17 @@ def test_a_speaker_set_inside_the_reported_clause_is_the_speaker(parsed):
 
 def test_speaker_spans_lose_a_dateline_and_a_trailing_participle():
     from sitreps.records import Mention
-    from sitreps.stages.quotes import _trim_speaker
+    from sitreps.stages._speakers import trim_speaker
 
     def trim(text: str) -> str:
-        return _trim_speaker(Mention(10, 10 + len(text), text, None, "person")).text
+        return trim_speaker(Mention(10, 10 + len(text), text, None, "person")).text
 
     assert trim("LOWMERE -- Mayor Jane Roe") == "Mayor Jane Roe"
     assert trim("Jane Roe, speaking to reporters at the dam") == "Jane Roe"
     assert trim("Jane Roe, like her predecessor") == "Jane Roe"
     assert trim("Jane Roe, who runs the dam authority") == "Jane Roe, who runs the dam authority"
     assert trim("Jane Roe, 59, of Lowmere") == "Jane Roe, 59, of Lowmere"
-    m = _trim_speaker(Mention(10, 35, "LOWMERE -- Mayor Jane Roe", None, "person"))
+    m = trim_speaker(Mention(10, 35, "LOWMERE -- Mayor Jane Roe", None, "person"))
     assert (m.start, m.end) == (21, 35)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import hand_doc
 
-from sitreps.stages.quotes import _text_speaker, find_quotes, pair_marks
+from sitreps.stages._speakers import text_speaker
+from sitreps.stages.quotes import find_quotes, pair_marks
 
 
 def quotes_of(doc):
@@ -164,9 +165,9 @@ def test_leading_adverb_is_not_part_of_the_speaker(parsed, text, speaker):
 def test_fallback_speaker_loses_conjunctions_and_needs_a_noun(parsed):
     doc = parsed("And he forcefully told them to leave.")
     start = doc.text.index("And")
-    assert _text_speaker(doc, start, start + len("And he"), False).text == "he"
+    assert text_speaker(doc, start, start + len("And he"), False).text == "he"
     adverb = doc.text.index("forcefully")
-    assert _text_speaker(doc, adverb, adverb + len("forcefully"), False) is None
+    assert text_speaker(doc, adverb, adverb + len("forcefully"), False) is None
 
 
 @pytest.mark.model

@@ -28,7 +28,8 @@ from functools import cache
 
 from ..lexicons import load_lexicon
 from ..records import Claim, Document, Mention
-from .quotes import Parse, cue_mention, make_speaker, pair_marks
+from ._speakers import Parse, cue_mention, make_speaker
+from .quotes import pair_marks
 
 _SPLIT = re.compile(r",\s+(?:while|but|whereas)\s+|;\s+")
 _SOURCE_CLASSES = ("confirmed", "reported", "negated")
