@@ -1,0 +1,88 @@
+"""Quality floors: a fast slice of each evaluation command, run on the real annotated data in
+../shared, must score at least what it scored when its floor was last raised.
+
+The full evaluations are the `make eval-*` commands (docs/evaluation.md). These slices take about
+a minute together, so CI catches a change that makes sitreps worse. A change that scores higher
+should raise the floor in the same commit: floors only go up (STYLE.md, 9). The pipeline is
+deterministic for one model and gazetteer version, so a floor is the measured value itself.
+Skipped, with a message, when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitreps.pipeline import Context
+from sitreps.settings import load_settings
+
+pytestmark = [pytest.mark.shared, pytest.mark.model]
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return Context(load_settings())
+
+
+def at_least(measured: dict[str, float], floors: dict[str, float]) -> None:
+    below = {k: (measured[k], floor) for k, floor in floors.items() if measured[k] is None or measured[k] < floor}
+    assert not below, f"below the floor (measured, floor): {below}; every measure: {measured}"
+
+
+def test_place_resolution_with_gold_spans(shared_dir, ctx):
+    # `make eval-geo`, resolution part: all four geoparsing dev sets, no model (about 6 s)
+    from sitreps.evaluation.geo import evaluate_resolution, load_gold
+
+    docs = load_gold(sorted((shared_dir / "data/geo").glob("*.dev.jsonl")))
+    table = evaluate_resolution(docs, ctx.gazetteer, ctx.settings)
+    at_least(
+        {name: row["within_161km"] for name, row in table.items()},
+        {"GWN": 71.0, "GeoVirus": 77.8, "LGL": 83.8, "TRNEWS": 88.9},
+    )
+
+
+def test_geoparsing_end_to_end_on_geowebnews(shared_dir, ctx):
+    # `make eval-geo`, end to end, GeoWebNews only (about 15 s)
+    from sitreps.evaluation.geo import evaluate_end_to_end, load_gold
+
+    docs = [d for d in load_gold([shared_dir / "data/geo/gwn.dev.jsonl"]) if d.dataset == "GWN"]
+    row = evaluate_end_to_end(docs, ctx)["GWN"]
+    at_least({"f1_161km": row["f1_161km"]}, {"f1_161km": 0.556})
+
+
+def test_ucdp_event_location(shared_dir, ctx):
+    # `make eval-ucdp` without the postal file: all 372 precise rows (about 15 s)
+    from sitreps.evaluation.ucdp import evaluate_locations, load_rows
+
+    table = evaluate_locations(load_rows([shared_dir / "data/events/ucdp_ged_ukraine.dev.csv"]), ctx)
+    every = table["all precise rows"]
+    given = table["headline names the place or its oblast"]
+    at_least(
+        {"within_10km": every["within_10km"], "right_oblast": every["right_oblast"],
+         "right_oblast where given": given["right_oblast"]},
+        {"within_10km": 33.9, "right_oblast": 77.7, "right_oblast where given": 94.7},
+    )
+
+
+def test_attributions_on_the_first_polnear_dev_documents(shared_dir, ctx):
+    # `make eval-quotes` on its first 30 documents (about 10 s)
+    from sitreps.evaluation.quotes import evaluate_quotes, load_gold
+
+    table = evaluate_quotes(load_gold(shared_dir / "data/quotes/polnear.dev.jsonl", limit=30), ctx)["quotes only"]
+    at_least(
+        {k: table[k]["f1"] for k in ("source, exact (all)", "content, token overlap (all)", "cue, exact (all)")},
+        {"source, exact (all)": 0.717, "content, token overlap (all)": 0.736, "cue, exact (all)": 0.667},
+    )
+
+
+def test_certainty_and_polarity_on_meantime(shared_dir, ctx):
+    # `make eval-certainty`, whole (about 8 s)
+    from sitreps.evaluation import certainty
+
+    folder = shared_dir / "data/factuality/meantime_en"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    table, _ = certainty.evaluate_docs(certainty.load_conll([folder]), ctx)
+    at_least(
+        {"non-certain": table[certainty.NON_CERTAIN_LINE]["F1"], "polarity NEG": table["polarity NEG"]["F1"]},
+        {"non-certain": 0.712, "polarity NEG": 0.822},
+    )
