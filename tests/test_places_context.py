@@ -48,6 +48,11 @@ ENTRIES = [
     E("t:kam", "Kamianka-Dniprovska", 47.50, 34.41, "P", "PPL", "UA", "East Oblast", population=12_000),
     # a German river whose name is also a headline label ("MAIN: ...")
     E("t:main-river", "Main", 50.0, 8.3, "H", "STM", "DE", None),
+    # a big state, a small town named after it in another state, and that town's neighbour
+    E("t:norland", "Norland", 45.0, -100.0, "A", "ADM1", "US", "Norland", population=5_000_000),
+    E("t:norland-town", "Norland", 40.0, -90.0, "P", "PPL", "US", "Southland", population=800),
+    E("t:millbrook", "Millbrook", 42.5, -92.5, "P", "PPL", "US", "Southland", population=20_000),
+    E("t:southland", "Southland", 40.5, -90.5, "A", "ADM1", "US", "Southland", population=3_000_000),
     # a river
     E("t:dnipro-river", "Dnipro", 47.0, 33.0, "H", "STM", "UA", None),
     E("t:dnipro-city", "Dnipro", 48.45, 35.04, "P", "PPLA", "UA", "Dnipro Oblast", population=980_000),
@@ -219,6 +224,15 @@ def test_a_hyphenated_name_cut_in_two_is_joined_when_the_gazetteer_knows_it(ctx)
 def test_two_countries_joined_by_a_hyphen_stay_two(ctx):
     places = resolved(ctx, "Talks on the Ukraine-United States deal.", [("Ukraine", "GPE"), ("United States", "GPE")])
     assert {"Ukraine", "United States"} <= set(places)
+
+
+def test_a_big_state_beats_a_small_town_named_after_it(ctx):
+    # Millbrook's state votes for the town, but the bare name means the big state
+    places = resolved(ctx, "Storms hit Millbrook and then Norland.", [("Millbrook", "GPE"), ("Norland", "GPE")])
+    assert places["Norland"].gazetteer_id == "t:norland"
+    # named with its state, the town wins
+    places = resolved(ctx, "Storms hit Norland, Southland.", [("Norland", "GPE"), ("Southland", "GPE")])
+    assert places["Norland"].gazetteer_id == "t:norland-town"
 
 
 def test_loose_spelling_is_a_fallback(ctx):

@@ -477,12 +477,18 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         # Texas; "Atlantic", Iowa) need a partner or a cue ("China, Texas") to win; a city inside
     # it ("Kuwait", "Gaza") is not a namesake but its usual meaning
         famous = {c.country for c in r.candidates if c.id not in r.loose and _is_famous(c, keys)}
+        # a big first-level division named so ("Wales", "Ontario", "Wyoming") is what the bare
+        # name means; the towns named after it elsewhere need a partner or a cue to win
+        divisions = {c.admin1 for c in r.candidates if c.feature_code == "ADM1" and c.id not in r.loose
+                     and c.population >= _FAMOUS_DIVISION and _fold(c.name) in keys}
         priors.append([
             _prior(c, r.mention, namesakes, keys, fits, focus_countries)
             - (0.15 if c.id in r.loose else 0.0)
             - (_VOWEL_VARIANT if c.id in r.looser else 0.0)
             - (_ALIAS_ONLY if _alias_only(c, keys, named_pop, focus_countries) else 0.0)
             - (_NAMESAKE_OF_FAMOUS if famous and c.country not in famous and _is_small_namesake(c, r.mention, keys) else 0.0)
+            - (_NAMESAKE_OF_FAMOUS if divisions and c.admin1 not in divisions
+               and _is_small_namesake(c, r.mention, keys) and c.population < _FAMOUS_DIVISION_NAMESAKE else 0.0)
             for c in r.candidates
         ])
     for r, p in zip(res, priors, strict=True):
@@ -728,6 +734,11 @@ _GOVERNMENT_SEATS = {"PCLI", "PPLC", "ADM1"}
 _COOC_WEIGHT = 0.3
 _ALIAS_ONLY = 0.15
 _NAMESAKE_OF_FAMOUS = 0.3
+# a first-level division this big is what its bare name means; its namesakes under this size
+# elsewhere need a partner or a cue ("Wales" is not the town in Wisconsin; "Gaza" is not
+# Mozambique's province but the city of 400,000 either way)
+_FAMOUS_DIVISION = 300_000
+_FAMOUS_DIVISION_NAMESAKE = 100_000
 _LARGE_FEATURES = {"CONT", "OCN", "SEA", "RGN", "GULF", "PEN"}
 
 
