@@ -189,3 +189,24 @@ def test_paragraph_after_an_attribution_line_ending_in_a_colon(parsed):
 @pytest.mark.model
 def test_headline_label_before_a_colon_is_not_a_speaker(parsed):
     assert quotes_of(parsed("Correction: The dam was built in 1950 by the state.")) == ()
+
+
+@pytest.mark.model
+def test_any_verb_with_a_person_subject_and_a_clause_attributes_it(parsed):
+    q = only(quotes_of(parsed("Anna Varga figures the budget will pass in spring.")), "the budget will pass in spring")
+    assert q.speaker.text == "Anna Varga" and q.cue.text == "figures"
+    assert indirect(quotes_of(parsed("The ministry figures the budget will pass in spring."))) == []
+
+
+@pytest.mark.model
+def test_relative_clause_after_a_comma_ends_the_content(parsed):
+    q = only(quotes_of(parsed("The minister criticized the new tariff, which the parliament passed in May.")),
+             "the new tariff")
+    assert q.speaker.text == "The minister"
+
+
+@pytest.mark.model
+def test_fallback_cue_is_a_verb_not_a_noun(parsed):
+    doc = parsed("The review lists 40% of the claims as “false and misleading for every reader in the valley.”")
+    q = only(quotes_of(doc), "false and misleading for every reader in the valley.")
+    assert q.speaker is None and q.cue is None

@@ -168,7 +168,7 @@ def _text_attribution(doc: Document, marks: tuple[int, int], left: int, right: i
     """Speaker and cue from the words before the opening mark, else after the closing mark."""
     c = cues()
     before = doc.text[left:marks[0]]
-    found = list(c.cue_re.finditer(before))
+    found = [m for m in c.cue_re.finditer(before) if _verb_at(doc, left + m.start(), left + m.end())]
     if found:
         m = found[-1]
         chunk = re.split(r"[,;:]|\bthat\b", before[: m.start()])[-1]
@@ -193,6 +193,13 @@ def _text_attribution(doc: Document, marks: tuple[int, int], left: int, right: i
     crowd = bool(c.crowd_re.fullmatch(m.group("cue")))
     spk = text_speaker(doc, base + m.start("spk"), base + m.end("spk"), crowd)
     return spk, cue_mention(doc, base + m.start("cue"), base + m.end("cue"))
+
+
+def _verb_at(doc: Document, start: int, end: int) -> bool:
+    """The cue word found in the text is a verb ("claims" in "she claims", not in "32% of claims"),
+    or there are no tokens to tell."""
+    toks = doc.tokens_in(start, end)
+    return not toks or toks[0].pos not in ("NOUN", "PROPN", "ADJ", "NUM")
 
 
 def _bounds(doc: Document, pos: int) -> tuple[int, int]:
