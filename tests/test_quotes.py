@@ -292,9 +292,10 @@ def test_speaker_after_a_question_the_parser_split_off(parsed):
 @pytest.mark.model
 def test_a_speaker_set_inside_the_reported_clause_is_the_speaker(parsed):
     doc = parsed("To prevent floods, the engineer said, the town should raise its dikes.")
-    q = next(q for q in quotes_of(doc) if not q.direct)
-    assert q.speaker.text == "the engineer" and q.cue.text == "said"
-    assert q.text.endswith("raise its dikes")
+    # the reported words on either side of the inset attribution, one piece each, one speaker
+    pieces = [q for q in quotes_of(doc) if not q.direct]
+    assert [q.text for q in pieces] == ["To prevent floods", "the town should raise its dikes"]
+    assert {(q.speaker.text, q.cue.text) for q in pieces} == {("the engineer", "said")}
 
 
 def test_speaker_spans_lose_a_dateline_and_a_trailing_participle():

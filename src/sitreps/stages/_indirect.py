@@ -74,9 +74,20 @@ def indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
         if not passive and lemma not in c.indirect and (
                 speaker is None or speaker.text.lower() in NOT_SOURCES and not relative):
             continue  # an attribution needs someone it is attributed to ("what appears to be": no one)
-        out.append(Quote(s, e, p.doc.text[s:e], direct=False, speaker=speaker, cue=cue))
+        pieces = _around(p, t.i, s, e) if inset else [(s, e)]
+        out += [Quote(a, b, p.doc.text[a:b], direct=False, speaker=speaker, cue=cue) for a, b in pieces]
     # an attribution inside such an aside ("..., which critics say is unfair") is the writer's too
     return [q for q in out if q.cue is None or not any(a <= q.cue.start < b for a, b in asides)]
+
+
+def _around(p: Parse, verb: int, s: int, e: int) -> list[tuple[int, int]]:
+    """"Prices, officials said, will rise": the words on either side of the inset attribution,
+    one piece each (like a direct quote split by its attribution, and as PolNeAR splits the
+    content there), or the whole span when a side is empty."""
+    own = p.subtree(verb)
+    idx = [k for k in range(len(p.tokens)) if s <= p.tokens[k].start and p.tokens[k].end <= e]
+    pieces = [_span(p, [k for k in idx if k < own[0]], least=1), _span(p, [k for k in idx if k > own[-1]], least=1)]
+    return [x for x in pieces if x is not None] if all(pieces) else [(s, e)]
 
 
 def _without_relative(p: Parse, s: int, e: int) -> tuple[int, int]:
