@@ -256,6 +256,19 @@ def test_a_region_speaking_for_its_government_still_places_the_village(parsed, c
 
 
 @pytest.mark.model
+def test_a_place_taken_for_an_organisation_after_in_is_a_place(parsed, ctx):
+    def as_org(text):
+        doc = parsed(text)
+        k = text.index("Harbour Town")
+        return replace(doc, entities=(Entity(k, k + 12, "Harbour Town", "ORG"),))
+
+    places = geoparse(as_org("Flooding was reported in Harbour Town."), ctx).places
+    assert [p.gazetteer_id for p in places] == ["t:harbour"]
+    # a name qualifying a noun after "in" is not where anything is
+    assert geoparse(as_org("He won the title in the Harbour Town derby."), ctx).places == ()
+
+
+@pytest.mark.model
 def test_country_as_location_is_still_a_place(parsed, ctx):
     doc = geoparse(parsed("Missiles hit Moscow on Monday."), ctx)
     assert [(p.text, p.gazetteer_id) for p in doc.places] == [("Moscow", "t:moscow")]

@@ -235,6 +235,19 @@ def test_a_big_state_beats_a_small_town_named_after_it(ctx):
     assert places["Norland"].gazetteer_id == "t:norland-town"
 
 
+@pytest.mark.parametrize(
+    "text, org, expected",
+    [
+        ("The hearing was held at the Portove District Court.", "the Portove District Court", "t:port"),
+        ("She works at Acme Holdings.", "Acme Holdings", None),  # no place in the name: nothing
+        ("Portove Hospital said two were hurt.", "Portove Hospital", None),  # speaking, not a venue
+    ],
+)
+def test_an_organisation_after_at_is_placed_by_the_place_in_its_name(ctx, text, org, expected):
+    places = geoparse(hand_doc(text, [(org, "ORG")]), ctx).places
+    assert [p.gazetteer_id for p in places] == ([expected] if expected else [])
+
+
 def test_loose_spelling_is_a_fallback(ctx):
     places = resolved(ctx, "Boats landed near Hola Pristan.", [("Hola Pristan", "GPE")])
     assert places["Hola Pristan"].gazetteer_id == "t:hola"

@@ -223,6 +223,25 @@ _CAPS_DATELINE = re.compile(
 )
 
 
+# "at Cavan Town Hall", "in the Seoul Central District Court": an organisation's name after "at"
+# or "in" is often the building it sits in, placed by the place its name holds
+_VENUE_BEFORE = re.compile(r"\b(?:at|in)\s+(?:the\s+)?$")
+
+
+def _is_venue(name: str, lex: dict) -> bool:
+    """A building's or an institution's name that holds a place: "Cavan Town Hall", "University
+    of Leeds" (not "the Cossack duel": one word is a name, not a venue)."""
+    words = name.lower().replace("’", "'").split()
+    return len(words) >= 2 and (words[-1] in lex["container_heads"] or words[0] in lex["container_of"])
+
+
+def _is_object_of_preposition(toks, start: int, end: int) -> bool:
+    """"in Kent" (a place the model took for an organisation), not "in the Cossack duel" (a
+    name qualifying a noun)."""
+    head = toks.head_of_span(start, end)
+    return head is not None and head.dep == "pobj"
+
+
 def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     """The place mentions of a parsed document, filtered."""
     lex = lex or load_lexicon("geo")
@@ -232,7 +251,9 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     titles = set(lex["titles"])
     mentions = []
     for ent in doc.entities:
-        if ent.label not in PLACE_LABELS:
+        venue = ent.label == "ORG" and _VENUE_BEFORE.search(doc.text, max(0, ent.start - 8), ent.start) and (
+            _is_venue(ent.text, lex) or toks is not None and _is_object_of_preposition(toks, ent.start, ent.end))
+        if ent.label not in PLACE_LABELS and not venue:
             continue
         name, start = _strip(ent.text, ent.start)
         end = start + len(name)
@@ -254,6 +275,8 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             mentions.append(replace(mention_at(doc.text, start, end, lex), context_only=True))
             continue
         m = mention_at(doc.text, start, end, lex)
+        if venue:
+            m = replace(m, unseen=True)  # "at Cavan Town Hall": a place only where the name holds one
         if m.name in never and not m.cue:
             continue  # "West" alone is not a place; "the North region" may be
         if toks is not None:
