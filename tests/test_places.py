@@ -269,6 +269,18 @@ def test_a_place_taken_for_an_organisation_after_in_is_a_place(parsed, ctx):
 
 
 @pytest.mark.model
+def test_a_place_taken_for_a_person_after_in_is_a_place(parsed, ctx):
+    def as_person(text):
+        doc = parsed(text)
+        k = text.index("Harbour Town")
+        return replace(doc, entities=(Entity(k, k + 12, "Harbour Town", "PERSON"),))
+
+    places = geoparse(as_person("In Harbour Town, users pay for the heat."), ctx).places
+    assert [p.gazetteer_id for p in places] == ["t:harbour"]
+    assert geoparse(as_person("She spoke with Harbour Town about the heat."), ctx).places == ()
+
+
+@pytest.mark.model
 def test_country_as_location_is_still_a_place(parsed, ctx):
     doc = geoparse(parsed("Missiles hit Moscow on Monday."), ctx)
     assert [(p.text, p.gazetteer_id) for p in doc.places] == [("Moscow", "t:moscow")]

@@ -289,6 +289,12 @@ def test_a_dateline_in_capitals_after_a_byline_is_found_and_marked(ctx):
     ]
 
 
+def test_a_dateline_in_capitals_with_only_its_agency_is_found():
+    from sitreps.stages.places import _CAPS_DATELINE
+
+    assert [m["name"] for m in _CAPS_DATELINE.finditer("PORTOVE (AP) Missiles hit Mistove.")] == ["PORTOVE"]
+
+
 @pytest.mark.parametrize("head", ["MAIN:", "UPDATE -", "NOWHERE \u2014"])
 def test_a_capitalised_label_or_an_unknown_word_is_no_dateline(ctx, head):
     text = f"{head} Missiles hit Mistove overnight."

@@ -218,7 +218,7 @@ _SETTLEMENT = re.compile(
 # start of a line or after a byline, which the model (trained on mixed case) rarely tags
 _CAPS_DATELINE = re.compile(
     r"(?:^|(?<=[.!?\"\u201d]\s))(?P<name>[A-Z][A-Z'\u2019.\-]+(?: [A-Z][A-Z'\u2019.\-]+){0,3})"
-    r"(?=(?:,{1,2}\s*[\w.]+(?:[\s,]+[\w.]+){0,4})?\s*(?:\([^)\n]{0,30}\)\s*)?(?:[-\u2013\u2014]{1,2}|:))",
+    r"(?=(?:,{1,2}\s*[\w.]+(?:[\s,]+[\w.]+){0,4})?\s*(?:\([^)\n]{1,30}\)|(?:[-\u2013\u2014]{1,2}|:)))",
     re.M,
 )
 
@@ -226,6 +226,7 @@ _CAPS_DATELINE = re.compile(
 # "at Cavan Town Hall", "in the Seoul Central District Court": an organisation's name after "at"
 # or "in" is often the building it sits in, placed by the place its name holds
 _VENUE_BEFORE = re.compile(r"\b(?:at|in)\s+(?:the\s+)?$")
+_IN_BEFORE = re.compile(r"\b[Ii]n\s+$")
 
 
 def _is_venue(name: str, lex: dict) -> bool:
@@ -253,6 +254,10 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     for ent in doc.entities:
         venue = ent.label == "ORG" and _VENUE_BEFORE.search(doc.text, max(0, ent.start - 8), ent.start) and (
             _is_venue(ent.text, lex) or toks is not None and _is_object_of_preposition(toks, ent.start, ent.end))
+        # "In Boise, users pay ...": the model took the town for a person; no one is "in" a person
+        venue = venue or (ent.label == "PERSON" and toks is not None
+                          and _IN_BEFORE.search(doc.text, max(0, ent.start - 4), ent.start)
+                          and _is_object_of_preposition(toks, ent.start, ent.end))
         if ent.label not in PLACE_LABELS and not venue:
             continue
         name, start = _strip(ent.text, ent.start)
