@@ -24,12 +24,11 @@ docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
 from datetime import date, timedelta
-
-import json
 
 from sitreps.linking import DocSummary, EventSummary, Linker, LinkSettings, summary_dict, summary_from_dict
 

@@ -7,8 +7,8 @@ Hand-built documents need no model; the country-as-subject rule needs the parse 
 from __future__ import annotations
 
 import pytest
-
 from conftest import hand_doc
+
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.pipeline import Context
 from sitreps.settings import load_settings

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-
 from conftest import hand_doc
+
 from sitreps.records import CERTAINTIES, Span
 from sitreps.stages.claims import find_claims
 from sitreps.stages.quotes import find_quotes

@@ -13,7 +13,6 @@ import pytest
 from sitreps.errors import InputError
 from sitreps.evaluation import events as ev
 from sitreps.evaluation import sentences as labelled
-from sitreps.evaluation.sentences import LabelledSentence, attach_text, load_articles, load_labels
 from sitreps.evaluation.events import (
     GedRow,
     _killed,
@@ -30,6 +29,7 @@ from sitreps.evaluation.events import (
     summarise,
     time_range,
 )
+from sitreps.evaluation.sentences import LabelledSentence, attach_text, load_articles, load_labels
 from sitreps.records import ActorMention, Article, Document, Event, Place, Span, TimeExpr
 
 RU, UA = "Government of Russia (Soviet Union)", "Government of Ukraine"

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from sitreps.errors import InputError
 from sitreps.evaluation.geo import (
     EndToEndScore,
     GoldDoc,
@@ -14,7 +15,6 @@ from sitreps.evaluation.geo import (
     load_gold,
     score_end_to_end,
 )
-from sitreps.errors import InputError
 from sitreps.evaluation.ucdp import UcdpRow, _date, load_rows
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.records import Place

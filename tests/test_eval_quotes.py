@@ -256,7 +256,7 @@ def annotation(doc_id="d1", annotator="a", text=TEXT, quotes=None) -> dict:
 
 
 def gold_quote(content, source, cue, marks=False, text=TEXT) -> dict:
-    j = lambda s: {"start": s.start, "end": s.end, "text": s.text}  # noqa: E731
+    j = lambda s: {"start": s.start, "end": s.end, "text": s.text}
     c = span(cue, text)
     return {"id": "E1", "type": "Attribution", "cue": j(c), "cue_spans": [j(c)],
             "sources": [j(span(source, text))] if source else [], "contents": [j(span(content, text))],

@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from test_gazetteer import CITIES, COUNTRIES, CURATED, DIVISIONS
 
+from sitreps.errors import GazetteerError
 from sitreps.gazetteer.build import CityRow, Sources, World, load_curated
 from sitreps.gazetteer.sqlite import SQLiteGazetteer, build_gazetteer
 from sitreps.gazetteer.world import Continent, CountryPoint, ZipPlace, box_middle
-from sitreps.errors import GazetteerError
-from test_gazetteer import CITIES, COUNTRIES, CURATED, DIVISIONS
 
 US_CITIES = (
     CityRow(4726206, "San Antonio", 29.42, -98.49, "US", "TX", 1_400_000),

@@ -408,7 +408,7 @@ def test_a_regrouped_group_no_old_cluster_names_takes_a_new_id():
 
 PLACES = [(50.45, 30.52), (49.99, 36.23), (46.48, 30.72), (48.46, 35.04), (47.84, 35.14), (49.84, 24.03)]
 TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians"]
-WORDS = "shelling strike drone missile artillery school hospital bridge market convoy village city".split()
+WORDS = ["shelling", "strike", "drone", "missile", "artillery", "school", "hospital", "bridge", "market", "convoy", "village", "city"]
 
 
 def synthetic(n: int, seed: int) -> list[DocSummary]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from conftest import _find, hand_doc
 
 from sitreps.pipeline import Context
 from sitreps.records import Claim, Mention
@@ -17,8 +18,6 @@ from sitreps.settings import load_settings
 from sitreps.stages.claims import find_claims
 from sitreps.stages.modality import CLAIM_CERTAINTY, claim_at, event_certainty, lexicon
 from sitreps.stages.quotes import find_quotes
-
-from conftest import _find, hand_doc
 
 CERTAIN, PROBABLE, POSSIBLE = "CERTAIN", "PROBABLE", "POSSIBLE"
 

@@ -7,9 +7,9 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
-from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer  # noqa: E402
-from sitreps.settings import load_settings  # noqa: E402
-from sitreps.stages.nlp import gazetteer_names  # noqa: E402
+from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
+from sitreps.settings import load_settings
+from sitreps.stages.nlp import gazetteer_names
 
 NAMES = [
     ("Kupyansk", "GPE", True),

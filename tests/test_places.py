@@ -10,8 +10,8 @@ import re
 from dataclasses import replace
 
 import pytest
-
 from conftest import hand_doc
+
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.pipeline import Context
 from sitreps.records import Entity

@@ -5,8 +5,8 @@ places (no model, no gazetteer file)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import hand_doc
+
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.gazetteer.translit import consonants, russian_latin, skeleton
 from sitreps.pipeline import Context

@@ -7,9 +7,9 @@ through the `parsed` fixture; the hand-built ones pin the textual fallback used 
 from __future__ import annotations
 
 import pytest
+from conftest import hand_doc
 
 from sitreps.stages.quotes import find_quotes, pair_marks
-from conftest import hand_doc
 
 
 def quotes_of(doc):

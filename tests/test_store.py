@@ -12,8 +12,8 @@ from sitreps.errors import StoreError
 from sitreps.records import (
     ActorMention,
     Article,
-    Count,
     Claim,
+    Count,
     Document,
     Event,
     Mention,

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import analyze_text  # noqa: E402
+from .api import analyze_text
 
-__all__ = ["analyze_text", "__version__"]
+__all__ = ["__version__", "analyze_text"]

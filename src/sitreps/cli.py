@@ -7,7 +7,7 @@ import sys
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -33,8 +33,8 @@ app.add_typer(eval_app, name="eval")
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Settings TOML file (see defaults.toml).")]
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help="SQLite database file [default: user data dir].")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings TOML file (see defaults.toml).")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file [default: user data dir].")]
 
 
 def _settings(config: Path | None, db: Path | None = None) -> Settings:
@@ -76,9 +76,9 @@ def main(version: Annotated[bool, typer.Option("--version", help="Print the vers
 @app.command()
 def analyze(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
-    published: Annotated[Optional[str], typer.Option(help="Publication date (ISO), anchors relative dates.")] = None,
-    url: Annotated[Optional[str], typer.Option(help="The article's URL.")] = None,
-    title: Annotated[Optional[str], typer.Option(help="The article's title.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (ISO), anchors relative dates.")] = None,
+    url: Annotated[str | None, typer.Option(help="The article's URL.")] = None,
+    title: Annotated[str | None, typer.Option(help="The article's title.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or text.")] = "text",
     config: ConfigOpt = None,
 ):
@@ -125,7 +125,7 @@ def _check_paths(paths: list[str]) -> None:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
     db: DbOpt = None,
-    published: Annotated[Optional[str], typer.Option(help="Publication date (overrides the inputs' own).")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (overrides the inputs' own).")] = None,
     config: ConfigOpt = None,
 ):
     """Analyse articles into the database. Re-running is idempotent; failures are recorded."""
@@ -209,11 +209,11 @@ def link(
 @app.command()
 def events(
     db: DbOpt = None,
-    type: Annotated[Optional[str], typer.Option("--type", help="Event type or sub-event type.")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
-    near: Annotated[Optional[str], typer.Option(help="LAT,LON,KM: events within KM of a point.")] = None,
-    certainty: Annotated[Optional[str], typer.Option(help="Only this certainty.")] = None,
+    type: Annotated[str | None, typer.Option("--type", help="Event type or sub-event type.")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
+    near: Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")] = None,
+    certainty: Annotated[str | None, typer.Option(help="Only this certainty.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or geojson.")] = "table",
     config: ConfigOpt = None,
@@ -257,7 +257,7 @@ def _print_events(rows: list[dict], format: str) -> None:
 @app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl (articles), csv or geojson (events).")] = "jsonl",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
@@ -289,7 +289,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 listens on every one.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     token: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             envvar="SITREPS_API_TOKEN",
             show_default=False,
@@ -380,9 +380,9 @@ def gazetteer_lookup(name: str, config: ConfigOpt = None):
 def gazetteer_add(
     files: Annotated[list[Path], typer.Argument(help="GeoNames dumps (allCountries, UA, cities500...) or postal-code files; .txt, .zip or .gz.")],
     format: Annotated[str, typer.Option("--format", help="auto, geonames (19 columns) or postal (12 columns).")] = "auto",
-    countries: Annotated[Optional[str], typer.Option(help="Only these countries, e.g. UA,RU.")] = None,
+    countries: Annotated[str | None, typer.Option(help="Only these countries, e.g. UA,RU.")] = None,
     min_population: Annotated[int, typer.Option(help="Skip populated places with fewer inhabitants (GeoNames dumps).")] = 0,
-    classes: Annotated[Optional[str], typer.Option(help="Only these feature classes, e.g. P,A,H (GeoNames dumps).")] = None,
+    classes: Annotated[str | None, typer.Option(help="Only these feature classes, e.g. P,A,H (GeoNames dumps).")] = None,
     config: ConfigOpt = None,
 ):
     """Add GeoNames dumps to the gazetteer for more depth (villages, postal positions). Each file is one
@@ -460,7 +460,7 @@ def _print_rows(title: str, rows: dict[str, dict], markdown: bool) -> None:
     if not rows:
         return
     columns = list(next(iter(rows.values())))
-    cell = lambda v: "" if v is None else str(v)  # noqa: E731
+    cell = lambda v: "" if v is None else str(v)
     if markdown:
         out.print(f"\n**{title}**\n", markup=False)
         out.print("| dataset | " + " | ".join(columns) + " |", markup=False)
@@ -491,19 +491,18 @@ def _write_mistakes(path: Path | None, misses: list | None) -> None:
     if path is None:
         return
     with open(path, "w", encoding="utf-8") as fh:
-        for m in misses or []:
-            fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+        fh.writelines(json.dumps(m, ensure_ascii=False) + "\n" for m in misses or [])
 
 
 @eval_app.command("geo")
 def eval_geo(
     files: Annotated[list[Path], typer.Argument(help="Gold JSON lines files ({dataset, text, toponyms}), or UCDP GED CSV files.")],
     mode: Annotated[str, typer.Option(help="resolution (gold spans given), end-to-end (raw text), or both.")] = "both",
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents (or UCDP rows) of each file.")] = None,
-    postal: Annotated[Optional[list[Path]], typer.Option("--postal", help="Also measure UCDP rows with these GeoNames files added to a copy of the gazetteer.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents (or UCDP rows) of each file.")] = None,
+    postal: Annotated[list[Path] | None, typer.Option("--postal", help="Also measure UCDP rows with these GeoNames files added to a copy of the gazetteer.")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
-    mistakes: Annotated[Optional[Path], typer.Option(help="Write every miss to this JSON lines file.")] = None,
+    mistakes: Annotated[Path | None, typer.Option(help="Write every miss to this JSON lines file.")] = None,
     config: ConfigOpt = None,
 ):
     """Place resolution and geoparsing against gold toponyms; UCDP rows: event location."""
@@ -561,12 +560,12 @@ def eval_geo(
 @eval_app.command("events")
 def eval_events(
     file: Annotated[Path, typer.Argument(help="UCDP GED CSV file.")],
-    articles: Annotated[Optional[Path], typer.Option(help="Articles (JSON lines {id, published, text}) the labelled sentences point into.")] = None,
-    labels: Annotated[Optional[Path], typer.Option(help="Labelled sentences (JSON lines {article, start, end, label}); by default the ones packaged with sitreps.")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N UCDP rows (and labelled sentences).")] = None,
+    articles: Annotated[Path | None, typer.Option(help="Articles (JSON lines {id, published, text}) the labelled sentences point into.")] = None,
+    labels: Annotated[Path | None, typer.Option(help="Labelled sentences (JSON lines {article, start, end, label}); by default the ones packaged with sitreps.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N UCDP rows (and labelled sentences).")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
-    mistakes: Annotated[Optional[Path], typer.Option(help="Write every wrong field to this JSON lines file.")] = None,
+    mistakes: Annotated[Path | None, typer.Option(help="Write every wrong field to this JSON lines file.")] = None,
     config: ConfigOpt = None,
 ):
     """Event records against UCDP GED rows (detection, actor side, place, date, fatalities);
@@ -613,10 +612,10 @@ def eval_events(
 def eval_quotes(
     file: Annotated[Path, typer.Argument(help="PolNeAR-style JSON lines ({doc_id, annotator, text, quotes}).")],
     compartment: Annotated[str, typer.Option(help="Which documents: dev (the default; train was used to grow the cue lexicon), train, or all.")] = "dev",
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
-    mistakes: Annotated[Optional[Path], typer.Option(help="Write every missed, spurious or wrong attribution to this JSON lines file.")] = None,
+    mistakes: Annotated[Path | None, typer.Option(help="Write every missed, spurious or wrong attribution to this JSON lines file.")] = None,
     config: ConfigOpt = None,
 ):
     """Attributions (content, source, cue) against annotated news: quotes alone, and quotes with claims."""
@@ -643,10 +642,10 @@ def eval_quotes(
 @eval_app.command("certainty")
 def eval_certainty(
     paths: Annotated[list[Path], typer.Argument(help="MEANTIME CoNLL files, or directories of them (*.conll).")],
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
-    mistakes: Annotated[Optional[Path], typer.Option(help="Write every wrong certainty or polarity to this JSON lines file.")] = None,
+    mistakes: Annotated[Path | None, typer.Option(help="Write every wrong certainty or polarity to this JSON lines file.")] = None,
     config: ConfigOpt = None,
 ):
     """Event certainty (CERTAIN/PROBABLE/POSSIBLE) and polarity (POS/NEG) against MEANTIME's
@@ -670,10 +669,10 @@ def eval_certainty(
 @eval_app.command("clusters")
 def eval_clusters(
     file: Annotated[Path, typer.Argument(help="ECB+-style JSON lines ({doc_id, topic, cluster_id, text}).")],
-    limit: Annotated[Optional[int], typer.Option(help="Only the first N documents.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
-    mistakes: Annotated[Optional[Path], typer.Option(help="Write every wrongly merged or split gold cluster (held-out runs) to this JSON lines file.")] = None,
+    mistakes: Annotated[Path | None, typer.Option(help="Write every wrongly merged or split gold cluster (held-out runs) to this JSON lines file.")] = None,
     config: ConfigOpt = None,
 ):
     """Same-incident clusters of documents against ECB+ events: B-cubed, pairwise and false merges,

@@ -97,7 +97,7 @@ def _expected_places(example: Path) -> str:
 
 def test_district_is_the_main_citys_district(doc, example):
     section = _expected_places(example)
-    district = re.search(r"^- (\w+ district), a district of (\w+) city", section, re.M)
+    district = re.search(r"^- (\w+ district), a district of (\w+) city", section, re.MULTILINE)
     assert district, "EXPECTED.md names a district"
     found = [p for p in doc.places if p.text == district.group(1)]
     assert found and all(p.precision == "district" for p in found)
@@ -110,8 +110,8 @@ def test_district_is_the_main_citys_district(doc, example):
 
 def test_river_and_region(doc, example):
     section = _expected_places(example)
-    river = re.search(r"^- (\w+) River \(a stream", section, re.M).group(1)
-    region = re.search(r"^- (\w+) \(a region/peninsula\)", section, re.M).group(1)
+    river = re.search(r"^- (\w+) River \(a stream", section, re.MULTILINE).group(1)
+    region = re.search(r"^- (\w+) \(a region/peninsula\)", section, re.MULTILINE).group(1)
     rivers = [p for p in doc.places if p.text.startswith(river) and "River" in p.text]
     assert rivers and all(p.feature and p.feature.startswith("H.") and p.precision == "water" for p in rivers)
     regions = [p for p in doc.places if p.text == region]

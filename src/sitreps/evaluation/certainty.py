@@ -42,11 +42,9 @@ NON_CERTAIN_LINE = "non-certain (PROBABLE or POSSIBLE)"
 # The baseline's list: the words a reader would first put in a hedge detector. Fixed here (not
 # in a lexicon) so the baseline stays the same whatever the system's lexicons become.
 HEDGE_WORDS = frozenset(
-    "may might could possibly possible perhaps maybe probably likely unlikely reportedly allegedly "
-    "apparently seems seem seemed appears appear appeared suggest suggests suggested believe believes "
-    "believed expect expects expected".split()
+    ["may", "might", "could", "possibly", "possible", "perhaps", "maybe", "probably", "likely", "unlikely", "reportedly", "allegedly", "apparently", "seems", "seem", "seemed", "appears", "appear", "appeared", "suggest", "suggests", "suggested", "believe", "believes", "believed", "expect", "expects", "expected"]
 )
-NEGATION_WORDS = frozenset("not n't never no none nobody nothing neither nor without".split())
+NEGATION_WORDS = frozenset(["not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without"])
 
 
 # ---------------------------------------------------------------------------- reading

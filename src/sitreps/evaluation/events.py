@@ -83,7 +83,7 @@ SIDE_WORDS: dict[str, tuple[str, ...]] = {
     "Civilians": ("civilians", "residents"),
 }
 _SIDE_RES = {
-    side: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", re.I)
+    side: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b", re.IGNORECASE)
     for side, words in SIDE_WORDS.items()
 }
 
@@ -92,11 +92,7 @@ _SIDE_RES = {
 # a year or a model name like Su-25; or one..twenty, the tens, dozen(s), hundreds) and a death
 # word; "destroyed up to 100 soldiers" and "lost 40 people" count as tolls too. "Losses" alone
 # does not (it includes the wounded).
-_NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds "
-    "dozen dozens tens"
-).split()
+_NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "dozen", "dozens", "tens"]
 _NUM = r"(?:(?<![\w\-./])\d[\d,]*(?![\w\-]|\.\d)|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -104,12 +100,12 @@ _MONTH = (
 )
 _DATES = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b(?:19|20)\d\d\b",
-    re.I,
+    re.IGNORECASE,
 )
 _DEATH = re.compile(
     r"\b(?:kill(?:s|ed|ing)?|dead|died|dies|dying|deaths?|perish(?:ed)?|fatalit(?:y|ies)"
     r"|lost\s+(?:\w+\s+){0,2}lives|eliminated|liquidated)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _PEOPLE = (
     r"(?:people|persons|soldiers|servicemen|militants|fighters|invaders|occupiers|nationalists|mercenaries"
@@ -117,10 +113,10 @@ _PEOPLE = (
 )
 _ABOUT = r"(?:(?:up to|about|more than|over|some|nearly|around|almost|at least)\s+)?"
 _TOLL_PATTERNS = (
-    re.compile(rf"\b(?:destroyed|lost)\s+{_ABOUT}{_NUM}\s+(?:\w+\s+)?{_PEOPLE}\b", re.I),
-    re.compile(rf"{_NUM}\s+{_PEOPLE}\s+lost\b", re.I),
+    re.compile(rf"\b(?:destroyed|lost)\s+{_ABOUT}{_NUM}\s+(?:\w+\s+)?{_PEOPLE}\b", re.IGNORECASE),
+    re.compile(rf"{_NUM}\s+{_PEOPLE}\s+lost\b", re.IGNORECASE),
 )
-_NUMBER_RE = re.compile(_NUM, re.I)
+_NUMBER_RE = re.compile(_NUM, re.IGNORECASE)
 
 
 def names_side(headline: str, sides: Iterable[str]) -> bool:
@@ -129,8 +125,7 @@ def names_side(headline: str, sides: Iterable[str]) -> bool:
 
 
 _CEILING_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
 _CEILING_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12, "dozens": 12,
                        "a": 1, "an": 1, "another": 1})
 
@@ -417,7 +412,7 @@ _TIME_WORDS = re.compile(
     r"\b(?:yesterday|today|tonight|overnight|night|morning|evening|afternoon|day|days|24\s+hours|week|weekend"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|january|february|march|april|may|june|july|august|september|october|november|december)\b",
-    re.I,
+    re.IGNORECASE,
 )
 
 

@@ -151,7 +151,7 @@ class CountryFinder:
             for e in self.gaz.entries("P"):
                 self._grid[int(math.floor(e.lat)), int(math.floor(e.lon))].append(e)
         best, best_d = None, float("inf")
-        for radius in range(0, 6):
+        for radius in range(6):
             cy, cx = int(math.floor(lat)), int(math.floor(lon))
             for y in range(cy - radius, cy + radius + 1):
                 for x in range(cx - radius, cx + radius + 1):
@@ -192,7 +192,7 @@ class ResolutionScore:
     errors: list[float] = field(default_factory=list)
 
     def row(self) -> dict:
-        pct = lambda a, b: round(100 * a / b, 1) if b else None  # noqa: E731
+        pct = lambda a, b: round(100 * a / b, 1) if b else None
         return {
             "toponyms": self.n,
             "exact_id": pct(self.exact_id, self.with_id),

@@ -291,7 +291,7 @@ class Tally:
         p = self.p_credit / self.system if self.system else None
         r = self.r_credit / self.gold if self.gold else None
         f = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
-        rnd = lambda v: None if v is None else round(v, 3)  # noqa: E731
+        rnd = lambda v: None if v is None else round(v, 3)
         return {"gold": self.gold, "system": self.system, "precision": rnd(p), "recall": rnd(r), "f1": rnd(f),
                 "target_f1": target}
 
@@ -383,7 +383,7 @@ def score_document(text: str, gold: list[Attribution], system: list[Attribution]
 
 
 def _mistake(doc_id: str, kind: str, gold: Attribution | None, got: Attribution | None) -> dict:
-    side = lambda a: None if a is None else {  # noqa: E731
+    side = lambda a: None if a is None else {
         "direct": a.direct, "content": _text(a.contents), "source": [s.text for s in a.sources],
         "cue": _text(a.cues), "origin": a.origin,
         "offsets": [a.contents[0].start, a.contents[-1].end],

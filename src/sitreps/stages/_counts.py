@@ -61,38 +61,38 @@ def _patterns():
         # "12 people were killed", "three died", "four residents of X were killed"
         pats.append((kind, re.compile(
             rf"\b{amount}\s+{people}(?:(?:were|was|have been|had been|are|is|been)\s+)?(?:reportedly\s+|also\s+)?(?P<word>{pas})\b",
-            re.I)))
+            re.IGNORECASE)))
         # "killed 12 civilians", "killing at least 3", "wounded more than 50 Ukrainian soldiers"
-        pats.append((kind, re.compile(rf"\b(?P<word>{act})\s+{amount}\b(?!\s*(?:%|percent|km|kilomet|hours|days|times))", re.I)))
+        pats.append((kind, re.compile(rf"\b(?P<word>{act})\s+{amount}\b(?!\s*(?:%|percent|km|kilomet|hours|days|times))", re.IGNORECASE)))
         # "12 deaths", "three dead", "the death toll rose to 25", "the number of victims increased to 25"
-        pats.append((kind, re.compile(rf"\b{amount}\s+(?:(?:{victims})\s+)?(?P<word>{nn})\b", re.I)))
+        pats.append((kind, re.compile(rf"\b{amount}\s+(?:(?:{victims})\s+)?(?P<word>{nn})\b", re.IGNORECASE)))
         pats.append((kind, re.compile(
-            rf"\b(?P<word>(?:{nn})\s+toll|number\s+of\s+(?:{nn}))\s+(?:[\w-]+\s+){{0,20}}?(?:to|at|reached|is|was|stands at|of)\s+{amount}\b", re.I)))
+            rf"\b(?P<word>(?:{nn})\s+toll|number\s+of\s+(?:{nn}))\s+(?:[\w-]+\s+){{0,20}}?(?:to|at|reached|is|was|stands at|of)\s+{amount}\b", re.IGNORECASE)))
         # "a woman died", "one soldier was wounded"
         pats.append((kind, re.compile(
             rf"\b(?P<n>a|an|one|another)\s+(?:[\w-]+\s+)?(?:{singles})\s+(?:(?:was|has been|had been|is)\s+)?(?:reportedly\s+)?(?P<word>{pas})\b",
-            re.I)))
+            re.IGNORECASE)))
         # "there are dead", "there were wounded", "there are dead and wounded": one or more
-        pats.append((kind, re.compile(rf"\bthere\s+(?:are|were|is|was)\s+(?:a\s+)?(?:(?:dead|killed)\s+and\s+)?(?P<word>{nn}|{pas})\b", re.I)))
+        pats.append((kind, re.compile(rf"\bthere\s+(?:are|were|is|was)\s+(?:a\s+)?(?:(?:dead|killed)\s+and\s+)?(?P<word>{nn}|{pas})\b", re.IGNORECASE)))
     # "destroyed up to 20 and wounded more than 50 Ukrainian soldiers", "eliminated 106 invaders",
     # "lost up to 500 servicemen": fighters put out of action by the other side
     loss = "|".join(map(re.escape, lex["personnel_verbs"]))
     pats.append(("killed", re.compile(
         rf"\b(?P<word>{loss})\s+{amount}\s+(?:(?:and|or)\s+(?:wounded|injured)\s+(?:more than\s+|up to\s+)?{num}\s+)?(?:[\w-]+\s+){{0,3}}?(?P<pers>{personnel})\b",
-        re.I)))
+        re.IGNORECASE)))
     # "lost 300 people", "lost 4,000 killed": one side's losses
     nouns = "|".join(map(re.escape, lex["loss_nouns"]))
     pats.append(("killed", re.compile(
-        rf"\b(?P<word>lost|losing)\s+{amount}\s+(?:[\w-]+\s+){{0,2}}?(?P<pers>{nouns}|{personnel})\b", re.I)))
+        rf"\b(?P<word>lost|losing)\s+{amount}\s+(?:[\w-]+\s+){{0,2}}?(?P<pers>{nouns}|{personnel})\b", re.IGNORECASE)))
     # "more than 270 military personnel of the AFU were destroyed", "over 120 servicemen lost"
     ppas = "|".join(map(re.escape, lex["personnel_passive"]))
     pats.append(("killed", re.compile(
         rf"\b{amount}\s+(?:[\w'-]+\s+){{0,8}}?(?P<pers>{personnel})\s+(?:[\w'-]+\s+){{0,6}}?(?:(?:were|was|have been|had been)\s+)?(?P<word>{ppas})\b",
-        re.I)))
+        re.IGNORECASE)))
     # "killed a civilian", "wounded one soldier"
     for kind, active in (("killed", lex["killed_active"]), ("injured", lex["injured_active"])):
         act = "|".join(map(re.escape, active))
-        pats.append((kind, re.compile(rf"\b(?P<word>{act})\s+(?P<n>a|an|one|another)\s+(?:[\w-]+\s+)?(?:{singles})\b", re.I)))
+        pats.append((kind, re.compile(rf"\b(?P<word>{act})\s+(?P<n>a|an|one|another)\s+(?:[\w-]+\s+)?(?:{singles})\b", re.IGNORECASE)))
     return pats, words, vague, lex
 
 
@@ -171,7 +171,7 @@ def _phrase(kind, m, chunk, offset, words, vague, lex) -> CasualtyPhrase | None:
     s, e = offset + m.start(), offset + m.end()
     count = Count(low, high, s, e, chunk[m.start() : m.end()], approximate)
     personnel = bool(groups.get("pers")) or bool(
-        re.search(r"\b(?:" + "|".join(map(re.escape, lex["personnel"])) + r")\b", count.text, re.I)
+        re.search(r"\b(?:" + "|".join(map(re.escape, lex["personnel"])) + r")\b", count.text, re.IGNORECASE)
     )
     return CasualtyPhrase(kind, count, word, personnel)
 
@@ -181,7 +181,7 @@ def _weapon_patterns():
     lex = load_lexicon("events")["weapons"]
     out = []
     for kind, names in lex.items():
-        rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w-])", re.I)
+        rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w-])", re.IGNORECASE)
         out.append((kind, rx))
     return out
 

@@ -261,7 +261,7 @@ def _trim(doc: Document, s: int, e: int) -> tuple[int, int]:
 def indirect_text(doc: Document, marked: list[tuple[int, int]], with_verbs: bool) -> list[Quote]:
     out = []
     for sent in doc.sentences:
-        m = re.search(r"\baccording to\s+(?P<spk>[^,.;!?\n]+)", sent.text, re.I)
+        m = re.search(r"\baccording to\s+(?P<spk>[^,.;!?\n]+)", sent.text, re.IGNORECASE)
         if m:
             spk = _trim(doc, sent.start + m.start("spk"), sent.start + m.end("spk"))
             s, e = _trim(doc, sent.start, sent.start + m.start())
@@ -270,7 +270,7 @@ def indirect_text(doc: Document, marked: list[tuple[int, int]], with_verbs: bool
             cue = cue_mention(doc, sent.start + m.start(), sent.start + m.start() + len("according to"))
         elif with_verbs:
             m = re.match(r"\s*" + SPK + r"\s+(?P<cue>" + cues().indirect_re.pattern + r")\s+(?:that\s+)?",
-                         sent.text, re.I)
+                         sent.text, re.IGNORECASE)
             if not m:
                 continue
             spk = (sent.start + m.start("spk"), sent.start + m.end("spk"))

@@ -47,7 +47,7 @@ class Cues:
 
 def _words_re(words) -> re.Pattern:
     alts = sorted({w.lower() for w in words}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b", re.I)
+    return re.compile(r"\b(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts) + r")\b", re.IGNORECASE)
 
 
 @cache

@@ -60,14 +60,14 @@ def lexicon() -> Lexicon:
     classes = []
     for name in ("neutral", *cert["precedence"]):
         pats = [r"\b(?:" + _alt(cert[name]) + r")\b"] + list(cert.get(f"{name}_patterns", []))
-        classes.append((name, re.compile("|".join(pats), re.I)))
+        classes.append((name, re.compile("|".join(pats), re.IGNORECASE)))
     return Lexicon(
         classes=tuple(classes),
         precedence=tuple(cert["precedence"]),
         lowercase_only=frozenset(cert["lowercase_only"]),
-        media_re=re.compile(r"\b(?:" + _alt(src["media"]) + r")\b", re.I),
-        reports_re=re.compile(r"\b(?:" + _alt(src["reports"]) + r")\b", re.I),
-        show_re=re.compile(r"\b(?:" + _alt(src["show_forms"]) + r")\b", re.I),
+        media_re=re.compile(r"\b(?:" + _alt(src["media"]) + r")\b", re.IGNORECASE),
+        reports_re=re.compile(r"\b(?:" + _alt(src["reports"]) + r")\b", re.IGNORECASE),
+        show_re=re.compile(r"\b(?:" + _alt(src["show_forms"]) + r")\b", re.IGNORECASE),
         media=frozenset(w.lower() for w in src["media"]),
         reports=frozenset(w.lower() for w in src["reports"]),
         anonymous=frozenset(w.lower() for w in lex["speakers"]["anonymous"]),

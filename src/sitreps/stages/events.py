@@ -137,7 +137,7 @@ def extract_events(doc: Document, ctx) -> Document:
     return replace(doc, events=_merge(events))
 
 
-_WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.I)
+_WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.IGNORECASE)
 _TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
 _PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
 
@@ -198,7 +198,7 @@ def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype
             return by_subtype["Shelling/artillery/missile attack"]
         return entry
     explosive = any(w.kind in _EXPLOSIVE and w not in hit_weapons for w in weapons) or any(
-        re.search(r"artiller|missile|aviation|aircraft|gunner|rocket", a.text, re.I) for a in actors
+        re.search(r"artiller|missile|aviation|aircraft|gunner|rocket", a.text, re.IGNORECASE) for a in actors
     )
     return by_subtype["Shelling/artillery/missile attack" if explosive else "Armed clash"]
 

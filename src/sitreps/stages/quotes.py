@@ -184,9 +184,9 @@ def _text_attribution(doc: Document, marks: tuple[int, int], left: int, right: i
         return text_speaker(doc, s, e, crowd), cue_mention(doc, left + m.start(), left + m.end())
     after = doc.text[marks[1] + 1:right]
     pat = c.cue_re.pattern
-    m = re.match(r"\s*,?\s*" + SPK + r"\s+(?P<cue>" + pat + r")", after, re.I)
+    m = re.match(r"\s*,?\s*" + SPK + r"\s+(?P<cue>" + pat + r")", after, re.IGNORECASE)
     if m is None:
-        m = re.match(r"\s*,?\s*(?P<cue>" + pat + r")\s+" + SPK + r"\s*(?:[,.;!?]|$)", after, re.I)
+        m = re.match(r"\s*,?\s*(?P<cue>" + pat + r")\s+" + SPK + r"\s*(?:[,.;!?]|$)", after, re.IGNORECASE)
     if m is None:
         return None, None
     base = marks[1] + 1

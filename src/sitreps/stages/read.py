@@ -18,12 +18,11 @@ values only fill in what the caller left out.
 
 from __future__ import annotations
 
-import re
-
 import codecs
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace

@@ -162,7 +162,7 @@ def _grammar() -> _Grammar:
     ]
     # word boundaries around every pattern: "Mayor" is not "May", "2022-year" is not a year.
     patterns = tuple((name, re.compile(rf"(?<!\w){p}(?!\w)"), finds) for name, p, finds in raw)
-    noise = re.compile("|".join(f"(?:{p})" for p in lex["noise"]["patterns"]), re.I)
+    noise = re.compile("|".join(f"(?:{p})" for p in lex["noise"]["patterns"]), re.IGNORECASE)
     return _Grammar(numbers, days, phrases, frozenset(lex["noise"]["words"]), noise, patterns)
 
 
@@ -175,7 +175,7 @@ def _iso(d: date) -> str:
 
 def _interval(a: date, b: date, grain: str = "interval") -> tuple[str, str]:
     if a >= b:
-        return _iso(b if a > b else a), "day" if grain == "interval" else grain
+        return _iso(min(a, b)), "day" if grain == "interval" else grain
     return f"{_iso(a)}/{_iso(b)}", grain
 
 

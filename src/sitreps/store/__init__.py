@@ -112,4 +112,4 @@ class Store(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-__all__ = ["Store", "SQLiteStore", "open_store"]
+__all__ = ["SQLiteStore", "Store", "open_store"]
