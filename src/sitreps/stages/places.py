@@ -673,9 +673,11 @@ def _add_vowel_variants(res: list[Resolution], gaz, focus_countries: tuple[str, 
         m = r.mention
         if m.demonym or not m.name[:1].isupper():
             continue
+        named = set().union(*(a for name, a in regions.items() if name != m.name))
+        if not named:
+            continue  # no region to trust a candidate in: no look-up either
         if m.name not in found:
             found[m.name] = gaz.lookup_consonants(m.name)
-        named = set().union(*(a for name, a in regions.items() if name != m.name))
         have = {c.id for c in r.candidates}
         extra = [c for c in found[m.name] if c.id not in have and c.admin1 in named]
         extra = extra[: lex.get("max_candidates", 60)]
