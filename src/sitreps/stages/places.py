@@ -243,6 +243,16 @@ def _is_object_of_preposition(toks, start: int, end: int) -> bool:
     return head is not None and head.dep == "pobj"
 
 
+def _labelled_otherwise(ent, text: str, toks, lex: dict) -> bool:
+    """A place the model labelled an organisation ("in Kent", "at Cavan Town Hall") or a person
+    ("In Boise, users pay ...": no one is "in" a person); a place only if the gazetteer knows it."""
+    if ent.label == "ORG" and _VENUE_BEFORE.search(text, max(0, ent.start - 8), ent.start):
+        return _is_venue(ent.text, lex) or toks is not None and _is_object_of_preposition(toks, ent.start, ent.end)
+    if ent.label == "PERSON" and toks is not None and _IN_BEFORE.search(text, max(0, ent.start - 4), ent.start):
+        return _is_object_of_preposition(toks, ent.start, ent.end)
+    return False
+
+
 def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     """The place mentions of a parsed document, filtered."""
     lex = lex or load_lexicon("geo")
@@ -252,12 +262,7 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     titles = set(lex["titles"])
     mentions = []
     for ent in doc.entities:
-        venue = ent.label == "ORG" and _VENUE_BEFORE.search(doc.text, max(0, ent.start - 8), ent.start) and (
-            _is_venue(ent.text, lex) or toks is not None and _is_object_of_preposition(toks, ent.start, ent.end))
-        # "In Boise, users pay ...": the model took the town for a person; no one is "in" a person
-        venue = venue or (ent.label == "PERSON" and toks is not None
-                          and _IN_BEFORE.search(doc.text, max(0, ent.start - 4), ent.start)
-                          and _is_object_of_preposition(toks, ent.start, ent.end))
+        venue = _labelled_otherwise(ent, doc.text, toks, lex)
         if ent.label not in PLACE_LABELS and not venue:
             continue
         name, start = _strip(ent.text, ent.start)
