@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
-from .errors import SitrepsError
+from .errors import InputError, SitrepsError
 from .settings import Settings, load_settings, with_overrides
 
 app = typer.Typer(
@@ -261,7 +261,7 @@ def export(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
-    """Export the database: every article as sitreps/2 JSONL, or every event as CSV/GeoJSON."""
+    """Export the database: every article as sitreps/3 JSONL, or every event as CSV/GeoJSON."""
     from .export import write_events_csv, write_events_geojson, write_jsonl
     from .store import open_store
 
@@ -606,6 +606,82 @@ def eval_events(
                 )
         _write_mistakes(mistakes, misses)
         _print_results(results, notes, markdown, as_json)
+
+
+@eval_app.command("articles")
+def eval_articles(
+    articles: Annotated[Path, typer.Argument(help="Articles (JSON lines {id, published, text}) the gold's offsets point into.")],
+    gold: Annotated[Path | None, typer.Option(help="Gold events (JSON lines); by default the ones packaged with sitreps.")] = None,
+    gold_docs: Annotated[Path | None, typer.Option(help="The gold's manifest: one line per annotated article.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    mistakes: Annotated[Path | None, typer.Option(help="Write every miss, false alarm and wrong field to this JSON lines file.")] = None,
+    config: ConfigOpt = None,
+):
+    """Every event of fully annotated articles (docs/annotation-events.md part 2): precision,
+    recall and F1 of current events, and type, actor, place, date and certainty of matched ones."""
+    from .evaluation import articles as ev
+    from .evaluation.sentences import load_articles
+
+    with _errors():
+        gold_path, docs_path = gold or ev.GOLD, gold_docs or ev.GOLD_DOCS
+        _check_paths([str(p) for p in (articles, gold_path, docs_path)])
+        ids, events = ev.load_gold(gold_path, docs_path)
+        texts = load_articles(articles, set(ids))
+        missing = [a for a in ids if a not in texts]
+        if missing:
+            raise InputError(f"{len(missing)} annotated articles are not in {articles}: {', '.join(missing[:5])}")
+        ctx = _context(_settings(config))
+        ctx.nlp
+        misses: list | None = [] if mistakes else None
+        with _progress() as bar:
+            task = bar.add_task("annotated articles", total=len(ids))
+            rows = ev.evaluate(ids, events, texts, ctx, on_item=lambda: bar.advance(task), mistakes=misses)
+        _write_mistakes(mistakes, misses)
+        targets = ", ".join(f"{k} >= {v}" for k, v in ev.TARGETS.items())
+        _print_results({"full-article events (current events; fields over matched events)": rows},
+                       [f"Targets: {targets}, on each half.", "Halves: alternate articles of the manifest (tune, test, tune, ...)."],
+                       markdown, as_json)
+
+
+@eval_app.command("audit")
+def eval_audit(
+    paths: Annotated[list[str] | None, typer.Argument(help="Articles to ingest first (files or folders); none to draw from the store as it is.")] = None,
+    n: Annotated[int, typer.Option("--n", help="How many events to draw.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed of the draw: report on a seed you did not tune on.")] = 1,
+    out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write the worksheet (JSON lines) here.")] = None,
+    score_path: Annotated[Path | None, typer.Option("--score", help="Tally a judged worksheet instead of drawing one.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+):
+    """A random audit of what the map shows: draw N current events with a seed and write a
+    worksheet for a judge (evaluation/audit.py says what each judged field means); or, with
+    --score, the shares of a judged worksheet."""
+    from .evaluation import audit
+    from .evaluation import read_jsonl_objects
+    from .store import open_store
+
+    with _errors():
+        if score_path is not None:
+            _check_paths([str(score_path)])
+            rows = audit.score(read_jsonl_objects(score_path, "a worksheet row"))
+            _print_results({f"random audit of what the map shows ({score_path.name})": rows}, [], markdown, False)
+            return
+        if out_path is None:
+            raise typer.BadParameter("give --out for the worksheet, or --score to tally one", param_hint="--out")
+        settings = _settings(config, db)
+        if paths:
+            from .stages.read import read_paths
+
+            _check_paths(paths)
+            _print_summary(settings, _ingest(settings, read_paths(paths, settings)))
+        with open_store(settings.store_path()) as store:
+            events = list(store.iter_events())
+            docs = {d["id"]: d for d in store.iter_documents()}
+        rows = audit.worksheet_rows(events, docs, n, seed)
+        audit.write_worksheet(rows, out_path)
+        err.print(f"drew {len(rows)} of {len(events)} events shown on the map (seed {seed}) -> {out_path}")
 
 
 @eval_app.command("quotes")

@@ -27,6 +27,11 @@ def json_lines(path: str | Path, what: str) -> Iterator[tuple[int, dict]]:
             yield n, raw
 
 
+def read_jsonl_objects(path: str | Path, what: str) -> list[dict]:
+    """Every object of a JSON lines file (see `json_lines`)."""
+    return [raw for _, raw in json_lines(path, what)]
+
+
 def pct(a: int, b: int) -> float | None:
     """a of b in percent, one decimal; None when b is 0."""
     return round(100 * a / b, 1) if b else None

@@ -1,0 +1,632 @@
+"""Events stage: what happened, who did it to whom, where, when, how many died, how sure.
+
+A trigger (a verb or noun lemma from lexicons/events.toml) starts an event; its arguments come
+from the dependency parse: the subject (or the "by" agent) is the actor, the object the target,
+places and times under the trigger first, then in its sentence. Certainty and source come from
+the claim that covers the trigger, overridden by modal context around the trigger itself:
+"could be planning ... strikes" is `possible` and never an event that happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from functools import cache
+
+from ...lexicons import load_lexicon
+from ...records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token, Weapon
+from .._counts import CasualtyPhrase, find_counts, find_weapons
+from .._tokens import TokenIndex, index
+from ..modality import NEG, POSSIBLE, PROBABLE, event_certainty
+
+_ARMED = {"state_forces", "armed_group", "police"}
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+_PRONOUN_SUBJECTS = {"others", "some", "many", "most", "several", "they", "who", "which", "that", "both"}
+_NON_TRIGGER_ENTS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW", "PRODUCT"}
+_PRECISION_ORDER = {
+    "district": 0, "city": 1, "water": 2, "admin2": 3, "front": 3, "admin1": 4, "region": 5, "country": 6,
+}
+
+
+@cache
+def _lexicon():
+    lex = load_lexicon("events")
+    triggers: dict[str, dict] = {}
+    by_subtype: dict[str, dict] = {}
+    for t in lex["type"]:
+        by_subtype.setdefault(t["subtype"], t)
+        for lemma in t["lemmas"]:
+            triggers.setdefault(lemma, t)  # the first listed type wins a shared lemma
+    return lex, triggers, by_subtype
+
+
+def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, phrases: list[CasualtyPhrase]) -> dict | None:
+    """The taxonomy entry a token triggers: a phrasal verb first ("shoot down"), then the lemma;
+    a verb that puts a number of fighters out of action ("eliminated 106 invaders", "lost 500
+    servicemen") is a battle whatever its lemma says."""
+    if any(p.personnel and p.kind == "killed" and p.word.start == tok.start for p in phrases):
+        return by_subtype["Armed clash"]
+    lemma = tok.lemma.lower()
+    if tok.i > 0:  # two-word triggers: "suicide bomber", "sexual violence", "chemical weapon"
+        prev = toks.tokens[tok.i - 1]
+        for key in (f"{prev.text.lower()} {lemma}", f"{prev.lemma.lower()} {lemma}", f"{prev.text.lower()} {tok.text.lower()}"):
+            if key in triggers:
+                return triggers[key]
+    particles = [c for c in toks.children(tok.i) if c.dep in ("prt", "advmod", "prep") and c.i == tok.i + 1]
+    for c in particles:
+        entry = triggers.get(f"{lemma} {c.text.lower()}")
+        if entry is not None:
+            return entry
+    return triggers.get(lemma) or triggers.get(tok.text.lower())
+
+
+def find_candidates(doc: Document) -> list[Event]:
+    """Every event a trigger starts, with what its clause and sentence say (steps 1 and the
+    clause-level part of 3-5); the later steps decide which are events and fill the gaps."""
+    if not doc.tokens:
+        return []
+    lex, triggers, by_subtype = _lexicon()
+    toks = index(doc)
+    ent_tokens = {
+        t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
+    } | {t.i for a in doc.actors for t in toks.in_span(a.start, a.end)}  # "Russian artillery" acts
+    events: list[Event] = []
+    for sent in doc.sentences:
+        taken: list[tuple[str, int, int]] = []  # (subtype, subtree start, end) of triggers kept
+        phrases = find_counts(doc.text, sent.start, sent.end)
+        weapons = find_weapons(doc.text, sent.start, sent.end)
+        in_sentence: list[Event] = []
+        for tok in toks.in_span(sent.start, sent.end):
+            entry = _entry_for(tok, toks, triggers, by_subtype, phrases)
+            if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
+                continue
+            head = toks.head(tok)
+            if tok.dep in ("compound", "amod") and triggers.get(head.lemma.lower()) is entry:
+                continue  # "missile strikes": the head noun carries the event
+            if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
+                continue  # "missile strikes": one event, not two
+            actors, targets, syntactic = _participants(doc, toks, tok, sent)
+            if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets):
+                entry = by_subtype["Armed clash"]  # "neutralized several enemy groups"
+            if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
+                actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
+                syntactic = syntactic or lost or any(not a.inferred for a in actors)
+            if entry.get("needs_actor") and not syntactic:
+                continue
+            if not actors and entry["type"] in _VIOLENT:
+                actors = _adjacent_actor(doc, tok) or _other_side_of(tok, targets)
+            if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken):
+                continue  # "shelled the town from artillery": one shelling, told twice
+            if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
+                continue
+            if entry["subtype"] == "Looting/property destruction":
+                entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases)
+            if not _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex):
+                continue  # the war as a whole, a weapon talked about, a figure of speech
+            if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken) or _repelled(toks, tok, taken)):
+                continue  # "destroyed ... with strikes", "shot down 20 drones", "repelled an attack": one event
+            if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
+                actors = tuple(_as_forces(a) for a in actors)
+            taken.append((entry["subtype"], *toks.subtree(tok.i)))
+            claim = _claim_at(doc.claims, tok.start)
+            certainty = _certainty(doc, toks, tok, lex, claim)
+            place = _place_for(doc, toks, tok, sent)
+            time = _time_for(doc, toks, tok, sent)
+            evidence = [Span(sent.start, sent.end, sent.text)]
+            in_sentence.append(
+                Event(
+                    id=_event_id(doc, tok, entry["subtype"]),
+                    type=entry["type"],
+                    subtype=entry["subtype"],
+                    trigger=Span(tok.start, tok.end, tok.text),
+                    actors=actors,
+                    targets=targets,
+                    place=place,
+                    time=time,
+                    certainty=certainty,
+                    source=claim.source if claim else None,
+                    evidence=tuple(evidence),
+                )
+            )
+        if phrases and not any(e.type in _VIOLENT for e in in_sentence):
+            casualty = _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex)
+            if casualty is not None:
+                in_sentence.append(casualty)
+        events.extend(_with_counts_and_weapons(_without_bare_blasts(in_sentence), phrases, weapons, by_subtype))
+    return events
+
+
+_WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.IGNORECASE)
+_TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
+_PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
+
+
+def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> bool:
+    """Is this trigger a particular violent event (see [specific] in events.toml)? Non-violent
+    types pass; a weapon noun needs an impact, a territory change the ground taken, and any
+    violent event a casualty count, a place below the country, a day or a time, or an armed
+    actor set against a target."""
+    violent = entry["type"] in _VIOLENT
+    if not violent and entry["subtype"] not in _TERRITORY_TYPES:
+        return True
+    spec = lex["specific"]
+    before = doc.text[max(sent.start, tok.start - 12) : tok.start].lower().split()
+    if before and before[-1] in spec["not_violent_before"]:
+        return False
+    lemma = tok.lemma.lower()
+    if tok.pos == "NOUN" and lemma in lex["weapon_triggers"]["lemmas"] and not phrases:
+        head = toks.head(tok)
+        if tok.dep == "pobj":
+            head = toks.head(head)
+        if head.lemma.lower() not in lex["weapon_triggers"]["impact_verbs"]:
+            return False
+    objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "pobj", "prep")]
+    ground = any(
+        p.start >= toks.subtree(c.i)[0] and p.end <= toks.subtree(c.i)[1] and p.precision not in ("country", "continent")
+        for c in objects for p in doc.places
+    ) or any(w.strip(",.;:").lower() in spec["territory_words"] for c in objects for w in doc.text[slice(*toks.subtree(c.i))].split())
+    if entry["subtype"] in _TERRITORY_TYPES:
+        return ground  # "recaptured the village": the ground taken is what makes it one
+    if phrases or ground:  # "shelled the village"
+        return True
+    if any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in _PARTICULAR_PRECISION
+           and not p.dateline for p in doc.places):
+        return True
+    # a day or a time; "in the coming weeks" makes a feared or planned strike a particular one
+    if any(sent.start <= t.start and t.end <= sent.end and t.grain in ("day", "time", "interval", "future") for t in doc.times):
+        return True
+    armed = [a for a in actors if a.kind in _ARMED or a.kind in ("government", "nationals")]
+    return bool(armed and any(t.kind in _ARMED or t.kind == "civilians" for t in targets))
+
+
+_EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "naval"}
+
+
+def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases=()) -> dict:
+    """"Destroyed the enemy's howitzers" is combat, not property destruction: with an armed
+    target or a weapon destroyed, the event is a shelling (when the sentence names an explosive
+    weapon or the doers are gunners, pilots, missile crews) or an armed clash. In a war a
+    building, a depot or a refinery destroyed by an armed force or a state ("Russia destroyed an
+    oil refinery"), or destroyed with people killed in it, was struck: a shelling/missile attack.
+    Destruction with no armed doer and no victims (looting, arson) stays property destruction."""
+    lo, hi = toks.subtree(tok.i)
+    hit_weapons = [w for w in weapons if lo <= w.start and w.end <= hi and w.start > tok.start]
+    if not (any(t.kind in _ARMED for t in targets) or hit_weapons):
+        armed_doer = any(a.kind in _ARMED or a.kind in ("government", "nationals") for a in actors)
+        if armed_doer or any(p.kind == "killed" for p in phrases):
+            return by_subtype["Shelling/artillery/missile attack"]
+        return entry
+    explosive = any(w.kind in _EXPLOSIVE and w not in hit_weapons for w in weapons) or any(
+        re.search(r"artiller|missile|aviation|aircraft|gunner|rocket", a.text, re.IGNORECASE) for a in actors
+    )
+    return by_subtype["Shelling/artillery/missile attack" if explosive else "Armed clash"]
+
+
+def _means_of(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -> bool:
+    """A noun trigger attached by "with", "by", "from" or "under" to a verb already kept as an
+    event ("destroyed up to 20 soldiers with strikes")."""
+    prep = toks.head(tok)
+    if tok.dep != "pobj" or prep.text.lower() not in ("with", "by", "from", "under", "using"):
+        return False
+    verb = toks.head(prep)
+    return any(lo <= verb.start < hi for _, lo, hi in taken)
+
+
+def _repelled(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -> bool:
+    """The attack a kept battle trigger stopped: "repelled an enemy attack", "thwarted the
+    attempts of the offensive" are one battle, not a battle and an attack."""
+    node = tok
+    for _ in range(3):
+        if node.dep not in ("dobj", "pobj", "prep", "nsubjpass"):
+            return False
+        node = toks.head(node)
+        if node.pos == "VERB":
+            break
+    return any(sub in _BATTLE_SUBTYPES and lo <= node.start < hi for sub, lo, hi in taken) and node.i != tok.i
+
+
+_BATTLE_SUBTYPES = {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"}
+
+
+def _disrupted(toks: TokenIndex, tok: Token, taken: list[tuple[str, int, int]]) -> bool:
+    """The weapon a kept "shot down" / "intercepted" event stopped."""
+    head = toks.head(tok)
+    if tok.dep == "pobj":
+        head = toks.head(head)
+    return any(sub == "Disrupted weapons use" and lo <= head.start < hi for sub, lo, hi in taken) and head.i != tok.i
+
+
+def _without_bare_blasts(events: list[Event]) -> list[Event]:
+    """"Explosions in X: fighters hit the airfield": a bare "explosion" with no doer, next to an
+    attack that says what exploded, is that attack."""
+    attacks = [e for e in events if e.type == "Explosions/Remote violence" and e.trigger.text.lower() not in _BLASTS]
+    if not attacks:
+        return events
+    return [e for e in events if not (e.trigger.text.lower() in _BLASTS and not e.actors)]
+
+
+_BLASTS = {"explosion", "explosions", "blast", "blasts"}
+
+
+def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event | None:
+    """A sentence that reports deaths or injuries but has no trigger of its own ("the Russians
+    killed four residents", "three people died in the region overnight") is an event when an
+    armed actor or a weapon in it says the deaths are the war's: a battle when the dead are
+    fighters, else violence against civilians. "20 civilians killed" says so by itself."""
+    armed = [a for a in _actors_in(doc, sent.start, sent.end) if a.kind in _ARMED or a.kind in ("government", "nationals")]
+    war_victims = any(p.personnel or _WAR_VICTIMS.search(p.count.text) for p in phrases)
+    if not armed and not weapons and not war_victims:
+        return None
+    phrase = phrases[0]
+    tok = toks.at(phrase.word.start)
+    if tok is None:
+        return None
+    entry = by_subtype["Armed clash"] if any(p.personnel for p in phrases) else by_subtype["Attack"]
+    actors, targets, _ = _participants(doc, toks, tok, sent)
+    actors = tuple(_as_forces(a) for a in actors if a.kind != "civilians")
+    if entry["subtype"] == "Armed clash":
+        actors, targets, _ = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
+    claim = _claim_at(doc.claims, tok.start)
+    return Event(
+        id=_event_id(doc, tok, entry["subtype"]),
+        type=entry["type"],
+        subtype=entry["subtype"],
+        trigger=Span(phrase.word.start, phrase.word.end, phrase.word.text),
+        actors=actors,
+        targets=targets,
+        place=_place_for(doc, toks, tok, sent),
+        time=_time_for(doc, toks, tok, sent),
+        certainty=_modality(toks, tok, lex) or (claim.certainty if claim else "asserted"),
+        source=claim.source if claim else None,
+        evidence=(Span(sent.start, sent.end, sent.text),),
+    )
+
+
+# weapon kind -> the sub-event type an explosion with that weapon is (ACLED's distinctions)
+_WEAPON_SUBTYPES = {"drone": "Air/drone strike", "aircraft": "Air/drone strike", "mine": "Remote explosive/landmine/IED",
+                    "grenade": "Grenade", "chemical": "Chemical weapon"}
+
+
+def _with_counts_and_weapons(events: list[Event], phrases: list[CasualtyPhrase], weapons: list[Weapon], by_subtype) -> list[Event]:
+    """Each casualty count goes to the nearest violent event of its sentence (the nearest event
+    when none is violent), the first count of a kind per event; the sentence's weapons go to its
+    violent events, and a drone, aircraft, mine, grenade or chemical weapon refines a shelling
+    event's sub-event type."""
+    if not events:
+        return events
+    counts: dict[int, dict[str, CasualtyPhrase]] = {}
+    for p in phrases:
+        pool = [k for k, e in enumerate(events) if e.type in _VIOLENT] or list(range(len(events)))
+        k = min(pool, key=lambda k: abs(events[k].trigger.start - p.word.start))
+        counts.setdefault(k, {}).setdefault(p.kind, p)
+    out = []
+    for k, e in enumerate(events):
+        got = counts.get(k, {})
+        fields: dict = {}
+        if "killed" in got:
+            fields["fatalities"] = got["killed"].count
+        if "injured" in got:
+            fields["injured"] = got["injured"].count
+        if e.type in _VIOLENT and weapons:
+            fields["weapons"] = tuple(weapons)
+            kinds = [w.kind for w in weapons if w.kind in _WEAPON_SUBTYPES]
+            if kinds and e.subtype == "Shelling/artillery/missile attack" and _WEAPON_SUBTYPES[kinds[0]] in by_subtype:
+                fields["subtype"] = _WEAPON_SUBTYPES[kinds[0]]
+        out.append(replace(e, **fields) if fields else e)
+    return out
+
+
+
+def _event_id(doc: Document, tok: Token, subtype: str) -> str:
+    key = f"{doc.article.id}:{tok.start}:{subtype}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _actors_in(doc: Document, start: int, end: int) -> list[ActorMention]:
+    return [a for a in doc.actors if a.start >= start and a.end <= end]
+
+
+_LOSS_WORDS = {"lose", "loss", "losses", "suffer", "die", "perish"}
+
+
+def _other_side_of(tok: Token, targets) -> tuple[ActorMention, ...]:
+    """In this war, force used on one side's forces with no doer named ("marines destroyed seven
+    invaders", "the enemy was repelled") was the other side's: inferred, its span the trigger."""
+    sides = {_side(t) for t in targets if t.kind in _ARMED} - {None}
+    if len(sides) != 1:
+        return ()
+    other = "UA" if sides == {"RU"} else "RU"
+    forces = _country_forces().get(other)
+    return (ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True),) if forces else ()
+
+
+def _side(a: ActorMention) -> str | None:
+    """RU or UA: the side of the war an actor is on (the DPR and LPR forces fought on Russia's)."""
+    if a.actor.startswith(("DPR.", "LPR.")):
+        return "RU"
+    return a.country if a.country in ("RU", "UA") else None
+
+
+def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
+    """In a battle told through one side's losses ("the Armed Forces of Ukraine lost 40 servicemen",
+    "losses of X in battles with Y", "five DPR servicemen died in battles with the AFU") the side
+    that lost people is the target; the doer is the party named with "with", else the other side
+    (inferred, its span the word that tells of the losses)."""
+    losers: set[str] = set()
+    losing: list[ActorMention] = []
+    # subjects of loss words, with what they contain ("four brigades of the AFU lost ...")
+    loss_subjects = [toks.subtree(c.i) for t in toks.in_span(sent.start, sent.end) if t.lemma.lower() in _LOSS_WORDS
+                     for c in toks.children(t.i) if c.dep in ("nsubj", "nsubjpass")]
+    for a in _actors_in(doc, sent.start, sent.end):
+        side = _side(a)
+        if side is None or a.kind not in _ARMED:
+            continue
+        head = toks.head_of_span(a.start, a.end)
+        if head is None:
+            continue
+        owner = toks.head(head)
+        of_owner = toks.head(owner) if head.dep == "pobj" and owner.text.lower() == "of" else None
+        if (
+            head.dep in ("nsubj", "nsubjpass") and owner.lemma.lower() in _LOSS_WORDS  # "X lost", "X suffer losses"
+            or any(lo <= a.start and a.end <= hi for lo, hi in loss_subjects)
+            or of_owner is not None and of_owner.lemma.lower() in _LOSS_WORDS  # "losses of X"
+            or any(p.kind == "killed" and p.count.start <= a.start and a.end <= p.count.end and p.word.start > a.start
+                   for p in phrases)  # "five DPR servicemen have died"
+        ):
+            losers.add(side)
+            losing.append(a)
+    if not losers:
+        return actors, targets, False
+    doers = [a for a in actors if _side(a) not in losers]
+    lost = [a for a in actors if _side(a) in losers]
+    party = [a for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "with"
+             for a in _actors_in(doc, *toks.subtree(c.i)) if a.kind in _ARMED and _side(a) not in losers]
+    doers = doers or party
+    if not doers and len(losers) == 1:
+        other = "UA" if "RU" in losers else "RU"
+        forces = _country_forces().get(other)
+        if forces:
+            doers = [ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True)]
+    return tuple(_unique(doers)), tuple(_unique(lost + losing + [t for t in targets if t not in doers])), bool(doers)
+
+
+def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
+    """(actors, targets, found_by_syntax) for a trigger token."""
+    actors: list[ActorMention] = []
+    targets: list[ActorMention] = []
+    verb = tok
+    # climb through xcomp/conj/aux chains ("began retreating", "appear to be hanging")
+    for _ in range(4):
+        subj = [c for c in toks.children(verb.i) if c.dep in ("nsubj", "nsubjpass", "agent", "poss", "amod", "compound")]
+        agent = [c for c in toks.children(verb.i) if c.dep == "agent"]
+        if agent:
+            actors += _actors_in(doc, *toks.subtree(agent[0].i))
+            for s in subj:
+                if s.dep == "nsubjpass":
+                    targets += _actors_in(doc, *toks.subtree(s.i))
+        for s in subj:
+            if s.dep == "agent" or (agent and s.dep == "nsubjpass"):
+                continue
+            if s.text.lower() in _PRONOUN_SUBJECTS and s.dep != "poss":
+                if toks.head(verb).dep == "relcl" or verb.dep == "relcl":
+                    owner = toks.head(verb) if verb.dep == "relcl" else toks.head(toks.head(verb))
+                    actors += _actors_in(doc, *toks.subtree(owner.i)) if owner.dep != "relcl" else []
+                else:
+                    actors += _nearest_before(doc, sent, s.start)
+                continue
+            actors += _actors_in(doc, *toks.subtree(s.i))
+        # "inflicted 18 strikes on the enemy": the light verb carries the target
+        light = [x for x in toks.children(verb.i) if x.dep == "prep" and x.text.lower() in ("on", "against")] if verb is not tok else []
+        for c in [*toks.children(tok.i), *light]:
+            if c.dep in ("dobj", "pobj") or (c.dep == "prep" and c.text.lower() in ("on", "against", "at")):
+                targets += _actors_in(doc, *toks.subtree(c.i))
+            if c.dep == "prep" and c.text.lower() == "with":  # "clashed with Russian troops"
+                targets += [a for a in _actors_in(doc, *toks.subtree(c.i)) if a.kind in _ARMED]
+            if c.dep == "prep" and c.text.lower() in ("from", "by") and tok.pos == "NOUN":
+                actors += _actors_in(doc, *toks.subtree(c.i))
+        has_subject = any(c.dep in ("nsubj", "nsubjpass") for c in toks.children(verb.i))
+        if actors or has_subject or verb.dep not in ("xcomp", "conj", "ccomp", "advcl", "pcomp", "dobj", "relcl", "oprd", "acomp", "compound"):
+            break
+        if verb.dep == "relcl":
+            actors += _actors_in(doc, *_noun_chunk(toks, toks.head(verb)))
+            break
+        verb = toks.head(verb)
+    if tok.dep == "acl" and not actors:
+        # "fighters counterattacked near X" (a headline's participle: the noun acted) against
+        # "soldiers killed in the attack" (the noun suffered it)
+        noun = _noun_chunk(toks, toks.head(tok))
+        acted = tok.lemma.lower() in _INTRANSITIVE_FIGHTING or any(c.dep == "dobj" for c in toks.children(tok.i))
+        if acted:
+            actors += _actors_in(doc, *noun)
+        else:
+            targets += _actors_in(doc, *noun)
+    found = bool(actors)
+    actors = [a for a in actors if a.kind != "civilians" or tok.lemma.lower() in ("celebrate", "cheer", "greet", "protest", "rally")]
+    targets = [t for t in targets if t not in actors]
+    return tuple(_unique(actors)), tuple(_unique(targets)), found and bool(actors)
+
+
+_BY_OF = re.compile(r"\s+(?:of|by|from)\s+(?:the\s+)?(?:side\s+of\s+(?:the\s+)?)?$")
+
+
+def _adjacent_actor(doc: Document, tok: Token) -> tuple[ActorMention, ...]:
+    """When the parse gives a violent trigger no doer, the words touching it may: an armed actor
+    right before it ("enemy shelling"), a demonym ("Russian shelling": that country's forces,
+    inferred), or "of/by X" right after it ("the shelling of the Armed Forces of Ukraine")."""
+    text = doc.text
+    armed = [a for a in doc.actors if a.kind in _ARMED or a.kind in ("government", "nationals")]
+    for a in armed:
+        if 0 <= tok.start - a.end <= 1 and not text[a.end : tok.start].strip():
+            return (_as_forces(a),)
+    before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, tok.start - 20) : tok.start])
+    if before:
+        code = _demonyms().get(before.group(1))
+        if code:
+            forces = _country_forces().get(code)
+            if forces:
+                start = tok.start - len(before.group(0))
+                return (ActorMention(start, start + len(before.group(1)), before.group(1), forces[0], forces[1],
+                                     "state_forces", code, inferred=True),)
+    for a in armed:
+        if a.start > tok.end and _BY_OF.fullmatch(text[tok.end : a.start]):
+            return (_as_forces(a),)
+    # "the shelling of the village of X by the Armed Forces of Ukraine": "by X" later in the clause
+    for a in armed:
+        between = text[tok.end : a.start]
+        if a.start > tok.end and len(between) <= 80 and re.search(r"\bby\s+(?:the\s+)?$", between) and not re.search(r"[,;:\u2013\u2014]|\s-\s", between):
+            return (_as_forces(a),)
+    return ()
+
+
+@cache
+def _demonyms() -> dict[str, str]:
+    return load_lexicon("actors")["forces"]["demonyms"]
+
+
+@cache
+def _country_forces() -> dict[str, tuple[str, str]]:
+    return {c["code"]: tuple(c["forces"]) for c in load_lexicon("actors")["forces"]["countries"]}
+
+
+_INTRANSITIVE_FIGHTING = {"counterattack", "counterattacked", "fight", "clash", "advance", "attack", "storm", "assault", "push"}
+
+
+def _noun_chunk(toks: TokenIndex, noun: Token) -> tuple[int, int]:
+    start, end = noun.start, noun.end
+    for c in toks.children(noun.i):
+        if c.i < noun.i and c.dep in ("det", "poss", "amod", "compound", "nummod", "case"):
+            start = min(start, toks.subtree(c.i)[0])
+    return start, end
+
+
+def _nearest_before(doc: Document, sent: Span, offset: int) -> list[ActorMention]:
+    armed = [a for a in doc.actors if sent.start <= a.start < offset and a.kind in _ARMED]
+    return armed[-1:]
+
+
+def _unique(items):
+    seen, out = set(), []
+    for a in items:
+        if a.actor not in seen:
+            seen.add(a.actor)
+            out.append(a)
+    return out
+
+
+def _as_forces(a: ActorMention) -> ActorMention:
+    """A government or a people named as the doer of violence ("Russia shelled", "the Russians
+    shelled") stands for its armed forces (inferred)."""
+    if a.kind == "nationals" and a.actor.endswith(".NAT"):
+        a = replace(a, actor=a.actor.replace(".NAT", ".GOV"), kind="government")
+    if a.kind != "government" or not a.actor.endswith(".GOV"):
+        return a
+    country_forces = {"RUS.GOV": "Russian military", "UKR.GOV": "Ukrainian military", "BLR.GOV": "Belarusian military"}
+    name = country_forces.get(a.actor, f"{a.name} forces")
+    return replace(a, actor=a.actor.replace(".GOV", ".MIL"), name=name, kind="state_forces", inferred=True)
+
+
+def _claim_at(claims: tuple[Claim, ...], offset: int) -> Claim | None:
+    best = None
+    for c in claims:
+        if c.start <= offset < c.end and (best is None or c.end - c.start < best.end - best.start):
+            best = c
+    return best
+
+
+def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Claim | None) -> str:
+    """The event's certainty: planned, feared or threatened (`_modality`) first, then the event
+    word's own modality and polarity (stages/modality.py, measured on MEANTIME: "may have hit"
+    is possible, "did not hit" negated, "probably hit" hedged), then the claim that covers it."""
+    planned = _modality(toks, tok, lex)
+    if planned:
+        return planned
+    certainty, polarity = event_certainty(doc, tok.start, tok.end)
+    if polarity == NEG:
+        return "negated"
+    if certainty == POSSIBLE and not _attempted(toks, tok, lex):
+        return "possible"
+    said = claim.certainty if claim else "asserted"
+    if certainty == PROBABLE and said in ("asserted", "reported", "confirmed"):
+        return "hedged"
+    return said
+
+
+def _attempted(toks: TokenIndex, tok: Token, lex: dict) -> bool:
+    """"Tried to counterattack": for a conflict coder the attempt is the event, and it happened
+    (MEANTIME, which `event_certainty` follows, counts the tried-for event as possible)."""
+    head = toks.head(tok)
+    return head.i != tok.i and head.lemma.lower() in lex["modality"]["past_attempts"] and head.tag in ("VBD", "VBN", "VBG")
+
+
+def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
+    """`possible` / `negated` when the trigger sits under a modal, plan or denial word."""
+    chain = [tok, *list(toks.ancestors(tok))[:4]]
+    for k, t in enumerate(chain):
+        below = chain[k - 1] if k else None  # the chain's step under t: a denial covers its content only
+        for c in toks.children(t.i):
+            if c.dep == "mark" and c.text.lower() in ("whether", "if"):
+                return "possible"  # a question or a condition, not a report that it happened
+            if c.dep == "neg":
+                return "negated"
+            if c.dep == "aux" and c.lemma.lower() in ("could", "may", "might", "will", "would", "should", "can"):
+                return "possible"
+        if t is not tok and t.lemma.lower() in lex["modality"]["negated_heads"] and below is not None \
+                and below.dep in ("ccomp", "xcomp", "dobj", "pcomp", "pobj", "prep"):
+            return "negated"  # "denied shelling the town", not "while mobilising, denies it plans to invade"
+        if t is not tok and t.lemma.lower() in lex["modality"]["possible_heads"]:
+            if t.lemma.lower() in lex["modality"]["past_attempts"] and t.tag in ("VBD", "VBN", "VBG"):
+                continue  # "tried to counterattack", "are trying to attack": the attempt happened
+            return "possible"
+        if t.dep in ("ROOT", "conj", "parataxis"):
+            break  # a coordinated clause has its own modality
+    return None
+
+
+def _finest(places: list[Place]) -> Place | None:
+    resolved = [p for p in places if p.resolved]
+    if not resolved:
+        return None
+    return min(resolved, key=lambda p: _PRECISION_ORDER.get(p.precision or "", 9))
+
+
+# a sentence's closing attribution, as agencies write headlines: "... - Russian Defense
+# Ministry.", "... - the city council", "... - mayor"
+_SOURCE_TAIL = re.compile(r"\s[-\u2013\u2014]\s+[^.!?\n\-\u2013\u2014]{2,60}?[.!?]?\s*$")
+
+
+def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place | None:
+    """A place inside the trigger's phrase, else the finest of its sentence; never the dateline
+    or a country inside an actor's name ("Artillerymen of the Russian Federation"; a region in
+    one, "the forces of the LPR", still says where)."""
+    lo, hi = toks.subtree(tok.i)
+    named = [(a.start, a.end) for a in doc.actors if a.end - a.start > 0]
+    places = [p for p in doc.places if p.precision != "country"
+              or not any(s <= p.start and p.end <= e and (s, e) != (p.start, p.end) for s, e in named)]
+    # "... was killed in X - the mayor of Y.": the tail names who says so, not where
+    tail = _SOURCE_TAIL.search(doc.text, sent.start, sent.end)
+    if tail and any(p.start < tail.start() and sent.start <= p.start for p in places):
+        places = [p for p in places if not (tail.start() <= p.start and p.end <= sent.end)]
+    under = _finest([p for p in places if lo <= p.start and p.end <= hi and p.precision != "country"])
+    if under:
+        return under
+    in_sent = [p for p in places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
+    return _finest([p for p in in_sent if p.precision != "country"]) or _finest(in_sent)
+
+
+def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
+    """The nearest past time in the sentence; durations, futures and "since X" are not when."""
+    candidates = []
+    for t in doc.times:
+        if not (sent.start <= t.start and t.end <= sent.end) or t.grain in ("duration", "future"):
+            continue
+        if not t.value and t.anchored:
+            continue
+        before = doc.text[max(sent.start, t.start - 60) : t.start].lower()
+        within_today = "beginning of the day" in t.text.lower()
+        if (t.text.lower().startswith("since") or re.search(r"\bsince\b", before)) and not within_today:
+            continue  # "since February 24" starts a period; it does not date the event
+        candidates.append(t)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda t: abs(t.start - tok.start))
