@@ -121,7 +121,7 @@ def ok(*args, input=None):
 
 
 def spans(value, path="$"):
-    """Every dict with integer start/end in a sitreps/2 document, with where it was found."""
+    """Every dict with integer start/end in a sitreps/3 document, with where it was found."""
     if isinstance(value, dict):
         if isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
             yield path, value
@@ -184,7 +184,7 @@ def article(tmp_path) -> pathlib.Path:
 def test_analyze_json(article, config):
     result = ok("analyze", article, "--published", "2023-05-12", "--format", "json", "--config", config)
     doc = json.loads(result.stdout)  # stdout is exactly one JSON document, messages go to stderr
-    assert doc["schema"] == "sitreps/2"
+    assert doc["schema"] == "sitreps/3"
     assert doc["text"].strip() == KHARKIV_TEXT.strip()
     assert doc["published"].startswith("2023-05-12")
     assert kharkiv_places(doc["places"]), doc["places"]
@@ -238,7 +238,7 @@ def test_analyze_jsonl_records_in_order(tmp_path, config):
     lines = result.stdout.splitlines()
     assert len(lines) == 3, result.stdout
     docs = [json.loads(line) for line in lines]
-    assert all(d["schema"] == "sitreps/2" for d in docs)
+    assert all(d["schema"] == "sitreps/3" for d in docs)
     assert [d["origin"].rsplit(":", 1)[1] for d in docs] == ["1", "2", "3"]
     first, second, third = docs
     assert first["id"] == "keep-me"
@@ -514,7 +514,7 @@ def test_export_jsonl(db, config, tmp_path):
     lines = target.read_text(encoding="utf-8").splitlines()
     assert len(lines) == store_counts(db)["articles"] == 2
     docs = [json.loads(line) for line in lines]
-    assert all(d["schema"] == "sitreps/2" for d in docs)
+    assert all(d["schema"] == "sitreps/3" for d in docs)
     assert [d["id"] for d in docs] == ["kharkiv-1", "lviv-1"]
     for d in docs:
         assert_offsets(d)

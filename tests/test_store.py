@@ -309,7 +309,8 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     monkeypatch.setattr(migrations, "has_fts5", lambda: False)
     with open_store(path) as s:
         assert [n.code for n in s.notes] == ["store.migration_skipped"]
-        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation"]
+        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
+                                                       "0005_event_background"]
         assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
         assert len(s.query_events(type="explosions")) == 1
         with pytest.raises(StoreError, match="FTS5"):
@@ -318,6 +319,45 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     with open_store(path) as s:  # a build with FTS5 adds the index and fills it from stored rows
         assert s.notes == ()
         # recorded in the order applied: the skipped one last
-        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation", "0002_articles_fts"]
+        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
+                                                       "0005_event_background", "0002_articles_fts"]
         assert {m.name for m in MIGRATIONS} == {m["name"] for m in s.migrations()}
         assert [e["article_id"] for e in s.query_events(text="firefighters")] == ["a1"]
+
+
+def _with_event(doc, **changes):
+    (event,) = doc.events
+    return replace(doc, events=(replace(event, **changes),))
+
+
+def test_background_and_unhappened_events_are_left_out_unless_asked(store):
+    from sitreps.store.queries import EventFilter, event_page
+
+    store.save(make_doc("a1"))
+    store.save(_with_event(make_doc("a2"), background=True, time=None))
+    store.save(_with_event(make_doc("a3"), certainty="possible"))
+    store.save(_with_event(make_doc("a4"), certainty="negated"))
+    shown = lambda **kw: [e["article_id"] for e in store.query_events(**kw)]
+    assert shown() == ["a1"]
+    assert shown(include_background=True) == ["a1", "a2"]
+    assert shown(certainty="possible") == ["a3"]
+    assert shown(certainty=("negated", "reported")) == ["a1", "a4"]
+    assert [e["article_id"] for e in store.iter_events()] == ["a1"]
+    page = lambda f: [e["article_id"] for e in event_page(store, f, limit=10).events]
+    assert page(EventFilter()) == ["a1"]
+    assert page(EventFilter(include_background=True)) == ["a1", "a2"]
+    assert page(EventFilter(certainty=("possible", "negated"))) == ["a3", "a4"]
+    assert store.get_article("a2")["events"][0]["background"] is True  # kept in the record
+
+
+def test_migration_marks_events_stored_before_sitreps3_as_current(tmp_path):
+    path = tmp_path / "old.db"
+    with open_store(path) as s:
+        s.save(make_doc("a1"))
+        # as a sitreps/2 store held it: no column, no key
+        s._conn.execute("UPDATE events SET event_json = json_remove(event_json, '$.background')")
+        s._conn.execute("ALTER TABLE events DROP COLUMN background")
+        s._conn.execute("DELETE FROM migrations WHERE name = '0005_event_background'")
+    with open_store(path) as s:
+        (event,) = s.query_events()
+        assert event["background"] is False and event["article_id"] == "a1"

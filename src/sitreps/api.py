@@ -10,7 +10,7 @@ The JSON API (`create_app`) reads the store; writing is off unless a token is gi
 
     GET  /api/events           a filtered page of events, by date then id: {"events", "count", "next"}
     GET  /api/events/{id}      one event with its evidence and its article's id, URL and title
-    GET  /api/articles/{id}    the stored sitreps/2 document with every annotation
+    GET  /api/articles/{id}    the stored sitreps/3 document with every annotation
     GET  /api/clusters/{id}    one incident across outlets: sources, copies, disagreements
     GET  /api/stats            events by type, month and certainty (the filters of /api/events)
     GET  /api/health           version, schema, migrations, whether search and writing are on
@@ -326,11 +326,13 @@ def _add_read_routes(app, readers: _Readers) -> None:
         q: Annotated[
             str | None, Query(min_length=1, max_length=500, description=_HELP["q"], examples=["bridge"])
         ] = None,
+        include_background: Annotated[bool, Query(description=_HELP["include_background"])] = False,
     ) -> EventFilter:
         return EventFilter(
             type=type_, subtype=subtype, since=since, until=until,
             bbox=parse_bbox(bbox) if bbox else None, near=parse_near(near) if near else None,
             actor=actor, certainty=parse_certainty(certainty), text=q, min_corroboration=min_corroboration,
+            include_background=include_background,
         )  # fmt: skip
 
     Filters = Annotated[EventFilter, Depends(event_filter)]
@@ -354,7 +356,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
 
         `count` is the number of events matching the filters across all pages, as of the first
         page; `next` is the URL of the following page (the same filters and a `cursor`), null
-        on the last page. Each event is its sitreps/2 dict (docs/contract.md) with `evidence`
+        on the last page. Each event is its sitreps/3 dict (docs/contract.md) with `evidence`
         spans carrying their text, plus `article_id`, `url`, `title` and `published` of its
         article."""
         check_params(request.query_params, _FILTERS | _PAGING)
@@ -376,7 +378,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
     def one_event(
         event_id: Annotated[str, Path(description="The event's id.", examples=["3f2a9c1d7b4e8a06"])],
     ):
-        """One event: its sitreps/2 dict, its evidence spans with their text, and `article_id`,
+        """One event: its sitreps/3 dict, its evidence spans with their text, and `article_id`,
         `url`, `title` and `published` of the article it was read from (GET /api/articles/{id})."""
         event = get_event(readers.get(), event_id)
         if event is None:
@@ -388,7 +390,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         response_model=s.Document, responses=_errors(404),
     )  # fmt: skip
     def one_article(article_id: Annotated[str, Path(description="The article's id.", examples=["a1"])]):
-        """The stored sitreps/2 document (docs/contract.md): cleaned text, places, times, quotes,
+        """The stored sitreps/3 document (docs/contract.md): cleaned text, places, times, quotes,
         claims, actors, events and notes, every one with character offsets into `text`."""
         doc = readers.get().get_article(article_id)
         if doc is None:
@@ -535,7 +537,10 @@ _HELP = {
     "near": "lat,lon,km: events within km kilometres (great-circle) of the point.",
     "actor": "An actor id (exact, e.g. RUS.MIL) or part of an actor's name (any case), as the doer or the "
     "target.",
-    "certainty": f"One or several of {', '.join(CERTAINTIES)}: repeat the parameter or separate with commas.",
+    "certainty": f"One or several of {', '.join(CERTAINTIES)}: repeat the parameter or separate with commas."
+    " Without it, only events said to have happened (not possible or negated).",
+    "include_background": "Also events the article tells as history (dated well before its news window,"
+    " `background` in the record); left out by default.",
     "min_corroboration": "Minimum number of independent sources (distinct outlets, copies counting once) "
     "telling the incident: events whose article's same-incident cluster has fewer, or that is not linked yet, "
     "do not match.",
@@ -545,7 +550,7 @@ _HELP = {
 
 _DESCRIPTION = """
 Events read from news articles, each with the words that support it. The records follow the
-`sitreps/2` contract (docs/contract.md): every place, date, quote, claim and event carries
+`sitreps/3` contract (docs/contract.md): every place, date, quote, claim and event carries
 half-open character offsets into its article's cleaned `text`.
 
 **Paging.** `GET /api/events` answers `{"events": [...], "count": n, "next": url | null}`,
@@ -642,7 +647,7 @@ def _schemas():
         error: ErrorDetail
 
     class Event(BaseModel):
-        """A sitreps/2 event (docs/contract.md) with its article's fields."""
+        """A sitreps/3 event (docs/contract.md) with its article's fields."""
 
         model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [_EXAMPLE_EVENT]})
         id: str
@@ -675,10 +680,10 @@ def _schemas():
         )
 
     class Document(BaseModel):
-        """A stored sitreps/2 document (docs/contract.md)."""
+        """A stored sitreps/3 document (docs/contract.md)."""
 
         model_config = ConfigDict(extra="allow")
-        schema_: str = Field(alias="schema", examples=["sitreps/2"])
+        schema_: str = Field(alias="schema", examples=["sitreps/3"])
         id: str
         url: str | None
         title: str | None
@@ -705,7 +710,7 @@ def _schemas():
     class Health(BaseModel):
         status: str = Field(examples=["ok"])
         version: str
-        schema_: str = Field(alias="schema", examples=["sitreps/2"])
+        schema_: str = Field(alias="schema", examples=["sitreps/3"])
         migrations: list[str]
         text_search: bool = Field(description="Whether `q` works (SQLite with FTS5).")
         writing: bool = Field(description="Whether POST /api/articles is enabled (a token is set).")

@@ -213,12 +213,13 @@ def events(
     since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
     near: Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")] = None,
-    certainty: Annotated[str | None, typer.Option(help="Only this certainty.")] = None,
+    certainty: Annotated[str | None, typer.Option(help="Only this certainty [default: those that say it happened].")] = None,
+    include_background: Annotated[bool, typer.Option(help="Also events told as history (dated well before the article's news).")] = False,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or geojson.")] = "table",
     config: ConfigOpt = None,
 ):
-    """Query the events in the database."""
+    """Query the events in the database (by default those said to have happened, not background)."""
     from .store import open_store
 
     if format not in ("table", "json", "csv", "geojson"):
@@ -227,7 +228,8 @@ def events(
     with _errors():
         settings = _settings(config, db)
         with open_store(settings.store_path()) as store:
-            rows = store.query_events(type=type, since=since, until=until, near=point, certainty=certainty, limit=limit)
+            rows = store.query_events(type=type, since=since, until=until, near=point, certainty=certainty, limit=limit,
+                                      include_background=include_background)
         _print_events(rows, format)
 
 
@@ -258,11 +260,15 @@ def _print_events(rows: list[dict], format: str) -> None:
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl (articles), csv or geojson (events).")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    include_background: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events told as history.")] = False,
+    include_unhappened: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events marked possible or negated.")] = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
-    """Export the database: every article as sitreps/3 JSONL, or every event as CSV/GeoJSON."""
+    """Export the database: every article as sitreps/3 JSONL, or as CSV/GeoJSON the events the
+    map shows (said to have happened, not background; the options add the others)."""
     from .export import write_events_csv, write_events_geojson, write_jsonl
+    from .records import CERTAINTIES
     from .store import open_store
 
     if format not in ("jsonl", "csv", "geojson"):
@@ -275,7 +281,8 @@ def export(
                 if format == "jsonl":
                     write_jsonl(store.iter_documents(), fh)
                 else:
-                    rows = store.iter_events()  # streamed: exports can be large
+                    every = CERTAINTIES if include_unhappened else None
+                    rows = store.iter_events(certainty=every, include_background=include_background)  # streamed
                     (write_events_csv if format == "csv" else write_events_geojson)(rows, fh)
         finally:
             if output:

@@ -2,7 +2,7 @@
 
 Each writer takes an iterable of dicts and a text file handle, writes as it goes (nothing is
 collected in memory) and returns how many records it wrote. The event writers take event
-dicts as `Store.iter_events` / `query_events` yield them: the `sitreps/2` event dict plus
+dicts as `Store.iter_events` / `query_events` yield them: the `sitreps/3` event dict plus
 "article_id", "url", "title" and "published"; a bare `serialize.event_dict` works too, with
 those columns left empty.
 
@@ -121,7 +121,7 @@ def _first_date(value: str) -> tuple[date, int] | None:
 
 
 def event_date(time: dict | None) -> tuple[str, str, int | None]:
-    """A sitreps/2 time dict -> (event_date, year, time_precision) as ACLED writes them."""
+    """A sitreps/3 time dict -> (event_date, year, time_precision) as ACLED writes them."""
     value = (time or {}).get("value")
     if not value:
         return "", "", None

@@ -119,14 +119,20 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class TimeExpr:
-    """A date or time expression; `value` is ISO 8601 (a date, or `start/end` for an interval)."""
+    """A date or time expression; `value` is ISO 8601 (a date, or `start/end` for an interval).
 
-    start: int
-    end: int
+    An event's time also says how it was found (`basis`): `stated` by the event's own sentence,
+    `context` (an earlier sentence of its paragraph or the lead said when), or `published` (the
+    text says nothing: the publication date, or the day before for an overnight report). A
+    `published` time points at no words: `start` and `end` are None and `text` is empty."""
+
+    start: int | None
+    end: int | None
     text: str
     value: str | None = None
     grain: str | None = None  # day, week, month, year, interval, duration, future
     anchored: bool = False
+    basis: str | None = None  # events only: stated, context, published
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +226,9 @@ class Event:
     evidence: tuple[Span, ...] = ()
     injured: Count | None = None
     weapons: tuple[Weapon, ...] = ()
+    # the text dates it well before the article's news window (docs/contract.md): kept in the
+    # record and the article page, left off the map, the lists and the exports unless asked
+    background: bool = False
 
 
 @dataclass(frozen=True, slots=True)

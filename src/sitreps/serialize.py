@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from .records import Count, Document, Event, Mention, Place, TimeExpr
 
-SCHEMA = "sitreps/2"
+SCHEMA = "sitreps/3"
 
 _PLACE_KEYS = ("start", "end", "text", "name", "lat", "lon", "country", "admin1", "feature", "gazetteer_id", "precision",
               "admin2", "coord_precision", "dateline")
@@ -19,7 +19,13 @@ def place_dict(p: Place | None) -> dict | None:
 
 
 def time_dict(t: TimeExpr | None) -> dict | None:
-    return None if t is None else asdict(t)
+    """The time as a dict; `basis` only on an event's time (the article's own times have none)."""
+    if t is None:
+        return None
+    d = asdict(t)
+    if d["basis"] is None:
+        del d["basis"]
+    return d
 
 
 def mention_dict(m: Mention | None) -> dict | None:
@@ -42,6 +48,7 @@ def event_dict(e: Event) -> dict:
         "certainty": e.certainty,
         "source": mention_dict(e.source),
         "evidence": [{"start": s.start, "end": s.end} for s in e.evidence],
+        "background": e.background,
     }
 
 

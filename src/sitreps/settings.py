@@ -43,6 +43,11 @@ class PlacesSettings:
 
 
 @dataclass(frozen=True)
+class EventsSettings:
+    background_days: int = 30
+
+
+@dataclass(frozen=True)
 class StoreSettings:
     path: str
 
@@ -54,6 +59,7 @@ class Settings:
     gazetteer: GazetteerSettings
     places: PlacesSettings
     store: StoreSettings
+    events: EventsSettings = field(default_factory=EventsSettings)
     source: tuple[str, ...] = field(default=())  # the files these values came from
 
     def gazetteer_path(self) -> Path:
@@ -76,6 +82,7 @@ _SECTIONS = {
     "gazetteer": GazetteerSettings,
     "places": PlacesSettings,
     "store": StoreSettings,
+    "events": EventsSettings,
 }
 
 

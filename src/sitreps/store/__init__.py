@@ -10,7 +10,7 @@ implementation, and it is cheap enough to be its own in-memory twin: `open_store
 or a file under pytest's `tmp_path`.
 
 Saving is an idempotent upsert keyed by the article id (a content hash when the article has
-none). The stored row carries a sha256 of the document's `sitreps/2` dict without its volatile
+none). The stored row carries a sha256 of the document's `sitreps/3` dict without its volatile
 keys (`origin`), so re-saving the same analysis writes nothing and returns "unchanged"; a changed
 analysis replaces the article row and all its child rows in one transaction ("updated"). A
 document whose notes include an error is not stored as an article: it goes into `failures`
@@ -22,7 +22,7 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
 
     migrations(name PK, applied_at)          one row per applied migration, in order
     articles(id PK, content_hash, url, title, published, origin, text, doc_json, ingested_at)
-        one row per stored document; doc_json is the whole sitreps/2 dict, the source of truth
+        one row per stored document; doc_json is the whole sitreps/3 dict, the source of truth
     failures(id PK, origin, code, detail, level, recorded_at)
         per-article failures: the first error note of a document that could not be analysed
     places(article_id, start, end, text, name, lat, lon, country, admin1, feature,
@@ -35,7 +35,7 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
            evidence_json, event_json)
         date/date_end: the event time's ISO value, split at "/" for an interval (NULL if none);
         actors/targets: names joined by "; "; evidence_json: [{start, end, text}];
-        event_json: the event's sitreps/2 dict. Indexed on type, date, (lat, lon), article_id.
+        event_json: the event's sitreps/3 dict. Indexed on type, date, (lat, lon), article_id.
     articles_fts  FTS5 index over articles(title, text), kept in step by triggers; skipped
                   with a warning note (store.notes) when SQLite lacks FTS5.
     link_docs(article_id PK, summary_json, seq, cluster_id, copy_of, minhash)
@@ -72,7 +72,7 @@ class Store(Protocol):
         """Per-article failures: id, origin, code, detail, level, recorded_at."""
 
     def get_article(self, id: str) -> dict | None:
-        """The stored sitreps/2 dict of one article."""
+        """The stored sitreps/3 dict of one article."""
 
     def query_events(
         self,
@@ -86,7 +86,7 @@ class Store(Protocol):
         limit: int | None = 100,
         offset: int = 0,
     ) -> list[dict]:
-        """Event dicts (sitreps/2 plus article_id, url, title, published) matching every filter."""
+        """Event dicts (sitreps/3 plus article_id, url, title, published) matching every filter."""
 
     def iter_events(
         self,
@@ -103,7 +103,7 @@ class Store(Protocol):
         """`query_events` as a stream, unlimited by default (for exports)."""
 
     def iter_documents(self) -> Iterator[dict]:
-        """Every stored sitreps/2 dict, in the order first stored."""
+        """Every stored sitreps/3 dict, in the order first stored."""
 
     def close(self) -> None: ...
 

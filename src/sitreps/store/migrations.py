@@ -199,11 +199,20 @@ CREATE TABLE link_state (
 INSERT INTO link_state (id, generation) VALUES (1, 0);
 """
 
+# sitreps/3: an event can be background (told as history, dated well before the news window).
+# Events stored by sitreps/2 were never marked: they stay current (0) and say so in their JSON
+# too; re-ingesting the articles marks them.
+_EVENT_BACKGROUND = """
+ALTER TABLE events ADD COLUMN background INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET event_json = json_set(event_json, '$.background', json('false'));
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _SCHEMA),
     Migration("0002_articles_fts", _FTS, needs=("fts5",)),
     Migration("0003_linking", _LINKING),
     Migration("0004_link_generation", _LINK_GENERATION),
+    Migration("0005_event_background", _EVENT_BACKGROUND),
 )
 
 

@@ -25,7 +25,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..gazetteer import distance_km
-from .sqlite import EVENTS_FROM, SQLiteStore, fts_query, open_store
+from .sqlite import EVENTS_FROM, HAPPENED_SQL, SQLiteStore, fts_query, open_store
 
 _KM_PER_DEGREE = 111.32
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
@@ -50,7 +50,9 @@ class EventFilter:
     name (any case), on either side: the actors or the targets. `text` is plain words that
     must all appear in the article's title or text (FTS5). `min_corroboration` keeps events
     whose article is in a same-incident cluster told by at least that many independent sources
-    (articles not linked yet have no cluster and never match).
+    (articles not linked yet have no cluster and never match). Without a `certainty` filter
+    only events said to have happened are kept (not `possible` or `negated`: ask for those by
+    name); background events (told as history) only with `include_background`.
     """
 
     type: str | None = None
@@ -63,6 +65,7 @@ class EventFilter:
     certainty: tuple[str, ...] = ()
     text: str | None = None
     min_corroboration: int | None = None  # events of articles whose cluster has this many sources
+    include_background: bool = False  # background events (told as history) are left out unless asked
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def open_reader(path: str | os.PathLike) -> SQLiteStore:
 
 
 def get_event(store: SQLiteStore, event_id: str) -> dict | None:
-    """One event as `query_events` gives it (sitreps/2 dict, evidence with text, article fields)."""
+    """One event as `query_events` gives it (sitreps/3 dict, evidence with text, article fields)."""
     row = store._conn.execute(_SELECT + " WHERE e.id = ?", (event_id,)).fetchone()
     return None if row is None else _event(row)
 
@@ -277,6 +280,10 @@ def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list
     if f.certainty:
         where.append(f"e.certainty IN ({', '.join('?' for _ in f.certainty)})")
         params.extend(f.certainty)
+    else:
+        where.append(HAPPENED_SQL)
+    if not f.include_background:
+        where.append("e.background = 0")
     if f.actor:
         # Names are stored joined by "; ", ids only inside event_json: a value shaped like an id
         # ("RUS.MIL", "CIV") is also looked up there, instr() first as a cheap pass.

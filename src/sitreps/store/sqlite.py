@@ -1,6 +1,6 @@
 """The SQLite store: one file, WAL mode, foreign keys on, schema from migrations.py.
 
-Record <-> row mapping lives here too: a Document is kept whole as its `sitreps/2` dict
+Record <-> row mapping lives here too: a Document is kept whole as its `sitreps/3` dict
 (`articles.doc_json`) and, for querying, flattened into one row per place, time, quote, claim
 and event. The child rows are derived data: a changed analysis replaces them all at once.
 """
@@ -23,7 +23,7 @@ from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
 from .migrations import apply_migrations
 
-# Keys of the sitreps/2 dict left out of the content hash: where an article was read from
+# Keys of the sitreps/3 dict left out of the content hash: where an article was read from
 # ("a.jsonl:3" today, "b.jsonl:7" tomorrow) says nothing about what it says.
 VOLATILE_KEYS = frozenset({"origin"})
 
@@ -45,9 +45,13 @@ _CLAIM_COLUMNS = _SPAN + ("certainty", "source_name", "source_kind")
 _EVENT_COLUMNS = (
     "id", "article_id", "type", "subtype", "certainty", "date", "date_end", "place_name", "lat", "lon",
     "country", "admin1", "precision", "fatalities", "actors", "targets", "source_name", "evidence_json",
-    "event_json",
+    "event_json", "background",
 )  # fmt: skip
 
+
+# Events the text says happened (not `possible` or `negated`): what the map, the lists and the
+# exports show unless a certainty filter asks for others.
+HAPPENED_SQL = "e.certainty NOT IN ('possible', 'negated')"
 
 # Events with their article and, once linked, their same-incident cluster (store/clusters.py).
 EVENTS_FROM = (
@@ -91,7 +95,7 @@ def article_key(doc: Document) -> str:
 
 
 def content_hash(data: dict) -> str:
-    """sha256 of the canonical JSON of a sitreps/2 dict without its volatile keys."""
+    """sha256 of the canonical JSON of a sitreps/3 dict without its volatile keys."""
     stable = {k: v for k, v in data.items() if k not in VOLATILE_KEYS}
     return hashlib.sha256(_canonical(stable).encode("utf-8")).hexdigest()
 
@@ -143,6 +147,7 @@ def _event_row(article_id: str, e: Event, text: str) -> tuple:
         (e.source.name or e.source.text) if e.source else None,
         _canonical(evidence),
         _canonical(event_dict(e)),
+        int(e.background),
     )
 
 
@@ -301,7 +306,7 @@ class SQLiteStore:
         return None if row is None else json.loads(row[0])
 
     def iter_documents(self) -> Iterator[dict]:
-        """Every stored sitreps/2 dict, in the order first stored."""
+        """Every stored sitreps/3 dict, in the order first stored."""
         for (doc_json,) in self._conn.execute("SELECT doc_json FROM articles ORDER BY rowid"):
             yield json.loads(doc_json)
 
@@ -316,6 +321,7 @@ class SQLiteStore:
         text: str | None = None,
         limit: int | None = 100,
         offset: int = 0,
+        include_background: bool = False,
     ) -> list[dict]:
         """Events matching every filter given, oldest first (undated last).
 
@@ -323,13 +329,14 @@ class SQLiteStore:
         the range; undated events never match a date filter. `near=(lat, lon, km)` keeps events
         within `km` kilometres (great-circle). `certainty` is one value or several. `text` is
         plain words that must all appear in the article's title or text. `limit=None` means all.
-        Each result is the event's sitreps/2 dict, its `evidence` spans also carrying their
+        Each result is the event's sitreps/3 dict, its `evidence` spans also carrying their
         text, plus "article_id", "url", "title" and "published" of its article, and "cluster_id"
         and "corroboration" of its same-incident cluster (None until linked: store/clusters.py).
         """
         return list(
             self.iter_events(
                 type=type, since=since, until=until, near=near, certainty=certainty, text=text,
+                include_background=include_background,
                 limit=limit, offset=offset,
             )
         )  # fmt: skip
@@ -345,6 +352,7 @@ class SQLiteStore:
         text: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        include_background: bool = False,
     ) -> Iterator[dict]:
         """`query_events` as a stream (for exports); no limit unless given."""
         where: list[str] = []
@@ -360,10 +368,14 @@ class SQLiteStore:
             # still counts as on or before until="2022-11-30" and the date index stays usable.
             where.append("e.date <= ?")
             params.append(_iso(until) + "~")
-        if certainty is not None:
-            values = [certainty] if isinstance(certainty, str) else list(certainty)
+        values = [certainty] if isinstance(certainty, str) else list(certainty or ())
+        if values:
             where.append(f"e.certainty IN ({', '.join('?' for _ in values)})")
             params.extend(values)
+        else:
+            where.append(HAPPENED_SQL)
+        if not include_background:
+            where.append("e.background = 0")
         if text is not None:
             if not self.has_fts:
                 raise StoreError("text search needs SQLite with FTS5, which this build lacks")

@@ -2,7 +2,7 @@
 
     html = highlight(text, [Mark(0, 12, "place", "place-0", "Alder: 50.0, 30.0"), ...])
 
-Offsets are Python string indices (code points), as in the sitreps/2 record. The text is cut at
+Offsets are Python string indices (code points), as in the sitreps/3 record. The text is cut at
 every span boundary; each piece is escaped and wrapped in the marks that cover it, outermost the
 one that lasts longest, so a span that crosses another becomes two or more `<mark>` elements
 sharing one `data-ann` key (the first carries `id="t-<key>"`). Every character of the text

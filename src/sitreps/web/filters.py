@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from ..api import check_params, invalid, parse_bbox, parse_certainty, parse_near
 from ..store.queries import EventFilter
 
-FILTERS = ("type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q")
+FILTERS = ("type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q",
+           "include_background")
 PAGE_PARAMS = frozenset({"cursor", "limit", "format"})  # the list's paging and the twin switch
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
@@ -62,6 +63,7 @@ def parse_query(args: Mapping, multi: Mapping[str, list[str]]) -> Query:
         "actor": params.get("actor"),
         "certainty": tuple(params.get("certainty", ())),
         "text": params.get("q"),
+        "include_background": _flag(params.get("include_background")),
     }
     if "min_corroboration" in params:
         try:
@@ -78,3 +80,11 @@ def parse_query(args: Mapping, multi: Mapping[str, list[str]]) -> Query:
 def without_dates(query: Query) -> EventFilter:
     """The filters but the date range: the timeline shows every month, the range highlighted."""
     return dataclasses.replace(query.filter, since=None, until=None)
+
+
+def _flag(value) -> bool:
+    if value in (None, "", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise invalid(f"query.include_background: expected true or false, got {value!r}")

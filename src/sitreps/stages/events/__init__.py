@@ -1,0 +1,50 @@
+"""Events stage: what happened, who did it to whom, where, when, how many died, how sure.
+
+The stage reads as the steps a conflict-data coder takes with an article, each a module that
+works on a parsed Document and testable on hand-built ones:
+
+1. `candidates`: every trigger (a verb or noun of lexicons/events.toml) with what its clause
+   and sentence say: type, actors and targets from the parse, place and time under the trigger
+   or in its sentence, casualties, weapons, certainty and source from the claim around it.
+2. `eventhood`: is the candidate an event at all (a particular occurrence the article reports),
+   or commentary, a forecast, a habit, a running total, an idiom? Hypothetical, feared and
+   threatened ones stay, marked `possible`.
+3. `when`: every event gets a date: the clause's or sentence's (`stated`), else an earlier
+   sentence's of its paragraph (`context`), else the publication date (`published`).
+4. `background`: an event dated well before the article's news window (`[events]
+   background_days`), or told as history, is `background`.
+5. `where`: the place where it happened, never a name inside an organisation or agreement, a
+   capital speaking for its government, an acronym, or where a speaker stood; the paragraph's
+   place when the sentence names none.
+6. `who`: the doer from the sentence, else from the paragraph; for a strike on one side's
+   territory, the other side (inferred).
+7. `merge`: one record per occurrence, with every evidence span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...records import Document
+from .background import mark_background
+from .candidates import find_candidates
+from .eventhood import keep_events
+from .merge import merge
+from .when import date_events
+from .where import place_events
+from .who import attribute_events
+
+__all__ = ["extract_events", "merge"]
+
+
+def extract_events(doc: Document, ctx) -> Document:
+    if not doc.tokens:
+        return doc
+    days = ctx.settings.events.background_days if ctx is not None else 30
+    events = find_candidates(doc)
+    events = keep_events(doc, events)
+    events = date_events(doc, events)
+    events = mark_background(doc, events, days)
+    events = place_events(doc, events)
+    events = attribute_events(doc, events)
+    return replace(doc, events=merge(events))

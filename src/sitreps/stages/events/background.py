@@ -1,0 +1,64 @@
+"""Step 4: current or background.
+
+An event the text dates as ending more than `[events] background_days` before publication ("in
+2014", "last spring", "during the Second World War"), or tells as history (a war of another era,
+"decades ago"), is background: `Event.background` is true. It stays in the record and on the
+article page; the map, the event lists and the exports leave it out unless asked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ...records import Document, Event
+
+_HISTORY = re.compile(
+    r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
+    r"|Holocaust|Napoleonic|\d{1,2}(?:st|nd|rd|th) century|centuries ago|decades ago|\d+ years ago|(?:a|one|two|three) years? ago"
+    r"|in the (?:19|18|17)\d0s)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:in|since|during|of|by|until|before|from|after)\s+(?:early |late |mid-)?(1[5-9]\d\d|20[0-4]\d)\b", re.IGNORECASE)
+
+
+def mark_background(doc: Document, events: list[Event], days: int) -> list[Event]:
+    published = doc.article.published
+    if published is None:
+        return [replace(e, background=True) if _told_as_history(doc, e, None, days) else e for e in events]
+    cutoff = published.date() - timedelta(days=days)
+    out = []
+    for e in events:
+        end = last_day(e.time.value) if e.time is not None and e.time.basis in ("stated", "context") and e.time.value else None
+        old = end is not None and end < cutoff
+        out.append(replace(e, background=True) if old or _told_as_history(doc, e, cutoff, days) else e)
+    return out
+
+
+def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) -> bool:
+    sent = e.evidence[0]
+    text = doc.text[sent.start : sent.end]
+    if _HISTORY.search(text):
+        return True
+    if cutoff is None or (e.time is not None and e.time.basis == "stated"):
+        return False
+    return any(date(int(m.group(1)), 12, 31) < cutoff for m in _YEAR.finditer(text))
+
+
+def last_day(value: str) -> date | None:
+    """The last day an ISO time value covers: a day, a month, a year, an ISO week, an interval."""
+    part = value.split("/")[-1]
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T.*)?", part):
+            return date.fromisoformat(part[:10])
+        if re.fullmatch(r"\d{4}-\d{2}", part):
+            y, m = int(part[:4]), int(part[5:])
+            return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+        if re.fullmatch(r"\d{4}", part):
+            return date(int(part), 12, 31)
+        if re.fullmatch(r"\d{4}-W\d{2}", part):
+            return date.fromisocalendar(int(part[:4]), int(part[6:]), 7)
+    except ValueError:
+        return None
+    return None

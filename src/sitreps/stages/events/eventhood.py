@@ -1,0 +1,178 @@
+"""Step 2: is a candidate an event record at all?
+
+An event is a particular occurrence the article reports. Not events: habits and patterns ("shell
+the city every day"), running totals ("since the start of the war"), a past event named only to
+date something else ("since Russia seized the peninsula"), and trigger words used in another
+sense ("demonstrated that", "prices rallied", "doubled down", "exchanged views", "withdrew from
+the deal"). Strategic developments, protests and riots must be as particular as violent events
+(a place below the country, a day, a count). Forecasts, demands, threats and conditionals stay,
+marked `possible`: they are never shown as having happened. Word lists: [eventhood] in
+lexicons/events.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cache
+
+from ...lexicons import load_lexicon
+from ...records import Document, Event, Token
+from .._tokens import TokenIndex, index
+
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+_HAPPENED = {"asserted", "confirmed", "reported", "hedged"}
+_BELOW_COUNTRY = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
+_ARMED = {"state_forces", "armed_group", "police"}
+
+
+@cache
+def _words() -> dict:
+    lex = load_lexicon("events")["eventhood"]
+    return {
+        **lex,
+        "habitual_re": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in lex["habitual"]) + r")\b", re.IGNORECASE),
+        "totals_re": re.compile(r"\b(?:" + "|".join(lex["totals"]) + r")\b", re.IGNORECASE),
+    }
+
+
+def keep_events(doc: Document, events: list[Event]) -> list[Event]:
+    toks = index(doc)
+    out = []
+    for e in events:
+        tok = toks.at(e.trigger.start)
+        sent = e.evidence[0]
+        if tok is None or not is_event(doc, toks, e, tok, sent.start, sent.end):
+            continue
+        if e.certainty in _HAPPENED and not_happened(doc, toks, tok, sent.start):
+            e = replace(e, certainty="possible")
+        out.append(e)
+    return out
+
+
+def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi: int) -> bool:
+    w = _words()
+    sentence = doc.text[lo:hi]
+    if w["habitual_re"].search(sentence):
+        return False
+    if w["totals_re"].search(sentence):
+        return False
+    if _time_reference(toks, tok):
+        return False
+    if not _right_sense(doc, toks, e, tok, lo, hi):
+        return False
+    if e.type not in _VIOLENT and not _particular(doc, e, lo, hi):
+        return False
+    return True
+
+
+def _time_reference(toks: TokenIndex, tok: Token) -> bool:
+    """"since Russia seized Crimea", "since the invasion": the event only starts a period."""
+    for t in [tok, *list(toks.ancestors(tok))[:3]]:
+        if t.text.lower() == "since" and t.dep in ("prep", "mark"):
+            return True
+        if any(c.dep in ("mark", "prep") and c.text.lower() == "since" and c.i < tok.i for c in toks.children(t.i)):
+            return True
+        if t.dep in ("ROOT", "conj", "parataxis", "ccomp"):
+            break
+    return False
+
+
+def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi: int) -> bool:
+    w = _words()
+    lemma = tok.lemma.lower()
+    word = tok.text.lower()
+    children = toks.children(tok.i)
+    if lemma in w["show_verbs"]:
+        # "demonstrated that ...", "demonstrates the folly", "is demonstrated by": to show
+        if any(c.dep in ("dobj", "ccomp", "nsubjpass", "agent", "attr") for c in children) or tok.tag == "VBN":
+            return False
+    if e.type in ("Protests", "Riots"):
+        subjects = [c for c in children if c.dep in ("nsubj", "nsubjpass")]
+        if any(s.lemma.lower() in w["not_protesters"] or s.text.lower() in w["not_protesters"] for s in subjects):
+            return False
+        if e.subtype == "Peaceful protest" and any(a.kind in _ARMED or a.kind == "government" for a in e.actors):
+            return False  # troops or a government "marching" is no protest
+        if lemma in ("rally", "march") and any(c.dep == "dobj" for c in children):
+            return False  # "rallied support", "marched troops"
+        if lemma == "march" and tok.pos == "VERB":
+            said = doc.text[lo:hi].lower()
+            if not any(re.search(rf"\b{re.escape(p)}\b", said) for p in w["protest_words"] if p != "march"):
+                return False
+    if word == "down" or lemma == "down":
+        prev = toks.tokens[tok.i - 1] if tok.i > 0 else None
+        head = toks.head(tok)
+        if not ((prev and prev.text.lower() in w["down_heads"]) or head.text.lower() in w["down_heads"]
+                or head.lemma.lower() in w["down_heads"]):
+            return False
+    if e.subtype == "Agreement":
+        said = doc.text[lo:hi].lower()
+        if lemma in ("exchange", "swap") and not any(re.search(rf"\b{re.escape(x)}\b", said) for x in w["agreement_objects"]):
+            return False  # "exchanged views", "currency swap"
+    if e.subtype == "Looting/property destruction" and lemma == "blow":
+        nxt = toks.next(tok)
+        if not (nxt and nxt.text.lower() == "up") and not any(c.text.lower() == "up" for c in children):
+            return False  # "withstood the blow"
+    if e.subtype == "Non-violent transfer of territory":
+        lo_t, hi_t = toks.subtree(tok.i)
+        words = set(re.findall(r"[a-z]+", doc.text[lo_t:hi_t].lower()))
+        if words & set(w["not_territory"]):
+            return False  # "withdraw from the deal", "pulled out of the market"
+        if lemma in ("flee", "evacuate") and not any(a.kind in _ARMED for a in e.actors):
+            return False  # people fleeing or evacuated: displacement, not ground changing hands
+    if e.subtype == "Other" and not any(a.kind in _ARMED or a.kind in ("civilians", "nationals") for a in e.actors):
+        return False  # "the president abandoned those calls"
+    if e.subtype == "Change to group/activity" and not any(a.kind in _ARMED or a.kind == "government" for a in e.actors):
+        return False  # "deployed diplomats"
+    return True
+
+
+def _particular(doc: Document, e: Event, lo: int, hi: int) -> bool:
+    """A non-violent development needs what a coder needs to place it: a place below the
+    country, a day or a count in its sentence."""
+    if e.place is not None and e.place.precision in _BELOW_COUNTRY:
+        return True
+    if any(lo <= p.start and p.end <= hi and p.resolved and p.precision in _BELOW_COUNTRY and not p.dateline
+           for p in doc.places):
+        return True
+    if any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times):
+        return True
+    return e.fatalities is not None or e.injured is not None
+
+
+def _complement(path: list[Token]) -> bool:
+    """`path` runs from the trigger up to a governing word: is each step a complement?"""
+    below = path[:-1]
+    if len(below) == 1:
+        return below[0].dep in ("xcomp", "ccomp", "dobj", "nsubjpass", "acl", "attr")
+    first, prep = below
+    return first.dep == "pobj" and prep.dep == "prep" and prep.text.lower() in ("of", "for", "on", "to", "about") \
+        or (first.dep in ("dobj", "ccomp") and prep.dep == "xcomp")
+
+
+def not_happened(doc: Document, toks: TokenIndex, tok: Token, sent_start: int) -> bool:
+    """A forecast, demand, threat, option or condition: "will attack", "must withdraw", "warned of
+    strikes", "the worst-case scenario would involve attacks", "any retreat"."""
+    w = _words()
+    chain = [tok, *list(toks.ancestors(tok))[:5]]
+    for k, t in enumerate(chain):
+        for c in toks.children(t.i):
+            if c.dep in ("aux", "auxpass") and c.text.lower() in w["future_aux"]:
+                return True
+            if c.dep == "mark" and c.text.lower() in ("if", "unless", "whether"):
+                return True
+            if k == 0 and c.dep == "det" and c.text.lower() == "any":
+                return True
+        # a governing word counts when the event is its complement: "threatened to strike",
+        # "warned of strikes", "the threat of an attack"; not "vowed revenge for the attack"
+        if 0 < k <= 2 and t.lemma.lower() in w["possible_heads"] and _complement(chain[:k + 1]):
+            return True
+        if t.lemma.lower() in ("call", "push") and any(c.dep == "prep" and c.text.lower() == "for" for c in toks.children(t.i)) \
+                and k <= 3:
+            return True  # "called for an end to the shelling"
+        if t.lemma.lower() == "going" and any(c.text.lower() == "to" for c in toks.children(t.i)):
+            return True
+        if t.dep in ("ROOT", "parataxis"):
+            break
+    before = doc.text[sent_start:tok.start].lower()
+    return bool(re.search(r"\b(?:worst-case|would-be|in the event of|in case of)\b", before))

@@ -1,0 +1,136 @@
+"""Step 5: the place where the event happened.
+
+A place name in the event's sentence is not where it happened when it is
+- part of a larger name: an organisation, an agreement, a summit, a title, a person ("the Minsk
+  agreements", "the Institute for the Study of War in Washington", "the governor of X");
+- a capital standing for its government ("Moscow said", "Kyiv's decision");
+- an acronym or an all-caps word the gazetteer does not know as that acronym ("SBU", "CNN");
+- where someone speaks, visits or meets, outside the event's own clause ("the official told
+  reporters in Washington", "traveled to Warsaw to rally support for the fight").
+Without a place in its sentence an event takes the nearest earlier place of its paragraph (the
+discourse carries it), else the place the article is most about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ...records import Document, Event, Place, Span
+from .._tokens import TokenIndex, index
+from ..places import focus_place
+from ._discourse import paragraph
+from .candidates import _place_for
+
+_CONTAINERS = {"ORG", "WORK_OF_ART", "LAW", "EVENT", "PERSON", "NORP", "PRODUCT"}
+_NAME_TAIL = re.compile(
+    r"\s*(?:agreements?|accords?|format|protocols?|talks|summit|process|memorandum|declaration|charter|conference"
+    r"|platform|forum|institute|university|embassy|consulate|council|court|tribunal|initiative|deal|treaty"
+    r"|convention|club|times|post|news|journal|review|daily|herald|tribune|airlines?|group of)\b",
+    re.IGNORECASE,
+)
+# nouns whose "in/of/at/from X" names the seat of an institution or a person's post, not an event's place
+_INSTITUTION_NOUNS = {
+    "institute", "summit", "embassy", "consulate", "agreement", "agreements", "accord", "accords", "ministry", "office",
+    "conference", "university", "talks", "meeting", "forum", "court", "parliament", "newspaper", "correspondent",
+    "reporter", "reporters", "spokesman", "spokeswoman", "spokesperson", "chief", "minister", "ambassador",
+    "president", "government", "envoy", "leader", "leaders", "delegation", "negotiator", "negotiators", "think-tank",
+    "tank", "analyst", "analysts", "expert", "experts", "school", "college", "bureau", "agency", "committee",
+    "commission", "regime", "format",
+}
+# a local authority's seat ("the Kharkiv regional administration", "the mayor of X") says whose
+# jurisdiction reports the event: a place only when the sentence names no other
+_JURISDICTION_NOUNS = {"administration", "authorities", "authority", "governor", "mayor", "council", "police",
+                       "prosecutor", "prosecutors", "official", "officials", "head", "military administration"}
+_SPEECH_OR_VENUE = {
+    "say", "tell", "report", "announce", "state", "add", "claim", "write", "note", "speak", "brief", "explain",
+    "visit", "travel", "tour", "arrive", "meet", "host", "gather", "attend", "fly", "return", "hold", "address",
+}
+
+
+def place_events(doc: Document, events: list[Event]) -> list[Event]:
+    if not events:
+        return events
+    toks = index(doc)
+    bad = {(p.start, p.end) for p in doc.places if not_where(doc, toks, p)}
+    weak = {(p.start, p.end) for p in doc.places if _seat(toks, p)}
+    focus = focus_place(replace(doc, places=tuple(p for p in doc.places if (p.start, p.end) not in bad | weak)))
+    out = []
+    for e in events:
+        tok = toks.at(e.trigger.start)
+        sent = e.evidence[0]
+        allowed = tuple(p for p in doc.places if (p.start, p.end) not in bad and not _beside(doc, toks, p, tok, sent))
+        strong = tuple(p for p in allowed if (p.start, p.end) not in weak)
+        place = e.place
+        if place is None or (place.start, place.end) not in {(p.start, p.end) for p in strong}:
+            place = None
+            if tok is not None:
+                place = _place_for(replace(doc, places=strong), toks, tok, sent) or \
+                    _place_for(replace(doc, places=allowed), toks, tok, sent)
+        if place is None:
+            place = _carried(doc, strong, sent) or focus
+        out.append(replace(e, place=place) if place is not e.place else e)
+    return out
+
+
+def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
+    """Is this mention never an event's place, whatever the event?"""
+    if any(e.label in _CONTAINERS and e.start <= p.start and p.end <= e.end and (e.start, e.end) != (p.start, p.end)
+           for e in doc.entities):
+        return True
+    if _NAME_TAIL.match(doc.text, p.end):
+        return True
+    if p.text.isupper() and len(p.text) <= 5 and (p.name or "").upper() != p.text:
+        return True  # an acronym the gazetteer took for a town
+    tok = toks.head_of_span(p.start, p.end)
+    if tok is None:
+        return False
+    head = toks.head(tok)
+    if tok.dep == "pobj" and head.text.lower() in ("in", "of", "at", "from", "for"):
+        noun = toks.head(head)
+        if noun.lemma.lower() in _INSTITUTION_NOUNS or noun.text.lower() in _INSTITUTION_NOUNS or noun.ent_type == "ORG":
+            return True
+    if tok.dep == "compound" and (head.lemma.lower() in _INSTITUTION_NOUNS or head.text.lower() in _INSTITUTION_NOUNS):
+        return True  # "Kyiv officials", "Moscow talks"
+    if (p.feature or "").startswith("P.PPLC") or (p.feature or "") == "P.PPLG":
+        after = doc.text[p.end : p.end + 3]
+        if tok.dep in ("nsubj", "nsubjpass", "poss") or after.startswith(("'s", "\u2019s")):
+            return True  # the capital standing for its government
+    return False
+
+
+def _seat(toks: TokenIndex, p: Place) -> bool:
+    """"the X administration", "the governor of X": the seat of who reports it."""
+    tok = toks.head_of_span(p.start, p.end)
+    if tok is None:
+        return False
+    head = toks.head(tok)
+    if tok.dep == "pobj" and head.text.lower() in ("in", "of", "at", "from"):
+        head = toks.head(head)
+    elif tok.dep not in ("compound", "amod", "nmod"):
+        return False
+    return head.lemma.lower() in _JURISDICTION_NOUNS or head.text.lower() in _JURISDICTION_NOUNS
+
+
+def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
+    """A place of the sentence outside the event's clause, where someone speaks or visits."""
+    if tok is None or not (sent.start <= p.start and p.end <= sent.end):
+        return False
+    lo, hi = toks.subtree(tok.i)
+    if lo <= p.start and p.end <= hi:
+        return False
+    ptok = toks.head_of_span(p.start, p.end)
+    if ptok is None:
+        return False
+    if any(a.i == ptok.i for a in toks.ancestors(tok)):
+        return False  # "Borodianka, where forces are accused of killing civilians"
+    verb = next((a for a in toks.ancestors(ptok) if a.pos in ("VERB", "AUX")), None)
+    return verb is not None and verb.lemma.lower() in _SPEECH_OR_VENUE
+
+
+def _carried(doc: Document, allowed: tuple[Place, ...], sent: Span) -> Place | None:
+    """The last resolved place below the country before the sentence in its paragraph."""
+    lo, _ = paragraph(doc.text, sent.start)
+    earlier = [p for p in allowed if lo <= p.start and p.end <= sent.start and p.resolved and not p.dateline
+               and p.precision not in ("country", "continent", "region")]
+    return earlier[-1] if earlier else None
