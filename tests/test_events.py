@@ -417,3 +417,150 @@ def test_one_incident_told_twice_in_an_article_is_one_event():
     assert len(_merge([later, other_side])) == 2
     assert len(_merge([later, elsewhere])) == 2
     assert len(_merge([later, feared])) == 2
+
+
+# -- the coder's steps (stages/events/*.py): event or not, date basis, background, place, actor ---
+
+
+def happened(doc):
+    return [e for e in doc.events if e.certainty not in ("possible", "negated")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # forecasts, demands, threats, options and conditions: kept only as `possible`
+        "Ukraine will likely attack Russian positions near Harbour Town on Monday.",
+        "Russia must withdraw its troops from Harbour Town.",
+        "Moscow threatened to strike Harbour Town on Monday.",
+        "Officials warned of strikes on Harbour Town on Monday.",
+        "If there was a war, tens of thousands of soldiers could die in Harbour Town.",
+        "The worst-case scenario would involve substantial attacks on Harbour Town on Monday.",
+        "The agency had warned counterparts in Lake Town of a possible attack on Harbour Town.",
+        "The billionaire called on the West to stop this massacre in Harbour Town.",
+    ],
+)
+def test_forecasts_threats_and_conditions_are_never_shown_as_happened(run, text):
+    doc = run(text)
+    assert happened(doc) == [], [(e.subtype, e.trigger.text, e.certainty) for e in doc.events]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # habits and patterns
+        "Russian forces shell Harbour Town every day, killing civilians.",
+        "Russian troops routinely shelled Harbour Town with rockets.",
+        # running totals
+        "Since the start of the war, Russian strikes have killed 300 civilians in Harbour Town.",
+        "So far, 40 soldiers have been killed in fighting around Harbour Town.",
+        # a past event that only starts a period
+        "Prices in Harbour Town have doubled since Russian troops captured Lake Town.",
+        # other senses of trigger words
+        "The minister demonstrated that the plan worked in Harbour Town on Monday.",
+        "Gas prices rallied in Harbour Town on Monday.",
+        "The spokesman doubled down on the claims in Harbour Town on Monday.",
+        "The two ministers exchanged views in Harbour Town on Monday.",
+        "Russia withdrew from the grain deal in Harbour Town on Monday.",
+        "The billionaire blasted the decision in Harbour Town on Monday.",
+        # a toll of an era, not of one event
+        "The famine killed an estimated five million people in North Oblast.",
+        # a rule stated in the present
+        "When a permanent member of the council annexes the territory of another member, the charter fails.",
+    ],
+)
+def test_habits_totals_and_other_senses_are_not_events(run, text):
+    doc = run(text)
+    assert happened(doc) == [], [(e.subtype, e.trigger.text, e.certainty) for e in doc.events]
+
+
+def test_catch_all_subtypes_need_a_particular_place_or_day(run):
+    assert run("Russian troops destroyed the grain terminal in Harbour Town on Monday.").events
+    assert not [e for e in run("The goal is to destroy the economy.").events if e.subtype == "Looting/property destruction"]
+    assert not run("The president has abandoned those calls.").events
+
+
+def test_a_denial_covers_what_is_denied_not_what_happened_beside_it(run):
+    doc = run("Russia, while mobilising 100,000 troops near Harbour Town on Monday, denies it plans to invade.")
+    assert [e.certainty for e in doc.events if e.subtype == "Change to group/activity"] == ["asserted"]
+    assert only(run("Russia denied that its troops had shelled Harbour Town.").events).certainty == "negated"
+
+
+def test_the_date_basis_says_how_the_date_was_found(run):
+    stated = only(run("Russian forces shelled Harbour Town on Monday.").events)
+    assert (stated.time.value, stated.time.basis) == ("2024-03-04", "stated")
+    # a later sentence of the same paragraph inherits "On Monday"
+    doc = run("On Monday, Russian troops advanced on Lake Town. Russian artillery shelled Harbour Town, killing two.")
+    later = [e for e in doc.events if e.trigger.text == "shelled"][0]
+    assert (later.time.value, later.time.basis) == ("2024-03-04", "context")
+    assert later.time.start is not None and "Monday" in later.time.text
+    # ... but not across paragraphs
+    doc = run("On Monday, Russian troops advanced on Lake Town.\n\nRussian artillery shelled Harbour Town, killing two.")
+    later = [e for e in doc.events if e.trigger.text == "shelled"][0]
+    assert later.time.basis == "published"
+    # nothing says when: the publication day, the day before for an overnight report
+    plain = only(run("Russian artillery shelled Harbour Town, killing two civilians.").events)
+    assert (plain.time.value, plain.time.basis, plain.time.start, plain.time.text) == ("2024-03-06", "published", None, "")
+    night = only(run("Troops said Russian artillery shelled Harbour Town in the night, killing two civilians.").events)
+    assert night.time.value.startswith("2024-03-05"), night.time
+    # without a publication date nothing is guessed
+    undated = only(run("Russian artillery shelled Harbour Town, killing two civilians.", published=None).events)
+    assert undated.time is None
+
+
+def test_a_time_of_a_coordinated_clause_does_not_date_the_event(run):
+    doc = run("Russian artillery shelled Harbour Town, killing two, and the strike was condemned on Monday.")
+    shelled = [e for e in doc.events if e.trigger.text == "shelled"][0]
+    assert shelled.time.basis == "published"
+
+
+def test_background_events_are_dated_before_the_news_window_or_told_as_history(run):
+    old = [e for e in run("In 2014, Russian troops seized Harbour Town.").events if e.trigger.text == "seized"]
+    assert [e.background for e in old] == [True]
+    war = only(run("Russian aircraft bombed Harbour Town during the Second World War.").events)
+    assert war.background
+    recent = only(run("Russian troops seized Harbour Town on Monday.").events)
+    assert not recent.background
+    # the window is a setting
+    from sitreps.stages.events import extract_events as steps
+
+    month = only(run("Russian troops shelled Harbour Town on February 20.").events)
+    assert not month.background  # 15 days before publication
+
+
+def test_places_inside_names_speakers_and_launch_sites_are_not_where_it_happened(run):
+    agreement = only(run("Russian troops shelled the village, breaking the Lake Town agreements.").events)
+    assert agreement.place is None or agreement.place.gazetteer_id != "t:lake"
+    speaker = only(run("Russian troops shelled Harbour Town, the official told reporters in Lake Town.").events)
+    assert speaker.place.gazetteer_id == "t:harbour"
+    launch = only(run("Russian missiles fired from bombers over Lake Town hit Harbour Town.").events)
+    assert launch.place.gazetteer_id == "t:harbour"
+    other_clause = [e for e in run("The strikes on Harbour Town came as leaders met in Lake Town.").events
+                    if e.trigger.text == "strikes"]
+    assert [e.place.gazetteer_id for e in other_clause] == ["t:harbour"]
+
+
+def test_a_sentence_without_a_place_takes_its_paragraphs(run):
+    doc = run("Russian troops attacked Harbour Town on Monday. On Tuesday, Russian artillery shelled the railway station.")
+    station = [e for e in doc.events if e.trigger.text == "shelled"][0]
+    assert station.place.gazetteer_id == "t:harbour" and station.time.value == "2024-03-05"
+    # told twice on one day at one place by one side: one record
+    doc = run("Russian troops attacked Harbour Town on Monday. Russian artillery also shelled the railway station.")
+    assert len(doc.events) == 1 and len(doc.events[0].evidence) == 2
+
+
+def test_the_doer_comes_from_the_paragraph_or_the_territory(run):
+    doc = run("Russian troops advanced on Harbour Town on Monday. The shelling killed two civilians.")
+    shelling = [e for e in doc.events if e.trigger.text == "shelling"][0]
+    assert shelling.actors and shelling.actors[0].actor == "RUS.MIL" and shelling.actors[0].inferred
+    strike = only(run("A missile strike hit Harbour Town on Monday, killing two civilians.").events)
+    assert [(a.actor, a.inferred) for a in strike.actors] == [("RUS.MIL", True)]  # a strike in Ukraine
+    unknown = only(run("A missile strike hit Harbour Town on Monday, killing two civilians.", published=None).events)
+    assert unknown.actors and unknown.actors[0].inferred
+
+
+def test_one_record_per_occurrence(run):
+    doc = run("Missiles struck targets across Ukraine on Monday.\nA missile strike hit Harbour Town on Monday, killing two.")
+    explosions = [e for e in doc.events if e.type == "Explosions/Remote violence"]
+    assert len(explosions) == 1 and len(explosions[0].evidence) == 2
+    assert explosions[0].place.gazetteer_id == "t:harbour"  # the finer place of the two

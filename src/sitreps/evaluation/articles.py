@@ -348,9 +348,10 @@ def score_pairs(pairs: list[tuple[dict | None, dict | None]], tally: Tally, arti
 
 def _brief(e: dict) -> dict:
     place = e.get("place") or {}
-    return {"subtype": e.get("subtype"), "trigger": (e.get("trigger") or {}).get("text"),
-            "place": place.get("name"), "date": (e.get("time") or {}).get("value"),
-            "actor": [a.get("actor") for a in e.get("actors") or []][:1]}
+    return {"out_subtype": e.get("subtype"), "out_trigger": (e.get("trigger") or {}).get("text"),
+            "out_place": place.get("name"), "out_date": (e.get("time") or {}).get("value"),
+            "out_actor": [a.get("actor") for a in e.get("actors") or []][:1], "out_certainty": e.get("certainty"),
+            "out_basis": (e.get("time") or {}).get("basis"), "out_evidence": e.get("_evidence_text")}
 
 
 def halves(article_ids: list[str]) -> dict[str, str]:
@@ -384,7 +385,10 @@ def evaluate(ids: list[str], gold: dict[str, list[dict]], articles: Mapping[str,
     for a in ids:
         published, raw = articles[a]
         doc = document_dict(pipeline(article_from_text(raw, id=a, published=published)))
-        pairs = match_article(gold.get(a, []), list(doc.get("events") or []), raw, doc.get("text") or "")
+        text = doc.get("text") or ""
+        events = [{**e, "_evidence_text": " | ".join(text[s["start"]:s["end"]] for s in e.get("evidence") or [])[:300]}
+                  for e in doc.get("events") or []]
+        pairs = match_article(gold.get(a, []), events, raw, text)
         for name in ("all", f"{half[a]} half"):
             score_pairs(pairs, tallies[name], a)
         if on_item:

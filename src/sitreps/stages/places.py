@@ -699,6 +699,7 @@ _FRONT = re.compile(
     r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'\u2019\-]+)*\s+(?i:direction|axis|sector|front|salient)s?\b"
 )
 _LOCAL = frozenset({"city", "district", "admin3", "admin2"})
+_TOWARDS = re.compile(r"\b(?:direction|axis|directions|approaches)\s+(?:of|to)\s+(?:the\s+)?(?:city\s+of\s+)?$", re.IGNORECASE)
 
 
 def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
@@ -708,8 +709,14 @@ def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
     best, score = r.best
     if best is None or score < min_score:
         return Place(m.start, end, text, score=score)
+    front = bool(_FRONT.match(doc_text, m.end) or _TOWARDS.search(doc_text, max(0, m.start - 40), m.start))
+    if front and best.feature_class == "P":
+        # "the direction of X", "advancing towards X": the front near the city X, so the largest
+        # namesake of the country, not a village that shares its name
+        towns = [c for c in r.candidates if c.feature_class == "P" and c.country == best.country and c.name == best.name]
+        best = max(towns, key=lambda c: c.population, default=best)
     precision = best.precision
-    if (precision in _LOCAL or best.feature == "L.AREA") and _FRONT.match(doc_text, m.end):
+    if (precision in _LOCAL or best.feature == "L.AREA") and front:
         precision = "front"  # "the Kupiansk direction": the front around the town, not the town
     return Place(
         m.start,

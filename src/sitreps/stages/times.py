@@ -34,8 +34,9 @@ Rules and the choices made for ambiguous cases:
   year the date is absolute and anchored even without P. "since" stays in the span; the value is the
   start date, grain day. Ranges ("November 7-10", "between Monday and Wednesday") become intervals.
 - A month alone ("in March", "mid-March") -> the most recent such month not after P's month; with a
-  year ("November 2022", "late November 2022") -> that month. "2022" -> year. early/mid/late are kept
-  in the span text only: the value is the whole month or year.
+  year ("November 2022", "late November 2022") -> that month. "2022" -> year. early/mid/late (and
+  "the start/middle/end of") a month narrow it to its first, middle or last ten days, an interval
+  ("late January" -> 01-21/01-31); of a year they stay in the span text only.
 - "three days ago" -> P-3 (day); "two weeks ago" -> P-14 (day); "a month ago" -> that month;
   "a year ago" -> that year.
 - "the past 24 hours", "the last three days", "the past week" -> the interval ending at P: P-1/P,
@@ -246,14 +247,31 @@ def _read_md_range(m: re.Match, p: date | None, g: _Grammar) -> Reading:
     return Reading(value, grain, True, relative=not m["year"])
 
 
+_PART_OF_MONTH = re.compile(r"(?i)^(?:(early|mid|late)[\s-]+|(?:the\s+)?(end|start|beginning|middle)\s+of\s+)")
+# early/mid/late (and the start, middle or end of) a month: its first, middle or last ten days
+_THIRDS = {"early": (1, 10), "start": (1, 10), "beginning": (1, 10), "mid": (11, 20), "middle": (11, 20),
+           "late": (21, 31), "end": (21, 31)}
+
+
+def _part_of(year: int, month: int, text: str, relative: bool) -> Reading:
+    """The month, or the part of it that "early", "mid", "late" ... name, as an interval."""
+    part = _PART_OF_MONTH.match(re.sub(r"(?i)^(?:in|since|during)\s+", "", text.strip()))
+    if not part:
+        return Reading(_month_value(year, month), "month", True, relative=relative)
+    lo, hi = _THIRDS[(part.group(1) or part.group(2)).lower()]
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    value, grain = _interval(date(year, month, lo), date(year, month, min(hi, last)))
+    return Reading(value, grain, True, relative=relative)
+
+
 def _read_month(m: re.Match, p: date | None, g: _Grammar) -> Reading:
     month = _MONTHS[m["mon"].lower().rstrip(".")]
     if m.groupdict().get("year"):
-        return Reading(_month_value(int(m["year"]), month), "month", True)
+        return _part_of(int(m["year"]), month, m.group(0), False)
     if p is None:
         return Reading(None, "month", False, relative=True)
     year = p.year if month <= p.month else p.year - 1
-    return Reading(_month_value(year, month), "month", True, relative=True)
+    return _part_of(year, month, m.group(0), True)
 
 
 def _read_year(m: re.Match, p: date | None, g: _Grammar) -> Reading:

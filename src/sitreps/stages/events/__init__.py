@@ -15,7 +15,8 @@ works on a parsed Document and testable on hand-built ones:
    background_days`), or told as history, is `background`.
 5. `where`: the place where it happened, never a name inside an organisation or agreement, a
    capital speaking for its government, an acronym, or where a speaker stood; the paragraph's
-   place when the sentence names none.
+   place when the sentence names none. An event then placed nowhere or only in a country is
+   kept only with a count and a stated date (`eventhood.pinned`): else it is the war as a whole.
 6. `who`: the doer from the sentence, else from the paragraph; for a strike on one side's
    territory, the other side (inferred).
 7. `merge`: one record per occurrence, with every evidence span.
@@ -28,7 +29,7 @@ from dataclasses import replace
 from ...records import Document
 from .background import mark_background
 from .candidates import find_candidates
-from .eventhood import keep_events
+from .eventhood import keep_events, pinned
 from .merge import merge
 from .when import date_events
 from .where import place_events
@@ -45,6 +46,6 @@ def extract_events(doc: Document, ctx) -> Document:
     events = keep_events(doc, events)
     events = date_events(doc, events)
     events = mark_background(doc, events, days)
-    events = place_events(doc, events)
+    events = [e for e in place_events(doc, events) if pinned(doc, e) or e.background or e.certainty in ("possible", "negated")]
     events = attribute_events(doc, events)
     return replace(doc, events=merge(events))

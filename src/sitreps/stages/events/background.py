@@ -20,7 +20,8 @@ _HISTORY = re.compile(
     r"|in the (?:19|18|17)\d0s)\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:in|since|during|of|by|until|before|from|after)\s+(?:early |late |mid-)?(1[5-9]\d\d|20[0-4]\d)\b", re.IGNORECASE)
+_SEASON = r"(?:(?:early|late|mid-?|the\s+(?:spring|summer|autumn|fall|winter)\s+of)\s+)?(?:(?:spring|summer|autumn|fall|winter|January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:of\s+)?)?"
+_YEAR = re.compile(r"(?:\b(?:in|since|during|of|by|until|before|from|after|the)\s+" + _SEASON + r"|\b)(1[5-9]\d\d|20[0-4]\d)\b(?![-\u2013/]\d)(?!\s*(?:borders?|frontiers?|lines?)\b)", re.IGNORECASE)
 
 
 def mark_background(doc: Document, events: list[Event], days: int) -> list[Event]:
@@ -41,7 +42,7 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
     text = doc.text[sent.start : sent.end]
     if _HISTORY.search(text):
         return True
-    if cutoff is None or (e.time is not None and e.time.basis == "stated"):
+    if cutoff is None or (e.time is not None and e.time.basis == "stated" and e.time.grain in ("day", "time")):
         return False
     return any(date(int(m.group(1)), 12, 31) < cutoff for m in _YEAR.finditer(text))
 

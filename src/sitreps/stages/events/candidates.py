@@ -92,7 +92,7 @@ def find_candidates(doc: Document) -> list[Event]:
             if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
-            if entry.get("needs_actor") and not syntactic:
+            if entry.get("needs_actor") and not syntactic and not _fighting_at(doc, toks, tok, sent):
                 continue
             if not actors and entry["type"] in _VIOLENT:
                 actors = _adjacent_actor(doc, tok) or _other_side_of(tok, targets)
@@ -142,6 +142,20 @@ _TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes t
 _PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
 
 
+_FIGHT_NOUNS = {"fighting", "battle", "clash", "combat", "firefight", "skirmish", "siege"}
+
+
+def _fighting_at(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> bool:
+    """"Fighting continues in the city of X": a fighting noun needs no doer when its clause
+    names a place below the country."""
+    if tok.pos != "NOUN" or tok.lemma.lower() not in _FIGHT_NOUNS:
+        return False
+    head = toks.head(tok)
+    lo, hi = toks.subtree(head.i if tok.dep in ("nsubj", "nsubjpass") else tok.i)
+    return any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent", "region")
+               and not p.dateline for p in doc.places)
+
+
 def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> bool:
     """Is this trigger a particular violent event (see [specific] in events.toml)? Non-violent
     types pass; a weapon noun needs an impact, a territory change the ground taken, and any
@@ -177,10 +191,20 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
     if any(sent.start <= t.start and t.end <= sent.end and t.grain in ("day", "time", "interval", "future") for t in doc.times):
         return True
     armed = [a for a in actors if a.kind in _ARMED or a.kind in ("government", "nationals")]
-    return bool(armed and any(t.kind in _ARMED or t.kind == "civilians" for t in targets))
+    if armed and any(t.kind in _ARMED or t.kind == "civilians" for t in targets):
+        return True
+    # an armed doer in a paragraph that has already said where or when ("Russian troops attacked
+    # X on Monday. Their artillery also shelled the railway station.")
+    para = doc.text.rfind("\n", 0, sent.start) + 1
+    return bool(armed) and para < sent.start and (
+        any(para <= p.start and p.end <= sent.start and p.resolved and p.precision in _PARTICULAR_PRECISION
+            and not p.dateline for p in doc.places)
+        or any(para <= t.start and t.end <= sent.start and t.grain in ("day", "time") for t in doc.times))
 
 
 _EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "naval"}
+# "destroyed by Russian bombardment": the means says it was struck
+_STRIKE_NOUNS = {"bombardment", "shelling", "strike", "missile", "rocket", "airstrike", "bombing", "artillery", "drone", "shell"}
 
 
 def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases=()) -> dict:
@@ -194,7 +218,9 @@ def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype
     hit_weapons = [w for w in weapons if lo <= w.start and w.end <= hi and w.start > tok.start]
     if not (any(t.kind in _ARMED for t in targets) or hit_weapons):
         armed_doer = any(a.kind in _ARMED or a.kind in ("government", "nationals") for a in actors)
-        if armed_doer or any(p.kind == "killed" for p in phrases):
+        struck_by = any(c.dep in ("agent", "prep") and c.text.lower() in ("by", "with", "in") and any(
+            x.lemma.lower() in _STRIKE_NOUNS for x in toks.in_span(*toks.subtree(c.i))) for c in toks.children(tok.i))
+        if armed_doer or struck_by or any(p.kind == "killed" for p in phrases):
             return by_subtype["Shelling/artillery/missile attack"]
         return entry
     explosive = any(w.kind in _EXPLOSIVE and w not in hit_weapons for w in weapons) or any(
@@ -547,9 +573,21 @@ def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Cl
     if certainty == POSSIBLE and not _attempted(toks, tok, lex):
         return "possible"
     said = claim.certainty if claim else "asserted"
+    if said == "negated" and not _denied(toks, tok, lex):
+        said = "asserted"  # "Russia, while mobilising troops, denies it plans to invade": the mobilising is told
     if certainty == PROBABLE and said in ("asserted", "reported", "confirmed"):
         return "hedged"
     return said
+
+
+def _denied(toks: TokenIndex, tok: Token, lex: dict) -> bool:
+    """Is the trigger inside what a denial word denies (its object or complement)?"""
+    below = tok
+    for t in list(toks.ancestors(tok))[:5]:
+        if t.lemma.lower() in lex["modality"]["negated_heads"] or any(c.dep == "neg" for c in toks.children(t.i)):
+            return below.dep in ("ccomp", "xcomp", "dobj", "pcomp", "pobj", "prep", "nsubjpass", "acomp")
+        below = t
+    return False
 
 
 def _attempted(toks: TokenIndex, tok: Token, lex: dict) -> bool:
@@ -567,7 +605,9 @@ def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
         for c in toks.children(t.i):
             if c.dep == "mark" and c.text.lower() in ("whether", "if"):
                 return "possible"  # a question or a condition, not a report that it happened
-            if c.dep == "neg":
+            if c.dep == "neg" and all(x.dep in ("xcomp", "aux", "auxpass") for x in chain[:k]):
+                # "did not shell", "failed to ... did not manage to take"; not "I do not know how
+                # they will explain the soldiers killed today" nor "Kyiv did not confirm the strike"
                 return "negated"
             if c.dep == "aux" and c.lemma.lower() in ("could", "may", "might", "will", "would", "should", "can"):
                 return "possible"
@@ -626,7 +666,34 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
         within_today = "beginning of the day" in t.text.lower()
         if (t.text.lower().startswith("since") or re.search(r"\bsince\b", before)) and not within_today:
             continue  # "since February 24" starts a period; it does not date the event
+        if _other_clause(toks, tok, t):
+            continue  # "killed millions and was recognised earlier this week": the week dates the recognition
         candidates.append(t)
     if not candidates:
         return None
     return min(candidates, key=lambda t: abs(t.start - tok.start))
+
+
+def _clause_verb(toks: TokenIndex, t: Token) -> Token | None:
+    return t if t.pos in ("VERB", "AUX") else next((a for a in toks.ancestors(t) if a.pos in ("VERB", "AUX")), None)
+
+
+def _other_clause(toks: TokenIndex, tok: Token, time: TimeExpr) -> bool:
+    """Does the time belong to a clause coordinated under the trigger's own ("X happened and
+    was Y-ed on Monday")? A time of the trigger's clause or of a clause above it dates it."""
+    at = toks.at(time.start)
+    if at is None:
+        return False
+    mine, theirs = _clause_verb(toks, tok), _clause_verb(toks, at)
+    if mine is None or theirs is None or theirs.i == mine.i:
+        return False
+    node = theirs
+    for _ in range(6):
+        if node.i == node.head:
+            return False
+        if node.dep == "conj" and toks.head(node).i == mine.i:
+            return True
+        node = toks.head(node)
+        if node.i == mine.i:
+            return False
+    return False

@@ -8,10 +8,13 @@ from dataclasses import replace
 from ...records import Event
 
 def merge(events: list[Event]) -> tuple[Event, ...]:
-    """The same event told twice in one article is one: same subtype and place (resolved to the
-    same gazetteer entry), no two different dates, the same side acting (or one side unnamed),
-    both said to have happened or both not. The first telling stays; a later one adds its
-    evidence and what the first left unknown (date, casualties, weapons, actors)."""
+    """The same event told twice in one article is one: same subtype (any two explosions), the
+    same place (the same gazetteer entry, or one telling placed only in the country or oblast
+    that holds the other's place: a headline's "strikes across Ukraine" and the lead's strike on
+    Kyiv), no two different dates, the same side acting (or one side unnamed), both said to have
+    happened or both not, both current or both background. The first telling stays, at the finer
+    place; a later one adds its evidence and what the first left unknown (date, casualties,
+    weapons, actors)."""
     merged: list[Event] = []
     for e in events:
         k = next((i for i, m in enumerate(merged) if same_incident(m, e)), None)
@@ -28,6 +31,7 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
             weapons=first.weapons + tuple(w for w in e.weapons if w not in first.weapons),
             actors=first.actors or e.actors,
             targets=first.targets or e.targets,
+            place=e.place if _RANK.get(e.place.precision or "", 9) < _RANK.get(first.place.precision or "", 9) else first.place,
         )
     return tuple(merged)
 
@@ -35,10 +39,27 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
 _HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
 
 
-def same_incident(a: Event, b: Event) -> bool:
-    if a.subtype != b.subtype or a.place is None or b.place is None:
+_RANK = {"district": 0, "city": 1, "water": 2, "admin2": 3, "front": 3, "admin1": 4, "region": 5, "country": 6}
+
+
+def _holds(big, small) -> bool:
+    """Is `small` inside `big`, when `big` is a country or a first-level division?"""
+    if not big.country or big.country != small.country or _RANK.get(big.precision or "", 9) <= _RANK.get(small.precision or "", 9):
         return False
-    if not a.place.gazetteer_id or a.place.gazetteer_id != b.place.gazetteer_id:
+    if big.precision == "country":
+        return True
+    return big.precision == "admin1" and bool(big.admin1) and big.admin1 == small.admin1
+
+
+def same_place(a, b) -> bool:
+    if a is None or b is None or not a.gazetteer_id or not b.gazetteer_id:
+        return False
+    return a.gazetteer_id == b.gazetteer_id or _holds(a, b) or _holds(b, a)
+
+
+def same_incident(a: Event, b: Event) -> bool:
+    explosions = a.type == b.type == "Explosions/Remote violence"
+    if (a.subtype != b.subtype and not explosions) or not same_place(a.place, b.place):
         return False
     if a.background != b.background:
         return False
