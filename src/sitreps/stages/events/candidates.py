@@ -651,6 +651,14 @@ def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place
     if under:
         return under
     in_sent = [p for p in places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
+    # the trigger's clause first ("X was captured, as Moscow launched missiles and attacks on
+    # cities including Kyiv": the attacks' place is Kyiv, though the parse hangs it on "missiles")
+    verb = _clause_verb(toks, tok)
+    if verb is not None and verb.i != tok.i:
+        c_lo, c_hi = toks.subtree(verb.i)
+        clause = _finest([p for p in in_sent if c_lo <= p.start and p.end <= c_hi and p.precision != "country"])
+        if clause:
+            return clause
     return _finest([p for p in in_sent if p.precision != "country"]) or _finest(in_sent)
 
 

@@ -63,6 +63,9 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False
     if e.fatalities is not None and (e.fatalities.low or e.fatalities.high or 0) >= w["max_fatalities"]:
         return False  # a famine's, a world war's or the whole war's toll
+    if e.type == "Violence against civilians" or e.type == "Battles":
+        if _MILLIONS.search(sentence):
+            return False  # "killed an estimated five million people"
     if _generic_present(doc, toks, tok, lo, hi):
         return False
     if e.type not in _VIOLENT and not _particular(doc, e, lo, hi):
@@ -72,11 +75,12 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
 
 def _time_reference(toks: TokenIndex, tok: Token) -> bool:
     """"since Russia seized Crimea", "since the invasion": the event only starts a period."""
+    head = toks.head(tok)
+    if tok.dep == "pobj" and head.text.lower() == "since":
+        return True  # "since the invasion"
     for t in [tok, *list(toks.ancestors(tok))[:3]]:
-        if t.text.lower() == "since" and t.dep in ("prep", "mark"):
-            return True
-        if any(c.dep in ("mark", "prep") and c.text.lower() == "since" and c.i < tok.i for c in toks.children(t.i)):
-            return True
+        if any(c.dep == "mark" and c.text.lower() == "since" for c in toks.children(t.i)):
+            return True  # "since Russia seized Crimea" (not "since the beginning of the day, 20 died")
         if t.dep in ("ROOT", "conj", "parataxis", "ccomp"):
             break
     return False
@@ -92,7 +96,7 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
         return False  # "prices rallied", "food prices shot up", "stocks plunged"
     if lemma == "shoot" and any(c.dep == "prt" and c.text.lower() == "up" for c in children):
         return False  # "shot up": rose
-    if tok.pos == "NOUN" and lemma in w["campaign_nouns"] and _whole_war(doc, toks, tok):
+    if tok.pos == "NOUN" and lemma in w["campaign_nouns"] and _whole_war(doc, e, lo, hi):
         return False  # "Ukraine's fight for freedom", "the counteroffensive", "Russia's assault on Ukraine"
     if lemma in w["show_verbs"]:
         # "demonstrated that ...", "demonstrates the folly", "is demonstrated by": to show
@@ -164,16 +168,23 @@ def _generic_present(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: i
     return not any(lo <= t.start and t.end <= hi and t.grain not in ("duration", "future") for t in doc.times)
 
 
-def _whole_war(doc: Document, toks: TokenIndex, tok: Token) -> bool:
-    """A campaign noun with no place below the country in its own phrase, or one owned by a
-    country ("Ukraine's fight"), is the war or a campaign as a whole."""
-    lo, hi = toks.subtree(tok.i)
-    head = toks.head(tok)
-    if tok.dep in ("nsubj", "nsubjpass"):
-        lo, hi = min(lo, toks.subtree(head.i)[0]), max(hi, toks.subtree(head.i)[1])
+def _whole_war(doc: Document, e: Event, lo: int, hi: int) -> bool:
+    """A campaign noun in a sentence without a place below the country, a count or a day
+    ("Ukraine's fight for freedom", "the counteroffensive has begun") is the war or a campaign
+    as a whole."""
+    if e.fatalities is not None or e.injured is not None or _DAILY.search(doc.text, lo, hi):
+        return False
     local = any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent")
                 and not p.dateline for p in doc.places)
-    return not local
+    return not local and not any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times)
+
+
+_MILLIONS = re.compile(r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a)\s+million\b",
+                       re.IGNORECASE)
+
+# the words of a daily report: "during the day", "per day", "over the past day", "overnight"
+_DAILY = re.compile(r"\b(?:(?:during|in|over|for|since the beginning of) (?:the (?:past |last )?|a )day|per day|overnight"
+                    r"|last night|today|yesterday)\b", re.IGNORECASE)
 
 
 def _particular(doc: Document, e: Event, lo: int, hi: int) -> bool:
@@ -243,11 +254,17 @@ def pinned(doc: Document, e: Event) -> bool:
     if e.fatalities is not None or e.injured is not None:
         return True
     tok = index(doc).at(e.trigger.start)
-    if tok is None or tok.pos != "VERB":
+    if tok is None:
         return False
-    dated = e.time is not None and e.time.basis in ("stated", "context") and e.time.grain in ("day", "time", "interval")
-    # "Ukrainian troops reportedly recaptured the village": who and what are pinned
-    # a finite verb (a present one is a headline's or a mis-tagged past: `_generic_present` has
-    # already dropped the habits)
+    sent = e.evidence[0]
+    dated = (e.time is not None and e.time.basis in ("stated", "context") and e.time.grain in ("day", "time", "interval")) \
+        or bool(_DAILY.search(doc.text, sent.start, sent.end))
+    if dated and tok.pos == "NOUN" and tok.dep in ("dobj", "nsubj", "nsubjpass"):
+        return True  # "made four strikes on enemy positions during the day"
+    if tok.pos != "VERB":
+        return False
+    # "Ukrainian troops reportedly recaptured the village": who and what are pinned; a finite
+    # verb (a present one is a headline's or a mis-tagged past: `_generic_present` has already
+    # dropped the habits)
     told = tok.tag in ("VBD", "VBN", "VBP", "VBZ") and any(a.kind in _ARMED and not a.inferred for a in e.actors)
     return dated or told

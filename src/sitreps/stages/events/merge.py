@@ -71,5 +71,7 @@ def same_incident(a: Event, b: Event) -> bool:
         return False
     if a.certainty not in _HAPPENED and a.certainty != b.certainty:
         return False
+    if a.type == "Battles" and b.type == "Battles":
+        return True  # a battle has two sides: "stormed the town" and "repelled the assault" are one
     sides_a, sides_b = {x.actor for x in a.actors}, {x.actor for x in b.actors}
     return not (sides_a and sides_b and sides_a != sides_b)

@@ -5,6 +5,7 @@ A place name in the event's sentence is not where it happened when it is
   agreements", "the Institute for the Study of War in Washington", "the governor of X");
 - a capital standing for its government ("Moscow said", "Kyiv's decision");
 - an acronym or an all-caps word the gazetteer does not know as that acronym ("SBU", "CNN");
+- the first half of a hyphenated modifier ("Moscow-annexed Crimea", "a Kyiv-based analyst");
 - where the weapons were fired from ("missiles launched from bombers over the Caspian Sea");
 - where someone speaks, visits or meets, or any place of another clause than the event's ("the
   official told reporters in Washington", "the strikes came as a summit began in Bavaria").
@@ -23,7 +24,7 @@ from .._tokens import TokenIndex, index
 from ._discourse import paragraph
 from .candidates import _place_for
 
-_CONTAINERS = {"ORG", "WORK_OF_ART", "LAW", "EVENT", "PERSON", "NORP", "PRODUCT"}
+_CONTAINERS = {"WORK_OF_ART", "LAW", "EVENT", "PERSON", "NORP", "PRODUCT"}  # an organisation's name: `_seat`
 _NAME_TAIL = re.compile(
     r"\s*(?:agreements?|accords?|format|protocols?|talks|summit|process|memorandum|declaration|charter|conference"
     r"|platform|forum|institute|university|embassy|consulate|council|court|tribunal|initiative|deal|treaty"
@@ -54,7 +55,7 @@ def place_events(doc: Document, events: list[Event]) -> list[Event]:
         return events
     toks = index(doc)
     bad = {(p.start, p.end) for p in doc.places if not_where(doc, toks, p)}
-    weak = {(p.start, p.end) for p in doc.places if _seat(toks, p)}
+    weak = {(p.start, p.end) for p in doc.places if _seat(doc, toks, p)}
     out = []
     for e in events:
         tok = toks.at(e.trigger.start)
@@ -78,10 +79,15 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
     if any(e.label in _CONTAINERS and e.start <= p.start and p.end <= e.end and (e.start, e.end) != (p.start, p.end)
            for e in doc.entities):
         return True
+    if p.precision == "country" and any(a.start <= p.start and p.end <= a.end and (a.start, a.end) != (p.start, p.end)
+                                        for a in doc.actors):
+        return True  # "the Armed Forces of Ukraine" (a region in one, "the forces of the LPR", still says where)
     if _NAME_TAIL.match(doc.text, p.end):
         return True
     if p.text.isupper() and len(p.text) <= 5 and (p.name or "").upper() != p.text:
         return True  # an acronym the gazetteer took for a town
+    if re.match(r"[-\u2010\u2011]\s?[a-z]", doc.text[p.end : p.end + 3]):
+        return True  # "Moscow-annexed Crimea", "Kyiv-based": a modifier, not a place of its own
     if _launch_site(toks, p):
         return True  # where the weapons were fired from
     tok = toks.head_of_span(p.start, p.end)
@@ -118,8 +124,12 @@ def _launch_site(toks: TokenIndex, p: Place) -> bool:
     return False
 
 
-def _seat(toks: TokenIndex, p: Place) -> bool:
-    """"the X administration", "the governor of X": the seat of who reports it."""
+def _seat(doc: Document, toks: TokenIndex, p: Place) -> bool:
+    """"the X administration", "the governor of X", an organisation named after a place: the
+    seat of who reports it."""
+    if any(e.label == "ORG" and e.start <= p.start and p.end <= e.end and (e.start, e.end) != (p.start, p.end)
+           for e in doc.entities) and not any(a.start <= p.start and p.end <= a.end for a in doc.actors):
+        return True
     tok = toks.head_of_span(p.start, p.end)
     if tok is None:
         return False
@@ -157,6 +167,8 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     mine = tok if tok.pos in ("VERB", "AUX") else next((a for a in toks.ancestors(tok) if a.pos in ("VERB", "AUX")), None)
     if mine is None or verb.i == mine.i or any(a.i == verb.i for a in toks.ancestors(tok)):
         return False
+    if verb.dep == "conj" and toks.head(verb).i == mine.i:
+        return False  # "stopped the assault and drove the invaders out of X": one clause's subject
     return verb.dep in ("advcl", "relcl", "ccomp", "conj", "parataxis") and toks.head(verb).i != tok.i
 
 
