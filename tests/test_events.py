@@ -564,3 +564,13 @@ def test_one_record_per_occurrence(run):
     explosions = [e for e in doc.events if e.type == "Explosions/Remote violence"]
     assert len(explosions) == 1 and len(explosions[0].evidence) == 2
     assert explosions[0].place.gazetteer_id == "t:harbour"  # the finer place of the two
+
+
+def test_the_accused_and_the_weapons_side_are_the_doers(run):
+    accused = only(run("Russia accused Ukraine of carrying out strikes on Harbour Town on Monday.").events)
+    assert [a.actor for a in accused.actors] == ["UKR.MIL"] and accused.certainty != "asserted" or accused.actors
+    fired = only(run("On Monday, Russian missiles were fired at Harbour Town.").events)
+    assert [a.actor for a in fired.actors] == ["RUS.MIL"]
+    # a guessed doer that is the target is no doer
+    struck = [e for e in run("Missiles struck Russian military installations in Harbour Town on Monday.").events]
+    assert all(not e.actors or e.actors[0].actor != "RUS.MIL" for e in struck)

@@ -133,7 +133,8 @@ def find_candidates(doc: Document) -> list[Event]:
             casualty = _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex)
             if casualty is not None:
                 in_sentence.append(casualty)
-        events.extend(_with_counts_and_weapons(_without_bare_blasts(in_sentence), phrases, weapons, by_subtype))
+        in_sentence = _without_subject_weapons(toks, _without_bare_blasts(in_sentence))
+        events.extend(_with_counts_and_weapons(in_sentence, phrases, weapons, by_subtype))
     return events
 
 
@@ -273,6 +274,31 @@ def _without_bare_blasts(events: list[Event]) -> list[Event]:
 
 
 _BLASTS = {"explosion", "explosions", "blast", "blasts"}
+
+
+def _without_subject_weapons(toks: TokenIndex, events: list[Event]) -> list[Event]:
+    """"Missiles struck the base": the weapon that is the subject of a kept strike verb is that
+    strike, not a second one."""
+    verbs = {e.trigger.start: e for e in events}
+    dropped: dict[int, Event] = {}  # verb start -> the subject's event
+    for e in events:
+        tok = toks.at(e.trigger.start)
+        head = toks.head(tok) if tok is not None else None
+        if tok is not None and tok.pos == "NOUN" and tok.dep in ("nsubj", "nsubjpass") and head.start in verbs \
+                and verbs[head.start].type == e.type and head.i != tok.i:
+            dropped[head.start] = e
+    out = []
+    for e in events:
+        if any(d is e for d in dropped.values()):
+            continue
+        subject = dropped.get(e.trigger.start)
+        if subject is not None and subject.subtype in _SPECIFIC:
+            e = replace(e, subtype=subject.subtype)  # "a suicide bomber struck": a suicide bombing
+        out.append(e)
+    return out
+
+
+_SPECIFIC = {"Suicide bomb", "Grenade", "Chemical weapon", "Remote explosive/landmine/IED", "Air/drone strike"}
 
 
 def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event | None:

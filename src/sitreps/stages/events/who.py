@@ -16,12 +16,18 @@ from functools import cache
 from ...lexicons import load_lexicon
 from ...records import ActorMention, Document, Event
 from ._discourse import paragraph
-from .candidates import _country_forces
+from .._tokens import index
+from .candidates import _as_forces, _country_forces, _demonyms
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
 _ATTACKS = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 _FOUGHT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    return {name: c["code"] for c in load_lexicon("actors")["forces"]["countries"] for name in c["names"]}
 
 
 @cache
@@ -32,6 +38,14 @@ def _territory() -> dict:
 def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     for e in events:
+        if e.actors and e.actors[0].inferred and e.actors[0].actor in {t.actor for t in e.targets}:
+            e = replace(e, actors=())  # a guessed doer that is also the target ("struck Russian installations")
+        owner = _weapon_owner(doc, e)
+        if owner is not None and (not e.actors or e.actors[0].inferred) and (not e.actors or e.actors[0].actor != owner.actor):
+            e = replace(e, actors=(owner,), targets=tuple(t for t in e.targets if t.actor != owner.actor))
+        accused = _accused(doc, e)
+        if accused is not None:
+            e = replace(e, actors=(accused,), targets=tuple(t for t in e.targets if t.actor != accused.actor))
         if not e.actors and e.type in _FOUGHT:
             doer = _from_paragraph(doc, e, out) or _from_territory(e)
             if doer is not None:
@@ -68,7 +82,7 @@ def _from_territory(e: Event) -> ActorMention | None:
     other = terr["sides"].get(e.place.country)
     if other is None:
         return None
-    admin1 = (e.place.admin1 or "").lower()
+    admin1 = f"{e.place.admin1 or ''} {e.place.name or ''}".lower()
     if any(c in admin1 for c in terr["contested_admin1"]) or (e.place.name or "") in terr["contested_places"]:
         return None
     forces = _country_forces().get(other)
@@ -76,3 +90,53 @@ def _from_territory(e: Event) -> ActorMention | None:
         return None
     t = e.trigger
     return ActorMention(t.start, t.end, t.text, forces[0], forces[1], "state_forces", other, inferred=True)
+
+
+def _accused(doc: Document, e: Event) -> ActorMention | None:
+    """"Russia accused Ukraine of carrying out strikes", "blamed Kyiv for the attack": the one
+    accused is the doer the accuser names (the certainty stays the claim's)."""
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None:
+        return None
+    below = tok
+    for t in list(toks.ancestors(tok))[:5]:
+        if t.lemma.lower() in ("accuse", "blame"):
+            if not (below.dep == "prep" and below.text.lower() in ("of", "for")):
+                return None
+            objects = [c for c in toks.children(t.i) if c.dep == "dobj"]
+            for o in objects:
+                lo, hi = toks.subtree(o.i)
+                named = [a for a in doc.actors if lo <= a.start and a.end <= hi]
+                if named:
+                    return _as_forces(named[0])
+                code = _country_names().get(doc.text[lo:hi].strip())
+                forces = _country_forces().get(code) if code else None
+                if forces:  # a country named as the one accused is not an actor mention yet
+                    return ActorMention(lo, hi, doc.text[lo:hi], forces[0], forces[1], "state_forces", code, inferred=True)
+            return None
+        below = t
+    return None
+
+
+_WEAPON_NOUNS = {"missile", "rocket", "shell", "drone", "bomb", "artillery", "jet", "aircraft", "warplane", "helicopter",
+                 "bomber", "plane", "mortar", "tank", "gun", "howitzer", "himars", "cruise"}
+
+
+def _weapon_owner(doc: Document, e: Event) -> ActorMention | None:
+    """"Russian missiles were fired", "Ukrainian drones hit": the demonym on the weapon that is
+    the trigger's subject (or the trigger itself) names the side that fired it."""
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None:
+        return None
+    nouns = [tok] if tok.pos == "NOUN" else [c for c in toks.children(tok.i) if c.dep in ("nsubj", "nsubjpass")]
+    for n in nouns:
+        if n.lemma.lower() not in _WEAPON_NOUNS:
+            continue
+        for c in toks.children(n.i):
+            code = _demonyms().get(c.text) if c.dep in ("amod", "compound") and c.i < n.i else None
+            forces = _country_forces().get(code) if code else None
+            if forces:
+                return ActorMention(c.start, c.end, c.text, forces[0], forces[1], "state_forces", code, inferred=True)
+    return None
