@@ -261,6 +261,9 @@ def pinned(doc: Document, e: Event) -> bool:
         or bool(_DAILY.search(doc.text, sent.start, sent.end))
     if dated and tok.pos == "NOUN" and tok.dep in ("dobj", "nsubj", "nsubjpass"):
         return True  # "made four strikes on enemy positions during the day"
+    named = any(a.kind in _ARMED and not a.inferred for a in e.actors)
+    if named and tok.pos == "NOUN" and any(c.dep == "nummod" for c in index(doc).children(tok.i)):
+        return True  # "the aircraft inflicted 18 strikes on the enemy": who, what and how many
     if tok.pos != "VERB":
         return False
     # "Ukrainian troops reportedly recaptured the village": who and what are pinned; a finite
