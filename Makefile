@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-quotes eval-certainty eval-clusters
+.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-articles eval-audit eval-quotes eval-certainty eval-clusters
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -38,6 +38,16 @@ eval-ucdp: setup
 
 eval-events: setup
 	$(BIN)/sitreps eval events $(SHARED)/data/events/ucdp_ged_ukraine.dev.csv --articles $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --markdown
+
+# every event of the 40 fully annotated articles (labels in src/sitreps/evaluation/labels)
+eval-articles: setup
+	$(BIN)/sitreps eval articles $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --markdown
+
+# a random draw of what the map shows, as a worksheet for a judge (AUDIT_SEED: report on a seed you did not tune on)
+AUDIT_SEED ?= 20261205
+AUDIT_N ?= 100
+eval-audit: setup
+	$(BIN)/sitreps eval audit $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --db audit.db --n $(AUDIT_N) --seed $(AUDIT_SEED) -o audit-$(AUDIT_SEED).jsonl
 
 eval-quotes: setup
 	$(BIN)/sitreps eval quotes $(SHARED)/data/quotes/polnear.dev.jsonl --markdown

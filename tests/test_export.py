@@ -129,3 +129,12 @@ def test_geojson_empty_is_valid():
         "features": [],
         "skipped_without_coordinates": 0,
     }
+
+
+def test_a_date_the_text_does_not_state_is_at_best_a_weeks_precision():
+    from sitreps.export import event_date
+
+    assert event_date({"value": "2022-11-11", "grain": "day", "basis": "stated"})[2] == 1
+    assert event_date({"value": "2022-11-11", "grain": "day", "basis": "context"})[2] == 1
+    assert event_date({"value": "2022-11-11", "grain": "day", "basis": "published"})[2] == 2
+    assert event_date({"value": "2022-11", "grain": "month", "basis": "published"})[2] == 3

@@ -15,7 +15,8 @@ ACLED-style CSV columns (`write_events_csv`), from an event dict `e`:
     year             the year of event_date, or empty
     time_precision   as ACLED codes it: 1 = a day; 2 = a week, or an interval of up to 7 days;
                      3 = a month, a year, or an interval longer than a week; empty when undated.
-                     Taken from the time's grain, else from the shape of its value
+                     Taken from the time's grain, else from the shape of its value; a date the
+                     text does not state (basis `published`: the report's day) is at best 2
     event_type       e["type"]
     sub_event_type   e["subtype"]
     actor1           name of the first actor
@@ -135,6 +136,8 @@ def event_date(time: dict | None) -> tuple[str, str, int | None]:
         precision = 2 if end is not None and (end[0] - day).days <= 7 else 3
     else:
         precision = _TIME_PRECISION_BY_GRAIN.get((time or {}).get("grain") or "", precision)
+    if (time or {}).get("basis") == "published":
+        precision = max(precision or 1, 2)  # the report's day: the event is near it, not on it for sure
     return day.isoformat(), str(day.year), precision
 
 
