@@ -574,3 +574,18 @@ def test_the_accused_and_the_weapons_side_are_the_doers(run):
     # a guessed doer that is the target is no doer
     struck = [e for e in run("Missiles struck Russian military installations in Harbour Town on Monday.").events]
     assert all(not e.actors or e.actors[0].actor != "RUS.MIL" for e in struck)
+
+
+def test_history_retold_is_background_or_no_event(run):
+    # a timeline in the historical present: not shown as current news
+    doc = run("The war began a year ago.\nRussian forces make rapid gains in the south of North Oblast, seizing "
+              "the port of Harbour Town, close to the peninsula, and the port of Lake Town on the coast.")
+    assert not [e for e in happened(doc) if not e.background]
+    # "the anniversary of" an event, "in the first weeks of the war"
+    doc = run("The minister spoke within a month of the 20th anniversary of the bombing of Harbour Town.")
+    assert all(e.background for e in happened(doc))
+    doc = run("In the first weeks of the war, Russian troops shelled Harbour Town, killing 40 civilians.")
+    assert [e.background for e in happened(doc)] == [True]
+    # an ongoing siege told in the present, and the present of reported speech, are current
+    doc = run("As the conflict goes on, Russian forces continue their siege of Harbour Town in North Oblast.")
+    assert [e.background for e in happened(doc)] == [False]

@@ -17,7 +17,9 @@ from ...records import Document, Event
 _HISTORY = re.compile(
     r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
     r"|Holocaust|Napoleonic|\d{1,2}(?:st|nd|rd|th) century|centuries ago|decades ago|\d+ years ago|(?:a|one|two|three) years? ago"
-    r"|in the (?:19|18|17)\d0s)\b",
+    r"|in the (?:19|18|17)\d0s|(?:in )?the (?:first|early|opening) (?:days|weeks|months|hours|stages?) of the (?:war|invasion|full-scale"
+    r" invasion|conflict)|(?:at|from) the (?:start|beginning|outset|onset) of the (?:war|invasion|full-scale invasion|conflict)"
+    r"|early in the (?:war|invasion)|last (?:spring|summer|autumn|fall|winter))\b",
     re.IGNORECASE,
 )
 _SEASON = r"(?:(?:early|late|mid-?|the\s+(?:spring|summer|autumn|fall|winter)\s+of)\s+)?(?:(?:spring|summer|autumn|fall|winter|January|February|March|April|May|June|July|August|September|October|November|December)\s+(?:of\s+)?)?"
@@ -42,6 +44,9 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
     text = doc.text[sent.start : sent.end]
     if _HISTORY.search(text):
         return True
+    if re.search(r"\banniversary of (?:the |its |his |their )?(?:[\w'\u2019-]+\s+){0,6}$", doc.text[sent.start : e.trigger.start],
+                 re.IGNORECASE):
+        return True  # "the 20th anniversary of the opening strike on Baghdad"
     if cutoff is None or (e.time is not None and e.time.basis == "stated" and e.time.grain in ("day", "time")):
         return False
     return any(date(int(m.group(1)), 12, 31) < cutoff for m in _YEAR.finditer(text))

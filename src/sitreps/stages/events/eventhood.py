@@ -147,25 +147,49 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
     return True
 
 
+_ONGOING = {"continue", "remain", "keep", "persist", "rage", "intensify", "go", "carry"}
+_SPEECH = {"say", "report", "tell", "announce", "state", "claim", "add", "write", "note", "confirm", "according"}
+
+
+def _finite(toks: TokenIndex, tok: Token) -> Token | None:
+    """The present-simple verb that carries the trigger's clause, if it is one: the trigger
+    itself ("shells"), the verb it is the infinitive or participle of ("attempt to encircle and
+    bombard", "make gains, seizing the port"), or a present passive ("bodies are found")."""
+    node = tok
+    for _ in range(4):
+        if node.pos in ("VERB", "AUX"):
+            word = node.text.lower()
+            if node.tag in ("VBZ", "VBP") and (word == node.lemma.lower() or (node.tag == "VBZ" and word.endswith("s"))):
+                return node
+            if node.tag == "VBN" and any(c.dep == "auxpass" and c.tag in ("VBZ", "VBP") for c in toks.children(node.i)):
+                return node
+            if node.tag in ("VBD",) or any(c.dep in ("aux", "auxpass") and c.tag in ("VBD", "MD") for c in toks.children(node.i)):
+                return None
+        if node.dep not in ("xcomp", "conj", "advcl", "dobj", "pobj", "prep") or node.i == node.head:
+            return None
+        node = toks.head(node)
+    return None
+
+
 def _generic_present(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
-    """A present-simple verb ("when a member annexes", "Russia shells towns") states a habit
-    or a rule, unless the line is a headline (news headlines tell the past in the present) or
-    the sentence says when."""
-    if tok.pos != "VERB" or tok.tag not in ("VBZ", "VBP"):
-        return False
-    word = tok.text.lower()
-    if not (word == tok.lemma.lower() or (tok.tag == "VBZ" and word.endswith("s"))):
-        return False  # a past form the tagger took for a present one ("retook")
-    if any(c.dep in ("aux", "auxpass") for c in toks.children(tok.i)):
-        return False
-    if any(c.dep == "mark" and c.text.lower() in ("when", "whenever", "once", "as") for c in toks.children(tok.i)):
+    """A present-simple verb ("when a member annexes", "Russia shells towns", a timeline's
+    "forces make gains, seizing the port") states a habit, a rule or history retold, unless the
+    line is a headline (news headlines tell the past in the present) or the sentence says when."""
+    finite = _finite(toks, tok)
+    if finite is None or finite.lemma.lower() in _ONGOING:
+        return False  # "forces continue their siege": going on now
+    if any(a.lemma.lower() in _SPEECH for a in toks.ancestors(finite)):
+        return False  # reported speech keeps the speaker's present ("the council said the army suffers losses")
+    if any(c.dep == "aux" for c in toks.children(finite.i)):
+        return False  # "has shelled", "is attacking", "will strike": not a simple present
+    if any(c.dep == "mark" and c.text.lower() in ("when", "whenever", "once", "as") for c in toks.children(finite.i)):
         return True
     line_start = doc.text.rfind("\n", 0, lo) + 1
     line_end = doc.text.find("\n", hi)
     line = doc.text[line_start : len(doc.text) if line_end < 0 else line_end].strip()
     if line_start == 0 or not line.endswith((".", "\u201d", '"')) or len(line.split()) < 12:
         return False  # a headline or a caption
-    return not any(lo <= t.start and t.end <= hi and t.grain not in ("duration", "future") for t in doc.times)
+    return not any(lo <= t.start and t.end <= hi and t.grain not in ("duration", "future", "unknown") for t in doc.times)
 
 
 def _whole_war(doc: Document, e: Event, lo: int, hi: int) -> bool:
