@@ -589,3 +589,11 @@ def test_history_retold_is_background_or_no_event(run):
     # an ongoing siege told in the present, and the present of reported speech, are current
     doc = run("As the conflict goes on, Russian forces continue their siege of Harbour Town in North Oblast.")
     assert [e.background for e in happened(doc)] == [False]
+
+
+def test_no_sign_of_an_attack_is_a_denial_and_an_unplaced_event_takes_the_articles_country(run):
+    assert [e.certainty for e in run("Monitors said there was no sign of a Russian attack on Harbour Town.").events] == ["negated"]
+    doc = run("Russia and Ukraine traded fire in Harbour Town and Lake Town in Ukraine on Monday.\n\n"
+              "On Tuesday, Russian missiles were fired from bombers, the military said.")
+    fired = [e for e in doc.events if e.trigger.text == "fired"]
+    assert [(e.place.gazetteer_id, e.place.precision) for e in fired] == [("t:ua", "country")]

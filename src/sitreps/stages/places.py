@@ -699,7 +699,8 @@ _FRONT = re.compile(
     r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'\u2019\-]+)*\s+(?i:direction|axis|sector|front|salient)s?\b"
 )
 _LOCAL = frozenset({"city", "district", "admin3", "admin2"})
-_TOWARDS = re.compile(r"\b(?:direction|axis|directions|approaches)\s+(?:of|to)\s+(?:the\s+)?(?:city\s+of\s+)?$", re.IGNORECASE)
+_TOWARDS = re.compile(r"\b(?:direction|axis|directions|approaches)[\"'\u201d\u2019]?\s+(?:of|to)\s+(?:the\s+)?(?:city\s+of\s+)?"
+                      r"[\"'\u201c\u2018]?$", re.IGNORECASE)
 
 
 def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:

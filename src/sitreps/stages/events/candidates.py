@@ -215,6 +215,8 @@ def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype
     building, a depot or a refinery destroyed by an armed force or a state ("Russia destroyed an
     oil refinery"), or destroyed with people killed in it, was struck: a shelling/missile attack.
     Destruction with no armed doer and no victims (looting, arson) stays property destruction."""
+    if tok.lemma.lower() == "blow" and not any(t.kind in _ARMED for t in targets):
+        return by_subtype["Remote explosive/landmine/IED"]  # "blew up a railway segment", "the dam was blown up"
     lo, hi = toks.subtree(tok.i)
     hit_weapons = [w for w in weapons if lo <= w.start and w.end <= hi and w.start > tok.start]
     if not (any(t.kind in _ARMED for t in targets) or hit_weapons):

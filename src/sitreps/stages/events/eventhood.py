@@ -44,7 +44,9 @@ def keep_events(doc: Document, events: list[Event]) -> list[Event]:
         sent = e.evidence[0]
         if tok is None or not is_event(doc, toks, e, tok, sent.start, sent.end):
             continue
-        if e.certainty in _HAPPENED and not_happened(doc, toks, tok, sent.start):
+        if e.certainty in _HAPPENED and _no_sign(toks, tok):
+            e = replace(e, certainty="negated")
+        elif e.certainty in _HAPPENED and not_happened(doc, toks, tok, sent.start):
             e = replace(e, certainty="possible")
         out.append(e)
     return out
@@ -222,6 +224,20 @@ def _particular(doc: Document, e: Event, lo: int, hi: int) -> bool:
     if any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times):
         return True
     return e.fatalities is not None or e.injured is not None
+
+
+def _no_sign(toks: TokenIndex, tok: Token) -> bool:
+    """"There was no sign of an attack", "no evidence of shelling": the text says it did not happen."""
+    node = tok
+    for _ in range(3):
+        if node.i == node.head:
+            return False
+        head = toks.head(node)
+        if node.dep == "pobj" and head.text.lower() == "of":
+            noun = toks.head(head)
+            return noun.pos == "NOUN" and any(c.dep == "det" and c.text.lower() == "no" for c in toks.children(noun.i))
+        node = head
+    return False
 
 
 def _complement(path: list[Token]) -> bool:

@@ -67,6 +67,8 @@ def same_incident(a: Event, b: Event) -> bool:
     stated_b = b.time is not None and b.time.basis != "published"
     if stated_a and stated_b and a.time.value != b.time.value:
         return False
+    if stated_a != stated_b and a.time is not None and b.time is not None and not _overlap(a.time.value, b.time.value):
+        return False  # "on Saturday" is not the report's day: another strike
     if (a.certainty in _HAPPENED) != (b.certainty in _HAPPENED):
         return False
     if a.certainty not in _HAPPENED and a.certainty != b.certainty:
@@ -75,3 +77,11 @@ def same_incident(a: Event, b: Event) -> bool:
         return True  # a battle has two sides: "stormed the town" and "repelled the assault" are one
     sides_a, sides_b = {x.actor for x in a.actors}, {x.actor for x in b.actors}
     return not (sides_a and sides_b and sides_a != sides_b)
+
+
+def _overlap(x: str | None, y: str | None) -> bool:
+    """Do two ISO time values (days, intervals) share a day? Unknown values are no conflict."""
+    if not x or not y:
+        return True
+    xs, ys = x.split("/"), y.split("/")
+    return xs[0][:10] <= ys[-1][:10] and ys[0][:10] <= xs[-1][:10]
