@@ -597,3 +597,9 @@ def test_no_sign_of_an_attack_is_a_denial_and_an_unplaced_event_takes_the_articl
               "On Tuesday, Russian missiles were fired from bombers, the military said.")
     fired = [e for e in doc.events if e.trigger.text == "fired"]
     assert [(e.place.gazetteer_id, e.place.precision) for e in fired] == [("t:ua", "country")]
+
+
+def test_an_undated_event_is_explained_by_a_note(run):
+    doc = run("Russian artillery shelled Harbour Town, killing two civilians.", published=None)
+    assert [n.code for n in doc.notes if n.stage == "events"] == ["events.undated"]
+    assert not [n for n in run("Russian artillery shelled Harbour Town, killing two civilians.").notes if n.stage == "events"]

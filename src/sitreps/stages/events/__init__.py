@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...records import Document
+from ...records import Document, Note
 from .background import mark_background
 from .candidates import find_candidates
 from .eventhood import keep_events, pinned
@@ -48,4 +48,10 @@ def extract_events(doc: Document, ctx) -> Document:
     events = mark_background(doc, events, days)
     events = [e for e in place_events(doc, events) if pinned(doc, e) or e.background or e.certainty in ("possible", "negated")]
     events = attribute_events(doc, events)
-    return replace(doc, events=merge(events))
+    events = merge(events)
+    undated = sum(1 for e in events if e.time is None and not e.background)
+    notes = doc.notes
+    if undated:
+        why = "the article has no publication date" if doc.article.published is None else "no usable date"
+        notes += (Note("events", "events.undated", f"{undated} event(s) without a date: the text gives none and {why}"),)
+    return replace(doc, events=events, notes=notes)
