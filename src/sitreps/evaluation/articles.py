@@ -14,12 +14,13 @@ field by field.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+
+from ..gazetteer import distance_km
 
 LABELS = Path(__file__).with_name("labels")
 GOLD = LABELS / "article_events.jsonl"
@@ -150,13 +151,6 @@ def _month_interval(value: str) -> tuple[date, date] | None:
         return None
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def raw_spans(raw: str, clean: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Cleaned-text spans as raw-text offsets: the cleaner only drops and trims lines, so each
     span's text is found in the raw text (the occurrence nearest its cleaned offset)."""
@@ -243,7 +237,7 @@ def _place_ok(gold: dict, event: dict) -> bool | None:
     p = event.get("place") or {}
     if p.get("lat") is None or p.get("lon") is None:
         return False
-    distance = km(float(gp["lat"]), float(gp["lon"]), float(p["lat"]), float(p["lon"]))
+    distance = distance_km(float(gp["lat"]), float(gp["lon"]), float(p["lat"]), float(p["lon"]))
     if gp["precision"] == "country" and gp.get("country"):
         return (p.get("country") or "").upper() == gp["country"].upper()
     if gp["precision"] in ("admin1", "region") and gp.get("admin1"):
