@@ -603,3 +603,28 @@ def test_an_undated_event_is_explained_by_a_note(run):
     doc = run("Russian artillery shelled Harbour Town, killing two civilians.", published=None)
     assert [n.code for n in doc.notes if n.stage == "events"] == ["events.undated"]
     assert not [n for n in run("Russian artillery shelled Harbour Town, killing two civilians.").notes if n.stage == "events"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The July 1 editorial \u201cDon\u2019t retreat from Harbour Town\u201d urged patience.",
+        "Russia is engaged in a war against an innocent people, and it must be condemned.",
+        "The report documents 77 cases of civilians being executed in North Oblast.",
+        "Russian forces have carried out widespread and systematic torture of civilians in North Oblast.",
+        "Both sides have used cluster bombs in North Oblast during the war.",
+        "He criticised the generals for failing to supply his troops during the battle for Harbour Town.",
+        "The West is attempting to destroy Russia, the president said on Monday.",
+    ],
+)
+def test_titles_patterns_and_the_war_itself_are_not_events(run, text):
+    doc = run(text)
+    assert happened(doc) == [], [(e.subtype, e.trigger.text, e.certainty) for e in doc.events]
+
+
+def test_what_was_shot_down_is_the_target_and_the_grounds_side_the_doer(run):
+    downed = only(run("Our soldiers shot down another enemy aircraft near Harbour Town on Monday.").events)
+    assert downed.subtype == "Disrupted weapons use" and "RUS.MIL" not in [a.actor for a in downed.actors]
+    intercepted = only(run("Three drones were intercepted over Harbour Town on Monday.").events)
+    assert [(a.actor, a.inferred) for a in intercepted.actors] == [("UKR.MIL", True)]
+    assert only(run("A car bomb exploded in Harbour Town on Monday.").events).subtype == "Remote explosive/landmine/IED"

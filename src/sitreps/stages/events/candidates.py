@@ -87,8 +87,9 @@ def find_candidates(doc: Document) -> list[Event]:
             if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
                 continue  # "missile strikes": one event, not two
             actors, targets, syntactic = _participants(doc, toks, tok, sent)
-            if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets):
-                entry = by_subtype["Armed clash"]  # "neutralized several enemy groups"
+            if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets) \
+                    and not _downs_a_weapon(toks, tok):
+                entry = by_subtype["Armed clash"]  # "neutralized several enemy groups", not "shot down an enemy aircraft"
             if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
@@ -141,6 +142,14 @@ def find_candidates(doc: Document) -> list[Event]:
 _WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.IGNORECASE)
 _TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
 _PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
+
+
+_AIRBORNE = {"aircraft", "plane", "jet", "helicopter", "drone", "missile", "rocket", "uav", "bomber", "fighter", "shell"}
+
+
+def _downs_a_weapon(toks: TokenIndex, tok: Token) -> bool:
+    head = toks.head(tok) if tok.text.lower() == "down" else tok
+    return any(c.dep in ("dobj", "nsubjpass") and c.lemma.lower() in _AIRBORNE for c in toks.children(head.i))
 
 
 _FIGHT_NOUNS = {"fighting", "battle", "clash", "combat", "firefight", "skirmish", "siege"}
@@ -287,14 +296,15 @@ def _without_subject_weapons(toks: TokenIndex, events: list[Event]) -> list[Even
         tok = toks.at(e.trigger.start)
         head = toks.head(tok) if tok is not None else None
         if tok is not None and tok.pos == "NOUN" and tok.dep in ("nsubj", "nsubjpass") and head.start in verbs \
-                and verbs[head.start].type == e.type and head.i != tok.i:
-            dropped[head.start] = e
+                and head.i != tok.i and (verbs[head.start].type == e.type
+                                         or verbs[head.start].subtype == "Disrupted weapons use"):
+            dropped[head.start] = e  # "drones were intercepted": what was stopped is the interception's
     out = []
     for e in events:
         if any(d is e for d in dropped.values()):
             continue
         subject = dropped.get(e.trigger.start)
-        if subject is not None and subject.subtype in _SPECIFIC:
+        if subject is not None and subject.subtype in _SPECIFIC and subject.type == e.type:
             e = replace(e, subtype=subject.subtype)  # "a suicide bomber struck": a suicide bombing
         out.append(e)
     return out

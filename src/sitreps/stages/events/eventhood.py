@@ -61,6 +61,12 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False
     if _time_reference(toks, tok):
         return False
+    if _in_title(doc, tok, lo):
+        return False  # "the editorial 'Don't retreat from ...'"
+    if tok.pos == "NOUN" and any(c.dep == "amod" and c.lemma.lower() in w["pattern_modifiers"] for c in toks.children(tok.i)):
+        return False  # "widespread and systematic torture": a pattern
+    if _war_itself(doc, toks, tok, lo, hi):
+        return False  # "is engaged in a war", "help Russia wage war and destroy lives"
     if not _right_sense(doc, toks, e, tok, lo, hi):
         return False
     if e.fatalities is not None and (e.fatalities.low or e.fatalities.high or 0) >= w["max_fatalities"]:
@@ -80,6 +86,9 @@ def _time_reference(toks: TokenIndex, tok: Token) -> bool:
     head = toks.head(tok)
     if tok.dep == "pobj" and head.text.lower() == "since":
         return True  # "since the invasion"
+    if tok.dep == "pobj" and head.text.lower() in ("during", "amid", "amidst", "throughout") and \
+            tok.lemma.lower() in _words()["campaign_nouns"]:
+        return True  # "during the battle for Bakhmut", "amid the counteroffensive": a backdrop
     for t in [tok, *list(toks.ancestors(tok))[:3]]:
         if any(c.dep == "mark" and c.text.lower() == "since" for c in toks.children(t.i)):
             return True  # "since Russia seized Crimea" (not "since the beginning of the day, 20 died")
@@ -211,6 +220,35 @@ _MILLIONS = re.compile(r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|
 # the words of a daily report: "during the day", "per day", "over the past day", "overnight"
 _DAILY = re.compile(r"\b(?:(?:during|in|over|for|since the beginning of) (?:the (?:past |last )?|a )day|per day|overnight"
                     r"|last night|today|yesterday)\b", re.IGNORECASE)
+
+
+def _in_title(doc: Document, tok: Token, lo: int) -> bool:
+    """Is the trigger inside a quoted title ("the July 1 editorial 'Don't retreat ...'")?"""
+    before = doc.text[lo : tok.start]
+    opening = max(before.rfind("\u201c"), before.rfind('"'))
+    if opening < 0 or ("\u201d" in before[opening + 1 :]) or ('"' in before[opening + 1 :]):
+        return False
+    words = re.findall(r"[\w-]+", before[:opening].lower())[-3:]
+    return any(word in _words()["title_words"] for word in words)
+
+
+def _war_itself(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
+    """A verb whose object is the war ("engaged in a war", "wage war"), or "destroy" of something
+    no weapon destroys ("destroy Russia", "destroy lives"), with no place below the country."""
+    w = _words()
+    objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
+    objects += [g for c in toks.children(tok.i) if c.dep == "prep" for g in toks.children(c.i) if g.dep == "pobj"]
+    if not objects:
+        return False
+    war = any(o.lemma.lower() in ("war", "conflict", "invasion", "aggression", "hostilities") for o in objects)
+    abstract = tok.lemma.lower() in ("destroy", "destruction") and all(
+        o.lemma.lower() in w["abstract_objects"] or (o.ent_type == "GPE" and not any(
+            p.start <= o.start < p.end and p.precision not in ("country", "continent") for p in doc.places))
+        for o in objects)
+    if not (war or abstract):
+        return False
+    return not any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent")
+                   and not p.dateline for p in doc.places)
 
 
 def _particular(doc: Document, e: Event, lo: int, hi: int) -> bool:

@@ -104,8 +104,9 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
         return True  # "Kyiv officials", "Moscow talks"
     if (p.feature or "").startswith("P.PPLC") or (p.feature or "") == "P.PPLG":
         after = doc.text[p.end : p.end + 3]
-        if tok.dep in ("nsubj", "nsubjpass", "poss") or after.startswith(("'s", "\u2019s")):
-            return True  # the capital standing for its government
+        if tok.dep in ("nsubj", "nsubjpass", "poss") or after.startswith(("'s", "\u2019s")) or (
+                tok.dep == "pobj" and head.text.lower() == "by"):
+            return True  # the capital standing for its government ("Moscow said", "a counter-attack by Kyiv")
     return False
 
 

@@ -40,6 +40,8 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     for e in events:
         if e.actors and e.actors[0].inferred and e.actors[0].actor in {t.actor for t in e.targets}:
             e = replace(e, actors=())  # a guessed doer that is also the target ("struck Russian installations")
+        if e.subtype == "Disrupted weapons use":
+            e = _defender(doc, e)
         owner = _weapon_owner(doc, e)
         if owner is not None and (not e.actors or e.actors[0].inferred) and (not e.actors or e.actors[0].actor != owner.actor):
             e = replace(e, actors=(owner,), targets=tuple(t for t in e.targets if t.actor != owner.actor))
@@ -140,3 +142,33 @@ def _weapon_owner(doc: Document, e: Event) -> ActorMention | None:
             if forces:
                 return ActorMention(c.start, c.end, c.text, forces[0], forces[1], "state_forces", code, inferred=True)
     return None
+
+
+def _defender(doc: Document, e: Event) -> Event:
+    """"Shot down another enemy aircraft near X", "drones were intercepted over Moscow": what
+    was shot down is the target; the doer is the side that shot it down, else the side whose
+    ground it was over (its air defence, inferred)."""
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None:
+        return e
+    head = toks.head(tok) if tok.text.lower() == "down" else tok
+    objects = [c for c in toks.children(head.i) if c.dep in ("dobj", "nsubjpass")]
+    spans = [toks.subtree(o.i) for o in objects]
+    downed = [a for a in e.actors if any(lo <= a.start and a.end <= hi for lo, hi in spans)]
+    if downed:
+        e = replace(e, actors=tuple(a for a in e.actors if a not in downed), targets=tuple(downed) + e.targets)
+    if e.actors or e.place is None or not e.place.country:
+        return e
+    terr = _territory()
+    if e.place.country not in terr["sides"]:
+        return e
+    admin1 = f"{e.place.admin1 or ''} {e.place.name or ''}".lower()
+    if any(c in admin1 for c in terr["contested_admin1"]) or (e.place.name or "") in terr["contested_places"]:
+        return e
+    forces = _country_forces().get(e.place.country)
+    if not forces:
+        return e
+    t = e.trigger
+    return replace(e, actors=(ActorMention(t.start, t.end, t.text, forces[0], forces[1], "state_forces", e.place.country,
+                                           inferred=True),))
