@@ -628,3 +628,10 @@ def test_what_was_shot_down_is_the_target_and_the_grounds_side_the_doer(run):
     intercepted = only(run("Three drones were intercepted over Harbour Town on Monday.").events)
     assert [(a.actor, a.inferred) for a in intercepted.actors] == [("UKR.MIL", True)]
     assert only(run("A car bomb exploded in Harbour Town on Monday.").events).subtype == "Remote explosive/landmine/IED"
+
+
+def test_an_undated_event_that_describes_a_visited_place_is_background(run):
+    old = only(run("The minister visited a bridge in Harbour Town where Russian forces bombed civilians.").events)
+    assert old.background
+    news = only(run("The minister visited Harbour Town, where a missile strike killed 50 people on Monday.").events)
+    assert not news.background

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ...records import Document, Event
+from .._tokens import index
 
 _HISTORY = re.compile(
     r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
@@ -39,9 +40,32 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
     return out
 
 
+_VISITS = {"visit", "tour", "see", "show", "take", "lay", "stand", "walk", "inspect", "pass"}
+
+
+def _a_visited_sites_past(doc: Document, e: Event) -> bool:
+    """"He visited a bridge in Irpin where Russian forces bombed civilians", "was taken to an
+    apartment block that was damaged in a bombardment": an undated event told to say what a
+    visited place is, not news of the day."""
+    if e.time is not None and e.time.basis != "published":
+        return False
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None:
+        return False
+    for node in [tok, *list(toks.ancestors(tok))[:4]]:
+        if node.dep in ("relcl", "acl"):
+            owner = toks.head(node)
+            verb = next((a for a in [owner, *toks.ancestors(owner)] if a.pos in ("VERB", "AUX")), None)
+            return verb is not None and verb.lemma.lower() in _VISITS
+    return False
+
+
 def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) -> bool:
     sent = e.evidence[0]
     text = doc.text[sent.start : sent.end]
+    if _a_visited_sites_past(doc, e):
+        return True
     if _HISTORY.search(text):
         return True
     if re.search(r"\banniversary of (?:the |its |his |their )?(?:[\w'\u2019-]+\s+){0,6}$", doc.text[sent.start : e.trigger.start],
