@@ -635,3 +635,34 @@ def test_an_undated_event_that_describes_a_visited_place_is_background(run):
     assert old.background
     news = only(run("The minister visited Harbour Town, where a missile strike killed 50 people on Monday.").events)
     assert not news.background
+
+
+def _relabelled(doc, name, **fields):
+    """The doc with every place named `name` given other gazetteer fields (a capital, an acronym)."""
+    return replace(doc, places=tuple(replace(p, **fields) if p.text == name else p for p in doc.places))
+
+
+def test_a_capital_speaking_for_its_government_an_acronym_and_a_modifier_are_not_places(run, parsed, ctx):
+    from sitreps.stages.events.where import not_where
+    from sitreps.stages._tokens import index as token_index
+
+    doc = run("Lake Town said Russian troops shelled Harbour Town on Monday, in a Lake Town-backed report.")
+    capital = _relabelled(doc, "Lake Town", feature="P.PPLC")
+    toks = token_index(capital)
+    found = next(p for p in capital.places if p.text == "Lake Town")
+    assert found.start == capital.text.rindex("Lake Town")
+    assert not_where(capital, toks, found)  # "Lake Town-backed": a modifier
+    first = replace(found, start=0, end=len("Lake Town"))
+    assert not_where(capital, toks, first)  # "Lake Town said": the capital standing for its government
+    assert not not_where(capital, toks, replace(first, feature="P.PPL"))  # ... which a plain town is not here
+    assert not not_where(capital, toks, next(p for p in capital.places if p.text == "Harbour Town"))
+    shelled = only(extract_events(replace(capital, events=()), ctx).events)
+    assert shelled.place.gazetteer_id == "t:harbour"
+    # an acronym the gazetteer took for a town
+    doc = run("Russian troops shelled HT on Monday.")
+    from sitreps.records import Place
+
+    acronym = Place(doc.text.index("HT"), doc.text.index("HT") + 2, "HT", name="Hightown", lat=1.0, lon=1.0,
+                    country="UA", gazetteer_id="t:hightown", precision="city")
+    assert not_where(doc, token_index(doc), acronym)
+    assert not not_where(doc, token_index(doc), replace(acronym, name="HT"))
