@@ -108,11 +108,11 @@ def find_candidates(doc: Document) -> list[Event]:
             if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken) or _repelled(toks, tok, taken)):
                 continue  # "destroyed ... with strikes", "shot down 20 drones", "repelled an attack": one event
             if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
-                actors = tuple(_as_forces(a) for a in actors)
+                actors = tuple(as_forces(a) for a in actors)
             taken.append((entry["subtype"], *toks.subtree(tok.i)))
             claim = _claim_at(doc.claims, tok.start)
             certainty = _certainty(doc, toks, tok, lex, claim)
-            place = _place_for(doc, toks, tok, sent)
+            place = place_for(doc, toks, tok, sent)
             time = _time_for(doc, toks, tok, sent)
             evidence = [Span(sent.start, sent.end, sent.text)]
             in_sentence.append(
@@ -328,7 +328,7 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event
         return None
     entry = by_subtype["Armed clash"] if any(p.personnel for p in phrases) else by_subtype["Attack"]
     actors, targets, _ = _participants(doc, toks, tok, sent)
-    actors = tuple(_as_forces(a) for a in actors if a.kind != "civilians")
+    actors = tuple(as_forces(a) for a in actors if a.kind != "civilians")
     if entry["subtype"] == "Armed clash":
         actors, targets, _ = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
     claim = _claim_at(doc.claims, tok.start)
@@ -339,7 +339,7 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event
         trigger=Span(phrase.word.start, phrase.word.end, phrase.word.text),
         actors=actors,
         targets=targets,
-        place=_place_for(doc, toks, tok, sent),
+        place=place_for(doc, toks, tok, sent),
         time=_time_for(doc, toks, tok, sent),
         certainty=_modality(toks, tok, lex) or (claim.certainty if claim else "asserted"),
         source=claim.source if claim else None,
@@ -401,7 +401,7 @@ def _other_side_of(tok: Token, targets) -> tuple[ActorMention, ...]:
     if len(sides) != 1:
         return ()
     other = "UA" if sides == {"RU"} else "RU"
-    forces = _country_forces().get(other)
+    forces = country_forces().get(other)
     return (ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True),) if forces else ()
 
 
@@ -449,7 +449,7 @@ def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
     doers = doers or party
     if not doers and len(losers) == 1:
         other = "UA" if "RU" in losers else "RU"
-        forces = _country_forces().get(other)
+        forces = country_forces().get(other)
         if forces:
             doers = [ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True)]
     return tuple(_unique(doers)), tuple(_unique(lost + losing + [t for t in targets if t not in doers])), bool(doers)
@@ -522,34 +522,34 @@ def _adjacent_actor(doc: Document, tok: Token) -> tuple[ActorMention, ...]:
     armed = [a for a in doc.actors if a.kind in _ARMED or a.kind in ("government", "nationals")]
     for a in armed:
         if 0 <= tok.start - a.end <= 1 and not text[a.end : tok.start].strip():
-            return (_as_forces(a),)
+            return (as_forces(a),)
     before = re.search(r"([A-Z][a-z]+)\s+$", text[max(0, tok.start - 20) : tok.start])
     if before:
-        code = _demonyms().get(before.group(1))
+        code = demonyms().get(before.group(1))
         if code:
-            forces = _country_forces().get(code)
+            forces = country_forces().get(code)
             if forces:
                 start = tok.start - len(before.group(0))
                 return (ActorMention(start, start + len(before.group(1)), before.group(1), forces[0], forces[1],
                                      "state_forces", code, inferred=True),)
     for a in armed:
         if a.start > tok.end and _BY_OF.fullmatch(text[tok.end : a.start]):
-            return (_as_forces(a),)
+            return (as_forces(a),)
     # "the shelling of the village of X by the Armed Forces of Ukraine": "by X" later in the clause
     for a in armed:
         between = text[tok.end : a.start]
         if a.start > tok.end and len(between) <= 80 and re.search(r"\bby\s+(?:the\s+)?$", between) and not re.search(r"[,;:\u2013\u2014]|\s-\s", between):
-            return (_as_forces(a),)
+            return (as_forces(a),)
     return ()
 
 
 @cache
-def _demonyms() -> dict[str, str]:
+def demonyms() -> dict[str, str]:
     return load_lexicon("actors")["forces"]["demonyms"]
 
 
 @cache
-def _country_forces() -> dict[str, tuple[str, str]]:
+def country_forces() -> dict[str, tuple[str, str]]:
     return {c["code"]: tuple(c["forces"]) for c in load_lexicon("actors")["forces"]["countries"]}
 
 
@@ -578,7 +578,7 @@ def _unique(items):
     return out
 
 
-def _as_forces(a: ActorMention) -> ActorMention:
+def as_forces(a: ActorMention) -> ActorMention:
     """A government or a people named as the doer of violence ("Russia shelled", "the Russians
     shelled") stands for its armed forces (inferred)."""
     if a.kind == "nationals" and a.actor.endswith(".NAT"):
@@ -673,7 +673,7 @@ def _finest(places: list[Place]) -> Place | None:
 _SOURCE_TAIL = re.compile(r"\s[-\u2013\u2014]\s+[^.!?\n\-\u2013\u2014]{2,60}?[.!?]?\s*$")
 
 
-def _place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place | None:
+def place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place | None:
     """A place inside the trigger's phrase, else the finest of its sentence; never the dateline
     or a country inside an actor's name ("Artillerymen of the Russian Federation"; a region in
     one, "the forces of the LPR", still says where)."""

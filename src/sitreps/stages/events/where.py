@@ -23,7 +23,7 @@ from dataclasses import replace
 from ...records import Document, Event, Place, Span
 from .._tokens import TokenIndex, index
 from ._discourse import paragraph
-from .candidates import _place_for
+from .candidates import place_for
 
 _CONTAINERS = {"WORK_OF_ART", "LAW", "EVENT", "PERSON", "NORP", "PRODUCT"}  # an organisation's name: `_seat`
 _NAME_TAIL = re.compile(
@@ -68,8 +68,8 @@ def place_events(doc: Document, events: list[Event]) -> list[Event]:
         if place is None or (place.start, place.end) not in {(p.start, p.end) for p in strong}:
             place = None
             if tok is not None:
-                place = _place_for(replace(doc, places=strong), toks, tok, sent) or \
-                    _place_for(replace(doc, places=allowed), toks, tok, sent)
+                place = place_for(replace(doc, places=strong), toks, tok, sent) or \
+                    place_for(replace(doc, places=allowed), toks, tok, sent)
         if place is None:
             place = _carried(doc, strong, sent) or country
         out.append(replace(e, place=place) if place is not e.place else e)

@@ -17,7 +17,7 @@ from ...lexicons import load_lexicon
 from ...records import ActorMention, Document, Event
 from ._discourse import paragraph
 from .._tokens import index
-from .candidates import _as_forces, _country_forces, _demonyms
+from .candidates import as_forces, country_forces, demonyms
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
@@ -77,17 +77,20 @@ def _from_paragraph(doc: Document, e: Event, before: list[Event]) -> ActorMentio
     return None
 
 
+def _contested(place) -> bool:
+    """Ground the other side held for most of 2022-23 ([territory] in lexicons/actors.toml)."""
+    terr = _territory()
+    names = f"{place.admin1 or ''} {place.name or ''}".lower()
+    return any(c in names for c in terr["contested_admin1"]) or (place.name or "") in terr["contested_places"]
+
+
 def _from_territory(e: Event) -> ActorMention | None:
     if not (e.type in _STRIKES or e.subtype in _ATTACKS) or e.place is None or not e.place.country:
         return None
-    terr = _territory()
-    other = terr["sides"].get(e.place.country)
-    if other is None:
+    other = _territory()["sides"].get(e.place.country)
+    if other is None or _contested(e.place):
         return None
-    admin1 = f"{e.place.admin1 or ''} {e.place.name or ''}".lower()
-    if any(c in admin1 for c in terr["contested_admin1"]) or (e.place.name or "") in terr["contested_places"]:
-        return None
-    forces = _country_forces().get(other)
+    forces = country_forces().get(other)
     if not forces:
         return None
     t = e.trigger
@@ -111,9 +114,9 @@ def _accused(doc: Document, e: Event) -> ActorMention | None:
                 lo, hi = toks.subtree(o.i)
                 named = [a for a in doc.actors if lo <= a.start and a.end <= hi]
                 if named:
-                    return _as_forces(named[0])
+                    return as_forces(named[0])
                 code = _country_names().get(doc.text[lo:hi].strip())
-                forces = _country_forces().get(code) if code else None
+                forces = country_forces().get(code) if code else None
                 if forces:  # a country named as the one accused is not an actor mention yet
                     return ActorMention(lo, hi, doc.text[lo:hi], forces[0], forces[1], "state_forces", code, inferred=True)
             return None
@@ -137,8 +140,8 @@ def _weapon_owner(doc: Document, e: Event) -> ActorMention | None:
         if n.lemma.lower() not in _WEAPON_NOUNS:
             continue
         for c in toks.children(n.i):
-            code = _demonyms().get(c.text) if c.dep in ("amod", "compound") and c.i < n.i else None
-            forces = _country_forces().get(code) if code else None
+            code = demonyms().get(c.text) if c.dep in ("amod", "compound") and c.i < n.i else None
+            forces = country_forces().get(code) if code else None
             if forces:
                 return ActorMention(c.start, c.end, c.text, forces[0], forces[1], "state_forces", code, inferred=True)
     return None
@@ -160,13 +163,9 @@ def _defender(doc: Document, e: Event) -> Event:
         e = replace(e, actors=tuple(a for a in e.actors if a not in downed), targets=tuple(downed) + e.targets)
     if e.actors or e.place is None or not e.place.country:
         return e
-    terr = _territory()
-    if e.place.country not in terr["sides"]:
+    if e.place.country not in _territory()["sides"] or _contested(e.place):
         return e
-    admin1 = f"{e.place.admin1 or ''} {e.place.name or ''}".lower()
-    if any(c in admin1 for c in terr["contested_admin1"]) or (e.place.name or "") in terr["contested_places"]:
-        return e
-    forces = _country_forces().get(e.place.country)
+    forces = country_forces().get(e.place.country)
     if not forces:
         return e
     t = e.trigger
