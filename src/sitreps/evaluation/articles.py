@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..gazetteer import distance_km
+from ..stages.times import days_of
 
 LABELS = Path(__file__).with_name("labels")
 GOLD = LABELS / "article_events.jsonl"
@@ -123,34 +124,6 @@ def _interval(value: str) -> tuple[date, date]:
     return a, b
 
 
-def _month_interval(value: str) -> tuple[date, date] | None:
-    """An output time value as a day interval: days, `YYYY-MM` months, `YYYY` years, intervals."""
-    try:
-        parts = value.split("/")
-        ends = []
-        for i, part in enumerate(parts[:2]):
-            part = part[:10]
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", part):
-                d = date.fromisoformat(part)
-                ends.append((d, d))
-            elif re.fullmatch(r"\d{4}-\d{2}", part):
-                y, m = map(int, part.split("-"))
-                first = date(y, m, 1)
-                last = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1))
-                ends.append((first, last))
-            elif re.fullmatch(r"\d{4}", part):
-                ends.append((date(int(part), 1, 1), date(int(part), 12, 31)))
-            elif re.fullmatch(r"\d{4}-W\d{2}", part):
-                d = date.fromisocalendar(int(part[:4]), int(part[6:]), 1)
-                ends.append((d, d + timedelta(days=6)))
-            else:
-                return None
-            del i
-        return ends[0][0], ends[-1][1]
-    except (ValueError, OverflowError):
-        return None
-
-
 def raw_spans(raw: str, clean: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Cleaned-text spans as raw-text offsets: the cleaner only drops and trims lines, so each
     span's text is found in the raw text (the occurrence nearest its cleaned offset)."""
@@ -222,7 +195,7 @@ def _date_ok(gold: dict, event: dict) -> bool | None:
     value = (event.get("time") or {}).get("value")
     if not value:
         return False
-    got = _month_interval(value)
+    got = days_of(value)
     if got is None:
         return False
     lo, hi = _interval(gold["date"])

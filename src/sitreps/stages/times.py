@@ -174,6 +174,33 @@ def _iso(d: date) -> str:
     return d.isoformat()
 
 
+def days_of(value: str | None) -> tuple[date, date] | None:
+    """The first and last day an ISO time value this stage writes covers: a day (or a time), a
+    month, a year, an ISO week, or a `start/end` interval of those; None for anything else."""
+    if not value:
+        return None
+    ends = []
+    try:
+        for part in value.split("/")[:2]:
+            part = part[:10]
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", part):
+                d = date.fromisoformat(part)
+                ends.append((d, d))
+            elif re.fullmatch(r"\d{4}-\d{2}", part):
+                y, m = int(part[:4]), int(part[5:])
+                ends.append((date(y, m, 1), date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)))
+            elif re.fullmatch(r"\d{4}", part):
+                ends.append((date(int(part), 1, 1), date(int(part), 12, 31)))
+            elif re.fullmatch(r"\d{4}-W\d{2}", part):
+                d = date.fromisocalendar(int(part[:4]), int(part[6:]), 1)
+                ends.append((d, d + timedelta(days=6)))
+            else:
+                return None
+    except (ValueError, OverflowError):
+        return None
+    return ends[0][0], ends[-1][1]
+
+
 def _interval(a: date, b: date, grain: str = "interval") -> tuple[str, str]:
     if a >= b:
         return _iso(min(a, b)), "day" if grain == "interval" else grain

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from ...records import Document, Event
 from .._tokens import index
+from ..times import days_of
 
 _HISTORY = re.compile(
     r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
@@ -77,18 +78,6 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
 
 
 def last_day(value: str) -> date | None:
-    """The last day an ISO time value covers: a day, a month, a year, an ISO week, an interval."""
-    part = value.split("/")[-1]
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T.*)?", part):
-            return date.fromisoformat(part[:10])
-        if re.fullmatch(r"\d{4}-\d{2}", part):
-            y, m = int(part[:4]), int(part[5:])
-            return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
-        if re.fullmatch(r"\d{4}", part):
-            return date(int(part), 12, 31)
-        if re.fullmatch(r"\d{4}-W\d{2}", part):
-            return date.fromisocalendar(int(part[:4]), int(part[6:]), 7)
-    except ValueError:
-        return None
-    return None
+    """The last day an ISO time value covers (`stages.times.days_of`)."""
+    days = days_of(value)
+    return days[1] if days else None

@@ -18,13 +18,13 @@ from ...lexicons import load_lexicon
 from ...records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token, Weapon
 from .._counts import CasualtyPhrase, find_counts, find_weapons
 from .._tokens import TokenIndex, index
-from ..modality import NEG, POSSIBLE, PROBABLE, event_certainty
+from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty
 
 _ARMED = {"state_forces", "armed_group", "police"}
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _PRONOUN_SUBJECTS = {"others", "some", "many", "most", "several", "they", "who", "which", "that", "both"}
 _NON_TRIGGER_ENTS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW", "PRODUCT"}
-_PRECISION_ORDER = {
+PRECISION_ORDER = {
     "district": 0, "city": 1, "water": 2, "admin2": 3, "front": 3, "admin1": 4, "region": 5, "country": 6,
 }
 
@@ -110,7 +110,7 @@ def find_candidates(doc: Document) -> list[Event]:
             if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
                 actors = tuple(as_forces(a) for a in actors)
             taken.append((entry["subtype"], *toks.subtree(tok.i)))
-            claim = _claim_at(doc.claims, tok.start)
+            claim = claim_at(doc.claims, tok.start)
             certainty = _certainty(doc, toks, tok, lex, claim)
             place = place_for(doc, toks, tok, sent)
             time = _time_for(doc, toks, tok, sent)
@@ -141,7 +141,7 @@ def find_candidates(doc: Document) -> list[Event]:
 
 _WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.IGNORECASE)
 _TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
-_PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
+PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
 
 
 _AIRBORNE = {"aircraft", "plane", "jet", "helicopter", "drone", "missile", "rocket", "uav", "bomber", "fighter", "shell"}
@@ -194,7 +194,7 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
         return ground  # "recaptured the village": the ground taken is what makes it one
     if phrases or ground:  # "shelled the village"
         return True
-    if any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in _PARTICULAR_PRECISION
+    if any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in PARTICULAR_PRECISION
            and not p.dateline for p in doc.places):
         return True
     # a day or a time; "in the coming weeks" makes a feared or planned strike a particular one
@@ -207,7 +207,7 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
     # X on Monday. Their artillery also shelled the railway station.")
     para = doc.text.rfind("\n", 0, sent.start) + 1
     return bool(armed) and para < sent.start and (
-        any(para <= p.start and p.end <= sent.start and p.resolved and p.precision in _PARTICULAR_PRECISION
+        any(para <= p.start and p.end <= sent.start and p.resolved and p.precision in PARTICULAR_PRECISION
             and not p.dateline for p in doc.places)
         or any(para <= t.start and t.end <= sent.start and t.grain in ("day", "time") for t in doc.times))
 
@@ -331,7 +331,7 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event
     actors = tuple(as_forces(a) for a in actors if a.kind != "civilians")
     if entry["subtype"] == "Armed clash":
         actors, targets, _ = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
-    claim = _claim_at(doc.claims, tok.start)
+    claim = claim_at(doc.claims, tok.start)
     return Event(
         id=_event_id(doc, tok, entry["subtype"]),
         type=entry["type"],
@@ -590,14 +590,6 @@ def as_forces(a: ActorMention) -> ActorMention:
     return replace(a, actor=a.actor.replace(".GOV", ".MIL"), name=name, kind="state_forces", inferred=True)
 
 
-def _claim_at(claims: tuple[Claim, ...], offset: int) -> Claim | None:
-    best = None
-    for c in claims:
-        if c.start <= offset < c.end and (best is None or c.end - c.start < best.end - best.start):
-            best = c
-    return best
-
-
 def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Claim | None) -> str:
     """The event's certainty: planned, feared or threatened (`_modality`) first, then the event
     word's own modality and polarity (stages/modality.py, measured on MEANTIME: "may have hit"
@@ -665,7 +657,7 @@ def _finest(places: list[Place]) -> Place | None:
     resolved = [p for p in places if p.resolved]
     if not resolved:
         return None
-    return min(resolved, key=lambda p: _PRECISION_ORDER.get(p.precision or "", 9))
+    return min(resolved, key=lambda p: PRECISION_ORDER.get(p.precision or "", 9))
 
 
 # a sentence's closing attribution, as agencies write headlines: "... - Russian Defense

@@ -19,10 +19,11 @@ from functools import cache
 from ...lexicons import load_lexicon
 from ...records import Document, Event, Token
 from .._tokens import TokenIndex, index
+from .candidates import PARTICULAR_PRECISION
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _HAPPENED = {"asserted", "confirmed", "reported", "hedged"}
-_BELOW_COUNTRY = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
+_BELOW_COUNTRY = PARTICULAR_PRECISION
 _ARMED = {"state_forces", "armed_group", "police"}
 
 
@@ -209,9 +210,7 @@ def _whole_war(doc: Document, e: Event, lo: int, hi: int) -> bool:
     as a whole."""
     if e.fatalities is not None or e.injured is not None or _DAILY.search(doc.text, lo, hi):
         return False
-    local = any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent")
-                and not p.dateline for p in doc.places)
-    return not local and not any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times)
+    return not _local_place(doc, lo, hi) and not any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times)
 
 
 _MILLIONS = re.compile(r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a)\s+million\b",
@@ -245,10 +244,13 @@ def _war_itself(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -
         o.lemma.lower() in w["abstract_objects"] or (o.ent_type == "GPE" and not any(
             p.start <= o.start < p.end and p.precision not in ("country", "continent") for p in doc.places))
         for o in objects)
-    if not (war or abstract):
-        return False
-    return not any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent")
-                   and not p.dateline for p in doc.places)
+    return (war or abstract) and not _local_place(doc, lo, hi)
+
+
+def _local_place(doc: Document, lo: int, hi: int) -> bool:
+    """Does the span name a resolved place below the country (not a dateline)?"""
+    return any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent")
+               and not p.dateline for p in doc.places)
 
 
 def _particular(doc: Document, e: Event, lo: int, hi: int) -> bool:

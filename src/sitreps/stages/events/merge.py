@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...records import Event
+from .candidates import PRECISION_ORDER
 
 def merge(events: list[Event]) -> tuple[Event, ...]:
     """The same event told twice in one article is one: same subtype (any two explosions), the
@@ -39,7 +40,7 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
 _HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
 
 
-_RANK = {"district": 0, "city": 1, "water": 2, "admin2": 3, "front": 3, "admin1": 4, "region": 5, "country": 6}
+_RANK = PRECISION_ORDER  # finer first
 
 
 def _holds(big, small) -> bool:
