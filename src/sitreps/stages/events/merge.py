@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...records import Event
+from ..times import days_of
 from .candidates import PRECISION_ORDER
 
 def merge(events: list[Event]) -> tuple[Event, ...]:
@@ -81,8 +82,8 @@ def same_incident(a: Event, b: Event) -> bool:
 
 
 def _overlap(x: str | None, y: str | None) -> bool:
-    """Do two ISO time values (days, intervals) share a day? Unknown values are no conflict."""
-    if not x or not y:
+    """Do two ISO time values share a day? Unknown values are no conflict."""
+    a, b = days_of(x), days_of(y)
+    if a is None or b is None:
         return True
-    xs, ys = x.split("/"), y.split("/")
-    return xs[0][:10] <= ys[-1][:10] and ys[0][:10] <= xs[-1][:10]
+    return a[0] <= b[1] and b[0] <= a[1]
