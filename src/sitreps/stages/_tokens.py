@@ -67,6 +67,12 @@ class TokenIndex:
             t = self.tokens[t.head]
             yield t
 
+    def clause_verb(self, t: Token) -> Token | None:
+        """The verb of the clause holding `t`: `t` itself when it is one, else its nearest verb ancestor."""
+        if t.pos in ("VERB", "AUX"):
+            return t
+        return next((a for a in self.ancestors(t) if a.pos in ("VERB", "AUX")), None)
+
     def next(self, t: Token, k: int = 1) -> Token | None:
         j = t.i + k
         return self.tokens[j] if 0 <= j < len(self.tokens) else None

@@ -57,7 +57,7 @@ def _a_visited_sites_past(doc: Document, e: Event) -> bool:
     for node in [tok, *list(toks.ancestors(tok))[:4]]:
         if node.dep in ("relcl", "acl"):
             owner = toks.head(node)
-            verb = next((a for a in [owner, *toks.ancestors(owner)] if a.pos in ("VERB", "AUX")), None)
+            verb = toks.clause_verb(owner)
             return verb is not None and verb.lemma.lower() in _VISITS
     return False
 

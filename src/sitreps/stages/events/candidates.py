@@ -683,7 +683,7 @@ def place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place 
     in_sent = [p for p in places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
     # the trigger's clause first ("X was captured, as Moscow launched missiles and attacks on
     # cities including Kyiv": the attacks' place is Kyiv, though the parse hangs it on "missiles")
-    verb = _clause_verb(toks, tok)
+    verb = toks.clause_verb(tok)
     if verb is not None and verb.i != tok.i:
         c_lo, c_hi = toks.subtree(verb.i)
         clause = _finest([p for p in in_sent if c_lo <= p.start and p.end <= c_hi and p.precision != "country"])
@@ -712,17 +712,13 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
     return min(candidates, key=lambda t: abs(t.start - tok.start))
 
 
-def _clause_verb(toks: TokenIndex, t: Token) -> Token | None:
-    return t if t.pos in ("VERB", "AUX") else next((a for a in toks.ancestors(t) if a.pos in ("VERB", "AUX")), None)
-
-
 def _other_clause(toks: TokenIndex, tok: Token, time: TimeExpr) -> bool:
     """Does the time belong to a clause coordinated under the trigger's own ("X happened and
     was Y-ed on Monday")? A time of the trigger's clause or of a clause above it dates it."""
     at = toks.at(time.start)
     if at is None:
         return False
-    mine, theirs = _clause_verb(toks, tok), _clause_verb(toks, at)
+    mine, theirs = toks.clause_verb(tok), toks.clause_verb(at)
     if mine is None or theirs is None or theirs.i == mine.i:
         return False
     node = theirs

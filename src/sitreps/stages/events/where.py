@@ -167,7 +167,7 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
         return True
     # a clause of its own that does not hold the event ("the strikes came as leaders began a
     # summit in Bavaria"): its place is that clause's
-    mine = tok if tok.pos in ("VERB", "AUX") else next((a for a in toks.ancestors(tok) if a.pos in ("VERB", "AUX")), None)
+    mine = toks.clause_verb(tok)
     if mine is None or verb.i == mine.i or any(a.i == verb.i for a in toks.ancestors(tok)):
         return False
     if verb.dep == "conj" and toks.head(verb).i == mine.i:
