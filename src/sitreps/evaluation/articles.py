@@ -153,9 +153,7 @@ class Tally:
     fields: dict[str, list[int]] = field(default_factory=dict)  # name -> [right, compared]
     not_happened: int = 0
     background_out: int = 0
-    background_gold: int = 0
     undated: int = 0
-    system: int = 0
     misses: list[dict] = field(default_factory=list)
     alarms: list[dict] = field(default_factory=list)
     wrong: list[dict] = field(default_factory=list)
@@ -272,7 +270,6 @@ def score_pairs(pairs: list[tuple[dict | None, dict | None]], tally: Tally, arti
         happened = e is not None and e.get("certainty") not in NOT_HAPPENED
         out_current = happened and not e.get("background")
         if e is not None:
-            tally.system += 1
             if not happened:
                 tally.not_happened += 1
             elif e.get("background"):
@@ -280,7 +277,6 @@ def score_pairs(pairs: list[tuple[dict | None, dict | None]], tally: Tally, arti
             elif not (e.get("time") or {}).get("value"):
                 tally.undated += 1
         if g is not None and g["background"]:
-            tally.background_gold += 1
             if out_current:
                 tally.fp += 1
                 tally.alarms.append({"article": article, "why": "background shown as current", **_brief(e)})
