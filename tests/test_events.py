@@ -412,9 +412,13 @@ def test_one_incident_told_twice_in_an_article_is_one_event():
     other_day = replace(later, time=replace(later.time, value="2022-11-01"))
     elsewhere = replace(later, place=replace(later.place, gazetteer_id="g-Birch"))
     feared = replace(later, certainty="possible")
-    other_side = replace(later, actors=(replace(later.actors[0], actor="XC.MIL"),))
+    named = replace(later, actors=(replace(later.actors[0], inferred=False),))
+    other_side = replace(later, actors=(replace(later.actors[0], actor="XC.MIL", inferred=False),))
     assert len(_merge([later, other_day])) == 2
-    assert len(_merge([later, other_side])) == 2
+    assert len(_merge([named, other_side])) == 2
+    # a side only guessed (from the ground, the paragraph) does not split one occurrence
+    guessed = replace(other_side, actors=(replace(other_side.actors[0], inferred=True),))
+    assert len(_merge([named, guessed])) == 1
     assert len(_merge([later, elsewhere])) == 2
     assert len(_merge([later, feared])) == 2
 
@@ -666,3 +670,48 @@ def test_a_capital_speaking_for_its_government_an_acronym_and_a_modifier_are_not
                     country="UA", gazetteer_id="t:hightown", precision="city")
     assert not_where(doc, token_index(doc), acronym)
     assert not not_where(doc, token_index(doc), replace(acronym, name="HT"))
+
+
+def test_a_retrospective_article_keeps_the_time_frame_it_set(run):
+    # a profile told mostly about the past: an undated event after "in 2014" is of 2014
+    doc = run("In 2014, the unit fought near Lake Town. In 2015 it moved to the coast, and in 2016 it "
+              "trained abroad.\n\nIt distinguished itself in the battles for Harbour Town, killing 20 soldiers.")
+    assert [e.background for e in happened(doc) if e.trigger.text == "battles"] == [True]
+    # and a calendar day without a year is in the year the story is in
+    doc = run("In 2014, the occupiers took the peninsula. In 2015 they held elections. In 2016 more came.\n\n"
+              "On March 3, the occupiers shot a soldier in Harbour Town.")
+    assert [e.background for e in happened(doc) if e.trigger.text == "shot"] == [True]
+    # a news report with one look back keeps the publication date for its undated events
+    doc = run("On Monday, Russian troops advanced on Lake Town. In 2014 they had seized the peninsula.\n\n"
+              "Russian artillery shelled Harbour Town, killing two civilians.")
+    assert [e.background for e in happened(doc) if e.trigger.text == "shelled"] == [False]
+
+
+def test_a_bare_destroyed_is_a_state_not_an_event(run):
+    assert not happened(run("After months of fighting, the airport in Harbour Town was destroyed."))
+    assert not happened(run("The destruction of the dam at Harbour Town highlights the cost of the war."))
+    looted = only(happened(run("Soldiers looted shops in Harbour Town on Monday.")))
+    assert looted.subtype == "Looting/property destruction"
+    unit = only(happened(run("Border guards destroyed a group of saboteurs near Harbour Town on Monday.")))
+    assert unit.subtype == "Armed clash"  # fighters, not property
+
+
+def test_a_kind_of_weapon_and_waves_of_attacks_are_not_events(run):
+    assert not happened(run("A planeload of shoulder-fired grenades arrived in Harbour Town on Monday."))
+    assert not happened(run("He spoke on Monday about the current waves of Russian drone attacks against Harbour Town."))
+
+
+def test_held_ground_says_whose_strike_it_was():
+    from sitreps.records import Place
+    from sitreps.stages.events.who import holder
+
+    crimea = Place(0, 6, "Crimea", name="Dzhankoi", country="UA", admin1="Autonomous Republic of Crimea", precision="city")
+    assert holder(crimea) == "RU"  # held by Russia throughout: a strike there is Ukraine's
+    assert holder(replace(crimea, admin1="North Oblast", name="Harbour Town")) == "UA"
+    assert holder(replace(crimea, admin1="Luhansk Oblast", name="Lake Town")) is None  # the sides took it from each other
+    assert holder(None) is None
+
+
+def test_a_named_armed_group_is_the_doer(run):
+    blew = only(run("Ukrainian partisans blew up a railway segment near Harbour Town on Monday.").events)
+    assert [a.actor for a in blew.actors] == ["UKR.PAR"]

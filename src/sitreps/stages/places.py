@@ -713,8 +713,9 @@ def to_place(doc_text: str, r: Resolution, min_score: float) -> Place:
     front = bool(_FRONT.match(doc_text, m.end) or _TOWARDS.search(doc_text, max(0, m.start - 40), m.start))
     if front and best.feature_class == "P":
         # "the direction of X", "advancing towards X": the front near the city X, so the largest
-        # namesake of the country, not a village that shares its name
-        towns = [c for c in r.candidates if c.feature_class == "P" and c.country == best.country and c.name == best.name]
+        # namesake of the country, not a village that shares its name (under any spelling the
+        # gazetteer matched: "Zaporizhzhia" the village, "Zaporizhzhya" the city)
+        towns = [c for c in r.candidates if c.feature_class == "P" and c.country == best.country]
         best = max(towns, key=lambda c: c.population, default=best)
     precision = best.precision
     if (precision in _LOCAL or best.feature == "L.AREA") and front:

@@ -33,12 +33,53 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
     if published is None:
         return [replace(e, background=True) if _told_as_history(doc, e, None, days) else e for e in events]
     cutoff = published.date() - timedelta(days=days)
+    frames = _time_frames(doc, cutoff)
+    retrospective = sum(old for _, old, _ in frames) > sum(not old for _, old, _ in frames)
     out = []
     for e in events:
         end = last_day(e.time.value) if e.time is not None and e.time.basis in ("stated", "context") and e.time.value else None
         old = end is not None and end < cutoff
+        if not old and retrospective:
+            if e.time is None or e.time.basis == "published":
+                old = _in_an_old_frame(frames, e.evidence[0].start)
+            elif e.time.start is not None and _A_DAY_OF_A_MONTH.search(e.time.text) and not _A_YEAR.search(e.time.text):
+                # "On March 18" after "in 2014": the year the story is in, not this one
+                old = _in_an_old_frame([f for f in frames if f[2]], e.time.start)
         out.append(replace(e, background=True) if old or _told_as_history(doc, e, cutoff, days) else e)
     return out
+
+
+_FRAME_GRAINS = ("day", "week", "month", "year", "interval")
+
+
+_A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "March 18", "3 March": a calendar day whose year the reader takes from the story
+_A_DAY_OF_A_MONTH = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS})\b")
+
+
+def _time_frames(doc: Document, cutoff: date) -> list[tuple[int, bool, bool]]:
+    """Where the article sets a time frame, whether it is older than the news window and
+    whether its words name the year: (offset, old, has year) for each dated expression, in
+    text order."""
+    frames = []
+    for t in doc.times:
+        if t.start is None or not t.value or t.grain not in _FRAME_GRAINS:
+            continue
+        end = last_day(t.value)
+        if end is not None:
+            frames.append((t.start, end < cutoff, bool(_A_YEAR.search(t.text))))
+    return sorted(frames)
+
+
+def _in_an_old_frame(frames: list[tuple[int, bool, bool]], offset: int) -> bool:
+    """An article told mostly about the past (more old dated mentions than recent ones: a
+    profile, a timeline, an anniversary piece) keeps the time frame it last set: an undated
+    event after "in 2014" or "on February 24, 2022" belongs to that time, not to the day the
+    article appeared. A news report with one look back is not retrospective and keeps the
+    publication date for its undated events."""
+    before = [old for start, old, _ in frames if start < offset]
+    return bool(before) and before[-1]
 
 
 _VISITS = {"visit", "tour", "see", "show", "take", "lay", "stand", "walk", "inspect", "pass"}

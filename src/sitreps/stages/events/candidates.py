@@ -84,6 +84,8 @@ def find_candidates(doc: Document) -> list[Event]:
             head = toks.head(tok)
             if tok.dep in ("compound", "amod") and triggers.get(head.lemma.lower()) is entry:
                 continue  # "missile strikes": the head noun carries the event
+            if tok.dep in ("compound", "amod") and tok.start > sent.start and doc.text[tok.start - 1] == "-":
+                continue  # "shoulder-fired grenades", "rocket-propelled": a kind of thing, not an event
             if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
                 continue  # "missile strikes": one event, not two
             actors, targets, syntactic = _participants(doc, toks, tok, sent)
@@ -103,6 +105,8 @@ def find_candidates(doc: Document) -> list[Event]:
                 continue
             if entry["subtype"] == "Looting/property destruction":
                 entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases)
+                if entry is None:
+                    continue
             if not _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex):
                 continue  # the war as a whole, a weapon talked about, a figure of speech
             if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken) or _repelled(toks, tok, taken)):
@@ -217,13 +221,29 @@ _EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "na
 _STRIKE_NOUNS = {"bombardment", "shelling", "strike", "missile", "rocket", "airstrike", "bombing", "artillery", "drone", "shell"}
 
 
-def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases=()) -> dict:
+# words that say something was destroyed but not that anyone looted, burned or wrecked it
+_BARE_DESTRUCTION = {"destroy", "destruction"}
+# what, destroyed, is fighters killed rather than property
+_UNITS = {"group", "groups", "saboteurs", "regiment", "regiments", "battalion", "battalions", "company", "platoon",
+          "squad", "detachment", "column", "unit", "units", "troops", "soldiers", "fighters", "mercenaries", "brigade"}
+
+
+def _destroyed_a_unit(toks: TokenIndex, tok: Token) -> bool:
+    objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
+    objects += [g for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "of"
+                for g in toks.children(c.i) if g.dep == "pobj"]
+    return any(o.text.lower() in _UNITS for o in objects)
+
+
+def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases=()) -> dict | None:
     """"Destroyed the enemy's howitzers" is combat, not property destruction: with an armed
     target or a weapon destroyed, the event is a shelling (when the sentence names an explosive
     weapon or the doers are gunners, pilots, missile crews) or an armed clash. In a war a
     building, a depot or a refinery destroyed by an armed force or a state ("Russia destroyed an
     oil refinery"), or destroyed with people killed in it, was struck: a shelling/missile attack.
-    Destruction with no armed doer and no victims (looting, arson) stays property destruction."""
+    Looting, arson and vandalism with no armed doer and no victims stay property destruction;
+    a bare "destroyed" or "destruction" with no doer, means or victims is no event (None): it
+    says what state a place is in, not what happened to it, when or by whom."""
     if tok.lemma.lower() == "blow" and not any(t.kind in _ARMED for t in targets):
         return by_subtype["Remote explosive/landmine/IED"]  # "blew up a railway segment", "the dam was blown up"
     lo, hi = toks.subtree(tok.i)
@@ -234,6 +254,10 @@ def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype
             x.lemma.lower() in _STRIKE_NOUNS for x in toks.in_span(*toks.subtree(c.i))) for c in toks.children(tok.i))
         if armed_doer or struck_by or any(p.kind == "killed" for p in phrases):
             return by_subtype["Shelling/artillery/missile attack"]
+        if tok.lemma.lower() in _BARE_DESTRUCTION:
+            if _destroyed_a_unit(toks, tok):
+                return by_subtype["Armed clash"]  # "destroyed a group of saboteurs", "the regiment was destroyed"
+            return None  # "the airport was destroyed", "the destruction of the dam": a state, not an event to code
         return entry
     explosive = any(w.kind in _EXPLOSIVE and w not in hit_weapons for w in weapons) or any(
         re.search(r"artiller|missile|aviation|aircraft|gunner|rocket", a.text, re.IGNORECASE) for a in actors

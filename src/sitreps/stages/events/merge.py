@@ -13,7 +13,7 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
     """The same event told twice in one article is one: same subtype (any two explosions), the
     same place (the same gazetteer entry, or one telling placed only in the country or oblast
     that holds the other's place: a headline's "strikes across Ukraine" and the lead's strike on
-    Kyiv), no two different dates, the same side acting (or one side unnamed), both said to have
+    Kyiv), no two different dates, the same side acting (or one side unnamed or only inferred), both said to have
     happened or both not, both current or both background. The first telling stays, at the finer
     place; a later one adds its evidence and what the first left unknown (date, casualties,
     weapons, actors)."""
@@ -77,7 +77,8 @@ def same_incident(a: Event, b: Event) -> bool:
         return False
     if a.type == "Battles" and b.type == "Battles":
         return True  # a battle has two sides: "stormed the town" and "repelled the assault" are one
-    sides_a, sides_b = {x.actor for x in a.actors}, {x.actor for x in b.actors}
+    sides_a = {x.actor for x in a.actors if not x.inferred}  # a guessed side does not split one occurrence
+    sides_b = {x.actor for x in b.actors if not x.inferred}
     return not (sides_a and sides_b and sides_a != sides_b)
 
 

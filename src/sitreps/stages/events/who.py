@@ -4,8 +4,10 @@ The doer comes from the event's clause (step 1); when the clause names none:
 - the paragraph: the doer of the nearest earlier violent event of the same paragraph, or the
   armed actor the previous sentence names ("Russian forces pushed on. They shelled ..."),
   marked inferred;
-- the territory: a strike or an attack on civilians on one side's own ground is the other
-  side's (inferred); not on ground the other side held ([territory] in lexicons/actors.toml).
+- the territory: a strike or an attack on civilians on one side's ground is the other side's
+  (inferred). The ground is the side's that held it throughout (Crimea: Russia's), else the
+  country's, and nobody's where the sides took it from each other ([territory] in
+  lexicons/actors.toml).
 """
 
 from __future__ import annotations
@@ -78,17 +80,31 @@ def _from_paragraph(doc: Document, e: Event, before: list[Event]) -> ActorMentio
 
 
 def _contested(place) -> bool:
-    """Ground the other side held for most of 2022-23 ([territory] in lexicons/actors.toml)."""
+    """Ground the other side held for part of 2022-23 ([territory] in lexicons/actors.toml)."""
     terr = _territory()
     names = f"{place.admin1 or ''} {place.name or ''}".lower()
     return any(c in names for c in terr["contested_admin1"]) or (place.name or "") in terr["contested_places"]
 
 
-def _from_territory(e: Event) -> ActorMention | None:
-    if not (e.type in _STRIKES or e.subtype in _ATTACKS) or e.place is None or not e.place.country:
+def holder(place) -> str | None:
+    """The side whose ground this is: the side that held it for all of 2022-23 ([territory]
+    held), else the place's own country unless the ground was contested, else None."""
+    if place is None or not place.country:
         return None
-    other = _territory()["sides"].get(e.place.country)
-    if other is None or _contested(e.place):
+    names = f"{place.admin1 or ''} {place.name or ''}".lower()
+    for side, grounds in _territory()["held"].items():
+        if any(g in names for g in grounds):
+            return side
+    if place.country not in _territory()["sides"] or _contested(place):
+        return None
+    return place.country
+
+
+def _from_territory(e: Event) -> ActorMention | None:
+    if not (e.type in _STRIKES or e.subtype in _ATTACKS):
+        return None
+    other = _territory()["sides"].get(holder(e.place) or "")
+    if other is None:
         return None
     forces = country_forces().get(other)
     if not forces:
@@ -161,13 +177,12 @@ def _defender(doc: Document, e: Event) -> Event:
     downed = [a for a in e.actors if any(lo <= a.start and a.end <= hi for lo, hi in spans)]
     if downed:
         e = replace(e, actors=tuple(a for a in e.actors if a not in downed), targets=tuple(downed) + e.targets)
-    if e.actors or e.place is None or not e.place.country:
+    side = holder(e.place)
+    if e.actors or side is None:
         return e
-    if e.place.country not in _territory()["sides"] or _contested(e.place):
-        return e
-    forces = country_forces().get(e.place.country)
+    forces = country_forces().get(side)
     if not forces:
         return e
     t = e.trigger
-    return replace(e, actors=(ActorMention(t.start, t.end, t.text, forces[0], forces[1], "state_forces", e.place.country,
+    return replace(e, actors=(ActorMention(t.start, t.end, t.text, forces[0], forces[1], "state_forces", side,
                                            inferred=True),))
