@@ -247,6 +247,11 @@ def test_api_filters_by_corroboration_and_serves_clusters(client):
     cluster = client.get(f"/api/clusters/{event['cluster_id']}").json()
     assert cluster["id"] == event["cluster_id"] and cluster["corroboration"] == 3
     assert client.get("/api/stats").json()["store"]["clusters"] == 3
+    # no copies here: asking for them changes nothing; a flag that is no flag is refused
+    assert sorted(ids("include_copies=true")) == ["ev-dam-0", "ev-school-0"]
+    assert sorted(ids("include_background=1")) == ["ev-dam-0", "ev-school-0"]
+    assert client.get("/api/events?include_copies=maybe").status_code == 422
+    assert client.get("/?include_copies=maybe").status_code == 422
 
 
 def test_ingest_over_http_links_the_new_article(tmp_path):
@@ -278,3 +283,24 @@ def test_settings_change_relinks_with_a_fresh_linker(tmp_path):
         store.save(docs[1])
         run = link_pending(store, LinkSettings(threshold=0.9), previous=kept)
         assert run.linker is not kept.linker and run.linker.settings.threshold == 0.9
+
+
+def test_the_events_of_a_copy_are_left_out_unless_asked(tmp_path):
+    from sitreps.store.queries import EventFilter, event_page
+
+    text = INCIDENTS["convoy"][0]
+    docs = [report(id, outlet, text + more, 9) for id, outlet, more in
+            (("w1", "wire.example", ""), ("w2", "paper.example", " More soon."), ("o1", "other.example", "!"))]
+    docs[2] = replace(docs[2], text=INCIDENTS["dam"][0], article=replace(docs[2].article, text=INCIDENTS["dam"][0]))
+    docs = [replace(d, events=tuple(replace(e, id=f"{d.article.id}-e") for e in make_doc(d.article.id).events))
+            for d in docs]
+    path = tmp_path / "s.db"
+    link_all(path, docs)
+    with open_store(path) as store:
+        shown = lambda **kw: sorted(e["article_id"] for e in store.query_events(**kw))
+        assert shown() == ["o1", "w1"]  # the wire story once, not again in the paper that re-published it
+        assert shown(include_copies=True) == ["o1", "w1", "w2"]
+        page = lambda f: sorted(e["article_id"] for e in event_page(store, f, limit=10).events)
+        assert page(EventFilter()) == ["o1", "w1"]
+        assert page(EventFilter(include_copies=True)) == ["o1", "w1", "w2"]
+        assert len(store.get_article("w2")["events"]) == 1  # kept in the record

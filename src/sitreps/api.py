@@ -87,7 +87,8 @@ ERROR_CODES = {
 # The filters /api/events and /api/stats share, and the paging parameters of /api/events:
 # any other query parameter is an error, so a misspelt filter never silently returns everything.
 _FILTERS = frozenset(
-    {"type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q"}
+    {"type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q",
+     "include_background", "include_copies"}
 )
 _PAGING = frozenset({"limit", "cursor"})
 
@@ -327,12 +328,13 @@ def _add_read_routes(app, readers: _Readers) -> None:
             str | None, Query(min_length=1, max_length=500, description=_HELP["q"], examples=["bridge"])
         ] = None,
         include_background: Annotated[bool, Query(description=_HELP["include_background"])] = False,
+        include_copies: Annotated[bool, Query(description=_HELP["include_copies"])] = False,
     ) -> EventFilter:
         return EventFilter(
             type=type_, subtype=subtype, since=since, until=until,
             bbox=parse_bbox(bbox) if bbox else None, near=parse_near(near) if near else None,
             actor=actor, certainty=parse_certainty(certainty), text=q, min_corroboration=min_corroboration,
-            include_background=include_background,
+            include_background=include_background, include_copies=include_copies,
         )  # fmt: skip
 
     Filters = Annotated[EventFilter, Depends(event_filter)]
@@ -541,6 +543,9 @@ _HELP = {
     " Without it, only events said to have happened (not possible or negated).",
     "include_background": "Also events the article tells as history (dated well before its news window,"
     " `background` in the record); left out by default.",
+    "include_copies": "Also the events of articles that copy an earlier stored article (the same text"
+    " re-published or syndicated, found by linking); left out by default, since the first copy's events"
+    " are the same.",
     "min_corroboration": "Minimum number of independent sources (distinct outlets, copies counting once) "
     "telling the incident: events whose article's same-incident cluster has fewer, or that is not linked yet, "
     "do not match.",

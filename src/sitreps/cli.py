@@ -215,6 +215,7 @@ def events(
     near: Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")] = None,
     certainty: Annotated[str | None, typer.Option(help="Only this certainty [default: those that say it happened].")] = None,
     include_background: Annotated[bool, typer.Option(help="Also events told as history (dated well before the article's news).")] = False,
+    include_copies: Annotated[bool, typer.Option(help="Also events of articles that copy an earlier article's text.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or geojson.")] = "table",
     config: ConfigOpt = None,
@@ -229,7 +230,7 @@ def events(
         settings = _settings(config, db)
         with open_store(settings.store_path()) as store:
             rows = store.query_events(type=type, since=since, until=until, near=point, certainty=certainty, limit=limit,
-                                      include_background=include_background)
+                                      include_background=include_background, include_copies=include_copies)
         _print_events(rows, format)
 
 
@@ -261,6 +262,7 @@ def export(
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl (articles), csv or geojson (events).")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
     include_background: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events told as history.")] = False,
+    include_copies: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events of articles copying an earlier one.")] = False,
     include_unhappened: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events marked possible or negated.")] = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
@@ -282,7 +284,8 @@ def export(
                     write_jsonl(store.iter_documents(), fh)
                 else:
                     every = CERTAINTIES if include_unhappened else None
-                    rows = store.iter_events(certainty=every, include_background=include_background)  # streamed
+                    rows = store.iter_events(certainty=every, include_background=include_background,
+                                             include_copies=include_copies)  # streamed
                     (write_events_csv if format == "csv" else write_events_geojson)(rows, fh)
         finally:
             if output:

@@ -25,7 +25,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..gazetteer import distance_km
-from .sqlite import EVENTS_FROM, HAPPENED_SQL, SQLiteStore, fts_query, open_store
+from .sqlite import EVENTS_FROM, HAPPENED_SQL, NOT_A_COPY_SQL, SQLiteStore, fts_query, open_store
 
 _KM_PER_DEGREE = 111.32
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
@@ -52,7 +52,9 @@ class EventFilter:
     whose article is in a same-incident cluster told by at least that many independent sources
     (articles not linked yet have no cluster and never match). Without a `certainty` filter
     only events said to have happened are kept (not `possible` or `negated`: ask for those by
-    name); background events (told as history) only with `include_background`.
+    name); background events (told as history) only with `include_background`; the events of
+    an article linking found to copy an earlier one (the same text again) only with
+    `include_copies`.
     """
 
     type: str | None = None
@@ -66,6 +68,7 @@ class EventFilter:
     text: str | None = None
     min_corroboration: int | None = None  # events of articles whose cluster has this many sources
     include_background: bool = False  # background events (told as history) are left out unless asked
+    include_copies: bool = False  # events of an article copying an earlier one are left out unless asked
 
 
 @dataclass(frozen=True)
@@ -284,6 +287,8 @@ def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list
         where.append(HAPPENED_SQL)
     if not f.include_background:
         where.append("e.background = 0")
+    if not f.include_copies:
+        where.append(NOT_A_COPY_SQL)
     if f.actor:
         # Names are stored joined by "; ", ids only inside event_json: a value shaped like an id
         # ("RUS.MIL", "CIV") is also looked up there, instr() first as a cheap pass.

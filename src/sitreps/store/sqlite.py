@@ -52,6 +52,11 @@ _EVENT_COLUMNS = (
 # Events the text says happened (not `possible` or `negated`): what the map, the lists and the
 # exports show unless a certainty filter asks for others.
 HAPPENED_SQL = "e.certainty NOT IN ('possible', 'negated')"
+# events of an article that is a later copy of another (same text re-published or syndicated:
+# linking's near-duplicate test) are the first copy's events again, left out unless asked
+NOT_A_COPY_SQL = (
+    "e.article_id NOT IN (SELECT article_id FROM link_docs WHERE copy_of IS NOT NULL AND copy_of <> article_id)"
+)
 
 # Events with their article and, once linked, their same-incident cluster (store/clusters.py).
 EVENTS_FROM = (
@@ -322,6 +327,7 @@ class SQLiteStore:
         limit: int | None = 100,
         offset: int = 0,
         include_background: bool = False,
+        include_copies: bool = False,
     ) -> list[dict]:
         """Events matching every filter given, oldest first (undated last).
 
@@ -329,6 +335,8 @@ class SQLiteStore:
         the range; undated events never match a date filter. `near=(lat, lon, km)` keeps events
         within `km` kilometres (great-circle). `certainty` is one value or several. `text` is
         plain words that must all appear in the article's title or text. `limit=None` means all.
+        Background events and the events of an article that copies an earlier one come only
+        with `include_background` and `include_copies`.
         Each result is the event's sitreps/3 dict, its `evidence` spans also carrying their
         text, plus "article_id", "url", "title" and "published" of its article, and "cluster_id"
         and "corroboration" of its same-incident cluster (None until linked: store/clusters.py).
@@ -336,7 +344,7 @@ class SQLiteStore:
         return list(
             self.iter_events(
                 type=type, since=since, until=until, near=near, certainty=certainty, text=text,
-                include_background=include_background,
+                include_background=include_background, include_copies=include_copies,
                 limit=limit, offset=offset,
             )
         )  # fmt: skip
@@ -353,6 +361,7 @@ class SQLiteStore:
         limit: int | None = None,
         offset: int = 0,
         include_background: bool = False,
+        include_copies: bool = False,
     ) -> Iterator[dict]:
         """`query_events` as a stream (for exports); no limit unless given."""
         where: list[str] = []
@@ -376,6 +385,8 @@ class SQLiteStore:
             where.append(HAPPENED_SQL)
         if not include_background:
             where.append("e.background = 0")
+        if not include_copies:
+            where.append(NOT_A_COPY_SQL)
         if text is not None:
             if not self.has_fts:
                 raise StoreError("text search needs SQLite with FTS5, which this build lacks")

@@ -15,7 +15,7 @@ from ..api import check_params, invalid, parse_bbox, parse_certainty, parse_near
 from ..store.queries import EventFilter
 
 FILTERS = ("type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q",
-           "include_background")
+           "include_background", "include_copies")
 PAGE_PARAMS = frozenset({"cursor", "limit", "format"})  # the list's paging and the twin switch
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
@@ -63,7 +63,8 @@ def parse_query(args: Mapping, multi: Mapping[str, list[str]]) -> Query:
         "actor": params.get("actor"),
         "certainty": tuple(params.get("certainty", ())),
         "text": params.get("q"),
-        "include_background": _flag(params.get("include_background")),
+        "include_background": _flag(params.get("include_background"), "include_background"),
+        "include_copies": _flag(params.get("include_copies"), "include_copies"),
     }
     if "min_corroboration" in params:
         try:
@@ -82,9 +83,9 @@ def without_dates(query: Query) -> EventFilter:
     return dataclasses.replace(query.filter, since=None, until=None)
 
 
-def _flag(value) -> bool:
+def _flag(value, name: str) -> bool:
     if value in (None, "", "0", "false", "no", "off"):
         return False
     if value in ("1", "true", "yes", "on"):
         return True
-    raise invalid(f"query.include_background: expected true or false, got {value!r}")
+    raise invalid(f"query.{name}: expected true or false, got {value!r}")
