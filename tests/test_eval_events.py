@@ -441,3 +441,19 @@ def test_command_scores_a_tiny_file(tmp_path):
 
 def test_headline_numbers_for_the_ceiling():
     assert ev.headline_numbers("Shelling killed 1,200 people and a child; three more died") == [1200, 1, 3]
+
+
+def test_article_matching_pairs_a_happened_gold_event_with_the_shown_record():
+    from sitreps.evaluation.articles import match_article
+
+    text = "Missiles hit the port on Monday. A larger barrage is likely next week, officials said."
+    first, second = (0, text.index(".") + 1), (text.index("A larger"), len(text))
+    gold = [{"event": 1, "evidence": [list(first), list(second)], "background": False,
+             "type": "Explosions/Remote violence", "subtype": "Shelling/artillery/missile attack"}]
+    feared = {"id": "f", "type": "Explosions/Remote violence", "subtype": "Shelling/artillery/missile attack",
+              "certainty": "possible", "evidence": [{"start": second[0], "end": second[1]}]}
+    hit = {**feared, "id": "h", "certainty": "asserted", "evidence": [{"start": first[0], "end": first[1]}]}
+    # the feared barrage overlaps the gold more, but the strike that happened is the match
+    pairs = match_article(gold, [feared, hit], text, text)
+    assert (pairs[0][0]["event"], pairs[0][1]["id"]) == (1, "h")
+    assert (None, feared) in pairs

@@ -715,3 +715,11 @@ def test_held_ground_says_whose_strike_it_was():
 def test_a_named_armed_group_is_the_doer(run):
     blew = only(run("Ukrainian partisans blew up a railway segment near Harbour Town on Monday.").events)
     assert [a.actor for a in blew.actors] == ["UKR.PAR"]
+
+
+def test_likely_events_running_counts_and_earlier_this_year_are_not_current_events(run):
+    assert not happened(run("A larger barrage on Harbour Town is likely to cause severe damage."))
+    assert not happened(run("The letter said four journalists had already been killed by Russian troops in Harbour Town."))
+    # an event of "earlier this year", told two months or more into the year, is not this month's news
+    doc = run("Russian forces captured the plant near Harbour Town earlier this year, and it remains near the front.")
+    assert all(e.background for e in happened(doc))

@@ -6,7 +6,9 @@ the `text` of `../shared/data/articles/ukraine_war_news_2022_2023.jsonl`. The ou
 is in the cleaned text; each span is found again in the raw text to compare offsets.
 
 Matching: an output event and a gold event match when their evidence overlaps; among
-overlapping pairs, same subtype first, then same type, then any, each event used once. Current
+overlapping pairs, those alike in standing first (both current events said to have happened, or
+neither: a feared strike in the same sentence does not take the place of the strike that
+happened), then same subtype, then same type, then any, each event used once. Current
 events only count for precision and recall (see `score`); matched pairs are then compared
 field by field.
 """
@@ -238,6 +240,11 @@ def _actor_ok(gold: dict, event: dict) -> bool | None:
     return bool(got) and got[0] == want
 
 
+def _shown(event: dict) -> bool:
+    """A current event said to have happened: what the map shows."""
+    return event.get("certainty") not in NOT_HAPPENED and not event.get("background")
+
+
 def match_article(gold: list[dict], events: list[dict], raw: str, clean: str) -> list[tuple[dict | None, dict | None]]:
     """Pairs (gold, output) for one article, unmatched ones paired with None."""
     gold_spans = [[tuple(s) for s in g["evidence"]] for g in gold]
@@ -249,12 +256,13 @@ def match_article(gold: list[dict], events: list[dict], raw: str, clean: str) ->
             if ov <= 0:
                 continue
             kind = 2 if e.get("subtype") == g["subtype"] else 1 if e.get("type") == g["type"] else 0
-            candidates.append((kind, ov, i, j))
-    candidates.sort(key=lambda c: (-c[0], -c[1], c[2], c[3]))
+            alike = _shown(e) == (not g["background"])
+            candidates.append((alike, kind, ov, i, j))
+    candidates.sort(key=lambda c: (-c[0], -c[1], -c[2], c[3], c[4]))
     used_g: set[int] = set()
     used_e: set[int] = set()
     pairs: list[tuple[dict | None, dict | None]] = []
-    for _, _, i, j in candidates:
+    for _, _, _, i, j in candidates:
         if i in used_g or j in used_e:
             continue
         used_g.add(i)

@@ -115,6 +115,9 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
         return True  # "the 20th anniversary of the opening strike on Baghdad"
     if cutoff is None or (e.time is not None and e.time.basis == "stated" and e.time.grain in ("day", "time")):
         return False
+    if re.search(r"\bearlier this year\b", text, re.IGNORECASE) and cutoff.year == doc.article.published.year \
+            and cutoff.timetuple().tm_yday > days:
+        return True  # "captured the plant earlier this year", told in the autumn: not this month's news
     return any(date(int(m.group(1)), 12, 31) < cutoff for m in _YEAR.finditer(text))
 
 

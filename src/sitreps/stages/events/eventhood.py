@@ -305,6 +305,8 @@ def not_happened(doc: Document, toks: TokenIndex, tok: Token, sent_start: int) -
                 return True
             if k == 0 and c.dep == "amod" and c.lemma.lower() in w["possible_modifiers"] and tok.pos == "NOUN":
                 return True  # "a possible attack", "an imminent invasion"
+            if k == 1 and tok.dep == "nsubj" and c.dep == "acomp" and c.lemma.lower() in w["possible_heads"]:
+                return True  # "a larger barrage is likely to cause damage"
         # a governing word counts when the event is its complement: "threatened to strike",
         # "warned of strikes", "the threat of an attack"; not "vowed revenge for the attack"
         if 0 < k <= 2 and t.lemma.lower() in w["possible_heads"] and _complement(chain[:k + 1]):
