@@ -723,3 +723,14 @@ def test_likely_events_running_counts_and_earlier_this_year_are_not_current_even
     # an event of "earlier this year", told two months or more into the year, is not this month's news
     doc = run("Russian forces captured the plant near Harbour Town earlier this year, and it remains near the front.")
     assert all(e.background for e in happened(doc))
+
+
+def test_a_list_of_places_is_one_record_per_place(run):
+    doc = run("Russian missiles struck military depots in Harbour Town and Lake Town on Monday, killing two.")
+    struck = [e for e in happened(doc) if e.trigger.text == "struck"]
+    assert sorted(e.place.gazetteer_id for e in struck) == ["t:harbour", "t:lake"]
+    assert len({e.id for e in struck}) == 2
+    assert [e.fatalities is None for e in struck].count(True) == 1  # the toll is the list's: kept once
+    # a place that says where another lies is no member and no place of the event
+    doc = run("Russian missiles struck a depot in Lake Town, north of Harbour Town, on Monday.")
+    assert [e.place.gazetteer_id for e in happened(doc)] == ["t:lake"]

@@ -122,6 +122,12 @@ def test_region_cue_beats_the_city_of_the_same_name(ctx):
     assert region.gazetteer_id == "t:riverton-obl" and region.text == "Riverton region"
     city = only(places_of(ctx, "Drones struck Riverton overnight.", [("Riverton", "GPE")]))
     assert city.gazetteer_id == "t:riverton" and city.precision == "city"
+    # each name of a list of regions is a region
+    listed = places_of(ctx, "Drones struck the regions of Harbour Town, north of Lake Town, and Riverton.",
+                       [("Harbour Town", "GPE"), ("Lake Town", "GPE"), ("Riverton", "GPE")])
+    assert [p.gazetteer_id for p in listed if p.text.startswith("Riverton")] == ["t:riverton-obl"]
+    listed = places_of(ctx, "Drones struck the Lake Town and Riverton regions.", [("Lake Town", "GPE"), ("Riverton", "GPE")])
+    assert [p.gazetteer_id for p in listed if p.text.startswith("Riverton")] == ["t:riverton-obl"]
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,15 @@ class Resolution:
 # ---------------------------------------------------------------------------- recognition
 
 
+_NAME = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?"
+_WHERE_OF = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+)?[\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?"
+# a place in a list of regions: "the regions of X, north of Y, and Z", "the X, Y and Z oblasts"
+_ADMIN_LIST_BEFORE = re.compile(
+    rf"\b(?:regions|provinces|oblasts)\s+of\s+(?:{_NAME}(?:\s+{_WHERE_OF})?\s*(?:,\s*(?:{_WHERE_OF}\s*,\s*)?)?(?:(?:and|or)\s+)?)*$"
+)
+_ADMIN_LIST_AFTER = re.compile(rf"(?:\s*,\s*{_NAME})*\s*,?\s+(?:and|or)\s+{_NAME}\s+(?:regions|provinces|oblasts)\b")
+
+
 def _cue(text: str, start: int, end: int, lex: dict) -> tuple[str | None, int]:
     """What the words right after (or before) a name say it is; returns (cue, new end)."""
     after = text[end : end + 24]
@@ -93,6 +102,8 @@ def _cue(text: str, start: int, end: int, lex: dict) -> tuple[str | None, int]:
         return "water", end
     if before.endswith("region of ") or before.endswith("province of "):
         return "admin", end
+    if _ADMIN_LIST_BEFORE.search(text, max(0, start - 160), start) or _ADMIN_LIST_AFTER.match(text, end):
+        return "admin", end  # "the regions of X, Y and Z", "the X and Y regions": each one a region
     if word in lex["settlement_cues"] or any(before.endswith(f"{w} of ") for w in lex["settlement_cues"]):
         return "settlement", end
     return None, end

@@ -9,6 +9,7 @@ A place name in the event's sentence is not where it happened when it is
 - where the weapons were fired from ("missiles launched from bombers over the Caspian Sea");
 - where someone speaks, visits or meets, or any place of another clause than the event's ("the
   official told reporters in Washington", "the strikes came as a summit began in Bavaria").
+An event whose place is one of a list ("in the regions of X, Y and Z") is one record per place.
 Without a place in its sentence an event takes the nearest earlier place of its paragraph (the
 discourse carries it), else the country the article is about (a rough placement); the town the
 article is most about is not taken, as it was too often another incident's (measured by the
@@ -17,6 +18,7 @@ random audit, docs/evaluation.md).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 
@@ -72,8 +74,70 @@ def place_events(doc: Document, events: list[Event]) -> list[Event]:
                     place_for(replace(doc, places=allowed), toks, tok, sent)
         if place is None:
             place = _carried(doc, strong, sent) or country
-        out.append(replace(e, place=place) if place is not e.place else e)
+        e = replace(e, place=place) if place is not e.place else e
+        out.append(e)
+        out += [_at(e, other) for other in coordinated(doc, strong, place, sent)]
     return out
+
+
+_LISTED = frozenset({"city", "district", "admin3", "admin2", "admin1", "front"})
+
+
+def coordinated(doc: Document, places: tuple[Place, ...], place: Place | None, sent: Span) -> list[Place]:
+    """The other places of a list the event's place is in ("struck training centres in the
+    regions of X, north of the capital, Y and Z", "protests in X, Y and Z"): a coder codes one
+    event per place. A list is places of the sentence joined only by commas and "and"/"or"
+    (a "north of X" between them says where one lies and is no member); each member is a town,
+    district, oblast or front sector."""
+    if place is None or place.precision not in _LISTED or place.start is None:
+        return []
+    in_sent = sorted((p for p in places if sent.start <= p.start and p.end <= sent.end), key=lambda p: p.start)
+    members = [p for p in in_sent if not _RELATIVE.search(doc.text, max(sent.start, p.start - 30), p.start)]
+    at = next((k for k, p in enumerate(members) if (p.start, p.end) == (place.start, place.end)), None)
+    if at is None:
+        return []
+    def joined(a: Place, b: Place) -> bool:
+        gap = doc.text[a.end : b.start]
+        for r in doc.places:  # drop "north of Kyiv," between two members
+            if a.end <= r.start and r.end <= b.start:
+                gap = gap.replace(doc.text[r.start : r.end], "")
+        gap = _RELATIVE_PHRASE.sub("", gap)
+        return bool(_LIST_GAP.fullmatch(gap))
+    group = [members[at]]
+    k = at
+    while k > 0 and joined(members[k - 1], members[k]):
+        k -= 1
+        group.insert(0, members[k])
+    k = at
+    while k + 1 < len(members) and joined(members[k], members[k + 1]):
+        k += 1
+        group.append(members[k])
+    seen = {place.gazetteer_id}
+    out = []
+    for p in group:
+        if p.precision in _LISTED and p.gazetteer_id not in seen:
+            seen.add(p.gazetteer_id)
+            out.append(p)
+    return out
+
+
+_DIRECTIONS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+_RELATIVE = re.compile(rf"\b{_DIRECTIONS}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_RELATIVE_PHRASE = re.compile(rf"\b{_DIRECTIONS}\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:,\s*)*(?:(?:and|or)\s+)?", re.IGNORECASE)
+
+
+def _at(e: Event, place: Place) -> Event:
+    """The event again at another place of its list: one record per place. A toll the sentence
+    gives for the whole list stays on the first record only: the text does not split it."""
+    key = f"{e.id}:{place.gazetteer_id}"
+    return replace(e, id=hashlib.sha1(key.encode()).hexdigest()[:16], place=place, fatalities=None, injured=None)
+
+
+_SAYS_WHERE_ANOTHER_LIES = re.compile(
+    r"[A-Z][\w'\u2019-]+,\s+(?:(?:just|some|about)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$"
+)
 
 
 def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
@@ -90,6 +154,8 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
         return True  # an acronym the gazetteer took for a town
     if re.match(r"[-\u2010\u2011]\s?[a-z]", doc.text[p.end : p.end + 3]):
         return True  # "Moscow-annexed Crimea", "Kyiv-based": a modifier, not a place of its own
+    if _SAYS_WHERE_ANOTHER_LIES.search(doc.text, max(0, p.start - 60), p.start):
+        return True  # "Chernihiv, north of Kyiv,": says where Chernihiv lies
     if _launch_site(toks, p):
         return True  # where the weapons were fired from
     tok = toks.head_of_span(p.start, p.end)
