@@ -734,3 +734,41 @@ def test_a_list_of_places_is_one_record_per_place(run):
     # a place that says where another lies is no member and no place of the event
     doc = run("Russian missiles struck a depot in Lake Town, north of Harbour Town, on Monday.")
     assert [e.place.gazetteer_id for e in happened(doc)] == ["t:lake"]
+
+
+def test_a_protests_first_actor_is_the_protesters_and_the_police_its_target(run):
+    rally = only(happened(run("Thousands took to the streets of Harbour Town on Monday, protesting against the law.")))
+    assert [(a.actor, a.inferred) for a in rally.actors] == [("PROT", True)]
+    broken = only(happened(run("Riot police used water cannon to disperse protesters in Harbour Town on Monday.")))
+    assert [a.actor for a in broken.actors] == ["PROT"] and [t.actor for t in broken.targets] == ["POL"]
+
+
+def test_two_capitals_trading_accusations_are_governments_not_places(run, ctx):
+    from sitreps.stages._tokens import index as token_index
+    from sitreps.stages.events.where import not_where
+
+    doc = run("Lake Town and Harbour Town blamed each other.")
+    # the parse a reader gives it (the model's for invented names varies): both towns the subject
+    heads = {0: (1, "compound"), 1: (5, "nsubj"), 2: (1, "cc"), 3: (4, "compound"), 4: (1, "conj"), 5: (5, "ROOT"),
+             6: (7, "det"), 7: (5, "dobj"), 8: (5, "punct")}
+    tokens = tuple(replace(t, head=heads[t.i][0], dep=heads[t.i][1]) for t in doc.tokens)
+    capital = replace(_relabelled(doc, "Harbour Town", feature="P.PPLC"), tokens=tokens)
+    second = next(p for p in capital.places if p.text == "Harbour Town")
+    assert not_where(capital, token_index(capital), second)
+    assert not not_where(capital, token_index(capital), replace(second, feature="P.PPL"))  # a plain town is a place
+
+
+def test_a_region_holds_what_lies_in_the_division_named_after_it():
+    from sitreps.records import Place
+    from sitreps.stages.events.merge import same_place
+
+    region = Place(0, 6, "Crimea", name="Crimea", country="UA", gazetteer_id="g:crimea", precision="region")
+    town = Place(10, 18, "Dzhankoi", name="Dzhankoi", country="UA", admin1="Autonomous Republic of Crimea",
+                 gazetteer_id="g:dzh", precision="city")
+    assert same_place(region, town)
+    assert not same_place(replace(region, name="Donbas"), town)
+
+
+def test_the_side_whose_air_defence_shot_it_down_is_the_doer(run):
+    downed = only(happened(run("Ukraine's air defenses shot down 16 missiles near Harbour Town on Monday.")))
+    assert [a.actor for a in downed.actors] == ["UKR.MIL"]

@@ -111,8 +111,8 @@ def find_candidates(doc: Document) -> list[Event]:
                 continue  # the war as a whole, a weapon talked about, a figure of speech
             if tok.pos == "NOUN" and (_means_of(toks, tok, taken) or _disrupted(toks, tok, taken) or _repelled(toks, tok, taken)):
                 continue  # "destroyed ... with strikes", "shot down 20 drones", "repelled an attack": one event
-            if entry["type"] in _VIOLENT or entry["subtype"] == "Non-violent transfer of territory":
-                actors = tuple(as_forces(a) for a in actors)
+            if entry["type"] in _VIOLENT or entry["subtype"] in ("Non-violent transfer of territory", "Disrupted weapons use"):
+                actors = tuple(as_forces(a) for a in actors)  # a country that strikes or shoots down: its forces
             taken.append((entry["subtype"], *toks.subtree(tok.i)))
             claim = claim_at(doc.claims, tok.start)
             certainty = _certainty(doc, toks, tok, lex, claim)

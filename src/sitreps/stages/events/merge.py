@@ -45,11 +45,14 @@ _RANK = PRECISION_ORDER  # finer first
 
 
 def _holds(big, small) -> bool:
-    """Is `small` inside `big`, when `big` is a country or a first-level division?"""
+    """Is `small` inside `big`, when `big` is a country, a first-level division, or a region
+    named in that division's name ("Crimea" holds what lies in the Autonomous Republic of Crimea)?"""
     if not big.country or big.country != small.country or _RANK.get(big.precision or "", 9) <= _RANK.get(small.precision or "", 9):
         return False
     if big.precision == "country":
         return True
+    if big.precision == "region":
+        return bool(big.name and small.admin1) and big.name.lower() in small.admin1.lower()
     return big.precision == "admin1" and bool(big.admin1) and big.admin1 == small.admin1
 
 

@@ -170,7 +170,12 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
         return True  # "Kyiv officials", "Moscow talks"
     if (p.feature or "").startswith("P.PPLC") or (p.feature or "") == "P.PPLG":
         after = doc.text[p.end : p.end + 3]
-        if tok.dep in ("nsubj", "nsubjpass", "poss") or after.startswith(("'s", "\u2019s")) or (
+        first = tok
+        for _ in range(4):  # "Kyiv and Moscow have traded accusations": a conjunct of the subject
+            if first.dep != "conj":
+                break
+            first = toks.head(first)
+        if first.dep in ("nsubj", "nsubjpass", "poss") or after.startswith(("'s", "\u2019s")) or (
                 tok.dep == "pobj" and head.text.lower() == "by"):
             return True  # the capital standing for its government ("Moscow said", "a counter-attack by Kyiv")
     return False

@@ -44,6 +44,8 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
             e = replace(e, actors=())  # a guessed doer that is also the target ("struck Russian installations")
         if e.subtype == "Disrupted weapons use":
             e = _defender(doc, e)
+        if e.type == "Protests":
+            e = _protesters(e)
         owner = _weapon_owner(doc, e)
         if owner is not None and (not e.actors or e.actors[0].inferred) and (not e.actors or e.actors[0].actor != owner.actor):
             e = replace(e, actors=(owner,), targets=tuple(t for t in e.targets if t.actor != owner.actor))
@@ -56,6 +58,20 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
         out.append(e)
     return out
+
+
+def _protesters(e: Event) -> Event:
+    """A protest's first actor is the people protesting (named or not: inferred); police who
+    broke it up are its target, as coders code a protest with intervention."""
+    police = tuple(a for a in e.actors if a.kind in ("police", "state_forces"))
+    protesters = tuple(a for a in e.actors + e.targets if a.kind == "protesters")[:1]
+    if not protesters:
+        t = e.trigger
+        country = e.place.country if e.place is not None else None
+        protesters = (ActorMention(t.start, t.end, t.text, "PROT", "Protesters", "protesters", country, inferred=True),)
+    others = tuple(a for a in e.actors if a not in police and a not in protesters)
+    targets = police + tuple(t for t in e.targets if t not in police and t.kind != "protesters")
+    return replace(e, actors=protesters + others, targets=targets)
 
 
 def _from_paragraph(doc: Document, e: Event, before: list[Event]) -> ActorMention | None:
