@@ -213,6 +213,16 @@ def test_vowel_variant_alone_is_not_trusted(ctx):
     assert places["Peski"].gazetteer_id is None
 
 
+def test_a_misspelt_city_of_x_is_the_one_town_of_some_size_with_its_consonants(ctx):
+    # untagged by the model and misspelt: "the city of" says it is a town; Vovchansk is the one
+    # town of over 10,000 in the focus country with these consonants
+    places = resolved(ctx, "Fighting goes on in the city of Vovchensk, officials said.", [])
+    assert places["Vovchensk"].gazetteer_id == "t:vovch"
+    # villages with those consonants are too many and too small to pick one
+    assert resolved(ctx, "Fighting goes on in the city of Peskie.", []).get("Peskie") is None or \
+        resolved(ctx, "Fighting goes on in the city of Peskie.", [])["Peskie"].gazetteer_id is None
+
+
 def test_a_hyphenated_name_cut_in_two_is_joined_when_the_gazetteer_knows_it(ctx):
     # the model tags the halves of a mixed Russian-Ukrainian spelling apart
     text = "One person died in Kamenka-Dniprovska, East Oblast."

@@ -221,7 +221,7 @@ def _strip(text: str, start: int) -> tuple[str, int]:
 _DISTRICT = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)? (?:district|raion|microdistrict))\b(?= (?:of|in) [A-Z])")
 # "the village of X": a settlement the model did not tag (small villages, Russian spellings)
 _SETTLEMENT = re.compile(
-    r"\b(?:village|town|settlement|hamlet|township) of ((?:[A-Z][a-z'’]+)(?:[- ][A-Z][a-z'’]+)?)\b"
+    r"\b(?:village|town|city|settlement|hamlet|township) of ((?:[A-Z][a-z'’]+)(?:[- ][A-Z][a-z'’]+)?)\b"
 )
 
 
@@ -307,8 +307,8 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         mentions.append(m)
     # "the Petrovsky district of X": city districts the model does not tag
     taken = [(m.start, m.end) for m in mentions] + [
-        (e.start, e.end) for e in doc.entities if e.label not in ("PERSON", "ORG", "NORP")
-    ]
+        (e.start, e.end) for e in doc.entities if e.label not in ("PERSON", "ORG", "NORP", "PRODUCT", "WORK_OF_ART")
+    ]  # "the city of X" is a place whatever name the model took X for; a date or a place it tagged stands
     not_datelines = set(lex["dateline_stopwords"])
     datelines = [
         hit for hit in _CAPS_DATELINE.finditer(doc.text)
@@ -667,6 +667,8 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
 
 # a candidate known only by the consonants of its name pays this on top of the loose penalty
 _VOWEL_VARIANT = 0.1
+# a misspelt "city of X" is taken for a town at least this large (one of them, or none)
+_MISSPELT_TOWN_POPULATION = 10_000
 
 
 def _add_vowel_variants(res: list[Resolution], gaz, focus_countries: tuple[str, ...], lex: dict) -> None:
@@ -690,12 +692,19 @@ def _add_vowel_variants(res: list[Resolution], gaz, focus_countries: tuple[str, 
         if m.demonym or not m.name[:1].isupper():
             continue
         named = set().union(*(a for name, a in regions.items() if name != m.name))
-        if not named:
+        # "the city of Sevirodontsk": the text says it is a town and nothing else matches it;
+        # the one town of some size in a focus country with those consonants is meant
+        misspelt_town = m.cue == "settlement" and not r.candidates and bool(focus_countries)
+        if not named and not misspelt_town:
             continue  # no region to trust a candidate in: no look-up either
         if m.name not in found:
             found[m.name] = gaz.lookup_consonants(m.name)
         have = {c.id for c in r.candidates}
         extra = [c for c in found[m.name] if c.id not in have and c.admin1 in named]
+        if not extra and misspelt_town:
+            towns = [c for c in found[m.name] if c.feature_class == "P" and c.country in focus_countries
+                     and c.population >= _MISSPELT_TOWN_POPULATION]
+            extra = towns if len(towns) == 1 else []
         extra = extra[: lex.get("max_candidates", 60)]
         if extra:
             r.candidates = r.candidates + extra
@@ -798,7 +807,7 @@ _LARGE_FEATURES = {"CONT", "OCN", "SEA", "RGN", "GULF", "PEN"}
 
 
 def geoparse(doc: Document, ctx) -> Document:
-    if not doc.entities:
+    if not doc.text:
         return doc
     lex = load_lexicon("geo")
     mentions = join_hyphenated(doc.text, recognize(doc, lex), ctx.gazetteer, lex)
