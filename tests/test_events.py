@@ -772,3 +772,10 @@ def test_a_region_holds_what_lies_in_the_division_named_after_it():
 def test_the_side_whose_air_defence_shot_it_down_is_the_doer(run):
     downed = only(happened(run("Ukraine's air defenses shot down 16 missiles near Harbour Town on Monday.")))
     assert [a.actor for a in downed.actors] == ["UKR.MIL"]
+
+
+def test_a_campaigns_summary_and_a_pattern_beside_an_event_are_not_events(run):
+    assert not happened(run("Its missiles have destroyed large supply trains, bridges and roads."))
+    assert not happened(run("Russian forces have carried out widespread and systematic torture of civilians in Harbour "
+                            "Town, summarily executing more than 70 of them, the office said on Tuesday."))
+    assert happened(run("Russian forces have shelled Harbour Town, killing two civilians."))

@@ -66,6 +66,10 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False  # "the editorial 'Don't retreat from ...'"
     if tok.pos == "NOUN" and any(c.dep == "amod" and c.lemma.lower() in w["pattern_modifiers"] for c in toks.children(tok.i)):
         return False  # "widespread and systematic torture": a pattern
+    if tok.dep in ("advcl", "conj") and _a_pattern_beside(toks, toks.head(tok), w):
+        return False  # "carried out systematic torture, summarily executing 70": the same pattern
+    if _a_summary(doc, toks, tok, lo, hi):
+        return False  # "its missiles have destroyed supply trains, bridges and roads"
     if _war_itself(doc, toks, tok, lo, hi):
         return False  # "is engaged in a war", "help Russia wage war and destroy lives"
     if not _right_sense(doc, toks, e, tok, lo, hi):
@@ -80,6 +84,30 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     if e.type not in _VIOLENT and not _particular(doc, e, lo, hi):
         return False
     return True
+
+
+def _a_summary(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
+    """A present perfect over kinds of things, with no place below the country and no day
+    ("its missiles have destroyed supply trains, bridges and roads", "forces have shelled
+    villages"): what a campaign has done so far, not one occurrence."""
+    if tok.pos != "VERB" or not any(c.dep in ("aux", "auxpass") and c.lemma.lower() == "have" for c in toks.children(tok.i)):
+        return False
+    objects = [c for c in toks.children(tok.i) if c.dep == "dobj"]
+    if not objects or not all(o.tag == "NNS" and not any(m.dep in ("det", "nummod", "poss") for m in toks.children(o.i))
+                              for o in objects):
+        return False
+    inside = [toks.subtree(o.i) for o in objects]  # "bridges used to carry troops to Kherson": what, not where
+    if any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent") and not p.dateline
+           and not any(a <= p.start and p.end <= b for a, b in inside) for p in doc.places):
+        return False
+    return not any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times)
+
+
+def _a_pattern_beside(toks: TokenIndex, verb: Token, w: dict) -> bool:
+    """Does the verb this event hangs on have an object that is a pattern ("carried out
+    widespread and systematic torture")?"""
+    objects = [c for c in toks.children(verb.i) if c.dep in ("dobj", "nsubjpass")]
+    return any(m.dep == "amod" and m.lemma.lower() in w["pattern_modifiers"] for o in objects for m in toks.children(o.i))
 
 
 def _time_reference(toks: TokenIndex, tok: Token) -> bool:
