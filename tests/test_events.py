@@ -779,3 +779,8 @@ def test_a_campaigns_summary_and_a_pattern_beside_an_event_are_not_events(run):
     assert not happened(run("Russian forces have carried out widespread and systematic torture of civilians in Harbour "
                             "Town, summarily executing more than 70 of them, the office said on Tuesday."))
     assert happened(run("Russian forces have shelled Harbour Town, killing two civilians."))
+
+
+def test_the_region_named_before_a_town_is_not_the_events_place(run):
+    shelled = only(happened(run("Russian troops shelled the Harbour Town village of Lake Town on Monday.")))
+    assert shelled.place.gazetteer_id == "t:lake"

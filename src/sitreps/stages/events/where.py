@@ -140,6 +140,9 @@ _SAYS_WHERE_ANOTHER_LIES = re.compile(
 )
 
 
+_REGION_OF_A_TOWN = re.compile(r"\s+(?:town|city|village|port|settlement)\s+of\s+[A-Z]")
+
+
 def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
     """Is this mention never an event's place, whatever the event?"""
     if any(e.label in _CONTAINERS and e.start <= p.start and p.end <= e.end and (e.start, e.end) != (p.start, p.end)
@@ -156,6 +159,8 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
         return True  # "Moscow-annexed Crimea", "Kyiv-based": a modifier, not a place of its own
     if _SAYS_WHERE_ANOTHER_LIES.search(doc.text, max(0, p.start - 60), p.start):
         return True  # "Chernihiv, north of Kyiv,": says where Chernihiv lies
+    if _REGION_OF_A_TOWN.match(doc.text, p.end):
+        return True  # "the Donetsk town of Bakhmut": the region a town is in, named as its modifier
     if _launch_site(toks, p):
         return True  # where the weapons were fired from
     tok = toks.head_of_span(p.start, p.end)
