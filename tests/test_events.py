@@ -784,3 +784,18 @@ def test_a_campaigns_summary_and_a_pattern_beside_an_event_are_not_events(run):
 def test_the_region_named_before_a_town_is_not_the_events_place(run):
     shelled = only(happened(run("Russian troops shelled the Harbour Town village of Lake Town on Monday.")))
     assert shelled.place.gazetteer_id == "t:lake"
+
+
+def test_burning_a_column_and_a_pattern_are_not_what_they_sound_like(run):
+    caught = only(happened(run("A gas pipeline in Harbour Town caught fire after explosions late on Monday.")))
+    assert caught.subtype == "Remote explosive/landmine/IED"  # the explosions, not gunfire
+    assert not [e for e in happened(run("Troops were put on alert as the mercenary forces march towards Harbour Town."))
+                if e.type == "Protests"]
+    assert not happened(run("The EU condemns the indiscriminate shelling of civilian areas in Harbour Town."))
+
+
+def test_a_protest_told_as_peaceful_and_as_broken_up_is_one_protest_with_intervention(run):
+    doc = run("On Monday, thousands took to the streets of Harbour Town, protesting against the law. "
+              "Riot police used water cannon to disperse protesters in Harbour Town on Monday.")
+    protest = only([e for e in happened(doc) if e.type == "Protests"])
+    assert protest.subtype == "Protest with intervention" and len(protest.evidence) == 2

@@ -86,6 +86,8 @@ def find_candidates(doc: Document) -> list[Event]:
                 continue  # "missile strikes": the head noun carries the event
             if tok.dep in ("compound", "amod") and tok.start > sent.start and doc.text[tok.start - 1] == "-":
                 continue  # "shoulder-fired grenades", "rocket-propelled": a kind of thing, not an event
+            if tok.lemma.lower() == "fire" and tok.pos == "NOUN" and head.lemma.lower() in _BURNING:
+                continue  # "the pipeline caught fire", "put out the fire": burning, not gunfire
             if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
                 continue  # "missile strikes": one event, not two
             actors, targets, syntactic = _participants(doc, toks, tok, sent)
@@ -221,6 +223,8 @@ _EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "na
 _STRIKE_NOUNS = {"bombardment", "shelling", "strike", "missile", "rocket", "airstrike", "bombing", "artillery", "drone", "shell"}
 
 
+# verbs whose "fire" is burning, not gunfire
+_BURNING = {"catch", "cause", "start", "spark", "fight", "put", "extinguish", "douse", "battle"}
 # words that say something was destroyed but not that anyone looted, burned or wrecked it
 _BARE_DESTRUCTION = {"destroy", "destruction"}
 # what, destroyed, is fighters killed rather than property

@@ -53,6 +53,11 @@ def keep_events(doc: Document, events: list[Event]) -> list[Event]:
     return out
 
 
+# subjects that make a march or a rally a military movement
+_FORCES = {"force", "forces", "troops", "soldier", "soldiers", "fighter", "fighters", "unit", "units", "column",
+           "convoy", "mercenary", "mercenaries", "army", "tank", "tanks"}
+
+
 def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi: int) -> bool:
     w = _words()
     sentence = doc.text[lo:hi]
@@ -64,8 +69,10 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False
     if _in_title(doc, tok, lo):
         return False  # "the editorial 'Don't retreat from ...'"
-    if tok.pos == "NOUN" and any(c.dep == "amod" and c.lemma.lower() in w["pattern_modifiers"] for c in toks.children(tok.i)):
-        return False  # "widespread and systematic torture": a pattern
+    if (tok.pos == "NOUN" or tok.tag == "VBG") and (any(
+            c.dep == "amod" and c.lemma.lower() in w["pattern_modifiers"] for c in toks.children(tok.i))
+            or toks.head(tok).lemma.lower() in w["pattern_modifiers"]):  # the parse may hang the noun on its adjective
+        return False  # "widespread and systematic torture", "indiscriminate shelling of civilian areas": a pattern
     if tok.dep in ("advcl", "conj") and _a_pattern_beside(toks, toks.head(tok), w):
         return False  # "carried out systematic torture, summarily executing 70": the same pattern
     if _a_summary(doc, toks, tok, lo, hi):
@@ -147,6 +154,8 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
             return False
         if e.subtype == "Peaceful protest" and any(a.kind in _ARMED or a.kind == "government" for a in e.actors):
             return False  # troops or a government "marching" is no protest
+        if any(s.lemma.lower() in _FORCES for s in subjects):
+            return False  # "Prigozhin's forces march towards Moscow": a column, not a protest
         if lemma in ("rally", "march") and any(c.dep == "dobj" for c in children):
             return False  # "rallied support", "marched troops"
         if lemma == "march" and tok.pos == "VERB":

@@ -10,13 +10,14 @@ from ..times import days_of
 from .candidates import PRECISION_ORDER
 
 def merge(events: list[Event]) -> tuple[Event, ...]:
-    """The same event told twice in one article is one: same subtype (any two explosions), the
-    same place (the same gazetteer entry, or one telling placed only in the country or oblast
-    that holds the other's place: a headline's "strikes across Ukraine" and the lead's strike on
-    Kyiv), no two different dates, the same side acting (or one side unnamed or only inferred), both said to have
-    happened or both not, both current or both background. The first telling stays, at the finer
-    place; a later one adds its evidence and what the first left unknown (date, casualties,
-    weapons, actors)."""
+    """The same event told twice in one article is one: same subtype (any two explosions, any
+    two protests), the same place (the same gazetteer entry, or one telling placed only in the
+    country or oblast that holds the other's place: a headline's "strikes across Ukraine" and
+    the lead's strike on Kyiv), no two different dates, the same side acting (or one side
+    unnamed or only inferred), both said to have happened or both not, both current or both
+    background. The first telling stays, at the finer place; a later one adds its evidence and
+    what the first left unknown (date, casualties, weapons, actors); a protest told as peaceful
+    and as broken up is a protest with intervention."""
     merged: list[Event] = []
     for e in events:
         k = next((i for i, m in enumerate(merged) if same_incident(m, e)), None)
@@ -26,6 +27,7 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
         first = merged[k]
         merged[k] = replace(
             first,
+            subtype=_stronger_protest(first.subtype, e.subtype) if first.type == "Protests" else first.subtype,
             evidence=first.evidence + tuple(s for s in e.evidence if s not in first.evidence),
             time=first.time if first.time is not None and first.time.basis != "published" or e.time is None else e.time,
             fatalities=first.fatalities if first.fatalities is not None else e.fatalities,
@@ -39,6 +41,13 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
 
 
 _HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
+_PROTEST_ORDER = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters")
+
+
+def _stronger_protest(a: str | None, b: str | None) -> str | None:
+    """A protest told as peaceful and as broken up is a protest with intervention."""
+    rank = {s: k for k, s in enumerate(_PROTEST_ORDER)}
+    return max((a, b), key=lambda s: rank.get(s or "", -1))
 
 
 _RANK = PRECISION_ORDER  # finer first
@@ -64,7 +73,8 @@ def same_place(a, b) -> bool:
 
 def same_incident(a: Event, b: Event) -> bool:
     explosions = a.type == b.type == "Explosions/Remote violence"
-    if (a.subtype != b.subtype and not explosions) or not same_place(a.place, b.place):
+    protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
+    if (a.subtype != b.subtype and not (explosions or protests)) or not same_place(a.place, b.place):
         return False
     if a.background != b.background:
         return False
