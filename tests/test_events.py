@@ -779,6 +779,9 @@ def test_a_campaigns_summary_and_a_pattern_beside_an_event_are_not_events(run):
     assert not happened(run("Russian forces have carried out widespread and systematic torture of civilians in Harbour "
                             "Town, summarily executing more than 70 of them, the office said on Tuesday."))
     assert happened(run("Russian forces have shelled Harbour Town, killing two civilians."))
+    # the day the speech was given does not make its summary one occurrence
+    assert not happened(run("On Monday the spokesman accused the alliance of hypocrisy, as it has waged wars and "
+                            "dropped bombs in sovereign states."))
 
 
 def test_the_region_named_before_a_town_is_not_the_events_place(run):

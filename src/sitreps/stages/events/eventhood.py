@@ -97,7 +97,11 @@ def _a_summary(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) ->
     """A present perfect over kinds of things, with no place below the country and no day
     ("its missiles have destroyed supply trains, bridges and roads", "forces have shelled
     villages"): what a campaign has done so far, not one occurrence."""
-    if tok.pos != "VERB" or not any(c.dep in ("aux", "auxpass") and c.lemma.lower() == "have" for c in toks.children(tok.i)):
+    if tok.pos == "NOUN" and tok.dep == "dobj":
+        tok = toks.head(tok)  # "has dropped bombs in sovereign states": the verb over the trigger
+    perfect = [tok, toks.head(tok)] if tok.dep == "conj" else [tok]  # "has waged wars and dropped bombs"
+    if tok.pos != "VERB" or not any(c.dep in ("aux", "auxpass") and c.lemma.lower() == "have"
+                                    for v in perfect for c in toks.children(v.i)):
         return False
     objects = [c for c in toks.children(tok.i) if c.dep == "dobj"]
     if not objects or not all(o.tag == "NNS" and not any(m.dep in ("det", "nummod", "poss") for m in toks.children(o.i))
@@ -107,7 +111,8 @@ def _a_summary(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) ->
     if any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent") and not p.dateline
            and not any(a <= p.start and p.end <= b for a, b in inside) for p in doc.places):
         return False
-    return not any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times)
+    c_lo, c_hi = toks.subtree(perfect[-1].i)  # a day of its own clause, not of the speech that tells it
+    return not any(c_lo <= t.start and t.end <= c_hi and t.grain in ("day", "time") for t in doc.times)
 
 
 def _a_pattern_beside(toks: TokenIndex, verb: Token, w: dict) -> bool:
