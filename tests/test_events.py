@@ -767,6 +767,12 @@ def test_a_region_holds_what_lies_in_the_division_named_after_it():
                  gazetteer_id="g:dzh", precision="city")
     assert same_place(region, town)
     assert not same_place(replace(region, name="Donbas"), town)
+    city = Place(0, 4, "Kyiv", name="Kyiv", country="UA", admin1="Kyiv", gazetteer_id="g:kyiv", precision="city",
+                 lat=50.45, lon=30.52)
+    district = Place(5, 20, "Shevchenkivskyi", name="Shevchenkivskyi", country="UA", admin1="Kyiv",
+                     gazetteer_id="g:shev", precision="district", lat=50.46, lon=30.47)
+    assert same_place(city, district)  # a city holds its districts
+    assert not same_place(city, replace(district, lat=48.56, lon=39.33))  # a namesake far away does not
 
 
 def test_the_side_whose_air_defence_shot_it_down_is_the_doer(run):

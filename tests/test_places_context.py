@@ -53,6 +53,10 @@ ENTRIES = [
     E("t:norland-town", "Norland", 40.0, -90.0, "P", "PPL", "US", "Southland", population=800),
     E("t:millbrook", "Millbrook", 42.5, -92.5, "P", "PPL", "US", "Southland", population=20_000),
     E("t:southland", "Southland", 40.5, -90.5, "A", "ADM1", "US", "Southland", population=3_000_000),
+    # a capital and a district of it, and a namesake district of another city
+    E("t:cap", "Capitalton", 50.45, 30.52, "P", "PPLC", "UA", "Capitalton", population=2_900_000),
+    E("t:cap-shev", "Shevchenkivskyi district", 50.46, 30.47, "P", "PPLX", "UA", "Capitalton", parent="t:cap"),
+    E("t:port-shev", "Shevchenkivskyi district", 46.61, 32.61, "P", "PPLX", "UA", "South Oblast", parent="t:port"),
     # a river
     E("t:dnipro-river", "Dnipro", 47.0, 33.0, "H", "STM", "UA", None),
     E("t:dnipro-city", "Dnipro", 48.45, 35.04, "P", "PPLA", "UA", "Dnipro Oblast", population=980_000),
@@ -221,6 +225,12 @@ def test_a_misspelt_city_of_x_is_the_one_town_of_some_size_with_its_consonants(c
     # villages with those consonants are too many and too small to pick one
     assert resolved(ctx, "Fighting goes on in the city of Peskie.", []).get("Peskie") is None or \
         resolved(ctx, "Fighting goes on in the city of Peskie.", [])["Peskie"].gazetteer_id is None
+
+
+def test_a_district_of_the_capital_is_the_capitals(ctx):
+    text = "Shells hit Portove on Monday. A missile struck the Shevchenkivskyi district of the capital."
+    places = resolved(ctx, text, [("Portove", "GPE"), ("Shevchenkivskyi district", "GPE")])
+    assert places["Shevchenkivskyi district"].gazetteer_id == "t:cap-shev"
 
 
 def test_a_hyphenated_name_cut_in_two_is_joined_when_the_gazetteer_knows_it(ctx):

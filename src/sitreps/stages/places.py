@@ -63,6 +63,7 @@ class Resolution:
     scores: list[float] = field(default_factory=list)
     loose: frozenset[str] = frozenset()  # candidates found only by a loose spelling
     looser: frozenset[str] = frozenset()  # ... and among them, only by their consonants
+    settled: bool = False  # the text itself narrowed the candidates ("... of the capital"): no variants join
 
     @property
     def best(self) -> tuple[GazetteerEntry | None, float]:
@@ -480,6 +481,15 @@ def _partners(text: str, mentions: list[Mention]) -> dict[int, list[int]]:
     return out
 
 
+_OF_THE_CAPITAL = re.compile(r"\s+(?:district\s+)?of\s+the\s+(?:[A-Z]\w+\s+)?capital\b")
+
+
+def _is_a_capital(entry_id: str, gaz) -> bool:
+    """Is the gazetteer entry `entry_id` a national capital?"""
+    names = gaz.names_of(entry_id) if hasattr(gaz, "names_of") else []
+    return any(e.id == entry_id and e.feature_code == "PPLC" for name in names[:1] for e in gaz.lookup(name))
+
+
 def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dict | None = None) -> list[Resolution]:
     """Rank the candidates of every mention with the document's context (see the module doc)."""
     lex = lex or load_lexicon("geo")
@@ -495,7 +505,11 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         if key not in cache:
             cache[key] = _candidates(m, cue_words.get(m), gaz, lex)
         candidates, loose = cache[key]
-        res.append(Resolution(m, candidates, loose=loose))
+        in_capital = []
+        if _OF_THE_CAPITAL.match(doc_text, m.cue_end or m.end):
+            # "the Shevchenkivskyi district of the capital": the district of a capital city
+            in_capital = [c for c in candidates if c.parent and _is_a_capital(c.parent, gaz)]
+        res.append(Resolution(m, in_capital or candidates, loose=loose, settled=bool(in_capital)))
     if not res:
         return res
     _add_vowel_variants(res, gaz, focus_countries, lex)
@@ -689,7 +703,7 @@ def _add_vowel_variants(res: list[Resolution], gaz, focus_countries: tuple[str, 
     found: dict[str, list[GazetteerEntry]] = {}
     for r in res:
         m = r.mention
-        if m.demonym or not m.name[:1].isupper():
+        if m.demonym or not m.name[:1].isupper() or r.settled:
             continue
         named = set().union(*(a for name, a in regions.items() if name != m.name))
         # "the city of Sevirodontsk": the text says it is a town and nothing else matches it;

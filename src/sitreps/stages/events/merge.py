@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...records import Event
+from ...gazetteer import distance_km
 from ..times import days_of
 from .candidates import PRECISION_ORDER
 
@@ -41,6 +42,7 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
 
 
 _HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
+_CITY_KM = 15  # a district this close to a city of its division is one of the city's
 _PROTEST_ORDER = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters")
 
 
@@ -54,14 +56,19 @@ _RANK = PRECISION_ORDER  # finer first
 
 
 def _holds(big, small) -> bool:
-    """Is `small` inside `big`, when `big` is a country, a first-level division, or a region
-    named in that division's name ("Crimea" holds what lies in the Autonomous Republic of Crimea)?"""
+    """Is `small` inside `big`, when `big` is a country, a first-level division, a region named
+    in that division's name ("Crimea" holds what lies in the Autonomous Republic of Crimea), or
+    a city and `small` one of its districts?"""
     if not big.country or big.country != small.country or _RANK.get(big.precision or "", 9) <= _RANK.get(small.precision or "", 9):
         return False
     if big.precision == "country":
         return True
     if big.precision == "region":
         return bool(big.name and small.admin1) and big.name.lower() in small.admin1.lower()
+    if big.precision == "city" and small.precision == "district":
+        # "a district of the capital" and "Kyiv": the city holds its districts
+        return big.admin1 == small.admin1 and None not in (big.lat, big.lon, small.lat, small.lon) \
+            and distance_km(big.lat, big.lon, small.lat, small.lon) <= _CITY_KM
     return big.precision == "admin1" and bool(big.admin1) and big.admin1 == small.admin1
 
 
