@@ -808,3 +808,8 @@ def test_a_protest_told_as_peaceful_and_as_broken_up_is_one_protest_with_interve
               "Riot police used water cannon to disperse protesters in Harbour Town on Monday.")
     protest = only([e for e in happened(doc) if e.type == "Protests"])
     assert protest.subtype == "Protest with intervention" and len(protest.evidence) == 2
+
+
+def test_the_town_whose_authority_reports_an_unplaced_event_is_its_place(run):
+    doc = run("On Monday the mayor of Harbour Town said two explosions had cut the power supply.")
+    assert [e.place.gazetteer_id for e in happened(doc)] == ["t:harbour"]

@@ -223,6 +223,16 @@ def _seat(doc: Document, toks: TokenIndex, p: Place) -> bool:
 _LAUNCH_VERBS = {"fire", "launch"}
 
 
+def _of_an_authority(toks: TokenIndex, ptok) -> bool:
+    """"the mayor of X", "the X regional administration": the seat of a local authority."""
+    head = toks.head(ptok)
+    if ptok.dep == "pobj" and head.text.lower() == "of":
+        head = toks.head(head)
+    elif ptok.dep not in ("compound", "amod", "nmod"):
+        return False
+    return head.lemma.lower() in _JURISDICTION_NOUNS or head.text.lower() in _JURISDICTION_NOUNS
+
+
 def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     """A place of the sentence outside the event's clause: where someone speaks or visits, or
     a clause of its own."""
@@ -239,6 +249,8 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     verb = next((a for a in toks.ancestors(ptok) if a.pos in ("VERB", "AUX")), None)
     if verb is None:
         return False
+    if _of_an_authority(toks, ptok):
+        return False  # "the mayor of Melitopol said two explosions ...": the town whose authority reports it
     if verb.lemma.lower() in _SPEECH_OR_VENUE:
         return True
     # a clause of its own that does not hold the event ("the strikes came as leaders began a
