@@ -813,3 +813,9 @@ def test_a_protest_told_as_peaceful_and_as_broken_up_is_one_protest_with_interve
 def test_the_town_whose_authority_reports_an_unplaced_event_is_its_place(run):
     doc = run("On Monday the mayor of Harbour Town said two explosions had cut the power supply.")
     assert [e.place.gazetteer_id for e in happened(doc)] == ["t:harbour"]
+
+
+def test_a_battles_doer_is_the_one_armed_side_its_sentence_makes_a_subject(run):
+    doc = run("Heavy fighting continues in Harbour Town, where Russian forces are trying to break through.")
+    fighting = [e for e in happened(doc) if e.trigger.text == "fighting"]
+    assert [(a.actor, a.inferred) for e in fighting for a in e.actors[:1]] == [("RUS.MIL", True)]

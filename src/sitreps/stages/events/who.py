@@ -53,7 +53,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
         if accused is not None:
             e = replace(e, actors=(accused,), targets=tuple(t for t in e.targets if t.actor != accused.actor))
         if not e.actors and e.type in _FOUGHT:
-            doer = _from_paragraph(doc, e, out) or _from_territory(e)
+            doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _from_territory(e)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
         out.append(e)
@@ -72,6 +72,20 @@ def _protesters(e: Event) -> Event:
     others = tuple(a for a in e.actors if a not in police and a not in protesters)
     targets = police + tuple(t for t in e.targets if t not in police and t.kind != "protesters")
     return replace(e, actors=protesters + others, targets=targets)
+
+
+def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
+    """A battle whose clause names no doer: the one armed side the sentence makes the subject of
+    a verb ("fighting continues in X, where Russian forces are trying to break through")."""
+    if e.type != "Battles":
+        return None
+    toks = index(doc)
+    sent = e.evidence[0]
+    subjects = [a for a in doc.actors if sent.start <= a.start and a.end <= sent.end and a.kind in _ARMED
+                and (t := toks.head_of_span(a.start, a.end)) is not None and t.dep in ("nsubj", "nsubjpass")]
+    if len({a.actor for a in subjects}) != 1:
+        return None
+    return replace(subjects[0], inferred=True)
 
 
 def _from_paragraph(doc: Document, e: Event, before: list[Event]) -> ActorMention | None:
