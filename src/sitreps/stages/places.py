@@ -82,7 +82,9 @@ class Resolution:
 
 
 _NAME = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?"
-_WHERE_OF = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+)?[\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?"
+# "north of", "south-eastern": how a text says where one place lies from another
+DIRECTIONS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+_WHERE_OF = rf"{DIRECTIONS}\s+of\s+(?:the\s+)?[\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?"
 # a place in a list of regions: "the regions of X, north of Y, and Z", "the X, Y and Z oblasts"
 _ADMIN_LIST_BEFORE = re.compile(
     rf"\b(?:regions|provinces|oblasts)\s+of\s+(?:{_NAME}(?:\s+{_WHERE_OF})?\s*(?:,\s*(?:{_WHERE_OF}\s*,\s*)?)?(?:(?:and|or)\s+)?)*$"

@@ -6,9 +6,13 @@ A place name in the event's sentence is not where it happened when it is
 - a capital standing for its government ("Moscow said", "Kyiv's decision");
 - an acronym or an all-caps word the gazetteer does not know as that acronym ("SBU", "CNN");
 - the first half of a hyphenated modifier ("Moscow-annexed Crimea", "a Kyiv-based analyst");
+- a place that says where another lies ("Chernihiv, north of Kyiv,") or the region named before
+  a town ("the Donetsk town of Bakhmut");
 - where the weapons were fired from ("missiles launched from bombers over the Caspian Sea");
 - where someone speaks, visits or meets, or any place of another clause than the event's ("the
-  official told reporters in Washington", "the strikes came as a summit began in Bavaria").
+  official told reporters in Washington", "the strikes came as a summit began in Bavaria"); but
+  the town whose mayor or administration reports the event is its place ("the mayor of X said
+  two explosions ...").
 An event whose place is one of a list ("in the regions of X, Y and Z") is one record per place.
 Without a place in its sentence an event takes the nearest earlier place of its paragraph (the
 discourse carries it), else the country the article is about (a rough placement); the town the
@@ -24,6 +28,7 @@ from dataclasses import replace
 
 from ...records import Document, Event, Place, Span
 from .._tokens import TokenIndex, index
+from ..places import DIRECTIONS
 from ._discourse import paragraph
 from .candidates import place_for
 
@@ -96,6 +101,7 @@ def coordinated(doc: Document, places: tuple[Place, ...], place: Place | None, s
     at = next((k for k, p in enumerate(members) if (p.start, p.end) == (place.start, place.end)), None)
     if at is None:
         return []
+
     def joined(a: Place, b: Place) -> bool:
         gap = doc.text[a.end : b.start]
         for r in doc.places:  # drop "north of Kyiv," between two members
@@ -121,9 +127,8 @@ def coordinated(doc: Document, places: tuple[Place, ...], place: Place | None, s
     return out
 
 
-_DIRECTIONS = r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
-_RELATIVE = re.compile(rf"\b{_DIRECTIONS}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_RELATIVE_PHRASE = re.compile(rf"\b{_DIRECTIONS}\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_RELATIVE = re.compile(rf"\b{DIRECTIONS}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_RELATIVE_PHRASE = re.compile(rf"\b{DIRECTIONS}\s+of\s+(?:the\s+)?", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*)*(?:(?:and|or)\s+)?", re.IGNORECASE)
 
 
@@ -135,11 +140,9 @@ def _at(e: Event, place: Place) -> Event:
 
 
 _SAYS_WHERE_ANOTHER_LIES = re.compile(
-    r"[A-Z][\w'\u2019-]+,\s+(?:(?:just|some|about)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
-    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$"
+    rf"[A-Z][\w'\u2019-]+,\s+(?:(?:just|some|about)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
+    rf"{DIRECTIONS}\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$"
 )
-
-
 _REGION_OF_A_TOWN = re.compile(r"\s+(?:town|city|village|port|settlement)\s+of\s+[A-Z]")
 
 
