@@ -1,6 +1,7 @@
 """Step 6: who did it.
 
 The doer comes from the event's clause (step 1); when the clause names none:
+- for a battle, the one armed side its sentence makes the subject of a verb, marked inferred;
 - the paragraph: the doer of the nearest earlier violent event of the same paragraph, or the
   armed actor the previous sentence names ("Russian forces pushed on. They shelled ..."),
   marked inferred;
@@ -8,6 +9,8 @@ The doer comes from the event's clause (step 1); when the clause names none:
   (inferred). The ground is the side's that held it throughout (Crimea: Russia's), else the
   country's, and nobody's where the sides took it from each other ([territory] in
   lexicons/actors.toml).
+A protest's first actor is always the protesters (inferred when unnamed), and police who broke
+it up are its target.
 """
 
 from __future__ import annotations
