@@ -466,6 +466,7 @@ def test_forecasts_threats_and_conditions_are_never_shown_as_happened(run, text)
         "The spokesman doubled down on the claims in Harbour Town on Monday.",
         "The two ministers exchanged views in Harbour Town on Monday.",
         "Russia withdrew from the grain deal in Harbour Town on Monday.",
+        "The military said some troops were withdrawing from the border near Harbour Town on Monday.",
         "The billionaire blasted the decision in Harbour Town on Monday.",
         # a toll of an era, not of one event
         "The famine killed an estimated five million people in North Oblast.",

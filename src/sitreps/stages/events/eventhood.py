@@ -53,6 +53,8 @@ def keep_events(doc: Document, events: list[Event]) -> list[Event]:
     return out
 
 
+# what troops leave without any ground changing hands
+_NOT_GROUND = {"border", "frontier", "exercise", "exercises", "drill", "drills", "manoeuvres", "maneuvers"}
 # subjects that make a march or a rally a military movement
 _FORCES = {"force", "forces", "troops", "soldier", "soldiers", "fighter", "fighters", "unit", "units", "column",
            "convoy", "mercenary", "mercenaries", "army", "tank", "tanks"}
@@ -192,6 +194,9 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
         words = set(re.findall(r"[a-z]+", doc.text[lo_t:hi_t].lower()))
         if words & set(w["not_territory"]):
             return False  # "withdraw from the deal", "pulled out of the market"
+        if any(c.dep == "prep" and c.text.lower() == "from" and any(
+                g.dep == "pobj" and g.lemma.lower() in _NOT_GROUND for g in toks.children(c.i)) for c in children):
+            return False  # "troops were withdrawing from the border", "... from the drills": no ground changes hands
         if lemma in ("flee", "evacuate") and not any(a.kind in _ARMED for a in e.actors):
             return False  # people fleeing or evacuated: displacement, not ground changing hands
     if e.subtype == "Other" and not any(a.kind in _ARMED or a.kind in ("civilians", "nationals") for a in e.actors):
