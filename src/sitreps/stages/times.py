@@ -96,6 +96,7 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
+MONTH_NAMES = _caps(_MONTHS)  # a regex alternation of the month names and abbreviations
 
 _UNIT = r"(?P<unit>hour|minute|day|week|month|year)s?"
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from ...records import Document, Event
 from .._tokens import index
-from ..times import days_of
+from ..times import MONTH_NAMES, days_of
 
 _HISTORY = re.compile(
     r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
@@ -53,9 +53,9 @@ _FRAME_GRAINS = ("day", "week", "month", "year", "interval")
 
 
 _A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = rf"(?:{MONTH_NAMES})\.?"
 # "March 18", "3 March": a calendar day whose year the reader takes from the story
-_A_DAY_OF_A_MONTH = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS})\b")
+_A_DAY_OF_A_MONTH = re.compile(rf"\b(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})\b")
 
 
 def _time_frames(doc: Document, cutoff: date) -> list[tuple[int, bool, bool]]:

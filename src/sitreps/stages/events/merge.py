@@ -43,13 +43,13 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
 
 _HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
 _CITY_KM = 15  # a district this close to a city of its division is one of the city's
-_PROTEST_ORDER = ("Peaceful protest", "Protest with intervention", "Excessive force against protesters")
+_PROTEST_RANK = {s: k for k, s in enumerate(("Peaceful protest", "Protest with intervention",
+                                             "Excessive force against protesters"))}
 
 
 def _stronger_protest(a: str | None, b: str | None) -> str | None:
     """A protest told as peaceful and as broken up is a protest with intervention."""
-    rank = {s: k for k, s in enumerate(_PROTEST_ORDER)}
-    return max((a, b), key=lambda s: rank.get(s or "", -1))
+    return max((a, b), key=lambda s: _PROTEST_RANK.get(s or "", -1))
 
 
 _RANK = PRECISION_ORDER  # finer first
