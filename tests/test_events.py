@@ -820,3 +820,24 @@ def test_a_battles_doer_is_the_one_armed_side_its_sentence_makes_a_subject(run):
     doc = run("Heavy fighting continues in Harbour Town, where Russian forces are trying to break through.")
     fighting = [e for e in happened(doc) if e.trigger.text == "fighting"]
     assert [(a.actor, a.inferred) for e in fighting for a in e.actors[:1]] == [("RUS.MIL", True)]
+
+
+def test_a_ship_sunk_by_an_armed_force_was_struck_and_a_currency_sinking_is_nothing(run):
+    sunk = only(happened(run("Near Harbour Town, the Armed Forces of Ukraine sank a barge with Russian troops on Monday.")))
+    assert sunk.subtype == SHELLING and sunk.actors[0].actor == "UKR.MIL"
+    assert not happened(run("The rouble sank to a record low in Harbour Town on Monday."))
+
+
+def test_a_unit_named_without_its_country_opposes_the_side_it_acts_on(run):
+    doc = run("Border guards neutralized a Russian assault unit near Harbour Town on Monday.")
+    clash = only(happened(doc))
+    assert [(a.actor, a.inferred) for a in clash.actors] == [("UKR.MIL", True)]
+    # an ally named elsewhere in the sentence does not turn the unit
+    doc = run("Paratroopers fought alongside Russian troops near Harbour Town on Monday.")
+    assert all(a.actor != "UKR.MIL" for e in happened(doc) for a in e.actors)
+
+
+def test_deaths_in_action_are_a_battles(run):
+    died = only(happened(run("Two Ukrainian volunteers were killed in action near Harbour Town on Tuesday.")))
+    assert died.subtype == "Armed clash" and died.fatalities is not None
+    assert not happened(run("Two residents of Harbour Town died in a road accident on Tuesday."))

@@ -47,7 +47,7 @@ def _compiled():
     owners = sorted(list(forces["demonyms"]) + [re.escape(o) + _POSS for o in owner_country], key=len, reverse=True)
     nouns = sorted(forces["nouns"], key=len, reverse=True)
     force_re = re.compile(
-        rf"\b(?P<owner>{'|'.join(owners)})\s+(?:[a-z]+\s+)?(?P<noun>{'|'.join(map(re.escape, nouns))})\b"
+        rf"\b(?P<owner>{'|'.join(owners)})\s+(?:[a-z][a-z-]*\s+)?(?P<noun>{'|'.join(map(re.escape, nouns))})\b"
     )
     named = sorted((n for c in countries.values() for n in c["names"]), key=len, reverse=True)
     of_re = re.compile(
@@ -92,7 +92,8 @@ def find_actors(doc: Document, ctx) -> Document:
     found.extend(_countries_acting(doc, countries))
 
     doc_countries = {a.country for a in found if a.country} | {p.country for p in doc.places if p.country}
-    if doc_countries & {"RU", "UA"}:
+    sides_named = {code for w, code in lex["forces"]["demonyms"].items() if re.search(rf"\b{w}\b", text)}
+    if (doc_countries | sides_named) & {"RU", "UA"}:
         found.extend(_other_side(doc, lex["forces"], countries, _longest_first(found)))
     return replace(doc, actors=_longest_first(found))
 
@@ -135,9 +136,42 @@ def _other_side(doc: Document, forces: dict, countries: dict, named: tuple[Actor
             if sent is None or any(a.start <= m.start() < a.end for a in named):
                 continue
             opposed = {o.country for o in others if sent.start <= o.start < sent.end and o.actor.endswith(".MIL")}
+            if not opposed:
+                opposed = _acted_on(doc, m.start(), m.end(), armed, forces["demonyms"])
             if len(opposed) == 1:
                 add(m, sides[opposed.pop()])
     return out
+
+
+def _acted_on(doc: Document, start: int, end: int, armed: list[ActorMention], demonyms: dict) -> set[str]:
+    """The sides (RU/UA) a unit named without its country acts on: "border guards neutralized a
+    Russian assault unit", "paratroopers destroyed Ukrainian positions". Only what the unit's own
+    verb governs counts, so allies named elsewhere in the sentence do not turn it."""
+    if not doc.tokens:
+        return set()
+    toks = index(doc)
+    unit = toks.head_of_span(start, end)
+    if unit is None or unit.dep not in ("nsubj", "agent", "pobj"):
+        return set()
+    verb = toks.head(unit)
+    if unit.dep == "pobj":  # "destroyed by paratroopers"
+        if verb.text.lower() != "by":
+            return set()
+        verb = toks.head(verb)
+    if verb.pos != "VERB":
+        return set()
+    own_lo, own_hi = toks.subtree(unit.i)
+    sides = set()
+    for c in toks.children(verb.i):
+        if c.dep not in ("dobj", "nsubjpass", "prep") or (c.dep == "prep" and c.text.lower() not in ("on", "against", "at")):
+            continue  # "fought alongside Russian troops" names an ally
+        lo, hi = toks.subtree(c.i)
+        if lo <= own_lo < hi:
+            continue
+        sides |= {_side(a) for a in armed if lo <= a.start and a.end <= hi}
+        sides |= {code for w, code in demonyms.items() if code in ("RU", "UA")
+                  and re.search(rf"\b{w}\b", doc.text[lo:hi])}
+    return {s for s in sides if s in ("RU", "UA")}
 
 
 def _side(a: ActorMention) -> str | None:

@@ -98,7 +98,10 @@ def find_candidates(doc: Document) -> list[Event]:
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
             if entry.get("needs_actor") and not syntactic and not _fighting_at(doc, toks, tok, sent):
-                continue
+                stray = _subjectless_doer(doc, toks, tok)
+                if not stray:
+                    continue
+                actors, syntactic = stray, True
             if not actors and entry["type"] in _VIOLENT:
                 actors = _adjacent_actor(doc, tok) or _other_side_of(tok, targets)
             if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken):
@@ -145,6 +148,9 @@ def find_candidates(doc: Document) -> list[Event]:
     return events
 
 
+# "died at the front", "killed in action", "wounded in the fighting near X": a battle's dead
+_IN_COMBAT = re.compile(r"\b(?:at the front(?:line| line)?|on the front ?lines?|in action|in (?:a |the )?(?:battle|combat|fighting)\b(?! (?:against|for)))",
+                        re.IGNORECASE)
 _WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.IGNORECASE)
 _TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
 PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
@@ -348,13 +354,14 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event
     fighters, else violence against civilians. "20 civilians killed" says so by itself."""
     armed = [a for a in _actors_in(doc, sent.start, sent.end) if a.kind in _ARMED or a.kind in ("government", "nationals")]
     war_victims = any(p.personnel or _WAR_VICTIMS.search(p.count.text) for p in phrases)
-    if not armed and not weapons and not war_victims:
+    in_combat = _IN_COMBAT.search(sent.text) is not None
+    if not armed and not weapons and not war_victims and not in_combat:
         return None
     phrase = phrases[0]
     tok = toks.at(phrase.word.start)
     if tok is None:
         return None
-    entry = by_subtype["Armed clash"] if any(p.personnel for p in phrases) else by_subtype["Attack"]
+    entry = by_subtype["Armed clash"] if in_combat or any(p.personnel for p in phrases) else by_subtype["Attack"]
     actors, targets, _ = _participants(doc, toks, tok, sent)
     actors = tuple(as_forces(a) for a in actors if a.kind != "civilians")
     if entry["subtype"] == "Armed clash":
@@ -540,6 +547,14 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
 
 
 _BY_OF = re.compile(r"\s+(?:of|by|from)\s+(?:the\s+)?(?:side\s+of\s+(?:the\s+)?)?$")
+
+
+def _subjectless_doer(doc: Document, toks: TokenIndex, tok: Token) -> tuple[ActorMention, ...]:
+    """A verb the parse left without a subject, right after an armed actor: "Near X, the Armed
+    Forces of Ukraine sank a barge" (the parser hangs the forces on the place as an apposition)."""
+    if tok.pos != "VERB" or any(c.dep in ("nsubj", "nsubjpass", "expl") for c in toks.children(tok.i)):
+        return ()
+    return tuple(a for a in _adjacent_actor(doc, tok) if a.kind in _ARMED and not a.inferred)
 
 
 def _adjacent_actor(doc: Document, tok: Token) -> tuple[ActorMention, ...]:
