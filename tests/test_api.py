@@ -537,3 +537,69 @@ def test_failed_analysis_keeps_an_earlier_good_one(writer):
     failing = {"id": "n1", "html": "<html><body></body></html>"}
     assert_error(writer.post("/api/articles", json=failing, headers=auth), 422, "read.html_no_text")
     assert writer.get("/api/articles/n1").json()["title"] == "New report"
+
+
+# -- hostile requests: 4xx with the one error shape, never a 500 ----------------------------------
+
+
+@pytest.mark.parametrize("query, code", [
+    ("q=%20", "validation_error"), ("q=%00", "validation_error"), ("q=%09%0A", "validation_error"),
+    ("min_corroboration=9223372036854775808", "validation_error"),
+    ("cursor=" + "W" * 3000, "validation_error"),
+])  # fmt: skip
+def test_hostile_query_strings_are_refused_not_crashes(client, query, code):
+    assert_error(client.get(f"/api/events?{query}"), 422, code)
+
+
+def test_cursors_that_this_api_did_not_give_are_refused(client):
+    import base64
+    import json
+
+    def cursor(raw: str) -> str:
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    for raw in ("[" * 3000 + "]" * 3000, json.dumps(["2022-11-11", "ev", -5]), json.dumps(["2022-11-11", "ev", True]),
+                json.dumps(["2022-11-11", "ev", 2**70])):
+        assert_error(client.get(f"/api/events?cursor={cursor(raw)}"), 422, "validation_error", "cursor")
+
+
+def test_a_write_is_refused_before_its_body_is_parsed(store_path, settings):
+    small = with_overrides(settings, read={"max_bytes": 1000})
+    seen: list = []
+    with TestClient(create_app(store_path, small, token=TOKEN, pipeline=fake_pipeline(seen))) as c:
+        # no token: 401 even for a body that is not JSON (FastAPI would have answered 422)
+        r = c.post("/api/articles", content=b"{not json", headers={"Content-Type": "application/json"})
+        assert_error(r, 401, "unauthorized")
+        auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+        big = b'{"text": "' + b"a" * 200_000 + b'"}'
+        assert_error(c.post("/api/articles", content=big, headers=auth), 413, "too_large")
+        # a body sent in chunks declares no length: it is cut off as it passes the cap
+        assert_error(c.post("/api/articles", content=iter([big[:50_000]] * 4), headers=auth), 413, "too_large")
+        assert seen == []
+
+
+def test_a_write_with_unpaired_surrogates_is_stored_with_a_note(writer):
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    body = b'{"id": "s1", "title": "\\udfff", "text": "Shelling hit a depot \\ud800 on Friday."}'
+    r = writer.post("/api/articles", content=body, headers=auth)
+    assert r.status_code == 201, r.text
+    [article] = writer.seen
+    assert article.text == "Shelling hit a depot \ufffd on Friday."
+    assert "read.surrogates" in [n.code for n in article.notes]
+
+
+def test_only_the_served_host_names_are_answered(store_path, settings):
+    with TestClient(create_app(store_path, settings, allowed_hosts=["localhost", "127.0.0.1"])) as c:
+        assert_error(c.get("/api/events"), 421, "unknown_host", "--allow-host")
+        assert c.get("/api/events", headers={"Host": "localhost:8000"}).status_code == 200
+        assert c.get("/api/health", headers={"Host": "127.0.0.1"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/events", "/api/health", "/docs", "/redoc", "/openapi.json", "/api/nothing",
+                                  "/static-offline-docs/redoc.standalone.js", "/"])
+def test_every_response_carries_the_security_headers(client, path):
+    r = client.get(path)
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert "http" not in r.headers["content-security-policy"].replace("https://tile.openstreetmap.org", "")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "DENY"

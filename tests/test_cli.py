@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import math
+import os
 import pathlib
 import random
 import re
@@ -579,3 +580,73 @@ def test_demo(tmp_path, config):
             " WHERE d.article_id = 'sample-market-agency'"
         ).fetchone()
     assert sources == 2
+
+
+# -- hostile input: nothing sinks a batch ---------------------------------------------------------
+
+
+def _hostile_folder(root: pathlib.Path) -> dict[str, str]:
+    """Inputs that once crashed or stalled a batch, beside good ones; returns {record: code}
+    for the records that must be refused (the rest must be stored)."""
+    def jsonl(name, *records):
+        (root / name).write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records), encoding="utf-8")
+
+    (root / "good.txt").write_text(KHARKIV_TEXT, encoding="utf-8")
+    jsonl("surrogates.jsonl", '{"id": "sur\\ud800", "title": "\\udfff", "text": "Shelling hit Kharkiv \\ud800 on Friday."}')
+    jsonl(
+        "dates.jsonl",
+        {"id": "year-1", "published": "0001-01-01", "text": "Russian troops shelled Kharkiv last week and will again tomorrow."},
+        {"id": "year-1-b", "published": "0001-01-01", "text": "Russian troops shelled Kharkiv on January 1."},
+        {"id": "year-9999", "published": "9999-12-31", "text": "Russian troops will shell Kharkiv tomorrow."},
+        {"id": "far-past", "published": "2022-05-01", "text": "Shelling went on over the past 5000 years in Kharkiv."},
+        {"id": "far-days", "published": "2022-05-01", "text": "Shelling went on for the past 99999999999 days in Kharkiv."},
+    )
+    jsonl(
+        "counts.jsonl",
+        {"id": "huge-toll", "text": "Russian shelling killed 123456789012345678901234567890 people in Kharkiv on Monday."},
+        {"id": "long-toll", "text": "Russian shelling killed " + "9" * 5001 + " people in Kharkiv on Monday."},
+    )
+    jsonl(
+        "ids.jsonl",
+        {"id": 7, "text": "An integer id."},
+        {"id": "7", "text": "A string id."},
+        '{"id": 1' + "0" * 5000 + ', "text": "A very long integer id."}',
+        {"id": "twice", "text": "The first text."},
+        {"id": "twice", "text": "Another text under the same id."},
+        {"id": "both", "text": "Shelling hit Kharkiv on Friday.", "html": "<p>Other words.</p>"},
+        {"id": "list-text", "text": ["not", "a", "string"]},
+    )
+    (root / "nested.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    jsonl("markup.jsonl", {"id": "[/]markup[bold]", "url": "https://x.example/[/]",
+                           "text": 'The mayor said: "Shelling [in Bakhmut] went on [/] all night."'})
+    if os.name == "posix":
+        (root / os.fsdecode(b"bad-name-\xff.txt")).write_text(LVIV_TEXT, encoding="utf-8")
+    return {"ids.jsonl:1": "read.bad_field", "ids.jsonl:3": "read.bad_json", "ids.jsonl:5": "read.duplicate_id",
+            "ids.jsonl:7": "read.bad_field", "nested.json": "read.bad_json"}
+
+
+def test_a_batch_of_hostile_inputs_stores_every_good_record_and_reports_each_bad_one(tmp_path, config):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    refused = _hostile_folder(folder)
+    db = tmp_path / "x.db"
+    result = ok("ingest", folder, "--db", db, "--config", config)
+    assert "Traceback" not in result.stderr and "pipeline.crash" not in result.stderr, result.stderr
+    with open_store(db) as store:
+        failures = {pathlib.Path(f["origin"]).name: f["code"] for f in store.failures()}
+        stored = {d["id"] for d in store.iter_documents()}
+    assert failures == refused
+    assert {"sur\ufffd", "year-1", "year-1-b", "year-9999", "far-past", "far-days", "huge-toll", "long-toll",
+            "7", "twice", "both", "[/]markup[bold]"} <= stored
+    assert len(stored) == 12 + 1 + (os.name == "posix")  # and good.txt (and the badly named file)
+    again = ok("ingest", folder, "--db", db, "--config", config)
+    assert f"0 new, 0 updated, {len(stored)} unchanged, {len(refused)} failed" in flat(again.stderr)
+    ok("link", "--rebuild", "--db", db, "--config", config)
+
+
+def test_text_output_shows_user_text_verbatim(tmp_path, config):
+    path = tmp_path / "markup.jsonl"
+    path.write_text(json.dumps({"id": "[/]x", "text": 'The mayor said: "Shelling [in Bakhmut] went on [/] all night."'}),
+                    encoding="utf-8")
+    result = ok("analyze", path, "--format", "text", "--config", config)
+    assert "[/]x" in result.stdout and "[in Bakhmut]" in result.stdout

@@ -169,7 +169,7 @@ def test_json_list_keeps_order_and_ids(tmp_path, settings):
     records = [
         {"id": "first", "title": "One", "published": "2022-11-11", "text": "The first report."},
         {"url": "https://example.org/2", "text": "The second report."},
-        {"id": 7, "text": "The third report."},
+        {"id": "7", "text": "The third report."},
     ]
     path = tmp_path / "batch.json"
     path.write_text(json.dumps(records), encoding="utf-8")
@@ -179,6 +179,47 @@ def test_json_list_keeps_order_and_ids(tmp_path, settings):
     assert articles[0].published == datetime(2022, 11, 11) and articles[0].title == "One"
     assert articles[1].url == "https://example.org/2"
     assert all(a.notes == () for a in articles)
+
+
+def test_fields_are_strings_by_contract(tmp_path, settings):
+    """An id 7 and an id "7" would be one article in a store: a non-string id or text is refused."""
+    records = [{"id": 7, "text": "A report."}, {"id": "x", "text": ["a", "list"]}, {"id": "y", "text": "Fine.", "title": 5}]
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    first, second, third = read([path], settings)
+    assert codes(first) == codes(second) == [("read.bad_field", "error")]
+    assert codes(third) == [("read.bad_field", "warning")] and third.title is None and third.text == "Fine."
+
+
+def test_hostile_json_is_a_record_error_not_a_crash(tmp_path, settings):
+    lines = [
+        '{"id": "s", "text": "Shelling in \\ud800 the town.", "title": "\\udfff"}',
+        '{"id": 1' + "0" * 5000 + ', "text": "x"}',
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": "d", "text": "First text."}',
+        '{"id": "d", "text": "Another text with the same id."}',
+        '{"id": "d", "text": "First text."}',
+        '{"id": "b", "text": "Text wins.", "html": "<p>Html loses.</p>"}',
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    docs = read([path], settings)
+    assert [c for a in docs for c in codes(a)] == [
+        ("read.surrogates", "warning"), ("read.surrogates", "warning"),
+        ("read.bad_json", "error"), ("read.bad_json", "error"),
+        ("read.duplicate_id", "error"), ("read.text_and_html", "warning"),
+    ]
+    assert docs[0].text == "Shelling in \ufffd the town." and docs[0].title == "\ufffd"
+    assert [a.id for a in docs if not a.failed] == ["s", "d", "d", "b"]
+    assert docs[4].id != "d"  # the refused record cannot replace the first in a store
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes")
+def test_a_file_name_that_is_not_utf8_is_shown_with_escapes(tmp_path, settings):
+    name = os.fsdecode(b"bad\xff.txt")
+    (tmp_path / name).write_text("A report.", encoding="utf-8")
+    (article,) = read([tmp_path], settings)
+    assert article.origin.endswith("bad\\xff.txt") and article.origin.encode("utf-8")
 
 
 def test_jsonl_with_a_malformed_line_and_records_with_and_without_ids(tmp_path, settings):

@@ -34,14 +34,13 @@ import math
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
 from .pipeline import Context, Pipeline
 from .records import CERTAINTIES, Article, Document
 from .settings import Settings, load_settings
-from .stages.read import article_from_text, parse_published, read_bytes
+from .stages.read import article_from_text, parse_published, read_record
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -71,6 +70,9 @@ def analyze_articles(articles: Iterable[Article], ctx: Context | None = None) ->
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 TOKEN_ENV = "SITREPS_API_TOKEN"  # read by `sitreps serve`, never by the library
+WRITING_OFF = (f"writing is off on this server: start it with a token (`sitreps serve --token ...` or ${TOKEN_ENV}) "
+               "and send it as `Authorization: Bearer <token>`")
+UNAUTHORIZED = "send the server's token as `Authorization: Bearer <token>`"
 
 ERROR_CODES = {
     400: "bad_request",
@@ -115,12 +117,16 @@ def create_app(
     token: str | None = None,
     *,
     pipeline: Callable[[Article], Document] | None = None,
+    allowed_hosts: Iterable[str] | None = None,
 ) -> "FastAPI":
     """The API over the store at a path (or a `SQLiteStore`'s path; default: the settings').
 
     With `token`, POST /api/articles analyses articles with `pipeline` (default: the sitreps
     pipeline on `settings`, loaded at the first POST) and stores them. Tests pass a pipeline
-    that returns hand-built documents."""
+    that returns hand-built documents. `allowed_hosts`: the Host names to answer (None: any;
+    `sitreps serve` passes its own, see guard.py)."""
+    from .guard import Guard
+
     from fastapi_offline import FastAPIOffline  # /docs and /redoc with their scripts bundled, no CDN
 
     from . import __version__
@@ -138,6 +144,9 @@ def create_app(
         openapi_tags=_TAGS,
     )
     app.state.writing = token is not None  # told by /api/health
+    # a JSON body may spell each character of the text as a six-byte \\uXXXX escape
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts, token=token, write_paths=("/api/articles",),
+                       max_body=6 * settings.read.max_bytes + 65_536, error=error_body)
     _install_error_handlers(app)
     readers = _Readers(path)
     _add_read_routes(app, readers)
@@ -218,6 +227,16 @@ def parse_certainty(values: list[str] | None) -> tuple[str, ...]:
     return found
 
 
+def parse_words(q: str | None) -> str | None:
+    """Search text: at least one word; control characters (a NUL) are not text."""
+    if q is None:
+        return None
+    words = "".join(c if c.isprintable() else " " for c in q).split()
+    if not words:
+        raise invalid("q: give at least one word to search for")
+    return " ".join(words)
+
+
 def encode_cursor(key: tuple[str | None, str], count: int) -> str:
     """The next page's position (the last row's date and id) and the first page's `count`."""
     raw = json.dumps([*key, count], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -226,13 +245,15 @@ def encode_cursor(key: tuple[str | None, str], count: int) -> str:
 
 def decode_cursor(value: str) -> tuple[tuple[str | None, str], int]:
     try:
+        if len(value) > 2000:
+            raise ValueError("too long")
         date, event_id, count = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, RecursionError, binascii.Error):
         raise invalid("cursor: not a cursor this API gave out; follow the `next` link") from None
     if (
         not (date is None or isinstance(date, str))
         or not isinstance(event_id, str)
-        or not isinstance(count, int)
+        or not isinstance(count, int) or isinstance(count, bool) or not 0 <= count < 2**63
     ):
         raise invalid("cursor: not a cursor this API gave out; follow the `next` link")
     return (date, event_id), count
@@ -323,7 +344,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         certainty: Annotated[
             list[str] | None, Query(description=_HELP["certainty"], examples=[["reported", "confirmed"]])
         ] = None,
-        min_corroboration: Annotated[int | None, Query(ge=1, description=_HELP["min_corroboration"])] = None,
+        min_corroboration: Annotated[int | None, Query(ge=1, le=1_000_000, description=_HELP["min_corroboration"])] = None,
         q: Annotated[
             str | None, Query(min_length=1, max_length=500, description=_HELP["q"], examples=["bridge"])
         ] = None,
@@ -333,7 +354,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         return EventFilter(
             type=type_, subtype=subtype, since=since, until=until,
             bbox=parse_bbox(bbox) if bbox else None, near=parse_near(near) if near else None,
-            actor=actor, certainty=parse_certainty(certainty), text=q, min_corroboration=min_corroboration,
+            actor=actor, certainty=parse_certainty(certainty), text=parse_words(q), min_corroboration=min_corroboration,
             include_background=include_background, include_copies=include_copies,
         )  # fmt: skip
 
@@ -400,7 +421,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         return JSONResponse(doc)
 
     @app.get(
-        "/api/clusters/{cluster_id}", tags=["clusters"], summary="One same-incident cluster",
+        "/api/clusters/{cluster_id:path}", tags=["clusters"], summary="One same-incident cluster",
         responses=_errors(404),
     )  # fmt: skip
     def one_cluster(
@@ -460,15 +481,13 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
     runs: list = []  # the last request's linking run: its linker serves the next one
 
     def writer(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> None:
+        """The same checks as the Guard makes before the body is read (kept here for the docs'
+        security scheme and for apps built without the Guard)."""
         if token is None:
-            raise ApiError(
-                403, "writing_disabled",
-                f"writing is off on this server: start it with a token (`sitreps serve --token ...` or "
-                f"${TOKEN_ENV}) and send it as `Authorization: Bearer <token>`",
-            )  # fmt: skip
+            raise ApiError(403, "writing_disabled", WRITING_OFF)
         given = credentials.credentials if credentials else ""
         if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
-            raise ApiError(401, "unauthorized", "send the server's token as `Authorization: Bearer <token>`")
+            raise ApiError(401, "unauthorized", UNAUTHORIZED)
 
     @app.post(
         "/api/articles", tags=["articles"], summary="Analyse and store one article",
@@ -484,14 +503,14 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
         reason's stable code and is recorded among the store's failures.
 
         Off (403) unless the server has a token; then the token is required (401)."""
-        size = len((body.text or body.html or "").encode("utf-8"))
+        size = len((body.text or body.html or "").encode("utf-8", "surrogatepass"))
         if size > settings.read.max_bytes:
             raise ApiError(
                 413,
                 "too_large",
                 f"the article has {size:,} bytes, more than read.max_bytes ({settings.read.max_bytes:,})",
             )
-        article = _article(body, settings)
+        article = _article(body)
         with lock:
             if not loaded:
                 loaded.append(Pipeline(Context(settings)))
@@ -511,17 +530,9 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
         return JSONResponse(answer, status_code=201 if status == "new" else 200)
 
 
-def _article(body, settings: Settings) -> Article:
-    published = parse_published(body.published)  # validated already
-    if body.text is not None:
-        return article_from_text(
-            body.text, id=body.id, url=body.url, title=body.title, published=published, origin="<api>"
-        )
-    [article] = read_bytes(
-        body.html.encode("utf-8"), settings, origin="<api>", kind="html",
-        url=body.url, title=body.title, published=published,
-    )  # fmt: skip
-    return replace(article, id=body.id) if body.id else article
+def _article(body) -> Article:
+    """The request body read as a line of a JSON-lines file is (the same checks and notes)."""
+    return read_record(body.model_dump(exclude_none=True), origin="<api>")
 
 
 # -- documentation --------------------------------------------------------------------------------

@@ -59,10 +59,13 @@ def _context(settings: Settings):
     return Context(settings, progress=lambda msg: err.print(f"[dim]{msg}[/dim]"))
 
 
-def _progress() -> Progress:
+def _progress(auto_refresh: bool = True) -> Progress:
+    """A progress bar on stderr. Without auto refresh there is no drawing thread, which a loop
+    that forks worker processes needs (a fork copies a lock another thread holds); that loop
+    calls `refresh()` itself."""
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=False, disable=not err.is_terminal,
+        console=err, transient=False, disable=not err.is_terminal, auto_refresh=auto_refresh,
     )
 
 
@@ -83,8 +86,8 @@ def analyze(
     config: ConfigOpt = None,
 ):
     """Analyse articles and print one record per input (docs/contract.md)."""
+    from .isolation import Isolated
     from .pipeline import Pipeline
-    from .serialize import document_dict
     from .stages.read import parse_published, read_paths
 
     if format not in ("json", "jsonl", "text"):
@@ -94,16 +97,22 @@ def analyze(
         settings = _settings(config)
         _check_paths(paths)
         pipeline = Pipeline(_context(settings))
-        for article in read_paths(paths, settings, url=url, title=title, published=pub):
-            doc = pipeline(article)
-            if format == "jsonl":
-                sys.stdout.write(json.dumps(document_dict(doc), ensure_ascii=False) + "\n")
-            elif format == "json":
-                sys.stdout.write(json.dumps(document_dict(doc), ensure_ascii=False, indent=2) + "\n")
-            else:
-                from .report import print_document
+        with Isolated(pipeline, settings.pipeline.record_seconds) as run:
+            for article in read_paths(paths, settings, url=url, title=title, published=pub):
+                _print_record(run(article), format)
 
-                print_document(out, doc)
+
+def _print_record(doc, format: str) -> None:
+    from .serialize import document_dict
+
+    if format == "jsonl":
+        sys.stdout.write(json.dumps(document_dict(doc), ensure_ascii=False) + "\n")
+    elif format == "json":
+        sys.stdout.write(json.dumps(document_dict(doc), ensure_ascii=False, indent=2) + "\n")
+    else:
+        from .report import print_document
+
+        print_document(out, doc)
 
 
 def _published(value, parse):
@@ -129,35 +138,41 @@ def ingest(
     config: ConfigOpt = None,
 ):
     """Analyse articles into the database. Re-running is idempotent; failures are recorded."""
-    from .stages.read import parse_published, read_paths
+    from .stages.read import count_records, parse_published, read_paths
 
     with _errors():
         pub = _published(published, parse_published)
         settings = _settings(config, db)
         _check_paths(paths)
-        summary = _ingest(settings, read_paths(paths, settings, published=pub))
+        summary = _ingest(settings, read_paths(paths, settings, published=pub), count_records(paths))
         _print_summary(settings, summary)
 
 
-def _ingest(settings: Settings, articles) -> dict:
+def _ingest(settings: Settings, articles, total: int | None = None) -> dict:
+    """Read, analyse and save one record at a time: a bad file or record costs only itself."""
+    from .isolation import Isolated
     from .pipeline import Pipeline
     from .store import open_store
 
-    articles = list(articles)
     pipeline = Pipeline(_context(settings))
-    pipeline.ctx.nlp  # load the model (and gazetteer) before the bar starts
+    pipeline.ctx.nlp  # load the model (and gazetteer) before the bar starts and the worker forks
     summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": []}
-    with open_store(settings.store_path()) as store, _progress() as progress:
-        task = progress.add_task("analysing", total=len(articles))
-        for article in articles:
-            doc = pipeline(article)
-            status = store.save(doc)
-            summary[status] += 1
-            if status == "failed":
-                error = next(n for n in doc.notes if n.level == "error")
-                summary["failures"].append((article.origin, error.code, error.detail))
-            progress.advance(task)
-        summary["linked"] = _link(store, progress)
+    with open_store(settings.store_path()) as store:
+        with Isolated(pipeline, settings.pipeline.record_seconds) as run, _progress(auto_refresh=False) as progress:
+            task = progress.add_task("analysing", total=total)
+            for article in articles:
+                doc = run(article)
+                status = store.save(doc)
+                summary[status] += 1
+                if status == "failed":
+                    error = next(n for n in doc.notes if n.level == "error")
+                    summary["failures"].append((article.origin, error.code, error.detail))
+                progress.advance(task)
+                progress.refresh()
+            progress.update(task, total=progress.tasks[0].completed)
+            progress.refresh()
+        with _progress() as progress:
+            summary["linked"] = _link(store, progress)
         summary["counts"] = store.counts()
     return summary
 
@@ -307,6 +322,11 @@ def serve(
             "Prefer the environment variable: an option shows in the process list.",
         ),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Also answer requests for this Host name (repeatable; '*' answers any). By default "
+                     "only the loopback names, the address listened on and this machine's name."),
+    ] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
@@ -319,13 +339,28 @@ def serve(
         except ImportError as exc:
             raise typer.BadParameter(f"serving needs FastAPI and uvicorn: {exc}") from None
         settings = _settings(config, db)
-        api = create_app(settings.store_path(), settings, token=token)
+        api = create_app(settings.store_path(), settings, token=token, allowed_hosts=_served_hosts(host, allow_host or []))
         where = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
         err.print(f"serving {settings.store_path()}: the UI at {where}/, the API at {where}/api/events, documented at {where}/docs")
         err.print("writing (POST /api/articles): " + ("on, with the token" if token else "off (no token)"))
         if token and host not in ("127.0.0.1", "localhost", "::1"):
             err.print("[yellow]note:[/yellow] the token travels in clear over plain HTTP: put TLS in front")
         uvicorn.run(api, host=host, port=port, log_level="info")
+
+
+def _served_hosts(host: str, extra: list[str]) -> list[str] | None:
+    """The Host names `serve` answers: a page that reaches a loopback server under another name
+    is a DNS-rebinding attack."""
+    import socket
+
+    from .guard import LOOPBACK
+
+    if "*" in extra:
+        return None
+    names = [*LOOPBACK, host, *extra]
+    if host in ("0.0.0.0", "::"):
+        names += [socket.gethostname(), socket.getfqdn()]
+    return [n.lower() for n in names]
 
 
 @app.command()

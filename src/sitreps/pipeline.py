@@ -9,6 +9,7 @@ it needs and gives, and `check_order` verifies once that every need is given ups
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from .records import Article, Document, Note
 from .settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .gazetteer import Gazetteer
@@ -109,18 +112,37 @@ class Pipeline:
         check_order(self.stages)
 
     def __call__(self, article: Article) -> Document:
+        """One record through every stage. A stage that raises does not sink the batch: the
+        record comes back failed with a `pipeline.crash` note naming the stage and the
+        exception type (the traceback goes to the log), and whatever it had before is dropped."""
         doc = Document(article=article, notes=article.notes)
         if article.failed:
             return doc
         for stage in self.stages:
-            doc = stage.fn(doc, self.ctx)
+            try:
+                doc = stage.fn(doc, self.ctx)
+            except Exception as exc:  # noqa: BLE001 - any bug in a stage is this record's failure
+                return crashed(article, stage.name, exc)
             if doc.failed:
                 break
         return doc
 
+    def warm(self) -> None:
+        """Load what the stages need (the model and the gazetteer) now, not on the first record:
+        a worker forked afterwards shares them."""
+        if any(stage.name == "nlp" for stage in self.stages):
+            self.ctx.nlp
+
     def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
         for article in articles:
             yield self(article)
+
+
+def crashed(article: Article, stage: str, exc: BaseException) -> Document:
+    """A record that a bug stopped: its article and notes, and an error saying where and what."""
+    log.error("%s crashed in stage %s", article.origin or article.id, stage, exc_info=exc)
+    detail = f"the {stage} stage raised {type(exc).__name__}; this is a bug in sitreps (the log has the traceback)"
+    return Document(article=article, notes=article.notes + (Note(stage, "pipeline.crash", detail, "error"),))
 
 
 def add_note(doc: Document, stage: str, code: str, detail: str = "", level: str = "info") -> Document:

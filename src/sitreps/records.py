@@ -8,6 +8,7 @@ Records hold no spaCy objects, so they pickle cheaply and tests can build them b
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -257,10 +258,20 @@ class Document:
         return Span(start, end, self.text[start:end])
 
     def sentence_of(self, offset: int) -> Span | None:
-        for sent in self.sentences:
-            if sent.start <= offset < sent.end:
-                return sent
+        k = bisect_right(self.sentences, offset, key=_start) - 1  # sentences are in text order
+        if k >= 0 and self.sentences[k].start <= offset < self.sentences[k].end:
+            return self.sentences[k]
         return None
 
     def tokens_in(self, start: int, end: int) -> tuple[Token, ...]:
-        return tuple(t for t in self.tokens if t.start >= start and t.end <= end)
+        k = bisect_left(self.tokens, start, key=_start)  # tokens are in text order
+        out = []
+        while k < len(self.tokens) and self.tokens[k].start < end:
+            if self.tokens[k].end <= end:
+                out.append(self.tokens[k])
+            k += 1
+        return tuple(out)
+
+
+def _start(span) -> int:
+    return span.start

@@ -5,8 +5,16 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .records import Document
+
+
+def _plain(value, limit: int = 300) -> Text:
+    """User text as a table cell or line: never read as Rich markup ("[/]" in a quote is text),
+    and cut, since a megabyte id would take the terminal renderer minutes."""
+    value = "" if value is None else str(value)
+    return Text(value if len(value) <= limit else value[: limit - 1] + "\u2026")
 
 
 def _fmt_place(p) -> str:
@@ -20,41 +28,42 @@ def _fmt_place(p) -> str:
 def print_document(console: Console, doc: Document) -> None:
     art = doc.article
     head = art.title or art.origin or art.id
-    console.rule(f"[bold]{escape(str(head))}[/bold]")
-    console.print(f"id {art.id}  published {art.published.date() if art.published else 'unknown'}  url {art.url or '-'}")
+    console.rule(f"[bold]{escape(str(_plain(head, 120)))}[/bold]")
+    console.print(_plain(f"id {_plain(art.id, 200)}  published {art.published.date() if art.published else 'unknown'}  "
+                         f"url {_plain(art.url or '-', 200)}", 1000))
     for n in doc.notes:
         style = {"error": "red", "warning": "yellow"}.get(n.level, "dim")
-        console.print(f"[{style}]{n.level}: {n.code}: {escape(n.detail)}[/{style}]")
+        console.print(Text(f"{n.level}: {n.code}: {n.detail}", style=style))
     if doc.failed:
         return
     for r in doc.removed:
-        console.print(f"[dim]removed ({r.reason}): {escape(r.text[:70])}[/dim]")
+        console.print(Text(f"removed ({r.reason}): {r.text[:70]}", style="dim"))
     if doc.places:
         table = Table("place", "resolved to", title="Places", title_justify="left")
         for p in doc.places:
-            table.add_row(p.text, _fmt_place(p))
+            table.add_row(_plain(p.text), _plain(_fmt_place(p)))
         console.print(table)
     if doc.times:
         table = Table("expression", "value", "grain", "anchored", title="Dates", title_justify="left")
         for t in doc.times:
-            table.add_row(t.text, t.value or "-", t.grain or "-", "yes" if t.anchored else "no")
+            table.add_row(_plain(t.text), t.value or "-", t.grain or "-", "yes" if t.anchored else "no")
         console.print(table)
     if doc.quotes:
         table = Table("speaker", "words", "direct", title="Quotes", title_justify="left")
         for q in doc.quotes:
             who = (q.speaker.name or q.speaker.text) if q.speaker else "(unknown)"
-            table.add_row(who, q.text[:90], "yes" if q.direct else "no")
+            table.add_row(_plain(who), _plain(q.text, 90), "yes" if q.direct else "no")
         console.print(table)
     if doc.events:
         table = Table("event", "actors", "where", "when", "certainty", "source", title="Events", title_justify="left")
         for e in doc.events:
             table.add_row(
-                f"{e.subtype or e.type} ({e.trigger.text})",
-                ", ".join(a.name for a in e.actors) or "-",
-                _fmt_place(e.place),
+                _plain(f"{e.subtype or e.type} ({e.trigger.text})"),
+                _plain(", ".join(a.name for a in e.actors) or "-"),
+                _plain(_fmt_place(e.place)),
                 e.time.value if e.time and e.time.value else "-",
                 e.certainty,
-                (e.source.name or e.source.text) if e.source else "-",
+                _plain((e.source.name or e.source.text) if e.source else "-"),
             )
         console.print(table)
 
@@ -67,11 +76,11 @@ def events_table(rows: list[dict]) -> Table:
         table.add_row(
             (time.get("value") or "-"),
             r.get("subtype") or r.get("type"),
-            ", ".join(a["name"] for a in r.get("actors", [])) or "-",
-            place.get("name") or place.get("text") or "-",
+            _plain(", ".join(a["name"] for a in r.get("actors", [])) or "-"),
+            _plain(place.get("name") or place.get("text") or "-"),
             r.get("certainty", ""),
             _count(r.get("fatalities")),
-            (r.get("title") or r.get("article_id") or "")[:40],
+            _plain((r.get("title") or r.get("article_id") or "")[:40]),
         )
     return table
 

@@ -45,11 +45,18 @@ class PlacesSettings:
 @dataclass(frozen=True)
 class EventsSettings:
     background_days: int = 30
+    max_candidates: int = 200
 
 
 @dataclass(frozen=True)
 class StoreSettings:
     path: str
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    record_seconds: float = 60.0
+    too_long: str = "truncate"
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Settings:
     places: PlacesSettings
     store: StoreSettings
     events: EventsSettings = field(default_factory=EventsSettings)
+    pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     source: tuple[str, ...] = field(default=())  # the files these values came from
 
     def gazetteer_path(self) -> Path:
@@ -83,6 +91,7 @@ _SECTIONS = {
     "places": PlacesSettings,
     "store": StoreSettings,
     "events": EventsSettings,
+    "pipeline": PipelineSettings,
 }
 
 
@@ -108,7 +117,13 @@ def _build(raw: dict, source: tuple[str, ...]) -> Settings:
                 value = tuple(value)
             values[f.name] = value
         parts[section] = cls(**values)
-    return Settings(**parts, source=source)
+    settings = Settings(**parts, source=source)
+    where = source[-1]
+    if settings.pipeline.too_long not in ("truncate", "refuse"):
+        raise SettingsError(f'{where}: pipeline.too_long must be "truncate" or "refuse", not {settings.pipeline.too_long!r}')
+    if not isinstance(settings.pipeline.record_seconds, (int, float)) or settings.pipeline.record_seconds < 0:
+        raise SettingsError(f"{where}: pipeline.record_seconds must be a number of seconds, 0 for no budget")
+    return settings
 
 
 def load_settings(path: str | os.PathLike | None = None) -> Settings:

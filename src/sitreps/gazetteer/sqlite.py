@@ -247,6 +247,13 @@ class SQLiteGazetteer:
         self._lock = threading.Lock()
         self._conn = self._open()
 
+    def reopen(self) -> None:
+        """A fresh connection, for a process forked from the one that opened this (SQLite
+        connections must not cross a fork; the inherited one is left alone, not closed)."""
+        self._lock = threading.Lock()
+        self._inherited = self._conn
+        self._conn = self._open()
+
     def _open(self) -> sqlite3.Connection:
         return connect_checked(
             self.path,

@@ -43,8 +43,8 @@ def weigh(counts: Counter, df: Counter, n: int) -> dict[str, float]:
 
 
 def _overlap(a: tuple[date, date], b: tuple[date, date], slack: int) -> bool:
-    pad = timedelta(days=slack)
-    return a[0] - pad <= b[1] and b[0] - pad <= a[1]
+    # on day numbers: a date near year 1 or 9999 minus the slack would leave the calendar
+    return a[0].toordinal() - slack <= b[1].toordinal() and b[0].toordinal() - slack <= a[1].toordinal()
 
 
 def event_match(a: EventSummary, b: EventSummary, settings: LinkSettings) -> bool:

@@ -96,11 +96,16 @@ def _patterns():
     return pats, words, vague, lex
 
 
+_MAX_DIGITS = 9
+
+
 def _value(text: str, words: dict, vague: dict) -> tuple[int | None, bool]:
     """(number, open-ended) for "12", "1,200", "three", "twenty-five", "dozens", "six dozen"."""
     t = text.lower().replace(",", "").strip()
     if t.isdigit():
-        return int(t), False
+        # a count past any war's toll is a typo or garbage: no number (it would not fit a store
+        # column either); the words stay in the text and the evidence
+        return (int(t), False) if len(t) <= _MAX_DIGITS else (None, False)
     parts = re.split(r"[- ]", t)
     if len(parts) == 2 and parts[0] in words and parts[1] in ("dozen",):
         return words[parts[0]] * 12, False

@@ -41,6 +41,23 @@ def _lemma(t: Token) -> str:
     return fixed if fixed and t.text.lower().startswith(fixed) else lemma
 
 
+# A "sentence" this long is no prose (a table, a list run together, garbage): its parse is a
+# chain, and looking for reported content under each verb of it would take time quadratic in it.
+MAX_SENTENCE_TOKENS = 400
+
+
+def _in_runaway_sentences(p: Parse) -> set[int]:
+    out: set[int] = set()
+    tokens, k = p.tokens, 0
+    for sent in p.doc.sentences:
+        first = k
+        while k < len(tokens) and tokens[k].start < sent.end:
+            k += 1
+        if k - first > MAX_SENTENCE_TOKENS:
+            out.update(range(first, k))
+    return out
+
+
 def indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
     """Attributed statements from the parse: the clausal complement of an attribution verb ("said
     that ...", "found that ...", "vowed to ...", "urged X to ..."), else the object of a verb that
@@ -50,9 +67,10 @@ def indirect_tree(p: Parse, marked: list[tuple[int, int]]) -> list[Quote]:
     inside quotation marks is left to the direct quote."""
     c = cues()
     out, asides = [], []
+    runaway = _in_runaway_sentences(p)
     for t in p.tokens:
         lemma = _lemma(t)
-        if t.pos != "VERB" or _inside(t.start, t.end, marked):
+        if t.pos != "VERB" or _inside(t.start, t.end, marked) or t.i in runaway:
             continue
         clause = lemma in c.clause_verbs or _person_clause(p, t)
         if not clause and lemma not in c.object_verbs and lemma not in c.prep_verbs:

@@ -26,13 +26,12 @@ class TokenIndex:
         return None
 
     def in_span(self, start: int, end: int) -> list[Token]:
-        lo = bisect_right(self._starts, start - 1)
+        k = bisect_right(self._starts, start - 1)
         out = []
-        for t in self.tokens[lo:]:
-            if t.start >= end:
-                break
-            if t.end <= end:
-                out.append(t)
+        while k < len(self.tokens) and self.tokens[k].start < end:  # no slice: a copy of the tail per call
+            if self.tokens[k].end <= end:
+                out.append(self.tokens[k])
+            k += 1
         return out
 
     def head_of_span(self, start: int, end: int) -> Token | None:

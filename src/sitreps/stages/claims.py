@@ -22,9 +22,12 @@ earlier clause ("Reports suggest that A, while B") takes that clause's certainty
 
 from __future__ import annotations
 
+from itertools import islice
+
 import re
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import islice
 
 from ..lexicons import load_lexicon
 from ..records import Claim, Document, Mention
@@ -135,9 +138,12 @@ def find_cues(doc: Document, s: int, e: int, p: Parse | None) -> list[Cue]:
     return out
 
 
+_MAX_DEPTH = 40  # deeper than any sentence of prose: a runaway "sentence" is a chain
+
+
 def _in_relative_clause(p: Parse, c: Cue, s: int, e: int) -> bool:
     for t in p.doc.tokens_in(c.start, c.end):
-        chain = [t.i, *p.ancestors(t.i)]
+        chain = [t.i, *islice(p.ancestors(t.i), _MAX_DEPTH)]
         for i in chain:
             a = p.tokens[i]
             if not (s <= a.start < e):

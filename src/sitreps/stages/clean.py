@@ -56,7 +56,30 @@ def clean(doc: Document, ctx) -> Document:
         what = "nothing" if not cleaned else f"only {len(cleaned)} characters"
         detail = f"After cleaning, {what} of the article text is left (read.min_chars is {min_chars})."
         doc = replace(doc, notes=doc.notes + (Note("clean", "clean.empty", detail, "error"),))
+    elif ctx is not None and len(cleaned) > ctx.settings.nlp.max_length:
+        doc = _too_long(doc, ctx.settings)
     return doc
+
+
+def _too_long(doc: Document, settings) -> Document:
+    """A text past the NLP stage's limit (nlp.max_length): by `pipeline.too_long`, its beginning
+    up to the last paragraph (else sentence, else word) end under the limit, with a warning, or
+    a refusal."""
+    limit, size = settings.nlp.max_length, len(doc.text)
+    if settings.pipeline.too_long == "refuse":
+        detail = f"The cleaned text has {size:,} characters, more than nlp.max_length ({limit:,}); it was not analysed."
+        return replace(doc, notes=doc.notes + (Note("clean", "read.too_long", detail, "error"),))
+    head = doc.text[:limit]
+    cut = limit  # no boundary in the second half of the limit: cut where it is
+    for sep, keep in (("\n\n", 0), (". ", 1), (" ", 0)):
+        at = head.rfind(sep)
+        if at >= limit // 2:
+            cut = at + keep
+            break
+    text = doc.text[:cut].rstrip()
+    detail = (f"The cleaned text has {size:,} characters, more than nlp.max_length ({limit:,}); only the first "
+              f"{len(text):,} were analysed.")
+    return replace(doc, text=text, notes=doc.notes + (Note("clean", "clean.truncated", detail, "warning"),))
 
 
 def normalise_newlines(text: str) -> tuple[str, list[int]]:

@@ -68,20 +68,18 @@ _RELABEL = {"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_AR
 _DASHES = {"-", "\u2013", "\u2014", "--"}
 
 
-def _split_at_dash(ents: list, k: int, i: int, j: int, label: str) -> bool:
+def _split_at_dash(ent, i: int, j: int, label: str) -> list | None:
     """Headlines glue a place to its source with a dash ("near Kupyansk - Defence Ministry"), and
     the model takes both for one entity: split it there, the place before, the rest after."""
     from spacy.tokens import Span as SpacySpan
 
-    ent = ents[k]
     doc = ent.doc
     if ent.start != i or j >= ent.end or doc[j].text not in _DASHES:
-        return False  # the entity must start with the place; something before it: the model's call
+        return None  # the entity must start with the place; something before it: the model's call
     pieces = [SpacySpan(doc, i, j, label=label)]
     if j + 1 < ent.end:
         pieces.append(SpacySpan(doc, j + 1, ent.end, label=ent.label_))
-    ents[k : k + 1] = pieces
-    return True
+    return pieces
 
 
 def _within(ent, i: int, j: int) -> bool:
@@ -132,11 +130,24 @@ class GazetteerMatcher:
 
         if not self.table:
             return doc
-        ents = list(doc.ents)
-        owner = {}
-        for k, ent in enumerate(ents):
-            for i in range(ent.start, ent.end):
-                owner[i] = k
+        # entities by key, and the key owning each token: kept up to date match by match, so a
+        # text with thousands of matches costs no more than their number (no rebuilding)
+        ents = dict(enumerate(doc.ents))
+        owner = {i: k for k, ent in ents.items() for i in range(ent.start, ent.end)}
+        next_key = len(ents)
+
+        def swap(old_keys, spans) -> None:
+            nonlocal next_key
+            for k in old_keys:
+                ent = ents.pop(k)
+                for t in range(ent.start, ent.end):
+                    owner.pop(t, None)
+            for span in spans:
+                ents[next_key] = span
+                for t in range(span.start, span.end):
+                    owner[t] = next_key
+                next_key += 1
+
         changed = False
         i, n = 0, len(doc)
         while i < n:
@@ -162,26 +173,21 @@ class GazetteerMatcher:
                 continue
             j, label, strong = match
             hit = {owner[t] for t in range(i, j) if t in owner}
+            pieces = _split_at_dash(ents[next(iter(hit))], i, j, label) if strong and len(hit) == 1 else None
             if not hit:
                 if strong or self._looks_like_a_name(doc, i, j):
-                    ents.append(SpacySpan(doc, i, j, label=label))
-                    for t in range(i, j):
-                        owner[t] = len(ents) - 1
+                    swap((), [SpacySpan(doc, i, j, label=label)])
                     changed = True
-            elif strong and len(hit) == 1 and _split_at_dash(ents, next(iter(hit)), i, j, label):
-                owner = {t: k for k, e in enumerate(ents) for t in range(e.start, e.end)}
+            elif pieces:
+                swap(hit, pieces)
                 changed = True
-            elif strong and all(
-                ents[k].label_ in _RELABEL and _within(ents[k], i, j) for k in hit
-            ):
+            elif strong and all(ents[k].label_ in _RELABEL and _within(ents[k], i, j) for k in hit):
                 # the name covers the model's entities ("Kharkov" as PERSON, "X" PERSON + "region")
-                keep = [e for k, e in enumerate(ents) if k not in hit]
-                ents = [*keep, SpacySpan(doc, i, j, label=label)]
-                owner = {t: k for k, e in enumerate(ents) for t in range(e.start, e.end)}
+                swap(hit, [SpacySpan(doc, i, j, label=label)])
                 changed = True
             i = j
         if changed:
-            doc.ents = sorted(ents, key=lambda e: e.start)
+            doc.ents = sorted(ents.values(), key=lambda e: e.start)
         return doc
 
     @staticmethod
@@ -205,15 +211,23 @@ class GazetteerMatcher:
 
 
 def line_breaks(doc):
-    """Start a sentence at the first token after a line break (the parser keeps preset starts)."""
+    """Start a sentence at the first token after a line break (the parser keeps preset starts).
+    Set all at once: setting `token.is_sent_start` one by one scans the whole doc each time."""
+    from spacy.attrs import SENT_START
+
+    starts = []
     broken = False
     for token in doc:
         if token.is_space:
             broken = broken or "\n" in token.text
             continue
         if broken and token.i > 0:
-            token.is_sent_start = True
+            starts.append(token.i)
         broken = "\n" in token.whitespace_
+    if starts:
+        values = doc.to_array([SENT_START])
+        values[starts] = 1
+        doc.from_array([SENT_START], values)
     return doc
 
 

@@ -2,6 +2,8 @@
 
     read_paths(paths, settings)   one Article per input record, in input order
     read_bytes(data, settings)    the same for bytes already in memory (an upload, a pipe)
+    read_record(value)            one parsed JSON record (an API request body)
+    count_records(paths)          about how many records read_paths gives (for a progress bar)
     article_from_text(text)       one Article from a string (the library entry point)
     parse_published(value)        an ISO or "11 November 2022" date -> datetime
 
@@ -110,6 +112,10 @@ def read_paths(
     """One Article per input record, in input order. "-" is stdin; directories are read
     recursively in sorted order, skipping hidden files and folders."""
     given = _Given(url, title, published)
+    yield from _unique_ids(_read_all(paths, settings, given))
+
+
+def _read_all(paths, settings, given: _Given) -> Iterator[Article]:
     for path in paths:
         if str(path) == "-":
             data = sys.stdin.buffer.read(settings.read.max_bytes + 1)
@@ -120,11 +126,56 @@ def read_paths(
         elif Path(path).is_dir():
             for file, problem in _walk(Path(path)):
                 if problem:
-                    yield _failed(str(file), b"", "read.unreadable", problem, given)
+                    yield _failed(_shown(file), b"", "read.unreadable", _shown(problem), given)
                 else:
                     yield from _read_file(file, settings, given)
         else:
             yield from _read_file(Path(path), settings, given)
+
+
+def _unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
+    """An id met again in the same input with other content refuses the later record
+    (`read.duplicate_id`) under an id of its own, so it cannot replace the first one in a store
+    and is still reported. The same content twice is the same article, stored once."""
+    seen: dict[str, tuple[str, str]] = {}
+    for article in articles:
+        if article.failed:
+            yield article
+            continue
+        content = content_id(article.html or article.text or "")
+        first, same = seen.setdefault(article.id, (article.origin, content))
+        if same != content:
+            detail = (f"The id {article.id!r} at {article.origin} was already used at {first} for another text; "
+                      "this record was not read.")
+            yield _failed(article.origin, article.id.encode("utf-8"), "read.duplicate_id", detail, _Given())
+            continue
+        yield article
+
+
+def read_record(value: dict, *, origin: str = "<record>") -> Article:
+    """One JSON record already parsed (an API request body), checked as a line of a JSON-lines
+    file is: string fields, unpaired surrogates replaced with a note, text or html."""
+    return _from_record(value, origin, _Given(), ())
+
+
+def count_records(paths: Iterable[str | os.PathLike]) -> int | None:
+    """About how many records `read_paths` will give, for a progress bar, without parsing: the
+    non-blank lines of JSON-lines files, one per other file. None when stdin is among them."""
+    total = 0
+    for path in paths:
+        if str(path) == "-":
+            return None
+        files = [f for f, problem in _walk(Path(path))] if Path(path).is_dir() else [Path(path)]
+        for file in files:
+            if KINDS.get(file.suffix.lower()) != "jsonl":
+                total += 1
+                continue
+            try:
+                with file.open("rb") as f:
+                    total += sum(1 for line in f if line.strip())
+            except OSError:
+                total += 1
+    return total
 
 
 def read_bytes(
@@ -171,7 +222,7 @@ def _walk(root: Path) -> Iterator[tuple[Path, str | None]]:
 
 
 def _read_file(path: Path, settings, given: _Given) -> Iterator[Article]:
-    origin = str(path)
+    origin = _shown(path)
     try:
         size = path.stat().st_size  # checked before reading: never load a 50 MB mistake
         data = path.read_bytes() if size <= settings.read.max_bytes else None
@@ -305,7 +356,10 @@ def _from_json(text: str, origin: str, kind: str, given: _Given, notes) -> Itera
     if kind == "json":
         try:
             value = json.loads(text)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:
+            if not isinstance(exc, json.JSONDecodeError):
+                yield _failed(origin, text.encode("utf-8", "surrogatepass"), "read.bad_json", _unparsable(origin, exc), given, notes)
+                return
             if not text.lstrip().startswith("{"):
                 detail = f"{origin} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
                 yield _failed(origin, text.encode("utf-8"), "read.bad_json", detail, given, notes)
@@ -326,31 +380,51 @@ def _from_json(text: str, origin: str, kind: str, given: _Given, notes) -> Itera
         where = f"{origin}:{lineno}"
         try:
             value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            detail = f"Line {lineno} of {origin} is not valid JSON ({exc.msg} at column {exc.colno})."
-            yield _failed(where, line.encode("utf-8"), "read.bad_json", detail, given, notes)
+        except (ValueError, RecursionError) as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                detail = f"Line {lineno} of {origin} is not valid JSON ({exc.msg} at column {exc.colno})."
+            else:
+                detail = _unparsable(f"Line {lineno} of {origin}", exc)
+            yield _failed(where, line.encode("utf-8", "surrogatepass"), "read.bad_json", detail, given, notes)
             continue
         yield _from_record(value, where, given, notes)
 
 
 def _from_record(value, where: str, given: _Given, notes) -> Article:
-    """A record `{id?, url?, title?, published?, text | html}`."""
-    raw = json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    """A record `{id?, url?, title?, published?, text | html}`: all strings (or null)."""
+    raw = json.dumps(value, ensure_ascii=True, sort_keys=True).encode("ascii")
     if not isinstance(value, dict):
         detail = f"The record at {where} is a JSON {type(value).__name__}, not an object."
         return _failed(where, raw, "read.bad_record", detail, given, notes)
-    rid = value.get("id")
-    rid = None if rid is None or rid == "" else str(rid)
     notes = tuple(notes)
+    fields = {}
+    for key in ("id", "url", "title", "published", "text", "html"):
+        field = value.get(key)
+        if field is not None and not isinstance(field, str):
+            kind = type(field).__name__
+            if key in ("id", "text", "html"):
+                detail = f"The record at {where} has a {kind} as {key!r}; it must be a string."
+                return _failed(where, raw, "read.bad_field", detail, given, notes)
+            notes += (Note("read", "read.bad_field", f"The record at {where} has a {kind} as {key!r}; it was ignored.", "warning"),)
+            field = None
+        if field and _SURROGATE.search(field):
+            notes += (Note("read", "read.surrogates", f"The {key!r} of the record at {where} held unpaired UTF-16 "
+                           "surrogates (invalid text); each was replaced by U+FFFD.", "warning"),)
+            field = _SURROGATE.sub("\ufffd", field)
+        fields[key] = field
+    rid = fields["id"] or None
     published = None
     try:
-        published = parse_published(_string(value.get("published")))
+        published = parse_published(fields["published"])
     except ValueError as exc:
         notes += (
             Note("read", "read.bad_published", f"The record at {where} has a bad date: {exc}.", "warning"),
         )
-    record = _Given(_string(value.get("url")), _string(value.get("title")), published)
-    text, html = _string(value.get("text")), _string(value.get("html"))
+    record = _Given(fields["url"], fields["title"], published)
+    text, html = fields["text"], fields["html"]
+    if text and text.strip() and html and html.strip():
+        notes += (Note("read", "read.text_and_html", f"The record at {where} has both text and html; the text was "
+                       "analysed and the html ignored.", "warning"),)
     if text and text.strip():
         article = Article(id=rid or content_id(text), text=text, origin=where, notes=notes)
         return _with_given(replace(article, url=record.url, title=record.title, published=published), given)
@@ -366,10 +440,19 @@ def _from_record(value, where: str, given: _Given, notes) -> Article:
     )
 
 
-def _string(value) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else str(value)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown(path) -> str:
+    """A file name as text that can be stored and printed: bytes that are not UTF-8 (kept by
+    Python as surrogate escapes) are written as \\xNN."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _unparsable(what: str, exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return f"{what} is JSON nested too deeply to read."
+    return f"{what} could not be read as JSON ({exc})."[:500]
 
 
 # -- notes and failed inputs ----------------------------------------------------------------------

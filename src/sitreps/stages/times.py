@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -571,7 +572,12 @@ def _read_by_dateparser(text: str, p: date | None) -> Reading:
 
 
 def read_time(text: str, published: date | datetime | None) -> Reading | None:
-    """How a span reads against publication date `published`; None when it is noise."""
+    """How a span reads against publication date `published`; None when it is noise, unknown
+    when its arithmetic leaves the calendar (years 1-9999)."""
+    return _within_calendar(lambda: _read_time(text, published), text, [])
+
+
+def _read_time(text: str, published: date | datetime | None) -> Reading | None:
     g = _grammar()
     p = published.date() if isinstance(published, datetime) else published
     text = _PREPOSITION.sub("", text.strip())
@@ -593,15 +599,29 @@ class _Candidate:
     reading: Reading | None  # already read by the rule that found it; None for an entity
 
 
-def _find_by_rules(text: str, p: date | None, g: _Grammar) -> list[_Candidate]:
+def _find_by_rules(text: str, p: date | None, g: _Grammar, beyond: list[str]) -> list[_Candidate]:
     found = []
     for name, pattern, finds in g.patterns:
         if not finds:
             continue
         for m in pattern.finditer(text):
             if m.end() > m.start():
-                found.append(_Candidate(m.start(), m.end(), _READERS[name](m, p, g)))
+                found.append(_Candidate(m.start(), m.end(), _within_calendar(lambda: _READERS[name](m, p, g), m.group(), beyond)))
     return found
+
+
+def _within_calendar(read, text: str, beyond: list[str]) -> Reading | None:
+    """A reading whose arithmetic leaves the calendar (before year 1 or after 9999: "the past
+    5000 years", "tomorrow" said on 31 December 9999) stays unanchored; `beyond` collects it."""
+    try:
+        return read()
+    except (OverflowError, ValueError):
+        beyond.append(text)
+        return UNKNOWN
+
+
+def _start_of(c: _Candidate) -> int:
+    return c.start
 
 
 def _merge(candidates: list[_Candidate], unreadable: set[tuple[int, int]] = frozenset()) -> list[_Candidate]:
@@ -610,11 +630,12 @@ def _merge(candidates: list[_Candidate], unreadable: set[tuple[int, int]] = froz
     ranked = sorted(
         candidates, key=lambda c: ((c.start, c.end) in unreadable, -(c.end - c.start), c.reading is None, c.start)
     )
-    kept: list[_Candidate] = []
+    kept: list[_Candidate] = []  # in text order, not overlapping: a neighbour check suffices
     for c in ranked:
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
-            kept.append(c)
-    return sorted(kept, key=lambda c: c.start)
+        k = bisect_left(kept, c.start, key=_start_of)
+        if (k == len(kept) or c.end <= kept[k].start) and (k == 0 or kept[k - 1].end <= c.start):
+            kept.insert(k, c)
+    return kept
 
 
 def normalise_times(doc: Document, ctx) -> Document:
@@ -623,11 +644,13 @@ def normalise_times(doc: Document, ctx) -> Document:
     g = _grammar()
     published = doc.article.published
     p = published.date() if published is not None else None
-    candidates = _find_by_rules(doc.text, p, g)
+    beyond: list[str] = []
+    candidates = _find_by_rules(doc.text, p, g, beyond)
     entities = [_Candidate(e.start, e.end, None) for e in doc.entities if e.label in _LABELS]
     unreadable = set()
     for c in entities:
-        r = read_time(doc.text[c.start : c.end], p)
+        text = doc.text[c.start : c.end]
+        r = _within_calendar(lambda: _read_time(text, p), text, beyond)
         if r is None or r.grain == "unknown":
             unreadable.add((c.start, c.end))
     candidates += entities
@@ -635,7 +658,7 @@ def normalise_times(doc: Document, ctx) -> Document:
     unanchored = []
     for c in _merge(candidates, unreadable):
         text = doc.text[c.start : c.end]
-        reading = c.reading or read_time(text, p)
+        reading = c.reading or _within_calendar(lambda: _read_time(text, p), text, beyond)
         if reading is None:
             continue
         # offsets exclude any whitespace an entity carried at its edges
@@ -651,4 +674,8 @@ def normalise_times(doc: Document, ctx) -> Document:
             repr(t) for t in unanchored[:5]
         )
         notes += (Note(STAGE, "times.unanchored", detail),)
+    if beyond:
+        detail = (f"{len(beyond)} time expression(s) fall outside the calendar (years 1-9999) and were left "
+                  "unanchored: " + ", ".join(repr(t[:80]) for t in dict.fromkeys(beyond)))
+        notes += (Note(STAGE, "times.out_of_range", detail[:1000], "warning"),)
     return replace(doc, times=tuple(times), notes=notes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import sqlite3
@@ -22,6 +23,15 @@ from ..gazetteer import distance_km
 from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
 from .migrations import apply_migrations
+
+log = logging.getLogger(__name__)
+
+
+def _storable(value):
+    """Text SQLite can take: unpaired surrogates (from a bad file name or record) become U+FFFD."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
 
 # Keys of the sitreps/3 dict left out of the content hash: where an article was read from
 # ("a.jsonl:3" today, "b.jsonl:7" tomorrow) says nothing about what it says.
@@ -202,6 +212,16 @@ class SQLiteStore:
         if doc.failed:
             self._save_failure(key, doc)
             return "failed"
+        try:
+            return self._save_analysis(key, doc)
+        except (OverflowError, UnicodeError, ValueError, TypeError, sqlite3.InterfaceError) as exc:
+            # a value this store cannot hold is the record's failure, not the batch's
+            log.error("cannot store %s", key, exc_info=exc)
+            detail = f"the store cannot hold this analysis ({type(exc).__name__}); this is a bug in sitreps (see the log)"
+            self._save_failure(key, Document(article=doc.article, notes=doc.notes + (Note("store", "store.rejected", detail, "error"),)))
+            return "failed"
+
+    def _save_analysis(self, key: str, doc: Document) -> str:
         data = document_dict(doc)
         data["id"] = key
         digest = content_hash(data)
@@ -253,7 +273,7 @@ class SQLiteStore:
         with self._transaction() as conn:
             conn.execute(
                 _insert_sql("failures", _FAILURE_COLUMNS, upsert=True),
-                (key, doc.article.origin, note.code, note.detail, note.level, _now()),
+                tuple(map(_storable, (key, doc.article.origin, note.code, note.detail, note.level, _now()))),
             )
 
     def _insert_children(self, conn: sqlite3.Connection, key: str, doc: Document) -> None:

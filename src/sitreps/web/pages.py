@@ -99,7 +99,7 @@ def add_pages(app, readers) -> None:
         }
         return render(request, "article.html", context, twin=p.page_url("articles", article_id, json=True))
 
-    @app.get("/clusters/{cluster_id}", include_in_schema=False)
+    @app.get("/clusters/{cluster_id:path}", include_in_schema=False)
     def cluster(request: Request, cluster_id: str):
         as_json, cluster_id = twin(request, cluster_id)
         found = clusters.find_cluster(readers.get(), cluster_id)

@@ -113,7 +113,7 @@ def page_url(kind: str, id: str, json: bool = False) -> str:
 
     A path ending in `.json` is always a twin, so an id that itself ends in `.json` gets its
     HTML page with `?format=html` (and its twin at `....json.json`)."""
-    path = f"/{kind}/" + quote(id, safe="/" if kind == "articles" else "")
+    path = f"/{kind}/" + quote(id, safe="/" if kind in ("articles", "clusters") else "")
     if json:
         return path + ".json"
     return path + "?format=html" if id.endswith(".json") else path

@@ -42,7 +42,14 @@ def extract_events(doc: Document, ctx) -> Document:
     if not doc.tokens:
         return doc
     days = ctx.settings.events.background_days if ctx is not None else 30
+    most = ctx.settings.events.max_candidates if ctx is not None else 200
     events = find_candidates(doc)
+    notes = doc.notes
+    if len(events) > most:
+        detail = (f"{len(events)} event triggers, more than events.max_candidates ({most}): only the first {most} "
+                  "were read; this text is not one news article")
+        notes += (Note("events", "events.too_many", detail, "warning"),)
+        events = events[:most]
     events = keep_events(doc, events)
     events = date_events(doc, events)
     events = mark_background(doc, events, days)
@@ -50,7 +57,6 @@ def extract_events(doc: Document, ctx) -> Document:
     events = attribute_events(doc, events)
     events = merge(events)
     undated = sum(1 for e in events if e.time is None and not e.background)
-    notes = doc.notes
     if undated:
         why = "the article has no publication date" if doc.article.published is None else "no usable date"
         notes += (Note("events", "events.undated", f"{undated} event(s) without a date: the text gives none and {why}"),)

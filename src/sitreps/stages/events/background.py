@@ -32,7 +32,8 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
     published = doc.article.published
     if published is None:
         return [replace(e, background=True) if _told_as_history(doc, e, None, days) else e for e in events]
-    cutoff = published.date() - timedelta(days=days)
+    day = published.date()
+    cutoff = day - timedelta(days=days) if day.toordinal() > days else date.min  # published in year 1
     frames = _time_frames(doc, cutoff)
     retrospective = sum(old for _, old, _ in frames) > sum(not old for _, old, _ in frames)
     out = []

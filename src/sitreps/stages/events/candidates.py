@@ -197,11 +197,11 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
             head = toks.head(head)
         if head.lemma.lower() not in lex["weapon_triggers"]["impact_verbs"]:
             return False
-    objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "pobj", "prep")]
+    objects = [toks.subtree(c.i) for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "pobj", "prep")]
     ground = any(
-        p.start >= toks.subtree(c.i)[0] and p.end <= toks.subtree(c.i)[1] and p.precision not in ("country", "continent")
-        for c in objects for p in doc.places
-    ) or any(w.strip(",.;:").lower() in spec["territory_words"] for c in objects for w in doc.text[slice(*toks.subtree(c.i))].split())
+        lo <= p.start and p.end <= hi and p.precision not in ("country", "continent")
+        for lo, hi in objects for p in doc.places
+    ) or any(w.strip(",.;:").lower() in spec["territory_words"] for lo, hi in objects for w in doc.text[lo:hi].split())
     if entry["subtype"] in _TERRITORY_TYPES:
         return ground  # "recaptured the village": the ground taken is what makes it one
     if phrases or ground:  # "shelled the village"

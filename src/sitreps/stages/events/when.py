@@ -61,6 +61,6 @@ def published_time(doc: Document, e: Event) -> TimeExpr | None:
     sent = e.evidence[0]
     early = published.tzinfo is not None and published.utcoffset() == timedelta(0) and published.hour < 6 \
         and (published.hour, published.minute) != (0, 0)
-    if _NIGHT.search(doc.text, sent.start, sent.end) or early:
+    if (_NIGHT.search(doc.text, sent.start, sent.end) or early) and day.toordinal() > 1:
         day -= timedelta(days=1)
     return TimeExpr(None, None, "", value=day.isoformat(), grain="day", anchored=True, basis="published")
