@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench clean-report eval-geo eval-ucdp eval-events eval-articles eval-audit eval-quotes eval-certainty eval-clusters
+.PHONY: demo test setup bench fuzz hostile clean-report eval-geo eval-ucdp eval-events eval-articles eval-audit eval-quotes eval-certainty eval-clusters
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -25,6 +25,14 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/throughput.py
+
+# the generated hostile input of tests/test_fuzz.py, 5,000 examples per target instead of 150
+fuzz: setup
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+
+# hostile files through a whole `sitreps ingest`: every one refused with a code or stored, none slow
+hostile: setup
+	$(BIN)/python benchmarks/hostile.py
 
 clean-report: setup
 	$(BIN)/python benchmarks/cleaning_report.py

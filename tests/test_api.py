@@ -3,6 +3,7 @@ and the page queries under it (store/queries.py)."""
 
 from __future__ import annotations
 
+import pathlib
 import subprocess
 import sys
 import warnings
@@ -603,3 +604,36 @@ def test_every_response_carries_the_security_headers(client, path):
     assert "http" not in r.headers["content-security-policy"].replace("https://tile.openstreetmap.org", "")
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["x-frame-options"] == "DENY"
+
+
+SQL_PROBES = ["' OR 1=1 --", "\"; DROP TABLE events; --", "1; DELETE FROM articles", "') UNION SELECT * FROM articles --",
+              "%' OR '%'='", "ev-a1' --", "1) OR (1=1", "\\'; SELECT sqlite_version(); --", "NEAR(a b)", "a* OR b*",
+              "\"unbalanced", "col:value", "^start", "x AND", "(((", "*"]  # fmt: skip
+
+
+@pytest.mark.parametrize("param", ["type", "subtype", "actor", "q", "certainty", "since", "bbox", "near", "cursor"])
+def test_sql_and_fts_syntax_in_any_parameter_is_data_not_code(client, store_path, param):
+    before = open_reader(store_path).counts()
+    for probe in SQL_PROBES:
+        r = client.get("/api/events", params={param: probe})
+        assert r.status_code in (200, 422), (param, probe, r.text)
+        for path in (f"/api/events/{probe}", f"/api/articles/{probe}", f"/api/clusters/{probe}"):
+            assert client.get(path).status_code in (404, 422), (path, r.text)
+    assert open_reader(store_path).counts() == before
+
+
+def test_reads_while_another_process_writes_never_hit_a_lock(store_path, settings):
+    """The API reads (WAL) while `ingest` saves articles in another process."""
+    script = (
+        "import sys; sys.path.insert(0, 'tests'); from test_store import make_doc; from sitreps.store import open_store\n"
+        f"with open_store({str(store_path)!r}) as s:\n"
+        "    for i in range(300): s.save(make_doc(f'w{i}', extra=' ' + 'word ' * (i % 7)))\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", script], cwd=str(pathlib.Path(__file__).parent.parent))
+    errors = 0
+    with TestClient(create_app(store_path, settings)) as c:
+        while writer.poll() is None:
+            for path in ("/api/events?limit=5", "/api/stats", "/api/events?q=depot"):
+                errors += c.get(path).status_code != 200
+    assert writer.returncode == 0 and errors == 0
+    assert open_reader(store_path).counts()["articles"] == 305

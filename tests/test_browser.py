@@ -127,6 +127,13 @@ def test_map_draws_markers_and_a_filter_changes_them(page):
     assert page.is_visible("#area") and page.input_value("#f-bbox").count(",") == 3
 
 
+@pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "0,95,10,99", ",,,"])
+def test_a_malformed_area_in_the_url_is_an_error_message_not_a_script_error(page, bbox):
+    page.goto(page.base + f"/?bbox={bbox}")
+    page.wait_for_selector("#map[data-state=error]")
+    assert "bbox" in page.inner_text("#status")
+
+
 def test_timeline_bar_sets_the_dates(page):
     page.goto(page.base + "/")
     ready(page, 6)

@@ -149,3 +149,23 @@ def test_every_pattern_has_a_reason_and_an_explanation():
     assert len(entries) == len(load_promos())
     for entry in entries:
         assert entry["reason"] and entry["why"].strip(), entry["name"]
+
+
+def test_a_run_of_one_punctuation_mark_is_cut(ctx):
+    doc = cleaned("Shelling hit the depot." + "(" * 5000 + " Two were killed.", ctx)
+    assert doc.text == "Shelling hit the depot. Two were killed."
+    assert [r.reason for r in doc.removed] == ["punctuation_run"]
+    assert cleaned("He paused... and went on - then stopped.", ctx).removed == ()
+
+
+@pytest.mark.parametrize("policy, code, level", [("truncate", "clean.truncated", "warning"), ("refuse", "read.too_long", "error")])
+def test_a_text_past_the_nlp_limit_is_cut_at_a_paragraph_or_refused(policy, code, level):
+    from sitreps.settings import with_overrides
+
+    settings = with_overrides(load_settings(), nlp={"max_length": 100}, pipeline={"too_long": policy})
+    text = "First paragraph about shelling.\n\n" + "Second paragraph, a long one. " * 10
+    doc = clean(Document(article=Article(id="t", text=text)), Context(settings))
+    assert [(n.code, n.level) for n in doc.notes] == [(code, level)]
+    if policy == "truncate":
+        assert doc.text == "First paragraph about shelling." or doc.text.endswith(".")
+        assert len(doc.text) <= 100 and text.startswith(doc.text)

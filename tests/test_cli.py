@@ -650,3 +650,42 @@ def test_text_output_shows_user_text_verbatim(tmp_path, config):
                     encoding="utf-8")
     result = ok("analyze", path, "--format", "text", "--config", config)
     assert "[/]x" in result.stdout and "[in Bakhmut]" in result.stdout
+
+
+def test_an_ingest_killed_midway_leaves_a_store_that_a_rerun_completes(tmp_path, config):
+    """kill -9 during `sitreps ingest`, then the same command again: the store equals the one an
+    uninterrupted run makes (same articles, same events)."""
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"{i:03d}.txt").write_text(f"Report {i}. " + KHARKIV_TEXT + LVIV_TEXT, encoding="utf-8")
+    exe = [sys.executable, "-c", "from sitreps.cli import app; app()"]
+
+    def ingest(db, kill_after=None):
+        proc = subprocess.Popen([*exe, "ingest", str(folder), "--db", str(db), "--config", str(config)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if kill_after is not None:
+            deadline = time.time() + 120
+            while time.time() < deadline and proc.poll() is None:
+                if db.exists() and store_counts(db)["articles"] >= kill_after:
+                    break
+                time.sleep(0.05)
+            proc.send_signal(signal.SIGKILL)
+        _, err = proc.communicate(timeout=300)
+        return proc.returncode, err.decode("utf-8", "replace")
+
+    def contents(db):
+        with open_store(db) as store:
+            return sorted((d["id"], tuple(sorted(e["id"] for e in d["events"]))) for d in store.iter_documents())
+
+    code, _ = ingest(tmp_path / "killed.db", kill_after=5)
+    assert code == -signal.SIGKILL
+    assert 0 < store_counts(tmp_path / "killed.db")["articles"] < 40
+    code, err = ingest(tmp_path / "killed.db")
+    assert code == 0 and "Traceback" not in err, err
+    assert ingest(tmp_path / "whole.db")[0] == 0
+    assert contents(tmp_path / "killed.db") == contents(tmp_path / "whole.db")

@@ -361,3 +361,11 @@ def test_migration_marks_events_stored_before_sitreps3_as_current(tmp_path):
     with open_store(path) as s:
         (event,) = s.query_events()
         assert event["background"] is False and event["article_id"] == "a1"
+
+
+def test_a_value_the_store_cannot_hold_fails_that_record_only(store):
+    assert store.save(make_doc("huge", fatalities=10**30)) == "failed"
+    [failure] = store.failures()
+    assert (failure["id"], failure["code"]) == ("huge", "store.rejected")
+    assert store.save(make_doc("fine")) == "new"
+    assert store.counts()["articles"] == 1

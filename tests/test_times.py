@@ -301,3 +301,16 @@ def test_end_to_end_with_the_model(parsed):
     assert got["in the coming weeks"] == (None, "future", True)
     assert not any("year-old" in t.text for t in doc.times)
     assert all(doc.text[t.start : t.end] == t.text for t in doc.times)
+
+
+@pytest.mark.parametrize("text, published", [
+    ("Fighting went on over the past 5000 years.", "2022-05-01"),
+    ("Fighting went on for the past 99999999999 days.", "2022-05-01"),
+    ("Troops shelled the town 99999999 days ago.", "2022-05-01"),
+    ("Troops shelled the town last week.", "0001-01-01"),
+    ("Troops will shell the town tomorrow.", "9999-12-31"),
+])  # fmt: skip
+def test_a_date_outside_the_calendar_stays_unanchored_with_a_note(text, published):
+    doc = run(text, published=published)
+    assert all(t.value is None for t in doc.times)
+    assert [n.code for n in doc.notes] == ["times.out_of_range"]

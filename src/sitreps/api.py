@@ -335,9 +335,9 @@ def _add_read_routes(app, readers: _Readers) -> None:
             str | None, Query(pattern=_DATE, description=_HELP["until"], examples=["2022-11-30"])
         ] = None,
         bbox: Annotated[
-            str | None, Query(description=_HELP["bbox"], examples=["29.5,49.5,31.0,50.5"])
+            str | None, Query(json_schema_extra={"pattern": _FLOATS.format(n=3)}, description=_HELP["bbox"], examples=["29.5,49.5,31.0,50.5"])
         ] = None,
-        near: Annotated[str | None, Query(description=_HELP["near"], examples=["50.45,30.52,25"])] = None,
+        near: Annotated[str | None, Query(json_schema_extra={"pattern": _FLOATS.format(n=2)}, description=_HELP["near"], examples=["50.45,30.52,25"])] = None,
         actor: Annotated[
             str | None, Query(min_length=1, description=_HELP["actor"], examples=["RUS.MIL"])
         ] = None,
@@ -372,7 +372,8 @@ def _add_read_routes(app, readers: _Readers) -> None:
         ] = DEFAULT_LIMIT,
         cursor: Annotated[
             str | None,
-            Query(description="Where the page starts: copy it from the previous page's `next` link."),
+            Query(json_schema_extra={"pattern": r"^[A-Za-z0-9_-]{1,2000}$"},
+                  description="Where the page starts: copy it from the previous page's `next` link."),
         ] = None,
     ):
         """Events matching every filter given, sorted by date then id (undated events last).
@@ -538,6 +539,9 @@ def _article(body) -> Article:
 # -- documentation --------------------------------------------------------------------------------
 
 _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# n + 1 decimal numbers separated by commas (bbox: 4, near: 3): told in the OpenAPI spec; the
+# parsers check it themselves (parse_bbox, parse_near), with messages that say what is wrong
+_FLOATS = r"^\s*-?(\d+\.?\d*|\.\d+)(\s*,\s*-?(\d+\.?\d*|\.\d+)){{{n}}}\s*$"
 
 _HELP = {
     "type": "ACLED event type, exact.",
@@ -736,11 +740,15 @@ def _schemas():
 
         model_config = ConfigDict(
             extra="forbid",
-            json_schema_extra={"examples": [{
-                "id": "wire-0001", "url": "https://news.example/wire-0001", "title": "Depot shelled in Alder",
-                "published": "2022-11-11T08:30:00",
-                "text": "Shelling hit a depot in Alder on Thursday, officials said. Two workers were killed.",
-            }]},
+            json_schema_extra={
+                # exactly one of text and html, as a string with something besides spaces
+                "oneOf": [{"required": [k], "properties": {k: {"type": "string", "pattern": "\\S"}}} for k in ("text", "html")],
+                "examples": [{
+                    "id": "wire-0001", "url": "https://news.example/wire-0001", "title": "Depot shelled in Alder",
+                    "published": "2022-11-11T08:30:00",
+                    "text": "Shelling hit a depot in Alder on Thursday, officials said. Two workers were killed.",
+                }],
+            },
         )  # fmt: skip
         id: str | None = Field(
             None, min_length=1, max_length=200, description="Kept as given; default: a content hash."

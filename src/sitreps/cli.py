@@ -366,14 +366,14 @@ def _served_hosts(host: str, extra: list[str]) -> list[str] | None:
 @app.command()
 def demo(db: DbOpt = None, config: ConfigOpt = None):
     """Ingest the sample articles that ship with sitreps and show their events."""
-    from .stages.read import read_paths
+    from .stages.read import count_records, read_paths
     from .store import open_store
 
     with _errors():
         settings = _settings(config, db)
         samples = resources.files("sitreps").joinpath("samples")
         with resources.as_file(samples) as folder:
-            summary = _ingest(settings, read_paths([str(folder)], settings))
+            summary = _ingest(settings, read_paths([str(folder)], settings), count_records([str(folder)]))
         _print_summary(settings, summary)
         with open_store(settings.store_path()) as store:
             rows = store.query_events(limit=50)
@@ -717,10 +717,10 @@ def eval_audit(
             raise typer.BadParameter("give --out for the worksheet, or --score to tally one", param_hint="--out")
         settings = _settings(config, db)
         if paths:
-            from .stages.read import read_paths
+            from .stages.read import count_records, read_paths
 
             _check_paths(paths)
-            _print_summary(settings, _ingest(settings, read_paths(paths, settings)))
+            _print_summary(settings, _ingest(settings, read_paths(paths, settings), count_records(paths)))
         with open_store(settings.store_path()) as store:
             events = list(store.iter_events())
             docs = {d["id"]: d for d in store.iter_documents()}

@@ -89,7 +89,7 @@ class Isolated:
         self._stop()
         self.pipeline.warm()
         parent, child = self._mp.Pipe()
-        self._proc = self._mp.Process(target=_serve, args=(child, self.pipeline), daemon=True, name="sitreps-record")
+        self._proc = self._mp.Process(target=_serve, args=(child, parent, self.pipeline), daemon=True, name="sitreps-record")
         self._proc.start()
         child.close()
         self._conn = parent
@@ -109,8 +109,10 @@ class Isolated:
         return proc.exitcode
 
 
-def _serve(conn: Connection, pipeline: Pipeline) -> None:
-    """The worker: records in, documents out, until told to stop (None) or the pipe closes."""
+def _serve(conn: Connection, parents_end: Connection, pipeline: Pipeline) -> None:
+    """The worker: records in, documents out, until told to stop (None) or the pipe closes
+    (the parent died: its end closes only if this process does not hold a copy of it too)."""
+    parents_end.close()
     gazetteer = pipeline.ctx.gazetteer_
     if hasattr(gazetteer, "reopen"):
         gazetteer.reopen()  # a SQLite connection must not be shared across a fork
@@ -121,7 +123,11 @@ def _serve(conn: Connection, pipeline: Pipeline) -> None:
             break
         if article is None:
             break
-        conn.send(pipeline(article))
+        doc = pipeline(article)
+        try:
+            conn.send(doc)
+        except (BrokenPipeError, OSError):
+            break  # the parent is gone (killed): nothing to answer
     conn.close()
     os._exit(0)  # no atexit handlers or finalisers of the parent's objects in the child
 

@@ -22,8 +22,6 @@ earlier clause ("Reports suggest that A, while B") takes that clause's certainty
 
 from __future__ import annotations
 
-from itertools import islice
-
 import re
 from dataclasses import dataclass, replace
 from functools import cache
@@ -31,6 +29,7 @@ from itertools import islice
 
 from ..lexicons import load_lexicon
 from ..records import Claim, Document, Mention
+from ._intervals import pick_non_overlapping
 from ._speakers import Parse, cue_mention, make_speaker
 from .quotes import pair_marks
 
@@ -121,12 +120,8 @@ def find_cues(doc: Document, s: int, e: int, p: Parse | None) -> list[Cue]:
     lex = lexicon()
     found = [Cue(cls, m.start(), m.end()) for cls, rx in lex.classes for m in rx.finditer(doc.text, s, e)]
     found.sort(key=lambda c: (c.start - c.end, c.start))
-    kept: list[Cue] = []
-    for c in found:
-        if all(c.end <= k.start or k.end <= c.start for k in kept):
-            kept.append(c)
     out = []
-    for c in sorted(kept, key=lambda c: c.start):
+    for c in pick_non_overlapping(found):
         word = doc.text[c.start:c.end]
         if c.cls == "neutral":
             continue

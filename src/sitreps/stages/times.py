@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -64,6 +63,7 @@ from functools import cache, lru_cache
 
 from ..lexicons import load_lexicon
 from ..records import Document, Note, TimeExpr
+from ._intervals import pick_non_overlapping
 
 STAGE = "times"
 _LABELS = frozenset({"DATE", "TIME"})
@@ -620,22 +620,13 @@ def _within_calendar(read, text: str, beyond: list[str]) -> Reading | None:
         return UNKNOWN
 
 
-def _start_of(c: _Candidate) -> int:
-    return c.start
-
-
 def _merge(candidates: list[_Candidate], unreadable: set[tuple[int, int]] = frozenset()) -> list[_Candidate]:
     """Keep non-overlapping candidates, longer first; a rule reading wins a tie with an entity,
     and an entity that reads as nothing ("24 hours - Basurin") yields to any rule."""
     ranked = sorted(
         candidates, key=lambda c: ((c.start, c.end) in unreadable, -(c.end - c.start), c.reading is None, c.start)
     )
-    kept: list[_Candidate] = []  # in text order, not overlapping: a neighbour check suffices
-    for c in ranked:
-        k = bisect_left(kept, c.start, key=_start_of)
-        if (k == len(kept) or c.end <= kept[k].start) and (k == 0 or kept[k - 1].end <= c.start):
-            kept.insert(k, c)
-    return kept
+    return pick_non_overlapping(ranked)
 
 
 def normalise_times(doc: Document, ctx) -> Document:

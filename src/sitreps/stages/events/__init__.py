@@ -43,11 +43,11 @@ def extract_events(doc: Document, ctx) -> Document:
         return doc
     days = ctx.settings.events.background_days if ctx is not None else 30
     most = ctx.settings.events.max_candidates if ctx is not None else 200
-    events = find_candidates(doc)
+    events = find_candidates(doc, limit=most)
     notes = doc.notes
     if len(events) > most:
-        detail = (f"{len(events)} event triggers, more than events.max_candidates ({most}): only the first {most} "
-                  "were read; this text is not one news article")
+        detail = (f"more than events.max_candidates ({most}) event triggers: only the first {most} were read; "
+                  "this text is not one news article")
         notes += (Note("events", "events.too_many", detail, "warning"),)
         events = events[:most]
     events = keep_events(doc, events)

@@ -61,9 +61,10 @@ def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, p
     return triggers.get(lemma) or triggers.get(tok.text.lower())
 
 
-def find_candidates(doc: Document) -> list[Event]:
+def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
     """Every event a trigger starts, with what its clause and sentence say (steps 1 and the
-    clause-level part of 3-5); the later steps decide which are events and fill the gaps."""
+    clause-level part of 3-5); the later steps decide which are events and fill the gaps.
+    With `limit`, reading stops at the first sentence that takes the count past it."""
     if not doc.tokens:
         return []
     lex, triggers, by_subtype = _lexicon()
@@ -145,6 +146,8 @@ def find_candidates(doc: Document) -> list[Event]:
                 in_sentence.append(casualty)
         in_sentence = _without_subject_weapons(toks, _without_bare_blasts(in_sentence))
         events.extend(_with_counts_and_weapons(in_sentence, phrases, weapons, by_subtype))
+        if limit is not None and len(events) > limit:
+            break
     return events
 
 

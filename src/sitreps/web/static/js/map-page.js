@@ -36,8 +36,8 @@ async function getJson(url, signal) {
 
 const list = new EventList(document.getElementById("event-list"), moreButton, getJson);
 const map = L.map(mapDiv, { worldCopyJump: true, minZoom: 2, maxZoom: 16 });
-const firstArea = fromUrl().get("bbox");
-if (firstArea) map.fitBounds(boxBounds(firstArea), { animate: false });
+const firstArea = boxBounds(fromUrl().get("bbox"));
+if (firstArea) map.fitBounds(firstArea, { animate: false });
 else if (page.bounds) map.fitBounds(page.bounds, { maxZoom: 9, padding: [20, 20], animate: false });
 else map.setView([30, 20], 2);
 L.control.scale({ imperial: false }).addTo(map);
@@ -60,17 +60,22 @@ function setStatus(text, error = false) {
   status.classList.toggle("error", error);
 }
 
+// The bbox of the URL as map bounds; null when it is not four numbers in range (the server
+// answers such a filter with an error message; the map then keeps its default view).
 function boxBounds(bbox) {
-  let [w, s, e, n] = bbox.split(",").map(Number);
+  const parts = (bbox || "").split(",").map((x) => (x.trim() === "" ? NaN : Number(x)));
+  if (parts.length !== 4 || !parts.every(Number.isFinite)) return null;
+  let [w, s, e, n] = parts;
+  if (Math.abs(w) > 180 || Math.abs(e) > 180 || s < -90 || n > 90 || s > n) return null;
   if (w > e) e += 360;
   return L.latLngBounds([[s, w], [n, e]]);
 }
 
 function drawArea(params) {
   if (area) { map.removeLayer(area); area = null; }
-  const bbox = params.get("bbox");
-  if (!bbox) return null;
-  area = L.rectangle(boxBounds(bbox), { className: "area", interactive: false, fill: false, dashArray: "6 4", weight: 2 }).addTo(map);
+  const bounds = boxBounds(params.get("bbox"));
+  if (!bounds) return null;
+  area = L.rectangle(bounds, { className: "area", interactive: false, fill: false, dashArray: "6 4", weight: 2 }).addTo(map);
   return area.getBounds();
 }
 
