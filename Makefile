@@ -26,9 +26,10 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/throughput.py
 
-# the generated hostile input of tests/test_fuzz.py, 5,000 examples per target instead of 150
+# the generated hostile input of tests/test_fuzz.py and tests/test_schema.py, 5,000 and 1,000
+# examples per target instead of 150 and 30
 fuzz: setup
-	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=long SITREPS_SCHEMA_EXAMPLES=1000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_fuzz.py tests/test_schema.py
 
 # hostile files through a whole `sitreps ingest`: every one refused with a code or stored, none slow
 hostile: setup

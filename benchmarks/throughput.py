@@ -72,6 +72,20 @@ def main() -> int:
     print(f"peak RSS        {spacy_rss_mb:.0f} MB  after spaCy's nlp.pipe baseline (default batch size)")
     print(f"events found    {events}")
 
+    # the same records through the forked worker `ingest` and `analyze` use (the record budget):
+    # what the pipe to the worker and back costs
+    from sitreps.isolation import Isolated
+
+    budget_s = float("inf")
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        with Isolated(pipeline, settings.pipeline.record_seconds) as run:
+            for a in articles:
+                run(a)
+        budget_s = min(budget_s, time.perf_counter() - t)
+    print(f"with the budget {budget_s:.2f} s  {len(articles) / budget_s:.1f} articles/s  "
+          f"ratio {budget_s / full_s:.2f} (records in the forked worker / in this process)")
+
     # time per stage: each stage function wrapped with a clock, one more pass over the articles
     from dataclasses import replace as _replace
 

@@ -84,6 +84,8 @@ def page(browser, server):
     page.set_default_timeout(10_000)
     page.requested, page.errors = [], []
     page.on("request", lambda r: page.requested.append(r.url))
+    # a request the page's Content-Security-Policy refuses never leaves the browser
+    page.on("requestfailed", lambda r: r.failure == "csp" and page.requested.remove(r.url))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.base = server
     yield page
@@ -168,3 +170,13 @@ def test_article_highlights_explain_themselves(page):
     page.uncheck("#show-place")
     assert place.evaluate("m => getComputedStyle(m).backgroundColor") != background
     assert "<script>" in page.inner_text("#doctext")  # shown as text, never run
+
+
+@pytest.mark.parametrize("path, ready_selector", [("/docs", ".swagger-ui .info"), ("/redoc", "[role=navigation], .api-content")])
+def test_the_api_docs_load_nothing_from_elsewhere(page, path, ready_selector):
+    """Swagger UI and ReDoc come bundled; what they would fetch from a CDN (ReDoc's logo) the
+    page's policy refuses before it leaves the browser. The fixture fails the test on any
+    request sent to another host."""
+    page.goto(page.base + path)
+    page.wait_for_selector(ready_selector)
+    assert "sitreps" in page.inner_text("body")

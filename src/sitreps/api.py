@@ -742,7 +742,7 @@ def _schemas():
             extra="forbid",
             json_schema_extra={
                 # exactly one of text and html, as a string with something besides spaces
-                "oneOf": [{"required": [k], "properties": {k: {"type": "string", "pattern": "\\S"}}} for k in ("text", "html")],
+                "oneOf": [{"required": [k], "properties": {k: {"not": {"type": "null"}, "pattern": "\\S"}}} for k in ("text", "html")],
                 "examples": [{
                     "id": "wire-0001", "url": "https://news.example/wire-0001", "title": "Depot shelled in Alder",
                     "published": "2022-11-11T08:30:00",
