@@ -169,3 +169,15 @@ def test_a_text_past_the_nlp_limit_is_cut_at_a_paragraph_or_refused(policy, code
     if policy == "truncate":
         assert doc.text == "First paragraph about shelling." or doc.text.endswith(".")
         assert len(doc.text) <= 100 and text.startswith(doc.text)
+
+
+def test_a_text_of_more_lines_than_an_article_has_is_cut_at_the_limit():
+    from sitreps.settings import with_overrides
+
+    settings = with_overrides(load_settings(), pipeline={"max_lines": 100})
+    text = "\n".join(f"Line {i}." for i in range(1000))
+    doc = clean(Document(article=Article(id="t", text=text)), Context(settings))
+    assert [n.code for n in doc.notes] == ["clean.truncated"] and "max_lines" in doc.notes[0].detail
+    assert doc.text.count("\n") == 99 and text.startswith(doc.text)
+    short = clean(Document(article=Article(id="t", text="\n".join(["Line."] * 99))), Context(settings))
+    assert short.notes == ()

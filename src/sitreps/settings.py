@@ -57,6 +57,7 @@ class StoreSettings:
 class PipelineSettings:
     record_seconds: float = 60.0
     too_long: str = "truncate"
+    max_lines: int = 5000
 
 
 @dataclass(frozen=True)

@@ -56,30 +56,42 @@ def clean(doc: Document, ctx) -> Document:
         what = "nothing" if not cleaned else f"only {len(cleaned)} characters"
         detail = f"After cleaning, {what} of the article text is left (read.min_chars is {min_chars})."
         doc = replace(doc, notes=doc.notes + (Note("clean", "clean.empty", detail, "error"),))
-    elif ctx is not None and len(cleaned) > ctx.settings.nlp.max_length:
-        doc = _too_long(doc, ctx.settings)
+    elif ctx is not None:
+        doc = _within_limits(doc, ctx.settings)
     return doc
 
 
-def _too_long(doc: Document, settings) -> Document:
-    """A text past the NLP stage's limit (nlp.max_length): by `pipeline.too_long`, its beginning
-    up to the last paragraph (else sentence, else word) end under the limit, with a warning, or
-    a refusal."""
-    limit, size = settings.nlp.max_length, len(doc.text)
+def _within_limits(doc: Document, settings) -> Document:
+    """A text past what one record may hold: more characters than nlp.max_length, or more lines
+    than pipeline.max_lines (a list or a dump: thousands of one-word lines cost the parser as
+    much as a book). By `pipeline.too_long`, its beginning up to the last paragraph (else
+    sentence, else word) end within the limits is analysed, with a warning; or it is refused."""
+    text, max_chars, max_lines = doc.text, settings.nlp.max_length, settings.pipeline.max_lines
+    limit, why = len(text), []
+    if len(text) > max_chars:
+        limit = max_chars
+        why.append(f"{len(text):,} characters, more than nlp.max_length ({max_chars:,})")
+    if max_lines and text.count("\n") >= max_lines:
+        nth = -1
+        for _ in range(max_lines):
+            nth = text.index("\n", nth + 1)
+        limit = min(limit, nth)
+        why.append(f"{text.count(chr(10)) + 1:,} lines, more than pipeline.max_lines ({max_lines:,})")
+    if not why:
+        return doc
+    said = "The cleaned text has " + " and ".join(why)
     if settings.pipeline.too_long == "refuse":
-        detail = f"The cleaned text has {size:,} characters, more than nlp.max_length ({limit:,}); it was not analysed."
-        return replace(doc, notes=doc.notes + (Note("clean", "read.too_long", detail, "error"),))
-    head = doc.text[:limit]
-    cut = limit  # no boundary in the second half of the limit: cut where it is
-    for sep, keep in (("\n\n", 0), (". ", 1), (" ", 0)):
+        return replace(doc, notes=doc.notes + (Note("clean", "read.too_long", f"{said}; it was not analysed.", "error"),))
+    head = text[:limit]
+    cut = limit  # at a line break already (the lines limit), or no boundary near: cut there
+    for sep, keep in (() if text[limit : limit + 1] == "\n" else (("\n\n", 0), ("\n", 0), (". ", 1), (" ", 0))):
         at = head.rfind(sep)
         if at >= limit // 2:
             cut = at + keep
             break
-    text = doc.text[:cut].rstrip()
-    detail = (f"The cleaned text has {size:,} characters, more than nlp.max_length ({limit:,}); only the first "
-              f"{len(text):,} were analysed.")
-    return replace(doc, text=text, notes=doc.notes + (Note("clean", "clean.truncated", detail, "warning"),))
+    kept = text[:cut].rstrip()
+    detail = f"{said}; only the first {len(kept):,} characters were analysed."
+    return replace(doc, text=kept, notes=doc.notes + (Note("clean", "clean.truncated", detail, "warning"),))
 
 
 def normalise_newlines(text: str) -> tuple[str, list[int]]:
