@@ -307,3 +307,11 @@ def test_article_from_text_hashes_or_keeps_the_id():
     assert article_from_text(TEXT).id == content_id(TEXT)
     assert article_from_text(TEXT, id="given").id == "given"
     assert article_from_text("  ").failed
+
+
+def test_latin_text_is_read_as_windows_1252_when_encodings_tie(tmp_path, settings):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("The café was hit. Naïve señor José said the façade collapsed.".encode("latin-1"))
+    (article,) = read([path], settings)
+    assert article.text == "The café was hit. Naïve señor José said the façade collapsed."
+    assert codes(article) == [("read.encoding", "warning")] and "cp1252" in article.notes[0].detail

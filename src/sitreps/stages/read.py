@@ -292,7 +292,13 @@ def _decode(data: bytes, origin: str) -> tuple[str | None, tuple[Note, ...]]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
+    if best is not None:
+        # single-byte encodings often read a text equally well ("Naïve" in cp1252 is "Naďve" in
+        # cp1250 with the same scores): on a tie, Windows-1252, the web's common Latin encoding
+        tied = [m for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        best = next((m for m in tied if m.encoding == "cp1252"), best)
     if best is None:
         detail = f"{origin} is not UTF-8 and no other text encoding fits it."
         return None, (_error("read.undecodable", detail),)
