@@ -155,7 +155,7 @@ def _ingest(settings: Settings, articles, total: int | None = None) -> dict:
     from .store import open_store
 
     pipeline = Pipeline(_context(settings))
-    pipeline.ctx.nlp  # load the model (and gazetteer) before the bar starts and the worker forks
+    pipeline.warm()  # load the model (and gazetteer) before the bar starts and the worker forks
     summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": []}
     with open_store(settings.store_path()) as store:
         with Isolated(pipeline, settings.pipeline.record_seconds) as run, _progress(auto_refresh=False) as progress:

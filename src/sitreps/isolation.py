@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from multiprocessing.connection import Connection
 
 from .pipeline import Pipeline
@@ -49,8 +50,11 @@ class Isolated:
     def __enter__(self) -> Isolated:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self._stop()  # Ctrl-C or an error in the caller: no waiting for the record in hand
 
     def __call__(self, article: Article) -> Document:
         if self._mp is None or article.failed:
@@ -113,6 +117,7 @@ def _serve(conn: Connection, parents_end: Connection, pipeline: Pipeline) -> Non
     """The worker: records in, documents out, until told to stop (None) or the pipe closes
     (the parent died: its end closes only if this process does not hold a copy of it too)."""
     parents_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends this worker
     gazetteer = pipeline.ctx.gazetteer_
     if hasattr(gazetteer, "reopen"):
         gazetteer.reopen()  # a SQLite connection must not be shared across a fork
