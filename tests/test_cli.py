@@ -689,3 +689,60 @@ def test_an_ingest_killed_midway_leaves_a_store_that_a_rerun_completes(tmp_path,
     assert code == 0 and "Traceback" not in err, err
     assert ingest(tmp_path / "whole.db")[0] == 0
     assert contents(tmp_path / "killed.db") == contents(tmp_path / "whole.db")
+
+
+# -- mistakes are errors, never an empty answer ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def filled_db(tmp_path_factory, config):
+    db = tmp_path_factory.mktemp("filled") / "x.db"
+    folder = db.parent / "in"
+    folder.mkdir()
+    (folder / "kharkiv.txt").write_text(KHARKIV_TEXT, encoding="utf-8")
+    ok("ingest", folder, "--db", db, "--config", config)
+    return db
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--type", "Shelling"], ["--type", "did you mean 'Shelling/artillery/missile attack'"]),
+    (["--type", "Fighting"], ["--type", "no type", "Known:"]),
+    (["--certainty", "sure"], ["--certainty", "unknown 'sure'", "asserted"]),
+    (["--since", "24/02/2022"], ["--since", "YYYY-MM-DD"]),
+    (["--since", "last week"], ["--since", "YYYY-MM-DD"]),
+    (["--since", "2022-02-30"], ["--since", "not a calendar date"]),
+    (["--since", "2022-13"], ["--since", "no month 13"]),
+    (["--since", "2022-12", "--until", "2022-11"], ["after until"]),
+])  # fmt: skip
+def test_a_filter_that_matches_nothing_it_could_mean_is_a_usage_error(filled_db, config, args, words):
+    result = invoke("events", "--db", filled_db, "--config", config, *args)
+    assert result.exit_code == 2, result.stdout
+    for word in words:
+        assert word in flat(result.stderr), result.stderr
+
+
+def test_filters_take_any_case_and_sub_event_types(filled_db, config):
+    shelling = json.loads(ok("events", "--db", filled_db, "--config", config, "--type", "shelling/artillery/missile attack",
+                             "--format", "json").stdout)
+    assert shelling and {e["subtype"] for e in shelling} == {"Shelling/artillery/missile attack"}
+    typed = json.loads(ok("events", "--db", filled_db, "--config", config, "--type", "explosions/remote violence",
+                          "--format", "json").stdout)
+    assert [e["id"] for e in typed] == [e["id"] for e in shelling]
+
+
+@pytest.mark.parametrize("command", [["events"], ["export", "--format", "csv"], ["link"], ["serve", "--port", "1"]])
+def test_reading_commands_never_create_a_store(tmp_path, config, command):
+    db = tmp_path / "no" / "such" / "dir" / "x.db"
+    result = invoke(*command, "--db", db, "--config", config)
+    assert result.exit_code == 2 and "no store at" in flat(result.stderr) and "sitreps ingest" in flat(result.stderr)
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_database_url_is_a_path_or_a_clear_error(tmp_path, config, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.txt").write_text(KHARKIV_TEXT, encoding="utf-8")
+    ok("ingest", "in.txt", "--db", "sqlite:///here.db", "--config", config)
+    assert (tmp_path / "here.db").is_file() and not (tmp_path / "sqlite:").exists()
+    result = invoke("events", "--db", "postgresql://user@host/db", "--config", config)
+    assert result.exit_code == 2 and "only SQLite" in flat(result.stderr)
+    assert not list(tmp_path.glob("postgresql*"))

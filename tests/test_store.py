@@ -52,7 +52,7 @@ def make_doc(
     coords: tuple[float, float] | None = ALDER,
     value: str | None = "2022-11-10",
     grain: str | None = "day",
-    event_type: str = "explosions",
+    event_type: str = "Explosions/Remote violence",
     certainty: str = "reported",
     fatalities: int | None = 2,
     extra: str = "",
@@ -86,7 +86,7 @@ def make_doc(
     event = Event(
         id=f"ev-{id}",
         type=event_type,
-        subtype="shelling",
+        subtype="Shelling/artillery/missile attack",
         trigger=trigger,
         actors=(army,),
         targets=(civilians,),
@@ -312,7 +312,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
         assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
                                                        "0005_event_background"]
         assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
-        assert len(s.query_events(type="explosions")) == 1
+        assert len(s.query_events(type="Explosions/Remote violence")) == 1
         with pytest.raises(StoreError, match="FTS5"):
             s.query_events(text="firefighters")
     monkeypatch.undo()

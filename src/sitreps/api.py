@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
 
+from . import filters
 from .pipeline import Context, Pipeline
 from .records import CERTAINTIES, Article, Document
 from .settings import Settings, load_settings
@@ -220,11 +221,15 @@ def parse_near(value: str) -> tuple[float, float, float]:
 
 def parse_certainty(values: list[str] | None) -> tuple[str, ...]:
     """Repeated (`certainty=a&certainty=b`) or comma-separated (`certainty=a,b`)."""
-    found = tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
-    unknown = [v for v in found if v not in CERTAINTIES]
-    if unknown:
-        raise invalid(f"certainty: unknown {', '.join(map(repr, unknown))}; use {', '.join(CERTAINTIES)}")
-    return found
+    return _checked(filters.parse_certainties, values or ())
+
+
+def _checked(parse, *args):
+    """A shared filter check (sitreps.filters), its FilterError as this API's 422."""
+    try:
+        return parse(*args)
+    except filters.FilterError as exc:
+        raise invalid(str(exc)) from None
 
 
 def parse_words(q: str | None) -> str | None:
@@ -351,6 +356,10 @@ def _add_read_routes(app, readers: _Readers) -> None:
         include_background: Annotated[bool, Query(description=_HELP["include_background"])] = False,
         include_copies: Annotated[bool, Query(description=_HELP["include_copies"])] = False,
     ) -> EventFilter:
+        since, until = (_checked(filters.parse_day, n, v) if v else None for n, v in (("since", since), ("until", until)))
+        _checked(filters.check_range, since, until)
+        type_ = _checked(filters.parse_type, type_) if type_ else None
+        subtype = _checked(filters.parse_subtype, subtype) if subtype else None
         return EventFilter(
             type=type_, subtype=subtype, since=since, until=until,
             bbox=parse_bbox(bbox) if bbox else None, near=parse_near(near) if near else None,
@@ -544,8 +553,8 @@ _DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _FLOATS = r"^\s*-?(\d+\.?\d*|\.\d+)(\s*,\s*-?(\d+\.?\d*|\.\d+)){{{n}}}\s*$"
 
 _HELP = {
-    "type": "ACLED event type, exact.",
-    "subtype": "ACLED sub-event type, exact.",
+    "type": "ACLED event type, in any case; an unknown one is refused (422) with the nearest names.",
+    "subtype": "ACLED sub-event type, in any case; an unknown one is refused (422) with the nearest names.",
     "since": "Earliest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD. An event whose date interval overlaps "
     "the range matches; undated events never do.",
     "until": "Latest date, inclusive, as for `since`: until=2022-11 keeps 30 November.",

@@ -34,14 +34,46 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings TOML file (see defaults.toml).")]
-DbOpt = Annotated[Path | None, typer.Option("--db", help="SQLite database file [default: user data dir].")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite database file or sqlite:///path [default: user data dir].")]
 
 
-def _settings(config: Path | None, db: Path | None = None) -> Settings:
+def _settings(config: Path | None, db: str | None = None) -> Settings:
     settings = load_settings(config)
     if db is not None:
-        settings = with_overrides(settings, store={"path": str(db)})
+        settings = with_overrides(settings, store={"path": _db_path(str(db))})
     return settings
+
+
+def _db_path(db: str) -> str:
+    """A path, or a sqlite:/// URL (sqlite:///relative.db, sqlite:////absolute.db); any other
+    URL is an error, never a folder named after it."""
+    from .errors import StoreError
+
+    if db.startswith("sqlite:///"):
+        return db.removeprefix("sqlite:///") or ":memory:"
+    if "://" in db:
+        raise StoreError(f"--db {db!r}: only SQLite stores so far, as a file path or sqlite:///path")
+    return db
+
+
+def _existing_store(settings: Settings) -> Path:
+    """The store a reading command opens: it must exist (only `ingest` creates one)."""
+    from .errors import StoreError
+
+    path = settings.store_path()
+    if not path.is_file():
+        raise StoreError(f"no store at {path}: `sitreps ingest` makes one (or give the right --db)")
+    return path
+
+
+def _filter(parse, *args, hint: str):
+    """A shared filter check (sitreps.filters); its error is a usage error naming the option."""
+    from .filters import FilterError
+
+    try:
+        return parse(*args)
+    except FilterError as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
 
 
 @contextmanager
@@ -213,7 +245,7 @@ def link(
     from .store import open_store
     with _errors():
         settings = _settings(config, db)
-        with open_store(settings.store_path()) as store, _progress() as progress:
+        with open_store(_existing_store(settings)) as store, _progress() as progress:
             if rebuild:
                 store.reset_linking()
             linked = _link(store, progress)
@@ -225,10 +257,10 @@ def link(
 def events(
     db: DbOpt = None,
     type: Annotated[str | None, typer.Option("--type", help="Event type or sub-event type.")] = None,
-    since: Annotated[str | None, typer.Option(help="Earliest date, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Latest date, YYYY-MM-DD.")] = None,
+    since: Annotated[str | None, typer.Option(help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     near: Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")] = None,
-    certainty: Annotated[str | None, typer.Option(help="Only this certainty [default: those that say it happened].")] = None,
+    certainty: Annotated[str | None, typer.Option(help="Only these certainties, comma-separated [default: those that say it happened].")] = None,
     include_background: Annotated[bool, typer.Option(help="Also events told as history (dated well before the article's news).")] = False,
     include_copies: Annotated[bool, typer.Option(help="Also events of articles that copy an earlier article's text.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
@@ -236,16 +268,23 @@ def events(
     config: ConfigOpt = None,
 ):
     """Query the events in the database (by default those said to have happened, not background)."""
+    from . import filters
     from .store import open_store
 
     if format not in ("table", "json", "csv", "geojson"):
         raise typer.BadParameter("choose table, json, csv or geojson", param_hint="--format")
     point = _near(near) if near else None
+    kind, subtype = _filter(filters.parse_type_or_subtype, type, hint="--type") if type else (None, None)
+    since = _filter(filters.parse_day, "since", since, hint="--since") if since else None
+    until = _filter(filters.parse_day, "until", until, hint="--until") if until else None
+    _filter(filters.check_range, since, until, hint="--since/--until")
+    certainties = _filter(filters.parse_certainties, [certainty], hint="--certainty") if certainty else None
     with _errors():
         settings = _settings(config, db)
-        with open_store(settings.store_path()) as store:
-            rows = store.query_events(type=type, since=since, until=until, near=point, certainty=certainty, limit=limit,
-                                      include_background=include_background, include_copies=include_copies)
+        with open_store(_existing_store(settings)) as store:
+            rows = store.query_events(type=kind, subtype=subtype, since=since, until=until, near=point,
+                                      certainty=certainties, limit=limit, include_background=include_background,
+                                      include_copies=include_copies)
         _print_events(rows, format)
 
 
@@ -292,9 +331,10 @@ def export(
         raise typer.BadParameter("choose jsonl, csv or geojson", param_hint="--format")
     with _errors():
         settings = _settings(config, db)
+        path = _existing_store(settings)
         fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
         try:
-            with open_store(settings.store_path()) as store:
+            with open_store(path) as store:
                 if format == "jsonl":
                     write_jsonl(store.iter_documents(), fh)
                 else:
@@ -339,7 +379,7 @@ def serve(
         except ImportError as exc:
             raise typer.BadParameter(f"serving needs FastAPI and uvicorn: {exc}") from None
         settings = _settings(config, db)
-        api = create_app(settings.store_path(), settings, token=token, allowed_hosts=_served_hosts(host, allow_host or []))
+        api = create_app(_existing_store(settings), settings, token=token, allowed_hosts=_served_hosts(host, allow_host or []))
         where = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
         err.print(f"serving {settings.store_path()}: the UI at {where}/, the API at {where}/api/events, documented at {where}/docs")
         err.print("writing (POST /api/articles): " + ("on, with the token" if token else "off (no token)"))

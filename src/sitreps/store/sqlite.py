@@ -339,6 +339,7 @@ class SQLiteStore:
         self,
         *,
         type: str | None = None,
+        subtype: str | None = None,
         since: str | date | None = None,
         until: str | date | None = None,
         near: tuple[float, float, float] | None = None,
@@ -363,8 +364,8 @@ class SQLiteStore:
         """
         return list(
             self.iter_events(
-                type=type, since=since, until=until, near=near, certainty=certainty, text=text,
-                include_background=include_background, include_copies=include_copies,
+                type=type, subtype=subtype, since=since, until=until, near=near, certainty=certainty,
+                text=text, include_background=include_background, include_copies=include_copies,
                 limit=limit, offset=offset,
             )
         )  # fmt: skip
@@ -373,6 +374,7 @@ class SQLiteStore:
         self,
         *,
         type: str | None = None,
+        subtype: str | None = None,
         since: str | date | None = None,
         until: str | date | None = None,
         near: tuple[float, float, float] | None = None,
@@ -389,6 +391,9 @@ class SQLiteStore:
         if type is not None:
             where.append("e.type = ?")
             params.append(type)
+        if subtype is not None:
+            where.append("e.subtype = ?")
+            params.append(subtype)
         if since is not None:
             where.append("coalesce(e.date_end, e.date) >= ?")
             params.append(_iso(since))

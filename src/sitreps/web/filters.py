@@ -8,16 +8,15 @@ no-JS list, the page's JSON twin and the script's /api/events requests always ag
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 
+from .. import filters as shared
 from ..api import check_params, invalid, parse_bbox, parse_certainty, parse_near
 from ..store.queries import EventFilter
 
 FILTERS = ("type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q",
            "include_background", "include_copies")
 PAGE_PARAMS = frozenset({"cursor", "limit", "format"})  # the list's paging and the twin switch
-_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,9 +47,13 @@ def parse_query(args: Mapping, multi: Mapping[str, list[str]]) -> Query:
         value = (args.get(name) or "").strip()
         if value:
             params[name] = value
-    for name in ("since", "until"):
-        if name in params and not _DATE.fullmatch(params[name]):
-            raise invalid(f"query.{name}: expected YYYY, YYYY-MM or YYYY-MM-DD, got {params[name]!r}")
+    try:
+        for name, parse in (("since", None), ("until", None), ("type", shared.parse_type), ("subtype", shared.parse_subtype)):
+            if name in params:
+                params[name] = shared.parse_day(f"query.{name}", params[name]) if parse is None else parse(params[name])
+        shared.check_range(params.get("since"), params.get("until"))
+    except shared.FilterError as exc:
+        raise invalid(str(exc)) from None
     if len(params.get("q", "")) > 500:
         raise invalid("query.q: at most 500 characters")
     kwargs = {
