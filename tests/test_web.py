@@ -501,3 +501,14 @@ def test_vendored_libraries_are_served(client):
         assert r.status_code == 200 and words in r.text, path
     topo = client.get("/static/basemap/countries-50m.json").json()
     assert topo["type"] == "Topology" and set(topo["objects"]) == {"countries", "land"}
+
+
+def test_no_page_or_answer_shows_the_servers_folders(tmp_path):
+    path = tmp_path / "x.db"
+    with open_store(path) as store:
+        doc = docs()[0]
+        store.save(replace(doc, article=replace(doc.article, id="fed", origin="/srv/secret/feeds/day.jsonl:158")))
+    with TestClient(create_app(path)) as c:
+        for url in ("/api/articles/fed", "/articles/fed", "/articles/fed.json"):
+            body = c.get(url).text
+            assert "/srv/secret" not in body and "day.jsonl:158" in body, url

@@ -232,6 +232,15 @@ def _checked(parse, *args):
         raise invalid(str(exc)) from None
 
 
+def public(doc: dict) -> dict:
+    """A stored document as the server shows it: the file it was read from by name only (the
+    server's folders are nobody's business): "/srv/feeds/x.jsonl:158" -> "x.jsonl:158"."""
+    origin = doc.get("origin")
+    if not origin or origin.startswith("<"):
+        return doc
+    return {**doc, "origin": origin.replace("\\", "/").rsplit("/", 1)[-1]}
+
+
 def parse_words(q: str | None) -> str | None:
     """Search text: at least one word; control characters (a NUL) are not text."""
     if q is None:
@@ -428,7 +437,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         doc = readers.get().get_article(article_id)
         if doc is None:
             raise ApiError(404, "not_found", f"no article {article_id!r}")
-        return JSONResponse(doc)
+        return JSONResponse(public(doc))
 
     @app.get(
         "/api/clusters/{cluster_id:path}", tags=["clusters"], summary="One same-incident cluster",

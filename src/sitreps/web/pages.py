@@ -6,7 +6,7 @@ Each page answers HTML at its path and JSON at the same path with `.json` append
 twin, so a page whose id itself ends in `.json` is reached with `?format=html`.
 """
 
-from ..api import ApiError, decode_cursor, encode_cursor, invalid
+from ..api import ApiError, decode_cursor, encode_cursor, invalid, public
 from ..store.queries import event_bounds, event_page, event_points, event_stats, get_event
 from . import clusters, views
 from . import present as p
@@ -87,6 +87,7 @@ def add_pages(app, readers) -> None:
             if as_json:
                 raise ApiError(404, "not_found", f"no article {article_id!r}")
             return not_found(request, f"There is no article “{article_id}” in this store.")
+        doc = public(doc)
         if as_json:
             return json_response(doc)
         entries = views.article_entries(doc)
