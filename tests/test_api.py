@@ -642,6 +642,7 @@ def test_reads_while_another_process_writes_never_hit_a_lock(store_path, setting
 @pytest.mark.parametrize("query, words", [
     ("since=2022-13-45", ["no month 13"]), ("since=2022-02-30", ["not a calendar date"]),
     ("since=2022-12&until=2022-11", ["after until"]), ("type=Foo", ["no type 'Foo'", "Known:"]),
+    ("min_corroboration=9223372036854775808", ["min_corroboration"]),
     ("type=shelling", ["did you mean"]), ("subtype=Shelling", ["did you mean 'Shelling/artillery/missile attack'"]),
 ])  # fmt: skip
 def test_filters_that_match_nothing_they_could_mean_are_422(client, query, words):

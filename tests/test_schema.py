@@ -43,7 +43,8 @@ def test_every_operation_keeps_its_own_description(label):
     operation = OPERATIONS[label]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=int(os.environ.get("SITREPS_SCHEMA_EXAMPLES", "30")), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=int(os.environ.get("SITREPS_SCHEMA_EXAMPLES", "30")), deadline=None, database=None,
+              derandomize="SITREPS_SCHEMA_EXAMPLES" not in os.environ, suppress_health_check=list(HealthCheck))
     def check(case):
         # Every check but one: data the schema allows may still be refused (422) for what a
         # schema cannot say: a latitude past 90, a cursor this server never gave out, HTML that

@@ -358,7 +358,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         certainty: Annotated[
             list[str] | None, Query(description=_HELP["certainty"], examples=[["reported", "confirmed"]])
         ] = None,
-        min_corroboration: Annotated[int | None, Query(ge=1, le=1_000_000, description=_HELP["min_corroboration"])] = None,
+        min_corroboration: Annotated[int | None, Query(ge=1, le=filters.MAX_CORROBORATION, description=_HELP["min_corroboration"])] = None,
         q: Annotated[
             str | None, Query(min_length=1, max_length=500, description=_HELP["q"], examples=["bridge"])
         ] = None,

@@ -102,6 +102,20 @@ def parse_type_or_subtype(value: str) -> tuple[str | None, str | None]:
     return every[parse_kind("type", value, every)]
 
 
+MAX_CORROBORATION = 1_000_000  # past any count of outlets; also keeps the value a 64-bit integer
+
+
+def parse_min_corroboration(value: str | int) -> int:
+    """A whole number of sources, 1 to MAX_CORROBORATION."""
+    try:
+        n = int(str(value).strip())
+    except ValueError:
+        n = 0
+    if not 1 <= n <= MAX_CORROBORATION:
+        raise FilterError(f"min_corroboration: expected a whole number from 1 to {MAX_CORROBORATION:,}, got {value!r}")
+    return n
+
+
 def parse_certainties(values: Iterable[str]) -> tuple[str, ...]:
     """Repeated or comma-separated certainties, each one of CERTAINTIES."""
     found = tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())

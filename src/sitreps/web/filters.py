@@ -71,11 +71,9 @@ def parse_query(args: Mapping, multi: Mapping[str, list[str]]) -> Query:
     }
     if "min_corroboration" in params:
         try:
-            n = int(params["min_corroboration"])
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise invalid("query.min_corroboration: expected a whole number of at least 1")
+            n = shared.parse_min_corroboration(params["min_corroboration"])
+        except shared.FilterError as exc:
+            raise invalid(f"query.{exc}") from None
         params["min_corroboration"] = str(n)
         kwargs["min_corroboration"] = n
     return Query(params, EventFilter(**kwargs))
