@@ -648,3 +648,18 @@ def test_reads_while_another_process_writes_never_hit_a_lock(store_path, setting
 def test_filters_that_match_nothing_they_could_mean_are_422(client, query, words):
     assert_error(client.get(f"/api/events?{query}"), 422, "validation_error", *words)
     assert_error(client.get(f"/?{query}&format=json"), 422, "validation_error", *words)
+
+
+def test_a_month_precision_event_overlaps_a_day_range_inside_its_month(tmp_path, settings):
+    """"Late January" (2023-01) is in a range that starts on 15 January: the filter compares at
+    the coarser precision, in the API, the pages and the CLI's store query alike."""
+    path = tmp_path / "m.db"
+    with open_store(path) as store:
+        store.save(make_doc("m1", value="2023-01", grain="month"))
+        store.save(make_doc("m2", value="2022-12-20", grain="day"))
+        assert [e["id"] for e in store.query_events(since="2023-01-15")] == ["ev-m1"]
+    with TestClient(create_app(path, settings)) as c:
+        for since in ("2023-01-15", "2023-01", "2023"):
+            assert ids(c.get(f"/api/events?since={since}")) == ["ev-m1"], since
+        assert ids(c.get("/api/events?since=2023-02-01")) == []
+        assert ids(c.get("/api/events?until=2023-01-15")) == ["ev-m2", "ev-m1"]

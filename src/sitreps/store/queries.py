@@ -25,7 +25,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..gazetteer import distance_km
-from .sqlite import EVENTS_FROM, HAPPENED_SQL, NOT_A_COPY_SQL, SQLiteStore, fts_query, open_store
+from .sqlite import EVENTS_FROM, HAPPENED_SQL, NOT_A_COPY_SQL, SINCE_SQL, SQLiteStore, fts_query, open_store
 
 _KM_PER_DEGREE = 111.32
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
@@ -274,7 +274,7 @@ def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list
         where.append("e.subtype = ?")
         params.append(f.subtype)
     if f.since is not None:
-        where.append("coalesce(e.date_end, e.date) >= ?")
+        where.append(SINCE_SQL)
         params.append(f.since)
     if f.until is not None:
         # "~" sorts after every character of an ISO value: until="2022-11" keeps "2022-11-30T10:00".

@@ -115,6 +115,12 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(_canonical(stable).encode("utf-8")).hexdigest()
 
 
+# An event overlaps a range starting at `since` when its end is not before it, compared at the
+# coarser of the two precisions: a month-precision "2023-01" (late January) matches
+# since=2023-01-15, which a plain string comparison ("2023-01" < "2023-01-15") would drop.
+SINCE_SQL = "coalesce(e.date_end, e.date) >= substr(?, 1, length(coalesce(e.date_end, e.date)))"
+
+
 def _iso(value: str | date | None) -> str | None:
     if value is None or isinstance(value, str):
         return value
@@ -395,7 +401,7 @@ class SQLiteStore:
             where.append("e.subtype = ?")
             params.append(subtype)
         if since is not None:
-            where.append("coalesce(e.date_end, e.date) >= ?")
+            where.append(SINCE_SQL)
             params.append(_iso(since))
         if until is not None:
             # "~" sorts after every character of an ISO date or time, so "2022-11-30T10:00"
