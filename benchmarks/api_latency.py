@@ -111,6 +111,7 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
                 2 if event.fatalities else None, actor_name, "Civilians", "officials",
                 json.dumps(evidence, separators=(",", ":")),
                 json.dumps(data, sort_keys=True, separators=(",", ":")),
+                0,  # background
             ))  # fmt: skip
             offset += len(sent) + 1
         doc_json = json.dumps({"schema": SCHEMA, "id": art_id, "text": text, "events": []})
@@ -126,7 +127,8 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             article_rows,
         )
-        conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 19)})", event_rows)
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(events)")]  # the store's own list
+        conn.executemany(f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", event_rows)
         # Same-incident clusters as linking leaves them: runs of 1-6 articles, one outlet each.
         link_rows, cluster_rows = [], []
         a = 0
