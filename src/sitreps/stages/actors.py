@@ -123,33 +123,31 @@ def _other_side(doc: Document, forces: dict, countries: dict, named: tuple[Actor
             majority = max(tally, key=tally.get)
     for word in forces["enemy_words"]:
         for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
-            sent = next((s for s in doc.sentences if s.start <= m.start() < s.end), None)
+            sent = doc.sentence_of(m.start())
             before = [a for a in armed if sent and sent.start <= a.start < m.start()]
             mine = _side(before[-1]) if before else majority
             add(m, sides[mine] if mine else "RU")
     # units without a country, in a sentence that names the other side by one of those words
     others = list(out)
+    toks = index(doc) if doc.tokens else None
     for word in forces.get("unit_words", ()):
         flags = 0 if word[:1].isupper() else re.IGNORECASE
         for m in re.finditer(rf"\b{re.escape(word)}\b", text, flags):
-            sent = next((s for s in doc.sentences if s.start <= m.start() < s.end), None)
+            sent = doc.sentence_of(m.start())
             if sent is None or any(a.start <= m.start() < a.end for a in named):
                 continue
             opposed = {o.country for o in others if sent.start <= o.start < sent.end and o.actor.endswith(".MIL")}
             if not opposed:
-                opposed = _acted_on(doc, m.start(), m.end(), armed, forces["demonyms"])
+                opposed = _acted_on(doc, toks, m.start(), m.end(), armed, forces["demonyms"]) if toks else set()
             if len(opposed) == 1:
                 add(m, sides[opposed.pop()])
     return out
 
 
-def _acted_on(doc: Document, start: int, end: int, armed: list[ActorMention], demonyms: dict) -> set[str]:
+def _acted_on(doc: Document, toks, start: int, end: int, armed: list[ActorMention], demonyms: dict) -> set[str]:
     """The sides (RU/UA) a unit named without its country acts on: "border guards neutralized a
     Russian assault unit", "paratroopers destroyed Ukrainian positions". Only what the unit's own
     verb governs counts, so allies named elsewhere in the sentence do not turn it."""
-    if not doc.tokens:
-        return set()
-    toks = index(doc)
     unit = toks.head_of_span(start, end)
     if unit is None or unit.dep not in ("nsubj", "agent", "pobj"):
         return set()
