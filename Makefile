@@ -52,11 +52,13 @@ eval-events: setup
 eval-articles: setup
 	$(BIN)/sitreps eval articles $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --markdown
 
-# a random draw of what the map shows, as a worksheet for a judge (AUDIT_SEED: report on a seed you did not tune on)
+# a random draw of what the map shows, as a worksheet for a judge (AUDIT_HALF: tune on the tune half,
+# judge the report half once at the end; AUDIT_SEED: report on a seed you did not tune on)
 AUDIT_SEED ?= 20261205
 AUDIT_N ?= 100
+AUDIT_HALF ?= tune
 eval-audit: setup
-	$(BIN)/sitreps eval audit $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --db audit.db --n $(AUDIT_N) --seed $(AUDIT_SEED) -o audit-$(AUDIT_SEED).jsonl
+	$(BIN)/sitreps eval audit $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --db audit.db --n $(AUDIT_N) --seed $(AUDIT_SEED) --half $(AUDIT_HALF) -o audit-$(AUDIT_HALF)-$(AUDIT_SEED).jsonl
 
 eval-quotes: setup
 	$(BIN)/sitreps eval quotes $(SHARED)/data/quotes/polnear.dev.jsonl --markdown

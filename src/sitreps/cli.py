@@ -736,6 +736,7 @@ def eval_audit(
     seed: Annotated[int, typer.Option(help="Seed of the draw: report on a seed you did not tune on.")] = 1,
     out_path: Annotated[Path | None, typer.Option("--out", "-o", help="Write the worksheet (JSON lines) here.")] = None,
     score_path: Annotated[Path | None, typer.Option("--score", help="Tally a judged worksheet instead of drawing one.")] = None,
+    half: Annotated[str | None, typer.Option(help="Draw only from one half of the articles (split by a hash of the id): tune, or report (judge it once, at the end).")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
@@ -755,6 +756,8 @@ def eval_audit(
             return
         if out_path is None:
             raise typer.BadParameter("give --out for the worksheet, or --score to tally one", param_hint="--out")
+        if half is not None and half not in audit.HALVES:
+            raise typer.BadParameter(f"{half!r} is no half; use one of: {', '.join(audit.HALVES)}", param_hint="--half")
         settings = _settings(config, db)
         if paths:
             from .stages.read import count_records, read_paths
@@ -764,9 +767,11 @@ def eval_audit(
         with open_store(settings.store_path()) as store:
             events = list(store.iter_events())
             docs = {d["id"]: d for d in store.iter_documents()}
-        rows = audit.worksheet_rows(events, docs, n, seed)
+        rows = audit.worksheet_rows(events, docs, n, seed, half)
         audit.write_worksheet(rows, out_path)
-        err.print(f"drew {len(rows)} of {len(events)} events shown on the map (seed {seed}) -> {out_path}")
+        shown = sum(1 for e in events if half is None or audit.article_half(e["article_id"]) == half)
+        where = "" if half is None else f", {half} half"
+        err.print(f"drew {len(rows)} of {shown} events shown on the map (seed {seed}{where}) -> {out_path}")
 
 
 @eval_app.command("quotes")

@@ -5,7 +5,9 @@ Hand-picked label sets test the rules they were picked for; a random draw of the
 what a user sees. `sitreps eval audit ARTICLES --db D --n 100 --seed S` ingests the articles
 (idempotent) and draws `n` of the events the map shows (current events; background ones are left
 out as on the map) with a seeded generator, writing one JSON object per event with its fields,
-its evidence and the paragraph around it, and empty judgement fields:
+its evidence and the paragraph around it, and empty judgement fields. `--half tune` or `--half report`
+draws only from the articles of one half (split by a hash of the article id), so that rules can be
+tuned on one half and the other judged once at the end:
 
     real       is it a particular event of an ACLED kind that the article reports as happened?
     type_ok    is the type (and subtype) what a coder would give?
@@ -19,10 +21,21 @@ share fully right (real, and type, place, date and actor all right).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Iterable
 from pathlib import Path
+
+HALVES = ("tune", "report")
+
+
+def article_half(article_id: str) -> str:
+    """The half an article belongs to, fixed by a hash of its id: rules are tuned on judged draws
+    of the "tune" half, and the "report" half is drawn and judged once, after the last change."""
+    digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).digest()
+    return HALVES[digest[0] % 2]
+
 
 JUDGED = ("real", "type_ok", "place_ok", "date_ok", "actor_ok")
 TARGETS = {"real": 0.85, "fully right": 0.60}
@@ -36,9 +49,12 @@ def _context(text: str, start: int, end: int, width: int = 400) -> str:
     return text[lo:hi]
 
 
-def worksheet_rows(events: Iterable[dict], documents: dict[str, dict], n: int, seed: int) -> list[dict]:
-    """`n` events drawn with `seed` (all of them when fewer), each with what a judge needs."""
-    pool = sorted(events, key=lambda e: e["id"])
+def worksheet_rows(events: Iterable[dict], documents: dict[str, dict], n: int, seed: int,
+                   half: str | None = None) -> list[dict]:
+    """`n` events drawn with `seed` (all of them when fewer), each with what a judge needs; with
+    `half`, only events of that half's articles (`article_half`)."""
+    pool = sorted((e for e in events if half is None or article_half(e["article_id"]) == half),
+                  key=lambda e: e["id"])
     rng = random.Random(seed)
     drawn = rng.sample(pool, min(n, len(pool)))
     rows = []
