@@ -841,3 +841,70 @@ def test_deaths_in_action_are_a_battles(run):
     died = only(happened(run("Two Ukrainian volunteers were killed in action near Harbour Town on Tuesday.")))
     assert died.subtype == "Armed clash" and died.fatalities is not None
     assert not happened(run("Two residents of Harbour Town died in a road accident on Tuesday."))
+
+
+def test_what_a_word_keeps_from_happening_did_not_happen(run):
+    kept = run("The aim is to weaken Russia to stop it attacking Harbour Town again on Monday.")
+    assert not happened(kept)
+    deterred = run("The sanctions are meant to deter Russia from attacking Lake Town on Monday.")
+    assert not happened(deterred)
+    stopped = only(happened(run("Ukrainian troops stopped the Russian offensive near Harbour Town on Monday.")))
+    assert stopped.subtype == "Armed clash"  # it happened, and was stopped
+
+
+def test_a_battle_for_a_cause_a_warning_and_a_yardstick_are_not_events(run):
+    assert not happened(run("Ukraine's battle for freedom and security today is a noble one, from Harbour Town to Lake Town."))
+    assert happened(run("Ukrainian troops fought a fierce battle for Harbour Town on Monday."))
+    assert not any(e.subtype == "Air/drone strike" for e in run("On Monday the air raid sirens sounded in Harbour Town.").events)
+    moved = run("The Kremlin deployed 30,000 troops to Russia, less than a three-hour drive to Harbour Town, on Monday.")
+    assert not any(e.place is not None and e.place.gazetteer_id == "t:harbour" for e in moved.events)
+
+
+def test_pulling_only_gives_up_ground_when_forces_pull_back_or_out(run):
+    assert not any(e.subtype == "Non-violent transfer of territory"
+                   for e in run("Rescuers pulled bodies from a school in Harbour Town on Monday.").events)
+    left = only(happened(run("Russian troops pulled out of Harbour Town on Monday.")))
+    assert left.subtype == "Non-violent transfer of territory"
+
+
+def test_a_bare_participle_describing_a_place_and_a_total_of_losses_are_not_events(run):
+    said = run('"My thoughts go to the city of Harbour Town, barbarously bombarded and destroyed," he said.')
+    assert not happened(said)
+    dated = only(happened(run("Harbour Town, shelled on Monday by Russian forces, counted its dead.")))
+    assert dated.subtype == SHELLING
+    assert not happened(run("The problem with Russia suffering colossal losses is that it does not matter to its leaders."))
+    assert happened(run("Russian forces suffered heavy losses near Harbour Town on Monday."))
+
+
+def test_a_town_in_a_clause_joined_to_the_events_is_its_place(run):
+    told = run("In the North region, where troops are pressing on, shelling continues along the front and one "
+               "person was killed in Lake Town.")
+    shelled = [e for e in happened(told) if e.subtype == SHELLING]
+    assert shelled and shelled[0].place.gazetteer_id == "t:lake"
+
+
+def test_no_side_is_guessed_when_the_sides_blame_each_other(run):
+    disputed = only(happened(run("Kyiv and Moscow have traded accusations over strikes on Monday on the plant "
+                                 "in Harbour Town.")))
+    assert disputed.actors == ()
+    named = only(happened(run("Russian forces shelled Harbour Town on Monday, and the sides blamed each other.")))
+    assert [a.actor for a in named.actors] == ["RUS.MIL"]
+
+
+def test_two_tellings_at_towns_close_together_on_one_stated_day_are_one_incident():
+    from sitreps.records import Event, Place, Span, TimeExpr
+    from sitreps.stages.events import merge as _merge
+
+    def blast(k, place):
+        return Event(id=f"b{k}", type="Explosions/Remote violence", subtype="Remote explosive/landmine/IED",
+                     trigger=Span(k * 10, k * 10 + 5, "blast"), evidence=(Span(k * 10, k * 10 + 9, "blast"),),
+                     place=place, time=TimeExpr(0, 3, "Tue", value="2024-03-05", grain="day", basis="stated"))
+
+    depot = Place(0, 5, "Depot", name="Depot", country="UA", admin1="North Oblast", gazetteer_id="g:depot",
+                  precision="city", lat=45.60, lon=34.55)
+    town = replace(depot, name="Town", gazetteer_id="g:town", lat=45.71, lon=34.39)  # about 17 km apart
+    far = replace(depot, name="Far", gazetteer_id="g:far", lat=46.20, lon=34.39)
+    assert len(_merge([blast(1, depot), blast(2, town)])) == 1
+    assert len(_merge([blast(1, depot), blast(2, far)])) == 2
+    one_list = blast(1, depot)
+    assert len(_merge([one_list, replace(one_list, id="b9", place=town)])) == 2  # one sentence's list stays split

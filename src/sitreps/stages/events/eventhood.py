@@ -79,6 +79,11 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False  # "carried out systematic torture, summarily executing 70": the same pattern
     if _a_summary(doc, toks, tok, lo, hi):
         return False  # "its missiles have destroyed supply trains, bridges and roads"
+    if tok.lemma.lower() == "loss" and e.fatalities is None and not _placed_outside_brackets(doc, e, lo) \
+            and not any(t.pos == "NUM" for t in toks.in_span(*toks.subtree(tok.i))):
+        return False  # "Russia suffering colossal losses (the headline of a letter's article)": a comment
+    if _a_description(doc, toks, tok):
+        return False  # "the city of Mariupol, barbarously bombarded and destroyed": what a place has been through
     if _war_itself(doc, toks, tok, lo, hi):
         return False  # "is engaged in a war", "help Russia wage war and destroy lives"
     if not _right_sense(doc, toks, e, tok, lo, hi):
@@ -93,6 +98,31 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     if e.type not in _VIOLENT and not _particular(doc, e, lo, hi):
         return False
     return True
+
+
+def _a_description(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """A bare participle set off by a comma after a noun, with no doer, no day and no count: it
+    describes the noun ("the city of Mariupol, barbarously bombarded and destroyed,") rather than
+    telling an occurrence ("a school destroyed in Monday's strike" has its day)."""
+    first = tok
+    while first.dep == "conj" and first.i != first.head:
+        first = toks.head(first)  # "bombarded and destroyed": the first participle carries the comma
+    if first.tag not in ("VBN", "VBD") or first.dep not in ("advcl", "acl", "amod"):
+        return False
+    before = toks.tokens[first.i - 1] if first.i > 0 else None
+    if before is None or before.text != "," or (first.i > 1 and toks.tokens[first.i - 2].pos not in ("PROPN", "NOUN")):
+        # allow one adverb between: "Mariupol, barbarously bombarded"
+        adverb = before
+        before = toks.tokens[first.i - 2] if first.i > 1 else None
+        if adverb is None or adverb.pos != "ADV" or before is None or before.text != "," \
+                or first.i < 3 or toks.tokens[first.i - 3].pos not in ("PROPN", "NOUN"):
+            return False
+    if any(c.dep in ("nsubj", "nsubjpass", "agent", "aux", "auxpass") for c in toks.children(first.i)):
+        return False
+    lo, hi = toks.subtree(first.i)
+    if any(t.pos == "NUM" for t in toks.in_span(lo, hi)):
+        return False
+    return not any(lo <= t.start and t.end <= hi for t in doc.times)
 
 
 def _a_summary(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
@@ -148,6 +178,8 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
     subjects = [c for c in children if c.dep in ("nsubj", "nsubjpass")]
     if any(x.lemma.lower() in w["not_doers"] for x in subjects):
         return False  # "prices rallied", "food prices shot up", "stocks plunged"
+    if tok.dep in ("compound", "amod") and toks.head(tok).lemma.lower() in w["warning_nouns"]:
+        return False  # "air raid sirens", "missile alert", "an air raid shelter": a warning or a refuge
     if lemma == "shoot" and any(c.dep == "prt" and c.text.lower() == "up" for c in children):
         return False  # "shot up": rose
     if tok.pos == "NOUN" and lemma in w["campaign_nouns"] and _whole_war(doc, e, lo, hi):
@@ -197,6 +229,9 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
         if any(c.dep == "prep" and c.text.lower() == "from" and any(
                 g.dep == "pobj" and g.lemma.lower() in _NOT_GROUND for g in toks.children(c.i)) for c in children):
             return False  # "troops were withdrawing from the border", "... from the drills": no ground changes hands
+        if lemma == "pull" and not any(c.text.lower() in ("back", "out", "away") for c in children) \
+                and not any(c.dep == "dobj" and (c.lemma.lower() in _FORCES or c.text.lower() in _FORCES) for c in children):
+            return False  # "pulled bodies from the rubble": only pulling back or out, or pulling troops, gives up ground
         if lemma in ("flee", "evacuate") and not any(a.kind in _ARMED for a in e.actors):
             return False  # people fleeing or evacuated: displacement, not ground changing hands
     if e.subtype == "Other" and not any(a.kind in _ARMED or a.kind in ("civilians", "nationals") for a in e.actors):
@@ -278,10 +313,26 @@ def _in_title(doc: Document, tok: Token, lo: int) -> bool:
     return any(word in _words()["title_words"] for word in words)
 
 
+def _placed_outside_brackets(doc: Document, e: Event, lo: int) -> bool:
+    """Is the event placed below the country by a name outside any parenthesis (a letter's
+    "(Moscow confirms attack on Kyiv, 29 April)" cites another article)?"""
+    p = e.place
+    if p is None or p.precision not in _BELOW_COUNTRY:
+        return False
+    opening = doc.text.rfind("(", lo, p.start)
+    return opening < 0 or ")" in doc.text[opening:p.start]
+
+
 def _war_itself(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
     """A verb whose object is the war ("engaged in a war", "wage war"), or "destroy" of something
-    no weapon destroys ("destroy Russia", "destroy lives"), with no place below the country."""
+    no weapon destroys ("destroy Russia", "destroy lives"), with no place below the country; a
+    battle or a fight for a cause ("the battle for freedom")."""
     w = _words()
+    if tok.lemma.lower() in ("battle", "fight", "struggle") and any(
+            c.dep == "prep" and c.text.lower() == "for" and any(
+                g.dep == "pobj" and g.lemma.lower() in w["causes"] for g in toks.children(c.i))
+            for c in toks.children(tok.i)):
+        return True  # "Ukraine's battle for freedom": the war as a whole, whatever places follow
     objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
     objects += [g for c in toks.children(tok.i) if c.dep == "prep" for g in toks.children(c.i) if g.dep == "pobj"]
     if not objects:
@@ -337,6 +388,17 @@ def _complement(path: list[Token]) -> bool:
         or (first.dep in ("dobj", "ccomp") and prep.dep == "xcomp")
 
 
+def _prevented(path: list[Token], heads: list[str]) -> bool:
+    """`path` runs from the trigger up to a word that keeps it from happening: "to stop it
+    attacking", "deter Russia from invading", "prevented an attack"."""
+    head, tok = path[-1].lemma.lower(), path[0]
+    if head not in heads:
+        return False
+    if tok.tag == "VBG":
+        return True
+    return head in heads[:4] and len(path) == 2 and tok.dep in ("dobj", "nsubjpass")
+
+
 def not_happened(doc: Document, toks: TokenIndex, tok: Token, sent_start: int) -> bool:
     """A forecast, demand, threat, option or condition: "will attack", "must withdraw", "warned of
     strikes", "the worst-case scenario would involve attacks", "any retreat"."""
@@ -362,6 +424,8 @@ def not_happened(doc: Document, toks: TokenIndex, tok: Token, sent_start: int) -
                 c.dep == "prep" and c.text.lower() in ("for", "on") for c in toks.children(t.i)):
             return True  # "called for an end to the shelling", "called on the West to stop the massacre"
         if t.lemma.lower() == "going" and any(c.text.lower() == "to" for c in toks.children(t.i)):
+            return True
+        if 0 < k <= 2 and _prevented(chain[:k + 1], w["prevent_heads"]):
             return True
         if t.dep in ("ROOT", "parataxis"):
             break

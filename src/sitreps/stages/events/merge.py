@@ -14,7 +14,8 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
     """The same event told twice in one article is one: same subtype (any two explosions, any
     two protests), the same place (the same gazetteer entry, or one telling placed only in the
     country or oblast that holds the other's place: a headline's "strikes across Ukraine" and
-    the lead's strike on Kyiv), no two different dates, the same side acting (or one side
+    the lead's strike on Kyiv; or two towns within 20 km told of the same stated day by two tellings, not one list), no two
+    different dates, the same side acting (or one side
     unnamed or only inferred), both said to have happened or both not, both current or both
     background. The first telling stays, at the finer place; a later one adds its evidence and
     what the first left unknown (date, casualties, weapons, actors); a protest told as peaceful
@@ -72,6 +73,19 @@ def _holds(big, small) -> bool:
     return big.precision == "admin1" and bool(big.admin1) and big.admin1 == small.admin1
 
 
+_NEAR_KM = 20  # blasts at a depot and "the latest blasts in" the town next to it, told of the same day
+_POINTS = frozenset({"city", "district"})
+
+
+def _near(a, b) -> bool:
+    """Two towns this close, named for one subtype on one stated day, are one incident's."""
+    if a is None or b is None or a.precision not in _POINTS or b.precision not in _POINTS:
+        return False
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return False
+    return distance_km(a.lat, a.lon, b.lat, b.lon) <= _NEAR_KM
+
+
 def same_place(a, b) -> bool:
     if a is None or b is None or not a.gazetteer_id or not b.gazetteer_id:
         return False
@@ -81,12 +95,15 @@ def same_place(a, b) -> bool:
 def same_incident(a: Event, b: Event) -> bool:
     explosions = a.type == b.type == "Explosions/Remote violence"
     protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
-    if (a.subtype != b.subtype and not (explosions or protests)) or not same_place(a.place, b.place):
+    if a.subtype != b.subtype and not (explosions or protests):
         return False
     if a.background != b.background:
         return False
     stated_a = a.time is not None and a.time.basis != "published"
     stated_b = b.time is not None and b.time.basis != "published"
+    if not same_place(a.place, b.place) and not (
+            stated_a and stated_b and a.time.value == b.time.value and a.trigger != b.trigger and _near(a.place, b.place)):
+        return False
     if stated_a and stated_b and a.time.value != b.time.value:
         return False
     if stated_a != stated_b and a.time is not None and b.time is not None and not _overlap(a.time.value, b.time.value):

@@ -143,6 +143,12 @@ _SAYS_WHERE_ANOTHER_LIES = re.compile(
     rf"[A-Z][\w'\u2019-]+,\s+(?:(?:just|some|about)\s+)?(?:\d+\s*(?:km|kilometres|kilometers|miles)\s+)?"
     rf"{DIRECTIONS}\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$"
 )
+# "less than a three-hour drive to Kyiv", "within striking distance of Kyiv": a place named to
+# measure how far something is, not where it happens
+_A_DISTANCE_TO = re.compile(
+    r"\b(?:drive|walk|flight|ride|journey|hours?|minutes?|distance)(?:\s+away)?\s+(?:from|to|of)\s+"
+    r"(?:the\s+)?(?:(?:Ukrainian|Russian|Belarusian)\s+)?(?:(?:capital|city|town)\s*,?\s+(?:of\s+)?)?$",
+    re.IGNORECASE)
 _REGION_OF_A_TOWN = re.compile(r"\s+(?:town|city|village|port|settlement)\s+of\s+[A-Z]")
 
 
@@ -162,6 +168,8 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
         return True  # "Moscow-annexed Crimea", "Kyiv-based": a modifier, not a place of its own
     if _SAYS_WHERE_ANOTHER_LIES.search(doc.text, max(0, p.start - 60), p.start):
         return True  # "Chernihiv, north of Kyiv,": says where Chernihiv lies
+    if _A_DISTANCE_TO.search(doc.text, max(0, p.start - 60), p.start):
+        return True  # "a three-hour drive to Kyiv": a yardstick
     if _REGION_OF_A_TOWN.match(doc.text, p.end):
         return True  # "the Donetsk town of Bakhmut": the region a town is in, named as its modifier
     if _launch_site(toks, p):
@@ -259,6 +267,8 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     # a clause of its own that does not hold the event ("the strikes came as leaders began a
     # summit in Bavaria"): its place is that clause's
     mine = toks.clause_verb(tok)
+    if mine is not None and mine.dep in ("nsubj", "nsubjpass") and mine.i != mine.head:
+        mine = toks.head(mine)  # "shelling continues ... and one person was killed in X": the clause is "continues"
     if mine is None or verb.i == mine.i or any(a.i == verb.i for a in toks.ancestors(tok)):
         return False
     if verb.dep == "conj" and toks.head(verb).i == mine.i:

@@ -15,6 +15,7 @@ it up are its target.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import cache
 
@@ -55,12 +56,20 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
         accused = _accused(doc, e)
         if accused is not None:
             e = replace(e, actors=(accused,), targets=tuple(t for t in e.targets if t.actor != accused.actor))
-        if not e.actors and e.type in _FOUGHT:
+        if _DISPUTED.search(doc.text, e.evidence[0].start, e.evidence[0].end):
+            e = replace(e, actors=tuple(a for a in e.actors if not a.inferred))  # each side blames the other
+        elif not e.actors and e.type in _FOUGHT:
             doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _from_territory(e)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
         out.append(e)
     return out
+
+
+# "Kyiv and Moscow have traded accusations over strikes on the plant": the sentence says the doer
+# is disputed, so no side is guessed for it
+_DISPUTED = re.compile(r"\b(?:trad(?:ed|e|ing)\s+(?:accusations|blame)|(?:blam|accus)(?:ed|e|es|ing)\s+(?:each other|one another))\b",
+                       re.IGNORECASE)
 
 
 def _protesters(e: Event) -> Event:
