@@ -80,7 +80,8 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     if _a_summary(doc, toks, tok, lo, hi):
         return False  # "its missiles have destroyed supply trains, bridges and roads"
     if tok.lemma.lower() == "loss" and e.fatalities is None and not _placed_outside_brackets(doc, e, lo) \
-            and not any(t.pos == "NUM" for t in toks.in_span(*toks.subtree(tok.i))):
+            and not any(t.pos == "NUM" and _outside_brackets(doc, t.start, lo) for t in toks.in_span(lo, hi)) \
+            and not _A_SECTOR.search(doc.text, lo, hi):
         return False  # "Russia suffering colossal losses (the headline of a letter's article)": a comment
     if _a_description(doc, toks, tok):
         return False  # "the city of Mariupol, barbarously bombarded and destroyed": what a place has been through
@@ -313,14 +314,21 @@ def _in_title(doc: Document, tok: Token, lo: int) -> bool:
     return any(word in _words()["title_words"] for word in words)
 
 
+# "losses in the Slobozhansky direction": a sector of the front says where, though no gazetteer knows it
+_A_SECTOR = re.compile(r"\b(?:direction|axis|sector|front)\b", re.IGNORECASE)
+
+
 def _placed_outside_brackets(doc: Document, e: Event, lo: int) -> bool:
     """Is the event placed below the country by a name outside any parenthesis (a letter's
     "(Moscow confirms attack on Kyiv, 29 April)" cites another article)?"""
     p = e.place
-    if p is None or p.precision not in _BELOW_COUNTRY:
-        return False
-    opening = doc.text.rfind("(", lo, p.start)
-    return opening < 0 or ")" in doc.text[opening:p.start]
+    return p is not None and p.precision in _BELOW_COUNTRY and _outside_brackets(doc, p.start, lo)
+
+
+def _outside_brackets(doc: Document, at: int, lo: int) -> bool:
+    """Is offset `at` outside any parenthesis opened since `lo` (the sentence's start)?"""
+    opening = doc.text.rfind("(", lo, at)
+    return opening < 0 or ")" in doc.text[opening:at]
 
 
 def _war_itself(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
