@@ -32,10 +32,13 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
     claims(article_id, start, end, text, certainty, source_name, source_kind)
     events(id PK, article_id, type, subtype, certainty, date, date_end, place_name, lat, lon,
            country, admin1, precision, fatalities, actors, targets, source_name,
-           evidence_json, event_json)
+           evidence_json, event_json, background, admin2, place_id)
         date/date_end: the event time's ISO value, split at "/" for an interval (NULL if none);
+        place_name: the place's name, else its text; place_id: its gazetteer id;
         actors/targets: names joined by "; "; evidence_json: [{start, end, text}];
-        event_json: the event's sitreps/3 dict. Indexed on type, date, (lat, lon), article_id.
+        event_json: the event's sitreps/3 dict; background: 1 for an event told as history.
+        Indexed on type, date, (lat, lon), article_id, and each column the where filters
+        match: country, admin1, admin2, place_id, place_name.
     articles_fts  FTS5 index over articles(title, text), kept in step by triggers; skipped
                   with a warning note (store.notes) when SQLite lacks FTS5.
     link_docs(article_id PK, summary_json, seq, cluster_id, copy_of, minhash)

@@ -55,7 +55,7 @@ _CLAIM_COLUMNS = _SPAN + ("certainty", "source_name", "source_kind")
 _EVENT_COLUMNS = (
     "id", "article_id", "type", "subtype", "certainty", "date", "date_end", "place_name", "lat", "lon",
     "country", "admin1", "precision", "fatalities", "actors", "targets", "source_name", "evidence_json",
-    "event_json", "background",
+    "event_json", "background", "admin2", "place_id",
 )  # fmt: skip
 
 
@@ -169,6 +169,8 @@ def _event_row(article_id: str, e: Event, text: str) -> tuple:
         _canonical(evidence),
         _canonical(event_dict(e)),
         int(e.background),
+        place.admin2 if place else None,
+        place.gazetteer_id if place else None,
     )
 
 
