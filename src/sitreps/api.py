@@ -289,7 +289,7 @@ def _install_error_handlers(app) -> None:
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException
 
-    from .store.queries import SearchUnavailable
+    from .errors import SearchUnavailable
 
     def answer(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
         return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)

@@ -16,6 +16,8 @@ import calendar
 import difflib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date
 from functools import cache
 
 from .records import CERTAINTIES
@@ -25,6 +27,50 @@ _DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 class FilterError(ValueError):
     """A filter value that matches nothing it could mean."""
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """The checked filters: every one optional; an event must match all that are given.
+
+    Values are as the store holds them (the parsers below get them there): `type` and
+    `subtype` as the taxonomy spells them; `since`/`until` ISO prefixes (YYYY, YYYY-MM or
+    YYYY-MM-DD), inclusive, keeping events whose date or date interval overlaps the range
+    (undated events never match). `bbox` is (min_lon, min_lat, max_lon, max_lat), min_lon >
+    max_lon crossing the antimeridian; `near` is (lat, lon, km). `actor` is an actor id (exact,
+    e.g. "RUS.MIL") or part of an actor's name (any case), on either side: the actors or the
+    targets. `text` is plain words that must all appear in the article's title or text (FTS5).
+    `min_corroboration` keeps events whose article is in a same-incident cluster told by at least
+    that many independent sources (articles not linked yet have no cluster and never match).
+    Without a `certainty` filter only events said to have happened are kept (not `possible` or
+    `negated`: ask for those by name); background events (told as history) only with
+    `include_background`; the events of an article linking found to copy an earlier one (the same
+    text again) only with `include_copies`.
+
+    A single string given for `certainty` is one value, and a `date` for `since`/`until` its ISO
+    day, so library callers can write `EventFilter(certainty="hedged", since=date(2023, 1, 1))`.
+    """
+
+    type: str | None = None
+    subtype: str | None = None
+    since: str | None = None
+    until: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    near: tuple[float, float, float] | None = None
+    actor: str | None = None
+    certainty: tuple[str, ...] = ()
+    text: str | None = None
+    min_corroboration: int | None = None  # events of articles whose cluster has this many sources
+    include_background: bool = False  # background events (told as history) are left out unless asked
+    include_copies: bool = False  # events of an article copying an earlier one are left out unless asked
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.default == () and not isinstance(value, tuple):
+                object.__setattr__(self, f.name, (value,) if isinstance(value, str) else tuple(value or ()))
+            elif isinstance(value, date):
+                object.__setattr__(self, f.name, value.isoformat())
 
 
 @cache
