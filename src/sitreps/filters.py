@@ -1,24 +1,39 @@
 """Event filters as people type them, checked once for the API, the pages and the command line.
 
-Each check returns the value to query with or raises `FilterError` with a message that says
-what is wrong and what would be right ("did you mean ..."); the API turns it into a 422 in its
-error shape, the command line into exit code 2.
+`parse_query` takes every filter at once (a query string's values, or the command line's
+options) and gives the `EventFilter` the store queries with, and the filters in canonical form
+for links. Each check returns the value to query with or raises `FilterError` with a message
+that says what is wrong and what would be right ("did you mean ..."); the API and the pages
+turn it into a 422 in the API's error shape, the command line into exit code 2.
 
     parse_day("since", "2022-02-30")     FilterError: not a calendar date
     check_range("2022-12", "2022-11")    FilterError: since is after until
     parse_kind("type", "battles")        FilterError: ... did you mean 'Battles'?
     parse_certainties(["sure"])          FilterError: ... use asserted, confirmed, ...
+    parse_near("50,30")                  FilterError: near: expected lat,lon,km ...
+    parse_query({"type": "battles", "since": "2023-01"}).filter
+                                         EventFilter(type='Battles', since='2023-01')
+
+The query string's other parameters are read here too (`check_params`, the paging cursor), so
+the API and the pages share them without the pages importing the API. Nothing here touches the
+store: it sits below the store, the API, the pages and the command line.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import calendar
 import difflib
+import json
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
+from typing import Any
+from urllib.parse import urlencode
 
 from .records import CERTAINTIES
 
@@ -26,7 +41,10 @@ _DAY = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 class FilterError(ValueError):
-    """A filter value that matches nothing it could mean."""
+    """A filter value that matches nothing it could mean; `name` is the filter's, when known
+    (the command line names the option)."""
+
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,3 +187,181 @@ def parse_certainties(values: Iterable[str]) -> tuple[str, ...]:
     if unknown:
         raise FilterError(f"certainty: unknown {', '.join(map(repr, unknown))}; use {', '.join(CERTAINTIES)}")
     return found
+
+
+def parse_floats(name: str, value: str, n: int, form: str) -> list[float]:
+    parts = value.split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != n or not all(map(math.isfinite, numbers)):
+        raise FilterError(f"{name}: expected {form}, got {value!r}")
+    return numbers
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float]:
+    """minlon,minlat,maxlon,maxlat; minlon > maxlon crosses the antimeridian."""
+    min_lon, min_lat, max_lon, max_lat = parse_floats("bbox", value, 4, "minlon,minlat,maxlon,maxlat")
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise FilterError(
+            "bbox: longitudes must lie in [-180, 180], latitudes in [-90, 90] with minlat <= maxlat"
+            " (minlon > maxlon crosses the antimeridian)"
+        )
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def parse_near(value: str) -> tuple[float, float, float]:
+    """lat,lon,km: a point and a distance in kilometres."""
+    lat, lon, km = parse_floats("near", value, 3, "lat,lon,km (e.g. 50.45,30.52,25)")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < km <= 20_040):
+        raise FilterError("near: lat must lie in [-90, 90], lon in [-180, 180], km in (0, 20040]")
+    return lat, lon, km
+
+
+MAX_WORDS = 500  # characters of a full-text search
+
+
+def parse_words(value: str) -> str:
+    """Search text: at least one word; control characters (a NUL) are not text."""
+    if len(value) > MAX_WORDS:
+        raise FilterError(f"q: at most {MAX_WORDS} characters")
+    words = "".join(c if c.isprintable() else " " for c in value).split()
+    if not words:
+        raise FilterError("q: give at least one word to search for")
+    return " ".join(words)
+
+
+def parse_flag(name: str, value: str | bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value.strip().lower() in ("", "0", "false", "no", "off"):
+        return False
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    raise FilterError(f"{name}: expected true or false, got {value!r}")
+
+
+# -- every filter at once -------------------------------------------------------------------------
+
+# The filters, in the order a query string carries them: /api/events, /api/stats and the map page
+# take them all by these names, the command line as options.
+FILTERS = ("type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q",
+           "include_background", "include_copies")  # fmt: skip
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "type": parse_type,
+    "subtype": parse_subtype,
+    "since": lambda v: parse_day("since", v),
+    "until": lambda v: parse_day("until", v),
+    "bbox": parse_bbox,
+    "near": parse_near,
+    "actor": str.strip,
+    "certainty": parse_certainties,
+    "min_corroboration": parse_min_corroboration,
+    "q": parse_words,
+    "include_background": lambda v: parse_flag("include_background", v),
+    "include_copies": lambda v: parse_flag("include_copies", v),
+}
+_FIELD = {"q": "text"}  # EventFilter's name where it is not the filter's
+
+
+@dataclass(frozen=True)
+class Query:
+    """The filters given, checked: `params` as a query string carries them (canonical spelling:
+    "battles" -> "Battles"; blank ones and false flags dropped), `filter` what the store takes."""
+
+    params: dict[str, str | list[str]]
+    filter: EventFilter
+
+    def query_string(self, **changes: str | list[str] | None) -> str:
+        """The filters as a URL's query string, with `changes` (paging: cursor, limit) after them."""
+        params = {**self.params, **changes}
+        return urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
+
+
+def parse_query(given: Mapping[str, Any]) -> Query:
+    """Every filter at once, as the API, the map page and the command line take them: `given`
+    maps filter names to what was typed (a string; `certainty` also a list; a flag also a bool,
+    `min_corroboration` also an int). None and empty values are no filter; anything else is
+    checked ("q= " asks for no word: an error). The first bad value raises FilterError with
+    `name` set to its filter."""
+    unknown = set(given) - set(FILTERS)
+    if unknown:
+        raise TypeError(f"not filters: {', '.join(sorted(unknown))}")
+    typed = {name: _typed(name, given[name]) for name in FILTERS if name in given}
+    checked: dict[str, Any] = {}
+    for name, value in typed.items():
+        if value is None:
+            continue
+        try:
+            checked[name] = _CHECKS[name](value)
+        except FilterError as exc:
+            exc.name = name
+            raise
+    try:
+        check_range(checked.get("since"), checked.get("until"))
+    except FilterError as exc:
+        exc.name = "since"
+        raise
+    params = {name: _param(name, typed[name], value) for name, value in checked.items()}
+    return Query(
+        {name: value for name, value in params.items() if value is not None},
+        EventFilter(**{_FIELD.get(name, name): value for name, value in checked.items()}),
+    )
+
+
+def _typed(name: str, value: Any) -> Any:
+    """What was typed; None for nothing (None, "", []). `certainty` as a list."""
+    if value is None or value == "" or value == []:
+        return None
+    if name == "certainty" and isinstance(value, str):
+        return [value]
+    return value
+
+
+def _param(name: str, typed: Any, checked: Any) -> str | list[str] | None:
+    """A checked value as the query string carries it."""
+    if name == "certainty":
+        return list(checked) or None
+    if name.startswith("include_"):
+        return "1" if checked else None
+    if name in ("type", "subtype", "q", "min_corroboration"):
+        return str(checked)
+    return typed.strip() or None
+
+
+def check_params(given: Iterable[str], allowed: Iterable[str]) -> None:
+    """A query string may hold only the parameters a route knows: a misspelt filter never
+    silently returns everything."""
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        raise FilterError(f"unknown parameter {', '.join(map(repr, unknown))}; known: {', '.join(sorted(allowed))}")
+
+
+# -- paging ---------------------------------------------------------------------------------------
+
+
+def encode_cursor(key: tuple[str | None, str], count: int) -> str:
+    """The next page's position (the last row's date and id) and the first page's `count`."""
+    raw = json.dumps([*key, count], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+_NOT_A_CURSOR = "cursor: not a cursor this API gave out; follow the `next` link"
+
+
+def decode_cursor(value: str) -> tuple[tuple[str | None, str], int]:
+    try:
+        if len(value) > 2000:
+            raise ValueError("too long")
+        date_, event_id, count = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except (ValueError, TypeError, RecursionError, binascii.Error):
+        raise FilterError(_NOT_A_CURSOR) from None
+    if (
+        not (date_ is None or isinstance(date_, str))
+        or not isinstance(event_id, str)
+        or not isinstance(count, int) or isinstance(count, bool) or not 0 <= count < 2**63
+    ):
+        raise FilterError(_NOT_A_CURSOR)
+    return (date_, event_id), count
