@@ -104,9 +104,9 @@ def test_cursor_decoder_refuses_what_it_did_not_give(value):
         assert str(exc).startswith("cursor:")
 
 
-PARAMS = st.sampled_from(["type", "subtype", "since", "until", "bbox", "near", "actor", "certainty",
-                          "min_corroboration", "q", "include_background", "include_copies", "limit", "cursor",
-                          "format", "unknown"])  # fmt: skip
+PARAMS = st.sampled_from(["type", "subtype", "since", "until", "country", "admin1", "admin2", "place", "bbox",
+                          "near", "actor", "certainty", "min_corroboration", "q", "include_background",
+                          "include_copies", "limit", "cursor", "format", "unknown"])  # fmt: skip
 VALUES = HOSTILE_TEXT | NUMBERS | st.sampled_from(["2022-13-45", "2022-02-30", "1,2,3,4", "91,0,1", "-5", "true", ""])
 
 

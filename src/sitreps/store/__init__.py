@@ -4,7 +4,7 @@
     with open_store(settings.store_path()) as store:
         store.save(doc)                      # "new" | "updated" | "unchanged" | "failed"
         store.query_events(type="Battles", since="2022-11-01", near=(50.45, 30.52, 25))
-        store.query_events(EventFilter(type="Battles", include_background=True), limit=None)
+        store.query_events(EventFilter(country="UA", admin1="Donetsk Oblast"), limit=None)
 
 `Store` below is the interface; `SQLiteStore` (sqlite.py) is the default and only
 implementation, and it is cheap enough to be its own in-memory twin: `open_store(":memory:")`

@@ -62,6 +62,9 @@ def event_conditions(f: EventFilter, *, has_fts: bool, walk: bool = False) -> tu
         # and the date index stays usable.
         where.append("e.date <= ?")
         params.append(f.until + "~")
+    for condition, values in where_conditions(f, ix):
+        where.append(condition)
+        params += values
     if f.certainty:
         where.append(f"e.certainty IN ({_marks(f.certainty)})")
         params.extend(f.certainty)
@@ -106,6 +109,20 @@ def event_conditions(f: EventFilter, *, has_fts: bool, walk: bool = False) -> tu
         where.append("sitreps_km(?, ?, e.lat, e.lon) <= ?")
         params += [lat, lon, km]
     return where, params
+
+
+def where_conditions(f: EventFilter, ix: str = "") -> list[tuple[str, list]]:
+    """(condition, parameters) for each where filter given: country, admin1, admin2, place (its
+    gazetteer id or its name). Each can use its column's index (none with `ix` "+")."""
+    out = [
+        (f"{ix}e.{column} IN ({_marks(values)})", list(values))
+        for column, values in (("country", f.country), ("admin1", f.admin1), ("admin2", f.admin2))
+        if values
+    ]
+    if f.place:
+        marks = _marks(f.place)
+        out.append((f"({ix}e.place_id IN ({marks}) OR {ix}e.place_name IN ({marks}))", [*f.place, *f.place]))
+    return out
 
 
 def _marks(values) -> str:

@@ -23,7 +23,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from ..filters import EventFilter
-from .conditions import event_conditions, near_box
+from .conditions import event_conditions, near_box, where_conditions
 from .sqlite import EVENT_COLUMNS, EVENTS_FROM, SQLiteStore, event_from_row, open_store
 
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
@@ -137,6 +137,8 @@ def _estimate(store: SQLiteStore, f: EventFilter) -> int:
         counts.append(_dated_rows(conn, f.since or "", (f.until or "9999") + "~"))
     if f.type is not None:
         counts.append(conn.execute("SELECT count(*) FROM events WHERE type = ?", (f.type,)).fetchone()[0])
+    for condition, params in where_conditions(f):
+        counts.append(conn.execute(f"SELECT count(*) FROM events e WHERE {condition}", params).fetchone()[0])
     box = f.bbox or (near_box(*f.near) if f.near else None)
     if box is not None:
         min_lon, min_lat, max_lon, max_lat = box
@@ -151,6 +153,19 @@ def _dated_rows(conn: sqlite3.Connection, low: str, high: str) -> int:
     return conn.execute("SELECT count(*) FROM events WHERE date >= ? AND date <= ?", (low, high)).fetchone()[
         0
     ]
+
+
+# The columns the where filters match, and what `stored_values` lists.
+WHERE_COLUMNS = ("country", "admin1", "admin2", "place_id", "place_name")
+
+
+def stored_values(store: SQLiteStore, column: str) -> list[str]:
+    """Every value one of WHERE_COLUMNS holds, for every stored event: what sitreps.filters
+    checks the where filters against (read on the column's index)."""
+    if column not in WHERE_COLUMNS:
+        raise ValueError(f"not a where column: {column!r}")
+    sql = f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL"
+    return [value for (value,) in store._conn.execute(sql)]
 
 
 def count_events(store: SQLiteStore, filters: EventFilter) -> int:

@@ -53,8 +53,9 @@ def add_pages(app, readers) -> None:
 
     @app.get("/points.json", include_in_schema=False)
     def points(request: Request):
-        query = read_query(request.query_params, _multi(request.query_params))
-        return json_response(event_points(readers.get(), query.filter))
+        store = readers.get()
+        query = read_query(request.query_params, _multi(request.query_params), store)
+        return json_response(event_points(store, query.filter))
 
     @app.get("/events/{event_id}", include_in_schema=False)
     def event(request: Request, event_id: str):
@@ -121,7 +122,7 @@ def add_pages(app, readers) -> None:
 def _index(request, store, as_json: bool):
     params = request.query_params
     try:
-        query = read_query(params, _multi(params))
+        query = read_query(params, _multi(params), store)
         limit = _limit(params.get("limit"))
         after, count = decode_cursor(params["cursor"]) if params.get("cursor") else (None, None)
     except FilterError as exc:
