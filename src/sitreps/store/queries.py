@@ -20,9 +20,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..filters import EventFilter
+from ..filters import EventFilter, countries
 from .conditions import event_conditions, near_box, where_conditions
 from .sqlite import EVENT_COLUMNS, EVENTS_FROM, SQLiteStore, event_from_row, open_store
 
@@ -211,6 +211,65 @@ def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
         "by_month": dict(sorted(by_month.items())),
         "by_certainty": dict(sorted(by_certainty.items(), key=lambda kv: (-kv[1], kv[0] or ""))),
     }
+
+
+MAX_OPTIONS = 200  # values listed per where filter (a store may hold thousands of places)
+_NO_WHERE = {"country": (), "admin1": (), "admin2": (), "place": ()}
+
+
+def where_counts(store: SQLiteStore, filters: EventFilter) -> dict[str, dict]:
+    """The values of each where filter (country, admin1, admin2, place) among the events
+    matching every *other* filter, with how many: what the map page offers in its select boxes.
+
+    {"country": {"options": [{"value": "UA", "label": "UA Ukraine", "count": 12}, ...], "more": 0}, ...}
+
+    Options come most events first, at most MAX_OPTIONS (`more` counts the rest); a place's value
+    is its gazetteer id (its name when it has none), its label the name and its admin1."""
+    where, params = _where(store, replace(filters, **_NO_WHERE))
+    sql = (
+        "SELECT e.country, e.admin1, e.admin2, e.place_id, e.place_name, count(*) FROM events e"
+        + _and(where) + " GROUP BY 1, 2, 3, 4, 5"
+    )
+    rows = store._conn.execute(sql, params).fetchall()
+    names = countries()
+    out = {}
+    for level in _NO_WHERE:
+        counts: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for row in rows:
+            value = _level_value(level, row)
+            if value is None or not all(_chosen(filters, other, row) for other in _NO_WHERE if other != level):
+                continue
+            counts[value] = counts.get(value, 0) + row[5]
+            labels.setdefault(value, _level_label(level, row, names))
+        ranked = sorted(counts, key=lambda v: (-counts[v], labels[v].casefold()))
+        options = [{"value": v, "label": labels[v], "count": counts[v]} for v in ranked[:MAX_OPTIONS]]
+        out[level] = {"options": options, "more": max(0, len(ranked) - MAX_OPTIONS)}
+    return out
+
+
+def _level_value(level: str, row: tuple) -> str | None:
+    country, admin1, admin2, place_id, place_name, _ = row
+    return {"country": country, "admin1": admin1, "admin2": admin2, "place": place_id or place_name}[level]
+
+
+def _chosen(f: EventFilter, level: str, row: tuple) -> bool:
+    """Whether a row's events pass the where filter `level` of `f` (as the SQL would)."""
+    chosen = getattr(f, level)
+    if not chosen:
+        return True
+    if level == "place":
+        return row[3] in chosen or row[4] in chosen
+    return _level_value(level, row) in chosen
+
+
+def _level_label(level: str, row: tuple, names: dict[str, str]) -> str:
+    country, admin1, _, _, place_name, _ = row
+    if level == "country":
+        return f"{country} {names[country]}" if country in names else country
+    if level == "place":
+        return f"{place_name}, {admin1}" if admin1 else place_name
+    return _level_value(level, row)
 
 
 # -- SQL ------------------------------------------------------------------------------------------

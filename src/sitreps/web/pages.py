@@ -7,7 +7,7 @@ twin, so a page whose id itself ends in `.json` is reached with `?format=html`.
 """
 
 from ..filters import FilterError, decode_cursor, encode_cursor
-from ..store.queries import event_bounds, event_page, event_points, event_stats, get_event
+from ..store.queries import event_bounds, event_page, event_points, event_stats, get_event, where_counts
 from . import clusters, views
 from . import present as p
 from .errors import ApiError
@@ -56,6 +56,12 @@ def add_pages(app, readers) -> None:
         store = readers.get()
         query = read_query(request.query_params, _multi(request.query_params), store)
         return json_response(event_points(store, query.filter))
+
+    @app.get("/where.json", include_in_schema=False)
+    def where(request: Request):
+        store = readers.get()
+        query = read_query(request.query_params, _multi(request.query_params), store)
+        return json_response(where_counts(store, query.filter))
 
     @app.get("/events/{event_id}", include_in_schema=False)
     def event(request: Request, event_id: str):
@@ -132,6 +138,7 @@ def _index(request, store, as_json: bool):
         return render(request, "index.html", _page_context(context), status=422)
     page = event_page(store, query.filter, limit=limit, after=after, count=count)
     timeline = event_stats(store, without_dates(query))
+    where = where_counts(store, query.filter)
     next_query = query.query_string(limit=str(limit) if limit != LIST_LIMIT else None,
                                     cursor=encode_cursor(page.next_key, page.count) if page.next_key else None)  # fmt: skip
     if as_json:
@@ -145,6 +152,7 @@ def _index(request, store, as_json: bool):
             "points": f"{base}/points.json?{query.query_string()}",
             "bounds": event_bounds(store, query.filter),
             "timeline": {k: timeline[k] for k in ("by_month", "undated", "first", "last")},
+            "where": where,
         }
         return json_response(body)
     qs = query.query_string()
@@ -159,6 +167,7 @@ def _index(request, store, as_json: bool):
         "count": page.count,
         "next_href": f"/?{next_query}" if page.next_key else None,
         "paged": after is not None,
+        "where": where,
         "points_url": "/points.json" + (f"?{qs}" if qs else ""),
         "page_data": {
             "count": page.count,
@@ -174,7 +183,8 @@ def _index(request, store, as_json: bool):
 
 
 def _page_context(context: dict) -> dict:
-    return {"error": None, "next_href": None, "paged": False, "page_data": {}, "points_url": None, **context}
+    return {"error": None, "next_href": None, "paged": False, "page_data": {}, "points_url": None, "where": {},
+            **context}
 
 
 def _multi(params) -> dict[str, list[str]]:
