@@ -10,7 +10,7 @@ import warnings
 from dataclasses import replace
 
 import pytest
-from test_store import ALDER, BIRCH, CEDAR, make_doc
+from test_store import ALDER, BIRCH, CEDAR, make_doc, where_docs
 
 pytest.importorskip("fastapi")
 pytest.importorskip("fastapi_offline")
@@ -268,23 +268,6 @@ def test_missing_records_are_404_in_the_error_shape(client):
 
 
 # -- where: country, admin1, admin2, place -----------------------------------------------------------
-
-
-def where_docs() -> list[Document]:
-    """Events in Ukraine whose units the store holds in the forms the gazetteer gives them (and
-    one, Kupiansk's, in a short form), the city of Kyiv's own unit next to Kyiv Oblast, and an
-    unresolved place."""
-    ua = {"country": "UA"}
-    return [
-        make_doc("w1", town="Bakhmut", coords=ALDER, admin1="Donetsk Oblast", admin2="Bakhmut Raion", **ua),
-        make_doc("w2", town="Kramatorsk", coords=BIRCH, admin1="Donetsk Oblast", admin2="Kramatorsk Raion",
-                 event_type="Battles", **ua),
-        make_doc("w3", town="Kupiansk", coords=CEDAR, admin1="Kharkiv", **ua),
-        make_doc("w4", town="Kyiv", coords=ALDER, admin1="Kyiv", **ua),
-        make_doc("w5", town="Bucha", coords=ALDER, admin1="Kyiv Oblast", admin2="Bucha Raion", **ua),
-        make_doc("w6", town="Nowhere", coords=None),
-        make_doc("w7", town="Alder", coords=ALDER),  # XA, North Province
-    ]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from test_store import ALDER, BIRCH, CEDAR, make_doc
+from test_store import ALDER, BIRCH, CEDAR, make_doc, where_docs
 
 pytest.importorskip("fastapi")
 pytest.importorskip("jinja2")
@@ -216,8 +216,6 @@ def test_invalid_filters_say_why_in_html_and_json(client, query, words):
 
 @pytest.fixture(scope="module")
 def where_client(tmp_path_factory):
-    from test_api import where_docs
-
     path = tmp_path_factory.mktemp("where") / "sitreps.db"
     with open_store(path) as store:
         for doc in where_docs():
