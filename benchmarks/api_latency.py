@@ -4,9 +4,10 @@
 
 Builds a temporary store (or reuses --db if it exists) holding N synthetic events, 4 per
 article, spread over 2022-02 .. 2023-12 and a 10 x 8 degree box, with made-up actors and
-towns, written in one transaction straight into the tables `SQLiteStore.save` fills (events
-from real `Event` records through `serialize.event_dict`, so their JSON has the real shape and
-size; the FTS index is filled by the store's triggers). Then it sends R filtered page requests,
+towns (each in a made-up district and region), written in one transaction straight into the
+tables `SQLiteStore.save` fills (events from real `Event` records through the store's own row
+mapping, so their columns and JSON have the real shape and size; the FTS index is filled by
+the store's triggers). Then it sends R filtered page requests,
 one at a time, through the ASGI app in-process (httpx's ASGITransport: no sockets, no server)
 and prints p50/p95/max per kind of filter and overall, wall clock and the process's CPU time. Target (issue 6): p95 under 100 ms for a filtered
 page over 100,000 events. Record the numbers in docs/benchmarks.md.
@@ -54,13 +55,18 @@ WORDS = ["depot", "bridge", "village", "convoy", "railway", "station", "field", 
 def build(path: Path, n_events: int, seed: int = 7) -> None:
     """Synthetic articles and events, written in one transaction."""
     from sitreps.records import ActorMention, Count, Event, Mention, Place, Span, TimeExpr
-    from sitreps.serialize import SCHEMA, event_dict
+    from sitreps.serialize import SCHEMA
     from sitreps.store import open_store
+    from sitreps.store.sqlite import _EVENT_COLUMNS as EVENT_COLUMNS
+    from sitreps.store.sqlite import _event_row as event_row
+    from sitreps.store.sqlite import _insert_sql as insert_sql
 
     rng = random.Random(seed)
     towns = [
         (f"Town{i}", round(rng.uniform(45.0, 53.0), 4), round(rng.uniform(24.0, 34.0), 4)) for i in range(400)
     ]
+    # each town in one of 40 districts, 5 to a region (the where filters' admin2 and admin1)
+    units = {town: (f"Region{i % 8} Oblast", f"District{i % 40} Raion") for i, (town, _, _) in enumerate(towns)}
     kinds, type_weights = zip(*[((t, s), w) for t, s, w in TYPES], strict=True)
     certainties, certainty_weights = zip(*CERTAINTY_WEIGHTS.items(), strict=True)
     start_day = 19047  # 2022-02-24 as days since 1970-01-01
@@ -87,7 +93,8 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
             place = Place(t0, t0 + len(town), town, name=town if located else None,
                           lat=lat if located else None, lon=lon if located else None,
                           country="XA" if located else None, precision="city" if located else None,
-                          gazetteer_id=f"g:{town}" if located else None)  # fmt: skip
+                          gazetteer_id=f"g:{town}" if located else None,
+                          admin1=units[town][0] if located else None, admin2=units[town][1] if located else None)  # fmt: skip
             actor_id, actor_name, actor_kind = rng.choice(ACTORS)
             event = Event(
                 id=f"{a:06d}{i:02d}{rng.getrandbits(32):08x}",
@@ -102,17 +109,7 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
                 source=Mention(offset, offset + 9, "officials", None, "government"),
                 evidence=(Span(offset, offset + len(sent), sent),),
             )  # fmt: skip
-            data = event_dict(event)
-            first, _, last = (value or "").partition("/")
-            evidence = [{"start": offset, "end": offset + len(sent), "text": sent}]
-            event_rows.append((
-                event.id, art_id, type_, subtype, event.certainty, first or None, last or None,
-                town, place.lat, place.lon, place.country, None, place.precision,
-                2 if event.fatalities else None, actor_name, "Civilians", "officials",
-                json.dumps(evidence, separators=(",", ":")),
-                json.dumps(data, sort_keys=True, separators=(",", ":")),
-                0,  # background
-            ))  # fmt: skip
+            event_rows.append(event_row(art_id, event, text))  # the row `SQLiteStore.save` writes
             offset += len(sent) + 1
         doc_json = json.dumps({"schema": SCHEMA, "id": art_id, "text": text, "events": []})
         article_rows.append((art_id, f"h{a}", f"https://news.example/{art_id}", f"Report {a}", published,
@@ -127,8 +124,7 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             article_rows,
         )
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(events)")]  # the store's own list
-        conn.executemany(f"INSERT INTO events ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", event_rows)
+        conn.executemany(insert_sql("events", EVENT_COLUMNS), event_rows)
         # Same-incident clusters as linking leaves them: runs of 1-6 articles, one outlet each.
         link_rows, cluster_rows = [], []
         a = 0
@@ -169,6 +165,11 @@ def requests(n: int, limit: int, seed: int = 11) -> list[tuple[str, str]]:
             rng.choice((2, 3, 4)), *month()
         ),
         "q (full text)": lambda: f"q={rng.choice(WORDS)}%20{rng.choice(WORDS)}",
+        "country + admin1 + month": lambda: "country=XA&admin1=region{}&since={}&until={}".format(
+            rng.randrange(8), *month()
+        ),
+        "admin2": lambda: f"admin2=District{rng.randrange(40)}",
+        "place (name)": lambda: f"place=town{rng.randrange(400)}",
         "no filter": lambda: "",
     }
     names = list(kinds)

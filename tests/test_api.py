@@ -10,7 +10,7 @@ import warnings
 from dataclasses import replace
 
 import pytest
-from test_store import ALDER, BIRCH, CEDAR, make_doc
+from test_store import ALDER, BIRCH, CEDAR, make_doc, where_docs
 
 pytest.importorskip("fastapi")
 pytest.importorskip("fastapi_offline")
@@ -265,6 +265,91 @@ def test_missing_records_are_404_in_the_error_shape(client):
     assert_error(client.get("/api/events/ev-zz"), 404, "not_found", "ev-zz")
     assert_error(client.get("/api/articles/zz"), 404, "not_found", "zz")
     assert_error(client.get("/api/clusters/c1"), 404, "not_found", "no cluster 'c1'")
+
+
+# -- where: country, admin1, admin2, place -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def where_client(tmp_path_factory):
+    path = tmp_path_factory.mktemp("where") / "sitreps.db"
+    with open_store(path) as store:
+        for doc in where_docs():
+            store.save(doc)
+    with TestClient(create_app(path, load_settings())) as c:
+        yield c
+
+
+UKRAINE = ["ev-w1", "ev-w2", "ev-w3", "ev-w4", "ev-w5"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # country: an ISO code or a name, any case
+        ("country=UA", UKRAINE),
+        ("country=ua", UKRAINE),
+        ("country=Ukraine", UKRAINE),
+        ("country=UKR", UKRAINE),
+        ("country=XA", ["ev-w7"]),  # a code the store holds, though no country has it
+        ("country=RU", []),  # a country, none of whose events is stored: nothing, not an error
+        # admin1: any case, with or without the word for the unit, whatever form the store holds
+        ("admin1=Donetsk%20Oblast", ["ev-w1", "ev-w2"]),
+        ("admin1=donetsk", ["ev-w1", "ev-w2"]),
+        ("admin1=Kharkiv%20Oblast", ["ev-w3"]),
+        ("admin1=kharkiv", ["ev-w3"]),
+        ("admin1=Kyiv", ["ev-w4"]),  # the city's own unit, held as such: not Kyiv Oblast too
+        ("admin1=kyiv%20oblast", ["ev-w5"]),
+        # admin2 likewise
+        ("admin2=Bakhmut", ["ev-w1"]),
+        ("admin2=bakhmut%20raion", ["ev-w1"]),
+        ("admin2=Kramatorsk%20Raion", ["ev-w2"]),
+        # place: a gazetteer id exactly, or a name in any case (an unresolved one by its text)
+        ("place=g-Bakhmut", ["ev-w1"]),
+        ("place=BAKHMUT", ["ev-w1"]),
+        ("place=nowhere", ["ev-w6"]),
+        # with each other and the other filters
+        ("country=Ukraine&admin1=Donetsk&admin2=Kramatorsk", ["ev-w2"]),
+        ("admin1=Donetsk&type=Battles", ["ev-w2"]),
+        ("admin2=Bakhmut&type=Battles", []),
+        ("place=Bakhmut&near=50.0,30.0,10", ["ev-w1"]),
+        ("country=UA&bbox=29.9,50.02,30.1,50.5", ["ev-w2"]),
+    ],
+)
+def test_where_filters(where_client, query, expected):
+    r = where_client.get(f"/api/events?{query}")
+    assert ids(r) == expected
+    assert r.json()["count"] == len(expected)
+    assert where_client.get(f"/api/stats?{query}").json()["events"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("country=Ukriane", ["country: no country 'Ukriane'", "did you mean 'UA' (Ukraine)?", "in this store: UA, XA"]),
+        ("country=ZZ", ["no country 'ZZ'", "an ISO code"]),
+        ("admin1=Donetks", ["admin1: no events in 'Donetks' in this store", "did you mean 'Donetsk Oblast'?"]),
+        ("admin1=Lviv%20Oblast", ["admin1: no events in 'Lviv Oblast'"]),
+        ("admin2=Kramatorks", ["admin2:", "did you mean 'Kramatorsk Raion'?"]),
+        ("place=Bakhmutt", ["place: no events at 'Bakhmutt'", "did you mean 'Bakhmut'?"]),
+        ("place=G-BAKHMUT", ["place: no events at 'G-BAKHMUT'"]),  # an id is matched exactly
+        ("admin1=" + "x" * 201, ["admin1: at most 200 characters"]),
+    ],
+)
+def test_a_where_filter_the_store_has_nothing_for_is_422_with_the_nearest_values(where_client, query, words):
+    assert_error(where_client.get(f"/api/events?{query}"), 422, "validation_error", *words)
+    assert_error(where_client.get(f"/api/stats?{query}"), 422, "validation_error", *words)
+
+
+@pytest.mark.parametrize("sparse", [0, 10**9])
+def test_where_filters_page_through_every_plan(where_client, tmp_path, monkeypatch, sparse):
+    monkeypatch.setattr(queries, "SPARSE", sparse)
+    seen, url = [], "/api/events?limit=1&country=UA&admin1=donetsk"
+    while url:
+        body = where_client.get(url).json()
+        seen += [e["id"] for e in body["events"]]
+        url = body["next"]
+    assert seen == ["ev-w1", "ev-w2"]
 
 
 # -- stats, health ----------------------------------------------------------------------------------

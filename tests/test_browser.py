@@ -1,7 +1,7 @@
 """The web UI in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright):
-the map draws markers, a filter changes them, the timeline sets dates, an event page highlights
-its evidence, an article's highlights explain themselves, and no page asks anything of a host
-other than this one.
+the map draws markers, a filter changes them (a type, a place from the where boxes), the timeline
+sets dates, an event page highlights its evidence, an article's highlights explain themselves,
+and no page asks anything of a host other than this one.
 
 Skipped when Chromium or Playwright is missing, unless SITREPS_REQUIRE_BROWSER=1 (CI sets it),
 which turns the skip into a failure. Run alone: `python -m pytest -q tests/test_browser.py`;
@@ -127,6 +127,36 @@ def test_map_draws_markers_and_a_filter_changes_them(page):
     page.wait_for_url("**bbox=*")
     ready(page, 6)
     assert page.is_visible("#area") and page.input_value("#f-bbox").count(",") == 3
+
+
+def test_where_select_boxes_filter_and_follow_the_choice(page):
+    page.goto(page.base + "/")
+    ready(page, 6)
+    assert "XA (6)" in page.inner_text("#f-country")
+    page.select_option("#f-place", "g-Birch")
+    page.click("#filters button[type=submit]")
+    ready(page, 1)
+    assert "place=g-Birch" in page.url
+    assert page.input_value("#f-place") == "g-Birch"
+    assert page.locator("#event-list li").first.get_attribute("data-id") == "ev-a2"
+    # the other boxes now count what the chosen place leaves
+    page.wait_for_function("document.querySelector('#f-country').textContent.includes('XA (1)')")
+    assert page.input_value("#f-place") == "g-Birch"
+
+    page.go_back()
+    ready(page, 6)
+    assert page.input_value("#f-place") == ""
+    page.wait_for_function("document.querySelector('#f-country').textContent.includes('XA (6)')")
+
+
+def test_the_background_and_copies_boxes_reach_the_url(page):
+    page.goto(page.base + "/")
+    ready(page, 6)
+    page.check("#filters input[name=include_background]")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**include_background=1*")
+    ready(page, 6)
+    assert page.is_checked("#filters input[name=include_background]")
 
 
 @pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "0,95,10,99", ",,,"])

@@ -26,6 +26,7 @@ import re
 import time
 
 import pytest
+from test_store import where_docs
 from typer.testing import CliRunner
 
 from sitreps import __version__
@@ -498,7 +499,7 @@ def test_events_near_bad(db, config, value):
     assert result.stdout == ""
     msg = flat(result.stderr)
     assert "--near" in msg
-    assert "LAT,LON,KM" in msg
+    assert "lat,lon,km" in msg  # the API's message (sitreps.filters.parse_near)
 
 
 def test_events_bad_format(db, config):
@@ -689,6 +690,85 @@ def test_an_ingest_killed_midway_leaves_a_store_that_a_rerun_completes(tmp_path,
     assert code == 0 and "Traceback" not in err, err
     assert ingest(tmp_path / "whole.db")[0] == 0
     assert contents(tmp_path / "killed.db") == contents(tmp_path / "whole.db")
+
+
+# -- where: country, admin1, admin2, place, in events and export alike --------------------------------
+
+
+@pytest.fixture(scope="module")
+def where_db(tmp_path_factory):
+    """The hand-built events of the API's where tests (test_store.where_docs): no model needed."""
+    path = tmp_path_factory.mktemp("where") / "x.db"
+    with open_store(path) as store:
+        for doc in where_docs():
+            store.save(doc)
+    return path
+
+
+def where_ids(command: str, db, config, *args) -> list[str]:
+    if command == "events":
+        return [e["id"] for e in json.loads(ok("events", "--db", db, "--config", config, "-f", "json", *args).stdout)]
+    out = ok("export", "--db", db, "--config", config, "-f", "csv", *args).stdout
+    return [row["event_id_cnty"] for row in csv.DictReader(io.StringIO(out))]
+
+
+def test_events_and_export_take_the_same_filters():
+    from typer.main import get_command
+
+    commands = get_command(app).commands
+    options = {name: {p.name for p in commands[name].params} for name in ("events", "export")}
+    assert options["events"] - {"limit"} == options["export"] - {"output"}
+    assert {"country", "admin1", "admin2", "place", "bbox", "near", "type", "certainty"} <= options["export"]
+
+
+@pytest.mark.parametrize("command", ["events", "export"])
+@pytest.mark.parametrize("args, expected", [
+    (["--country", "UA"], ["ev-w1", "ev-w2", "ev-w3", "ev-w4", "ev-w5"]),
+    (["--country", "ukraine", "--admin1", "donetsk"], ["ev-w1", "ev-w2"]),
+    (["--admin1", "Kharkiv Oblast"], ["ev-w3"]),
+    (["--admin1", "Kyiv"], ["ev-w4"]),
+    (["--admin2", "bakhmut"], ["ev-w1"]),
+    (["--place", "g-Kramatorsk"], ["ev-w2"]),
+    (["--place", "KUPIANSK"], ["ev-w3"]),
+    (["--admin1", "Donetsk Oblast", "--type", "battles"], ["ev-w2"]),
+    (["--country", "RU"], []),  # a country with no events stored: nothing, not an error
+    (["--country", "UA", "--bbox", "29.9,50.02,30.1,50.5"], ["ev-w2"]),
+])  # fmt: skip
+def test_where_filters_on_the_command_line(where_db, config, command, args, expected):
+    assert where_ids(command, where_db, config, *args) == expected
+
+
+@pytest.mark.parametrize("command", [["events"], ["export", "-f", "geojson"]])
+@pytest.mark.parametrize("args, words", [
+    (["--country", "Ukriane"], ["--country", "did you mean 'UA' (Ukraine)?"]),
+    (["--admin1", "Donetks"], ["--admin1", "no events in 'Donetks' in this store", "did you mean 'Donetsk Oblast'?"]),
+    (["--admin2", "Kramatorks"], ["--admin2", "did you mean 'Kramatorsk Raion'?"]),
+    (["--place", "Bakhmutt"], ["--place", "did you mean 'Bakhmut'?"]),
+    (["--bbox", "30,50"], ["--bbox", "minlon,minlat,maxlon,maxlat"]),
+    (["--certainty", "hedged", "--include-unhappened"], ["--certainty", "not both"]),
+])  # fmt: skip
+def test_a_where_value_the_store_lacks_is_a_usage_error(where_db, config, command, args, words):
+    result = invoke(*command, "--db", where_db, "--config", config, *args)
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    for word in words:
+        assert word in flat(result.stderr), result.stderr
+
+
+def test_export_geojson_and_unhappened_events_by_filter(where_db, config, tmp_path):
+    target = tmp_path / "donetsk.geojson"
+    ok("export", "--db", where_db, "--config", config, "-f", "geojson", "-o", target, "--admin1", "donetsk")
+    fc = json.loads(target.read_text(encoding="utf-8"))
+    assert [f["id"] for f in fc["features"]] == ["ev-w1", "ev-w2"]
+    every = where_ids("export", where_db, config, "--include-unhappened")
+    assert every == where_ids("events", where_db, config, "--certainty", "asserted,confirmed,reported,hedged,possible,negated")
+
+
+def test_export_of_articles_takes_no_event_filter(where_db, config, tmp_path):
+    result = invoke("export", "--db", where_db, "--config", config, "--country", "UA", "-o", tmp_path / "x.jsonl")
+    assert result.exit_code == 2
+    assert "--country choose events" in flat(result.stderr) and "csv or geojson" in flat(result.stderr)
+    assert not (tmp_path / "x.jsonl").exists()
 
 
 # -- mistakes are errors, never an empty answer ---------------------------------------------------

@@ -56,6 +56,9 @@ def make_doc(
     certainty: str = "reported",
     fatalities: int | None = 2,
     extra: str = "",
+    country: str = "XA",
+    admin1: str = "North Province",
+    admin2: str | None = None,
 ) -> Document:
     sentence = f"Shelling hit a depot in {town} on Thursday, officials said."
     text = f"{sentence} Two workers were killed.{extra}"
@@ -67,8 +70,9 @@ def make_doc(
         name=town if coords else None,
         lat=coords[0] if coords else None,
         lon=coords[1] if coords else None,
-        country="XA" if coords else None,
-        admin1="North Province" if coords else None,
+        country=country if coords else None,
+        admin1=admin1 if coords else None,
+        admin2=admin2 if coords else None,
         feature="P.PPL" if coords else None,
         gazetteer_id=f"g-{town}" if coords else None,
         precision="city" if coords else None,
@@ -115,6 +119,23 @@ def make_doc(
         actors=(army, civilians),
         events=(event,),
     )
+
+
+def where_docs() -> list[Document]:
+    """Events in Ukraine whose units the store holds in the forms the gazetteer gives them (and
+    one, Kupiansk's, in a short form), the city of Kyiv's own unit next to Kyiv Oblast, and an
+    unresolved place."""
+    ua = {"country": "UA"}
+    return [
+        make_doc("w1", town="Bakhmut", coords=ALDER, admin1="Donetsk Oblast", admin2="Bakhmut Raion", **ua),
+        make_doc("w2", town="Kramatorsk", coords=BIRCH, admin1="Donetsk Oblast", admin2="Kramatorsk Raion",
+                 event_type="Battles", **ua),
+        make_doc("w3", town="Kupiansk", coords=CEDAR, admin1="Kharkiv", **ua),
+        make_doc("w4", town="Kyiv", coords=ALDER, admin1="Kyiv", **ua),
+        make_doc("w5", town="Bucha", coords=ALDER, admin1="Kyiv Oblast", admin2="Bucha Raion", **ua),
+        make_doc("w6", town="Nowhere", coords=None),
+        make_doc("w7", town="Alder", coords=ALDER),  # XA, North Province
+    ]  # fmt: skip
 
 
 def failed_doc(id: str = "a1") -> Document:
@@ -310,7 +331,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     with open_store(path) as s:
         assert [n.code for n in s.notes] == ["store.migration_skipped"]
         assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
-                                                       "0005_event_background"]
+                                                       "0005_event_background", "0006_event_where"]
         assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
         assert len(s.query_events(type="Explosions/Remote violence")) == 1
         with pytest.raises(StoreError, match="FTS5"):
@@ -320,7 +341,8 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
         assert s.notes == ()
         # recorded in the order applied: the skipped one last
         assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
-                                                       "0005_event_background", "0002_articles_fts"]
+                                                       "0005_event_background", "0006_event_where",
+                                                       "0002_articles_fts"]
         assert {m.name for m in MIGRATIONS} == {m["name"] for m in s.migrations()}
         assert [e["article_id"] for e in s.query_events(text="firefighters")] == ["a1"]
 
@@ -361,6 +383,61 @@ def test_migration_marks_events_stored_before_sitreps3_as_current(tmp_path):
     with open_store(path) as s:
         (event,) = s.query_events()
         assert event["background"] is False and event["article_id"] == "a1"
+
+
+def test_admin2_and_the_place_id_are_columns_the_where_filters_use(store):
+    store.save(make_doc("a1", admin2="Alder Raion"))
+    store.save(make_doc("a2", town="Nowhere", coords=None))
+    rows = store._conn.execute("SELECT article_id, admin2, place_id FROM events ORDER BY article_id").fetchall()
+    assert rows == [("a1", "Alder Raion", "g-Alder"), ("a2", None, None)]
+    plan = " ".join(r[-1] for r in store._conn.execute("EXPLAIN QUERY PLAN SELECT id FROM events WHERE admin2 = 'x'"))
+    assert "events_admin2" in plan
+
+
+def test_where_filters_match_the_stored_values_in_every_query(store):
+    from sitreps.store.queries import EventFilter, count_events, event_page
+
+    store.save(make_doc("a1", admin1="Donetsk Oblast", admin2="Bakhmut Raion", country="UA"))
+    store.save(make_doc("a2", town="Birch", coords=BIRCH, admin1="Donetsk Oblast", country="UA"))
+    store.save(make_doc("a3", town="Cedar", coords=CEDAR))
+    cases = [
+        ({"country": "UA"}, ["a1", "a2"]),
+        ({"admin1": ("Donetsk Oblast", "North Province")}, ["a1", "a2", "a3"]),
+        ({"admin1": "Donetsk"}, []),  # the store matches as stored: sitreps.filters finds the stored form
+        ({"admin2": "Bakhmut Raion"}, ["a1"]),
+        ({"place": "g-Birch"}, ["a2"]),
+        ({"place": "Cedar"}, ["a3"]),
+        ({"country": "UA", "place": ("Cedar", "g-Alder")}, ["a1"]),
+    ]
+    for fields, expected in cases:
+        assert [e["article_id"] for e in store.query_events(**fields)] == expected, fields
+        assert [e["article_id"] for e in event_page(store, EventFilter(**fields), limit=10).events] == expected
+        assert count_events(store, EventFilter(**fields)) == len(expected)
+
+
+def test_migration_fills_admin2_and_place_id_of_an_old_store_from_the_event_json(tmp_path):
+    path = tmp_path / "old.db"
+    with open_store(path) as s:
+        s.save(make_doc("a1", admin2="Alder Raion"))
+        s.save(make_doc("a2", town="Birch", coords=BIRCH))
+        s.save(make_doc("a3", town="Nowhere", coords=None))
+        # as a store before 0006 held them: no columns, no indexes; a2's place from before
+        # places carried admin2 has no such key at all
+        s._conn.execute(
+            "UPDATE events SET event_json = json_remove(event_json, '$.place.admin2') WHERE article_id = 'a2'"
+        )
+        for index in ("country", "admin1", "admin2", "place_id", "place_name"):
+            s._conn.execute(f"DROP INDEX events_{index}")
+        s._conn.execute("ALTER TABLE events DROP COLUMN admin2")
+        s._conn.execute("ALTER TABLE events DROP COLUMN place_id")
+        s._conn.execute("DELETE FROM migrations WHERE name = '0006_event_where'")
+    with open_store(path) as s:
+        assert s.migrations()[-1]["name"] == "0006_event_where"
+        rows = s._conn.execute("SELECT article_id, admin2, place_id FROM events ORDER BY article_id").fetchall()
+        assert rows == [("a1", "Alder Raion", "g-Alder"), ("a2", None, "g-Birch"), ("a3", None, None)]
+        indexes = {r[0] for r in s._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {f"events_{c}" for c in ("country", "admin1", "admin2", "place_id", "place_name")} <= indexes
+        assert s.save(make_doc("a4", admin2="Alder Raion")) == "new"  # the row mapping fits the new columns
 
 
 def test_a_value_the_store_cannot_hold_fails_that_record_only(store):

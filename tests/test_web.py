@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from test_store import ALDER, BIRCH, CEDAR, make_doc
+from test_store import ALDER, BIRCH, CEDAR, make_doc, where_docs
 
 pytest.importorskip("fastapi")
 pytest.importorskip("jinja2")
@@ -214,6 +214,63 @@ def test_invalid_filters_say_why_in_html_and_json(client, query, words):
     assert r.json()["error"]["code"] == "validation_error"
 
 
+@pytest.fixture(scope="module")
+def where_client(tmp_path_factory):
+    path = tmp_path_factory.mktemp("where") / "sitreps.db"
+    with open_store(path) as store:
+        for doc in where_docs():
+            store.save(doc)
+    with TestClient(create_app(path)) as c:
+        yield c
+
+
+def options(body: str, name: str) -> list[tuple[str, str, bool]]:
+    """(value, text, selected) of a select box's options, the "all" one left out."""
+    select = re.search(rf'<select id="f-{name}" name="{name}"[^>]*>(.*?)</select>', body, re.S).group(1)
+    found = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    return [(html.unescape(v), html.unescape(t), bool(sel)) for v, sel, t in found if v]
+
+
+def test_where_select_boxes_are_filled_from_the_store_with_counts(where_client):
+    body = page(where_client, "/")
+    assert options(body, "country") == [("UA", "UA Ukraine (5)", False), ("XA", "XA (1)", False)]
+    assert options(body, "admin1")[0] == ("Donetsk Oblast", "Donetsk Oblast (2)", False)
+    assert {v for v, _, _ in options(body, "admin1")} == {"Donetsk Oblast", "Kharkiv", "Kyiv", "Kyiv Oblast",
+                                                           "North Province"}
+    assert ("g-Bakhmut", "Bakhmut, Donetsk Oblast (1)", False) in options(body, "place")
+    assert ("Nowhere", "Nowhere (1)", False) in options(body, "place")  # unresolved: by its text
+    assert where_client.get("/.json").json()["where"] == where_client.get("/where.json").json()
+
+
+def test_where_select_boxes_keep_the_choice_and_count_under_the_other_filters(where_client):
+    body = page(where_client, "/?country=ukraine&admin1=donetsk")
+    # what was typed is read as the store holds it, chosen in the form and carried in the links
+    assert ("UA", "UA Ukraine (2)", True) in options(body, "country")
+    assert ("Donetsk Oblast", "Donetsk Oblast (2)", True) in options(body, "admin1")
+    assert 'href="/.json?country=UA&amp;admin1=Donetsk+Oblast"' in body
+    assert listed_ids(body) == ["ev-w1", "ev-w2"]
+    # each box counts what the other filters leave: the regions of Ukraine, the districts of Donetsk Oblast
+    assert {v for v, _, _ in options(body, "admin1")} == {"Donetsk Oblast", "Kharkiv", "Kyiv", "Kyiv Oblast"}
+    assert options(body, "admin2") == [("Bakhmut Raion", "Bakhmut Raion (1)", False),
+                                       ("Kramatorsk Raion", "Kramatorsk Raion (1)", False)]
+    twin = where_client.get("/.json?country=ukraine&admin1=donetsk").json()
+    assert twin["filters"] == {"country": "UA", "admin1": "Donetsk Oblast"}
+    assert [e["id"] for e in twin["events"]] == ["ev-w1", "ev-w2"]
+    assert twin["where"] == where_client.get("/where.json?country=UA&admin1=Donetsk+Oblast").json()
+    assert [p[0] for p in where_client.get("/points.json?admin1=donetsk").json()["points"]] == ["ev-w1", "ev-w2"]
+    # a country with no events here is no error: chosen, with nothing listed
+    body = page(where_client, "/?country=RU")
+    assert ("RU", "RU", True) in options(body, "country") and listed_ids(body) == []
+
+
+def test_a_where_value_the_store_lacks_says_why_in_html_and_json(where_client):
+    body = html.unescape(page(where_client, "/?admin1=Donetks", status=422))
+    assert "admin1: no events in 'Donetks' in this store; did you mean 'Donetsk Oblast'?" in body
+    for twin in ("/.json?admin1=Donetks", "/where.json?admin1=Donetks", "/points.json?place=Bakhmutt"):
+        r = where_client.get(twin)
+        assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error", twin
+
+
 def test_map_twin_pages_like_the_api(client):
     seen, url = [], "/.json?limit=3"
     while url:
@@ -223,7 +280,7 @@ def test_map_twin_pages_like_the_api(client):
         assert body["count"] == 7
     assert seen == [e["id"] for e in client.get("/api/events").json()["events"]]
     body = client.get("/index.json").json()
-    assert set(body) >= {"filters", "count", "events", "next", "api", "points", "bounds", "timeline"}
+    assert set(body) >= {"filters", "count", "events", "next", "api", "points", "bounds", "timeline", "where"}
     assert body["timeline"]["by_month"] == {"2022-11": 5, "2022-12": 1}
     assert body["timeline"]["undated"] == 1
     assert body["bounds"] == [[ALDER[0], ALDER[1]], [CEDAR[0], CEDAR[1]]]

@@ -26,22 +26,22 @@ The SQL lives in store/queries.py. A SQLite connection belongs to the thread tha
 each server thread opens its own read-only store (WAL lets them read while one writes).
 """
 
-import base64
-import binascii
 import hmac
 import json
-import math
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 from . import filters
+from .filters import FILTERS, FilterError, check_params, decode_cursor, encode_cursor
 from .pipeline import Context, Pipeline
 from .records import CERTAINTIES, Article, Document
 from .settings import Settings, load_settings
 from .stages.read import article_from_text, parse_published, read_record
+from .web.errors import ERROR_CODES, ApiError, error_body
+from .web.present import public
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -75,41 +75,10 @@ WRITING_OFF = (f"writing is off on this server: start it with a token (`sitreps 
                "and send it as `Authorization: Bearer <token>`")
 UNAUTHORIZED = "send the server's token as `Authorization: Bearer <token>`"
 
-ERROR_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "writing_disabled",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "too_large",
-    422: "validation_error",
-    500: "internal_error",
-    501: "search_unavailable",
-}
-
-# The filters /api/events and /api/stats share, and the paging parameters of /api/events:
-# any other query parameter is an error, so a misspelt filter never silently returns everything.
-_FILTERS = frozenset(
-    {"type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q",
-     "include_background", "include_copies"}
-)
+# The filters /api/events and /api/stats share (sitreps.filters.FILTERS), and the paging
+# parameters of /api/events: any other query parameter is an error, so a misspelt filter never
+# silently returns everything.
 _PAGING = frozenset({"limit", "cursor"})
-
-
-class ApiError(Exception):
-    """An error answer: HTTP status, stable code, message for a person."""
-
-    def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def error_body(status: int, code: str, message: str) -> dict:
-    return {"error": {"code": code, "message": message, "status": status}}
-
-
-def invalid(message: str) -> ApiError:
-    return ApiError(422, "validation_error", message)
 
 
 def create_app(
@@ -188,99 +157,6 @@ class _Readers:
         return store
 
 
-# -- parameters -----------------------------------------------------------------------------------
-
-
-def parse_floats(name: str, value: str, n: int, form: str) -> list[float]:
-    parts = value.split(",")
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        numbers = []
-    if len(numbers) != n or not all(map(math.isfinite, numbers)):
-        raise invalid(f"{name}: expected {form}, got {value!r}")
-    return numbers
-
-
-def parse_bbox(value: str) -> tuple[float, float, float, float]:
-    min_lon, min_lat, max_lon, max_lat = parse_floats("bbox", value, 4, "minlon,minlat,maxlon,maxlat")
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise invalid(
-            "bbox: longitudes must lie in [-180, 180], latitudes in [-90, 90] with minlat <= maxlat"
-            " (minlon > maxlon crosses the antimeridian)"
-        )
-    return min_lon, min_lat, max_lon, max_lat
-
-
-def parse_near(value: str) -> tuple[float, float, float]:
-    lat, lon, km = parse_floats("near", value, 3, "lat,lon,km")
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < km <= 20_040):
-        raise invalid("near: lat must lie in [-90, 90], lon in [-180, 180], km in (0, 20040]")
-    return lat, lon, km
-
-
-def parse_certainty(values: list[str] | None) -> tuple[str, ...]:
-    """Repeated (`certainty=a&certainty=b`) or comma-separated (`certainty=a,b`)."""
-    return _checked(filters.parse_certainties, values or ())
-
-
-def _checked(parse, *args):
-    """A shared filter check (sitreps.filters), its FilterError as this API's 422."""
-    try:
-        return parse(*args)
-    except filters.FilterError as exc:
-        raise invalid(str(exc)) from None
-
-
-def public(doc: dict) -> dict:
-    """A stored document as the server shows it: the file it was read from by name only (the
-    server's folders are nobody's business): "/srv/feeds/x.jsonl:158" -> "x.jsonl:158"."""
-    origin = doc.get("origin")
-    if not origin or origin.startswith("<"):
-        return doc
-    return {**doc, "origin": origin.replace("\\", "/").rsplit("/", 1)[-1]}
-
-
-def parse_words(q: str | None) -> str | None:
-    """Search text: at least one word; control characters (a NUL) are not text."""
-    if q is None:
-        return None
-    words = "".join(c if c.isprintable() else " " for c in q).split()
-    if not words:
-        raise invalid("q: give at least one word to search for")
-    return " ".join(words)
-
-
-def encode_cursor(key: tuple[str | None, str], count: int) -> str:
-    """The next page's position (the last row's date and id) and the first page's `count`."""
-    raw = json.dumps([*key, count], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def decode_cursor(value: str) -> tuple[tuple[str | None, str], int]:
-    try:
-        if len(value) > 2000:
-            raise ValueError("too long")
-        date, event_id, count = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
-    except (ValueError, TypeError, RecursionError, binascii.Error):
-        raise invalid("cursor: not a cursor this API gave out; follow the `next` link") from None
-    if (
-        not (date is None or isinstance(date, str))
-        or not isinstance(event_id, str)
-        or not isinstance(count, int) or isinstance(count, bool) or not 0 <= count < 2**63
-    ):
-        raise invalid("cursor: not a cursor this API gave out; follow the `next` link")
-    return (date, event_id), count
-
-
-def check_params(given: Iterable[str], allowed: frozenset[str]) -> None:
-    unknown = sorted(set(given) - allowed)
-    if unknown:
-        raise invalid(
-            f"unknown parameter {', '.join(map(repr, unknown))}; known: {', '.join(sorted(allowed))}"
-        )
-
-
 # -- routes ---------------------------------------------------------------------------------------
 
 
@@ -289,7 +165,7 @@ def _install_error_handlers(app) -> None:
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException
 
-    from .store.queries import SearchUnavailable
+    from .errors import SearchUnavailable
 
     def answer(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
         return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)
@@ -316,6 +192,10 @@ def _install_error_handlers(app) -> None:
             problems.append(f"{where}: {e.get('msg', 'invalid')}")
         return answer(422, "validation_error", "; ".join(problems) or "invalid request")
 
+    @app.exception_handler(FilterError)
+    def filter_error(request, exc: FilterError):
+        return answer(422, "validation_error", str(exc))
+
     @app.exception_handler(SearchUnavailable)
     def search_unavailable(request, exc: SearchUnavailable):
         return answer(501, "search_unavailable", str(exc))
@@ -333,7 +213,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
     from . import __version__
     from .serialize import SCHEMA
     from .store.clusters import get_cluster
-    from .store.queries import EventFilter, event_page, event_stats, get_event
+    from .store.queries import EventFilter, event_page, event_stats, get_event, stored_values
 
     s = _schemas()
 
@@ -348,6 +228,10 @@ def _add_read_routes(app, readers: _Readers) -> None:
         until: Annotated[
             str | None, Query(pattern=_DATE, description=_HELP["until"], examples=["2022-11-30"])
         ] = None,
+        country: Annotated[str | None, Query(description=_HELP["country"], examples=["UA"])] = None,
+        admin1: Annotated[str | None, Query(description=_HELP["admin1"], examples=["Donetsk Oblast"])] = None,
+        admin2: Annotated[str | None, Query(description=_HELP["admin2"], examples=["Bakhmut Raion"])] = None,
+        place: Annotated[str | None, Query(description=_HELP["place"], examples=["geonames:706448"])] = None,
         bbox: Annotated[
             str | None, Query(json_schema_extra={"pattern": _FLOATS.format(n=3)}, description=_HELP["bbox"], examples=["29.5,49.5,31.0,50.5"])
         ] = None,
@@ -365,16 +249,15 @@ def _add_read_routes(app, readers: _Readers) -> None:
         include_background: Annotated[bool, Query(description=_HELP["include_background"])] = False,
         include_copies: Annotated[bool, Query(description=_HELP["include_copies"])] = False,
     ) -> EventFilter:
-        since, until = (_checked(filters.parse_day, n, v) if v else None for n, v in (("since", since), ("until", until)))
-        _checked(filters.check_range, since, until)
-        type_ = _checked(filters.parse_type, type_) if type_ else None
-        subtype = _checked(filters.parse_subtype, subtype) if subtype else None
-        return EventFilter(
-            type=type_, subtype=subtype, since=since, until=until,
-            bbox=parse_bbox(bbox) if bbox else None, near=parse_near(near) if near else None,
-            actor=actor, certainty=parse_certainty(certainty), text=parse_words(q), min_corroboration=min_corroboration,
-            include_background=include_background, include_copies=include_copies,
-        )  # fmt: skip
+        """The filters as the map page and the command line read them (sitreps.filters); FastAPI
+        has checked their form, as the OpenAPI description tells it."""
+        given = {
+            "type": type_, "subtype": subtype, "since": since, "until": until, "country": country,
+            "admin1": admin1, "admin2": admin2, "place": place, "bbox": bbox, "near": near, "actor": actor,
+            "certainty": certainty, "min_corroboration": min_corroboration, "q": q,
+            "include_background": include_background, "include_copies": include_copies,
+        }  # fmt: skip
+        return filters.parse_query(given, partial(stored_values, readers.get())).filter
 
     Filters = Annotated[EventFilter, Depends(event_filter)]
 
@@ -401,7 +284,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         on the last page. Each event is its sitreps/3 dict (docs/contract.md) with `evidence`
         spans carrying their text, plus `article_id`, `url`, `title` and `published` of its
         article."""
-        check_params(request.query_params, _FILTERS | _PAGING)
+        check_params(request.query_params, {*FILTERS, *_PAGING})
         store = readers.get()
         # Later pages carry the first page's count in their cursor: counting is often the
         # larger half of the work, and a count that moved while paging would confuse anyway.
@@ -465,7 +348,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         """Events matching the filters (the same as GET /api/events) counted by type, by month
         (events dated to a month or finer, by the month they start) and by certainty; `store`
         counts every row in the store."""
-        check_params(request.query_params, _FILTERS)
+        check_params(request.query_params, FILTERS)
         store = readers.get()
         body = {**event_stats(store, filters), "store": store.counts()}
         return JSONResponse(body)
@@ -567,6 +450,15 @@ _HELP = {
     "since": "Earliest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD. An event whose date interval overlaps "
     "the range matches; undated events never do.",
     "until": "Latest date, inclusive, as for `since`: until=2022-11 keeps 30 November.",
+    "country": "The country of the event's place: its ISO 3166-1 code (UA, UKR) or English name (Ukraine), in"
+    " any case. A name or code that is no country is refused (422) with the nearest ones in the store.",
+    "admin1": "The first-level division (oblast, province, state) of the event's place, by name, in any case,"
+    " with or without the word for its kind: Donetsk and Donetsk Oblast match what the store holds. A name"
+    " no stored event has is refused (422) with the nearest stored names.",
+    "admin2": "The second-level division (raion, county) of the event's place, by name, as for `admin1`:"
+    " Bakhmut and Bakhmut Raion.",
+    "place": "The event's place: a gazetteer id exactly (geonames:706448, katottg:UA14..., curated:...) or a"
+    " place name in any case. One no stored event has is refused (422) with the nearest stored names.",
     "bbox": "minlon,minlat,maxlon,maxlat (WGS84); minlon > maxlon crosses the antimeridian. Events without "
     "coordinates never match.",
     "near": "lat,lon,km: events within km kilometres (great-circle) of the point.",

@@ -76,6 +76,56 @@ def _filter(parse, *args, hint: str):
         raise typer.BadParameter(str(exc), param_hint=hint) from None
 
 
+# The event filters `events` and `export` share, read as the API reads its own (sitreps.filters).
+TypeOpt = Annotated[str | None, typer.Option("--type", help="Event type or sub-event type, any case.")]
+SinceOpt = Annotated[str | None, typer.Option(help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option(help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
+CountryOpt = Annotated[str | None, typer.Option(help="Country: ISO code (UA) or name (Ukraine).")]
+Admin1Opt = Annotated[str | None, typer.Option(help="Region (admin1) by name: Donetsk or Donetsk Oblast.")]
+Admin2Opt = Annotated[str | None, typer.Option(help="District (admin2) by name: Bakhmut or Bakhmut Raion.")]
+PlaceOpt = Annotated[str | None, typer.Option(help="Place: a gazetteer id (geonames:706448) or a name.")]
+BboxOpt = Annotated[str | None, typer.Option(help="MINLON,MINLAT,MAXLON,MAXLAT: events inside the box.")]
+NearOpt = Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")]
+CertaintyOpt = Annotated[
+    str | None, typer.Option(help="Only these certainties, comma-separated [default: those that say it happened].")
+]
+BackgroundOpt = Annotated[
+    bool, typer.Option(help="Also events told as history (dated well before the article's news).")
+]
+CopiesOpt = Annotated[bool, typer.Option(help="Also events of articles that copy an earlier article's text.")]
+UnhappenedOpt = Annotated[bool, typer.Option(help="Also events marked possible or negated (every certainty).")]
+FILTER_OPTIONS = ("type", "since", "until", "country", "admin1", "admin2", "place", "bbox", "near", "certainty",
+                  "include_background", "include_copies", "include_unhappened")  # fmt: skip
+
+
+def _filters_given(arguments: dict) -> dict:
+    """The filter options out of a command's arguments (its `locals()` before anything else)."""
+    return {name: arguments[name] for name in FILTER_OPTIONS}
+
+
+def _event_filter(store, chosen: dict):
+    """The filters given on the command line, checked against `store` as the API checks its
+    own; a bad one is a usage error naming its option (exit code 2)."""
+    from functools import partial
+
+    from .filters import FilterError, parse_query, parse_type_or_subtype
+    from .records import CERTAINTIES
+    from .store.queries import stored_values
+
+    given = dict(chosen)
+    if given.get("type"):  # --type takes a sub-event type too
+        given["type"], given["subtype"] = _filter(parse_type_or_subtype, given["type"], hint="--type")
+    if given.pop("include_unhappened"):
+        if given.get("certainty"):
+            raise typer.BadParameter("give --certainty or --include-unhappened, not both", param_hint="--certainty")
+        given["certainty"] = list(CERTAINTIES)
+    try:
+        return parse_query(given, partial(stored_values, store)).filter
+    except FilterError as exc:
+        option = "--" + (exc.name or "filters").replace("_", "-")
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
 @contextmanager
 def _errors():
     try:
@@ -256,44 +306,35 @@ def link(
 @app.command()
 def events(
     db: DbOpt = None,
-    type: Annotated[str | None, typer.Option("--type", help="Event type or sub-event type.")] = None,
-    since: Annotated[str | None, typer.Option(help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
-    near: Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")] = None,
-    certainty: Annotated[str | None, typer.Option(help="Only these certainties, comma-separated [default: those that say it happened].")] = None,
-    include_background: Annotated[bool, typer.Option(help="Also events told as history (dated well before the article's news).")] = False,
-    include_copies: Annotated[bool, typer.Option(help="Also events of articles that copy an earlier article's text.")] = False,
+    type: TypeOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    country: CountryOpt = None,
+    admin1: Admin1Opt = None,
+    admin2: Admin2Opt = None,
+    place: PlaceOpt = None,
+    bbox: BboxOpt = None,
+    near: NearOpt = None,
+    certainty: CertaintyOpt = None,
+    include_background: BackgroundOpt = False,
+    include_copies: CopiesOpt = False,
+    include_unhappened: UnhappenedOpt = False,
     limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or geojson.")] = "table",
     config: ConfigOpt = None,
 ):
-    """Query the events in the database (by default those said to have happened, not background)."""
-    from . import filters
+    """Query the events in the database (by default those said to have happened, not background).
+    `export` takes the same filters."""
+    chosen = _filters_given(locals())
     from .store import open_store
 
     if format not in ("table", "json", "csv", "geojson"):
         raise typer.BadParameter("choose table, json, csv or geojson", param_hint="--format")
-    point = _near(near) if near else None
-    kind, subtype = _filter(filters.parse_type_or_subtype, type, hint="--type") if type else (None, None)
-    since = _filter(filters.parse_day, "since", since, hint="--since") if since else None
-    until = _filter(filters.parse_day, "until", until, hint="--until") if until else None
-    _filter(filters.check_range, since, until, hint="--since/--until")
-    certainties = _filter(filters.parse_certainties, [certainty], hint="--certainty") if certainty else None
     with _errors():
         settings = _settings(config, db)
         with open_store(_existing_store(settings)) as store:
-            rows = store.query_events(type=kind, subtype=subtype, since=since, until=until, near=point,
-                                      certainty=certainties, limit=limit, include_background=include_background,
-                                      include_copies=include_copies)
+            rows = store.query_events(_event_filter(store, chosen), limit=limit)
         _print_events(rows, format)
-
-
-def _near(value: str):
-    try:
-        lat, lon, km = (float(x) for x in value.split(","))
-    except ValueError:
-        raise typer.BadParameter("expected LAT,LON,KM, e.g. 46.6,32.6,25", param_hint="--near") from None
-    return lat, lon, km
 
 
 def _print_events(rows: list[dict], format: str) -> None:
@@ -315,36 +356,49 @@ def _print_events(rows: list[dict], format: str) -> None:
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl (articles), csv or geojson (events).")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
-    include_background: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events told as history.")] = False,
-    include_copies: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events of articles copying an earlier one.")] = False,
-    include_unhappened: Annotated[bool, typer.Option(help="CSV/GeoJSON: also events marked possible or negated.")] = False,
+    type: TypeOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    country: CountryOpt = None,
+    admin1: Admin1Opt = None,
+    admin2: Admin2Opt = None,
+    place: PlaceOpt = None,
+    bbox: BboxOpt = None,
+    near: NearOpt = None,
+    certainty: CertaintyOpt = None,
+    include_background: BackgroundOpt = False,
+    include_copies: CopiesOpt = False,
+    include_unhappened: UnhappenedOpt = False,
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
     """Export the database: every article as sitreps/3 JSONL, or as CSV/GeoJSON the events the
-    map shows (said to have happened, not background; the options add the others)."""
+    map shows (said to have happened, not background), filtered as `events` filters them."""
+    chosen = _filters_given(locals())
     from .export import write_events_csv, write_events_geojson, write_jsonl
-    from .records import CERTAINTIES
     from .store import open_store
 
     if format not in ("jsonl", "csv", "geojson"):
         raise typer.BadParameter("choose jsonl, csv or geojson", param_hint="--format")
+    if format == "jsonl" and any(chosen.values()):
+        given = ", ".join("--" + k.replace("_", "-") for k, v in chosen.items() if v)
+        raise typer.BadParameter(f"{given} choose events: they apply to --format csv or geojson; jsonl writes "
+                                 "every stored article", param_hint="--format")  # fmt: skip
     with _errors():
         settings = _settings(config, db)
         path = _existing_store(settings)
-        fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            with open_store(path) as store:
-                if format == "jsonl":
+        with open_store(path) as store:
+            event_filter = None if format == "jsonl" else _event_filter(store, chosen)
+            fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+            try:
+                if event_filter is None:
                     write_jsonl(store.iter_documents(), fh)
                 else:
-                    every = CERTAINTIES if include_unhappened else None
-                    rows = store.iter_events(certainty=every, include_background=include_background,
-                                             include_copies=include_copies)  # streamed
+                    rows = store.iter_events(event_filter)  # streamed
                     (write_events_csv if format == "csv" else write_events_geojson)(rows, fh)
-        finally:
-            if output:
-                fh.close()
+            finally:
+                if output:
+                    fh.close()
         if output:
             err.print(f"wrote {output}")
 

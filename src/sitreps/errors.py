@@ -6,6 +6,7 @@ record (see records.py) and the batch goes on. Exceptions are for misuse and bro
     ├── ModelError               the spaCy model named in the settings cannot be loaded
     ├── GazetteerError           the gazetteer cannot be built, opened or loaded into
     ├── StoreError               the database cannot be opened or migrated
+    │   └── SearchUnavailable    text search asked of a store whose SQLite lacks FTS5
     └── InputError               a path given on the command line does not exist
 """
 
@@ -27,6 +28,10 @@ class GazetteerError(SitrepsError):
 
 
 class StoreError(SitrepsError):
+    pass
+
+
+class SearchUnavailable(StoreError):
     pass
 
 

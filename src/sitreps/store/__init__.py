@@ -3,11 +3,15 @@
     from sitreps.store import open_store
     with open_store(settings.store_path()) as store:
         store.save(doc)                      # "new" | "updated" | "unchanged" | "failed"
-        store.query_events(type="battle", since="2022-11-01", near=(50.45, 30.52, 25))
+        store.query_events(type="Battles", since="2022-11-01", near=(50.45, 30.52, 25))
+        store.query_events(EventFilter(country="UA", admin1="Donetsk Oblast"), limit=None)
 
 `Store` below is the interface; `SQLiteStore` (sqlite.py) is the default and only
 implementation, and it is cheap enough to be its own in-memory twin: `open_store(":memory:")`
 or a file under pytest's `tmp_path`.
+
+Filters are `sitreps.filters.EventFilter`, turned into SQL in one place (conditions.py) for
+every query here and in queries.py.
 
 Saving is an idempotent upsert keyed by the article id (a content hash when the article has
 none). The stored row carries a sha256 of the document's `sitreps/3` dict without its volatile
@@ -32,10 +36,13 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
     claims(article_id, start, end, text, certainty, source_name, source_kind)
     events(id PK, article_id, type, subtype, certainty, date, date_end, place_name, lat, lon,
            country, admin1, precision, fatalities, actors, targets, source_name,
-           evidence_json, event_json)
+           evidence_json, event_json, background, admin2, place_id)
         date/date_end: the event time's ISO value, split at "/" for an interval (NULL if none);
+        place_name: the place's name, else its text; place_id: its gazetteer id;
         actors/targets: names joined by "; "; evidence_json: [{start, end, text}];
-        event_json: the event's sitreps/3 dict. Indexed on type, date, (lat, lon), article_id.
+        event_json: the event's sitreps/3 dict; background: 1 for an event told as history.
+        Indexed on type, date, (lat, lon), article_id, and each column the where filters
+        match: country, admin1, admin2, place_id, place_name.
     articles_fts  FTS5 index over articles(title, text), kept in step by triggers; skipped
                   with a warning note (store.notes) when SQLite lacks FTS5.
     link_docs(article_id PK, summary_json, seq, cluster_id, copy_of, minhash)
@@ -53,10 +60,10 @@ offsets into articles.text, as everywhere in sitreps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import date
+from collections.abc import Iterator
 from typing import Protocol
 
+from ..filters import EventFilter
 from ..records import Document
 from .sqlite import SQLiteStore, open_store
 
@@ -75,30 +82,13 @@ class Store(Protocol):
         """The stored sitreps/3 dict of one article."""
 
     def query_events(
-        self,
-        *,
-        type: str | None = None,
-        since: str | date | None = None,
-        until: str | date | None = None,
-        near: tuple[float, float, float] | None = None,
-        certainty: str | Iterable[str] | None = None,
-        text: str | None = None,
-        limit: int | None = 100,
-        offset: int = 0,
+        self, filters: EventFilter | None = None, /, *, limit: int | None = 100, offset: int = 0, **fields
     ) -> list[dict]:
-        """Event dicts (sitreps/3 plus article_id, url, title, published) matching every filter."""
+        """Event dicts (sitreps/3 plus article_id, url, title, published) matching every filter:
+        an `EventFilter` (sitreps.filters) or its fields as keywords."""
 
     def iter_events(
-        self,
-        *,
-        type: str | None = None,
-        since: str | date | None = None,
-        until: str | date | None = None,
-        near: tuple[float, float, float] | None = None,
-        certainty: str | Iterable[str] | None = None,
-        text: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+        self, filters: EventFilter | None = None, /, *, limit: int | None = None, offset: int = 0, **fields
     ) -> Iterator[dict]:
         """`query_events` as a stream, unlimited by default (for exports)."""
 

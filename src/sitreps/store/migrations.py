@@ -207,12 +207,28 @@ ALTER TABLE events ADD COLUMN background INTEGER NOT NULL DEFAULT 0;
 UPDATE events SET event_json = json_set(event_json, '$.background', json('false'));
 """
 
+# The where filters (country, admin1, admin2, place) match columns, each indexed. admin2 and the
+# place's gazetteer id were in the event JSON only: copied into columns here (NULL where the JSON
+# has none, as for events stored before places carried admin2).
+_EVENT_WHERE = """
+ALTER TABLE events ADD COLUMN admin2 TEXT;
+ALTER TABLE events ADD COLUMN place_id TEXT;
+UPDATE events SET admin2 = json_extract(event_json, '$.place.admin2'),
+                  place_id = json_extract(event_json, '$.place.gazetteer_id');
+CREATE INDEX events_country ON events(country);
+CREATE INDEX events_admin1 ON events(admin1);
+CREATE INDEX events_admin2 ON events(admin2);
+CREATE INDEX events_place_id ON events(place_id);
+CREATE INDEX events_place_name ON events(place_name);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _SCHEMA),
     Migration("0002_articles_fts", _FTS, needs=("fts5",)),
     Migration("0003_linking", _LINKING),
     Migration("0004_link_generation", _LINK_GENERATION),
     Migration("0005_event_background", _EVENT_BACKGROUND),
+    Migration("0006_event_where", _EVENT_WHERE),
 )
 
 

@@ -18,57 +18,18 @@ into Python (`benchmarks/api_latency.py` measures it over 100,000 events).
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..gazetteer import distance_km
-from .sqlite import EVENTS_FROM, HAPPENED_SQL, NOT_A_COPY_SQL, SINCE_SQL, SQLiteStore, fts_query, open_store
+from ..filters import EventFilter, countries
+from .conditions import event_conditions, near_box, where_conditions
+from .sqlite import EVENT_COLUMNS, EVENTS_FROM, SQLiteStore, event_from_row, open_store
 
-_KM_PER_DEGREE = 111.32
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
-_ACTOR_ID = re.compile(r"[A-Z][A-Z0-9]*(?:\.[A-Z0-9]+)*")  # actor lexicon ids: RUS.MIL, CIV, INT.UN
 
 # A page's position: (date or None for the undated tail, event id).
 Key = tuple[str | None, str]
-
-
-class SearchUnavailable(Exception):
-    """Text search was asked of a store whose SQLite lacks FTS5."""
-
-
-@dataclass(frozen=True)
-class EventFilter:
-    """Every filter is optional; an event must match all that are given.
-
-    `since`/`until` are ISO prefixes (YYYY, YYYY-MM or YYYY-MM-DD), inclusive, and keep events
-    whose date or date interval overlaps the range (undated events never match). `bbox` is
-    (min_lon, min_lat, max_lon, max_lat), min_lon > max_lon crossing the antimeridian; `near`
-    is (lat, lon, km). `actor` is an actor id (exact, e.g. "RUS.MIL") or part of an actor's
-    name (any case), on either side: the actors or the targets. `text` is plain words that
-    must all appear in the article's title or text (FTS5). `min_corroboration` keeps events
-    whose article is in a same-incident cluster told by at least that many independent sources
-    (articles not linked yet have no cluster and never match). Without a `certainty` filter
-    only events said to have happened are kept (not `possible` or `negated`: ask for those by
-    name); background events (told as history) only with `include_background`; the events of
-    an article linking found to copy an earlier one (the same text again) only with
-    `include_copies`.
-    """
-
-    type: str | None = None
-    subtype: str | None = None
-    since: str | None = None
-    until: str | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    near: tuple[float, float, float] | None = None
-    actor: str | None = None
-    certainty: tuple[str, ...] = ()
-    text: str | None = None
-    min_corroboration: int | None = None  # events of articles whose cluster has this many sources
-    include_background: bool = False  # background events (told as history) are left out unless asked
-    include_copies: bool = False  # events of an article copying an earlier one are left out unless asked
 
 
 @dataclass(frozen=True)
@@ -94,7 +55,7 @@ def open_reader(path: str | os.PathLike) -> SQLiteStore:
 def get_event(store: SQLiteStore, event_id: str) -> dict | None:
     """One event as `query_events` gives it (sitreps/3 dict, evidence with text, article fields)."""
     row = store._conn.execute(_SELECT + " WHERE e.id = ?", (event_id,)).fetchone()
-    return None if row is None else _event(row)
+    return None if row is None else event_from_row(row)
 
 
 def event_page(
@@ -123,7 +84,7 @@ def event_page(
     if after is None and count is None and _estimate(store, filters) <= SPARSE:
         where, params = _where(store, filters)
         sql = (
-            f"SELECT {_COLUMNS}, page.n {EVENTS_FROM}"
+            f"SELECT {EVENT_COLUMNS}, page.n {EVENTS_FROM}"
             f" JOIN (SELECT e.rowid AS rid, count(*) OVER () AS n FROM events e{_and(where)}"
             f" ORDER BY {_ORDER} LIMIT ?) page ON e.rowid = page.rid ORDER BY {_ORDER}"
         )
@@ -139,8 +100,8 @@ def event_page(
         rows = _walk_rows(store, filters, after, want, walk=count * count > want * rows_walked)
     more = len(rows) > limit
     rows = rows[:limit]
-    next_key = (rows[-1][8], rows[-1][9]) if more and rows else None
-    return EventPage([_event(r) for r in rows], count, next_key)
+    next_key = (rows[-1][6], rows[-1][7]) if more and rows else None
+    return EventPage([event_from_row(r) for r in rows], count, next_key)
 
 
 def _walk_rows(
@@ -176,7 +137,9 @@ def _estimate(store: SQLiteStore, f: EventFilter) -> int:
         counts.append(_dated_rows(conn, f.since or "", (f.until or "9999") + "~"))
     if f.type is not None:
         counts.append(conn.execute("SELECT count(*) FROM events WHERE type = ?", (f.type,)).fetchone()[0])
-    box = f.bbox or (_near_box(*f.near) if f.near else None)
+    for condition, params in where_conditions(f):
+        counts.append(conn.execute(f"SELECT count(*) FROM events e WHERE {condition}", params).fetchone()[0])
+    box = f.bbox or (near_box(*f.near) if f.near else None)
     if box is not None:
         min_lon, min_lat, max_lon, max_lat = box
         lon = "lon BETWEEN ? AND ?" if min_lon <= max_lon else "(lon >= ? OR lon <= ?)"
@@ -190,6 +153,19 @@ def _dated_rows(conn: sqlite3.Connection, low: str, high: str) -> int:
     return conn.execute("SELECT count(*) FROM events WHERE date >= ? AND date <= ?", (low, high)).fetchone()[
         0
     ]
+
+
+# The columns the where filters match, and what `stored_values` lists.
+WHERE_COLUMNS = ("country", "admin1", "admin2", "place_id", "place_name")
+
+
+def stored_values(store: SQLiteStore, column: str) -> list[str]:
+    """Every value one of WHERE_COLUMNS holds, for every stored event: what sitreps.filters
+    checks the where filters against (read on the column's index)."""
+    if column not in WHERE_COLUMNS:
+        raise ValueError(f"not a where column: {column!r}")
+    sql = f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL"
+    return [value for (value,) in store._conn.execute(sql)]
 
 
 def count_events(store: SQLiteStore, filters: EventFilter) -> int:
@@ -237,14 +213,69 @@ def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
     }
 
 
+MAX_OPTIONS = 200  # values listed per where filter (a store may hold thousands of places)
+_NO_WHERE = {"country": (), "admin1": (), "admin2": (), "place": ()}
+
+
+def where_counts(store: SQLiteStore, filters: EventFilter) -> dict[str, dict]:
+    """The values of each where filter (country, admin1, admin2, place) among the events
+    matching every *other* filter, with how many: what the map page offers in its select boxes.
+
+    {"country": {"options": [{"value": "UA", "label": "UA Ukraine", "count": 12}, ...], "more": 0}, ...}
+
+    Options come most events first, at most MAX_OPTIONS (`more` counts the rest); a place's value
+    is its gazetteer id (its name when it has none), its label the name and its admin1."""
+    where, params = _where(store, replace(filters, **_NO_WHERE))
+    sql = (
+        "SELECT e.country, e.admin1, e.admin2, e.place_id, e.place_name, count(*) FROM events e"
+        + _and(where) + " GROUP BY 1, 2, 3, 4, 5"
+    )
+    rows = store._conn.execute(sql, params).fetchall()
+    names = countries()
+    out = {}
+    for level in _NO_WHERE:
+        counts: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for row in rows:
+            value = _level_value(level, row)
+            if value is None or not all(_chosen(filters, other, row) for other in _NO_WHERE if other != level):
+                continue
+            counts[value] = counts.get(value, 0) + row[5]
+            labels.setdefault(value, _level_label(level, row, names))
+        ranked = sorted(counts, key=lambda v: (-counts[v], labels[v].casefold()))
+        options = [{"value": v, "label": labels[v], "count": counts[v]} for v in ranked[:MAX_OPTIONS]]
+        out[level] = {"options": options, "more": max(0, len(ranked) - MAX_OPTIONS)}
+    return out
+
+
+def _level_value(level: str, row: tuple) -> str | None:
+    country, admin1, admin2, place_id, place_name, _ = row
+    return {"country": country, "admin1": admin1, "admin2": admin2, "place": place_id or place_name}[level]
+
+
+def _chosen(f: EventFilter, level: str, row: tuple) -> bool:
+    """Whether a row's events pass the where filter `level` of `f` (as the SQL would)."""
+    chosen = getattr(f, level)
+    if not chosen:
+        return True
+    if level == "place":
+        return row[3] in chosen or row[4] in chosen
+    return _level_value(level, row) in chosen
+
+
+def _level_label(level: str, row: tuple, names: dict[str, str]) -> str:
+    country, admin1, _, _, place_name, _ = row
+    if level == "country":
+        return f"{country} {names[country]}" if country in names else country
+    if level == "place":
+        return f"{place_name}, {admin1}" if admin1 else place_name
+    return _level_value(level, row)
+
+
 # -- SQL ------------------------------------------------------------------------------------------
 
 _ORDER = "e.date IS NULL, e.date, e.id"  # undated last
-_COLUMNS = (
-    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.lat, e.lon, e.date, e.id,"
-    " d.cluster_id, c.corroboration"
-)
-_SELECT = f"SELECT {_COLUMNS} {EVENTS_FROM}"
+_SELECT = f"SELECT {EVENT_COLUMNS} {EVENTS_FROM}"
 
 
 def _page_rows(conn: sqlite3.Connection, where: list[str], params: list, order: str, n: int) -> list[tuple]:
@@ -262,112 +293,13 @@ def _and(where: list[str]) -> str:
 
 
 def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list[str], list]:
-    """SQL conditions and their parameters. With `walk`, a unary "+" keeps the planner off the
-    indexes of filter columns, so it walks the date index in order (see `event_page`)."""
-    ix = "+" if walk else ""
-    where: list[str] = []
-    params: list = []
-    if f.type is not None:
-        where.append(f"{ix}e.type = ?")
-        params.append(f.type)
-    if f.subtype is not None:
-        where.append("e.subtype = ?")
-        params.append(f.subtype)
-    if f.since is not None:
-        where.append(SINCE_SQL)
-        params.append(f.since)
-    if f.until is not None:
-        # "~" sorts after every character of an ISO value: until="2022-11" keeps "2022-11-30T10:00".
-        where.append("e.date <= ?")
-        params.append(f.until + "~")
-    if f.certainty:
-        where.append(f"e.certainty IN ({', '.join('?' for _ in f.certainty)})")
-        params.extend(f.certainty)
-    else:
-        where.append(HAPPENED_SQL)
-    if not f.include_background:
-        where.append("e.background = 0")
-    if not f.include_copies:
-        where.append(NOT_A_COPY_SQL)
-    if f.actor:
-        # Names are stored joined by "; ", ids only inside event_json: a value shaped like an id
-        # ("RUS.MIL", "CIV") is also looked up there, instr() first as a cheap pass.
-        pattern = "%" + f.actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        names = "e.actors LIKE ? ESCAPE '\\' OR e.targets LIKE ? ESCAPE '\\'"
-        params += [pattern, pattern]
-        if _ACTOR_ID.fullmatch(f.actor):
-            names += (
-                " OR (instr(e.event_json, ?) AND ? IN ("
-                "SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.actors') UNION ALL"
-                " SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.targets')))"
-            )
-            params += [json.dumps(f.actor), f.actor]
-        where.append(f"({names})")
-    if f.text is not None:
-        if not store.has_fts:
-            raise SearchUnavailable("text search needs SQLite with FTS5, which this store's SQLite lacks")
-        where.append(
-            f"{ix}e.article_id IN (SELECT id FROM articles WHERE rowid IN"
-            " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-        )
-        params.append(fts_query(f.text))
-    if f.min_corroboration is not None:
-        where.append(
-            f"{ix}e.article_id IN (SELECT d.article_id FROM clusters c JOIN link_docs d ON d.cluster_id = c.id"
-            " WHERE c.corroboration >= ?)"
-        )
-        params.append(f.min_corroboration)
-    if f.bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = f.bbox
-        where.append(f"{ix}e.lat BETWEEN ? AND ?")
-        params += [min_lat, max_lat]
-        if min_lon <= max_lon:
-            where.append("e.lon BETWEEN ? AND ?")
-            params += [min_lon, max_lon]
-        else:  # across the antimeridian
-            where.append("(e.lon >= ? OR e.lon <= ?)")
-            params += [min_lon, max_lon]
-    if f.near is not None:
-        lat, lon, km = f.near
-        # A box the index can use first, then the great-circle distance on what is left.
-        min_lon, min_lat, max_lon, max_lat = _near_box(lat, lon, km)
-        where.append(f"{ix}e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?")
-        params += [min_lat, max_lat, min_lon, max_lon]
-        store._conn.create_function("sitreps_km", 4, _km, deterministic=True)
-        where.append("sitreps_km(?, ?, e.lat, e.lon) <= ?")
-        params += [lat, lon, km]
-    return where, params
-
-
-def _near_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
-    """(min_lon, min_lat, max_lon, max_lat) around a circle; near a pole or across the
-    antimeridian the longitudes are left open and the distance check decides."""
-    dlat = km / _KM_PER_DEGREE
-    if abs(lat) + dlat < 89.0:
-        dlon = km / (_KM_PER_DEGREE * math.cos(math.radians(lat)))
-        if -180.0 <= lon - dlon and lon + dlon <= 180.0:
-            return lon - dlon, lat - dlat, lon + dlon, lat + dlat
-    return -180.0, lat - dlat, 180.0, lat + dlat
-
-
-def _km(lat1: float, lon1: float, lat2: float | None, lon2: float | None) -> float | None:
-    # SQLite may call it before the box conditions have ruled out a row without coordinates.
-    return None if lat2 is None or lon2 is None else distance_km(lat1, lon1, lat2, lon2)
-
-
-def _event(row: tuple) -> dict:
-    event_json, evidence_json, art_id, url, title, published = row[:6]
-    event = json.loads(event_json)
-    event["evidence"] = json.loads(evidence_json)
-    event.update(article_id=art_id, url=url, title=title, published=published)
-    event.update(cluster_id=row[10], corroboration=row[11])
-    return event
+    return event_conditions(f, has_fts=store.has_fts, walk=walk)
 
 
 def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
     """Every event of the given articles, in the API's order (date, id; undated last)."""
     sql = f"{_SELECT} WHERE e.article_id IN (SELECT value FROM json_each(?)) ORDER BY {_ORDER}"
-    return [_event(row) for row in store._conn.execute(sql, (json.dumps(article_ids),))]
+    return [event_from_row(row) for row in store._conn.execute(sql, (json.dumps(article_ids),))]
 
 
 # -- map markers (the web UI's /points.json) -------------------------------------------------------

@@ -10,18 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import StoreError
-from ..gazetteer import distance_km
+from ..filters import EventFilter
 from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
+from .conditions import event_conditions, register_functions
 from .migrations import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -36,8 +36,6 @@ def _storable(value):
 # Keys of the sitreps/3 dict left out of the content hash: where an article was read from
 # ("a.jsonl:3" today, "b.jsonl:7" tomorrow) says nothing about what it says.
 VOLATILE_KEYS = frozenset({"origin"})
-
-_KM_PER_DEGREE = 111.32
 
 # Counted tables, in the order `counts()` reports them.
 _COUNTED = ("articles", "events", "places", "quotes", "claims", "clusters", "failures")
@@ -55,24 +53,30 @@ _CLAIM_COLUMNS = _SPAN + ("certainty", "source_name", "source_kind")
 _EVENT_COLUMNS = (
     "id", "article_id", "type", "subtype", "certainty", "date", "date_end", "place_name", "lat", "lon",
     "country", "admin1", "precision", "fatalities", "actors", "targets", "source_name", "evidence_json",
-    "event_json", "background",
+    "event_json", "background", "admin2", "place_id",
 )  # fmt: skip
 
-
-# Events the text says happened (not `possible` or `negated`): what the map, the lists and the
-# exports show unless a certainty filter asks for others.
-HAPPENED_SQL = "e.certainty NOT IN ('possible', 'negated')"
-# events of an article that is a later copy of another (same text re-published or syndicated:
-# linking's near-duplicate test) are the first copy's events again, left out unless asked
-NOT_A_COPY_SQL = (
-    "e.article_id NOT IN (SELECT article_id FROM link_docs WHERE copy_of IS NOT NULL AND copy_of <> article_id)"
-)
 
 # Events with their article and, once linked, their same-incident cluster (store/clusters.py).
 EVENTS_FROM = (
     "FROM events e JOIN articles a ON a.id = e.article_id"
     " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN clusters c ON c.id = d.cluster_id"
 )
+# What `event_from_row` reads (the date and id also serve as a page's keyset: store/queries.py).
+EVENT_COLUMNS = (
+    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, c.corroboration"
+)
+
+
+def event_from_row(row: tuple) -> dict:
+    """An event as the store gives it: its sitreps/3 dict, evidence spans with their text, and
+    its article's and cluster's fields (a row of EVENT_COLUMNS)."""
+    event_json, evidence_json, art_id, url, title, published, _, _, cluster, sources = row[:10]
+    event = json.loads(event_json)
+    event["evidence"] = json.loads(evidence_json)
+    event.update(article_id=art_id, url=url, title=title, published=published)
+    event.update(cluster_id=cluster, corroboration=sources)
+    return event
 
 
 def _insert_sql(table: str, columns: tuple[str, ...], upsert: bool = False) -> str:
@@ -115,27 +119,6 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(_canonical(stable).encode("utf-8")).hexdigest()
 
 
-# An event overlaps a range starting at `since` when its end is not before it, compared at the
-# coarser of the two precisions: a month-precision "2023-01" (late January) matches
-# since=2023-01-15, which a plain string comparison ("2023-01" < "2023-01-15") would drop.
-SINCE_SQL = "coalesce(e.date_end, e.date) >= substr(?, 1, length(coalesce(e.date_end, e.date)))"
-
-
-def _iso(value: str | date | None) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()
-
-
-def fts_query(text: str) -> str:
-    """Plain words -> an FTS5 query in which every word must appear (as sqlite-utils does).
-
-    Quoting each word keeps hyphens, colons and stray quotes from being read as FTS syntax.
-    """
-    words = text.split()
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
-
-
 def _time_bounds(value: str | None) -> tuple[str | None, str | None]:
     """ISO value -> (date, date_end): an interval "a/b" gives (a, b); anything else (value, None)."""
     if not value:
@@ -169,6 +152,8 @@ def _event_row(article_id: str, e: Event, text: str) -> tuple:
         _canonical(evidence),
         _canonical(event_dict(e)),
         int(e.background),
+        place.admin2 if place else None,
+        place.gazetteer_id if place else None,
     )
 
 
@@ -180,6 +165,7 @@ class SQLiteStore:
         self.path = path
         self.notes = notes  # e.g. a skipped FTS migration
         self.has_fts = self._table_exists("articles_fts")
+        register_functions(conn)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -342,132 +328,36 @@ class SQLiteStore:
             yield json.loads(doc_json)
 
     def query_events(
-        self,
-        *,
-        type: str | None = None,
-        subtype: str | None = None,
-        since: str | date | None = None,
-        until: str | date | None = None,
-        near: tuple[float, float, float] | None = None,
-        certainty: str | Iterable[str] | None = None,
-        text: str | None = None,
-        limit: int | None = 100,
-        offset: int = 0,
-        include_background: bool = False,
-        include_copies: bool = False,
+        self, filters: EventFilter | None = None, /, *, limit: int | None = 100, offset: int = 0, **fields
     ) -> list[dict]:
-        """Events matching every filter given, oldest first (undated last).
+        """Events matching every filter given, oldest first (undated last), at most `limit`
+        (None: all) after skipping `offset`.
 
-        `since`/`until` (ISO dates, inclusive) keep events whose date or date interval overlaps
-        the range; undated events never match a date filter. `near=(lat, lon, km)` keeps events
-        within `km` kilometres (great-circle). `certainty` is one value or several. `text` is
-        plain words that must all appear in the article's title or text. `limit=None` means all.
-        Background events and the events of an article that copies an earlier one come only
-        with `include_background` and `include_copies`.
+        The filters are an `EventFilter` (sitreps.filters: what each one means), or its fields
+        as keywords: `query_events(type="Battles", since="2022-11", near=(50.45, 30.52, 25))`.
+        Values match as stored (`sitreps.filters` turns what people type into stored values).
+        Background events, events not said to have happened and the events of an article that
+        copies an earlier one come only when asked.
         Each result is the event's sitreps/3 dict, its `evidence` spans also carrying their
         text, plus "article_id", "url", "title" and "published" of its article, and "cluster_id"
         and "corroboration" of its same-incident cluster (None until linked: store/clusters.py).
         """
-        return list(
-            self.iter_events(
-                type=type, subtype=subtype, since=since, until=until, near=near, certainty=certainty,
-                text=text, include_background=include_background, include_copies=include_copies,
-                limit=limit, offset=offset,
-            )
-        )  # fmt: skip
+        return list(self.iter_events(filters, limit=limit, offset=offset, **fields))
 
     def iter_events(
-        self,
-        *,
-        type: str | None = None,
-        subtype: str | None = None,
-        since: str | date | None = None,
-        until: str | date | None = None,
-        near: tuple[float, float, float] | None = None,
-        certainty: str | Iterable[str] | None = None,
-        text: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        include_background: bool = False,
-        include_copies: bool = False,
+        self, filters: EventFilter | None = None, /, *, limit: int | None = None, offset: int = 0, **fields
     ) -> Iterator[dict]:
-        """`query_events` as a stream (for exports); no limit unless given."""
-        where: list[str] = []
-        params: list[object] = []
-        if type is not None:
-            where.append("e.type = ?")
-            params.append(type)
-        if subtype is not None:
-            where.append("e.subtype = ?")
-            params.append(subtype)
-        if since is not None:
-            where.append(SINCE_SQL)
-            params.append(_iso(since))
-        if until is not None:
-            # "~" sorts after every character of an ISO date or time, so "2022-11-30T10:00"
-            # still counts as on or before until="2022-11-30" and the date index stays usable.
-            where.append("e.date <= ?")
-            params.append(_iso(until) + "~")
-        values = [certainty] if isinstance(certainty, str) else list(certainty or ())
-        if values:
-            where.append(f"e.certainty IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
-        else:
-            where.append(HAPPENED_SQL)
-        if not include_background:
-            where.append("e.background = 0")
-        if not include_copies:
-            where.append(NOT_A_COPY_SQL)
-        if text is not None:
-            if not self.has_fts:
-                raise StoreError("text search needs SQLite with FTS5, which this build lacks")
-            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-            params.append(fts_query(text))
-        if near is not None:
-            lat, lon, km = near
-            dlat = km / _KM_PER_DEGREE
-            where.append("e.lat BETWEEN ? AND ?")
-            params += [lat - dlat, lat + dlat]
-            cos_lat = math.cos(math.radians(lat))
-            # Near the poles or across the antimeridian the longitude box is not one interval:
-            # leave it open there and let the distance check decide.
-            if abs(lat) + dlat < 89.0:
-                dlon = km / (_KM_PER_DEGREE * cos_lat)
-                if -180.0 <= lon - dlon and lon + dlon <= 180.0:
-                    where.append("e.lon BETWEEN ? AND ?")
-                    params += [lon - dlon, lon + dlon]
-            where.append("e.lon IS NOT NULL")
+        """`query_events` as a stream (for exports); no limit unless given. Within a date,
+        events come in article order, and an article's in the order it tells them."""
+        if filters is not None and fields:
+            raise TypeError("give an EventFilter or its fields as keywords, not both")
+        where, params = event_conditions(filters or EventFilter(**fields), has_fts=self.has_fts)
         sql = (
-            "SELECT e.event_json, e.evidence_json, e.lat, e.lon, a.id, a.url, a.title, a.published,"
-            f" d.cluster_id, c.corroboration {EVENTS_FROM}"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid"
+            f"SELECT {EVENT_COLUMNS} {EVENTS_FROM}" + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid LIMIT ? OFFSET ?"
         )
-        if near is None:
-            # Without a distance check SQL can page by itself.
-            sql += " LIMIT ? OFFSET ?"
-            params += [-1 if limit is None else limit, offset]
-            skip, remaining = 0, None
-        else:
-            skip, remaining = offset, limit
-        if remaining is not None and remaining <= 0:
-            return
-        for row in self._conn.execute(sql, params):
-            event_json, evidence_json, e_lat, e_lon, art_id, url, title, published, cluster, sources = row
-            if near is not None and distance_km(near[0], near[1], e_lat, e_lon) > near[2]:
-                continue
-            if skip:
-                skip -= 1
-                continue
-            event = json.loads(event_json)
-            event["evidence"] = json.loads(evidence_json)
-            event.update(article_id=art_id, url=url, title=title, published=published)
-            event.update(cluster_id=cluster, corroboration=sources)
-            yield event
-            if remaining is not None:
-                remaining -= 1
-                if remaining <= 0:
-                    return
+        for row in self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]):
+            yield event_from_row(row)
 
 
 def reset_linking(conn: sqlite3.Connection) -> None:

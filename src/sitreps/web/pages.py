@@ -6,11 +6,12 @@ Each page answers HTML at its path and JSON at the same path with `.json` append
 twin, so a page whose id itself ends in `.json` is reached with `?format=html`.
 """
 
-from ..api import ApiError, decode_cursor, encode_cursor, invalid, public
-from ..store.queries import event_bounds, event_page, event_points, event_stats, get_event
+from ..filters import FilterError, decode_cursor, encode_cursor
+from ..store.queries import event_bounds, event_page, event_points, event_stats, get_event, where_counts
 from . import clusters, views
 from . import present as p
-from .filters import parse_query, without_dates
+from .errors import ApiError
+from .filters import read_query, without_dates
 from .templating import render
 
 LIST_LIMIT = 100  # events listed on the map page without JS, and in its twin
@@ -22,7 +23,7 @@ def twin(request, ident: str) -> tuple[bool, str]:
     if fmt in ("json", "html"):
         return fmt == "json", ident
     if fmt is not None:
-        raise invalid(f"format: expected json or html, got {fmt!r}")
+        raise FilterError(f"format: expected json or html, got {fmt!r}")
     if ident.endswith(".json"):
         return True, ident[: -len(".json")]
     return False, ident
@@ -52,9 +53,15 @@ def add_pages(app, readers) -> None:
 
     @app.get("/points.json", include_in_schema=False)
     def points(request: Request):
-        params = request.query_params
-        query = parse_query(params, {k: params.getlist(k) for k in params})
-        return json_response(event_points(readers.get(), query.filter))
+        store = readers.get()
+        query = read_query(request.query_params, _multi(request.query_params), store)
+        return json_response(event_points(store, query.filter))
+
+    @app.get("/where.json", include_in_schema=False)
+    def where(request: Request):
+        store = readers.get()
+        query = read_query(request.query_params, _multi(request.query_params), store)
+        return json_response(where_counts(store, query.filter))
 
     @app.get("/events/{event_id}", include_in_schema=False)
     def event(request: Request, event_id: str):
@@ -87,7 +94,7 @@ def add_pages(app, readers) -> None:
             if as_json:
                 raise ApiError(404, "not_found", f"no article {article_id!r}")
             return not_found(request, f"There is no article “{article_id}” in this store.")
-        doc = public(doc)
+        doc = p.public(doc)
         if as_json:
             return json_response(doc)
         entries = views.article_entries(doc)
@@ -120,18 +127,18 @@ def add_pages(app, readers) -> None:
 
 def _index(request, store, as_json: bool):
     params = request.query_params
-    multi = {k: params.getlist(k) for k in params}
     try:
-        query = parse_query(params, multi)
+        query = read_query(params, _multi(params), store)
         limit = _limit(params.get("limit"))
         after, count = decode_cursor(params["cursor"]) if params.get("cursor") else (None, None)
-    except ApiError as exc:
+    except FilterError as exc:
         if as_json:
             raise
-        context = {"query": None, "params": {}, "error": exc.message, "events": [], "count": 0}
-        return render(request, "index.html", _page_context(context), status=exc.status)
+        context = {"query": None, "params": {}, "error": str(exc), "events": [], "count": 0}
+        return render(request, "index.html", _page_context(context), status=422)
     page = event_page(store, query.filter, limit=limit, after=after, count=count)
     timeline = event_stats(store, without_dates(query))
+    where = where_counts(store, query.filter)
     next_query = query.query_string(limit=str(limit) if limit != LIST_LIMIT else None,
                                     cursor=encode_cursor(page.next_key, page.count) if page.next_key else None)  # fmt: skip
     if as_json:
@@ -145,6 +152,7 @@ def _index(request, store, as_json: bool):
             "points": f"{base}/points.json?{query.query_string()}",
             "bounds": event_bounds(store, query.filter),
             "timeline": {k: timeline[k] for k in ("by_month", "undated", "first", "last")},
+            "where": where,
         }
         return json_response(body)
     qs = query.query_string()
@@ -159,6 +167,7 @@ def _index(request, store, as_json: bool):
         "count": page.count,
         "next_href": f"/?{next_query}" if page.next_key else None,
         "paged": after is not None,
+        "where": where,
         "points_url": "/points.json" + (f"?{qs}" if qs else ""),
         "page_data": {
             "count": page.count,
@@ -174,7 +183,12 @@ def _index(request, store, as_json: bool):
 
 
 def _page_context(context: dict) -> dict:
-    return {"error": None, "next_href": None, "paged": False, "page_data": {}, "points_url": None, **context}
+    return {"error": None, "next_href": None, "paged": False, "page_data": {}, "points_url": None, "where": {},
+            **context}
+
+
+def _multi(params) -> dict[str, list[str]]:
+    return {k: params.getlist(k) for k in params}
 
 
 def _limit(value: str | None) -> int:
@@ -185,6 +199,6 @@ def _limit(value: str | None) -> int:
     except ValueError:
         n = 0
     if not 1 <= n <= 1000:
-        raise invalid(f"query.limit: expected a whole number from 1 to 1000, got {value!r}")
+        raise FilterError(f"limit: expected a whole number from 1 to 1000, got {value!r}")
     return n
 

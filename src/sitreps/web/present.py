@@ -117,3 +117,12 @@ def page_url(kind: str, id: str, json: bool = False) -> str:
     if json:
         return path + ".json"
     return path + "?format=html" if id.endswith(".json") else path
+
+
+def public(doc: dict) -> dict:
+    """A stored document as the server shows it: the file it was read from by name only (the
+    server's folders are nobody's business): "/srv/feeds/x.jsonl:158" -> "x.jsonl:158"."""
+    origin = doc.get("origin")
+    if not origin or origin.startswith("<"):
+        return doc
+    return {**doc, "origin": origin.replace("\\", "/").rsplit("/", 1)[-1]}

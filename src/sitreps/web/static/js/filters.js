@@ -1,7 +1,10 @@
 // The filter state lives in the page's query string, which is also the query of /api/events.
+import { el, formatNumber } from "./dom.js";
 
-export const FILTERS = ["type", "subtype", "since", "until", "bbox", "near", "actor", "certainty", "min_corroboration", "q"];
+export const FILTERS = ["type", "subtype", "since", "until", "country", "admin1", "admin2", "place", "bbox", "near",
+  "actor", "certainty", "min_corroboration", "q", "include_background", "include_copies"]; // sitreps.filters.FILTERS
 export const DATES = ["since", "until"];
+export const WHERE = ["country", "admin1", "admin2", "place"];
 
 // Known filters only, empty ones dropped, in the server's order (so that the URL the page
 // preloads and the one the script asks for are the same).
@@ -29,6 +32,22 @@ export function fillForm(form, params) {
     else field.value = params.get(field.name) || "";
   }
   form.querySelector("#area").hidden = !params.get("bbox");
+}
+
+// The where select boxes refilled from /where.json: the values events matching the other
+// filters hold, with how many; a chosen value the list lacks is kept as its own option.
+export function fillWhere(form, where, params) {
+  for (const name of WHERE) {
+    const select = form.querySelector(`select[name=${name}]`);
+    const box = where[name] || { options: [], more: 0 };
+    const chosen = params.get(name) || "";
+    const options = box.options.map((o) => el("option", { value: o.value }, `${o.label} (${formatNumber(o.count)})`));
+    if (chosen && !box.options.some((o) => o.value === chosen)) options.push(el("option", { value: chosen }, chosen));
+    select.replaceChildren(select.options[0], ...options);
+    select.value = chosen;
+    if (box.more) select.title = `the ${box.options.length} with most events; ${formatNumber(box.more)} more not listed`;
+    else select.removeAttribute("title");
+  }
 }
 
 export function without(params, names) {

@@ -1,12 +1,13 @@
 // The map page. The filters live in the page's query string; the same query goes to
 // /api/events (the list: pages of full events), /points.json (the markers: every located
-// match, a few columns each) and /api/stats (the timeline, without the dates).
+// match, a few columns each), /api/stats (the timeline, without the dates) and /where.json
+// (the where select boxes' values and counts).
 // For measurement: the performance mark "sitreps:markers" when the markers are drawn;
 // #map[data-state] is "loading", "ready" or "error", #map[data-markers] the markers drawn.
 /* global L */
 import { addBasemap, onlineTilesSwitch } from "./basemap.js";
 import { el, formatNumber, root } from "./dom.js";
-import { DATES, bboxOf, daySpan, fillForm, fromForm, fromUrl, without } from "./filters.js";
+import { DATES, bboxOf, daySpan, fillForm, fillWhere, fromForm, fromUrl, without } from "./filters.js";
 import { EventList } from "./list.js";
 import { markersFor, openPopup } from "./markers.js";
 import { dayBins, drawTimeline, monthBins } from "./timeline.js";
@@ -114,6 +115,9 @@ async function load(params, { first = false, fit = true } = {}) {
   if (!first) {
     getJson(`${root}/api/stats?${without(params, DATES)}`, signal)
       .then(({ body }) => { timelineMonths = body.by_month; undated = body.undated; drawTime(params); })
+      .catch(() => {});
+    getJson(`${root}/where.json${query ? "?" + query : ""}`, signal)
+      .then(({ body }) => fillWhere(form, body, params))
       .catch(() => {});
   }
   let listed;

@@ -1,0 +1,175 @@
+"""Event filters as SQL: the one place an `EventFilter` becomes WHERE conditions.
+
+`SQLiteStore.iter_events` (exports, the command line) and the API's pages, counts, statistics
+and map markers (queries.py) all filter through `event_conditions`, so a filter means the same
+everywhere. Conditions refer to `events e` only; a query joins what else it needs.
+
+    where, params = event_conditions(EventFilter(type="Battles", since="2023-01"), has_fts=True)
+    sql = "SELECT count(*) FROM events e WHERE " + " AND ".join(where)
+
+Values are matched as stored: `sitreps.filters` turns what people type ("battles", "Donetsk",
+"Ukraine") into stored values ("Battles", "Donetsk Oblast", "UA") first.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+from ..errors import SearchUnavailable
+from ..filters import EventFilter
+from ..gazetteer import distance_km
+
+_KM_PER_DEGREE = 111.32
+_ACTOR_ID = re.compile(r"[A-Z][A-Z0-9]*(?:\.[A-Z0-9]+)*")  # actor lexicon ids: RUS.MIL, CIV, INT.UN
+
+# Events the text says happened (not `possible` or `negated`): what the map, the lists and the
+# exports show unless a certainty filter asks for others.
+HAPPENED_SQL = "e.certainty NOT IN ('possible', 'negated')"
+# events of an article that is a later copy of another (same text re-published or syndicated:
+# linking's near-duplicate test) are the first copy's events again, left out unless asked
+NOT_A_COPY_SQL = (
+    "e.article_id NOT IN (SELECT article_id FROM link_docs WHERE copy_of IS NOT NULL AND copy_of <> article_id)"
+)
+# An event overlaps a range starting at `since` when its end is not before it, compared at the
+# coarser of the two precisions: a month-precision "2023-01" (late January) matches
+# since=2023-01-15, which a plain string comparison ("2023-01" < "2023-01-15") would drop.
+SINCE_SQL = "coalesce(e.date_end, e.date) >= substr(?, 1, length(coalesce(e.date_end, e.date)))"
+
+
+def event_conditions(f: EventFilter, *, has_fts: bool, walk: bool = False) -> tuple[list[str], list]:
+    """SQL conditions on `events e` and their parameters, every filter of `f` given.
+
+    `has_fts`: whether the store has its FTS5 index (without it, `text` raises
+    SearchUnavailable). With `walk`, a unary "+" keeps the planner off the indexes of filter
+    columns, so it walks the date index in order (see queries.event_page). The distance check of
+    `near` calls `sitreps_km`, which `register_functions` adds to a connection."""
+    ix = "+" if walk else ""
+    where: list[str] = []
+    params: list = []
+    if f.type is not None:
+        where.append(f"{ix}e.type = ?")
+        params.append(f.type)
+    if f.subtype is not None:
+        where.append("e.subtype = ?")
+        params.append(f.subtype)
+    if f.since is not None:
+        where.append(SINCE_SQL)
+        params.append(f.since)
+    if f.until is not None:
+        # "~" sorts after every character of an ISO value: until="2022-11" keeps "2022-11-30T10:00",
+        # and the date index stays usable.
+        where.append("e.date <= ?")
+        params.append(f.until + "~")
+    for condition, values in where_conditions(f, ix):
+        where.append(condition)
+        params += values
+    if f.certainty:
+        where.append(f"e.certainty IN ({_marks(f.certainty)})")
+        params.extend(f.certainty)
+    else:
+        where.append(HAPPENED_SQL)
+    if not f.include_background:
+        where.append("e.background = 0")
+    if not f.include_copies:
+        where.append(NOT_A_COPY_SQL)
+    if f.actor:
+        where.append(_actor_condition(f.actor, params))
+    if f.text is not None:
+        if not has_fts:
+            raise SearchUnavailable("text search needs SQLite with FTS5, which this store's SQLite lacks")
+        where.append(
+            f"{ix}e.article_id IN (SELECT id FROM articles WHERE rowid IN"
+            " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+        )
+        params.append(fts_query(f.text))
+    if f.min_corroboration is not None:
+        where.append(
+            f"{ix}e.article_id IN (SELECT d.article_id FROM clusters c JOIN link_docs d ON d.cluster_id = c.id"
+            " WHERE c.corroboration >= ?)"
+        )
+        params.append(f.min_corroboration)
+    if f.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = f.bbox
+        where.append(f"{ix}e.lat BETWEEN ? AND ?")
+        params += [min_lat, max_lat]
+        if min_lon <= max_lon:
+            where.append("e.lon BETWEEN ? AND ?")
+            params += [min_lon, max_lon]
+        else:  # across the antimeridian
+            where.append("(e.lon >= ? OR e.lon <= ?)")
+            params += [min_lon, max_lon]
+    if f.near is not None:
+        lat, lon, km = f.near
+        # A box the index can use first, then the great-circle distance on what is left.
+        min_lon, min_lat, max_lon, max_lat = near_box(lat, lon, km)
+        where.append(f"{ix}e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?")
+        params += [min_lat, max_lat, min_lon, max_lon]
+        where.append("sitreps_km(?, ?, e.lat, e.lon) <= ?")
+        params += [lat, lon, km]
+    return where, params
+
+
+def where_conditions(f: EventFilter, ix: str = "") -> list[tuple[str, list]]:
+    """(condition, parameters) for each where filter given: country, admin1, admin2, place (its
+    gazetteer id or its name). Each can use its column's index (none with `ix` "+")."""
+    out = [
+        (f"{ix}e.{column} IN ({_marks(values)})", list(values))
+        for column, values in (("country", f.country), ("admin1", f.admin1), ("admin2", f.admin2))
+        if values
+    ]
+    if f.place:
+        marks = _marks(f.place)
+        out.append((f"({ix}e.place_id IN ({marks}) OR {ix}e.place_name IN ({marks}))", [*f.place, *f.place]))
+    return out
+
+
+def _marks(values) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _actor_condition(actor: str, params: list) -> str:
+    # Names are stored joined by "; ", ids only inside event_json: a value shaped like an id
+    # ("RUS.MIL", "CIV") is also looked up there, instr() first as a cheap pass.
+    pattern = "%" + actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    names = "e.actors LIKE ? ESCAPE '\\' OR e.targets LIKE ? ESCAPE '\\'"
+    params += [pattern, pattern]
+    if _ACTOR_ID.fullmatch(actor):
+        names += (
+            " OR (instr(e.event_json, ?) AND ? IN ("
+            "SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.actors') UNION ALL"
+            " SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.targets')))"
+        )
+        params += [json.dumps(actor), actor]
+    return f"({names})"
+
+
+def fts_query(text: str) -> str:
+    """Plain words -> an FTS5 query in which every word must appear (as sqlite-utils does).
+
+    Quoting each word keeps hyphens, colons and stray quotes from being read as FTS syntax.
+    """
+    words = text.split()
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def near_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) around a circle; near a pole or across the
+    antimeridian the longitudes are left open and the distance check decides."""
+    dlat = km / _KM_PER_DEGREE
+    if abs(lat) + dlat < 89.0:
+        dlon = km / (_KM_PER_DEGREE * math.cos(math.radians(lat)))
+        if -180.0 <= lon - dlon and lon + dlon <= 180.0:
+            return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+    return -180.0, lat - dlat, 180.0, lat + dlat
+
+
+def register_functions(conn) -> None:
+    """The SQL functions the conditions call: `sitreps_km(lat1, lon1, lat2, lon2)`."""
+    conn.create_function("sitreps_km", 4, _km, deterministic=True)
+
+
+def _km(lat1: float, lon1: float, lat2: float | None, lon2: float | None) -> float | None:
+    # SQLite may call it before the box conditions have ruled out a row without coordinates.
+    return None if lat2 is None or lon2 is None else distance_km(lat1, lon1, lat2, lon2)
