@@ -137,7 +137,7 @@ def write_inputs(folder: Path, n: int, seed: int) -> dict[str, str]:
 
 
 def analyse_each(folder: Path, kinds: dict[str, str]) -> dict:
-    from sitreps.isolation import Isolated
+    from sitreps.isolation import Workers
     from sitreps.pipeline import Context, Pipeline
     from sitreps.settings import load_settings
     from sitreps.stages.read import read_paths
@@ -146,7 +146,7 @@ def analyse_each(folder: Path, kinds: dict[str, str]) -> dict:
     pipeline = Pipeline(Context(settings))
     pipeline.warm()
     codes, slowest, crashes, heads = Counter(), [], [], {}
-    with Isolated(pipeline, settings.pipeline.record_seconds) as run:
+    with Workers(pipeline, settings.pipeline.record_seconds) as run:
         for name in sorted(kinds):
             t0 = time.perf_counter()
             for article in read_paths([folder / name], settings):

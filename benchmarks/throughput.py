@@ -74,12 +74,12 @@ def main() -> int:
 
     # the same records through the forked worker `ingest` and `analyze` use (the record budget):
     # what the pipe to the worker and back costs
-    from sitreps.isolation import Isolated
+    from sitreps.isolation import Workers
 
     budget_s = float("inf")
     for _ in range(args.repeat):
         t = time.perf_counter()
-        with Isolated(pipeline, settings.pipeline.record_seconds) as run:
+        with Workers(pipeline, settings.pipeline.record_seconds) as run:
             for a in articles:
                 run(a)
         budget_s = min(budget_s, time.perf_counter() - t)

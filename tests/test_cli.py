@@ -692,6 +692,37 @@ def test_an_ingest_killed_midway_leaves_a_store_that_a_rerun_completes(tmp_path,
     assert contents(tmp_path / "killed.db") == contents(tmp_path / "whole.db")
 
 
+def test_ingest_with_several_workers_stores_what_one_worker_stores(messy, tmp_path, small_config):
+    for i in range(8):
+        (messy / f"report-{i}.txt").write_text(f"Report {i}. " + (KHARKIV_TEXT if i % 2 else LVIV_TEXT), encoding="utf-8")
+
+    def contents(db):
+        with open_store(db) as store:
+            docs = sorted(({k: v for k, v in d.items() if k not in ("ingested_at", "updated_at")}
+                           for d in store.iter_documents()), key=lambda d: d["id"])
+            failures = sorted((f["origin"], f["code"]) for f in store.failures())
+        return docs, failures
+
+    one = ok("ingest", messy, "--db", tmp_path / "one.db", "--workers", "1", "--config", small_config)
+    two = ok("ingest", messy, "--db", tmp_path / "two.db", "--workers", "2", "--config", small_config)
+    assert "11 new, 0 updated, 0 unchanged, 4 failed" in flat(one.stderr)
+    assert flat(two.stderr).replace("two.db", "one.db") == flat(one.stderr)
+    assert contents(tmp_path / "two.db") == contents(tmp_path / "one.db")
+    bad = invoke("ingest", messy, "--db", tmp_path / "x.db", "--workers", "-1", "--config", small_config)
+    assert bad.exit_code == 2 and "--workers" in flat(bad.stderr)
+
+
+def test_analyze_with_several_workers_keeps_the_input_order(tmp_path, small_config):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(6):
+        (folder / f"{i}.txt").write_text(f"Report {i}. " + KHARKIV_TEXT, encoding="utf-8")
+    one = ok("analyze", folder, "--format", "jsonl", "--workers", "1", "--config", small_config).stdout
+    two = ok("analyze", folder, "--format", "jsonl", "--workers", "2", "--config", small_config).stdout
+    assert [json.loads(line)["id"] for line in two.splitlines()] == [json.loads(line)["id"] for line in one.splitlines()]
+    assert two == one
+
+
 # -- where: country, admin1, admin2, place, in events and export alike --------------------------------
 
 

@@ -34,6 +34,8 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True)
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings TOML file (see defaults.toml).")]
+WorkersOpt = Annotated[int | None, typer.Option(
+    "--workers", "-w", min=0, help="Worker processes: 0 for one per usable core, 1 for one at a time [default: pipeline.workers, 0].")]
 DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite database file or sqlite:///path [default: user data dir].")]
 
 
@@ -165,10 +167,11 @@ def analyze(
     url: Annotated[str | None, typer.Option(help="The article's URL.")] = None,
     title: Annotated[str | None, typer.Option(help="The article's title.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="json, jsonl or text.")] = "text",
+    workers: WorkersOpt = None,
     config: ConfigOpt = None,
 ):
-    """Analyse articles and print one record per input (docs/contract.md)."""
-    from .isolation import Isolated
+    """Analyse articles and print one record per input (docs/contract.md), in input order."""
+    from .isolation import Workers
     from .pipeline import Pipeline
     from .stages.read import parse_published, read_paths
 
@@ -179,9 +182,9 @@ def analyze(
         settings = _settings(config)
         _check_paths(paths)
         pipeline = Pipeline(_context(settings))
-        with Isolated(pipeline, settings.pipeline.record_seconds) as run:
-            for article in read_paths(paths, settings, url=url, title=title, published=pub):
-                _print_record(run(article), format)
+        with Workers(pipeline, settings.pipeline.record_seconds, _workers(settings, workers)) as pool:
+            for doc in pool.imap(read_paths(paths, settings, url=url, title=title, published=pub)):
+                _print_record(doc, format)
 
 
 def _print_record(doc, format: str) -> None:
@@ -217,6 +220,7 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
     db: DbOpt = None,
     published: Annotated[str | None, typer.Option(help="Publication date (overrides the inputs' own).")] = None,
+    workers: WorkersOpt = None,
     config: ConfigOpt = None,
 ):
     """Analyse articles into the database. Re-running is idempotent; failures are recorded."""
@@ -226,13 +230,23 @@ def ingest(
         pub = _published(published, parse_published)
         settings = _settings(config, db)
         _check_paths(paths)
-        summary = _ingest(settings, read_paths(paths, settings, published=pub), count_records(paths))
+        summary = _ingest(settings, read_paths(paths, settings, published=pub), count_records(paths),
+                          workers=_workers(settings, workers))
         _print_summary(settings, summary)
 
 
-def _ingest(settings: Settings, articles, total: int | None = None) -> dict:
-    """Read, analyse and save one record at a time: a bad file or record costs only itself."""
-    from .isolation import Isolated
+def _workers(settings: Settings, option: int | None) -> int:
+    """The number of worker processes: the option, else the setting; 0 is one per usable core."""
+    from .isolation import usable_cores
+
+    n = settings.pipeline.workers if option is None else option
+    return n or usable_cores()
+
+
+def _ingest(settings: Settings, articles, total: int | None = None, workers: int = 1) -> dict:
+    """Read, analyse and save one record at a time (analysed by `workers` processes, saved here
+    in input order): a bad file or record costs only itself."""
+    from .isolation import Workers
     from .pipeline import Pipeline
     from .store import open_store
 
@@ -240,15 +254,15 @@ def _ingest(settings: Settings, articles, total: int | None = None) -> dict:
     pipeline.warm()  # load the model (and gazetteer) before the bar starts and the worker forks
     summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": []}
     with open_store(settings.store_path()) as store:
-        with Isolated(pipeline, settings.pipeline.record_seconds) as run, _progress(auto_refresh=False) as progress:
+        with Workers(pipeline, settings.pipeline.record_seconds, workers) as pool, \
+                _progress(auto_refresh=False) as progress:
             task = progress.add_task("analysing", total=total)
-            for article in articles:
-                doc = run(article)
+            for doc in pool.imap(articles):
                 status = store.save(doc)
                 summary[status] += 1
                 if status == "failed":
                     error = next(n for n in doc.notes if n.level == "error")
-                    summary["failures"].append((article.origin, error.code, error.detail))
+                    summary["failures"].append((doc.article.origin, error.code, error.detail))
                 progress.advance(task)
                 progress.refresh()
             progress.update(task, total=progress.tasks[0].completed)
@@ -467,7 +481,8 @@ def demo(db: DbOpt = None, config: ConfigOpt = None):
         settings = _settings(config, db)
         samples = resources.files("sitreps").joinpath("samples")
         with resources.as_file(samples) as folder:
-            summary = _ingest(settings, read_paths([str(folder)], settings), count_records([str(folder)]))
+            summary = _ingest(settings, read_paths([str(folder)], settings), count_records([str(folder)]),
+                              workers=_workers(settings, None))
         _print_summary(settings, summary)
         with open_store(settings.store_path()) as store:
             rows = store.query_events(limit=50)
@@ -817,7 +832,8 @@ def eval_audit(
             from .stages.read import count_records, read_paths
 
             _check_paths(paths)
-            _print_summary(settings, _ingest(settings, read_paths(paths, settings), count_records(paths)))
+            _print_summary(settings, _ingest(settings, read_paths(paths, settings), count_records(paths),
+                                             workers=_workers(settings, None)))
         with open_store(settings.store_path()) as store:
             events = list(store.iter_events())
             docs = {d["id"]: d for d in store.iter_documents()}

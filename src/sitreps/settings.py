@@ -56,6 +56,7 @@ class StoreSettings:
 @dataclass(frozen=True)
 class PipelineSettings:
     record_seconds: float = 60.0
+    workers: int = 0
     too_long: str = "truncate"
     max_lines: int = 5000
 
@@ -124,6 +125,9 @@ def _build(raw: dict, source: tuple[str, ...]) -> Settings:
         raise SettingsError(f'{where}: pipeline.too_long must be "truncate" or "refuse", not {settings.pipeline.too_long!r}')
     if not isinstance(settings.pipeline.record_seconds, (int, float)) or settings.pipeline.record_seconds < 0:
         raise SettingsError(f"{where}: pipeline.record_seconds must be a number of seconds, 0 for no budget")
+    workers = settings.pipeline.workers
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
+        raise SettingsError(f"{where}: pipeline.workers must be a whole number of processes, 0 for one per usable core")
     return settings
 
 
