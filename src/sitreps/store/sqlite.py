@@ -64,17 +64,20 @@ EVENTS_FROM = (
 )
 # What `event_from_row` reads (the date and id also serve as a page's keyset: store/queries.py).
 EVENT_COLUMNS = (
-    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, c.corroboration"
+    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, c.corroboration,"
+    " a.ingested_at"
 )
 
 
 def event_from_row(row: tuple) -> dict:
     """An event as the store gives it: its sitreps/3 dict, evidence spans with their text, and
-    its article's and cluster's fields (a row of EVENT_COLUMNS)."""
-    event_json, evidence_json, art_id, url, title, published, _, _, cluster, sources = row[:10]
+    its article's and cluster's fields (a row of EVENT_COLUMNS). `ingested_at` is when the
+    article's current analysis was stored (ISO 8601, UTC): a re-ingest that changes nothing
+    keeps it."""
+    event_json, evidence_json, art_id, url, title, published, _, _, cluster, sources, stored = row[:11]
     event = json.loads(event_json)
     event["evidence"] = json.loads(evidence_json)
-    event.update(article_id=art_id, url=url, title=title, published=published)
+    event.update(article_id=art_id, url=url, title=title, published=published, ingested_at=stored)
     event.update(cluster_id=cluster, corroboration=sources)
     return event
 
@@ -339,7 +342,8 @@ class SQLiteStore:
         Background events, events not said to have happened and the events of an article that
         copies an earlier one come only when asked.
         Each result is the event's sitreps/3 dict, its `evidence` spans also carrying their
-        text, plus "article_id", "url", "title" and "published" of its article, and "cluster_id"
+        text, plus "article_id", "url", "title", "published" and "ingested_at" (when the store
+        took its current analysis) of its article, and "cluster_id"
         and "corroboration" of its same-incident cluster (None until linked: store/clusters.py).
         """
         return list(self.iter_events(filters, limit=limit, offset=offset, **fields))
