@@ -352,7 +352,10 @@ class SQLiteStore:
         self, filters: EventFilter | None = None, /, *, limit: int | None = None, offset: int = 0, **fields
     ) -> Iterator[dict]:
         """`query_events` as a stream (for exports); no limit unless given. Within a date,
-        events come in article order, and an article's in the order it tells them."""
+        events come in article order, and an article's in the order it tells them.
+
+        The query runs when this is called, not at the first event taken: a filter the store
+        cannot answer (`text` without FTS5) raises here, before a caller starts streaming."""
         if filters is not None and fields:
             raise TypeError("give an EventFilter or its fields as keywords, not both")
         where, params = event_conditions(filters or EventFilter(**fields), has_fts=self.has_fts)
@@ -360,8 +363,7 @@ class SQLiteStore:
             f"SELECT {EVENT_COLUMNS} {EVENTS_FROM}" + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid LIMIT ? OFFSET ?"
         )
-        for row in self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]):
-            yield event_from_row(row)
+        return map(event_from_row, self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
 
 def reset_linking(conn: sqlite3.Connection) -> None:
@@ -372,14 +374,17 @@ def reset_linking(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE link_state SET generation = generation + 1")
 
 
-def open_store(path: str | os.PathLike) -> SQLiteStore:
-    """Open (creating if needed) the store at `path` and bring its schema up to date."""
+def open_store(path: str | os.PathLike, *, any_thread: bool = False) -> SQLiteStore:
+    """Open (creating if needed) the store at `path` and bring its schema up to date.
+
+    A connection belongs to the thread that opened it; with `any_thread` any thread may use it,
+    one at a time (a server's download, whose chunks each worker thread may take in turn)."""
     target = str(path)
     try:
         if target != ":memory:":
             Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
             target = str(Path(target).expanduser())
-        conn = sqlite3.connect(target, isolation_level=None)
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=not any_thread)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open store {target}: {exc}") from exc
     try:
