@@ -190,6 +190,23 @@ def test_map_page_filters_are_the_api_filters(client, query, expected):
     assert twin["count"] == len(expected)
 
 
+def test_the_download_links_carry_the_filters_and_give_every_match(client):
+    import csv
+    import io
+
+    body = page(client, "/?type=&since=2022-11-12&certainty=hedged&certainty=reported")
+    links = dict(re.findall(r'<a id="download-(\w+)" data-format="\w+" href="([^"]+)" download>', body))
+    query = "since=2022-11-12&amp;certainty=hedged&amp;certainty=reported"  # canonical, empty ones dropped
+    assert links == {fmt: f"/api/events.{fmt}?{query}" for fmt in ("csv", "geojson", "jsonl")}
+    r = client.get(html.unescape(links["csv"]))
+    assert r.status_code == 200 and r.headers["content-disposition"].endswith('.csv"')
+    assert [row["event_id_cnty"] for row in csv.DictReader(io.StringIO(r.text))] == listed_ids(body)
+    # no filters: every event the map shows; refused filters: no links to follow
+    assert 'href="/api/events.geojson" download>' in page(client, "/")
+    refused = client.get("/?since=2022-13", headers=HTML).text
+    assert '<p id="downloads" class="downloads" hidden>' in refused
+
+
 def test_a_list_marks_a_date_coarser_than_a_day_by_its_precision(tmp_path):
     """A date range keeps a month-, week- or interval-precision event that overlaps it; the list
     says how coarse its date is, so "2023-01" does not read as a day in the range."""
