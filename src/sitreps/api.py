@@ -565,6 +565,11 @@ half-open character offsets into its article's cleaned `text`.
 sorted by date, then id, undated events last; follow `next` until it is null. `count` is the
 number of matches across all pages when the first page was asked (later pages repeat it).
 
+**Downloads.** `GET /api/events.csv`, `.geojson` and `.jsonl` (or `/api/events?format=csv`...)
+take the filters of `/api/events` and stream every matching event as a file, with no page size:
+CSV in ACLED's columns, GeoJSON properties under the CSV's names, JSON lines of the events
+`/api/events` gives. The columns are described in docs/contract.md ("Exports").
+
 **Errors.** Every error has one shape, whatever its cause (unknown URL, invalid or unknown
 parameter, missing token): `{"error": {"code": "not_found", "message": "...", "status": 404}}`.
 Codes: `validation_error` (422), `not_found` (404), `method_not_allowed` (405), `unauthorized`
