@@ -1,7 +1,7 @@
 """The web UI in a real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright):
 the map draws markers, a filter changes them (a type, a place from the where boxes), the timeline
-sets dates, an event page highlights its evidence, an article's highlights explain themselves,
-and no page asks anything of a host other than this one.
+sets dates, the Download links follow the filters, an event page highlights its evidence, an
+article's highlights explain themselves, and no page asks anything of a host other than this one.
 
 Skipped when Chromium or Playwright is missing, unless SITREPS_REQUIRE_BROWSER=1 (CI sets it),
 which turns the skip into a failure. Run alone: `python -m pytest -q tests/test_browser.py`;
@@ -147,6 +147,34 @@ def test_where_select_boxes_filter_and_follow_the_choice(page):
     ready(page, 6)
     assert page.input_value("#f-place") == ""
     page.wait_for_function("document.querySelector('#f-country').textContent.includes('XA (6)')")
+
+
+def test_the_download_link_gives_every_event_the_filters_keep(page):
+    """Filters applied by the script (no reload) reach the Download links: the CSV behind
+    "CSV" holds exactly the events listed, each in the region and the date range chosen."""
+    import csv
+    import io
+
+    page.goto(page.base + "/")
+    ready(page, 6)
+    page.evaluate("window.sameDocument = true")
+    page.select_option("#f-admin1", "North Province")
+    page.fill("#f-since", "2022-11-12")
+    page.fill("#f-until", "2022-11-30")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url("**admin1=North+Province*")
+    ready(page, 3)
+    assert page.evaluate("window.sameDocument") is True  # the script applied them: no new page
+    href = page.get_attribute("#download-csv", "href")
+    assert href.startswith("/api/events.csv?") and "admin1=North+Province" in href and "since=2022-11-12" in href
+    assert page.is_visible("#downloads")
+    text = page.evaluate("url => fetch(url).then(r => r.text())", href)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    listed = [li.get_attribute("data-id") for li in page.locator("#event-list li").all()]
+    assert sorted(row["event_id_cnty"] for row in rows) == sorted(listed) == ["ev-a2", "ev-feed.json", "ev-wire/2023/7"]
+    assert all(row["admin1"] == "North Province" and "2022-11-12" <= row["event_date"] <= "2022-11-30" for row in rows)
+    for fmt in ("geojson", "jsonl"):
+        assert page.get_attribute(f"#download-{fmt}", "href") == href.replace(".csv?", f".{fmt}?")
 
 
 def test_the_background_and_copies_boxes_reach_the_url(page):

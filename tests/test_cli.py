@@ -769,6 +769,64 @@ def test_where_filters_on_the_command_line(where_db, config, command, args, expe
     assert where_ids(command, where_db, config, *args) == expected
 
 
+def test_the_command_line_takes_every_filter_of_the_api_and_the_map_page():
+    from typer.main import get_command
+
+    from sitreps.filters import FILTERS
+
+    commands = get_command(app).commands
+    for name in ("events", "export"):
+        options = {p.name for p in commands[name].params}
+        assert set(FILTERS) <= options, set(FILTERS) - options
+
+
+@pytest.mark.parametrize("command", ["events", "export"])
+@pytest.mark.parametrize("args, expected", [
+    (["--q", "Kramatorsk"], ["ev-w2"]),  # words of the article
+    (["--q", "depot Bucha"], ["ev-w5"]),  # every word
+    (["--actor", "XB.MIL", "--admin1", "Kyiv"], ["ev-w4"]),  # an actor id
+    (["--actor", "army of", "--place", "Kupiansk"], ["ev-w3"]),  # part of a name
+    (["--actor", "civilians", "--place", "Kupiansk"], ["ev-w3"]),  # a target
+    (["--actor", "RUS.MIL"], []),
+    (["--subtype", "shelling/artillery/missile attack", "--admin2", "Bakhmut"], ["ev-w1"]),
+    (["--type", "Explosions/Remote violence", "--subtype", "Armed clash"], []),
+    (["--min-corroboration", "1"], []),  # nothing is linked in this store
+])  # fmt: skip
+def test_words_actors_subtypes_and_outlets_on_the_command_line(where_db, config, command, args, expected):
+    assert where_ids(command, where_db, config, *args) == expected
+
+
+@pytest.mark.parametrize("command", [["events"], ["export", "-f", "csv"]])
+@pytest.mark.parametrize("args, words", [
+    (["--min-corroboration", "0"], ["--min-corroboration", "a whole number from 1"]),
+    (["--min-corroboration", "two"], ["--min-corroboration", "a whole number from 1"]),
+    (["--q", "  "], ["--q", "at least one word"]),
+    (["--subtype", "Armed clashes"], ["--subtype", "did you mean 'Armed clash'"]),
+    (["--type", "air/drone strike", "--subtype", "Armed clash"], ["--type", "give one"]),
+])  # fmt: skip
+def test_bad_words_actors_subtypes_and_outlets_are_usage_errors(where_db, config, command, args, words):
+    result = invoke(*command, "--db", where_db, "--config", config, *args)
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    for word in words:
+        assert word in flat(result.stderr), result.stderr
+
+
+def test_events_says_when_it_stopped_at_the_limit_and_how_to_get_all(where_db, config):
+    result = ok("events", "--db", where_db, "--config", config, "-f", "csv", "--limit", "2")
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 2
+    message = flat(result.stderr)
+    assert "stopped at --limit 2: 7 events match" in message
+    assert "--limit 0 lists them all" in message and "sitreps export --format csv" in message
+
+    every = ok("events", "--db", where_db, "--config", config, "-f", "jsonl", "--limit", "0")
+    assert [json.loads(line)["id"] for line in every.stdout.splitlines()] == [f"ev-w{i}" for i in range(1, 8)]
+    assert "stopped" not in every.stderr
+    exactly = ok("events", "--db", where_db, "--config", config, "-f", "json", "--limit", "7")
+    assert len(json.loads(exactly.stdout)) == 7 and "stopped" not in exactly.stderr
+    assert invoke("events", "--db", where_db, "--config", config, "--limit", "-1").exit_code == 2
+
+
 @pytest.mark.parametrize("command", [["events"], ["export", "-f", "geojson"]])
 @pytest.mark.parametrize("args, words", [
     (["--country", "Ukriane"], ["--country", "did you mean 'UA' (Ukraine)?"]),

@@ -9,6 +9,8 @@
 The JSON API (`create_app`) reads the store; writing is off unless a token is given:
 
     GET  /api/events           a filtered page of events, by date then id: {"events", "count", "next"}
+    GET  /api/events.csv       every matching event, streamed: ACLED-style CSV (also .geojson, .jsonl,
+                               or /api/events?format=csv|geojson|jsonl)
     GET  /api/events/{id}      one event with its evidence and its article's id, URL and title
     GET  /api/articles/{id}    the stored sitreps/3 document with every annotation
     GET  /api/clusters/{id}    one incident across outlets: sources, copies, disagreements
@@ -32,7 +34,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, partial
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from . import filters
 from .filters import FILTERS, FilterError, check_params, decode_cursor, encode_cursor
@@ -79,6 +81,14 @@ UNAUTHORIZED = "send the server's token as `Authorization: Bearer <token>`"
 # parameters of /api/events: any other query parameter is an error, so a misspelt filter never
 # silently returns everything.
 _PAGING = frozenset({"limit", "cursor"})
+
+# Downloads: every matching event as a file, streamed (sitreps.export): media type and writer.
+DOWNLOADS = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "jsonl": "application/x-ndjson",
+}
+CHUNK = 64 * 1024  # characters sent at a time: each chunk costs a hop through the server's thread pool
 
 
 def create_app(
@@ -207,7 +217,7 @@ def _install_error_handlers(app) -> None:
 
 
 def _add_read_routes(app, readers: _Readers) -> None:
-    from fastapi import Depends, Path, Query, Request
+    from fastapi import Depends, Path, Query, Request, Response
     from fastapi.responses import JSONResponse
 
     from . import __version__
@@ -263,7 +273,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
 
     @app.get(
         "/api/events", tags=["events"], summary="Events, filtered and paged",
-        response_model=s.EventPage, responses=_errors(422, 501),
+        response_model=s.EventPage, responses={200: _DOWNLOAD_CONTENT, **_errors(422, 501)},
     )  # fmt: skip
     def list_events(
         request: Request,
@@ -276,15 +286,27 @@ def _add_read_routes(app, readers: _Readers) -> None:
             Query(json_schema_extra={"pattern": r"^[A-Za-z0-9_-]{1,2000}$"},
                   description="Where the page starts: copy it from the previous page's `next` link."),
         ] = None,
+        format: Annotated[
+            Literal["json", "csv", "geojson", "jsonl"],
+            Query(description="json: this page; csv, geojson or jsonl: every matching event as a file, "
+                  "as /api/events.csv, .geojson and .jsonl give it (no `limit` or `cursor` then)."),
+        ] = "json",
     ):
         """Events matching every filter given, sorted by date then id (undated events last).
 
         `count` is the number of events matching the filters across all pages, as of the first
         page; `next` is the URL of the following page (the same filters and a `cursor`), null
         on the last page. Each event is its sitreps/3 dict (docs/contract.md) with `evidence`
-        spans carrying their text, plus `article_id`, `url`, `title` and `published` of its
-        article."""
-        check_params(request.query_params, {*FILTERS, *_PAGING})
+        spans carrying their text, plus `article_id`, `url`, `title`, `published` and
+        `ingested_at` of its article. With `format=csv` (`geojson`, `jsonl`) the answer is every
+        match as a file instead, as GET /api/events.csv gives it."""
+        check_params(request.query_params, {*FILTERS, *_PAGING, "format"})
+        if format != "json":
+            paging = sorted(_PAGING & set(request.query_params))
+            if paging:
+                raise FilterError(f"{', '.join(paging)}: pages of JSON only; format={format} streams every "
+                                  "matching event")
+            return _download(readers.path, filters, format)
         store = readers.get()
         # Later pages carry the first page's count in their cursor: counting is often the
         # larger half of the work, and a count that moved while paging would confuse anyway.
@@ -295,6 +317,26 @@ def _add_read_routes(app, readers: _Readers) -> None:
             next_url = str(request.url.include_query_params(cursor=encode_cursor(page.next_key, page.count)))
         body = {"events": page.events, "count": page.count, "next": next_url}
         return JSONResponse(body)
+
+    @app.get(
+        "/api/events.{format}", tags=["events"], summary="Every matching event as a file",
+        responses={200: _DOWNLOAD_CONTENT, **_errors(422, 501)}, response_class=Response,
+    )  # fmt: skip
+    def download_events(
+        request: Request,
+        filters: Filters,
+        format: Annotated[
+            Literal["csv", "geojson", "jsonl"],
+            Path(description="csv: ACLED's columns and ours; geojson: a FeatureCollection of the located "
+                 "events, properties named as the CSV's columns; jsonl: the events of /api/events, one a line."),
+        ],
+    ):
+        """Every event matching the filters (those of GET /api/events), streamed as it is read:
+        no page size, no cap. A bad filter is refused (422) before anything is sent. The CSV's
+        and the GeoJSON's columns are described in docs/contract.md ("Exports"); the answer
+        names a file (Content-Disposition), so a browser saves it."""
+        check_params(request.query_params, FILTERS)
+        return _download(readers.path, filters, format)
 
     @app.get(
         "/api/events/{event_id}", tags=["events"], summary="One event",
@@ -365,6 +407,42 @@ def _add_read_routes(app, readers: _Readers) -> None:
             "text_search": store.has_fts,
             "writing": app.state.writing,
         })  # fmt: skip
+
+
+def _download(path: str, filters, format: str):
+    """Every event matching `filters` as a file, streamed: one event is held at a time. The
+    query runs before the answer starts, so an error is still a JSON error; the rows are then
+    read from a connection of the download's own, which the thread pool's threads take in turn,
+    closed when the stream ends (or the client leaves)."""
+    from fastapi.responses import StreamingResponse
+
+    from .export import csv_chunks, geojson_chunks, jsonl_chunks
+    from .store.queries import open_reader
+
+    chunks = {"csv": csv_chunks, "geojson": geojson_chunks, "jsonl": jsonl_chunks}[format]
+    store = open_reader(path, any_thread=True)
+    try:
+        events = store.iter_events(filters)
+    except BaseException:
+        store.close()
+        raise
+
+    def body() -> Iterator[bytes]:
+        try:
+            pending: list[str] = []
+            size = 0
+            for chunk in chunks(events):
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= CHUNK:
+                    yield "".join(pending).encode("utf-8")
+                    pending, size = [], 0
+            yield "".join(pending).encode("utf-8")
+        finally:
+            store.close()
+
+    headers = {"Content-Disposition": f'attachment; filename="sitreps-events.{format}"'}
+    return StreamingResponse(body(), media_type=DOWNLOADS[format], headers=headers)
 
 
 def _add_write_route(app, path: str, settings: Settings, token: str | None, pipeline) -> None:
@@ -487,6 +565,11 @@ half-open character offsets into its article's cleaned `text`.
 sorted by date, then id, undated events last; follow `next` until it is null. `count` is the
 number of matches across all pages when the first page was asked (later pages repeat it).
 
+**Downloads.** `GET /api/events.csv`, `.geojson` and `.jsonl` (or `/api/events?format=csv`...)
+take the filters of `/api/events` and stream every matching event as a file, with no page size:
+CSV in ACLED's columns, GeoJSON properties under the CSV's names, JSON lines of the events
+`/api/events` gives. The columns are described in docs/contract.md ("Exports").
+
 **Errors.** Every error has one shape, whatever its cause (unknown URL, invalid or unknown
 parameter, missing token): `{"error": {"code": "not_found", "message": "...", "status": 404}}`.
 Codes: `validation_error` (422), `not_found` (404), `method_not_allowed` (405), `unauthorized`
@@ -518,6 +601,17 @@ _ERROR_EXAMPLES = {
     413: ("too_large", "the article has 9,000,000 bytes, more than read.max_bytes (5,000,000)"),
     422: ("validation_error", "query.limit: Input should be less than or equal to 1000"),
     501: ("search_unavailable", "text search needs SQLite with FTS5, which this store's SQLite lacks"),
+}
+
+
+_DOWNLOAD_CONTENT = {
+    "description": "Every matching event as a file (on /api/events with `format` other than json)",
+    "content": {
+        "text/csv": {"schema": {"type": "string", "description": "CSV, a header row first"}},
+        "application/geo+json": {"schema": {"type": "object", "required": ["type", "features"],
+                                            "description": "a GeoJSON FeatureCollection"}},
+        "application/x-ndjson": {"schema": {"type": "string", "description": "one JSON event a line"}},
+    },
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -78,8 +79,10 @@ def _filter(parse, *args, hint: str):
         raise typer.BadParameter(str(exc), param_hint=hint) from None
 
 
-# The event filters `events` and `export` share, read as the API reads its own (sitreps.filters).
+# The event filters `events` and `export` share, read as the API reads its own (sitreps.filters):
+# every filter of the API and the map page, by the same names (--include-unhappened is ours).
 TypeOpt = Annotated[str | None, typer.Option("--type", help="Event type or sub-event type, any case.")]
+SubtypeOpt = Annotated[str | None, typer.Option(help="Sub-event type, any case.")]
 SinceOpt = Annotated[str | None, typer.Option(help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
 UntilOpt = Annotated[str | None, typer.Option(help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")]
 CountryOpt = Annotated[str | None, typer.Option(help="Country: ISO code (UA) or name (Ukraine).")]
@@ -88,6 +91,15 @@ Admin2Opt = Annotated[str | None, typer.Option(help="District (admin2) by name: 
 PlaceOpt = Annotated[str | None, typer.Option(help="Place: a gazetteer id (geonames:706448) or a name.")]
 BboxOpt = Annotated[str | None, typer.Option(help="MINLON,MINLAT,MAXLON,MAXLAT: events inside the box.")]
 NearOpt = Annotated[str | None, typer.Option(help="LAT,LON,KM: events within KM of a point.")]
+ActorOpt = Annotated[
+    str | None, typer.Option(help="An actor id (RUS.MIL) or part of an actor's name, any case, as doer or target.")
+]
+WordsOpt = Annotated[
+    str | None, typer.Option("--q", help="Words that must all appear in the article's title or text.")
+]
+CorroborationOpt = Annotated[
+    str | None, typer.Option(help="At least this many independent outlets tell the incident (linked articles only).")
+]
 CertaintyOpt = Annotated[
     str | None, typer.Option(help="Only these certainties, comma-separated [default: those that say it happened].")
 ]
@@ -96,8 +108,9 @@ BackgroundOpt = Annotated[
 ]
 CopiesOpt = Annotated[bool, typer.Option(help="Also events of articles that copy an earlier article's text.")]
 UnhappenedOpt = Annotated[bool, typer.Option(help="Also events marked possible or negated (every certainty).")]
-FILTER_OPTIONS = ("type", "since", "until", "country", "admin1", "admin2", "place", "bbox", "near", "certainty",
-                  "include_background", "include_copies", "include_unhappened")  # fmt: skip
+FILTER_OPTIONS = ("type", "subtype", "since", "until", "country", "admin1", "admin2", "place", "bbox", "near",
+                  "actor", "certainty", "min_corroboration", "q", "include_background", "include_copies",
+                  "include_unhappened")  # fmt: skip
 
 
 def _filters_given(arguments: dict) -> dict:
@@ -116,7 +129,11 @@ def _event_filter(store, chosen: dict):
 
     given = dict(chosen)
     if given.get("type"):  # --type takes a sub-event type too
-        given["type"], given["subtype"] = _filter(parse_type_or_subtype, given["type"], hint="--type")
+        type_, subtype = _filter(parse_type_or_subtype, given["type"], hint="--type")
+        if subtype and given.get("subtype"):
+            raise typer.BadParameter(f"{subtype!r} is a sub-event type, and --subtype gives one too: give one",
+                                     param_hint="--type")
+        given["type"], given["subtype"] = type_, subtype or given.get("subtype")
     if given.pop("include_unhappened"):
         if given.get("certainty"):
             raise typer.BadParameter("give --certainty or --include-unhappened, not both", param_hint="--certainty")
@@ -321,6 +338,7 @@ def link(
 def events(
     db: DbOpt = None,
     type: TypeOpt = None,
+    subtype: SubtypeOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     country: CountryOpt = None,
@@ -329,33 +347,52 @@ def events(
     place: PlaceOpt = None,
     bbox: BboxOpt = None,
     near: NearOpt = None,
+    actor: ActorOpt = None,
     certainty: CertaintyOpt = None,
+    min_corroboration: CorroborationOpt = None,
+    q: WordsOpt = None,
     include_background: BackgroundOpt = False,
     include_copies: CopiesOpt = False,
     include_unhappened: UnhappenedOpt = False,
-    limit: Annotated[int, typer.Option(help="At most this many events.")] = 100,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or geojson.")] = "table",
+    limit: Annotated[int, typer.Option(min=0, help="At most this many events; 0 for all of them.")] = 100,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or geojson.")] = "table",
     config: ConfigOpt = None,
 ):
     """Query the events in the database (by default those said to have happened, not background).
-    `export` takes the same filters."""
+    `export` takes the same filters; the API and the map page take them by the same names."""
     chosen = _filters_given(locals())
     from .store import open_store
+    from .store.queries import count_events
 
-    if format not in ("table", "json", "csv", "geojson"):
-        raise typer.BadParameter("choose table, json, csv or geojson", param_hint="--format")
+    if format not in EVENT_FORMATS:
+        raise typer.BadParameter(f"choose {', '.join(EVENT_FORMATS)}", param_hint="--format")
     with _errors():
         settings = _settings(config, db)
         with open_store(_existing_store(settings)) as store:
-            rows = store.query_events(_event_filter(store, chosen), limit=limit)
-        _print_events(rows, format)
+            event_filter = _event_filter(store, chosen)
+            rows = store.iter_events(event_filter, limit=limit + 1 if limit else None)
+            matched = None
+            if limit:  # one more than asked says whether --limit stopped the list
+                rows = list(rows)
+                if len(rows) > limit:
+                    matched, rows = count_events(store, event_filter), rows[:limit]
+            _print_events(rows, format)
+        if matched is not None:
+            err.print(f"stopped at --limit {limit}: {matched:,} events match; --limit 0 lists them all, and "
+                      "`sitreps export --format csv` (or geojson) with the same filters writes them to a file")
 
 
-def _print_events(rows: list[dict], format: str) -> None:
-    from .export import write_events_csv, write_events_geojson
+EVENT_FORMATS = ("table", "json", "jsonl", "csv", "geojson")
+
+
+def _print_events(rows: Iterable[dict], format: str) -> None:
+    """The events on stdout; every format but json and table as they stream."""
+    from .export import write_events_csv, write_events_geojson, write_jsonl
 
     if format == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n")
+    elif format == "jsonl":
+        write_jsonl(rows, sys.stdout)
     elif format == "csv":
         write_events_csv(rows, sys.stdout)
     elif format == "geojson":
@@ -363,7 +400,7 @@ def _print_events(rows: list[dict], format: str) -> None:
     else:
         from .report import events_table
 
-        out.print(events_table(rows))
+        out.print(events_table(list(rows)))
 
 
 @app.command()
@@ -371,6 +408,7 @@ def export(
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl (articles), csv or geojson (events).")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
     type: TypeOpt = None,
+    subtype: SubtypeOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     country: CountryOpt = None,
@@ -379,7 +417,10 @@ def export(
     place: PlaceOpt = None,
     bbox: BboxOpt = None,
     near: NearOpt = None,
+    actor: ActorOpt = None,
     certainty: CertaintyOpt = None,
+    min_corroboration: CorroborationOpt = None,
+    q: WordsOpt = None,
     include_background: BackgroundOpt = False,
     include_copies: CopiesOpt = False,
     include_unhappened: UnhappenedOpt = False,

@@ -1,77 +1,54 @@
 """Exports that stream: JSON Lines, ACLED-style CSV and GeoJSON.
 
-Each writer takes an iterable of dicts and a text file handle, writes as it goes (nothing is
-collected in memory) and returns how many records it wrote. The event writers take event
-dicts as `Store.iter_events` / `query_events` yield them: the `sitreps/3` event dict plus
-"article_id", "url", "title" and "published"; a bare `serialize.event_dict` works too, with
-those columns left empty.
+The event exports take event dicts as `Store.iter_events` gives them (the `sitreps/3` event dict
+plus its article's "article_id", "url", "title", "published", "ingested_at" and its cluster's
+"cluster_id", "corroboration"); a bare `serialize.event_dict` works too, with those left empty.
 
-ACLED-style CSV columns (`write_events_csv`), from an event dict `e`:
+Each format is a generator of text chunks (`csv_chunks`, `geojson_chunks`, `jsonl_chunks`) that
+holds one event at a time, so the API can stream every match of a filter and the command line
+can write a file of any size; `write_*` write the chunks to a text file handle and return how
+many records they wrote.
 
-    event_id_cnty    e["id"] (our content-hash id, not an ACLED country-prefixed number)
-    event_date       the event time's ISO value, first date of an interval, as YYYY-MM-DD:
-                     a month "2022-11" becomes 2022-11-01, a year 2022-01-01, an ISO week its
-                     Monday; empty when the event has no usable date
-    year             the year of event_date, or empty
-    time_precision   as ACLED codes it: 1 = a day; 2 = a week, or an interval of up to 7 days;
-                     3 = a month, a year, or an interval longer than a week; empty when undated.
-                     Taken from the time's grain, else from the shape of its value; a date the
-                     text does not state (basis `published`: the report's day) is at best 2
-    event_type       e["type"]
-    sub_event_type   e["subtype"]
-    actor1           name of the first actor
-    assoc_actor_1    empty (we do not separate associated actors)
-    actor2           name of the first target
-    country          place country: ISO 3166-1 alpha-2 code (ACLED writes the country name)
-    admin1           place admin1
-    location         place name, else the place text as written
-    latitude         place lat
-    longitude        place lon
-    geo_precision    as ACLED codes it from our place precision: 1 = city (a town or village);
-                     2 = district (admin2) or front (the sector around a town); 3 = admin1,
-                     region, water or country; empty when the event has no place or the place
-                     is unresolved
-    source           the source's resolved name, else its text
-    source_scale     empty
-    notes            the evidence sentences' text when the event dicts carry it (the store's
-                     do), else the trigger text
-    fatalities       the fatality count's lower bound ("at least 12" -> 12), else its upper
-                     ("up to 20" -> 20); empty when none was reported (ACLED writes 0)
-    certainty        our extra column: asserted, confirmed, reported, hedged, possible, negated
-    article_id       the stored article the event came from
-    url              that article's URL
-    cluster_id       our extra column: the article's same-incident cluster (empty until linked)
-    corroboration    our extra column: independent sources telling that incident (distinct
-                     outlets, wire copies counting once); empty until linked
-
-GeoJSON (`write_events_geojson`): a FeatureCollection of Point features, coordinates in
-[longitude, latitude] order (RFC 7946), one per event with both coordinates; the others are
-left out and counted in the foreign member "skipped_without_coordinates", written last.
+`event_row` is one event as ACLED's columns and ours: the CSV writes it, empty cells for None;
+a GeoJSON feature's properties are the same dict under the same names (numbers as numbers,
+None as null), plus the article's title and publication date. docs/contract.md ("Exports")
+says what every column holds and when it is empty; nothing is filled in that the record does not
+say.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Generator, Iterable
+from datetime import UTC, date, datetime
 from typing import TextIO
 
+from .filters import countries, country_numbers
 from .serialize import count_best
 
+# ACLED's columns in ACLED's order (those we can fill, or say we cannot), then our own.
 CSV_COLUMNS: tuple[str, ...] = (
     "event_id_cnty",
     "event_date",
     "year",
     "time_precision",
+    "disorder_type",
     "event_type",
     "sub_event_type",
     "actor1",
     "assoc_actor_1",
+    "inter1",
     "actor2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
     "country",
     "admin1",
+    "admin2",
     "location",
     "latitude",
     "longitude",
@@ -80,12 +57,17 @@ CSV_COLUMNS: tuple[str, ...] = (
     "source_scale",
     "notes",
     "fatalities",
+    "timestamp",
+    # ours
+    "country_code",
     "certainty",
     "article_id",
     "url",
     "cluster_id",
     "corroboration",
 )
+# What a GeoJSON feature carries besides the CSV's columns.
+GEOJSON_EXTRA: tuple[str, ...] = ("title", "published")
 
 GEO_PRECISION: dict[str, int] = {
     "city": 1,
@@ -103,6 +85,29 @@ _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})")
+
+# ACLED's disorder types by event type; two sub-event types are both (ACLED's own pairing).
+POLITICAL_VIOLENCE = "Political violence"
+DISORDER_TYPE: dict[str, str] = {
+    "Battles": POLITICAL_VIOLENCE,
+    "Explosions/Remote violence": POLITICAL_VIOLENCE,
+    "Violence against civilians": POLITICAL_VIOLENCE,
+    "Protests": "Demonstrations",
+    "Riots": "Demonstrations",
+    "Strategic developments": "Strategic developments",
+}
+DISORDER_BY_SUBTYPE: dict[str, str] = {
+    "Excessive force against protesters": "Political violence; Demonstrations",
+    "Mob violence": "Political violence; Demonstrations",
+}
+
+# ACLED's actor-type (inter) codes from an actor's kind. State forces (the military, the police,
+# a government) are 1 in their own country and 8 (external forces) in another, so they need the
+# place's country; an armed group may be a rebel group (2) or a militia (3, 4), which the kind
+# does not say, and nationals ("the Russians") and persons are no actor type: all left empty.
+STATE_KINDS = frozenset({"state_forces", "police", "government"})
+INTER_BY_KIND: dict[str, int] = {"protesters": 6, "civilians": 7, "international": 8}
+CIVILIAN_TARGETING = "Civilian targeting"
 
 
 def _first_date(value: str) -> tuple[date, int] | None:
@@ -141,6 +146,63 @@ def event_date(time: dict | None) -> tuple[str, str, int | None]:
     return day.isoformat(), str(day.year), precision
 
 
+def disorder_type(e: dict) -> str | None:
+    return DISORDER_BY_SUBTYPE.get(e.get("subtype") or "") or DISORDER_TYPE.get(e.get("type") or "")
+
+
+def inter_code(actor: dict | None, country: str | None) -> int | None:
+    """ACLED's inter code of an actor (a sitreps/3 actor dict) in an event placed in `country`
+    (ISO alpha-2), or None when its kind does not say it."""
+    if not actor:
+        return None
+    kind = actor.get("kind")
+    if kind in STATE_KINDS:
+        own = actor.get("country")
+        if own is None:
+            return 1  # police named without a country: the country's own
+        if country is None:
+            return None  # at home (1) or abroad (8): the place does not say
+        return 1 if own == country else 8
+    return INTER_BY_KIND.get(kind or "")
+
+
+def interaction(inter1: int | None, inter2: int | None, has_actor2: bool) -> int | None:
+    """ACLED's two-digit interaction: the lower code first; an event without a second actor is
+    the first actor's code followed by 0. None when a code it needs is unknown."""
+    if inter1 is None:
+        return None
+    if not has_actor2:
+        return inter1 * 10
+    if inter2 is None:
+        return None
+    low, high = sorted((inter1, inter2))
+    return low * 10 + high
+
+
+def civilian_targeting(e: dict, actor2: dict | None) -> str | None:
+    """"Civilian targeting" when civilians are the target of political violence: every violence
+    against civilians, and a strike, a mob or excessive force whose (first) target is civilians.
+    A battle is fought between armed groups, so never."""
+    if POLITICAL_VIOLENCE not in (disorder_type(e) or "") or e.get("type") == "Battles":
+        return None
+    if e.get("type") == "Violence against civilians" or (actor2 or {}).get("kind") == "civilians":
+        return CIVILIAN_TARGETING
+    return None
+
+
+def unix_time(value: str | None) -> int | None:
+    """An ISO 8601 time (UTC when it names no zone) as whole seconds since 1970."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
 def _name(mention: dict | None) -> str:
     if not mention:
         return ""
@@ -154,65 +216,55 @@ def _notes(e: dict) -> str:
     return ((e.get("trigger") or {}).get("text")) or ""
 
 
-def _blank(value: object) -> object:
-    return "" if value is None else value
-
-
-def event_csv_row(e: dict) -> dict:
-    """One event dict -> one ACLED-style CSV row (see the module docstring)."""
+def event_row(e: dict) -> dict:
+    """One event dict -> its row: CSV_COLUMNS with values, None where the record does not say."""
     place = e.get("place") or {}
     actors, targets = e.get("actors") or [], e.get("targets") or []
+    actor1, actor2 = (actors[0] if actors else None), (targets[0] if targets else None)
     when, year, time_precision = event_date(e.get("time"))
+    code = place.get("country")
+    inter1 = inter_code(actor1, code)
+    inter2 = inter_code(actor2, code) if actor2 else 0  # ACLED's 0: no second actor
     return {
-        "event_id_cnty": e.get("id", ""),
-        "event_date": when,
-        "year": year,
-        "time_precision": _blank(time_precision),
-        "event_type": _blank(e.get("type")),
-        "sub_event_type": _blank(e.get("subtype")),
-        "actor1": actors[0]["name"] if actors else "",
-        "assoc_actor_1": "",
-        "actor2": targets[0]["name"] if targets else "",
-        "country": _blank(place.get("country")),
-        "admin1": _blank(place.get("admin1")),
-        "location": place.get("name") or place.get("text") or "",
-        "latitude": _blank(place.get("lat")),
-        "longitude": _blank(place.get("lon")),
-        "geo_precision": _blank(GEO_PRECISION.get(place.get("precision") or "")),
-        "source": _name(e.get("source")),
-        "source_scale": "",
-        "notes": _notes(e),
-        "fatalities": _blank(count_best(e.get("fatalities"))),
-        "certainty": _blank(e.get("certainty")),
-        "article_id": _blank(e.get("article_id")),
-        "url": _blank(e.get("url")),
-        "cluster_id": _blank(e.get("cluster_id")),
-        "corroboration": _blank(e.get("corroboration")),
+        "event_id_cnty": e.get("id"),
+        "event_date": when or None,
+        "year": int(year) if year else None,
+        "time_precision": time_precision,
+        "disorder_type": disorder_type(e),
+        "event_type": e.get("type"),
+        "sub_event_type": e.get("subtype"),
+        "actor1": actor1["name"] if actor1 else None,
+        "assoc_actor_1": None,  # we do not separate associated actors
+        "inter1": inter1,
+        "actor2": actor2["name"] if actor2 else None,
+        "inter2": inter2,
+        "interaction": interaction(inter1, inter2, actor2 is not None),
+        "civilian_targeting": civilian_targeting(e, actor2),
+        "iso": country_numbers().get(code) if code else None,
+        "country": countries().get(code) if code else None,
+        "admin1": place.get("admin1"),
+        "admin2": place.get("admin2"),
+        "location": place.get("name") or place.get("text"),
+        "latitude": place.get("lat"),
+        "longitude": place.get("lon"),
+        "geo_precision": GEO_PRECISION.get(place.get("precision") or ""),
+        "source": _name(e.get("source")) or None,
+        "source_scale": None,  # the outlet's reach is not stored: see docs/contract.md
+        "notes": _notes(e) or None,
+        "fatalities": count_best(e.get("fatalities")),
+        "timestamp": unix_time(e.get("ingested_at")),
+        "country_code": code,
+        "certainty": e.get("certainty"),
+        "article_id": e.get("article_id"),
+        "url": e.get("url"),
+        "cluster_id": e.get("cluster_id"),
+        "corroboration": e.get("corroboration"),
     }
 
 
-def write_jsonl(rows: Iterable[dict], fh: TextIO) -> int:
-    """One JSON object per line (UTF-8 text, not ASCII-escaped); returns the rows written."""
-    n = 0
-    for row in rows:
-        fh.write(json.dumps(row, ensure_ascii=False))
-        fh.write("\n")
-        n += 1
-    return n
-
-
-def write_events_csv(events: Iterable[dict], fh: TextIO) -> int:
-    """ACLED-style CSV with a header row; returns the events written.
-
-    Open `fh` with newline="" as the csv module asks.
-    """
-    writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    n = 0
-    for e in events:
-        writer.writerow(event_csv_row(e))
-        n += 1
-    return n
+def event_csv_row(e: dict) -> dict:
+    """One event dict -> one CSV row: `event_row` with empty cells for None."""
+    return {k: "" if v is None else v for k, v in event_row(e).items()}
 
 
 def event_feature(e: dict) -> dict | None:
@@ -221,49 +273,84 @@ def event_feature(e: dict) -> dict | None:
     lat, lon = place.get("lat"), place.get("lon")
     if lat is None or lon is None:
         return None
-    when, _, time_precision = event_date(e.get("time"))
+    properties = event_row(e)
+    properties.update({k: e.get(k) for k in GEOJSON_EXTRA})
     return {
         "type": "Feature",
         "id": e.get("id"),
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
-        "properties": {
-            "id": e.get("id"),
-            "type": e.get("type"),
-            "subtype": e.get("subtype"),
-            "date": when or None,
-            "time": (e.get("time") or {}).get("value"),
-            "time_precision": time_precision,
-            "certainty": e.get("certainty"),
-            "fatalities": count_best(e.get("fatalities")),
-            "place": place.get("name") or place.get("text"),
-            "country": place.get("country"),
-            "admin1": place.get("admin1"),
-            "precision": place.get("precision"),
-            "actors": [a["name"] for a in e.get("actors") or ()],
-            "targets": [a["name"] for a in e.get("targets") or ()],
-            "source": _name(e.get("source")) or None,
-            "notes": _notes(e),
-            "article_id": e.get("article_id"),
-            "url": e.get("url"),
-            "title": e.get("title"),
-            "published": e.get("published"),
-            "cluster_id": e.get("cluster_id"),
-            "corroboration": e.get("corroboration"),
-        },
+        "properties": properties,
     }
 
 
-def write_events_geojson(events: Iterable[dict], fh: TextIO) -> int:
-    """A FeatureCollection of the events that have coordinates; returns the features written."""
-    fh.write('{"type": "FeatureCollection", "features": [')
+# -- streams: text chunks, one record at a time; each generator returns how many it wrote ---------
+
+
+def jsonl_chunks(rows: Iterable[dict]) -> Generator[str, None, int]:
+    """One JSON object per line (UTF-8 text, not ASCII-escaped)."""
+    n = 0
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False) + "\n"
+        n += 1
+    return n
+
+
+def csv_chunks(events: Iterable[dict]) -> Generator[str, None, int]:
+    """ACLED-style CSV, a header row first; lines end in CRLF (RFC 4180)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+
+    def taken() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writeheader()
+    yield taken()
+    n = 0
+    for e in events:
+        writer.writerow(event_csv_row(e))
+        yield taken()
+        n += 1
+    return n
+
+
+def geojson_chunks(events: Iterable[dict]) -> Generator[str, None, int]:
+    """A FeatureCollection of the events that have coordinates, [longitude, latitude] (RFC 7946);
+    the others are counted in the foreign member "skipped_without_coordinates", written last."""
+    yield '{"type": "FeatureCollection", "features": ['
     written = skipped = 0
     for e in events:
         feature = event_feature(e)
         if feature is None:
             skipped += 1
             continue
-        fh.write("\n" if written == 0 else ",\n")
-        fh.write(json.dumps(feature, ensure_ascii=False))
+        yield ("\n" if written == 0 else ",\n") + json.dumps(feature, ensure_ascii=False)
         written += 1
-    fh.write(f'\n], "skipped_without_coordinates": {skipped}}}\n')
+    yield f'\n], "skipped_without_coordinates": {skipped}}}\n'
     return written
+
+
+def _write(chunks: Generator[str, None, int], fh: TextIO) -> int:
+    while True:
+        try:
+            fh.write(next(chunks))
+        except StopIteration as done:
+            return done.value
+
+
+def write_jsonl(rows: Iterable[dict], fh: TextIO) -> int:
+    """JSON Lines; returns the rows written."""
+    return _write(jsonl_chunks(rows), fh)
+
+
+def write_events_csv(events: Iterable[dict], fh: TextIO) -> int:
+    """ACLED-style CSV with a header row; returns the events written. Open `fh` with newline=""
+    as the csv module asks."""
+    return _write(csv_chunks(events), fh)
+
+
+def write_events_geojson(events: Iterable[dict], fh: TextIO) -> int:
+    """A FeatureCollection; returns the features written (events with coordinates)."""
+    return _write(geojson_chunks(events), fh)

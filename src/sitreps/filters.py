@@ -297,6 +297,13 @@ def countries() -> dict[str, str]:
 
 
 @cache
+def country_numbers() -> dict[str, int]:
+    """ISO 3166-1 alpha-2 code -> ISO 3166-1 numeric code (GeoNames writes 0 for a country
+    without one, such as Kosovo: left out)."""
+    return {iso: int(c["isonumeric"]) for iso, c in _geonames_countries().items() if c.get("isonumeric")}
+
+
+@cache
 def _country_codes() -> dict[str, str]:
     """A country's alpha-2 code, alpha-3 code or name, in any case -> its alpha-2 code."""
     return {_fold(key): iso for iso, c in _geonames_countries().items() for key in (iso, c["iso3"], c["name"])}

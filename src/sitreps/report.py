@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .records import Document
+from .web.present import date_label
 
 
 def _plain(value, limit: int = 300) -> Text:
@@ -72,9 +73,9 @@ def events_table(rows: list[dict]) -> Table:
     table = Table("date", "type", "actors", "place", "certainty", "fatalities", "article", title=f"{len(rows)} events")
     for r in rows:
         place = r.get("place") or {}
-        time = r.get("time") or {}
+        time = r.get("time")
         table.add_row(
-            (time.get("value") or "-"),
+            date_label(time) or "-",
             r.get("subtype") or r.get("type"),
             _plain(", ".join(a["name"] for a in r.get("actors", [])) or "-"),
             _plain(place.get("name") or place.get("text") or "-"),

@@ -39,12 +39,13 @@ class EventPage:
     next_key: Key | None = None  # where the next page starts; None on the last page
 
 
-def open_reader(path: str | os.PathLike) -> SQLiteStore:
+def open_reader(path: str | os.PathLike, *, any_thread: bool = False) -> SQLiteStore:
     """The store at `path`, schema brought up to date, then refusing writes (`query_only`).
 
     A server opens one per thread: a SQLite connection belongs to the thread that opened it,
-    and WAL lets readers in many threads (and one writer) work at once."""
-    store = open_store(path)
+    and WAL lets readers in many threads (and one writer) work at once. A download opens its own
+    with `any_thread` (see `open_store`) and closes it when the stream ends."""
+    store = open_store(path, any_thread=any_thread)
     store._conn.execute("PRAGMA query_only = ON")
     # Reads through a memory map: no read() call and copy per page, and the pages are shared by
     # every thread's connection (the OS page cache) instead of held once per connection.

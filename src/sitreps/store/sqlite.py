@@ -64,17 +64,20 @@ EVENTS_FROM = (
 )
 # What `event_from_row` reads (the date and id also serve as a page's keyset: store/queries.py).
 EVENT_COLUMNS = (
-    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, c.corroboration"
+    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, c.corroboration,"
+    " a.ingested_at"
 )
 
 
 def event_from_row(row: tuple) -> dict:
     """An event as the store gives it: its sitreps/3 dict, evidence spans with their text, and
-    its article's and cluster's fields (a row of EVENT_COLUMNS)."""
-    event_json, evidence_json, art_id, url, title, published, _, _, cluster, sources = row[:10]
+    its article's and cluster's fields (a row of EVENT_COLUMNS). `ingested_at` is when the
+    article's current analysis was stored (ISO 8601, UTC): a re-ingest that changes nothing
+    keeps it."""
+    event_json, evidence_json, art_id, url, title, published, _, _, cluster, sources, stored = row[:11]
     event = json.loads(event_json)
     event["evidence"] = json.loads(evidence_json)
-    event.update(article_id=art_id, url=url, title=title, published=published)
+    event.update(article_id=art_id, url=url, title=title, published=published, ingested_at=stored)
     event.update(cluster_id=cluster, corroboration=sources)
     return event
 
@@ -339,7 +342,8 @@ class SQLiteStore:
         Background events, events not said to have happened and the events of an article that
         copies an earlier one come only when asked.
         Each result is the event's sitreps/3 dict, its `evidence` spans also carrying their
-        text, plus "article_id", "url", "title" and "published" of its article, and "cluster_id"
+        text, plus "article_id", "url", "title", "published" and "ingested_at" (when the store
+        took its current analysis) of its article, and "cluster_id"
         and "corroboration" of its same-incident cluster (None until linked: store/clusters.py).
         """
         return list(self.iter_events(filters, limit=limit, offset=offset, **fields))
@@ -348,7 +352,10 @@ class SQLiteStore:
         self, filters: EventFilter | None = None, /, *, limit: int | None = None, offset: int = 0, **fields
     ) -> Iterator[dict]:
         """`query_events` as a stream (for exports); no limit unless given. Within a date,
-        events come in article order, and an article's in the order it tells them."""
+        events come in article order, and an article's in the order it tells them.
+
+        The query runs when this is called, not at the first event taken: a filter the store
+        cannot answer (`text` without FTS5) raises here, before a caller starts streaming."""
         if filters is not None and fields:
             raise TypeError("give an EventFilter or its fields as keywords, not both")
         where, params = event_conditions(filters or EventFilter(**fields), has_fts=self.has_fts)
@@ -356,8 +363,7 @@ class SQLiteStore:
             f"SELECT {EVENT_COLUMNS} {EVENTS_FROM}" + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid LIMIT ? OFFSET ?"
         )
-        for row in self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]):
-            yield event_from_row(row)
+        return map(event_from_row, self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
 
 def reset_linking(conn: sqlite3.Connection) -> None:
@@ -368,14 +374,17 @@ def reset_linking(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE link_state SET generation = generation + 1")
 
 
-def open_store(path: str | os.PathLike) -> SQLiteStore:
-    """Open (creating if needed) the store at `path` and bring its schema up to date."""
+def open_store(path: str | os.PathLike, *, any_thread: bool = False) -> SQLiteStore:
+    """Open (creating if needed) the store at `path` and bring its schema up to date.
+
+    A connection belongs to the thread that opened it; with `any_thread` any thread may use it,
+    one at a time (a server's download, whose chunks each worker thread may take in turn)."""
     target = str(path)
     try:
         if target != ":memory:":
             Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
             target = str(Path(target).expanduser())
-        conn = sqlite3.connect(target, isolation_level=None)
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=not any_thread)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open store {target}: {exc}") from exc
     try:

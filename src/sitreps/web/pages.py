@@ -169,6 +169,7 @@ def _index(request, store, as_json: bool):
         "paged": after is not None,
         "where": where,
         "points_url": "/points.json" + (f"?{qs}" if qs else ""),
+        "download_query": qs,  # the Download links: /api/events.csv?... and the other formats
         "page_data": {
             "count": page.count,
             "next": api_next,  # the list's next page, for the script
@@ -184,7 +185,7 @@ def _index(request, store, as_json: bool):
 
 def _page_context(context: dict) -> dict:
     return {"error": None, "next_href": None, "paged": False, "page_data": {}, "points_url": None, "where": {},
-            **context}
+            "download_query": "", **context}
 
 
 def _multi(params) -> dict[str, list[str]]:

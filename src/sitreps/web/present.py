@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit
 
 CERTAINTY_NOTES = {
@@ -61,6 +62,39 @@ def date_text(time: dict | None) -> str | None:
         return None
     value = time["value"]
     return value.replace("/", " to ") if "/" in value else value
+
+
+_COARSE_GRAINS = ("week", "month", "year")
+_SHAPES = (
+    (re.compile(r"\d{4}-W\d{2}"), "week"),
+    (re.compile(r"\d{4}-\d{2}"), "month"),
+    (re.compile(r"\d{4}"), "year"),
+)
+
+
+def date_precision(time: dict | None) -> str | None:
+    """How coarse a date is when it is coarser than a day: "week", "month", "year" or "interval"
+    (from the grain, else the value's shape); None for a day or finer, or no date. A date range
+    keeps such events, so a list marks them (issue 15, point 4)."""
+    value = (time or {}).get("value")
+    if not value:
+        return None
+    if "/" in value:
+        return "interval"
+    grain = time.get("grain")
+    if grain in _COARSE_GRAINS:
+        return grain
+    if grain is None:
+        return next((name for shape, name in _SHAPES if shape.fullmatch(value)), None)
+    return None
+
+
+def date_label(time: dict | None) -> str | None:
+    """A date as an event list shows it: "2022-11-10", "2023-01 (month)", "2022-10-28 to
+    2022-11-03 (interval)"."""
+    text = date_text(time)
+    precision = date_precision(time)
+    return f"{text} ({precision})" if text and precision else text
 
 
 def coords_text(lat, lon) -> str | None:

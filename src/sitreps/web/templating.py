@@ -45,6 +45,7 @@ def templates():
         unknown=or_unknown,
         count=p.count_text,
         date=p.date_text,
+        date_label=p.date_label,
         place_label=p.place_label,
         actor_label=p.actor_label,
         mention_label=p.mention_label,

@@ -33,6 +33,26 @@ export function dateText(time) {
   return time.value.includes("/") ? time.value.replace("/", " to ") : time.value;
 }
 
+// How coarse a date is when coarser than a day, as the server's present.date_precision says.
+export function datePrecision(time) {
+  if (!time || !time.value) return null;
+  if (time.value.includes("/")) return "interval";
+  if (["week", "month", "year"].includes(time.grain)) return time.grain;
+  if (time.grain == null) {
+    if (/^\d{4}-W\d{2}$/.test(time.value)) return "week";
+    if (/^\d{4}-\d{2}$/.test(time.value)) return "month";
+    if (/^\d{4}$/.test(time.value)) return "year";
+  }
+  return null;
+}
+
+// A date as the event lists show it: "2023-01 (month)", as the server's present.date_label.
+export function dateLabel(time) {
+  const text = dateText(time);
+  const precision = datePrecision(time);
+  return text && precision ? `${text} (${precision})` : text;
+}
+
 export function countText(count) {
   if (!count) return null;
   const { low, high } = count;

@@ -1,6 +1,6 @@
 // The side list of events: pages of /api/events with the page's filters, the same rows the
 // server renders without JavaScript; "Show more" follows the answer's `next` link.
-import { countText, dateText, el, pageUrl, unknown } from "./dom.js";
+import { countText, dateLabel, el, pageUrl, unknown } from "./dom.js";
 import { typeClass } from "./markers.js";
 
 export function eventItem(ev) {
@@ -8,7 +8,7 @@ export function eventItem(ev) {
   const place = ev.place && ev.place.name;
   return el("li", { class: `ev ${typeClass(ev.type)}`, "data-id": ev.id },
     el("a", { href: pageUrl("events", ev.id) },
-      el("span", { class: "date" }, dateText(ev.time) || "unknown"), " ",
+      el("span", { class: "date" }, dateLabel(ev.time) || "unknown"), " ",
       ev.type || "unknown", ev.subtype ? ` / ${ev.subtype}` : ""),
     " ", el("span", { class: "where" }, place || unknown()), " ",
     ev.certainty ? el("span", { class: `cert c-${ev.certainty}` }, ev.certainty) : unknown(),

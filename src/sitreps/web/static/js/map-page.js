@@ -1,7 +1,8 @@
 // The map page. The filters live in the page's query string; the same query goes to
 // /api/events (the list: pages of full events), /points.json (the markers: every located
-// match, a few columns each), /api/stats (the timeline, without the dates) and /where.json
-// (the where select boxes' values and counts).
+// match, a few columns each), /api/stats (the timeline, without the dates), /where.json
+// (the where select boxes' values and counts) and the Download links (/api/events.csv, ...:
+// every match as a file).
 // For measurement: the performance mark "sitreps:markers" when the markers are drawn;
 // #map[data-state] is "loading", "ready" or "error", #map[data-markers] the markers drawn.
 /* global L */
@@ -23,6 +24,7 @@ const svg = document.getElementById("timeline-svg");
 const allDates = document.getElementById("all-dates");
 const title = document.getElementById("timeline-title");
 const hint = document.getElementById("timeline-hint");
+const downloads = document.getElementById("downloads");
 const moreButton = el("button", { type: "button", class: "secondary", id: "show-more", hidden: true });
 document.getElementById("event-list").after(moreButton);
 document.getElementById("more")?.remove(); // the no-JS pager; the script's button replaces it
@@ -59,6 +61,14 @@ let controller = null;
 function setStatus(text, error = false) {
   status.textContent = text;
   status.classList.toggle("error", error);
+}
+
+// The Download links carry the filters shown; hidden while the filters are refused.
+function setDownloads(query) {
+  for (const link of downloads.querySelectorAll("a[data-format]")) {
+    link.href = `${root}/api/events.${link.dataset.format}${query ? "?" + query : ""}`;
+  }
+  downloads.hidden = false;
 }
 
 // The bbox of the URL as map bounds; null when it is not four numbers in range (the server
@@ -112,6 +122,7 @@ async function load(params, { first = false, fit = true } = {}) {
   const areaBounds = drawArea(params);
   const query = params.toString();
   const amp = query ? "&" : "";
+  setDownloads(query);
   if (!first) {
     getJson(`${root}/api/stats?${without(params, DATES)}`, signal)
       .then(({ body }) => { timelineMonths = body.by_month; undated = body.undated; drawTime(params); })
@@ -158,6 +169,7 @@ async function load(params, { first = false, fit = true } = {}) {
     if (signal.aborted) return;
     clusters.clearLayers();
     list.clear();
+    downloads.hidden = true;
     mapDiv.dataset.state = "error";
     setStatus(`Could not load the events: ${err.message}`, true);
     markersShown();

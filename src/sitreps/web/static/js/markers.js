@@ -3,7 +3,7 @@
 // country or river). A popup fetches the event from /api/events/{id} when first opened and is
 // built from text nodes.
 /* global L */
-import { countText, dateText, el, pageUrl, root, unknown } from "./dom.js";
+import { countText, dateLabel, el, pageUrl, root, unknown } from "./dom.js";
 
 // The CSS class of each ACLED type comes from the server (web/present.py: TYPE_CLASSES), in the
 // page's data, so the markers and the server-drawn badges cannot disagree.
@@ -45,7 +45,7 @@ function popupFor(id, popup, rough) {
       box.replaceChildren(
         el("a", { href: pageUrl("events", ev.id), class: "popup-title" }, ev.type || "unknown type", ev.subtype ? ` / ${ev.subtype}` : ""),
         el("dl", { class: "mini" },
-          row("date", dateText(ev.time)),
+          row("date", dateLabel(ev.time)),
           row("place", place.name ? `${place.name} (${place.precision || "level unknown"})` : null),
           row("fatalities", countText(ev.fatalities)),
           row("certainty", ev.certainty),
