@@ -238,3 +238,15 @@ def test_the_api_docs_load_nothing_from_elsewhere(page, path, ready_selector):
     page.goto(page.base + path)
     page.wait_for_selector(ready_selector)
     assert "sitreps" in page.inner_text("body")
+
+
+@pytest.mark.parametrize("query, message", [
+    ("since=2022-13-45", "since: '2022-13-45' has no month 13"),
+    ("since=2022-12-01&until=2022-11-01", "since (2022-12-01) is after until (2022-11-01)"),
+    ("type=Shelling", "did you mean the sub-event type 'Shelling/artillery/missile attack'"),
+])
+def test_a_bad_filter_in_the_url_shows_the_apis_message_in_the_page(page, query, message):
+    page.goto(page.base + f"/?{query}")
+    page.wait_for_selector("#map[data-state=error]")
+    status = page.inner_text("#status")
+    assert status.startswith("Could not load the events: ") and message in status, status
