@@ -914,3 +914,10 @@ def test_medics_rescuers_and_journalists_killed_are_a_wars_dead(run):
     killed = only(happened(run("Four medics were killed during the evacuation of civilians in Harbour Town on Monday.")))
     assert killed.type == "Violence against civilians" and killed.fatalities.low == 4
     assert not happened(run("Four people were killed in a road accident in Harbour Town on Monday."))
+
+
+def test_an_attempt_to_break_through_is_a_battle(run):
+    tried = only(happened(run("Russian troops tried to break through near Harbour Town on Monday.")))
+    assert tried.subtype == "Armed clash" and [a.actor for a in tried.actors] == ["RUS.MIL"]
+    failed = only(happened(run("The invaders failed to make a breakthrough near Lake Town on Monday.")))
+    assert failed.subtype == "Armed clash"
