@@ -210,3 +210,32 @@ def test_the_api_docs_load_nothing_from_elsewhere(page, path, ready_selector):
     page.goto(page.base + path)
     page.wait_for_selector(ready_selector)
     assert "sitreps" in page.inner_text("body")
+
+
+def test_basemap_draws_no_line_across_the_world(page):
+    """The world's TopoJSON steps from 180 to -180 where Russia and Fiji cross the antimeridian
+    and runs round the pole for Antarctica: drawn flat, each step was a stripe across the map."""
+    page.goto(page.base + "/")
+    ready(page, 6)
+    steps = page.evaluate("""async () => {
+      const { loadWorld } = await import('/static/js/basemap.js');
+      const { land, borders } = await loadWorld();
+      const lines = [];
+      const walk = (g) => {
+        if (g.type === 'FeatureCollection') g.features.forEach((f) => walk(f.geometry));
+        else if (g.type === 'Feature') walk(g.geometry);
+        else if (g.type === 'MultiPolygon') g.coordinates.forEach((p) => lines.push(...p));
+        else if (g.type === 'Polygon') lines.push(...g.coordinates);
+        else if (g.type === 'MultiLineString') lines.push(...g.coordinates);
+        else if (g.type === 'LineString') lines.push(g.coordinates);
+      };
+      walk(land); walk(borders);
+      let steps = 0;
+      for (const line of lines) for (let i = 1; i < line.length; i++) {
+        const [a, b] = [line[i - 1], line[i]];
+        const alongPole = Math.abs(a[1]) === 90 && a[1] === b[1];  // off the map: it closes Antarctica
+        if (Math.abs(b[0] - a[0]) > 180 && !alongPole) steps++;
+      }
+      return [steps, lines.length];
+    }""")
+    assert steps[1] > 100 and steps[0] == 0
