@@ -239,3 +239,16 @@ def test_basemap_draws_no_line_across_the_world(page):
       return [steps, lines.length];
     }""")
     assert steps[1] > 100 and steps[0] == 0
+
+
+def test_oblast_borders_and_names_are_drawn_on_both_maps(page):
+    """The hand-built events lie near 50N 30E, in Kyiv oblast: from zoom 5 the map draws the
+    units of the countries in view (static/basemap/admin1/UA.json) and names them."""
+    page.goto(page.base + "/")
+    ready(page, 6)
+    page.wait_for_selector("#map[data-admin1~='UA']")
+    names = page.locator("#map .admin1-label").all_inner_texts()
+    assert "Kyiv" in names
+    page.goto(page.base + "/events/ev-rich")
+    page.wait_for_selector("#event-map[data-admin1~='UA']")
+    assert page.locator("#event-map .admin1-label").count() > 0

@@ -560,6 +560,25 @@ def test_vendored_libraries_are_served(client):
     assert topo["type"] == "Topology" and set(topo["objects"]) == {"countries", "land"}
 
 
+def test_first_level_units_are_served_per_country_with_names_inside_their_box(client):
+    """static/basemap/admin1/ (scripts/admin1.py): index.json names each country's file by the
+    ISO code events store, and every unit has a name and a label point within its country's box."""
+    index = client.get("/static/basemap/admin1/index.json").json()
+    assert len(index) > 150 and {"UA", "RU", "PL", "BY"} <= set(index)
+    for code in ("UA", "RU", "SY"):
+        topo = client.get(f"/static/basemap/admin1/{code}.json").json()
+        units = topo["objects"]["admin1"]["geometries"]
+        assert len(units) == index[code]["units"]
+        west, south, east, north = index[code]["bbox"]
+        named = [u for u in units if u["properties"]]  # Russia has one unit the source leaves unnamed
+        assert len(named) >= len(units) - 1
+        for unit in named:
+            lon, lat = unit["properties"]["label"]
+            assert unit["properties"]["name"] and west <= lon <= east and south <= lat <= north, unit["properties"]
+    ukraine = {u["properties"]["name"] for u in client.get("/static/basemap/admin1/UA.json").json()["objects"]["admin1"]["geometries"]}
+    assert len(ukraine) == 27 and {"Autonomous Republic of Crimea", "Sevastopol", "Donetsk", "Kyiv City", "Odesa"} <= ukraine
+
+
 def test_no_page_or_answer_shows_the_servers_folders(tmp_path):
     path = tmp_path / "x.db"
     with open_store(path) as store:

@@ -1,12 +1,18 @@
-// The offline basemap: Natural Earth 1:50m land and country borders (static/basemap/), drawn
-// on a canvas under the markers. OpenStreetMap tiles are an option the user turns on; the
-// choice is remembered in this browser (localStorage) and nothing is fetched from elsewhere
-// until then.
+// The offline basemap, drawn on a canvas under the markers: Natural Earth 1:50m land and country
+// borders (static/basemap/countries-50m.json) and, from zoom 5, the first-level units (oblasts,
+// provinces, states) of the countries in view with their names (static/basemap/admin1/, one
+// file per country, loaded when it first comes into view). OpenStreetMap tiles are an option the
+// user turns on; the choice is remembered in this browser (localStorage) and nothing is fetched
+// from elsewhere until then.
 /* global L, topojson */
-import { root } from "./dom.js";
+import { el, root } from "./dom.js";
 
 const TILES_KEY = "sitreps.onlineTiles";
-let basemapData = null;
+export const ADMIN1_ZOOM = 5; // oblast borders and names from this zoom on
+const LABEL_CAP = 80; // names drawn at once, largest units first
+let worldData = null;
+let admin1Index = null;
+const admin1Files = new Map(); // ISO 3166-1 alpha-2 -> Promise of {features, borders}
 
 // -- the antimeridian ---------------------------------------------------------------------------
 // The world's TopoJSON is made for spherical drawing: a ring that crosses the antimeridian
@@ -77,31 +83,172 @@ function flatFeature(feature) {
   return flatGeometry(feature);
 }
 
+// -- data ---------------------------------------------------------------------------------------
+
 export function loadWorld() {
-  if (!basemapData) {
-    const url = `${root}/static/basemap/countries-50m.json`;
-    basemapData = fetch(url).then((r) => r.json()).then((topo) => ({
+  if (!worldData) {
+    worldData = fetch(`${root}/static/basemap/countries-50m.json`).then((r) => r.json()).then((topo) => ({
       land: flatFeature(topojson.feature(topo, topo.objects.land)),
       borders: flatFeature(topojson.mesh(topo, topo.objects.countries, (a, b) => a !== b)),
+      countries: topojson.feature(topo, topo.objects.countries).features,
     }));
   }
-  return basemapData;
+  return worldData;
 }
 
+export function loadAdmin1Index() {
+  if (!admin1Index) {
+    admin1Index = fetch(`${root}/static/basemap/admin1/index.json`).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  }
+  return admin1Index;
+}
+
+// One country's units: {features (GeoJSON, properties name and label), borders (between its
+// units)}; null when the country has no file (one unit, or not in the data).
+export function loadAdmin1(code) {
+  if (!admin1Files.has(code)) {
+    admin1Files.set(code, loadAdmin1Index().then((index) => {
+      if (!index[code]) return null;
+      return fetch(`${root}/static/basemap/admin1/${code}.json`).then((r) => r.json()).then((topo) => {
+        const object = topo.objects.admin1;
+        const features = topojson.feature(topo, object).features;
+        for (const f of features) f.bbox = bboxOf(f.geometry);
+        return { code, features, borders: flatFeature(topojson.mesh(topo, object, (a, b) => a !== b)) };
+      });
+    }).catch(() => null));
+  }
+  return admin1Files.get(code);
+}
+
+// -- geometry helpers ---------------------------------------------------------------------------
+
+function bboxOf(geometry) {
+  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  for (const polygon of polygons) {
+    for (const [x, y] of polygon[0]) {
+      if (x < w) w = x;
+      if (x > e) e = x;
+      if (y < s) s = y;
+      if (y > n) n = y;
+    }
+  }
+  return [w, s, e, n];
+}
+
+function inRing(x, y, ring) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i], [xj, yj] = ring[j];
+    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+// Whether [lon, lat] lies in a GeoJSON (Multi)Polygon (holes count as outside).
+export function contains(geometry, lon, lat) {
+  if (!geometry || (geometry.type !== "Polygon" && geometry.type !== "MultiPolygon")) return false;
+  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.some((polygon) => inRing(lon, lat, polygon[0]) && !polygon.slice(1).some((hole) => inRing(lon, lat, hole)));
+}
+
+// -- drawing ------------------------------------------------------------------------------------
+
+const LAND = { className: "land", color: "#8fa6b3", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1 };
+const BORDERS = { color: "#9c9486", weight: 0.9, fill: false };
+const ADMIN1_BORDERS = { className: "admin1", color: "#a59d8f", weight: 0.8, dashArray: "4 3", fill: false };
+
 // Draws the basemap on `map` once `after` (a promise) settles: the map page draws its markers
-// first, which is what a reader waits for. Resolves when drawn (performance mark
-// "sitreps:basemap").
+// first, which is what a reader waits for. `ready` resolves when the land is drawn (performance
+// mark "sitreps:basemap"); the units follow as their countries come into view ("sitreps:admin1"
+// the first time).
 export function addBasemap(map, after = Promise.resolve()) {
   map.createPane("basemap").style.zIndex = 150;
+  const labelPane = map.createPane("labels");
+  labelPane.style.zIndex = 350; // over the areas (overlayPane, 400 is the markers') and under popups
+  labelPane.style.pointerEvents = "none";
   const renderer = L.canvas({ pane: "basemap", padding: 0.3 });
   const group = L.layerGroup().addTo(map);
-  const data = loadWorld();
-  const ready = after.catch(() => {}).then(() => data).then(({ land, borders }) => {
-    L.geoJSON(land, { renderer, interactive: false, style: { className: "land", color: "#8fa6b3", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1 } }).addTo(group);
-    L.geoJSON(borders, { renderer, interactive: false, style: { color: "#9c9486", weight: 0.9, dashArray: null, fill: false } }).addTo(group);
+  const ready = after.catch(() => {}).then(() => loadWorld()).then(({ land, borders }) => {
+    L.geoJSON(land, { renderer, interactive: false, style: LAND }).addTo(group);
+    L.geoJSON(borders, { renderer, interactive: false, style: BORDERS }).addTo(group);
     performance.mark("sitreps:basemap");
   });
-  return { group, ready };
+  const units = new Admin1Layer(map, renderer, group, ready);
+  units.update();
+  map.on("moveend", () => units.update());
+  return { group, ready, units };
+}
+
+// The first-level units of the countries in view: borders between them, and their names where
+// there is room.
+class Admin1Layer {
+  constructor(map, renderer, group, ready) {
+    this.map = map;
+    this.ready = ready; // the land first: the canvas draws in the order layers are added
+    this.renderer = renderer;
+    this.group = group;
+    this.drawn = new Map(); // code -> layer of its borders
+    this.labels = L.layerGroup().addTo(group);
+    this.generation = 0;
+  }
+
+  async update() {
+    const generation = ++this.generation;
+    const map = this.map;
+    await this.ready;
+    if (map.getZoom() < ADMIN1_ZOOM) {
+      for (const layer of this.drawn.values()) this.group.removeLayer(layer);
+      this.drawn.clear();
+      this.labels.clearLayers();
+      map.getContainer().dataset.admin1 = "";
+      return;
+    }
+    const view = map.getBounds();
+    const index = await loadAdmin1Index();
+    const codes = Object.keys(index).filter((code) => {
+      const [w, s, e, n] = index[code].bbox;
+      return view.intersects(L.latLngBounds([s, w], [n, e]));
+    });
+    const loaded = (await Promise.all(codes.map(loadAdmin1))).filter(Boolean);
+    if (generation !== this.generation) return; // the view moved on meanwhile
+    for (const [code, layer] of this.drawn) {
+      if (!codes.includes(code)) { this.group.removeLayer(layer); this.drawn.delete(code); }
+    }
+    for (const country of loaded) {
+      if (this.drawn.has(country.code)) continue;
+      const layer = L.geoJSON(country.borders, { renderer: this.renderer, interactive: false, style: ADMIN1_BORDERS });
+      this.drawn.set(country.code, layer.addTo(this.group));
+    }
+    this.drawLabels(loaded, view);
+    map.getContainer().dataset.admin1 = loaded.map((c) => c.code).sort().join(" ");
+    if (loaded.length && !performance.getEntriesByName("sitreps:admin1").length) performance.mark("sitreps:admin1");
+  }
+
+  // Names at each unit's label point, largest units first, leaving out a name that would
+  // overlap one already placed.
+  drawLabels(countries, view) {
+    const map = this.map;
+    this.labels.clearLayers();
+    const size = (f) => (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]);
+    const units = countries.flatMap((c) => c.features)
+      .filter((f) => f.properties.label && view.contains(L.latLng(f.properties.label[1], f.properties.label[0])))
+      .sort((a, b) => size(b) - size(a));
+    const placed = [];
+    for (const f of units) {
+      if (placed.length >= LABEL_CAP) break;
+      const [lon, lat] = f.properties.label;
+      const p = map.latLngToContainerPoint([lat, lon]);
+      const w = 6.5 * f.properties.name.length + 6, h = 14;
+      const box = [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
+      if (placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+      placed.push(box);
+      L.marker([lat, lon], {
+        pane: "labels", interactive: false, keyboard: false,
+        icon: L.divIcon({ className: "admin1-label", html: el("span", {}, f.properties.name), iconSize: null }),
+      }).addTo(this.labels);
+    }
+  }
 }
 
 export function onlineTilesSwitch(map, basemap, checkbox) {
