@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from test_web import docs
+from test_web import area_docs, docs
 
 from sitreps.store import open_store
 
@@ -49,16 +49,14 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """uvicorn on a free localhost port, in a thread, over a store of hand-built documents."""
+def serve(path: Path, documents):
+    """uvicorn on a free localhost port, in a thread, over a store of `documents`."""
     import uvicorn
 
     from sitreps.api import create_app
 
-    path = tmp_path_factory.mktemp("browser") / "sitreps.db"
     with open_store(path) as store:
-        for doc in docs():
+        for doc in documents:
             store.save(doc)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -71,7 +69,23 @@ def server(tmp_path_factory):
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The hand-built documents of test_web."""
+    server, thread, url = serve(tmp_path_factory.mktemp("browser") / "sitreps.db", docs())
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def area_server(tmp_path_factory):
+    """Towns in Donetsk oblast, a raion, and events placed only to the oblast, to Ukraine, to Europe."""
+    server, thread, url = serve(tmp_path_factory.mktemp("areas") / "sitreps.db", area_docs())
+    yield url
     server.should_exit = True
     thread.join(10)
 
@@ -252,3 +266,19 @@ def test_oblast_borders_and_names_are_drawn_on_both_maps(page):
     page.goto(page.base + "/events/ev-rich")
     page.wait_for_selector("#event-map[data-admin1~='UA']")
     assert page.locator("#event-map .admin1-label").count() > 0
+
+
+def test_country_level_events_are_not_drawn_as_point_markers(page, area_server):
+    page.goto(area_server + "/")
+    ready(page, 3)  # Bakhmut, Kramatorsk and the raion; not Ukraine's, Europe's or the oblast's centre
+    page.wait_for_selector("#map[data-areas='4'][data-shaded='2']")  # Ukraine and Donetsk oblast shaded
+    # the raion's rough marker keeps its style inside the cluster it forms with Bakhmut's
+    assert page.locator("#map .marker-cluster.some-rough").count() == 1
+    assert "4 placed only to a country or region" in page.inner_text("#status")
+    box = page.locator("#areas")
+    assert "4 events placed only to a country or region" in box.inner_text()
+    box.locator("summary").click()
+    assert box.locator("li").all_inner_texts() == ["Ukraine (country) 2", "Donetsk Oblast (admin1) 1", "Europe (continent) 1"]
+    box.locator("button", has_text="Ukraine").click()
+    page.wait_for_selector(".leaflet-popup-content:has-text('Ukraine: 2 events')")
+    assert page.locator(".leaflet-popup-content li a").count() == 2

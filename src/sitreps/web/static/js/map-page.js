@@ -3,13 +3,16 @@
 // match, a few columns each), /api/stats (the timeline, without the dates) and /where.json
 // (the where select boxes' values and counts).
 // For measurement: the performance mark "sitreps:markers" when the markers are drawn;
-// #map[data-state] is "loading", "ready" or "error", #map[data-markers] the markers drawn.
+// #map[data-state] is "loading", "ready" or "error", #map[data-markers] the markers drawn,
+// #map[data-areas] the events placed only to an area (listed, not markers), #map[data-shaded]
+// the areas shaded and #map[data-admin1] the countries whose oblasts are drawn.
 /* global L */
+import { AreaLayer } from "./areas.js";
 import { addBasemap, onlineTilesSwitch } from "./basemap.js";
 import { el, formatNumber, root } from "./dom.js";
 import { DATES, bboxOf, daySpan, fillForm, fillWhere, fromForm, fromUrl, without } from "./filters.js";
 import { EventList } from "./list.js";
-import { markersFor, openPopup } from "./markers.js";
+import { clusterIcon, markersFor, openPopup } from "./markers.js";
 import { dayBins, drawTimeline, monthBins } from "./timeline.js";
 
 const LIST_PAGE = 100;
@@ -46,9 +49,17 @@ let markersShown;
 const firstMarkers = new Promise((resolve) => { markersShown = resolve; });
 const basemap = addBasemap(map, Promise.race([firstMarkers, new Promise((r) => setTimeout(r, 1500))]));
 onlineTilesSwitch(map, basemap, document.getElementById("online-tiles"));
-const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
+const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, iconCreateFunction: clusterIcon });
 clusters.on("click", (e) => openPopup(map, e.layer));
 map.addLayer(clusters);
+// The box of events placed only to a country or region, over the map: closed, it says how many;
+// open, it lists them by area (the map's shading shows where).
+const areaBox = el("details", { class: "areas-box", id: "areas", hidden: true });
+const AreaBox = L.Control.extend({ onAdd: () => areaBox });
+new AreaBox({ position: "topright" }).addTo(map);
+L.DomEvent.disableClickPropagation(areaBox);
+L.DomEvent.disableScrollPropagation(areaBox);
+const areas = new AreaLayer(map, areaBox);
 
 let area = null; // the bbox filter, drawn
 let timelineMonths = page.timeline || {};
@@ -128,12 +139,15 @@ async function load(params, { first = false, fit = true } = {}) {
     clusters.clearLayers();
     const markers = markersFor(body);
     clusters.addLayers(markers);
+    areas.show(body);
     pointDates = body.points.map((p) => p[4]);
+    const inAreas = body.points.length - markers.length;
     if (first) {
       // the server's bounds gave the first view
-    } else if (fit && markers.length) {
-      const bounds = areaBounds || L.latLngBounds(markers.map((m) => m.getLatLng()));
-      map.fitBounds(bounds, { maxZoom: 9, padding: [20, 20], animate: false });
+    } else if (fit && (markers.length || inAreas)) {
+      // the points; the centres of the areas only when there is nothing else (as the server's bounds)
+      const at = markers.length ? markers.map((m) => m.getLatLng()) : body.points.map((p) => L.latLng(p[1], p[2]));
+      map.fitBounds(areaBounds || L.latLngBounds(at), { maxZoom: 9, padding: [20, 20], animate: false });
     } else if (fit && areaBounds) {
       map.fitBounds(areaBounds, { animate: false });
     }
@@ -145,8 +159,9 @@ async function load(params, { first = false, fit = true } = {}) {
       mapDiv.dataset.state = "ready";
       markersShown();
     }));
-    const unplaced = body.truncated ? null : body.count - markers.length;
+    const unplaced = body.truncated ? null : body.count - body.points.length;
     setStatus(`${formatNumber(body.count)} event${body.count === 1 ? "" : "s"} match; ${formatNumber(markers.length)} on the map` +
+      (inAreas ? `, ${formatNumber(inAreas)} placed only to a country or region (shaded, listed on the map)` : "") +
       (unplaced ? `, ${formatNumber(unplaced)} without coordinates (listed only)` : "") + ".");
     if (body.truncated) {
       note.textContent = `The map shows the first ${formatNumber(markers.length)} located events (by date): narrow the filters to see the rest.`;
@@ -157,6 +172,7 @@ async function load(params, { first = false, fit = true } = {}) {
   } catch (err) {
     if (signal.aborted) return;
     clusters.clearLayers();
+    areas.clear();
     list.clear();
     mapDiv.dataset.state = "error";
     setStatus(`Could not load the events: ${err.message}`, true);
