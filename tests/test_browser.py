@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from test_store import make_doc
 from test_web import area_docs, docs
 
 from sitreps.store import open_store
@@ -90,10 +91,24 @@ def area_server(tmp_path_factory):
     thread.join(10)
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records every URL it asks for and every script error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def timeline_docs():
+    """Thirteen events from November 2022 to February 2023, and one of May 1944."""
+    dated = [make_doc(f"m{i}", value=f"2022-{11 + i % 2}-{10 + i}") for i in range(12)]
+    return [*dated, make_doc("m12", value="2023-02-01"), make_doc("old", value="1944-05-09")]
+
+
+@pytest.fixture(scope="module")
+def timeline_server(tmp_path_factory):
+    server, thread, url = serve(tmp_path_factory.mktemp("timeline") / "sitreps.db", timeline_docs())
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def recorded_page(browser, base: str, viewport: dict):
+    """A fresh page that records every URL it asks for and every script error; `checked`
+    closes it and fails on a request to another host or a script error."""
+    context = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 500, has_touch=viewport["width"] < 500)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.requested, page.errors = [], []
@@ -101,12 +116,30 @@ def page(browser, server):
     # a request the page's Content-Security-Policy refuses never leaves the browser
     page.on("requestfailed", lambda r: r.failure == "csp" and page.requested.remove(r.url))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.base = server
-    yield page
-    context.close()
+    page.base = base
+    return page
+
+
+def checked(page) -> None:
+    page.context.close()
     hosts = {urlsplit(u).hostname for u in page.requested if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
     assert hosts <= LOCAL, f"requests to other hosts: {sorted(hosts - LOCAL)}"
     assert not page.errors, page.errors
+
+
+@pytest.fixture
+def page(browser, server):
+    page = recorded_page(browser, server, {"width": 1280, "height": 800})
+    yield page
+    checked(page)
+
+
+@pytest.fixture
+def phone(browser, server):
+    """A page the size of a phone's (390 x 844 CSS px, touch)."""
+    page = recorded_page(browser, server, {"width": 390, "height": 844})
+    yield page
+    checked(page)
 
 
 def ready(page, markers: int) -> None:
@@ -282,3 +315,42 @@ def test_country_level_events_are_not_drawn_as_point_markers(page, area_server):
     box.locator("button", has_text="Ukraine").click()
     page.wait_for_selector(".leaflet-popup-content:has-text('Ukraine: 2 events')")
     assert page.locator(".leaflet-popup-content li a").count() == 2
+
+
+def tick_overlaps(page) -> list:
+    """Pairs of the timeline's labels on one line whose boxes overlap."""
+    return page.evaluate("""() => {
+      const boxes = [...document.querySelectorAll('#timeline-svg text.tick')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+      const out = [];
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i], [b, rb] = boxes[j];
+        if (ra.top === rb.top && ra.left < rb.right && rb.left < ra.right) out.push([a, b]);
+      }
+      return out;
+    }""")
+
+
+def bar_widths(page) -> list[float]:
+    return page.evaluate("() => [...document.querySelectorAll('#timeline-svg .bar .hit')].map((r) => r.getBoundingClientRect().width)")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_timeline_covers_the_dense_months_and_zooms_out_to_an_outlier(browser, timeline_server, viewport):
+    page = recorded_page(browser, timeline_server, viewport)
+    page.goto(timeline_server + "/")
+    ready(page, 14)
+    keys = page.locator("#timeline-svg .bar").evaluate_all("bars => bars.map((b) => b.dataset.key)")
+    assert keys == ["2022-11", "2022-12", "2023-01", "2023-02"]  # not 1944-05 to 2023-02: 946 bars
+    assert "1 before 2022-11 not shown" in page.inner_text("#timeline-hint")
+    assert min(bar_widths(page)) >= 40 and not tick_overlaps(page)
+    page.click("#timeline-zoom")
+    assert page.inner_text("#timeline-zoom") == "Show the busy months (2022-11 to 2023-02)"
+    title = page.inner_text("#timeline-title")
+    assert title == ("Events per year" if viewport["width"] > 500 else "Events per five years")
+    assert min(bar_widths(page)) >= 6 and not tick_overlaps(page)
+    page.locator("#timeline-svg .bar .hit").first.click()  # the bar holding 1944
+    page.wait_for_url("**since=194*")
+    ready(page, 1)
+    assert page.locator("#event-list li").first.get_attribute("data-id") == "ev-old"
+    assert page.locator("#timeline-svg .bar.in").count() == 1  # the chosen range is outside the busy months: all shown
+    checked(page)

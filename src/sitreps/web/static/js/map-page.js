@@ -13,7 +13,7 @@ import { el, formatNumber, root } from "./dom.js";
 import { DATES, bboxOf, daySpan, fillForm, fillWhere, fromForm, fromUrl, without } from "./filters.js";
 import { EventList } from "./list.js";
 import { clusterIcon, markersFor, openPopup } from "./markers.js";
-import { dayBins, drawTimeline, monthBins } from "./timeline.js";
+import { dayBins, denseWindow, drawTimeline, monthBins } from "./timeline.js";
 
 const LIST_PAGE = 100;
 
@@ -26,6 +26,7 @@ const svg = document.getElementById("timeline-svg");
 const allDates = document.getElementById("all-dates");
 const title = document.getElementById("timeline-title");
 const hint = document.getElementById("timeline-hint");
+const zoom = document.getElementById("timeline-zoom");
 const moreButton = el("button", { type: "button", class: "secondary", id: "show-more", hidden: true });
 document.getElementById("event-list").after(moreButton);
 document.getElementById("more")?.remove(); // the no-JS pager; the script's button replaces it
@@ -66,6 +67,7 @@ let timelineMonths = page.timeline || {};
 let undated = page.undated || 0;
 let pointDates = []; // the start date of every marker, for the per-day timeline
 let controller = null;
+let showAllDates = false; // the timeline shows every month, not only where the data is dense
 
 function setStatus(text, error = false) {
   status.textContent = text;
@@ -106,10 +108,21 @@ function drawTime(params) {
     hint.textContent = "(located events matching the filters; click a day or drag across days to narrow the dates)";
     drawTimeline(svg, dayBins(pointDates, span), { range: null, unit: "day", onPick: pick });
   } else {
-    title.textContent = "Events per month";
-    hint.textContent = "(all filters but the dates; click a month or drag across months to set the dates)" +
-      (undated ? `; ${formatNumber(undated)} undated not shown` : "");
-    drawTimeline(svg, monthBins(timelineMonths), { range, unit: "month", onPick: pick });
+    // Where the data is dense, unless asked for all dates or the chosen range reaches outside.
+    const dense = denseWindow(timelineMonths);
+    const outside = dense && (dense.before || dense.after);
+    const reaches = dense && ((range.since && range.since.slice(0, 7) < dense.lo) || (range.until && range.until.slice(0, 7) > dense.hi));
+    const all = !dense || !outside || showAllDates || reaches;
+    const [lo, hi] = dense ? (all ? [dense.first, dense.last] : [dense.lo, dense.hi]) : [null, null];
+    const { bins, unit } = monthBins(timelineMonths, lo, hi, svg.clientWidth || 600);
+    title.textContent = `Events per ${unit === "five years" ? "five years" : unit}`;
+    const left = all ? "" : [dense.before && `${formatNumber(dense.before)} before ${dense.lo}`,
+      dense.after && `${formatNumber(dense.after)} after ${dense.hi}`].filter(Boolean).join(" and ");
+    hint.textContent = `(all filters but the dates; click a ${unit === "five years" ? "bar" : unit} or drag across them to set the dates)` +
+      (left ? `; ${left} not shown` : "") + (undated ? `; ${formatNumber(undated)} undated not shown` : "");
+    zoom.hidden = !outside || reaches;
+    zoom.textContent = all ? `Show the busy months (${dense.lo} to ${dense.hi})` : `Show all dates (${dense.first} to ${dense.last})`;
+    drawTimeline(svg, bins, { range, unit, onPick: pick });
   }
 }
 
@@ -191,6 +204,7 @@ form.addEventListener("submit", (e) => { e.preventDefault(); go(fromForm(form));
 document.getElementById("reset").addEventListener("click", (e) => { e.preventDefault(); go(new URLSearchParams()); });
 document.getElementById("clear-area").addEventListener("click", () => go(without(fromUrl(), ["bbox"])));
 allDates.addEventListener("click", () => go(without(fromUrl(), DATES)));
+zoom.addEventListener("click", () => { showAllDates = !showAllDates; drawTime(fromUrl()); });
 const searchArea = document.getElementById("search-area");
 searchArea.disabled = false;
 searchArea.addEventListener("click", () => {
