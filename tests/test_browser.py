@@ -17,9 +17,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dataclasses import replace
+
 import pytest
 from test_store import make_doc
-from test_web import area_docs, docs
+from test_web import area_docs, docs, rich_doc
 
 from sitreps.store import open_store
 
@@ -50,8 +52,9 @@ def browser():
         browser.close()
 
 
-def serve(path: Path, documents):
-    """uvicorn on a free localhost port, in a thread, over a store of `documents`."""
+def serve(path: Path, documents, link=None):
+    """uvicorn on a free localhost port, in a thread, over a store of `documents` (linked into
+    clusters by `link(store)` when given)."""
     import uvicorn
 
     from sitreps.api import create_app
@@ -59,6 +62,8 @@ def serve(path: Path, documents):
     with open_store(path) as store:
         for doc in documents:
             store.save(doc)
+        if link:
+            link(store)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -100,6 +105,34 @@ def timeline_docs():
 @pytest.fixture(scope="module")
 def timeline_server(tmp_path_factory):
     server, thread, url = serve(tmp_path_factory.mktemp("timeline") / "sitreps.db", timeline_docs())
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+LONG_ID = "20220131T223000Z_US_272c2d715d_and_a_long_tail_without_spaces"
+
+
+def linked_docs():
+    """Two outlets' reports of one incident under long ids without spaces (as feeds name them),
+    linked into a cluster, and the hand-built article with every kind of annotation."""
+    extra = [" Firefighters from the regional rescue service fought the blaze at the depot until dawn, and the"
+             " mayor promised compensation to the families of the dead.",
+             " The mayor of Alder said the families would be compensated, while rescue crews battled the flames"
+             " at the burning fuel depot through the whole night."]  # fmt: skip
+    out = []
+    for i, outlet in enumerate(("one.example", "a-very-long-outlet-name-without-spaces.example")):
+        doc = make_doc(f"{LONG_ID}_{i}", extra=extra[i])
+        out.append(replace(doc, article=replace(doc.article, url=f"https://{outlet}/{LONG_ID}/{i}")))
+    return [*out, rich_doc()]
+
+
+@pytest.fixture(scope="module")
+def linked_server(tmp_path_factory):
+    from sitreps.store.clusters import link_pending
+
+    path = tmp_path_factory.mktemp("linked") / "sitreps.db"
+    server, thread, url = serve(path, linked_docs(), link=link_pending)
     yield url
     server.should_exit = True
     thread.join(10)
@@ -353,4 +386,25 @@ def test_timeline_covers_the_dense_months_and_zooms_out_to_an_outlier(browser, t
     ready(page, 1)
     assert page.locator("#event-list li").first.get_attribute("data-id") == "ev-old"
     assert page.locator("#timeline-svg .bar.in").count() == 1  # the chosen range is outside the busy months: all shown
+    checked(page)
+
+
+def test_no_page_is_wider_than_a_phone_and_the_map_comes_first(browser, linked_server):
+    """At 390 CSS px (a phone) no page scrolls sideways: long ids, URLs, tables and the event
+    fields wrap or stack. On the map page the map comes before the filters and the list."""
+    page = recorded_page(browser, linked_server, {"width": 390, "height": 844})
+    page.goto(linked_server + "/")
+    ready(page, 3)
+    cluster = page.evaluate("() => fetch('/api/events/ev-' + encodeURIComponent('%s_0')).then((r) => r.json())" % LONG_ID)["cluster_id"]
+    assert cluster
+    order = page.evaluate("""() => ['map', 'timeline', 'filters', 'event-list'].map((id) => document.getElementById(id).getBoundingClientRect().top)""")
+    assert order == sorted(order), order
+    for path in ["/", f"/events/ev-{LONG_ID}_0", f"/articles/{LONG_ID}_1", f"/clusters/{cluster}", "/events/ev-rich",
+                 "/articles/rich", "/events/no-such-event"]:  # fmt: skip
+        page.goto(linked_server + path)
+        page.wait_for_load_state("load")
+        if path == "/":
+            ready(page, 3)
+        width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1] == 390, (path, width)
     checked(page)
