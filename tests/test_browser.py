@@ -348,6 +348,11 @@ def test_country_level_events_are_not_drawn_as_point_markers(page, area_server):
     box.locator("button", has_text="Ukraine").click()
     page.wait_for_selector(".leaflet-popup-content:has-text('Ukraine: 2 events')")
     assert page.locator(".leaflet-popup-content li a").count() == 2
+    # the event page outlines the area and puts no marker at its centre
+    for event in ("ev-c1", "ev-o1"):
+        page.goto(f"{area_server}/events/{event}")
+        page.wait_for_selector("#event-map[data-area='outline'] path.area-shape")
+        assert page.locator("#event-map path.ev").count() == 0
 
 
 def tick_overlaps(page) -> list:
