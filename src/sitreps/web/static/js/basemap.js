@@ -226,7 +226,7 @@ class Admin1Layer {
   }
 
   // Names at each unit's label point, largest units first, leaving out a name that would
-  // overlap one already placed.
+  // overlap one already placed or is much wider than its unit on screen.
   drawLabels(countries, view) {
     const map = this.map;
     this.labels.clearLayers();
@@ -240,6 +240,9 @@ class Admin1Layer {
       const [lon, lat] = f.properties.label;
       const p = map.latLngToContainerPoint([lat, lon]);
       const w = 6.5 * f.properties.name.length + 6, h = 14;
+      // a unit much narrower on screen than its name (Moldova's raions at zoom 6) goes unnamed
+      const [west, , east] = f.bbox;
+      if (map.latLngToContainerPoint([lat, east]).x - map.latLngToContainerPoint([lat, west]).x < 0.8 * w) continue;
       const box = [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
       if (placed.some((b) => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
       placed.push(box);
