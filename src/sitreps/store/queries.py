@@ -308,7 +308,8 @@ def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
 #     GET /points.json?type=Battles&since=2022-11      (the map page's filters, as /api/events)
 #     {"count": 1234, "located": 1100, "truncated": false,
 #      "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"],
-#      "types": [...], "certainties": [...], "points": [["3f2a...", 48.1, 37.8, 0, "2022-11-10", 1, 0, null], ...],
+#      "types": [...], "certainties": [...],
+#      "points": [["3f2a...", 48.1, 37.8, 0, "2022-11-10", 1, 0, null], ...],
 #      "areas": [{"name": "Ukraine", "precision": "country", "country": "UA", "admin1": null,
 #                 "lat": 49.0, "lon": 32.0, "count": 35}, ...]}
 #
@@ -366,7 +367,8 @@ def event_points(store, filters: EventFilter, limit: int = MAX_POINTS) -> dict:
     areas: dict[tuple, int] = {}
     area_list: list[dict] = []
     points = []
-    for id_, lat, lon, type_, date, certainty, rough, precision, place_id, name, country, admin1 in rows[:limit]:
+    for row in rows[:limit]:
+        id_, lat, lon, type_, date, certainty, rough, precision, place_id, name, country, admin1 = row
         t = types.setdefault(type_, len(types))
         c = certainties.setdefault(certainty, len(certainties))
         area = None
