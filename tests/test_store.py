@@ -59,6 +59,7 @@ def make_doc(
     country: str = "XA",
     admin1: str = "North Province",
     admin2: str | None = None,
+    precision: str = "city",
 ) -> Document:
     sentence = f"Shelling hit a depot in {town} on Thursday, officials said."
     text = f"{sentence} Two workers were killed.{extra}"
@@ -75,7 +76,7 @@ def make_doc(
         admin2=admin2 if coords else None,
         feature="P.PPL" if coords else None,
         gazetteer_id=f"g-{town}" if coords else None,
-        precision="city" if coords else None,
+        precision=precision if coords else None,
         score=0.9,
     )
     when = _span(text, "Thursday")

@@ -352,7 +352,7 @@ def test_no_js_list_pages_with_a_next_link(client):
 def test_points_are_the_located_matches(client):
     body = client.get("/points.json").json()
     assert body["count"] == 7
-    assert body["fields"] == ["id", "lat", "lon", "type", "date", "certainty", "rough"]
+    assert body["fields"] == ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"]
     rows = {p[0]: p for p in body["points"]}
     assert "ev-a5" not in rows and "ev-bare" not in rows  # no coordinates: listed, not mapped
     assert len(rows) == 6
@@ -360,10 +360,61 @@ def test_points_are_the_located_matches(client):
     assert (a2[1], a2[2]) == BIRCH
     assert body["types"][a2[3]] == "Battles"
     assert body["certainties"][a2[5]] == "hedged"
-    assert a2[4] == "2022-11-15" and a2[6] == 0
+    assert a2[4] == "2022-11-15" and a2[6] == 0 and a2[7] is None
+    assert body["areas"] == []
     battles = client.get("/points.json?type=Battles").json()
     assert battles["count"] == 1 and [p[0] for p in battles["points"]] == ["ev-a2"]
     assert client.get("/points.json?since=junk").status_code == 422
+
+
+def area_docs() -> list[Document]:
+    """Two towns in Donetsk oblast, a raion (a rough point), and events placed only to the
+    oblast, to Ukraine (twice) and to Europe: their points are centres, not places."""
+    ua = {"country": "UA"}
+    return [
+        make_doc("t1", town="Bakhmut", coords=(48.59, 38.0), admin1="Donetsk Oblast", **ua),
+        make_doc("t2", town="Kramatorsk", coords=(48.72, 37.56), admin1="Donetsk Oblast", **ua),
+        make_doc("r1", town="Bakhmut Raion", coords=(48.6, 38.1), admin1="Donetsk Oblast", precision="admin2", **ua),
+        make_doc("o1", town="Donetsk Oblast", coords=(48.0, 37.8), admin1="Donetsk Oblast", precision="admin1", **ua),
+        make_doc("c1", town="Ukraine", coords=(49.0, 32.0), admin1=None, precision="country", **ua),
+        make_doc("c2", town="Ukraine", coords=(49.0, 32.0), admin1=None, precision="country", value="2022-11-12", **ua),
+        make_doc("e1", town="Europe", coords=(48.69, 9.14), country=None, admin1=None, precision="continent"),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def area_client(tmp_path):
+    path = tmp_path / "areas.db"
+    with open_store(path) as store:
+        for doc in area_docs():
+            store.save(doc)
+    with TestClient(create_app(path)) as c:
+        yield c
+
+
+def test_events_placed_only_to_a_country_or_region_are_areas_not_points(area_client):
+    body = area_client.get("/points.json").json()
+    assert body["count"] == body["located"] == 7
+    rows = {p[0]: p for p in body["points"]}
+    assert [rows[i][7] for i in ("ev-t1", "ev-t2", "ev-r1")] == [None, None, None]
+    assert rows["ev-r1"][6] == 1 and rows["ev-t1"][6] == 0  # a raion is a rough point
+    areas = body["areas"]
+    by_name = {a["name"]: a for a in areas}
+    assert set(by_name) == {"Donetsk Oblast", "Ukraine", "Europe"}
+    assert by_name["Ukraine"] == {"name": "Ukraine", "precision": "country", "country": "UA", "admin1": None,
+                                  "lat": 49.0, "lon": 32.0, "count": 2}  # fmt: skip
+    assert by_name["Donetsk Oblast"]["precision"] == "admin1" and by_name["Europe"]["precision"] == "continent"
+    assert areas[rows["ev-c1"][7]]["name"] == areas[rows["ev-c2"][7]]["name"] == "Ukraine"
+    assert areas[rows["ev-o1"][7]]["admin1"] == "Donetsk Oblast"
+    one = area_client.get("/points.json?type=Battles").json()
+    assert one["points"] == [] and one["areas"] == []
+
+
+def test_the_first_view_fits_the_points_not_the_centres_of_areas(area_client):
+    bounds = area_client.get("/.json").json()["bounds"]
+    assert bounds == [[48.59, 37.56], [48.72, 38.1]]  # not Europe's centre, not Ukraine's
+    only_areas = area_client.get("/.json?q=Europe").json()
+    assert only_areas["count"] == 1 and only_areas["bounds"] == [[48.69, 9.14], [48.69, 9.14]]
 
 
 # -- the event page ---------------------------------------------------------------------------------
@@ -613,6 +664,25 @@ def test_vendored_libraries_are_served(client):
         assert r.status_code == 200 and words in r.text, path
     topo = client.get("/static/basemap/countries-50m.json").json()
     assert topo["type"] == "Topology" and set(topo["objects"]) == {"countries", "land"}
+
+
+def test_first_level_units_are_served_per_country_with_names_inside_their_box(client):
+    """static/basemap/admin1/ (scripts/admin1.py): index.json names each country's file by the
+    ISO code events store, and every unit has a name and a label point within its country's box."""
+    index = client.get("/static/basemap/admin1/index.json").json()
+    assert len(index) > 150 and {"UA", "RU", "PL", "BY"} <= set(index)
+    for code in ("UA", "RU", "SY"):
+        topo = client.get(f"/static/basemap/admin1/{code}.json").json()
+        units = topo["objects"]["admin1"]["geometries"]
+        assert len(units) == index[code]["units"]
+        west, south, east, north = index[code]["bbox"]
+        named = [u for u in units if u["properties"]]  # Russia has one unit the source leaves unnamed
+        assert len(named) >= len(units) - 1
+        for unit in named:
+            lon, lat = unit["properties"]["label"]
+            assert unit["properties"]["name"] and west <= lon <= east and south <= lat <= north, unit["properties"]
+    ukraine = {u["properties"]["name"] for u in client.get("/static/basemap/admin1/UA.json").json()["objects"]["admin1"]["geometries"]}
+    assert len(ukraine) == 27 and {"Autonomous Republic of Crimea", "Sevastopol", "Donetsk", "Kyiv City", "Odesa"} <= ukraine
 
 
 def test_no_page_or_answer_shows_the_servers_folders(tmp_path):
