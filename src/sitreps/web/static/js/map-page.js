@@ -27,11 +27,8 @@ const svg = document.getElementById("timeline-svg");
 const allDates = document.getElementById("all-dates");
 const title = document.getElementById("timeline-title");
 const hint = document.getElementById("timeline-hint");
-<<<<<<< HEAD
 const downloads = document.getElementById("downloads");
-=======
 const zoom = document.getElementById("timeline-zoom");
->>>>>>> mapgeo
 const moreButton = el("button", { type: "button", class: "secondary", id: "show-more", hidden: true });
 document.getElementById("event-list").after(moreButton);
 document.getElementById("more")?.remove(); // the no-JS pager; the script's button replaces it
