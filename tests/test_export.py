@@ -72,6 +72,7 @@ def test_csv_header_and_row(events):
         "url": "https://news.example/a1",
         "cluster_id": "",  # not linked
         "corroboration": "",
+        "reports_outlet_unknown": "",
     }
     # No date, no resolved place, no fatalities reported: empty, not invented.
     second = rows[1]

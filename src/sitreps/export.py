@@ -41,8 +41,12 @@ ACLED-style CSV columns (`write_events_csv`), from an event dict `e`:
     article_id       the stored article the event came from
     url              that article's URL
     cluster_id       our extra column: the article's same-incident cluster (empty until linked)
-    corroboration    our extra column: independent sources telling that incident (distinct
-                     outlets, wire copies counting once); empty until linked
+    corroboration    our extra column: independent sources telling the event's incident (the
+                     events linked across articles as one occurrence): distinct known outlets,
+                     wire copies counting once; empty until linked, and for a possible or
+                     negated event (in no incident)
+    reports_outlet_unknown  our extra column: reports of that incident whose outlet is unknown
+                     (never counted in corroboration); empty when corroboration is
 
 GeoJSON (`write_events_geojson`): a FeatureCollection of Point features, coordinates in
 [longitude, latitude] order (RFC 7946), one per event with both coordinates; the others are
@@ -85,6 +89,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "url",
     "cluster_id",
     "corroboration",
+    "reports_outlet_unknown",
 )
 
 GEO_PRECISION: dict[str, int] = {
@@ -188,6 +193,7 @@ def event_csv_row(e: dict) -> dict:
         "url": _blank(e.get("url")),
         "cluster_id": _blank(e.get("cluster_id")),
         "corroboration": _blank(e.get("corroboration")),
+        "reports_outlet_unknown": _blank(e.get("reports_outlet_unknown")),
     }
 
 
@@ -249,6 +255,7 @@ def event_feature(e: dict) -> dict | None:
             "published": e.get("published"),
             "cluster_id": e.get("cluster_id"),
             "corroboration": e.get("corroboration"),
+            "reports_outlet_unknown": e.get("reports_outlet_unknown"),
         },
     }
 
