@@ -94,8 +94,13 @@ BackgroundOpt = Annotated[
 ]
 CopiesOpt = Annotated[bool, typer.Option(help="Also events of articles that copy an earlier article's text.")]
 UnhappenedOpt = Annotated[bool, typer.Option(help="Also events marked possible or negated (every certainty).")]
+CorroborationOpt = Annotated[
+    int | None,
+    typer.Option(help="Only events whose incident at least N distinct known outlets tell (copies count once; "
+                 "reports whose outlet is unknown never count).", metavar="N", show_default=False),
+]  # fmt: skip
 FILTER_OPTIONS = ("type", "since", "until", "country", "admin1", "admin2", "place", "bbox", "near", "certainty",
-                  "include_background", "include_copies", "include_unhappened")  # fmt: skip
+                  "min_corroboration", "include_background", "include_copies", "include_unhappened")  # fmt: skip
 
 
 def _filters_given(arguments: dict) -> dict:
@@ -316,6 +321,7 @@ def events(
     bbox: BboxOpt = None,
     near: NearOpt = None,
     certainty: CertaintyOpt = None,
+    min_corroboration: CorroborationOpt = None,
     include_background: BackgroundOpt = False,
     include_copies: CopiesOpt = False,
     include_unhappened: UnhappenedOpt = False,
@@ -366,6 +372,7 @@ def export(
     bbox: BboxOpt = None,
     near: NearOpt = None,
     certainty: CertaintyOpt = None,
+    min_corroboration: CorroborationOpt = None,
     include_background: BackgroundOpt = False,
     include_copies: CopiesOpt = False,
     include_unhappened: UnhappenedOpt = False,
@@ -380,8 +387,9 @@ def export(
 
     if format not in ("jsonl", "csv", "geojson"):
         raise typer.BadParameter("choose jsonl, csv or geojson", param_hint="--format")
-    if format == "jsonl" and any(chosen.values()):
-        given = ", ".join("--" + k.replace("_", "-") for k, v in chosen.items() if v)
+    named = [k for k, v in chosen.items() if v is not None and v is not False and v != ""]  # 0 is given
+    if format == "jsonl" and named:
+        given = ", ".join("--" + k.replace("_", "-") for k in named)
         raise typer.BadParameter(f"{given} choose events: they apply to --format csv or geojson; jsonl writes "
                                  "every stored article", param_hint="--format")  # fmt: skip
     with _errors():
