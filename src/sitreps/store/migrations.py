@@ -227,7 +227,8 @@ CREATE INDEX events_place_name ON events(place_name);
 # (sitreps.outlets: the registrable domain of its URL, else its site name; NULL: unknown).
 # `incident_events` puts each linked event in its incident (named after the incident's first
 # event) with the incident's corroboration (distinct known outlets) and its reports whose outlet
-# is unknown; linking writes it with the clusters' reports. `link_state.reports` is the version
+# is unknown; linking writes it with the clusters' reports (WITHOUT ROWID: an event's row is one
+# lookup, for every event `min_corroboration` checks). `link_state.reports` is the version
 # of these derived values the store holds (store/clusters.py: REPORTS): a store holding older
 # ones, as every store from before this migration, has its outlets and reports rewritten from
 # its stored URLs and link summaries when it is opened (`refresh_reports`), without relinking.
@@ -240,7 +241,7 @@ CREATE TABLE incident_events (
     incident_id TEXT NOT NULL,
     corroboration INTEGER NOT NULL,
     reports_outlet_unknown INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX incident_events_cluster ON incident_events(cluster_id);
 CREATE INDEX incident_events_corroboration ON incident_events(corroboration);
 ALTER TABLE link_state ADD COLUMN reports INTEGER NOT NULL DEFAULT 0;
