@@ -332,7 +332,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     with open_store(path) as s:
         assert [n.code for n in s.notes] == ["store.migration_skipped"]
         assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
-                                                       "0005_event_background", "0006_event_where"]
+                                                       "0005_event_background", "0006_event_where", "0007_incidents"]
         assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
         assert len(s.query_events(type="Explosions/Remote violence")) == 1
         with pytest.raises(StoreError, match="FTS5"):
@@ -343,7 +343,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
         # recorded in the order applied: the skipped one last
         assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
                                                        "0005_event_background", "0006_event_where",
-                                                       "0002_articles_fts"]
+                                                       "0007_incidents", "0002_articles_fts"]
         assert {m.name for m in MIGRATIONS} == {m["name"] for m in s.migrations()}
         assert [e["article_id"] for e in s.query_events(text="firefighters")] == ["a1"]
 

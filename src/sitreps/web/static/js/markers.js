@@ -34,6 +34,19 @@ export function openPopup(map, marker) {
   popup.setContent(popupFor(marker.options.eventId, popup, marker.options.rough)).openOn(map);
 }
 
+// As the server words it (web/present.py: corroboration_text): reports whose outlet is unknown
+// are counted apart and never called independent; null when the event is in no incident.
+function corroborationText(ev) {
+  const n = ev.corroboration;
+  if (n == null) return null;
+  const parts = [];
+  if (n >= 2) parts.push(`${n} independent outlets`);
+  else if (n === 1) parts.push("1 outlet");
+  const unknownReports = ev.reports_outlet_unknown || 0;
+  if (unknownReports) parts.push(`${unknownReports} report${unknownReports === 1 ? "" : "s"}, outlet unknown`);
+  return parts.join("; ") || "no known outlet";
+}
+
 function row(name, value) {
   return [el("dt", {}, name), el("dd", {}, value == null || value === "" ? unknown() : value)];
 }
@@ -51,7 +64,7 @@ function popupFor(id, popup, rough) {
           row("place", place.name ? `${place.name} (${place.precision || "level unknown"})` : null),
           row("fatalities", countText(ev.fatalities)),
           row("certainty", ev.certainty),
-          row("outlets", ev.corroboration),
+          row("outlets", corroborationText(ev)),
           row("article", ev.title || ev.article_id)),
         ...(rough ? [el("p", { class: "muted" }, "Roughly placed: the point stands for a larger unit.")] : []));
       popup.update();
