@@ -164,9 +164,6 @@ class Workers:
         self._slots = []
 
 
-Isolated = Workers  # the name of one budgeted worker before there were several
-
-
 class _Slot:
     """One worker process and the record it holds."""
 
