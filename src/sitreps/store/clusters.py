@@ -17,8 +17,9 @@ linking them cost: docs/benchmarks.md); a process that links again and again (th
 route) keeps the linker and hands it back, and only articles saved by someone else meanwhile
 make it read the store again (a generation counter tells).
 
-The whole run holds the store's write lock (`BEGIN IMMEDIATE`), so two processes linking the
-same store take turns instead of clustering the same articles twice.
+The whole run holds the store's linking lock (`store.linking()`: SQLite's write lock, a
+PostgreSQL advisory lock), so two processes linking the same store take turns instead of
+clustering the same articles twice.
 """
 
 from __future__ import annotations
@@ -57,18 +58,13 @@ def link_pending(
     what an earlier call in this process returned: its linker is reused when nobody has linked
     or reset the store since (the store's linking generation is still the one it left);
     `progress(done, total)` is called after each article."""
-    conn = store._conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        run = _link(conn, settings or LinkSettings(), previous, progress)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return run
+    with store.linking() as conn:
+        return _link(conn, settings or LinkSettings(), previous, progress, store.dialect.json_values)
 
 
-def _link(conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | None, progress) -> LinkRun:
+def _link(
+    conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | None, progress, values: str
+) -> LinkRun:
     new = conn.execute(
         "SELECT d.article_id, d.summary_json, a.text FROM link_docs d JOIN articles a ON a.id = d.article_id"
         " WHERE d.seq IS NULL ORDER BY a.published IS NULL, a.published, a.rowid"
@@ -87,7 +83,7 @@ def _link(conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | 
         linker.add(summary_from_dict(json.loads(summary_json), text or ""))
         if progress is not None:
             progress(i + 1, len(new))
-    _write(conn, linker, start, merged_before)
+    _write(conn, linker, start, merged_before, values)
     conn.execute("UPDATE link_state SET generation = generation + 1")
     return LinkRun(len(new), len(linker.touched), _count(conn), linker, generation + 1)
 
@@ -106,14 +102,15 @@ def _restore(conn: sqlite3.Connection, settings: LinkSettings) -> Linker:
     return Linker.restore(state, links, merged, settings)
 
 
-def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: set[str]) -> None:
-    # only the new documents' rows and the touched clusters' links: not the whole state again
+def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: set[str], values: str) -> None:
+    # only the new documents' rows and the touched clusters' links: not the whole state again.
+    # `values`: the subquery of a JSON array's values (the store's dialect: conditions.py)
     conn.executemany(
         "UPDATE link_docs SET seq = ?, cluster_id = ?, copy_of = ?, minhash = ? WHERE article_id = ?",
         [(start + i, cluster, first, sig, s.id) for i, (s, cluster, first, sig) in enumerate(linker.rows(start))],
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO cluster_merges (old, new) VALUES (?, ?)",
+        "INSERT INTO cluster_merges (old, new) VALUES (?, ?) ON CONFLICT(old) DO UPDATE SET new = excluded.new",
         [(old, new) for old, new in linker.merged.items() if old not in merged_before],
     )
     # Old bookmarks of a cluster that has since merged again point at its latest id.
@@ -135,19 +132,21 @@ def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: 
     for c in live:
         cluster = linker.cluster(c)
         conn.execute(
-            "UPDATE link_docs SET cluster_id = ? WHERE article_id IN (SELECT value FROM json_each(?))",
+            f"UPDATE link_docs SET cluster_id = ? WHERE article_id IN ({values})",
             (c, json.dumps(cluster.documents)),
         )
         published = [
             p for (p,) in conn.execute(
-                "SELECT published FROM articles WHERE id IN (SELECT value FROM json_each(?))"
+                f"SELECT published FROM articles WHERE id IN ({values})"
                 " AND published IS NOT NULL ORDER BY published",
                 (json.dumps(cluster.documents),),
             )
         ]  # fmt: skip
         conn.execute(
-            "INSERT OR REPLACE INTO clusters (id, corroboration, documents, first_published, last_published,"
-            " report_json) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO clusters (id, corroboration, documents, first_published, last_published, report_json)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET corroboration = excluded.corroboration,"
+            " documents = excluded.documents, first_published = excluded.first_published,"
+            " last_published = excluded.last_published, report_json = excluded.report_json",
             (c, cluster.corroboration, len(cluster.documents), published[0] if published else None,
              published[-1] if published else None, json.dumps(cluster_dict(cluster), ensure_ascii=False)),
         )  # fmt: skip
