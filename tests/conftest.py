@@ -154,22 +154,42 @@ _databases = iter(range(1, 1_000_000))
 
 
 @pytest.fixture
-def postgres_url(postgres_server):
-    """A new, empty database of the test server (dropped afterwards): its URL."""
+def postgres_databases(postgres_server):
+    """make() -> the URL of a new, empty database of the test server; all dropped afterwards."""
     import psycopg
 
-    name = f"sitreps_test_{os.getpid()}_{next(_databases)}"
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"sitreps_test_{os.getpid()}_{next(_databases)}"
+        with psycopg.connect(postgres_server, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        made.append(name)
+        return _database_url(postgres_server, name)
+
+    yield make
     with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    yield _database_url(postgres_server, name)
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        for name in made:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def postgres_url(postgres_databases) -> str:
+    """The URL of a new, empty database of the test server (dropped afterwards)."""
+    return postgres_databases()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_target(request, tmp_path) -> str:
-    """Where a test's store is, once per backend: a SQLite file (not there yet) or a URL of an
-    empty PostgreSQL database."""
-    if request.param == "sqlite":
-        return str(tmp_path / "nested" / "sitreps.db")
-    return request.getfixturevalue("postgres_url")
+def new_store_target(request, tmp_path):
+    """make() -> where a new store goes, of one backend per run of the test: a SQLite file
+    (not there yet) or the URL of an empty PostgreSQL database."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_databases")
+    count = iter(range(1, 1000))
+    return lambda: str(tmp_path / f"store{next(count)}" / "sitreps.db")
+
+
+@pytest.fixture
+def store_target(new_store_target) -> str:
+    """Where a test's store goes, once per backend (see new_store_target)."""
+    return new_store_target()

@@ -1,5 +1,6 @@
 """Same-incident clusters kept in the store (store/clusters.py) and served by the API: linking
-what was saved since the last run, incrementally, with the same result as linking all at once."""
+what was saved since the last run, incrementally, with the same result as linking all at once.
+Every test that takes `new_store_target` runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -64,12 +65,12 @@ def store_clusters(store) -> dict[str, tuple]:
     conn = store._conn
     members = dict(conn.execute("SELECT article_id, cluster_id FROM link_docs").fetchall())
     rows = conn.execute("SELECT id, corroboration, documents, report_json FROM clusters ORDER BY id").fetchall()
-    links = conn.execute("SELECT a, b, round(score, 9) FROM cluster_links ORDER BY a, b").fetchall()
-    return {"members": members, "clusters": rows, "links": links}
+    links = [(a, b, round(score, 9)) for a, b, score in conn.execute("SELECT a, b, score FROM cluster_links ORDER BY a, b")]
+    return {"members": members, "clusters": [tuple(r) for r in rows], "links": links}
 
 
-def test_reports_of_one_incident_share_a_cluster_counted_by_outlet(tmp_path):
-    run, state = link_all(tmp_path / "s.db", corpus())
+def test_reports_of_one_incident_share_a_cluster_counted_by_outlet(new_store_target):
+    run, state = link_all(new_store_target(), corpus())
     assert run.linked == 6
     groups: dict[str, set] = {}
     for article, cluster in state["members"].items():
@@ -79,10 +80,10 @@ def test_reports_of_one_incident_share_a_cluster_counted_by_outlet(tmp_path):
     assert by_size == {3: 3, 2: 2, 1: 1}
 
 
-def test_linking_in_steps_equals_linking_at_once(tmp_path):
+def test_linking_in_steps_equals_linking_at_once(new_store_target):
     docs = corpus()
-    _, at_once = link_all(tmp_path / "one.db", docs)
-    with open_store(tmp_path / "steps.db") as store:
+    _, at_once = link_all(new_store_target(), docs)
+    with open_store(new_store_target()) as store:
         for chunk in (docs[:2], docs[2:3], docs[3:]):
             for doc in chunk:
                 store.save(doc)
@@ -93,10 +94,10 @@ def test_linking_in_steps_equals_linking_at_once(tmp_path):
     assert steps == at_once
 
 
-def test_a_kept_linker_gives_what_a_restored_one_gives(tmp_path):
+def test_a_kept_linker_gives_what_a_restored_one_gives(new_store_target):
     docs = corpus()
-    _, at_once = link_all(tmp_path / "one.db", docs)
-    with open_store(tmp_path / "kept.db") as store:
+    _, at_once = link_all(new_store_target(), docs)
+    with open_store(new_store_target()) as store:
         run = None
         for doc in docs:
             store.save(doc)
@@ -106,9 +107,9 @@ def test_a_kept_linker_gives_what_a_restored_one_gives(tmp_path):
         assert store_clusters(store) == at_once
 
 
-def test_a_linker_is_not_reused_when_another_process_linked_meanwhile(tmp_path):
+def test_a_linker_is_not_reused_when_another_process_linked_meanwhile(new_store_target):
     docs = corpus()
-    path = tmp_path / "s.db"
+    path = new_store_target()
     with open_store(path) as store:
         store.save(docs[0])
         mine = link_pending(store)
@@ -122,9 +123,9 @@ def test_a_linker_is_not_reused_when_another_process_linked_meanwhile(tmp_path):
     assert len(mine.linker) == 1
 
 
-def test_a_linker_is_not_reused_after_a_reset_that_relinked_as_many(tmp_path):
+def test_a_linker_is_not_reused_after_a_reset_that_relinked_as_many(new_store_target):
     docs = corpus()
-    path = tmp_path / "s.db"
+    path = new_store_target()
     with open_store(path) as store:
         for doc in docs[:2]:
             store.save(doc)
@@ -137,8 +138,8 @@ def test_a_linker_is_not_reused_after_a_reset_that_relinked_as_many(tmp_path):
         assert link_pending(store, previous=mine).linker is not mine.linker
 
 
-def test_running_again_links_nothing_and_changes_nothing(tmp_path):
-    path = tmp_path / "s.db"
+def test_running_again_links_nothing_and_changes_nothing(new_store_target):
+    path = new_store_target()
     _, before = link_all(path, corpus())
     with open_store(path) as store:
         for doc in corpus():
@@ -147,8 +148,8 @@ def test_running_again_links_nothing_and_changes_nothing(tmp_path):
         assert store_clusters(store) == before
 
 
-def test_a_changed_article_relinks_everything_from_the_start(tmp_path):
-    path = tmp_path / "s.db"
+def test_a_changed_article_relinks_everything_from_the_start(new_store_target):
+    path = new_store_target()
     docs = corpus()
     link_all(path, docs)
     changed = report("school-0", "outlet0.example", INCIDENTS["school"][0] + " Pupils returned.", 10)
@@ -174,10 +175,10 @@ def test_restored_linker_adds_like_the_original():
     assert restored.clusters() == original.clusters()
 
 
-def test_cluster_report_lists_documents_outlets_and_events(tmp_path):
+def test_cluster_report_lists_documents_outlets_and_events(new_store_target):
     docs = corpus()
     docs[0] = replace(docs[0], events=make_doc("dam-0").events)
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         cluster_id = store._conn.execute("SELECT cluster_id FROM link_docs WHERE article_id = 'dam-1'").fetchone()[0]
@@ -191,10 +192,10 @@ def test_cluster_report_lists_documents_outlets_and_events(tmp_path):
     assert c["events"][0]["corroboration"] == 3
 
 
-def test_wire_copies_count_once(tmp_path):
+def test_wire_copies_count_once(new_store_target):
     text = INCIDENTS["convoy"][0]
     docs = [report("w1", "wire.example", text, 9), report("w2", "paper.example", text + " More soon.", 9)]
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         c = get_cluster(store, "w1")
@@ -203,8 +204,8 @@ def test_wire_copies_count_once(tmp_path):
     assert [d["copy_of"] for d in c["documents"]] == [None, "w1"]
 
 
-def test_merged_ids_lead_to_the_cluster_they_went_into(tmp_path):
-    path = tmp_path / "s.db"
+def test_merged_ids_lead_to_the_cluster_they_went_into(new_store_target):
+    path = new_store_target()
     link_all(path, corpus())
     with open_store(path) as store:
         live = store._conn.execute("SELECT id FROM clusters WHERE documents = 3").fetchone()[0]
@@ -218,7 +219,7 @@ def test_merged_ids_lead_to_the_cluster_they_went_into(tmp_path):
 
 
 @pytest.fixture
-def client(tmp_path):
+def client(new_store_target):
     pytest.importorskip("fastapi")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*httpx2")
@@ -230,8 +231,9 @@ def client(tmp_path):
     docs = corpus()
     docs[0] = replace(docs[0], events=make_doc("dam-0").events)
     docs[-1] = replace(docs[-1], events=make_doc("school-0").events)
-    link_all(tmp_path / "s.db", docs)
-    with TestClient(create_app(tmp_path / "s.db", load_settings())) as c:
+    path = new_store_target()
+    link_all(path, docs)
+    with TestClient(create_app(path, load_settings())) as c:
         yield c
 
 
@@ -254,7 +256,7 @@ def test_api_filters_by_corroboration_and_serves_clusters(client):
     assert client.get("/?include_copies=maybe").status_code == 422
 
 
-def test_ingest_over_http_links_the_new_article(tmp_path):
+def test_ingest_over_http_links_the_new_article(new_store_target):
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
@@ -267,15 +269,15 @@ def test_ingest_over_http_links_the_new_article(tmp_path):
     def pipeline(article):
         return by_text[article.text]
 
-    with TestClient(create_app(tmp_path / "s.db", load_settings(), token="t", pipeline=pipeline)) as c:
+    with TestClient(create_app(new_store_target(), load_settings(), token="t", pipeline=pipeline)) as c:
         for t in texts:
             r = c.post("/api/articles", json={"text": t}, headers={"Authorization": "Bearer t"})
             assert r.status_code == 201, r.text
         assert c.get("/api/clusters/c0").json()["corroboration"] == 2
 
 
-def test_settings_change_relinks_with_a_fresh_linker(tmp_path):
-    path = tmp_path / "s.db"
+def test_settings_change_relinks_with_a_fresh_linker(new_store_target):
+    path = new_store_target()
     docs = corpus()
     with open_store(path) as store:
         store.save(docs[0])
@@ -285,7 +287,7 @@ def test_settings_change_relinks_with_a_fresh_linker(tmp_path):
         assert run.linker is not kept.linker and run.linker.settings.threshold == 0.9
 
 
-def test_the_events_of_a_copy_are_left_out_unless_asked(tmp_path):
+def test_the_events_of_a_copy_are_left_out_unless_asked(new_store_target):
     from sitreps.store.queries import EventFilter, event_page
 
     text = INCIDENTS["convoy"][0]
@@ -294,7 +296,7 @@ def test_the_events_of_a_copy_are_left_out_unless_asked(tmp_path):
     docs[2] = replace(docs[2], text=INCIDENTS["dam"][0], article=replace(docs[2].article, text=INCIDENTS["dam"][0]))
     docs = [replace(d, events=tuple(replace(e, id=f"{d.article.id}-e") for e in make_doc(d.article.id).events))
             for d in docs]
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         shown = lambda **kw: sorted(e["article_id"] for e in store.query_events(**kw))
