@@ -153,24 +153,36 @@ def _database_url(url: str, name: str) -> str:
 _databases = iter(range(1, 1_000_000))
 
 
+class _Databases:
+    """make() -> the URL of a new, empty database of the test server; drop() drops them all."""
+
+    def __init__(self, server: str):
+        self.server = server
+        self.made: list[str] = []
+
+    def __call__(self) -> str:
+        import psycopg
+
+        name = f"sitreps_test_{os.getpid()}_{next(_databases)}"
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        self.made.append(name)
+        return _database_url(self.server, name)
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.server, autocommit=True) as conn:
+            for name in self.made:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture
 def postgres_databases(postgres_server):
     """make() -> the URL of a new, empty database of the test server; all dropped afterwards."""
-    import psycopg
-
-    made: list[str] = []
-
-    def make() -> str:
-        name = f"sitreps_test_{os.getpid()}_{next(_databases)}"
-        with psycopg.connect(postgres_server, autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-        made.append(name)
-        return _database_url(postgres_server, name)
-
-    yield make
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        for name in made:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    made = _Databases(postgres_server)
+    yield made
+    made.drop()
 
 
 @pytest.fixture
@@ -193,3 +205,13 @@ def new_store_target(request, tmp_path):
 def store_target(new_store_target) -> str:
     """Where a test's store goes, once per backend (see new_store_target)."""
     return new_store_target()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_store_target(request, tmp_path_factory) -> str:
+    """As `store_target`, for a store a whole test module shares."""
+    if request.param == "sqlite":
+        return str(tmp_path_factory.mktemp("store") / "sitreps.db")
+    made = _Databases(request.getfixturevalue("postgres_server"))
+    request.addfinalizer(made.drop)
+    return made()

@@ -150,26 +150,73 @@ class Connection:
         with self.raw.cursor() as cur:
             cur.executemany(pyformat(sql), rows)
 
-    def stream(self, sql: str, params=()) -> Iterator[tuple]:
+    def stream(self, sql: str, params=(), done: Callable[[], None] | None = None) -> Iterator[tuple]:
         """Rows read a batch at a time from a server-side cursor. The query runs now (its
-        errors are raised here); the rows come as they are taken."""
+        errors are raised here); the rows come as they are taken. `done` is called when the
+        stream ends or is dropped."""
         cur = self.raw.cursor(name=f"sitreps_{next(_cursors)}", withhold=True)
         try:
             cur.execute(pyformat(sql), params)
         except BaseException:
             cur.close()
+            if done is not None:
+                done()
             raise
-        return _rows(cur)
+        return _rows(cur, done)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.raw.transaction():
+            yield self
 
 
 _cursors = itertools.count(1)
 
 
-def _rows(cur: psycopg.ServerCursor) -> Iterator[tuple]:
+def _rows(cur: psycopg.ServerCursor, done: Callable[[], None] | None = None) -> Iterator[tuple]:
     try:
         yield from cur
     finally:
         cur.close()
+        if done is not None:
+            done()
+
+
+class PooledConnection:
+    """`Connection` over a pool: each statement borrows a connection, reads every row and gives
+    it back (the store's queries read bounded results: pages, counts, statistics); a stream or a
+    transaction keeps one until it ends. Shared by a server's threads."""
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    def execute(self, sql: str, params=()) -> _Result:
+        with self.pool.connection() as raw:
+            cur = raw.execute(pyformat(sql), params)
+            return _Result(cur.fetchall() if cur.description is not None else [])
+
+    def executemany(self, sql: str, rows) -> None:
+        with self.pool.connection() as raw:
+            Connection(raw).executemany(sql, rows)
+
+    def stream(self, sql: str, params=()) -> Iterator[tuple]:
+        raw = self.pool.getconn()
+        return Connection(raw).stream(sql, params, done=lambda: self.pool.putconn(raw))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.pool.connection() as raw, raw.transaction():
+            yield Connection(raw)
+
+
+class _Result(list):
+    """Rows already read, as a cursor gives them."""
+
+    def fetchone(self) -> tuple | None:
+        return self[0] if self else None
+
+    def fetchall(self) -> list[tuple]:
+        return list(self)
 
 
 def _text(value):
@@ -191,28 +238,20 @@ class PostgresStore:
     has_fts = True  # tsvector search is part of the schema
 
     def __init__(
-        self,
-        raw: psycopg.Connection,
-        url: str,
-        notes: tuple[Note, ...] = (),
-        *,
-        postgis: bool = False,
-        release: Callable[[psycopg.Connection], None] | None = None,
+        self, conn: Connection | PooledConnection, url: str, notes: tuple[Note, ...] = (), *, postgis: bool = False
     ):
-        self._conn = Connection(raw)
+        self._conn = conn
         self.path = url  # what the store was opened with, as a SQLite store's path
         self.notes = notes  # e.g. a skipped PostGIS migration
         self.postgis = postgis
         self.dialect = PostgresDialect(postgis)
-        self._release = release or (lambda conn: conn.close())
-        self._closed = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._release(self._conn.raw)
+        """Close its connection (a pooled store has none of its own: nothing to close)."""
+        if isinstance(self._conn, Connection):
+            self._conn.raw.close()
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -228,23 +267,25 @@ class PostgresStore:
         return [{"name": name, "applied_at": at} for name, at in rows]
 
     def refuse_writes(self) -> None:
-        """Make this connection read-only (a server's readers: store/queries.py open_reader)."""
-        self._conn.execute("SET default_transaction_read_only = on")
+        """Make this connection read-only (a server's readers: store/queries.py open_reader).
+        A pooled store's connections are read-only already (`PostgresStores`)."""
+        if isinstance(self._conn, Connection):
+            self._conn.execute("SET default_transaction_read_only = on")
 
     @contextmanager
     def _transaction(self, *locks: str) -> Iterator[Connection]:
         """A transaction holding advisory locks: "linking" alone or shared ("linking-shared"),
         or an article's ("article:<id>")."""
-        with self._conn.raw.transaction():
+        with self._conn.transaction() as conn:
             for lock in locks:
                 if lock == "linking":
-                    self._conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (_LOCKS, _LINKING))
+                    conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (_LOCKS, _LINKING))
                 elif lock == "linking-shared":
-                    self._conn.execute("SELECT pg_advisory_xact_lock_shared(?, ?)", (_LOCKS, _LINKING))
+                    conn.execute("SELECT pg_advisory_xact_lock_shared(?, ?)", (_LOCKS, _LINKING))
                 else:
                     key = lock.removeprefix("article:")
-                    self._conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (_ARTICLE_LOCKS, key))
-            yield self._conn
+                    conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (_ARTICLE_LOCKS, key))
+            yield conn
 
     def linking(self):
         """The transaction a linking run holds (store/clusters.py): the linking lock, alone."""
@@ -390,7 +431,7 @@ def open_postgres(url: str) -> PostgresStore:
     except BaseException:
         conn.close()
         raise
-    return PostgresStore(conn, url, notes, postgis=postgis)
+    return PostgresStore(Connection(conn), url, notes, postgis=postgis)
 
 
 def has_store(url: str) -> bool:
@@ -466,16 +507,18 @@ def _has_feature(raw: psycopg.Connection, extension: str) -> bool:
 
 
 class PostgresStores:
-    """The stores a server opens on one database, their connections borrowed from a pool: one
-    reader per server thread (kept while the thread lives), one per download, one per write.
+    """What a server opens on one database (store/urls.py `open_stores`): readers that share a
+    pool of read-only connections, borrowed per statement or per download, and a writer with a
+    connection of its own per write.
 
         stores = PostgresStores(url)      # connects and migrates now: a bad URL fails at start
-        with stores.open(read_only=True) as store: ...
-        stores.close()
+        stores.reader().query_events(...)
+        with stores.writer() as store: store.save(doc)
+        stores.close()                    # the pool's connections
     """
 
-    def __init__(self, url: str, max_size: int = 32):
-        from psycopg_pool import ConnectionPool, PoolTimeout
+    def __init__(self, url: str, max_size: int = 16):
+        from psycopg_pool import ConnectionPool
 
         conn = connect(url)
         try:
@@ -483,31 +526,22 @@ class PostgresStores:
         finally:
             conn.close()
         self.url = url
-        self._timeout = PoolTimeout
-        kwargs = {"autocommit": True}
+        kwargs = {"autocommit": True, "options": "-c default_transaction_read_only=on"}
         if "connect_timeout" not in url:
             kwargs["connect_timeout"] = CONNECT_TIMEOUT
         self._pool = ConnectionPool(url, min_size=1, max_size=max_size, kwargs=kwargs, open=True,
-                                    reset=_writable, check=ConnectionPool.check_connection,
-                                    name="sitreps")  # fmt: skip
+                                    check=ConnectionPool.check_connection, name="sitreps-readers")  # fmt: skip
+        self._reader = PostgresStore(PooledConnection(self._pool), url, self.notes, postgis=self.postgis)
 
-    def open(self, *, read_only: bool = False) -> PostgresStore:
-        try:
-            raw = self._pool.getconn()
-        except self._timeout as exc:
-            raise StoreError(f"no connection to {redact(self.url)} free: {exc}") from None
-        store = PostgresStore(raw, self.url, self.notes, postgis=self.postgis, release=self._pool.putconn)
-        if read_only:
-            store.refuse_writes()
-        return store
+    def reader(self, *, any_thread: bool = False) -> PostgresStore:
+        """The readers' store: any thread may use it, closing it is a no-op."""
+        return self._reader
+
+    def writer(self) -> PostgresStore:
+        return open_postgres(self.url)
 
     def close(self) -> None:
         self._pool.close()
-
-
-def _writable(raw: psycopg.Connection) -> None:
-    """A connection going back to the pool: writable again, whatever its last borrower did."""
-    raw.execute("SET default_transaction_read_only = off")
 
 
 __all__ = ["PostgresDialect", "PostgresStore", "PostgresStores", "open_postgres"]

@@ -69,6 +69,40 @@ def open_store(target: str | os.PathLike, *, any_thread: bool = False):
     return open_sqlite(sqlite_path(target), any_thread=any_thread)
 
 
+def open_stores(target: str | os.PathLike):
+    """What a server opens on one store: `reader(any_thread=False)` gives a read-only store
+    (a server keeps one per thread, and opens one per download), `writer()` one to save with,
+    `close()` lets go of what they share. For SQLite each is a connection of its own (WAL lets
+    readers and a writer work at once); PostgreSQL's readers share a pool of connections.
+    Opening checks the store and brings its schema up to date: a bad target fails here."""
+    if is_postgres(target):
+        return _postgres().PostgresStores(str(target))
+    return SQLiteStores(sqlite_path(target))
+
+
+class SQLiteStores:
+    """`open_stores` for a SQLite file."""
+
+    def __init__(self, path: str):
+        from .queries import open_reader
+
+        if path == ":memory:":
+            raise ValueError("an in-memory store cannot be served (its connection belongs to one thread)")
+        self.path = path
+        open_reader(path).close()  # create and migrate now
+
+    def reader(self, *, any_thread: bool = False):
+        from .queries import open_reader
+
+        return open_reader(self.path, any_thread=any_thread)
+
+    def writer(self):
+        return open_store(self.path)
+
+    def close(self) -> None:
+        pass
+
+
 def store_exists(target: str | os.PathLike) -> bool:
     """Whether there is a store to read: a SQLite file, or a PostgreSQL database that has the
     store's tables (`sitreps ingest` makes one). An unreachable server raises StoreError."""
