@@ -98,10 +98,19 @@ REQUIRE_POSTGRES = os.environ.get("SITREPS_REQUIRE_POSTGRES") == "1"
 TEMPLATE = "sitreps_test_template"
 
 
+_postgres_skipped: list[str] = []  # why, told once at the end of the run
+
+
 def postgres_unavailable(reason: str):
     if REQUIRE_POSTGRES:
         pytest.fail(f"{reason}, and SITREPS_REQUIRE_POSTGRES=1 asks for the PostgreSQL tests")
+    _postgres_skipped.append(reason)
     pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _postgres_skipped:
+        terminalreporter.write_line(f"PostgreSQL store tests skipped: {_postgres_skipped[0]}", yellow=True)
 
 
 @pytest.fixture(scope="session")
