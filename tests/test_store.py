@@ -4,7 +4,6 @@ skips the PostgreSQL runs without one); a few check what only one of them has.""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import datetime
 

@@ -16,6 +16,9 @@ transaction:
   second sees the first's row ("unchanged"), so every article is stored once;
 - a save holds the linking lock shared, a linking run (store/clusters.py) holds it alone: a run
   never sees half a save, and saves wait while a run writes clusters;
+- a save that changes an article already linked (which forgets every cluster: sqlite.py
+  `save_summary`) holds the reset lock first, so two such saves take turns rewriting every
+  linking row instead of locking them in each other's way;
 - applying a migration holds the migration lock: processes opening a new database at once
   apply each migration once.
 
@@ -69,7 +72,7 @@ log = logging.getLogger(__name__)
 # Advisory lock keys (pg_advisory_xact_lock(int, int)): the first number says "sitreps", the
 # second which lock; an article's lock is keyed by a hash of its id.
 _LOCKS = 0x53495452  # "SITR"
-_MIGRATING, _LINKING = 1, 2
+_MIGRATING, _LINKING, _RESETTING = 1, 2, 3
 _ARTICLE_LOCKS = 0x53495453  # "SITS"
 
 CONNECT_TIMEOUT = 10  # seconds, unless the URL says (libpq's default is to wait forever)
@@ -274,8 +277,8 @@ class PostgresStore:
 
     @contextmanager
     def _transaction(self, *locks: str) -> Iterator[Connection]:
-        """A transaction holding advisory locks: "linking" alone or shared ("linking-shared"),
-        or an article's ("article:<id>")."""
+        """A transaction holding advisory locks, taken in the order given: "linking" alone or
+        shared ("linking-shared"), or an article's ("article:<id>")."""
         with self._conn.transaction() as conn:
             for lock in locks:
                 if lock == "linking":
@@ -332,6 +335,9 @@ class PostgresStore:
                     self._check_event_ids(conn, key, [r[0] for r in rows])
                 if rows:
                     conn.executemany(_insert_sql(table, columns), rows)
+            linked = conn.execute("SELECT seq FROM link_docs WHERE article_id = ?", (key,)).fetchone()
+            if linked is not None and linked[0] is not None:
+                conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (_LOCKS, _RESETTING))
             save_summary(conn, key, doc)
         return "new" if row is None else "updated"
 
