@@ -551,35 +551,38 @@ def test_postgresql_text_cannot_hold_nul_so_it_is_replaced_in_the_columns_and_ke
         assert text.endswith("The\ufffdend.") and len(text) == len(doc.text)
 
 
-def _write_concurrently(url: str, ids: list[str], seed: int, start) -> list[str]:
+def _write_concurrently(url: str, ids: list[str], seed: int, start, versions: int = 1) -> list[str]:
     """One writer process: once every writer is ready (`start`, a barrier), opens the store and
-    saves these articles in its own order, linking every few saves."""
+    saves these articles in its own order, linking every few saves; then, with `versions` 2,
+    once every writer is done, saves a changed analysis of each (which makes linking start over)."""
     import random
 
     from sitreps.store.clusters import link_pending
 
-    order = list(ids)
-    random.Random(seed).shuffle(order)
-    docs = {id: _writer_doc(id) for id in order}
+    rng = random.Random(seed)
     statuses = []
-    start.wait()
     with open_store(url) as store:
-        for n, id in enumerate(order, 1):
-            statuses.append(store.save(docs[id]))
-            if n % 5 == 0:
-                link_pending(store)
-        link_pending(store)
+        for version in range(1, versions + 1):
+            order = list(ids)
+            rng.shuffle(order)
+            docs = {id: _writer_doc(id, version) for id in order}
+            start.wait()
+            for n, id in enumerate(order, 1):
+                statuses.append(store.save(docs[id]))
+                if n % 5 == 0:
+                    link_pending(store)
+            link_pending(store)
     return statuses
 
 
-def _writer_doc(id: str) -> Document:
+def _writer_doc(id: str, version: int = 1) -> Document:
     n = int(id.removeprefix("w"))
     town, coords = [("Alder", ALDER), ("Birch", BIRCH), ("Cedar", CEDAR)][n % 3]
     return make_doc(id, town=town, coords=coords, value=f"2022-11-{1 + n % 28:02d}",
-                    extra=f" Report {n} said the depot burned." + " Smoke rose." * (n % 4))  # fmt: skip
+                    extra=f" Report {n} said the depot burned." + " Smoke rose." * (n % 4) + " Later." * (version - 1))  # fmt: skip
 
 
-def _writers(url: str, shares: list[list[str]]) -> list[list[str]]:
+def _writers(url: str, shares: list[list[str]], versions: int = 1) -> list[list[str]]:
     """Run one writer process per share of articles, all starting at once; their statuses."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -588,23 +591,25 @@ def _writers(url: str, shares: list[list[str]]) -> list[list[str]]:
     with spawn.Manager() as manager, ProcessPoolExecutor(len(shares), mp_context=spawn) as pool:
         start = manager.Barrier(len(shares))
         n = len(shares)
-        return list(pool.map(_write_concurrently, [url] * n, shares, range(n), [start] * n, timeout=300))
+        return list(pool.map(_write_concurrently, [url] * n, shares, range(n), [start] * n, [versions] * n,
+                             timeout=300))
 
 
 def test_several_processes_writing_one_postgresql_store_store_every_article_once(postgres_url, tmp_path):
-    """Four processes save overlapping sets of articles at once and link as they go: each
-    article is "new" exactly once, and the store holds what one writer alone makes."""
+    """Four processes save overlapping sets of articles at once and link as they go, then save
+    a changed analysis of each (every such save starts linking over): each article is "new"
+    exactly once and "updated" exactly once, and the store holds what one writer alone makes."""
     from sitreps.store.clusters import pending
 
     ids = [f"w{n}" for n in range(40)]
     shares = [ids[0:25], ids[10:35], ids[15:40], ids[::2]]
-    runs = _writers(postgres_url, shares)
+    runs = _writers(postgres_url, shares, versions=2)
     statuses = [s for run in runs for s in run]
-    assert statuses.count("new") == len(ids)
-    assert statuses.count("unchanged") == sum(map(len, shares)) - len(ids)
+    assert statuses.count("new") == len(ids) and statuses.count("updated") == len(ids)
+    assert statuses.count("unchanged") == 2 * (sum(map(len, shares)) - len(ids))
     with open_store(tmp_path / "alone.db") as alone:
         for id in ids:
-            alone.save(_writer_doc(id))
+            alone.save(_writer_doc(id, version=2))
         expected = alone.counts()
         expected_docs = sorted(alone.iter_documents(), key=lambda d: d["id"])
     with open_store(postgres_url) as store:
