@@ -125,14 +125,20 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
             article_rows,
         )
         conn.executemany(insert_sql("events", EVENT_COLUMNS), event_rows)
-        # Same-incident clusters as linking leaves them: runs of 1-6 articles, one outlet each.
-        link_rows, cluster_rows = [], []
+        # Same-incident clusters as linking leaves them: runs of 1-6 articles, one outlet each,
+        # the i-th events of a run's articles one incident told by all of them.
+        events_of: dict[str, list[str]] = {}
+        for row in event_rows:
+            events_of.setdefault(row[1], []).append(row[0])
+        link_rows, cluster_rows, incident_rows = [], [], []
         a = 0
         while a < len(article_rows):
             size = min(rng.choice((1, 1, 1, 2, 2, 3, 4, 6)), len(article_rows) - a)
             members = [row[0] for row in article_rows[a:a + size]]
             for art_id in members:
                 link_rows.append((art_id, "{}", len(link_rows), members[0], art_id))
+                for i, event_id in enumerate(events_of.get(art_id, ())):
+                    incident_rows.append((event_id, members[0], events_of[members[0]][i], size, 0))
             cluster_rows.append((members[0], size, size, "{}"))
             a += size
         conn.executemany(
@@ -141,6 +147,11 @@ def build(path: Path, n_events: int, seed: int = 7) -> None:
         )
         conn.executemany(
             "INSERT INTO clusters (id, corroboration, documents, report_json) VALUES (?, ?, ?, ?)", cluster_rows
+        )
+        conn.executemany(
+            "INSERT INTO incident_events (event_id, cluster_id, incident_id, corroboration, reports_outlet_unknown)"
+            " VALUES (?, ?, ?, ?, ?)",
+            incident_rows,
         )
     conn.close()
 

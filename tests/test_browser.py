@@ -17,8 +17,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dataclasses import replace
+
 import pytest
-from test_web import docs
+from test_store import make_doc
+from test_web import area_docs, docs, rich_doc
 
 from sitreps.store import open_store
 
@@ -49,17 +52,18 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """uvicorn on a free localhost port, in a thread, over a store of hand-built documents."""
+def serve(path: Path, documents, link=None):
+    """uvicorn on a free localhost port, in a thread, over a store of `documents` (linked into
+    clusters by `link(store)` when given)."""
     import uvicorn
 
     from sitreps.api import create_app
 
-    path = tmp_path_factory.mktemp("browser") / "sitreps.db"
     with open_store(path) as store:
-        for doc in docs():
+        for doc in documents:
             store.save(doc)
+        if link:
+            link(store)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -71,15 +75,73 @@ def server(tmp_path_factory):
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The hand-built documents of test_web."""
+    server, thread, url = serve(tmp_path_factory.mktemp("browser") / "sitreps.db", docs())
+    yield url
     server.should_exit = True
     thread.join(10)
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh page that records every URL it asks for and every script error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+@pytest.fixture(scope="module")
+def area_server(tmp_path_factory):
+    """Towns in Donetsk oblast, a raion, and events placed only to the oblast, to Ukraine, to Europe."""
+    server, thread, url = serve(tmp_path_factory.mktemp("areas") / "sitreps.db", area_docs())
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def timeline_docs():
+    """Thirteen events from November 2022 to February 2023, and one of May 1944."""
+    dated = [make_doc(f"m{i}", value=f"2022-{11 + i % 2}-{10 + i}") for i in range(12)]
+    return [*dated, make_doc("m12", value="2023-02-01"), make_doc("old", value="1944-05-09")]
+
+
+@pytest.fixture(scope="module")
+def timeline_server(tmp_path_factory):
+    server, thread, url = serve(tmp_path_factory.mktemp("timeline") / "sitreps.db", timeline_docs())
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+LONG_ID = "20220131T223000Z_US_272c2d715d_and_a_long_tail_without_spaces"
+
+
+def linked_docs():
+    """Two outlets' reports of one incident under long ids without spaces (as feeds name them),
+    linked into a cluster, and the hand-built article with every kind of annotation."""
+    extra = [" Firefighters from the regional rescue service fought the blaze at the depot until dawn, and the"
+             " mayor promised compensation to the families of the dead.",
+             " The mayor of Alder said the families would be compensated, while rescue crews battled the flames"
+             " at the burning fuel depot through the whole night."]  # fmt: skip
+    out = []
+    for i, outlet in enumerate(("one.example", "a-very-long-outlet-name-without-spaces.example")):
+        doc = make_doc(f"{LONG_ID}_{i}", extra=extra[i])
+        out.append(replace(doc, article=replace(doc.article, url=f"https://{outlet}/{LONG_ID}/{i}")))
+    return [*out, rich_doc()]
+
+
+@pytest.fixture(scope="module")
+def linked_server(tmp_path_factory):
+    from sitreps.store.clusters import link_pending
+
+    path = tmp_path_factory.mktemp("linked") / "sitreps.db"
+    server, thread, url = serve(path, linked_docs(), link=link_pending)
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
+def recorded_page(browser, base: str, viewport: dict):
+    """A fresh page that records every URL it asks for and every script error; `checked`
+    closes it and fails on a request to another host or a script error."""
+    context = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 500, has_touch=viewport["width"] < 500)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.requested, page.errors = [], []
@@ -87,12 +149,30 @@ def page(browser, server):
     # a request the page's Content-Security-Policy refuses never leaves the browser
     page.on("requestfailed", lambda r: r.failure == "csp" and page.requested.remove(r.url))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.base = server
-    yield page
-    context.close()
+    page.base = base
+    return page
+
+
+def checked(page) -> None:
+    page.context.close()
     hosts = {urlsplit(u).hostname for u in page.requested if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
     assert hosts <= LOCAL, f"requests to other hosts: {sorted(hosts - LOCAL)}"
     assert not page.errors, page.errors
+
+
+@pytest.fixture
+def page(browser, server):
+    page = recorded_page(browser, server, {"width": 1280, "height": 800})
+    yield page
+    checked(page)
+
+
+@pytest.fixture
+def phone(browser, server):
+    """A page the size of a phone's (390 x 844 CSS px, touch)."""
+    page = recorded_page(browser, server, {"width": 390, "height": 844})
+    yield page
+    checked(page)
 
 
 def ready(page, markers: int) -> None:
@@ -238,3 +318,138 @@ def test_the_api_docs_load_nothing_from_elsewhere(page, path, ready_selector):
     page.goto(page.base + path)
     page.wait_for_selector(ready_selector)
     assert "sitreps" in page.inner_text("body")
+
+
+@pytest.mark.parametrize("query, message", [
+    ("since=2022-13-45", "since: '2022-13-45' has no month 13"),
+    ("since=2022-12-01&until=2022-11-01", "since (2022-12-01) is after until (2022-11-01)"),
+    ("type=Shelling", "did you mean the sub-event type 'Shelling/artillery/missile attack'"),
+])
+def test_a_bad_filter_in_the_url_shows_the_apis_message_in_the_page(page, query, message):
+    page.goto(page.base + f"/?{query}")
+    page.wait_for_selector("#map[data-state=error]")
+    status = page.inner_text("#status")
+    assert status.startswith("Could not load the events: ") and message in status, status
+
+
+def test_basemap_draws_no_line_across_the_world(page):
+    """The world's TopoJSON steps from 180 to -180 where Russia and Fiji cross the antimeridian
+    and runs round the pole for Antarctica: drawn flat, each step was a stripe across the map."""
+    page.goto(page.base + "/")
+    ready(page, 6)
+    steps = page.evaluate("""async () => {
+      const { loadWorld } = await import('/static/js/basemap.js');
+      const { land, borders } = await loadWorld();
+      const lines = [];
+      const walk = (g) => {
+        if (g.type === 'FeatureCollection') g.features.forEach((f) => walk(f.geometry));
+        else if (g.type === 'Feature') walk(g.geometry);
+        else if (g.type === 'MultiPolygon') g.coordinates.forEach((p) => lines.push(...p));
+        else if (g.type === 'Polygon') lines.push(...g.coordinates);
+        else if (g.type === 'MultiLineString') lines.push(...g.coordinates);
+        else if (g.type === 'LineString') lines.push(g.coordinates);
+      };
+      walk(land); walk(borders);
+      let steps = 0;
+      for (const line of lines) for (let i = 1; i < line.length; i++) {
+        const [a, b] = [line[i - 1], line[i]];
+        const alongPole = Math.abs(a[1]) === 90 && a[1] === b[1];  // off the map: it closes Antarctica
+        if (Math.abs(b[0] - a[0]) > 180 && !alongPole) steps++;
+      }
+      return [steps, lines.length];
+    }""")
+    assert steps[1] > 100 and steps[0] == 0
+
+
+def test_oblast_borders_and_names_are_drawn_on_both_maps(page):
+    """The hand-built events lie near 50N 30E, in Kyiv oblast: from zoom 5 the map draws the
+    units of the countries in view (static/basemap/admin1/UA.json) and names them."""
+    page.goto(page.base + "/")
+    ready(page, 6)
+    page.wait_for_selector("#map[data-admin1~='UA']")
+    names = page.locator("#map .admin1-label").all_inner_texts()
+    assert "Kyiv" in names
+    page.goto(page.base + "/events/ev-rich")
+    page.wait_for_selector("#event-map[data-admin1~='UA']")
+    assert page.locator("#event-map .admin1-label").count() > 0
+
+
+def test_country_level_events_are_not_drawn_as_point_markers(page, area_server):
+    page.goto(area_server + "/")
+    ready(page, 3)  # Bakhmut, Kramatorsk and the raion; not Ukraine's, Europe's or the oblast's centre
+    page.wait_for_selector("#map[data-areas='4'][data-shaded='2']")  # Ukraine and Donetsk oblast shaded
+    # the raion's rough marker keeps its style inside the cluster it forms with Bakhmut's
+    assert page.locator("#map .marker-cluster.some-rough").count() == 1
+    assert "4 placed only to a country or region" in page.inner_text("#status")
+    box = page.locator("#areas")
+    assert "4 events placed only to a country or region" in box.inner_text()
+    box.locator("summary").click()
+    assert box.locator("li").all_inner_texts() == ["Ukraine (country) 2", "Donetsk Oblast (admin1) 1", "Europe (continent) 1"]
+    box.locator("button", has_text="Ukraine").click()
+    page.wait_for_selector(".leaflet-popup-content:has-text('Ukraine: 2 events')")
+    assert page.locator(".leaflet-popup-content li a").count() == 2
+    # the event page outlines the area and puts no marker at its centre
+    for event in ("ev-c1", "ev-o1"):
+        page.goto(f"{area_server}/events/{event}")
+        page.wait_for_selector("#event-map[data-area='outline'] path.area-shape")
+        assert page.locator("#event-map path.ev").count() == 0
+
+
+def tick_overlaps(page) -> list:
+    """Pairs of the timeline's labels on one line whose boxes overlap."""
+    return page.evaluate("""() => {
+      const boxes = [...document.querySelectorAll('#timeline-svg text.tick')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+      const out = [];
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i], [b, rb] = boxes[j];
+        if (ra.top === rb.top && ra.left < rb.right && rb.left < ra.right) out.push([a, b]);
+      }
+      return out;
+    }""")
+
+
+def bar_widths(page) -> list[float]:
+    return page.evaluate("() => [...document.querySelectorAll('#timeline-svg .bar .hit')].map((r) => r.getBoundingClientRect().width)")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_timeline_covers_the_dense_months_and_zooms_out_to_an_outlier(browser, timeline_server, viewport):
+    page = recorded_page(browser, timeline_server, viewport)
+    page.goto(timeline_server + "/")
+    ready(page, 14)
+    keys = page.locator("#timeline-svg .bar").evaluate_all("bars => bars.map((b) => b.dataset.key)")
+    assert keys == ["2022-11", "2022-12", "2023-01", "2023-02"]  # not 1944-05 to 2023-02: 946 bars
+    assert "1 before 2022-11 not shown" in page.inner_text("#timeline-hint")
+    assert min(bar_widths(page)) >= 40 and not tick_overlaps(page)
+    page.click("#timeline-zoom")
+    assert page.inner_text("#timeline-zoom") == "Show the busy months (2022-11 to 2023-02)"
+    title = page.inner_text("#timeline-title")
+    assert title == ("Events per year" if viewport["width"] > 500 else "Events per five years")
+    assert min(bar_widths(page)) >= 6 and not tick_overlaps(page)
+    page.locator("#timeline-svg .bar .hit").first.click()  # the bar holding 1944
+    page.wait_for_url("**since=194*")
+    ready(page, 1)
+    assert page.locator("#event-list li").first.get_attribute("data-id") == "ev-old"
+    assert page.locator("#timeline-svg .bar.in").count() == 1  # the chosen range is outside the busy months: all shown
+    checked(page)
+
+
+def test_no_page_is_wider_than_a_phone_and_the_map_comes_first(browser, linked_server):
+    """At 390 CSS px (a phone) no page scrolls sideways: long ids, URLs, tables and the event
+    fields wrap or stack. On the map page the map comes before the filters and the list."""
+    page = recorded_page(browser, linked_server, {"width": 390, "height": 844})
+    page.goto(linked_server + "/")
+    ready(page, 3)
+    cluster = page.evaluate("() => fetch('/api/events/ev-' + encodeURIComponent('%s_0')).then((r) => r.json())" % LONG_ID)["cluster_id"]
+    assert cluster
+    order = page.evaluate("""() => ['map', 'timeline', 'filters', 'event-list'].map((id) => document.getElementById(id).getBoundingClientRect().top)""")
+    assert order == sorted(order), order
+    for path in ["/", f"/events/ev-{LONG_ID}_0", f"/articles/{LONG_ID}_1", f"/clusters/{cluster}", "/events/ev-rich",
+                 "/articles/rich", "/events/no-such-event"]:  # fmt: skip
+        page.goto(linked_server + path)
+        page.wait_for_load_state("load")
+        if path == "/":
+            ready(page, 3)
+        width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1] == 390, (path, width)
+    checked(page)

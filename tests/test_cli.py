@@ -827,6 +827,24 @@ def test_events_says_when_it_stopped_at_the_limit_and_how_to_get_all(where_db, c
     assert invoke("events", "--db", where_db, "--config", config, "--limit", "-1").exit_code == 2
 
 
+@pytest.mark.parametrize("command", ["events", "export"])
+def test_min_corroboration_counts_the_outlets_of_the_events_incident(tmp_path, config, command):
+    from test_store_clusters import corpus, link_all
+
+    db = tmp_path / "linked.db"
+    link_all(db, corpus())  # three incidents told by three, two and one outlets
+    assert where_ids(command, db, config, "--min-corroboration", "3") == ["ev-dam-0", "ev-dam-1", "ev-dam-2"]
+    assert len(where_ids(command, db, config, "--min-corroboration", "2")) == 5
+    assert where_ids(command, db, config, "--min-corroboration", "4") == []
+    as_csv = ["-f", "csv"] if command == "export" else []
+    result = invoke(command, "--db", db, "--config", config, *as_csv, "--min-corroboration", "0")
+    assert result.exit_code == 2 and "--min-corroboration" in flat(result.stderr)
+    assert "from 1 to" in flat(result.stderr)
+    if command == "export":  # articles are not events: a 0 is still a filter given, refused
+        result = invoke(command, "--db", db, "--config", config, "--min-corroboration", "0")
+        assert result.exit_code == 2 and "--min-corroboration choose events" in flat(result.stderr)
+
+
 @pytest.mark.parametrize("command", [["events"], ["export", "-f", "geojson"]])
 @pytest.mark.parametrize("args, words", [
     (["--country", "Ukriane"], ["--country", "did you mean 'UA' (Ukraine)?"]),

@@ -908,3 +908,16 @@ def test_two_tellings_at_towns_close_together_on_one_stated_day_are_one_incident
     assert len(_merge([blast(1, depot), blast(2, far)])) == 2
     one_list = blast(1, depot)
     assert len(_merge([one_list, replace(one_list, id="b9", place=town)])) == 2  # one sentence's list stays split
+
+
+def test_medics_rescuers_and_journalists_killed_are_a_wars_dead(run):
+    killed = only(happened(run("Four medics were killed during the evacuation of civilians in Harbour Town on Monday.")))
+    assert killed.type == "Violence against civilians" and killed.fatalities.low == 4
+    assert not happened(run("Four people were killed in a road accident in Harbour Town on Monday."))
+
+
+def test_an_attempt_to_break_through_is_a_battle(run):
+    tried = only(happened(run("Russian troops tried to break through near Harbour Town on Monday.")))
+    assert tried.subtype == "Armed clash" and [a.actor for a in tried.actors] == ["RUS.MIL"]
+    failed = only(happened(run("The invaders failed to make a breakthrough near Lake Town on Monday.")))
+    assert failed.subtype == "Armed clash"

@@ -84,6 +84,7 @@ def test_csv_header_and_row(events):
         "url": "https://news.example/a1",
         "cluster_id": "",  # not linked
         "corroboration": "",
+        "reports_outlet_unknown": "",
     }
     assert abs(int(stored) - time.time()) < 600  # when the store took the analysis, as a Unix time
     # No date, no resolved place, no fatalities reported: empty, not invented.

@@ -92,3 +92,16 @@ def test_a_record_the_reader_refused_is_handed_back_unanalysed(pipeline):
         docs = list(pool.imap([article_from_text("first", id="a"), refused, article_from_text("last", id="b")]))
     assert [d.article.id for d in docs] == ["a", "r", "b"]
     assert docs[1].text == "" and _codes(docs[1]) == ["read.bad_json"]
+
+
+def test_where_fork_is_missing_the_workers_are_spawned_and_build_their_own_pipeline(pipeline, monkeypatch):
+    import sitreps.isolation as isolation
+
+    real = isolation._context
+    monkeypatch.setattr(isolation, "_context", lambda method: None if method == "fork" else real(method))
+    articles = [article_from_text(t, id=str(i)) for i, t in enumerate(["one", "RAISE", "two", "three"])]
+    with Workers(pipeline, seconds=20, workers=2) as pool:
+        assert pool.start_method == "spawn"
+        docs = list(pool.imap(articles))
+    assert [d.text for d in docs] == ["ONE", "", "TWO", "THREE"]
+    assert _codes(docs[1]) == ["pipeline.crash"]

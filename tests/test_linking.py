@@ -20,8 +20,10 @@ from sitreps.linking import (
     LinkSettings,
     compatible,
     day_range,
+    describe,
     event_match,
     evidence,
+    group_events,
     link,
     near_duplicates,
     outlet_of,
@@ -264,8 +266,11 @@ def test_a_cluster_reports_corroboration_incidents_and_disagreements():
     kyiv = linker.cluster("k1")
     assert kyiv.documents == ("k1", "k2", "k3")
     assert kyiv.outlets == ("one.example", "three.example", "two.example")
-    assert kyiv.corroboration == 3
-    assert kyiv.incidents == (("e", "e", "e"),)
+    (incident,) = kyiv.incidents
+    assert incident.events == ("e", "e", "e") and incident.documents == ("k1", "k2", "k3")
+    assert incident.outlets == kyiv.outlets and incident.unknown == 0
+    assert incident.corroboration == kyiv.corroboration == 3
+    assert not kyiv.spread.far and kyiv.spread.km == pytest.approx(21, abs=1)
     fields = {d.field: d.values for d in kyiv.disagreements}
     assert fields["fatalities"] == (("k1", "one.example", (4, 4)), ("k2", "two.example", (5, 5)),
                                     ("k3", "three.example", (4, None)))
@@ -283,7 +288,114 @@ def test_copies_join_their_original_and_count_as_one_source():
     cluster = linker.cluster("w1")
     assert cluster.copies == (("w1", "w2"),)
     assert cluster.outlets == ("paper.example", "wire.example")
-    assert cluster.corroboration == 1  # a wire story re-published is one source
+    assert cluster.incidents == () and cluster.corroboration == 0  # no event: nothing to corroborate
+    strike = ev(day=D1, id="strike")
+    told = describe("w1", [replace(wire, events=(strike,)), replace(copy, events=(strike,))],
+                    {"w1": "w1", "w2": "w1"}, S)  # fmt: skip
+    (incident,) = told.incidents
+    assert incident.documents == ("w1", "w2")
+    assert incident.outlets == ("wire.example",) and incident.corroboration == 1  # a re-published wire story: one source
+
+
+# ---------------------------------------------------------------------------- corroboration
+
+SEVASTOPOL = (44.62, 33.53)
+WASHINGTON = (38.90, -77.04)
+KHARKIV = (49.99, 36.23)
+KHERSON = (46.64, 32.62)  # about 430 km from Kharkiv
+
+
+def told(*docs: DocSummary, copies: dict[str, str] | None = None):
+    """The report of one cluster of `docs` (linking decided they belong together)."""
+    return describe(docs[0].id, list(docs), {d.id: (copies or {}).get(d.id, d.id) for d in docs}, S)
+
+
+def test_unknown_outlets_are_never_independent_outlets():
+    strike = ev(day=D1)
+    report = told(doc("a", events=[strike]), doc("b", events=[strike]), doc("c", events=[strike]))
+    (incident,) = report.incidents
+    assert incident.documents == ("a", "b", "c")
+    assert (incident.corroboration, incident.outlets, incident.unknown) == (0, (), 3)
+    assert (report.corroboration, report.outlets, report.unknown) == (0, (), 3)
+    mixed = told(doc("a", events=[strike]), doc("b", outlet="one.example", events=[strike]), doc("c", events=[strike]))
+    (incident,) = mixed.incidents
+    assert (incident.corroboration, incident.outlets, incident.unknown) == (1, ("one.example",), 2)
+
+
+def test_one_outlet_telling_an_incident_twice_is_one_outlet():
+    strike = ev(day=D1)
+    report = told(doc("a", outlet="one.example", events=[strike]), doc("b", outlet="one.example", events=[strike]),
+                  doc("c", outlet="two.example", events=[strike]))  # fmt: skip
+    assert report.incidents[0].outlets == ("one.example", "two.example")
+    assert report.incidents[0].corroboration == 2
+
+
+def test_copies_count_once_and_take_a_known_outlet_of_their_group():
+    strike = ev(day=D1)
+    copies = {"w2": "w1", "w3": "w1"}
+    report = told(doc("w1", outlet="wire.example", events=[strike]), doc("w2", outlet="paper.example", events=[strike]),
+                  doc("w3", events=[strike]), doc("o1", outlet="other.example", events=[strike]), copies=copies)  # fmt: skip
+    (incident,) = report.incidents
+    assert incident.outlets == ("other.example", "wire.example") and incident.unknown == 0
+    # an original whose outlet is unknown: its copies' known outlet speaks for the group, once
+    report = told(doc("w1", events=[strike]), doc("w2", outlet="paper.example", events=[strike]),
+                  doc("w3", outlet="daily.example", events=[strike]), copies=copies)  # fmt: skip
+    (incident,) = report.incidents
+    assert (incident.outlets, incident.unknown) == (("paper.example",), 0)
+    # a group of copies with no known outlet is one report, outlet unknown
+    report = told(doc("w1", events=[strike]), doc("w2", events=[strike]), copies={"w2": "w1"})
+    assert (report.incidents[0].corroboration, report.incidents[0].unknown, report.unknown) == (0, 1, 1)
+
+
+def test_corroboration_belongs_to_the_incident_not_to_an_over_merged_cluster():
+    # one cluster, as text similarity can make it: three outlets tell a strike near Sevastopol,
+    # one of them also a protest in Washington a month later
+    crimea = ev(at=SEVASTOPOL, day=D1)
+    protest = EventSummary("protest", "Protests", *WASHINGTON, D1 + timedelta(days=30), D1 + timedelta(days=30),
+                           place="Washington")  # fmt: skip
+    report = told(
+        doc("a", outlet="one.example", events=[replace(crimea, id="a-crimea", place="Sevastopol"), protest]),
+        doc("b", outlet="two.example", events=[replace(crimea, id="b-crimea")]),
+        doc("c", outlet="three.example", events=[replace(crimea, id="c-crimea")]),
+        doc("d", events=[replace(crimea, id="d-crimea")]),
+    )
+    crimea_told, protest_told = report.incidents  # most corroborated first
+    assert crimea_told.events == ("a-crimea", "b-crimea", "c-crimea", "d-crimea")
+    assert (crimea_told.corroboration, crimea_told.unknown) == (3, 1)
+    assert protest_told.events == ("protest",) and protest_told.documents == ("a",)
+    assert (protest_told.corroboration, protest_told.outlets) == (1, ("one.example",))  # not the cluster's 3
+    assert report.corroboration == 3  # the best-told incident's, never a sum over the cluster
+    assert report.spread.far and report.spread.km > 7000 and report.spread.days == 30
+    assert set(report.spread.places) == {"Sevastopol", "Washington"}
+
+
+def test_an_unplaced_event_never_chains_two_places_into_one_incident():
+    kharkiv, kherson, unplaced = ev(at=KHARKIV, day=D1), ev(at=KHERSON, day=D1), ev(at=None, day=D1)
+    docs = [doc("a", outlet="one.example", events=[replace(kharkiv, id="kharkiv")]),
+            doc("b", outlet="two.example", events=[replace(unplaced, id="somewhere")]),
+            doc("c", outlet="three.example", events=[replace(kherson, id="kherson")])]  # fmt: skip
+    events = [(d, e) for d in docs for e in d.events]
+    groups = [[e.id for _, e in g] for g in group_events(events, S)]
+    # the unplaced report could be either: it joins the first, and Kherson, 430 km away, stays apart
+    assert groups == [["kharkiv", "somewhere"], ["kherson"]]
+    report = told(*docs)
+    assert [i.corroboration for i in report.incidents] == [2, 1]
+    assert report.spread.far and report.spread.days == 0
+
+
+def test_two_events_of_one_report_are_two_incidents():
+    strike = ev(day=D1)
+    a = doc("a", outlet="one.example", events=[replace(strike, id="a1"), replace(strike, id="a2")])
+    b = doc("b", outlet="two.example", events=[replace(strike, id="b1")])
+    report = told(a, b)
+    assert [i.events for i in report.incidents] == [("a1", "b1"), ("a2",)]
+    assert [i.corroboration for i in report.incidents] == [2, 1]
+    assert not report.spread.far  # one place, one day: separate events, not separate stories
+
+
+def test_a_cluster_without_located_or_dated_events_has_no_spread():
+    report = told(doc("a", outlet="one.example", events=[ev(at=None)]), doc("b", outlet="two.example"))
+    assert (report.spread.km, report.spread.places, report.spread.days, report.spread.far) == (None, None, None, False)
 
 
 def test_far_publication_dates_are_never_one_incident():

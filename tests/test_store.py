@@ -61,6 +61,7 @@ def make_doc(
     country: str = "XA",
     admin1: str = "North Province",
     admin2: str | None = None,
+    precision: str = "city",
 ) -> Document:
     sentence = f"Shelling hit a depot in {town} on Thursday, officials said."
     text = f"{sentence} Two workers were killed.{extra}"
@@ -77,7 +78,7 @@ def make_doc(
         admin2=admin2 if coords else None,
         feature="P.PPL" if coords else None,
         gazetteer_id=f"g-{town}" if coords else None,
-        precision="city" if coords else None,
+        precision=precision if coords else None,
         score=0.9,
     )
     when = _span(text, "Thursday")
@@ -346,7 +347,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     with open_store(path) as s:
         assert [n.code for n in s.notes] == ["store.migration_skipped"]
         assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
-                                                       "0005_event_background", "0006_event_where"]
+                                                       "0005_event_background", "0006_event_where", "0007_incidents"]
         assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
         assert len(s.query_events(type="Explosions/Remote violence")) == 1
         with pytest.raises(StoreError, match="FTS5"):
@@ -357,7 +358,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
         # recorded in the order applied: the skipped one last
         assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
                                                        "0005_event_background", "0006_event_where",
-                                                       "0002_articles_fts"]
+                                                       "0007_incidents", "0002_articles_fts"]
         assert {m.name for m in MIGRATIONS} == {m["name"] for m in s.migrations()}
         assert [e["article_id"] for e in s.query_events(text="firefighters")] == ["a1"]
 

@@ -353,7 +353,7 @@ def test_no_js_list_pages_with_a_next_link(client):
 def test_points_are_the_located_matches(client):
     body = client.get("/points.json").json()
     assert body["count"] == 7
-    assert body["fields"] == ["id", "lat", "lon", "type", "date", "certainty", "rough"]
+    assert body["fields"] == ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"]
     rows = {p[0]: p for p in body["points"]}
     assert "ev-a5" not in rows and "ev-bare" not in rows  # no coordinates: listed, not mapped
     assert len(rows) == 6
@@ -361,10 +361,61 @@ def test_points_are_the_located_matches(client):
     assert (a2[1], a2[2]) == BIRCH
     assert body["types"][a2[3]] == "Battles"
     assert body["certainties"][a2[5]] == "hedged"
-    assert a2[4] == "2022-11-15" and a2[6] == 0
+    assert a2[4] == "2022-11-15" and a2[6] == 0 and a2[7] is None
+    assert body["areas"] == []
     battles = client.get("/points.json?type=Battles").json()
     assert battles["count"] == 1 and [p[0] for p in battles["points"]] == ["ev-a2"]
     assert client.get("/points.json?since=junk").status_code == 422
+
+
+def area_docs() -> list[Document]:
+    """Two towns in Donetsk oblast, a raion (a rough point), and events placed only to the
+    oblast, to Ukraine (twice) and to Europe: their points are centres, not places."""
+    ua = {"country": "UA"}
+    return [
+        make_doc("t1", town="Bakhmut", coords=(48.59, 38.0), admin1="Donetsk Oblast", **ua),
+        make_doc("t2", town="Kramatorsk", coords=(48.72, 37.56), admin1="Donetsk Oblast", **ua),
+        make_doc("r1", town="Bakhmut Raion", coords=(48.6, 38.1), admin1="Donetsk Oblast", precision="admin2", **ua),
+        make_doc("o1", town="Donetsk Oblast", coords=(48.0, 37.8), admin1="Donetsk Oblast", precision="admin1", **ua),
+        make_doc("c1", town="Ukraine", coords=(49.0, 32.0), admin1=None, precision="country", **ua),
+        make_doc("c2", town="Ukraine", coords=(49.0, 32.0), admin1=None, precision="country", value="2022-11-12", **ua),
+        make_doc("e1", town="Europe", coords=(48.69, 9.14), country=None, admin1=None, precision="continent"),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def area_client(tmp_path):
+    path = tmp_path / "areas.db"
+    with open_store(path) as store:
+        for doc in area_docs():
+            store.save(doc)
+    with TestClient(create_app(path)) as c:
+        yield c
+
+
+def test_events_placed_only_to_a_country_or_region_are_areas_not_points(area_client):
+    body = area_client.get("/points.json").json()
+    assert body["count"] == body["located"] == 7
+    rows = {p[0]: p for p in body["points"]}
+    assert [rows[i][7] for i in ("ev-t1", "ev-t2", "ev-r1")] == [None, None, None]
+    assert rows["ev-r1"][6] == 1 and rows["ev-t1"][6] == 0  # a raion is a rough point
+    areas = body["areas"]
+    by_name = {a["name"]: a for a in areas}
+    assert set(by_name) == {"Donetsk Oblast", "Ukraine", "Europe"}
+    assert by_name["Ukraine"] == {"name": "Ukraine", "precision": "country", "country": "UA", "admin1": None,
+                                  "lat": 49.0, "lon": 32.0, "count": 2}  # fmt: skip
+    assert by_name["Donetsk Oblast"]["precision"] == "admin1" and by_name["Europe"]["precision"] == "continent"
+    assert areas[rows["ev-c1"][7]]["name"] == areas[rows["ev-c2"][7]]["name"] == "Ukraine"
+    assert areas[rows["ev-o1"][7]]["admin1"] == "Donetsk Oblast"
+    one = area_client.get("/points.json?type=Battles").json()
+    assert one["points"] == [] and one["areas"] == []
+
+
+def test_the_first_view_fits_the_points_not_the_centres_of_areas(area_client):
+    bounds = area_client.get("/.json").json()["bounds"]
+    assert bounds == [[48.59, 37.56], [48.72, 38.1]]  # not Europe's centre, not Ukraine's
+    only_areas = area_client.get("/.json?q=Europe").json()
+    assert only_areas["count"] == 1 and only_areas["bounds"] == [[48.69, 9.14], [48.69, 9.14]]
 
 
 # -- the event page ---------------------------------------------------------------------------------
@@ -480,8 +531,11 @@ CLUSTER = {
         {"article_id": "a3", "title": "Copy", "url": "https://three.example/c", "outlet": "three.example",
          "published": None, "copy_of": "a1"},
     ],
+    "reports_outlet_unknown": 0,
     "copies": [["a1", "a3"]],
-    "incidents": [["ev-a1", "ev-rich"]],
+    "incidents": [{"id": "ev-a1", "events": ["ev-a1", "ev-rich"], "articles": ["a1", "rich"], "corroboration": 2,
+                   "outlets": ["one.example", "two.example"], "reports_outlet_unknown": 0}],
+    "spread": {"km": None, "places": None, "days": 1, "far": False},
     "disagreements": [
         {"field": "fatalities", "event_type": "Explosions/Remote violence",
          "values": [{"article_id": "a1", "outlet": "one.example", "value": [2, 2]},
@@ -493,15 +547,38 @@ CLUSTER = {
 }  # fmt: skip
 
 
+# An over-merged cluster: two reports that read alike tell a strike and, 7,800 km and a month
+# away, something else; one report's outlet is unknown.
+FAR_APART = {
+    "id": "c-far", "corroboration": 1, "outlets": ["one.example"], "reports_outlet_unknown": 2,
+    "documents": [
+        {"article_id": "a1", "title": "Depot shelled in Alder", "url": "https://one.example/a1", "outlet": "one.example",
+         "published": "2022-11-11T08:30:00", "copy_of": None},
+        {"article_id": "rich", "title": "Depot struck", "url": None, "outlet": None, "published": None, "copy_of": None},
+        {"article_id": "a3", "title": "Copy", "url": None, "outlet": None, "published": None, "copy_of": None},
+    ],
+    "copies": [],
+    "incidents": [
+        {"id": "ev-a1", "events": ["ev-a1"], "articles": ["a1"], "corroboration": 1, "outlets": ["one.example"],
+         "reports_outlet_unknown": 0},
+        {"id": "ev-rich", "events": ["ev-rich", "ev-a3"], "articles": ["rich", "a3"], "corroboration": 0, "outlets": [],
+         "reports_outlet_unknown": 2},
+    ],
+    "spread": {"km": 7812.3, "places": ["Sevastopol", "Washington"], "days": 30, "far": True},
+    "disagreements": [],
+}  # fmt: skip
+
+
 @pytest.fixture
 def with_cluster(client, monkeypatch):
     from sitreps.web import clusters
 
     def find(store, cluster_id):
-        if cluster_id != "c-7":
+        found = {"c-7": CLUSTER, "c-far": FAR_APART}.get(cluster_id)
+        if found is None:
             return None
         events = [client.get(f"/api/events/{i}").json() for i in ("ev-a1", "ev-rich", "ev-a3")]
-        return {**CLUSTER, "events": events}
+        return {**found, "events": events}
 
     monkeypatch.setattr(clusters, "find_cluster", find)
     return client
@@ -510,13 +587,15 @@ def with_cluster(client, monkeypatch):
 def test_cluster_page_says_which_outlet_says_what(with_cluster):
     body = page(with_cluster, "/clusters/c-7")
     text = text_of(body)
-    assert "2 independent outlets" in text
-    assert "one.example, two.example" in text
-    assert "(not independent)" in text
+    assert "One incident: 2 independent outlets (one.example, two.example)" in text
+    assert "Outlets: one.example, two.example" in text
+    assert "Not one story" not in text and "(not independent)" in text
     assert re.search(r"Fatalities\s+of Explosions/Remote violence", text)
     assert "at least 3" in text and re.search(r"one\.example\s*2\s", text)
     assert "2022-11-11 to 2022-11-12" in text
-    incident = body[body.index("<h3>Incident 1</h3>"):body.index("Other events in these reports")]
+    incident = body[body.index('id="incident-ev-a1"'):body.index("Other events in these reports")]
+    assert "Incident 1: Explosions/Remote violence, Alder" in text_of(incident)
+    assert "Told by 2 independent outlets (one.example, two.example)" in text_of(incident)
     assert 'href="/events/ev-a1"' in incident and 'href="/events/ev-rich"' in incident
     assert 'href="/events/ev-a3"' in body[body.index("Other events in these reports"):]
     twin = with_cluster.get("/clusters/c-7.json").json()
@@ -524,6 +603,55 @@ def test_cluster_page_says_which_outlet_says_what(with_cluster):
     assert '<link rel="alternate" type="application/json" href="/clusters/c-7.json">' in body
     assert "no cluster" in page(with_cluster, "/clusters/c-8", status=404).lower()
     assert with_cluster.get("/clusters/c-8.json").status_code == 404
+
+
+def test_a_cluster_of_unrelated_incidents_says_so_and_never_counts_unknown_outlets(with_cluster):
+    body = page(with_cluster, "/clusters/c-far")
+    text = text_of(body)
+    assert "2 incidents in 3 reports" in text
+    assert ("Not one story: these reports tell 2 incidents, up to 7,812 km (Sevastopol and Washington) and 30 days "
+            "apart.") in text  # fmt: skip
+    assert "Outlets: one.example · 2 reports, outlet unknown" in text
+    first = text_of(body[body.index('id="incident-ev-a1"'):body.index('id="incident-ev-rich"')])
+    second = text_of(body[body.index('id="incident-ev-rich"'):])
+    assert "Told by 1 outlet (one.example)" in first
+    assert "Told by 2 reports, outlet unknown" in second
+    assert "independent" not in text.replace("(not independent)", "")  # no count of unknowns is "independent"
+    assert "One incident" not in text
+
+
+def test_an_events_corroboration_is_its_incidents(tmp_path):
+    path = tmp_path / "s.db"
+    with open_store(path) as store:
+        extra = [  # three reports in their own words (the same text would be one copied report)
+            " Firefighters from the regional rescue service fought the blaze at the depot until dawn.",
+            " The mayor of Alder said the families would be compensated for the burned depot.",
+            " Rescue crews battled the flames at the burning fuel depot in Alder through the night.",
+        ]
+        for i, url in enumerate(("https://one.example/x", None, None)):
+            doc = make_doc(f"u{i}", extra=extra[i])
+            store.save(replace(doc, article=replace(doc.article, url=url)))
+        from sitreps.store.clusters import link_pending
+
+        link_pending(store)
+    with TestClient(create_app(path)) as c:
+        event = c.get("/api/events/ev-u0").json()
+        assert (event["corroboration"], event["reports_outlet_unknown"]) == (1, 2)
+        body = page(c, "/events/ev-u0")
+        assert "1 outlet; 2 reports, outlet unknown" in text_of(body)
+        assert f'href="/clusters/{event["cluster_id"]}#incident-{event["incident_id"]}"' in body
+
+
+def test_corroboration_words():
+    from sitreps.web.present import corroboration_text
+
+    assert corroboration_text(None, None) is None
+    assert corroboration_text(3, 0) == "3 independent outlets"
+    assert corroboration_text(1, 0, ["one.example"]) == "1 outlet (one.example)"
+    assert corroboration_text(0, 1) == "1 report, outlet unknown"
+    assert corroboration_text(2, 3, ["a.example", "b.example"]) == (
+        "2 independent outlets (a.example, b.example); 3 reports, outlet unknown")
+    assert corroboration_text(0, 0) == "no known outlet"
 
 
 def test_cluster_from_a_linked_store(tmp_path):
@@ -545,9 +673,10 @@ def test_cluster_from_a_linked_store(tmp_path):
         event = c.get("/api/events/ev-l0").json()
         assert event["cluster_id"] and event["corroboration"] == 2
         body = page(c, "/events/ev-l0")
-        assert f'href="/clusters/{event["cluster_id"]}"' in body and "2 outlets" in body
+        assert f'href="/clusters/{event["cluster_id"]}#incident-ev-l0"' in body
+        assert "2 independent outlets" in text_of(body)
         cluster = page(c, f"/clusters/{event['cluster_id']}")
-        assert "2 independent outlets" in text_of(cluster)
+        assert "One incident: 2 independent outlets (one.example, two.example)" in text_of(cluster)
 
 
 # -- pieces -----------------------------------------------------------------------------------------
@@ -614,6 +743,25 @@ def test_vendored_libraries_are_served(client):
         assert r.status_code == 200 and words in r.text, path
     topo = client.get("/static/basemap/countries-50m.json").json()
     assert topo["type"] == "Topology" and set(topo["objects"]) == {"countries", "land"}
+
+
+def test_first_level_units_are_served_per_country_with_names_inside_their_box(client):
+    """static/basemap/admin1/ (scripts/admin1.py): index.json names each country's file by the
+    ISO code events store, and every unit has a name and a label point within its country's box."""
+    index = client.get("/static/basemap/admin1/index.json").json()
+    assert len(index) > 150 and {"UA", "RU", "PL", "BY"} <= set(index)
+    for code in ("UA", "RU", "SY"):
+        topo = client.get(f"/static/basemap/admin1/{code}.json").json()
+        units = topo["objects"]["admin1"]["geometries"]
+        assert len(units) == index[code]["units"]
+        west, south, east, north = index[code]["bbox"]
+        named = [u for u in units if u["properties"]]  # Russia has one unit the source leaves unnamed
+        assert len(named) >= len(units) - 1
+        for unit in named:
+            lon, lat = unit["properties"]["label"]
+            assert unit["properties"]["name"] and west <= lon <= east and south <= lat <= north, unit["properties"]
+    ukraine = {u["properties"]["name"] for u in client.get("/static/basemap/admin1/UA.json").json()["objects"]["admin1"]["geometries"]}
+    assert len(ukraine) == 27 and {"Autonomous Republic of Crimea", "Sevastopol", "Donetsk", "Kyiv City", "Odesa"} <= ukraine
 
 
 def test_no_page_or_answer_shows_the_servers_folders(tmp_path):

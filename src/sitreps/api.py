@@ -13,7 +13,7 @@ The JSON API (`create_app`) reads the store; writing is off unless a token is gi
                                or /api/events?format=csv|geojson|jsonl)
     GET  /api/events/{id}      one event with its evidence and its article's id, URL and title
     GET  /api/articles/{id}    the stored sitreps/3 document with every annotation
-    GET  /api/clusters/{id}    one incident across outlets: sources, copies, disagreements
+    GET  /api/clusters/{id}    reports linked as one incident: its incidents, their outlets, disagreements
     GET  /api/stats            events by type, month and certainty (the filters of /api/events)
     GET  /api/health           version, schema, migrations, whether search and writing are on
     POST /api/articles         analyse one article and store it (Authorization: Bearer <token>)
@@ -379,12 +379,17 @@ def _add_read_routes(app, readers: _Readers) -> None:
     def one_cluster(
         cluster_id: Annotated[str, Path(description="The cluster's id (an event's `cluster_id`).", examples=["a1"])],
     ):
-        """The reports of one incident across outlets: `corroboration` (independent sources:
-        distinct outlets, a group of copies counting once), `outlets`, `documents` (each with
-        title, URL, outlet, publication date and `copy_of`, the article it copies), `incidents`
-        (event ids told as one incident), `disagreements` (fatalities, actors or dates stated
-        differently, with who says what) and `events`. An id that was merged into another
-        cluster answers with that cluster and `merged_from`."""
+        """Reports linked as one incident, and what they tell. Linking groups articles that read
+        alike, so a cluster may tell several incidents: `incidents` (most corroborated first),
+        each with its `events`, `articles`, `corroboration` (the distinct known outlets telling
+        it, a group of copies counting once), `outlets` and `reports_outlet_unknown` (its reports
+        whose outlet is unknown: never counted as independent); `spread` (`km`, `places`, `days`:
+        how far apart the cluster's events are; `far`: too far to be one incident, so not one
+        story); `corroboration` (its best-told incident's), `outlets` and
+        `reports_outlet_unknown` of the whole cluster; `documents` (each with title, URL, outlet,
+        publication date and `copy_of`, the article it copies); `copies`; `disagreements`
+        (fatalities, actors or dates stated differently, with who says what) and `events`. An id
+        that was merged into another cluster answers with that cluster and `merged_from`."""
         cluster = get_cluster(readers.get(), cluster_id)
         if cluster is None:
             raise ApiError(404, "not_found", f"no cluster {cluster_id!r}")
@@ -555,9 +560,10 @@ _HELP = {
     "include_copies": "Also the events of articles that copy an earlier stored article (the same text"
     " re-published or syndicated, found by linking); left out by default, since the first copy's events"
     " are the same.",
-    "min_corroboration": "Minimum number of independent sources (distinct outlets, copies counting once) "
-    "telling the incident: events whose article's same-incident cluster has fewer, or that is not linked yet, "
-    "do not match.",
+    "min_corroboration": "Minimum number of independent sources telling the event's incident (the events "
+    "linked across articles as one occurrence): distinct known outlets, copies counting once; reports whose "
+    "outlet is unknown never count, nor do the other incidents of its cluster. Events not linked yet, and "
+    "possible or negated ones, do not match.",
     "q": "Words that must all appear in the article's title or text (SQLite FTS5; punctuation is not query "
     "syntax).",
 }
@@ -595,7 +601,7 @@ _TAGS = [
         "name": "articles",
         "description": "Stored articles with every annotation; ingesting one (token needed).",
     },
-    {"name": "clusters", "description": "The same incident told by several outlets: who says what."},
+    {"name": "clusters", "description": "Reports linked as one incident: the incidents they tell, who tells each."},
     {"name": "stats", "description": "Counts for charts and overviews."},
     {"name": "service", "description": "Is the server up, and what can it do."},
 ]
@@ -698,8 +704,19 @@ def _schemas():
         url: str | None
         title: str | None
         published: str | None
+        outlet: str | None = Field(
+            description="The article's outlet: its URL's registrable domain, else its page's site name (null: unknown)."
+        )
         cluster_id: str | None = Field(description="The article's same-incident cluster (null: not linked yet).")
-        corroboration: int | None = Field(description="Independent sources of that cluster.")
+        incident_id: str | None = Field(
+            description="The event's incident in that cluster (null: not linked yet, or a possible or negated event)."
+        )
+        corroboration: int | None = Field(
+            description="Independent sources of the event's incident: distinct known outlets, copies counting once."
+        )
+        reports_outlet_unknown: int | None = Field(
+            description="Reports of the event's incident whose outlet is unknown (never counted as independent)."
+        )
 
     class EventPage(BaseModel):
         events: list[Event]

@@ -97,8 +97,10 @@ WordsOpt = Annotated[
     str | None, typer.Option("--q", help="Words that must all appear in the article's title or text.")
 ]
 CorroborationOpt = Annotated[
-    str | None, typer.Option(help="At least this many independent outlets tell the incident (linked articles only).")
-]
+    str | None,
+    typer.Option(help="Only events whose incident at least N distinct known outlets tell (copies count once; "
+                 "reports whose outlet is unknown never count).", metavar="N", show_default=False),
+]  # fmt: skip
 CertaintyOpt = Annotated[
     str | None, typer.Option(help="Only these certainties, comma-separated [default: those that say it happened].")
 ]
@@ -436,8 +438,9 @@ def export(
 
     if format not in ("jsonl", "csv", "geojson"):
         raise typer.BadParameter("choose jsonl, csv or geojson", param_hint="--format")
-    if format == "jsonl" and any(chosen.values()):
-        given = ", ".join("--" + k.replace("_", "-") for k, v in chosen.items() if v)
+    named = [k for k, v in chosen.items() if v is not None and v is not False and v != ""]  # 0 is given
+    if format == "jsonl" and named:
+        given = ", ".join("--" + k.replace("_", "-") for k in named)
         raise typer.BadParameter(f"{given} choose events: they apply to --format csv or geojson; jsonl writes "
                                  "every stored article", param_hint="--format")  # fmt: skip
     with _errors():

@@ -65,6 +65,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "url",
     "cluster_id",
     "corroboration",
+    "reports_outlet_unknown",
 )
 # What a GeoJSON feature carries besides the CSV's columns.
 GEOJSON_EXTRA: tuple[str, ...] = ("title", "published")
@@ -259,6 +260,7 @@ def event_row(e: dict) -> dict:
         "url": e.get("url"),
         "cluster_id": e.get("cluster_id"),
         "corroboration": e.get("corroboration"),
+        "reports_outlet_unknown": e.get("reports_outlet_unknown"),
     }
 
 

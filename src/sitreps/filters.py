@@ -59,8 +59,11 @@ class EventFilter:
     max_lon crossing the antimeridian; `near` is (lat, lon, km). `actor` is an actor id (exact,
     e.g. "RUS.MIL") or part of an actor's name (any case), on either side: the actors or the
     targets. `text` is plain words that must all appear in the article's title or text (FTS5).
-    `min_corroboration` keeps events whose article is in a same-incident cluster told by at least
-    that many independent sources (articles not linked yet have no cluster and never match).
+    `min_corroboration` keeps events whose incident (the events linking found to be one
+    occurrence across articles) is told by at least that many distinct known outlets, a group of
+    copies counting once; reports whose outlet is unknown never count, and the other incidents of
+    the event's cluster do not either. Events not linked yet, and possible or negated ones (which
+    linking leaves out), never match.
     Without a `certainty` filter only events said to have happened are kept (not `possible` or
     `negated`: ask for those by name); background events (told as history) only with
     `include_background`; the events of an article linking found to copy an earlier one (the same
@@ -88,7 +91,7 @@ class EventFilter:
     actor: str | None = None
     certainty: tuple[str, ...] = ()
     text: str | None = None
-    min_corroboration: int | None = None  # events of articles whose cluster has this many sources
+    min_corroboration: int | None = None  # events whose incident this many known outlets tell
     include_background: bool = False  # background events (told as history) are left out unless asked
     include_copies: bool = False  # events of an article copying an earlier one are left out unless asked
 

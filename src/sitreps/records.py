@@ -59,6 +59,9 @@ class Article:
     published: datetime | None = None
     origin: str = ""  # where it came from: a path, "path:line", "<stdin>"
     notes: tuple[Note, ...] = ()
+    # the page's name for its site (og:site_name and the like, from HTML): the article's outlet
+    # when its URL gives none (sitreps.outlets); kept in the store, not in the sitreps/3 record
+    site_name: str | None = None
 
     @property
     def failed(self) -> bool:

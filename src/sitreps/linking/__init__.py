@@ -38,16 +38,29 @@ all-pairs reference (`Linker(blocked=False)`). Why TF-IDF and not sentence embed
 docs/evaluation.md (measured on ECB+: all-MiniLM-L6-v2 alone clustered worse than TF-IDF, and
 added nothing next to it, at ~100x the cost).
 
-A `Cluster` reports its documents, its corroboration (independent sources: distinct outlets,
-a group of copies counting once), its events grouped as one incident, and where the reports
-disagree (fatalities, actors, dates) as plain data.
+A `Cluster` reports its documents, their events grouped into incidents (`group_events`: events of
+different reports that could all be one incident), each incident's corroboration (the distinct
+known outlets telling it, a group of copies counting once; reports whose outlet is unknown are
+counted apart, never as independent: `sitreps.outlets`), how far apart its events are (`Spread`:
+text similarity can put unrelated incidents in one cluster, and a reader must be told), and where
+the reports of an incident disagree (fatalities, actors, dates), as plain data.
 """
 
 from __future__ import annotations
 
 from .copies import Copies, near_duplicates, shingles
 from .linker import Linker, link
-from .reports import Cluster, Disagreement, describe, disagreements
+from .reports import (
+    Cluster,
+    Disagreement,
+    Incident,
+    Spread,
+    describe,
+    disagreements,
+    group_events,
+    spread,
+    tellers,
+)
 from .similarity import (
     Blocks,
     Evidence,
@@ -75,7 +88,8 @@ from .summaries import (
 
 __all__ = [
     "NAME_LABELS", "NOT_HAPPENED", "Blocks", "Cluster", "Copies", "Disagreement", "DocSummary",
-    "EventSummary", "Evidence", "LinkSettings", "Linker", "compatible", "cosine", "day_range",
-    "describe", "disagreements", "event_match", "evidence", "link", "near_duplicates", "outlet_of",
-    "pair_score", "shingles", "stop_words", "summarise", "summary_dict", "summary_from_dict", "weigh", "words",
+    "EventSummary", "Evidence", "Incident", "LinkSettings", "Linker", "Spread", "compatible", "cosine",
+    "day_range", "describe", "disagreements", "event_match", "evidence", "group_events", "link",
+    "near_duplicates", "outlet_of", "pair_score", "shingles", "spread", "stop_words", "summarise",
+    "summary_dict", "summary_from_dict", "tellers", "weigh", "words",
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
+from ..outlets import outlet_of
 from ..records import Document
 
 # ---------------------------------------------------------------------------- settings
@@ -117,14 +117,9 @@ def day_range(value: str | None) -> tuple[date, date] | None:
     return None
 
 
-def outlet_of(url: str | None) -> str | None:
-    """The outlet of a URL: its host without "www." (None without a URL)."""
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
-
-
 def summarise(doc: Document, outlet: str | None = None, lead_sentences: int = 2) -> DocSummary:
-    """The summary of an analysed document; the outlet defaults to the article URL's host."""
+    """The summary of an analysed document; the outlet defaults to the article's
+    (`sitreps.outlets.outlet_of`: its URL's registrable domain, else its page's site name)."""
     article = doc.article
     events = []
     for e in doc.events:
@@ -144,7 +139,7 @@ def summarise(doc: Document, outlet: str | None = None, lead_sentences: int = 2)
     return DocSummary(
         id=article.id or "",
         text=doc.text,
-        outlet=outlet or outlet_of(article.url),
+        outlet=outlet or outlet_of(article.url, article.site_name),
         published=article.published.date() if article.published else None,
         lead=" ".join(s.text for s in doc.sentences[:lead_sentences]),
         names=tuple(e.text.lower() for e in doc.entities if e.label in NAME_LABELS),

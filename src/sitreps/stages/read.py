@@ -345,6 +345,7 @@ def _from_html(html: str, origin: str, given: _Given, notes=(), *, id=None, reco
         published=record.published or published,
         origin=origin,
         notes=notes,
+        site_name=page.sitename or None,
     )
     return _with_given(article, given)
 

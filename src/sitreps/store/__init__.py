@@ -26,8 +26,11 @@ id removes the failure row.
 Tables (schema in migrations.py; every migration is named and recorded in `migrations`):
 
     migrations(name PK, applied_at)          one row per applied migration, in order
-    articles(id PK, content_hash, url, title, published, origin, text, doc_json, ingested_at)
-        one row per stored document; doc_json is the whole sitreps/3 dict, the source of truth
+    articles(id PK, content_hash, url, title, published, origin, text, doc_json, ingested_at,
+             site_name, outlet)
+        one row per stored document; doc_json is the whole sitreps/3 dict, the source of truth;
+        site_name: the page's own name, as read from HTML (not in doc_json); outlet: derived from
+        url and site_name (sitreps.outlets; NULL: unknown)
     failures(id PK, origin, code, detail, level, recorded_at)
         per-article failures: the first error note of a document that could not be analysed
     places(article_id, start, end, text, name, lat, lon, country, admin1, feature,
@@ -48,12 +51,19 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
                   with a warning note (store.notes) when SQLite lacks FTS5.
     link_docs(article_id PK, summary_json, seq, cluster_id, copy_of, minhash)
         each article's linking summary, written by `save`; `seq` NULL until linked
-    cluster_links(a, b, score), cluster_merges(old, new), link_state(generation)
-        the linker's state between runs: summed scores between clusters, merged-away ids, and
-        a counter bumped by every run and reset (a kept linker is reused only if it matches)
+    cluster_links(a, b, score), cluster_merges(old, new), link_state(generation, reports)
+        the linker's state between runs: summed scores between clusters, merged-away ids, a
+        counter bumped by every run and reset (a kept linker is reused only if it matches), and
+        the version of the outlets and reports the store holds (older ones are rewritten when
+        the store is opened: `store/clusters.py: refresh_reports`)
     clusters(id PK, corroboration, documents, first_published, last_published, report_json)
         one row per same-incident cluster; `store/clusters.py: link_pending` writes them
-        (`sitreps ingest` runs it after each batch) and `get_cluster` reads one
+        (`sitreps ingest` runs it after each batch) and `get_cluster` reads one; corroboration
+        is its best-told incident's
+    incident_events(event_id PK, cluster_id, incident_id, corroboration, reports_outlet_unknown)
+        each linked event's incident (named after its first event) with that incident's
+        corroboration (distinct known outlets, copies once) and reports whose outlet is unknown:
+        what events carry and `min_corroboration` filters on; written with the clusters
 
 Child tables reference articles(id) ON DELETE CASCADE; offsets are half-open character
 offsets into articles.text, as everywhere in sitreps.

@@ -144,10 +144,9 @@ def event_conditions(
         where.append(condition)
         params += values
     if f.min_corroboration is not None:
-        where.append(
-            f"{ix}e.article_id IN (SELECT d.article_id FROM clusters c JOIN link_docs d ON d.cluster_id = c.id"
-            " WHERE c.corroboration >= ?)"
-        )
+        # the event's own incident, never the whole cluster's outlets (store/clusters.py); one
+        # lookup an event: a list of every corroborated event to match against cost more
+        where.append("EXISTS (SELECT 1 FROM incident_events ie WHERE ie.event_id = e.id AND ie.corroboration >= ?)")
         params.append(f.min_corroboration)
     if f.bbox is not None:
         conditions, values = dialect.bbox(f.bbox, ix)

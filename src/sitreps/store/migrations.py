@@ -222,6 +222,31 @@ CREATE INDEX events_place_id ON events(place_id);
 CREATE INDEX events_place_name ON events(place_name);
 """
 
+# Corroboration per incident. Each article keeps the site name its page gave (NULL for text input,
+# and for articles stored before this migration: it was not kept) and its outlet
+# (sitreps.outlets: the registrable domain of its URL, else its site name; NULL: unknown).
+# `incident_events` puts each linked event in its incident (named after the incident's first
+# event) with the incident's corroboration (distinct known outlets) and its reports whose outlet
+# is unknown; linking writes it with the clusters' reports (WITHOUT ROWID: an event's row is one
+# lookup, for every event `min_corroboration` checks). `link_state.reports` is the version
+# of these derived values the store holds (store/clusters.py: REPORTS): a store holding older
+# ones, as every store from before this migration, has its outlets and reports rewritten from
+# its stored URLs and link summaries when it is opened (`refresh_reports`), without relinking.
+_INCIDENTS = """
+ALTER TABLE articles ADD COLUMN site_name TEXT;
+ALTER TABLE articles ADD COLUMN outlet TEXT;
+CREATE TABLE incident_events (
+    event_id TEXT PRIMARY KEY,
+    cluster_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    corroboration INTEGER NOT NULL,
+    reports_outlet_unknown INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX incident_events_cluster ON incident_events(cluster_id);
+CREATE INDEX incident_events_corroboration ON incident_events(corroboration);
+ALTER TABLE link_state ADD COLUMN reports INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _SCHEMA),
     Migration("0002_articles_fts", _FTS, needs=("fts5",)),
@@ -229,6 +254,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_link_generation", _LINK_GENERATION),
     Migration("0005_event_background", _EVENT_BACKGROUND),
     Migration("0006_event_where", _EVENT_WHERE),
+    Migration("0007_incidents", _INCIDENTS),
 )
 
 

@@ -202,6 +202,21 @@ CREATE INDEX events_place_id ON events(place_id);
 CREATE INDEX events_place_name ON events(place_name);
 """
 
+_INCIDENTS = f"""
+ALTER TABLE articles ADD COLUMN site_name {_C};
+ALTER TABLE articles ADD COLUMN outlet {_C};
+CREATE TABLE incident_events (
+    event_id {_C} PRIMARY KEY,
+    cluster_id {_C} NOT NULL,
+    incident_id {_C} NOT NULL,
+    corroboration INTEGER NOT NULL,
+    reports_outlet_unknown INTEGER NOT NULL
+);
+CREATE INDEX incident_events_cluster ON incident_events(cluster_id);
+CREATE INDEX incident_events_corroboration ON incident_events(corroboration);
+ALTER TABLE link_state ADD COLUMN reports INTEGER NOT NULL DEFAULT 0;
+"""
+
 # A point per located event (NULL for coordinates no point can have), indexed twice: as geometry
 # for `bbox` (a box in degrees) and as geography for `near` (metres on the sphere).
 _POSTGIS = """
@@ -219,5 +234,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_link_generation", _LINK_GENERATION),
     Migration("0005_event_background", _EVENT_BACKGROUND),
     Migration("0006_event_where", _EVENT_WHERE),
+    Migration("0007_incidents", _INCIDENTS),
     Migration("postgis", _POSTGIS, needs=("postgis",)),
 )

@@ -42,6 +42,7 @@ from psycopg import errors as pg_errors
 
 from ..errors import StoreError
 from ..filters import EventFilter
+from ..outlets import outlet_of
 from ..records import Document, Note
 from ..serialize import document_dict
 from .conditions import Dialect
@@ -319,7 +320,7 @@ class PostgresStore:
         digest = content_hash(data)
         art = doc.article
         article = _texts((key, digest, art.url, art.title, data["published"], art.origin, doc.text, _canonical(data),
-                          _now()))  # fmt: skip
+                          _now(), art.site_name, outlet_of(art.url, art.site_name)))  # fmt: skip
         children = [(table, columns, [_texts(r) for r in rows]) for table, columns, rows in child_rows(key, doc)]
         with self._transaction("linking-shared", f"article:{key}") as conn:
             conn.execute("DELETE FROM failures WHERE id = ?", (key,))
@@ -434,10 +435,25 @@ def open_postgres(url: str) -> PostgresStore:
     conn = connect(url)
     try:
         notes, postgis = migrate(conn, url)
+        store = PostgresStore(Connection(conn), url, notes, postgis=postgis)
+        refresh(store)
     except BaseException:
         conn.close()
         raise
-    return PostgresStore(Connection(conn), url, notes, postgis=postgis)
+    return store
+
+
+def refresh(store: PostgresStore) -> None:
+    """Bring the store's outlets and cluster reports up to this code's (store/clusters.py
+    `refresh_reports`, under the linking lock), as opening a SQLite store does."""
+    from .clusters import refresh_reports  # linking's reports: above this module
+
+    try:
+        refresh_reports(store)
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"cannot update the outlets and cluster reports of {redact(store.path)}: {_first_line(exc)}"
+        ) from None
 
 
 def has_store(url: str) -> bool:
@@ -529,6 +545,7 @@ class PostgresStores:
         conn = connect(url)
         try:
             self.notes, self.postgis = migrate(conn, url)
+            refresh(PostgresStore(Connection(conn), url, self.notes, postgis=self.postgis))
         finally:
             conn.close()
         self.url = url

@@ -311,29 +311,44 @@ def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
 #
 #     GET /points.json?type=Battles&since=2022-11      (the map page's filters, as /api/events)
 #     {"count": 1234, "located": 1100, "truncated": false,
-#      "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough"],
-#      "types": [...], "certainties": [...], "points": [["3f2a...", 48.1, 37.8, 0, "2022-11-10", 1, 0], ...]}
+#      "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"],
+#      "types": [...], "certainties": [...],
+#      "points": [["3f2a...", 48.1, 37.8, 0, "2022-11-10", 1, 0, null], ...],
+#      "areas": [{"name": "Ukraine", "precision": "country", "country": "UA", "admin1": null,
+#                 "lat": 49.0, "lon": 32.0, "count": 35}, ...]}
 #
 # `type` and `certainty` are indexes into `types` and `certainties`; `date` is the start of the
 # event's date (null when undated); `rough` is 1 when the point stands for something larger than
-# a town (a raion, an oblast, a country, a river) or is a parent unit's point. Events without
-# coordinates are counted (`count` - `located`) but have no point. /api/events pages would carry
-# every event's full record (about 1.2 kB each) for what a marker needs: this reads the narrow
-# columns of the events table with the same conditions (store.queries' filters), so 10,000
-# markers are one request of about 0.5 MB. Details come from /api/events/{id} when a marker is
-# opened.
+# a town (a hromada, a raion, a front sector) or is a parent unit's point. `area` is null for a
+# point, else the index in `areas` of the place the event is placed only to: an oblast or larger
+# (AREA precisions). Such an event's point is the centre of a country or region, which a marker
+# would pass off as a place: the map lists these by area and shades the area instead. Events
+# without coordinates are counted (`count` - `located`) but have no point. /api/events pages
+# would carry every event's full record (about 1.2 kB each) for what a marker needs: this reads
+# the narrow columns of the events table with the same conditions (store.queries' filters), so
+# 10,000 markers are one request of about 0.5 MB. Details come from /api/events/{id} when a
+# marker is opened.
 
 MAX_POINTS = 50_000
 FINE = ("city", "district")
+# Placed only to a first-level unit or something larger: ACLED's geo_precision 3 (export.py),
+# and continents. A front sector, a raion or a hromada stays a (rough) point.
+AREA = ("admin1", "region", "water", "country", "continent")
 
 
 def event_bounds(store, filters: EventFilter) -> list[list[float]] | None:
-    """[[south, west], [north, east]] around the located matches (the map's first view)."""
+    """[[south, west], [north, east]] around the located matches (the map's first view): the
+    points, leaving out the centres of the areas (AREA) unless every match is one."""
     where, params = _where(store, filters)
-    sql = "SELECT min(e.lat), min(e.lon), max(e.lat), max(e.lon) FROM events e" + _and(
-        [*where, "e.lat IS NOT NULL", "e.lon IS NOT NULL"]
+    point = f"(e.precision IS NULL OR e.precision NOT IN ({', '.join('?' * len(AREA))}))"
+    sql = (
+        f"SELECT min(CASE WHEN {point} THEN e.lat END), min(CASE WHEN {point} THEN e.lon END),"
+        f" max(CASE WHEN {point} THEN e.lat END), max(CASE WHEN {point} THEN e.lon END),"
+        " min(e.lat), min(e.lon), max(e.lat), max(e.lon) FROM events e"
+        + _and([*where, "e.lat IS NOT NULL", "e.lon IS NOT NULL"])
     )
-    south, west, north, east = store._conn.execute(sql, params).fetchone()
+    row = store._conn.execute(sql, [*AREA * 4, *params]).fetchone()
+    south, west, north, east = row[:4] if row[0] is not None else row[4:]
     return None if south is None else [[south, west], [north, east]]
 
 
@@ -345,24 +360,37 @@ def event_points(store, filters: EventFilter, limit: int = MAX_POINTS) -> dict:
     # JSON only for towns). Sorted only when there are too many: the first ones by date.
     sql = (
         "SELECT e.id, e.lat, e.lon, e.type, e.date, e.certainty, CASE WHEN e.precision IN (?, ?)"
-        f" THEN {store.dialect.parent_point} ELSE 1 END"
+        f" THEN {store.dialect.parent_point} ELSE 1 END, e.precision, e.place_id, e.place_name, e.country, e.admin1"
         f" FROM events e{_and(where)}{f' ORDER BY {_ORDER}' if count > limit else ''} LIMIT ?"
     )
     rows = store._conn.execute(sql, [*FINE, *params, limit + 1]).fetchall()
     truncated = len(rows) > limit
     types: dict[str, int] = {}
     certainties: dict[str | None, int] = {}
+    areas: dict[tuple, int] = {}
+    area_list: list[dict] = []
     points = []
-    for id_, lat, lon, type_, date, certainty, rough in rows[:limit]:
+    for row in rows[:limit]:
+        id_, lat, lon, type_, date, certainty, rough, precision, place_id, name, country, admin1 = row
         t = types.setdefault(type_, len(types))
         c = certainties.setdefault(certainty, len(certainties))
-        points.append([id_, round(lat, 5), round(lon, 5), t, date, c, rough])
+        area = None
+        if precision in AREA:
+            key = (precision, place_id or name, country, admin1)
+            if key not in areas:
+                areas[key] = len(area_list)
+                area_list.append({"name": name, "precision": precision, "country": country, "admin1": admin1,
+                                  "lat": round(lat, 5), "lon": round(lon, 5), "count": 0})  # fmt: skip
+            area = areas[key]
+            area_list[area]["count"] += 1
+        points.append([id_, round(lat, 5), round(lon, 5), t, date, c, rough, area])
     return {
         "count": count,
         "located": None if truncated else len(points),
         "truncated": truncated,
-        "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough"],
+        "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"],
         "types": list(types),
         "certainties": list(certainties),
         "points": points,
+        "areas": area_list,
     }

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from ..filters import EventFilter
+from ..outlets import outlet_of
 from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
 from .conditions import SQLITE, event_conditions, register_functions
@@ -42,7 +43,8 @@ _COUNTED = ("articles", "events", "places", "quotes", "claims", "clusters", "fai
 _CHILD_TABLES = ("places", "times", "quotes", "claims", "events")
 
 _ARTICLE_COLUMNS = (
-    "id", "content_hash", "url", "title", "published", "origin", "text", "doc_json", "ingested_at",
+    "id", "content_hash", "url", "title", "published", "origin", "text", "doc_json", "ingested_at", "site_name",
+    "outlet",
 )  # fmt: skip
 _FAILURE_COLUMNS = ("id", "origin", "code", "detail", "level", "recorded_at")
 _SPAN = ("article_id", "start", "end", "text")
@@ -57,28 +59,31 @@ _EVENT_COLUMNS = (
 )  # fmt: skip
 
 
-# Events with their article and, once linked, their same-incident cluster (store/clusters.py).
+# Events with their article and, once linked, their same-incident cluster and incident
+# (store/clusters.py).
 EVENTS_FROM = (
     "FROM events e JOIN articles a ON a.id = e.article_id"
-    " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN clusters c ON c.id = d.cluster_id"
+    " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN incident_events i ON i.event_id = e.id"
 )
 # What `event_from_row` reads (the date and id also serve as a page's keyset: store/queries.py).
 EVENT_COLUMNS = (
-    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, c.corroboration,"
-    " a.ingested_at"
+    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, a.outlet,"
+    " i.incident_id, i.corroboration, i.reports_outlet_unknown, a.ingested_at"
 )
 
 
 def event_from_row(row: tuple) -> dict:
     """An event as the store gives it: its sitreps/3 dict, evidence spans with their text, and
-    its article's and cluster's fields (a row of EVENT_COLUMNS). `ingested_at` is when the
-    article's current analysis was stored (ISO 8601, UTC): a re-ingest that changes nothing
+    its article's, cluster's and incident's fields (a row of EVENT_COLUMNS). `ingested_at` is when
+    the article's current analysis was stored (ISO 8601, UTC): a re-ingest that changes nothing
     keeps it."""
-    event_json, evidence_json, art_id, url, title, published, _, _, cluster, sources, stored = row[:11]
+    event_json, evidence_json, art_id, url, title, published, _, _, cluster, outlet = row[:10]
+    incident, sources, unknown, stored = row[10:14]
     event = json.loads(event_json)
     event["evidence"] = json.loads(evidence_json)
-    event.update(article_id=art_id, url=url, title=title, published=published, ingested_at=stored)
-    event.update(cluster_id=cluster, corroboration=sources)
+    event.update(article_id=art_id, url=url, title=title, published=published, outlet=outlet, ingested_at=stored)
+    event.update(cluster_id=cluster, incident_id=incident)
+    event.update(corroboration=sources, reports_outlet_unknown=unknown)
     return event
 
 
@@ -244,7 +249,7 @@ class SQLiteStore:
             conn.execute(
                 _insert_sql("articles", _ARTICLE_COLUMNS, upsert=True),
                 (key, digest, art.url, art.title, data["published"], art.origin, doc.text, _canonical(data),
-                 _now()),
+                 _now(), art.site_name, outlet_of(art.url, art.site_name)),
             )  # fmt: skip
             if row is not None:
                 for table in _CHILD_TABLES:
@@ -311,9 +316,11 @@ class SQLiteStore:
         Background events, events not said to have happened and the events of an article that
         copies an earlier one come only when asked.
         Each result is the event's sitreps/3 dict, its `evidence` spans also carrying their
-        text, plus "article_id", "url", "title", "published" and "ingested_at" (when the store
-        took its current analysis) of its article, and "cluster_id"
-        and "corroboration" of its same-incident cluster (None until linked: store/clusters.py).
+        text, plus "article_id", "url", "title", "published", "outlet" and "ingested_at" (when the
+        store took its current analysis) of its article, "cluster_id" of its same-incident
+        cluster, and "incident_id", "corroboration" and "reports_outlet_unknown" of its incident
+        (None until linked, and for the events linking leaves out, possible or negated:
+        store/clusters.py).
         """
         return list(self.iter_events(filters, limit=limit, offset=offset, **fields))
 
@@ -387,7 +394,7 @@ def save_summary(conn, key: str, doc: Document) -> None:
 def reset_linking(conn: sqlite3.Connection) -> None:
     """Forget every cluster: the next linking run links all articles again, in order."""
     conn.execute("UPDATE link_docs SET seq = NULL, cluster_id = NULL, copy_of = NULL, minhash = NULL")
-    for table in ("cluster_links", "cluster_merges", "clusters"):
+    for table in ("cluster_links", "cluster_merges", "clusters", "incident_events"):
         conn.execute(f"DELETE FROM {table}")
     conn.execute("UPDATE link_state SET generation = generation + 1")
 
@@ -413,4 +420,12 @@ def open_store(path: str | os.PathLike, *, any_thread: bool = False) -> SQLiteSt
     except sqlite3.Error as exc:
         conn.close()
         raise StoreError(f"cannot migrate store {target}: {exc}") from exc
-    return SQLiteStore(conn, target, tuple(notes))
+    store = SQLiteStore(conn, target, tuple(notes))
+    from .clusters import refresh_reports  # linking's reports: above this module
+
+    try:
+        refresh_reports(store)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(f"cannot update the outlets and cluster reports of store {target}: {exc}") from exc
+    return store

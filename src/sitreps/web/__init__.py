@@ -4,7 +4,7 @@
                           filter of /api/events, so a view is shared by its URL)
     /events/{id}          one event: its fields, its evidence highlighted in the article, a map
     /articles/{id}        an article with its places, dates, quotes, claims, events highlighted
-    /clusters/{id}        one incident across outlets: who says what, where they disagree
+    /clusters/{id}        reports linked as one incident: its incidents, who says what, disagreements
 
 Every page has a JSON twin at the same path plus `.json`. Pages are rendered on the server
 (Jinja2) and work without JavaScript, except the map and the timeline; scripts, styles, the

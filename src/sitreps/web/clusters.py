@@ -1,10 +1,11 @@
 """Where the cluster page gets its cluster: one function, so tests can stand in for it.
 
 The cluster is the dict GET /api/clusters/{id} answers (sitreps.store.clusters.get_cluster):
-    {"id", "corroboration", "outlets", "documents": [{"article_id", "title", "url", "outlet",
-     "published", "copy_of"}], "copies", "incidents": [[event_id, ...]], "disagreements":
-     [{"field", "event_type", "values": [{"article_id", "outlet", "value"}]}], "events": [...],
-     "merged_from"?}
+    {"id", "corroboration", "outlets", "reports_outlet_unknown", "documents": [{"article_id",
+     "title", "url", "outlet", "published", "copy_of"}], "copies", "incidents": [{"id", "events",
+     "articles", "corroboration", "outlets", "reports_outlet_unknown"}], "spread": {"km",
+     "places", "days", "far"}, "disagreements": [{"field", "event_type", "values":
+     [{"article_id", "outlet", "value"}]}], "events": [...], "merged_from"?}
 """
 
 from __future__ import annotations

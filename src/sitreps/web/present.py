@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
+from ..outlets import outlet_of
+
 CERTAINTY_NOTES = {
     "asserted": "stated by the outlet itself",
     "confirmed": "confirmed by the source",
@@ -131,8 +133,32 @@ def mention_label(mention: dict | None) -> str | None:
 
 
 def outlet(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
+    """The outlet of a URL as the store reads it (sitreps.outlets), for a dict without one."""
+    return outlet_of(url)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def corroboration_text(
+    corroboration: int | None, unknown: int | None = 0, outlets: list[str] | None = None
+) -> str | None:
+    """How many outlets tell an incident: "3 independent outlets", "1 outlet" (with their names
+    when given), and the reports whose outlet is unknown apart ("2 reports, outlet unknown"):
+    those may copy or repeat one another, so they are never called independent. None: not
+    counted (not linked yet)."""
+    if corroboration is None:
+        return None
+    parts = []
+    named = f" ({', '.join(outlets)})" if outlets else ""
+    if corroboration >= 2:
+        parts.append(f"{corroboration:,} independent outlets{named}")
+    elif corroboration == 1:
+        parts.append(f"1 outlet{named}")
+    if unknown:
+        parts.append(f"{plural(unknown, 'report')}, outlet unknown")
+    return "; ".join(parts) or "no known outlet"
 
 
 def safe_href(url: str | None) -> str | None:

@@ -56,6 +56,8 @@ def templates():
     env.globals.update(
         page_url=p.page_url,
         coords=p.coords_text,
+        corroboration_text=p.corroboration_text,
+        plural=p.plural,
         certainty_notes=p.CERTAINTY_NOTES,
         precision_notes=p.PRECISION_NOTES,
         certainties=CERTAINTIES,

@@ -188,15 +188,65 @@ def value_text(field: str, value) -> str:
 
 
 def cluster_rows(cluster: dict) -> dict:
-    """The cluster page: its documents, then each incident's events with their outlet."""
+    """The cluster page: what it holds (one incident or several, and how far apart), each
+    incident with its corroboration and events, most corroborated first, then the events no
+    incident holds (possible or negated ones: linking does not compare them)."""
     documents = cluster.get("documents") or []
     outlet_of = {d.get("article_id"): d.get("outlet") or p.outlet(d.get("url")) for d in documents}
     events = {e.get("id"): e for e in cluster.get("events") or []}
     incidents, seen = [], set()
-    for ids in cluster.get("incidents") or []:
+    for n, incident in enumerate(cluster.get("incidents") or [], start=1):
+        ids = incident.get("events") or []
         rows = [events[i] for i in ids if i in events]
         seen.update(ids)
-        incidents.append(rows)
+        told = p.corroboration_text(
+            incident.get("corroboration"), incident.get("reports_outlet_unknown"), incident.get("outlets")
+        )
+        incidents.append({"n": n, "id": incident.get("id"), "title": incident_title(rows), "told": told,
+                          "events": rows})  # fmt: skip
     others = [e for i, e in events.items() if i not in seen]
+    reports = len(documents)
     return {"outlet_of": outlet_of, "incidents": incidents, "others": others,
-            "titles": {d.get("article_id"): d.get("title") for d in documents}}  # fmt: skip
+            "titles": {d.get("article_id"): d.get("title") for d in documents},
+            "headline": _headline(incidents, reports), "story": _story(cluster, incidents, reports),
+            "far": bool((cluster.get("spread") or {}).get("far"))}  # fmt: skip
+
+
+def incident_title(events: list[dict]) -> str:
+    """An incident as a heading: its type, places and dates as its reports give them."""
+    if not events:
+        return "no events stored"
+    places = list(dict.fromkeys(x for e in events if (x := (e.get("place") or {}).get("name"))))
+    dates = list(dict.fromkeys(x for e in events if (x := p.date_text(e.get("time")))))
+    more = f" and {len(places) - 3} more" if len(places) > 3 else ""
+    return ", ".join([events[0].get("type") or "unknown type", " / ".join(places[:3]) + more or "place unknown",
+                      " / ".join(dates[:3]) or "date unknown"])  # fmt: skip
+
+
+def _headline(incidents: list[dict], reports: int) -> str:
+    if len(incidents) == 1:
+        return f"One incident: {incidents[0]['told'] or 'not counted'}"
+    if not incidents:
+        return f"{p.plural(reports, 'report')}, no incident among their events"
+    return f"{len(incidents):,} incidents in {p.plural(reports, 'report')}"
+
+
+def _story(cluster: dict, incidents: list[dict], reports: int) -> str | None:
+    """Whether the cluster is one story: several incidents are said to be several, and ones far
+    apart in place or time (`spread.far`) are said not to be one story."""
+    if len(incidents) < 2:
+        return None
+    these = "This report tells" if reports == 1 else "These reports tell"
+    spread = cluster.get("spread") or {}
+    if not spread.get("far"):
+        return f"{these} {len(incidents):,} incidents, each with its own corroboration below."
+    apart = []
+    if spread.get("km") is not None:
+        names = [x or "a place" for x in spread.get("places") or []]
+        apart.append(f"{spread['km']:,.0f} km" + (f" ({' and '.join(names)})" if names else ""))
+    if spread.get("days"):
+        apart.append(p.plural(spread["days"], "day"))
+    why = "Linking grouped these articles because they read alike; " if reports > 1 else ""
+    return (f"Not one story: {these.lower()} {len(incidents):,} incidents, up to {' and '.join(apart)} apart. "
+            f"{why}each incident below has its own corroboration, and none is corroborated by the reports of "
+            "another.")  # fmt: skip

@@ -154,7 +154,11 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
 # "died at the front", "killed in action", "wounded in the fighting near X": a battle's dead
 _IN_COMBAT = re.compile(r"\b(?:at the front(?:line| line)?|on the front ?lines?|in action|in (?:a |the )?(?:battle|combat|fighting)\b(?! (?:against|for)))",
                         re.IGNORECASE)
-_WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants)\b", re.IGNORECASE)
+# the dead and hurt whom a war report counts as its own ("four medics were killed during the
+# evacuation", "a journalist injured in the Kherson region"), beside fighters and civilians;
+# not "residents" or "people": a road accident has them too
+_WAR_VICTIMS = re.compile(r"\b(?:civilians|soldiers|servicemen|troops|fighters|combatants|medics|paramedics|rescuers|"
+                          r"volunteers|journalists?|reporters?|evacuees)\b", re.IGNORECASE)
 _TERRITORY_TYPES = {"Government regains territory", "Non-state actor overtakes territory"}
 PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1", "water"}
 

@@ -4,14 +4,17 @@
 // (the where select boxes' values and counts) and the Download links (/api/events.csv, ...:
 // every match as a file).
 // For measurement: the performance mark "sitreps:markers" when the markers are drawn;
-// #map[data-state] is "loading", "ready" or "error", #map[data-markers] the markers drawn.
+// #map[data-state] is "loading", "ready" or "error", #map[data-markers] the markers drawn,
+// #map[data-areas] the events placed only to an area (listed, not markers), #map[data-shaded]
+// the areas shaded and #map[data-admin1] the countries whose oblasts are drawn.
 /* global L */
+import { AreaLayer } from "./areas.js";
 import { addBasemap, onlineTilesSwitch } from "./basemap.js";
 import { el, formatNumber, root } from "./dom.js";
 import { DATES, bboxOf, daySpan, fillForm, fillWhere, fromForm, fromUrl, without } from "./filters.js";
 import { EventList } from "./list.js";
-import { markersFor, openPopup } from "./markers.js";
-import { dayBins, drawTimeline, monthBins } from "./timeline.js";
+import { clusterIcon, markersFor, openPopup } from "./markers.js";
+import { dayBins, denseWindow, drawTimeline, monthBins } from "./timeline.js";
 
 const LIST_PAGE = 100;
 
@@ -25,6 +28,7 @@ const allDates = document.getElementById("all-dates");
 const title = document.getElementById("timeline-title");
 const hint = document.getElementById("timeline-hint");
 const downloads = document.getElementById("downloads");
+const zoom = document.getElementById("timeline-zoom");
 const moreButton = el("button", { type: "button", class: "secondary", id: "show-more", hidden: true });
 document.getElementById("event-list").after(moreButton);
 document.getElementById("more")?.remove(); // the no-JS pager; the script's button replaces it
@@ -48,15 +52,24 @@ let markersShown;
 const firstMarkers = new Promise((resolve) => { markersShown = resolve; });
 const basemap = addBasemap(map, Promise.race([firstMarkers, new Promise((r) => setTimeout(r, 1500))]));
 onlineTilesSwitch(map, basemap, document.getElementById("online-tiles"));
-const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 });
+const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, iconCreateFunction: clusterIcon });
 clusters.on("click", (e) => openPopup(map, e.layer));
 map.addLayer(clusters);
+// The box of events placed only to a country or region, over the map: closed, it says how many;
+// open, it lists them by area (the map's shading shows where).
+const areaBox = el("details", { class: "areas-box", id: "areas", hidden: true });
+const AreaBox = L.Control.extend({ onAdd: () => areaBox });
+new AreaBox({ position: "topright" }).addTo(map);
+L.DomEvent.disableClickPropagation(areaBox);
+L.DomEvent.disableScrollPropagation(areaBox);
+const areas = new AreaLayer(map, areaBox);
 
 let area = null; // the bbox filter, drawn
 let timelineMonths = page.timeline || {};
 let undated = page.undated || 0;
 let pointDates = []; // the start date of every marker, for the per-day timeline
 let controller = null;
+let showAllDates = false; // the timeline shows every month, not only where the data is dense
 
 function setStatus(text, error = false) {
   status.textContent = text;
@@ -105,10 +118,21 @@ function drawTime(params) {
     hint.textContent = "(located events matching the filters; click a day or drag across days to narrow the dates)";
     drawTimeline(svg, dayBins(pointDates, span), { range: null, unit: "day", onPick: pick });
   } else {
-    title.textContent = "Events per month";
-    hint.textContent = "(all filters but the dates; click a month or drag across months to set the dates)" +
-      (undated ? `; ${formatNumber(undated)} undated not shown` : "");
-    drawTimeline(svg, monthBins(timelineMonths), { range, unit: "month", onPick: pick });
+    // Where the data is dense, unless asked for all dates or the chosen range reaches outside.
+    const dense = denseWindow(timelineMonths);
+    const outside = dense && (dense.before || dense.after);
+    const reaches = dense && ((range.since && range.since.slice(0, 7) < dense.lo) || (range.until && range.until.slice(0, 7) > dense.hi));
+    const all = !dense || !outside || showAllDates || reaches;
+    const [lo, hi] = dense ? (all ? [dense.first, dense.last] : [dense.lo, dense.hi]) : [null, null];
+    const { bins, unit } = monthBins(timelineMonths, lo, hi, svg.clientWidth || 600);
+    title.textContent = `Events per ${unit === "five years" ? "five years" : unit}`;
+    const left = all ? "" : [dense.before && `${formatNumber(dense.before)} before ${dense.lo}`,
+      dense.after && `${formatNumber(dense.after)} after ${dense.hi}`].filter(Boolean).join(" and ");
+    hint.textContent = `(all filters but the dates; click a ${unit === "five years" ? "bar" : unit} or drag across them to set the dates)` +
+      (left ? `; ${left} not shown` : "") + (undated ? `; ${formatNumber(undated)} undated not shown` : "");
+    zoom.hidden = !outside || reaches;
+    zoom.textContent = all ? `Show the busy months (${dense.lo} to ${dense.hi})` : `Show all dates (${dense.first} to ${dense.last})`;
+    drawTimeline(svg, bins, { range, unit, onPick: pick });
   }
 }
 
@@ -139,12 +163,15 @@ async function load(params, { first = false, fit = true } = {}) {
     clusters.clearLayers();
     const markers = markersFor(body);
     clusters.addLayers(markers);
+    areas.show(body);
     pointDates = body.points.map((p) => p[4]);
+    const inAreas = body.points.length - markers.length;
     if (first) {
       // the server's bounds gave the first view
-    } else if (fit && markers.length) {
-      const bounds = areaBounds || L.latLngBounds(markers.map((m) => m.getLatLng()));
-      map.fitBounds(bounds, { maxZoom: 9, padding: [20, 20], animate: false });
+    } else if (fit && (markers.length || inAreas)) {
+      // the points; the centres of the areas only when there is nothing else (as the server's bounds)
+      const at = markers.length ? markers.map((m) => m.getLatLng()) : body.points.map((p) => L.latLng(p[1], p[2]));
+      map.fitBounds(areaBounds || L.latLngBounds(at), { maxZoom: 9, padding: [20, 20], animate: false });
     } else if (fit && areaBounds) {
       map.fitBounds(areaBounds, { animate: false });
     }
@@ -156,8 +183,9 @@ async function load(params, { first = false, fit = true } = {}) {
       mapDiv.dataset.state = "ready";
       markersShown();
     }));
-    const unplaced = body.truncated ? null : body.count - markers.length;
+    const unplaced = body.truncated ? null : body.count - body.points.length;
     setStatus(`${formatNumber(body.count)} event${body.count === 1 ? "" : "s"} match; ${formatNumber(markers.length)} on the map` +
+      (inAreas ? `, ${formatNumber(inAreas)} placed only to a country or region (shaded, listed on the map)` : "") +
       (unplaced ? `, ${formatNumber(unplaced)} without coordinates (listed only)` : "") + ".");
     if (body.truncated) {
       note.textContent = `The map shows the first ${formatNumber(markers.length)} located events (by date): narrow the filters to see the rest.`;
@@ -168,6 +196,7 @@ async function load(params, { first = false, fit = true } = {}) {
   } catch (err) {
     if (signal.aborted) return;
     clusters.clearLayers();
+    areas.clear();
     list.clear();
     downloads.hidden = true;
     mapDiv.dataset.state = "error";
@@ -187,6 +216,7 @@ form.addEventListener("submit", (e) => { e.preventDefault(); go(fromForm(form));
 document.getElementById("reset").addEventListener("click", (e) => { e.preventDefault(); go(new URLSearchParams()); });
 document.getElementById("clear-area").addEventListener("click", () => go(without(fromUrl(), ["bbox"])));
 allDates.addEventListener("click", () => go(without(fromUrl(), DATES)));
+zoom.addEventListener("click", () => { showAllDates = !showAllDates; drawTime(fromUrl()); });
 const searchArea = document.getElementById("search-area");
 searchArea.disabled = false;
 searchArea.addEventListener("click", () => {

@@ -1,9 +1,13 @@
-// The timeline: one SVG bar per month (from /api/stats) or per day (from the loaded events,
-// when the date range is short). A click on a bar, or a drag across bars, picks a date range;
-// bars are also buttons for the keyboard.
+// The timeline: one SVG bar per month, quarter or year (from /api/stats; grouped so a bar stays
+// wide enough to see and tap), or per day (from the loaded events, when the date range is
+// short). By default it covers the months where the data is dense (`denseWindow`); the events
+// outside are counted in its caption and a button shows all dates. A click on a bar, or a drag
+// across bars, picks a date range; bars are also buttons for the keyboard; labels that would
+// overlap are left out.
 
 const SVG = "http://www.w3.org/2000/svg";
 const DAY = 86400000;
+const CHAR_PX = 6.2; // a tick label's width per character (10px system font, digits and letters)
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 function svgEl(tag, attrs = {}) {
@@ -16,22 +20,69 @@ function monthKey(y, m) {
   return `${y}-${String(m + 1).padStart(2, "0")}`;
 }
 
-// Every month from the first to the last that has events, empty months included.
-export function monthBins(byMonth) {
-  const keys = Object.keys(byMonth).sort();
-  if (!keys.length) return [];
-  let [y, m] = keys[0].split("-").map(Number);
-  m -= 1;
-  const [ly, lm] = keys[keys.length - 1].split("-").map(Number);
-  const bins = [];
-  while (y < ly || (y === ly && m <= lm - 1)) {
-    const key = monthKey(y, m);
-    const name = MONTHS[m];
-    bins.push({ key, count: byMonth[key] || 0, label: m === 0 || !bins.length ? String(y) : "", short: name });
-    m += 1;
-    if (m === 12) { m = 0; y += 1; }
+export const GAP = 12; // months without events that set a stretch of months apart
+export const OUTLIER = 10; // an end stretch with a tenth or less of the others' events is left out
+export const MIN_STEP = 6; // px: narrower bars are grouped (quarters, years, five years)
+
+function monthIndex(key) {
+  const [y, m] = key.split("-").map(Number);
+  return y * 12 + (m || 1) - 1;
+}
+
+function keyOf(index) {
+  return monthKey(Math.floor(index / 12), index % 12);
+}
+
+// Where the data is dense: the months from `lo` to `hi` (YYYY-MM) once the stretches at either
+// end that stand apart (GAP empty months or more) and hold few events (OUTLIER) are left out,
+// with how many events that leaves out before and after. One event in 1944 no longer stretches
+// a war's two years to 950 bars. Null without dated events.
+export function denseWindow(byMonth) {
+  const keys = Object.keys(byMonth).filter((k) => byMonth[k] > 0).sort();
+  if (!keys.length) return null;
+  const runs = [];
+  for (const key of keys) {
+    const last = runs[runs.length - 1];
+    if (last && monthIndex(key) - monthIndex(last.hi) <= GAP) { last.hi = key; last.count += byMonth[key]; }
+    else runs.push({ lo: key, hi: key, count: byMonth[key] });
   }
-  return bins;
+  let before = 0, after = 0;
+  let total = runs.reduce((n, r) => n + r.count, 0);
+  while (runs.length > 1) {
+    const end = runs[0].count <= runs[runs.length - 1].count ? 0 : runs.length - 1;
+    if (runs[end].count * OUTLIER > total - runs[end].count) break;
+    total -= runs[end].count;
+    if (end === 0) before += runs.shift().count;
+    else after += runs.pop().count;
+  }
+  return { lo: runs[0].lo, hi: runs[runs.length - 1].hi, before, after, first: keys[0], last: keys[keys.length - 1] };
+}
+
+// Bars for the months from `lo` to `hi` (empty months included), grouped so that each bar is at
+// least MIN_STEP px wide in `width` px: by month, quarter, year or five years. Each bin has its
+// `key`, the months it covers (`lo`, `hi`: what a click sets the dates to), its count, its
+// `label` on the bottom line (the year where one starts) and `short` (month or quarter name).
+export function monthBins(byMonth, lo, hi, width = 600) {
+  if (!lo || !hi) return { bins: [], unit: "month" };
+  const first = monthIndex(lo), last = monthIndex(hi);
+  const months = last - first + 1;
+  const [size, unit] = [[1, "month"], [3, "quarter"], [12, "year"], [60, "five years"]]
+    .find(([n]) => (width / Math.ceil(months / n)) >= MIN_STEP || n === 60);
+  const start = first - (size === 1 ? 0 : size === 3 ? first % 3 : size === 12 ? first % 12 : first % 60);
+  const bins = [];
+  for (let i = start; i <= last; i += size) {
+    let count = 0;
+    for (let j = Math.max(i, first); j < i + size && j <= last; j++) count += byMonth[keyOf(j)] || 0;
+    const y = Math.floor(i / 12), m = i % 12;
+    const newYear = m === 0 || !bins.length;
+    bins.push({
+      key: size === 1 ? keyOf(i) : size === 3 ? `${y}-Q${m / 3 + 1}` : String(y),
+      lo: keyOf(Math.max(i, first)), hi: keyOf(Math.min(i + size - 1, last)), count,
+      label: size >= 12 || newYear ? String(y) : "",
+      short: size === 1 ? MONTHS[m] : size === 3 ? `Q${m / 3 + 1}` : "",
+    });
+  }
+  return { bins, unit };
 }
 
 // Events per day over `span` ({lo: ms, days}), by the day each starts (`dates`: their dates).
@@ -57,9 +108,10 @@ function compare(a, b) {
   return a.slice(0, n) < b.slice(0, n) ? -1 : a.slice(0, n) > b.slice(0, n) ? 1 : 0;
 }
 
-function inRange(key, range) {
+function inRange(bin, range) {
   if (!range || (!range.since && !range.until)) return true;
-  return (!range.since || compare(key, range.since) >= 0) && (!range.until || compare(key, range.until) <= 0);
+  const lo = bin.lo || bin.key, hi = bin.hi || bin.key;
+  return (!range.since || compare(hi, range.since) >= 0) && (!range.until || compare(lo, range.until) <= 0);
 }
 
 export function drawTimeline(svg, bins, { range, unit, onPick }) {
@@ -77,10 +129,11 @@ export function drawTimeline(svg, bins, { range, unit, onPick }) {
   const max = Math.max(1, ...bins.map((b) => b.count));
   const barW = Math.max(1, step - (step > 4 ? 1 : 0));
   let dragFrom = null;
+  const ends = [-Infinity, -Infinity]; // where the last label of each line ends
   const groups = bins.map((bin, i) => {
     const h = ((height - top - bottom) * bin.count) / max;
     const g = svgEl("g", {
-      class: `bar${inRange(bin.key, range) ? " in" : ""}`, tabindex: 0, role: "button",
+      class: `bar${inRange(bin, range) ? " in" : ""}`, tabindex: 0, role: "button",
       "aria-label": `${bin.key}: ${bin.count} event${bin.count === 1 ? "" : "s"}; set the dates to this ${unit}`,
       "data-key": bin.key,
     });
@@ -90,16 +143,18 @@ export function drawTimeline(svg, bins, { range, unit, onPick }) {
     title.textContent = `${bin.key}: ${bin.count.toLocaleString("en")} event${bin.count === 1 ? "" : "s"}`;
     g.append(title);
     // Years (or, for days, months) on the bottom line; each bar's month or day above them
-    // when there is room.
-    const lines = [[bin.label, height - 3], [named ? bin.short : "", height - 15]];
-    for (const [text, y] of lines) {
-      if (!text) continue;
-      const t = svgEl("text", { x: i * step + 1, y, class: "tick" });
+    // when there is room. A label that would reach the previous one on its line is left out.
+    const lines = [[bin.label, height - 3, 0], [named ? bin.short : "", height - 15, 1]];
+    for (const [text, y, line] of lines) {
+      const x = i * step + 1;
+      if (!text || x < ends[line]) continue;
+      ends[line] = x + text.length * CHAR_PX + 4;
+      const t = svgEl("text", { x, y, class: "tick" });
       t.textContent = text;
       g.append(t);
     }
     g.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onPick(bin.key, bin.key); }
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); onPick(bin.lo || bin.key, bin.hi || bin.key); }
     });
     return g;
   });
@@ -116,7 +171,7 @@ export function drawTimeline(svg, bins, { range, unit, onPick }) {
     const to = indexAt(e);
     const [a, b] = [Math.min(dragFrom, to), Math.max(dragFrom, to)];
     dragFrom = null;
-    onPick(bins[a].key, bins[b].key);
+    onPick(bins[a].lo || bins[a].key, bins[b].hi || bins[b].key);
   };
   svg.onpointercancel = () => { dragFrom = null; mark(-1, -1); };
 }
