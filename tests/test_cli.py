@@ -930,6 +930,77 @@ def test_a_database_url_is_a_path_or_a_clear_error(tmp_path, config, monkeypatch
     (tmp_path / "in.txt").write_text(KHARKIV_TEXT, encoding="utf-8")
     ok("ingest", "in.txt", "--db", "sqlite:///here.db", "--config", config)
     assert (tmp_path / "here.db").is_file() and not (tmp_path / "sqlite:").exists()
-    result = invoke("events", "--db", "postgresql://user@host/db", "--config", config)
-    assert result.exit_code == 2 and "only SQLite" in flat(result.stderr)
-    assert not list(tmp_path.glob("postgresql*"))
+    for url, words in [
+        ("postgresql://user:s3cret@127.0.0.1:1/db", "cannot connect to the PostgreSQL store postgresql://user:***@"),
+        (f"postgresql://user@/db?host={tmp_path}/none&password=s3cret", "cannot connect to the PostgreSQL store"),
+        ("postgresql://user:s3cret@[::1/db", "not a PostgreSQL URL"),
+        ("mysql://user@host/db", "not a store this version can open"),
+    ]:
+        for command in (["events"], ["ingest", "in.txt"], ["export", "--format", "csv"], ["link"]):
+            result = invoke(*command, "--db", url, "--config", config)
+            assert result.exit_code == 2 and words in flat(result.stderr), (command, url, result.stderr)
+            assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here.db", "in.txt"]  # nothing named after a URL
+
+
+def test_a_postgresql_store_through_every_command(tmp_path, config, postgres_url):
+    """ingest, events, export and link on a PostgreSQL database give what they give on SQLite;
+    $SITREPS_DB names the store as --db does."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, text in enumerate((KHARKIV_TEXT, LVIV_TEXT, CYRILLIC_TEXT)):
+        (folder / f"{i}.txt").write_text(text, encoding="utf-8")
+    sqlite_db = tmp_path / "s.db"
+    for db in (postgres_url, sqlite_db):
+        assert "3 new" in flat(ok("ingest", folder, "--db", db, "--workers", "1", "--config", config).stderr)
+        assert "0 new, 0 updated, 3 unchanged" in flat(ok("ingest", folder, "--db", db, "--config", config).stderr)
+    assert store_counts(postgres_url) == store_counts(sqlite_db)
+
+    def outputs(db):
+        got = [ok("events", "--db", db, "--format", "jsonl", "--config", config).stdout,
+               ok("events", "--db", db, "--near", "50.0,36.2,50", "--q", "shelled", "--format", "csv", "--config", config).stdout,
+               ok("export", "--db", db, "--format", "geojson", "--config", config).stdout,
+               ok("link", "--rebuild", "--db", db, "--config", config).stderr]  # fmt: skip
+        return [re.sub(r'"ingested_at": "[^"]*"|\d{10}', "", g) for g in got]  # when stored differs
+
+    assert outputs(postgres_url) == outputs(sqlite_db)
+    via_env = RUNNER.invoke(app, ["events", "--format", "jsonl", "--config", str(config)], env={"SITREPS_DB": postgres_url})
+    assert via_env.exit_code == 0 and len(via_env.stdout.splitlines()) == len(outputs(sqlite_db)[0].splitlines())
+
+
+def test_several_ingest_processes_at_once_store_every_article_once(tmp_path, config, postgres_url):
+    """Three `sitreps ingest` processes on overlapping inputs, into one PostgreSQL database at
+    the same time: each article is new in exactly one of them, and the store holds what one
+    process ingesting everything makes."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = []
+    for i in range(24):
+        files.append(folder / f"{i:03d}.txt")
+        files[-1].write_text(f"Report {i}. " + (KHARKIV_TEXT if i % 2 else LVIV_TEXT), encoding="utf-8")
+    shares = [files[:16], files[8:], files[::3]]
+    exe = [sys.executable, "-c", "from sitreps.cli import app; app()"]
+    env = {**os.environ, "COLUMNS": "400", "NO_COLOR": "1"}
+    procs = [subprocess.Popen([*exe, "ingest", *map(str, share), "--db", postgres_url, "--workers", "1",
+                               "--config", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+             for share in shares]  # fmt: skip
+    errs = [p.communicate(timeout=600)[1].decode("utf-8", "replace") for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errs
+    new = [int(re.search(r"(\d+) new, (\d+) updated, (\d+) unchanged, (\d+) failed", flat(e)).group(1)) for e in errs]
+    assert sum(new) == len(files), errs
+    ok("ingest", *files, "--db", tmp_path / "one.db", "--workers", "1", "--config", config)
+
+    def contents(db):
+        with open_store(db) as store:
+            docs = sorted(({k: v for k, v in d.items() if k != "ingested_at"} for d in store.iter_documents()),
+                          key=lambda d: d["id"])
+            return docs, store.counts()["events"], store.counts()["places"]
+
+    assert contents(postgres_url) == contents(tmp_path / "one.db")
+    with open_store(postgres_url) as store:
+        from sitreps.store.clusters import pending
+
+        assert pending(store) == 0  # every article linked, by whichever process came last

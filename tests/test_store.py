@@ -1,8 +1,9 @@
-"""The SQLite store on hand-built Documents (no model, no network)."""
+"""The stores on hand-built Documents (no model, no network): every test that takes `store` or
+`store_target` runs on SQLite and on PostgreSQL (tests/conftest.py starts a throwaway server, or
+skips the PostgreSQL runs without one); a few check what only one of them has."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from sitreps.records import (
 )
 from sitreps.serialize import document_dict
 from sitreps.store import SQLiteStore, Store, open_store
+from sitreps.store import pg_migrations
 from sitreps.store.migrations import MIGRATIONS, has_fts5
 
 # Generic made-up towns: Alder sits at 50.0N 30.0E; Birch about 5 km north of it, Cedar about
@@ -145,9 +147,20 @@ def failed_doc(id: str = "a1") -> Document:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "nested" / "sitreps.db") as s:
+def store(store_target):
+    with open_store(store_target) as s:
         yield s
+
+
+def on_sqlite(store) -> bool:
+    return isinstance(store, SQLiteStore)
+
+
+def migration_names(store) -> list[str]:
+    """The migrations a new store of this kind applies."""
+    if on_sqlite(store):
+        return [m.name for m in MIGRATIONS]
+    return [m.name for m in pg_migrations.MIGRATIONS if m.name != "postgis" or store.postgis]
 
 
 def test_open_creates_parent_dirs_wal_and_foreign_keys(tmp_path):
@@ -160,16 +173,18 @@ def test_open_creates_parent_dirs_wal_and_foreign_keys(tmp_path):
     assert path.exists()
 
 
-def test_migrations_recorded_once_and_not_reapplied(tmp_path):
-    path = tmp_path / "store.db"
-    with open_store(path) as s:
+def test_migrations_recorded_once_and_not_reapplied(store_target):
+    with open_store(store_target) as s:
         first = s.migrations()
-    assert [m["name"] for m in first] == [m.name for m in MIGRATIONS]
-    with open_store(path) as s:
+        assert [m["name"] for m in first] == migration_names(s)
+    with open_store(store_target) as s:
         assert s.migrations() == first  # same rows, same applied_at: nothing re-ran
-    conn = sqlite3.connect(path)
-    assert conn.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
-    conn.close()
+        assert s._conn.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(first)
+
+
+def test_postgresql_migrations_are_sqlites_under_the_same_names():
+    # a migration added to one store needs its twin in the other (pg_migrations.py)
+    assert [m.name for m in pg_migrations.MIGRATIONS] == [m.name for m in MIGRATIONS] + ["postgis"]
 
 
 def test_machine_sqlite_has_fts5(store):
@@ -373,15 +388,27 @@ def test_background_and_unhappened_events_are_left_out_unless_asked(store):
     assert store.get_article("a2")["events"][0]["background"] is True  # kept in the record
 
 
-def test_migration_marks_events_stored_before_sitreps3_as_current(tmp_path):
-    path = tmp_path / "old.db"
-    with open_store(path) as s:
+# How each store's SQL takes a JSON key out (to make a store as an older version left it).
+REMOVE_KEY = {
+    "sqlite": "UPDATE events SET event_json = json_remove(event_json, '$.{path}'){where}",
+    "postgresql": "UPDATE events SET event_json = (event_json::jsonb #- '{{{path}}}')::text{where}",
+}
+
+
+def remove_key(store, path: str, where: str = "") -> None:
+    sql = REMOVE_KEY["sqlite" if on_sqlite(store) else "postgresql"]
+    pg_path = path.replace(".", ",")
+    store._conn.execute(sql.format(path=path if on_sqlite(store) else pg_path, where=where))
+
+
+def test_migration_marks_events_stored_before_sitreps3_as_current(store_target):
+    with open_store(store_target) as s:
         s.save(make_doc("a1"))
         # as a sitreps/2 store held it: no column, no key
-        s._conn.execute("UPDATE events SET event_json = json_remove(event_json, '$.background')")
+        remove_key(s, "background")
         s._conn.execute("ALTER TABLE events DROP COLUMN background")
         s._conn.execute("DELETE FROM migrations WHERE name = '0005_event_background'")
-    with open_store(path) as s:
+    with open_store(store_target) as s:
         (event,) = s.query_events()
         assert event["background"] is False and event["article_id"] == "a1"
 
@@ -391,8 +418,18 @@ def test_admin2_and_the_place_id_are_columns_the_where_filters_use(store):
     store.save(make_doc("a2", town="Nowhere", coords=None))
     rows = store._conn.execute("SELECT article_id, admin2, place_id FROM events ORDER BY article_id").fetchall()
     assert rows == [("a1", "Alder Raion", "g-Alder"), ("a2", None, None)]
-    plan = " ".join(r[-1] for r in store._conn.execute("EXPLAIN QUERY PLAN SELECT id FROM events WHERE admin2 = 'x'"))
-    assert "events_admin2" in plan
+    assert "events_admin2" in query_plan(store, "SELECT id FROM events WHERE admin2 = 'x'")
+
+
+def query_plan(store, sql: str) -> str:
+    if on_sqlite(store):
+        return " ".join(r[-1] for r in store._conn.execute("EXPLAIN QUERY PLAN " + sql))
+    # a table of two rows is read whole unless that is ruled out
+    store._conn.execute("SET enable_seqscan = off")
+    try:
+        return " ".join(r[0] for r in store._conn.execute("EXPLAIN " + sql))
+    finally:
+        store._conn.execute("RESET enable_seqscan")
 
 
 def test_where_filters_match_the_stored_values_in_every_query(store):
@@ -416,28 +453,25 @@ def test_where_filters_match_the_stored_values_in_every_query(store):
         assert count_events(store, EventFilter(**fields)) == len(expected)
 
 
-def test_migration_fills_admin2_and_place_id_of_an_old_store_from_the_event_json(tmp_path):
-    path = tmp_path / "old.db"
-    with open_store(path) as s:
+def test_migration_fills_admin2_and_place_id_of_an_old_store_from_the_event_json(store_target):
+    with open_store(store_target) as s:
         s.save(make_doc("a1", admin2="Alder Raion"))
         s.save(make_doc("a2", town="Birch", coords=BIRCH))
         s.save(make_doc("a3", town="Nowhere", coords=None))
         # as a store before 0006 held them: no columns, no indexes; a2's place from before
         # places carried admin2 has no such key at all
-        s._conn.execute(
-            "UPDATE events SET event_json = json_remove(event_json, '$.place.admin2') WHERE article_id = 'a2'"
-        )
+        remove_key(s, "place.admin2", " WHERE article_id = 'a2'")
         for index in ("country", "admin1", "admin2", "place_id", "place_name"):
             s._conn.execute(f"DROP INDEX events_{index}")
         s._conn.execute("ALTER TABLE events DROP COLUMN admin2")
         s._conn.execute("ALTER TABLE events DROP COLUMN place_id")
         s._conn.execute("DELETE FROM migrations WHERE name = '0006_event_where'")
-    with open_store(path) as s:
+    with open_store(store_target) as s:
         assert s.migrations()[-1]["name"] == "0006_event_where"
         rows = s._conn.execute("SELECT article_id, admin2, place_id FROM events ORDER BY article_id").fetchall()
         assert rows == [("a1", "Alder Raion", "g-Alder"), ("a2", None, "g-Birch"), ("a3", None, None)]
-        indexes = {r[0] for r in s._conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert {f"events_{c}" for c in ("country", "admin1", "admin2", "place_id", "place_name")} <= indexes
+        for column in ("country", "admin1", "admin2", "place_id", "place_name"):
+            assert f"events_{column}" in query_plan(s, f"SELECT id FROM events WHERE {column} = 'x'")
         assert s.save(make_doc("a4", admin2="Alder Raion")) == "new"  # the row mapping fits the new columns
 
 
@@ -447,3 +481,150 @@ def test_a_value_the_store_cannot_hold_fails_that_record_only(store):
     assert (failure["id"], failure["code"]) == ("huge", "store.rejected")
     assert store.save(make_doc("fine")) == "new"
     assert store.counts()["articles"] == 1
+
+
+def test_text_sorts_byte_wise_whatever_the_database_collation(store):
+    # the test server's databases sort "a-1" before "B-1" (ICU's en-US): the store must not
+    store.save(make_doc("a-1"))
+    store.save(make_doc("B-1"))
+    store.save(make_doc("a~1"))
+    assert [e["article_id"] for e in store.query_events()] == ["B-1", "a-1", "a~1"]
+
+
+# -- PostgreSQL only ------------------------------------------------------------------------------
+
+
+def test_postgresql_without_postgis_skips_its_migration_with_a_note_and_still_finds_near(postgres_url, monkeypatch):
+    from sitreps.store import postgres
+
+    monkeypatch.setattr(postgres, "_has_feature", lambda conn, name: False)
+    docs = [make_doc("a1", town="Birch", coords=BIRCH), make_doc("a2", town="Cedar", coords=CEDAR),
+            make_doc("a3", town="Nowhere", coords=None)]  # fmt: skip
+    with open_store(postgres_url) as s:
+        assert [n.code for n in s.notes] == ["store.migration_skipped"] and not s.postgis
+        assert "postgis" not in [m["name"] for m in s.migrations()]
+        for doc in docs:
+            s.save(doc)
+        without = {q: [e["article_id"] for e in s.query_events(**q)] for q in NEAR_AND_BOX}
+        assert "sitreps_km" in query_plan(s, _near_sql(s))
+    monkeypatch.undo()
+    with open_store(postgres_url) as s:  # a server with PostGIS adds the points to what is stored
+        assert s.notes == () and s.postgis and s.migrations()[-1]["name"] == "postgis"
+        assert {q: [e["article_id"] for e in s.query_events(**q)] for q in NEAR_AND_BOX} == without
+        assert "events_geog" in query_plan(s, _near_sql(s))
+    assert without == {q: expected for q, expected in NEAR_AND_BOX.items()}
+
+
+class _Query(dict):
+    __hash__ = lambda self: hash(tuple(sorted(self.items())))  # noqa: E731
+
+
+NEAR_AND_BOX = {
+    _Query(near=(*ALDER, 10)): ["a1"],
+    _Query(near=(*ALDER, 150)): ["a1", "a2"],
+    _Query(near=(*ALDER, 5.01)): ["a1"],  # Birch is 5.0038 km away (sitreps_km): the same on the sphere
+    _Query(near=(*ALDER, 5.0)): [],
+    _Query(bbox=(29.9, 49.9, 30.1, 50.5)): ["a1"],
+    _Query(bbox=(29.9, 49.9, 30.1, 51.0)): ["a1", "a2"],
+    _Query(bbox=(170.0, 49.9, 30.1, 51.0)): ["a1", "a2"],  # across the antimeridian
+    _Query(bbox=(170.0, 49.9, -170.0, 51.0)): [],
+}
+
+
+def _near_sql(store) -> str:
+    from sitreps.filters import EventFilter
+    from sitreps.store.conditions import event_conditions
+    from sitreps.store.postgres import pyformat
+
+    where, params = event_conditions(EventFilter(near=(*ALDER, 10)), has_fts=True, dialect=store.dialect)
+    sql = "SELECT e.id FROM events e WHERE " + " AND ".join(where)
+    import psycopg
+
+    return psycopg.ClientCursor(store._conn.raw).mogrify(pyformat(sql), params)
+
+
+def test_postgresql_text_cannot_hold_nul_so_it_is_replaced_in_the_columns_and_kept_in_the_json(postgres_url):
+    doc = make_doc("a1", extra=" The\x00end.")
+    with open_store(postgres_url) as s:
+        assert s.save(doc) == "new" and s.save(doc) == "unchanged"
+        assert s.get_article("a1") == document_dict(doc)
+        (text,) = s._conn.execute("SELECT text FROM articles").fetchone()
+        assert text.endswith("The\ufffdend.") and len(text) == len(doc.text)
+
+
+def _write_concurrently(url: str, ids: list[str], seed: int, start, versions: int = 1) -> list[str]:
+    """One writer process: once every writer is ready (`start`, a barrier), opens the store and
+    saves these articles in its own order, linking every few saves; then, with `versions` 2,
+    once every writer is done, saves a changed analysis of each (which makes linking start over)."""
+    import random
+
+    from sitreps.store.clusters import link_pending
+
+    rng = random.Random(seed)
+    statuses = []
+    with open_store(url) as store:
+        for version in range(1, versions + 1):
+            order = list(ids)
+            rng.shuffle(order)
+            docs = {id: _writer_doc(id, version) for id in order}
+            start.wait()
+            for n, id in enumerate(order, 1):
+                statuses.append(store.save(docs[id]))
+                if n % 5 == 0:
+                    link_pending(store)
+            link_pending(store)
+    return statuses
+
+
+def _writer_doc(id: str, version: int = 1) -> Document:
+    n = int(id.removeprefix("w"))
+    town, coords = [("Alder", ALDER), ("Birch", BIRCH), ("Cedar", CEDAR)][n % 3]
+    return make_doc(id, town=town, coords=coords, value=f"2022-11-{1 + n % 28:02d}",
+                    extra=f" Report {n} said the depot burned." + " Smoke rose." * (n % 4) + " Later." * (version - 1))  # fmt: skip
+
+
+def _writers(url: str, shares: list[list[str]], versions: int = 1) -> list[list[str]]:
+    """Run one writer process per share of articles, all starting at once; their statuses."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    spawn = multiprocessing.get_context("spawn")  # no connection or lock of this process in theirs
+    with spawn.Manager() as manager, ProcessPoolExecutor(len(shares), mp_context=spawn) as pool:
+        start = manager.Barrier(len(shares))
+        n = len(shares)
+        return list(pool.map(_write_concurrently, [url] * n, shares, range(n), [start] * n, [versions] * n,
+                             timeout=300))
+
+
+def test_several_processes_writing_one_postgresql_store_store_every_article_once(postgres_url, tmp_path):
+    """Four processes save overlapping sets of articles at once and link as they go, then save
+    a changed analysis of each (every such save starts linking over): each article is "new"
+    exactly once and "updated" exactly once, and the store holds what one writer alone makes."""
+    from sitreps.store.clusters import pending
+
+    ids = [f"w{n}" for n in range(40)]
+    shares = [ids[0:25], ids[10:35], ids[15:40], ids[::2]]
+    runs = _writers(postgres_url, shares, versions=2)
+    statuses = [s for run in runs for s in run]
+    assert statuses.count("new") == len(ids) and statuses.count("updated") == len(ids)
+    assert statuses.count("unchanged") == 2 * (sum(map(len, shares)) - len(ids))
+    with open_store(tmp_path / "alone.db") as alone:
+        for id in ids:
+            alone.save(_writer_doc(id, version=2))
+        expected = alone.counts()
+        expected_docs = sorted(alone.iter_documents(), key=lambda d: d["id"])
+    with open_store(postgres_url) as store:
+        assert {k: v for k, v in store.counts().items() if k != "clusters"} == {
+            k: v for k, v in expected.items() if k != "clusters"}
+        assert sorted(store.iter_documents(), key=lambda d: d["id"]) == expected_docs
+        assert pending(store) == 0
+        linked = store._conn.execute("SELECT count(*) FROM link_docs WHERE cluster_id IS NOT NULL").fetchone()[0]
+        assert linked == len(ids)
+
+
+def test_processes_opening_a_new_postgresql_database_at_once_apply_each_migration_once(postgres_url):
+    runs = _writers(postgres_url, [["w1", "w2"]] * 4)
+    assert sorted(s for run in runs for s in run) == ["new"] * 2 + ["unchanged"] * 6
+    with open_store(postgres_url) as store:
+        names = [m["name"] for m in store.migrations()]
+        assert names == migration_names(store)

@@ -1,5 +1,6 @@
 """Same-incident clusters kept in the store (store/clusters.py) and served by the API: linking
-what was saved since the last run, incrementally, with the same result as linking all at once."""
+what was saved since the last run, incrementally, with the same result as linking all at once.
+Every test that takes `new_store_target` runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -72,12 +73,12 @@ def store_clusters(store) -> dict[str, tuple]:
     conn = store._conn
     members = dict(conn.execute("SELECT article_id, cluster_id FROM link_docs").fetchall())
     rows = conn.execute("SELECT id, corroboration, documents, report_json FROM clusters ORDER BY id").fetchall()
-    links = conn.execute("SELECT a, b, round(score, 9) FROM cluster_links ORDER BY a, b").fetchall()
-    return {"members": members, "clusters": rows, "links": links}
+    links = [(a, b, round(score, 9)) for a, b, score in conn.execute("SELECT a, b, score FROM cluster_links ORDER BY a, b")]
+    return {"members": members, "clusters": [tuple(r) for r in rows], "links": links}
 
 
-def test_reports_of_one_incident_share_a_cluster_counted_by_outlet(tmp_path):
-    run, state = link_all(tmp_path / "s.db", corpus())
+def test_reports_of_one_incident_share_a_cluster_counted_by_outlet(new_store_target):
+    run, state = link_all(new_store_target(), corpus())
     assert run.linked == 6
     groups: dict[str, set] = {}
     for article, cluster in state["members"].items():
@@ -87,10 +88,10 @@ def test_reports_of_one_incident_share_a_cluster_counted_by_outlet(tmp_path):
     assert by_size == {3: 3, 2: 2, 1: 1}
 
 
-def test_linking_in_steps_equals_linking_at_once(tmp_path):
+def test_linking_in_steps_equals_linking_at_once(new_store_target):
     docs = corpus()
-    _, at_once = link_all(tmp_path / "one.db", docs)
-    with open_store(tmp_path / "steps.db") as store:
+    _, at_once = link_all(new_store_target(), docs)
+    with open_store(new_store_target()) as store:
         for chunk in (docs[:2], docs[2:3], docs[3:]):
             for doc in chunk:
                 store.save(doc)
@@ -101,10 +102,10 @@ def test_linking_in_steps_equals_linking_at_once(tmp_path):
     assert steps == at_once
 
 
-def test_a_kept_linker_gives_what_a_restored_one_gives(tmp_path):
+def test_a_kept_linker_gives_what_a_restored_one_gives(new_store_target):
     docs = corpus()
-    _, at_once = link_all(tmp_path / "one.db", docs)
-    with open_store(tmp_path / "kept.db") as store:
+    _, at_once = link_all(new_store_target(), docs)
+    with open_store(new_store_target()) as store:
         run = None
         for doc in docs:
             store.save(doc)
@@ -114,9 +115,9 @@ def test_a_kept_linker_gives_what_a_restored_one_gives(tmp_path):
         assert store_clusters(store) == at_once
 
 
-def test_a_linker_is_not_reused_when_another_process_linked_meanwhile(tmp_path):
+def test_a_linker_is_not_reused_when_another_process_linked_meanwhile(new_store_target):
     docs = corpus()
-    path = tmp_path / "s.db"
+    path = new_store_target()
     with open_store(path) as store:
         store.save(docs[0])
         mine = link_pending(store)
@@ -130,9 +131,9 @@ def test_a_linker_is_not_reused_when_another_process_linked_meanwhile(tmp_path):
     assert len(mine.linker) == 1
 
 
-def test_a_linker_is_not_reused_after_a_reset_that_relinked_as_many(tmp_path):
+def test_a_linker_is_not_reused_after_a_reset_that_relinked_as_many(new_store_target):
     docs = corpus()
-    path = tmp_path / "s.db"
+    path = new_store_target()
     with open_store(path) as store:
         for doc in docs[:2]:
             store.save(doc)
@@ -145,8 +146,8 @@ def test_a_linker_is_not_reused_after_a_reset_that_relinked_as_many(tmp_path):
         assert link_pending(store, previous=mine).linker is not mine.linker
 
 
-def test_running_again_links_nothing_and_changes_nothing(tmp_path):
-    path = tmp_path / "s.db"
+def test_running_again_links_nothing_and_changes_nothing(new_store_target):
+    path = new_store_target()
     _, before = link_all(path, corpus())
     with open_store(path) as store:
         for doc in corpus():
@@ -155,8 +156,8 @@ def test_running_again_links_nothing_and_changes_nothing(tmp_path):
         assert store_clusters(store) == before
 
 
-def test_a_changed_article_relinks_everything_from_the_start(tmp_path):
-    path = tmp_path / "s.db"
+def test_a_changed_article_relinks_everything_from_the_start(new_store_target):
+    path = new_store_target()
     docs = corpus()
     link_all(path, docs)
     changed = report("school-0", "outlet0.example", INCIDENTS["school"][0] + " Pupils returned.", 10)
@@ -182,8 +183,8 @@ def test_restored_linker_adds_like_the_original():
     assert restored.clusters() == original.clusters()
 
 
-def test_cluster_report_lists_documents_outlets_incidents_and_events(tmp_path):
-    path = tmp_path / "s.db"
+def test_cluster_report_lists_documents_outlets_incidents_and_events(new_store_target):
+    path = new_store_target()
     link_all(path, corpus())
     with open_store(path) as store:
         cluster_id = store._conn.execute("SELECT cluster_id FROM link_docs WHERE article_id = 'dam-1'").fetchone()[0]
@@ -203,13 +204,17 @@ def test_cluster_report_lists_documents_outlets_incidents_and_events(tmp_path):
     event = c["events"][0]
     assert (event["corroboration"], event["reports_outlet_unknown"], event["incident_id"]) == (3, 0, "ev-dam-0")
     assert event["outlet"] == "outlet0.example"
+    # the fields every store's events carry (sqlite.py EVENT_COLUMNS), on either backend
+    assert {"article_id", "url", "title", "published", "outlet", "ingested_at", "cluster_id", "incident_id",
+            "corroboration", "reports_outlet_unknown"} <= event.keys()  # fmt: skip
+    assert event["ingested_at"] and event["cluster_id"] == cluster_id
 
 
-def test_a_report_whose_events_are_not_linked_does_not_corroborate(tmp_path):
+def test_a_report_whose_events_are_not_linked_does_not_corroborate(new_store_target):
     # three outlets in one cluster, but only one report has an event: the others may tell it,
     # and nothing extracted says so
     docs = [d if d.article.id == "dam-0" else replace(d, events=()) for d in corpus()]
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         (event,) = [e for e in store.query_events(limit=None) if e["article_id"].startswith("dam")]
@@ -219,9 +224,9 @@ def test_a_report_whose_events_are_not_linked_does_not_corroborate(tmp_path):
     assert [i["corroboration"] for i in c["incidents"]] == [1]
 
 
-def test_unknown_outlets_are_reports_never_independent_outlets(tmp_path):
+def test_unknown_outlets_are_reports_never_independent_outlets(new_store_target):
     docs = [replace(d, article=replace(d.article, url=None)) for d in corpus()]
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         dam = store.query_events(limit=None, place="Lowmere")
@@ -232,10 +237,10 @@ def test_unknown_outlets_are_reports_never_independent_outlets(tmp_path):
     assert c["incidents"][0]["reports_outlet_unknown"] == 3
 
 
-def test_a_site_name_is_the_outlet_of_an_article_without_a_url(tmp_path):
+def test_a_site_name_is_the_outlet_of_an_article_without_a_url(new_store_target):
     docs = corpus()[:3]
     docs[1] = replace(docs[1], article=replace(docs[1].article, url=None, site_name="Lowmere Gazette"))
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         rows = store._conn.execute("SELECT id, site_name, outlet FROM articles ORDER BY id").fetchall()
@@ -245,11 +250,11 @@ def test_a_site_name_is_the_outlet_of_an_article_without_a_url(tmp_path):
     assert c["incidents"][0]["outlets"] == ["Lowmere Gazette", "outlet0.example", "outlet2.example"]
 
 
-def test_wire_copies_count_once(tmp_path):
+def test_wire_copies_count_once(new_store_target):
     text = INCIDENTS["convoy"][0]
     docs = [report("w1", "wire.example", text, 9, "convoy"),
             report("w2", "paper.example", text + " More soon.", 9, "convoy")]  # fmt: skip
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         c = get_cluster(store, "w1")
@@ -260,8 +265,8 @@ def test_wire_copies_count_once(tmp_path):
     assert [(e["article_id"], e["corroboration"]) for e in events] == [("w1", 1), ("w2", 1)]
 
 
-def test_merged_ids_lead_to_the_cluster_they_went_into(tmp_path):
-    path = tmp_path / "s.db"
+def test_merged_ids_lead_to_the_cluster_they_went_into(new_store_target):
+    path = new_store_target()
     link_all(path, corpus())
     with open_store(path) as store:
         live = store._conn.execute("SELECT id FROM clusters WHERE documents = 3").fetchone()[0]
@@ -275,7 +280,7 @@ def test_merged_ids_lead_to_the_cluster_they_went_into(tmp_path):
 
 
 @pytest.fixture
-def client(tmp_path):
+def client(new_store_target):
     pytest.importorskip("fastapi")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*httpx2")
@@ -284,8 +289,9 @@ def client(tmp_path):
     from sitreps.api import create_app
     from sitreps.settings import load_settings
 
-    link_all(tmp_path / "s.db", corpus())
-    with TestClient(create_app(tmp_path / "s.db", load_settings())) as c:
+    path = new_store_target()
+    link_all(path, corpus())
+    with TestClient(create_app(path, load_settings())) as c:
         yield c
 
 
@@ -311,7 +317,7 @@ def test_api_filters_by_corroboration_and_serves_clusters(client):
     assert client.get("/?include_copies=maybe").status_code == 422
 
 
-def test_ingest_over_http_links_the_new_article(tmp_path):
+def test_ingest_over_http_links_the_new_article(new_store_target):
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
@@ -324,15 +330,15 @@ def test_ingest_over_http_links_the_new_article(tmp_path):
     def pipeline(article):
         return by_text[article.text]
 
-    with TestClient(create_app(tmp_path / "s.db", load_settings(), token="t", pipeline=pipeline)) as c:
+    with TestClient(create_app(new_store_target(), load_settings(), token="t", pipeline=pipeline)) as c:
         for t in texts:
             r = c.post("/api/articles", json={"text": t}, headers={"Authorization": "Bearer t"})
             assert r.status_code == 201, r.text
         assert c.get("/api/clusters/c0").json()["corroboration"] == 2
 
 
-def test_settings_change_relinks_with_a_fresh_linker(tmp_path):
-    path = tmp_path / "s.db"
+def test_settings_change_relinks_with_a_fresh_linker(new_store_target):
+    path = new_store_target()
     docs = corpus()
     with open_store(path) as store:
         store.save(docs[0])
@@ -342,7 +348,7 @@ def test_settings_change_relinks_with_a_fresh_linker(tmp_path):
         assert run.linker is not kept.linker and run.linker.settings.threshold == 0.9
 
 
-def test_the_events_of_a_copy_are_left_out_unless_asked(tmp_path):
+def test_the_events_of_a_copy_are_left_out_unless_asked(new_store_target):
     from sitreps.store.queries import EventFilter, event_page
 
     text = INCIDENTS["convoy"][0]
@@ -351,7 +357,7 @@ def test_the_events_of_a_copy_are_left_out_unless_asked(tmp_path):
     docs[2] = replace(docs[2], text=INCIDENTS["dam"][0], article=replace(docs[2].article, text=INCIDENTS["dam"][0]))
     docs = [replace(d, events=tuple(replace(e, id=f"{d.article.id}-e") for e in make_doc(d.article.id).events))
             for d in docs]
-    path = tmp_path / "s.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:
         shown = lambda **kw: sorted(e["article_id"] for e in store.query_events(**kw))
@@ -363,12 +369,12 @@ def test_the_events_of_a_copy_are_left_out_unless_asked(tmp_path):
         assert len(store.get_article("w2")["events"]) == 1  # kept in the record
 
 
-def test_a_store_from_before_incidents_gets_outlets_and_incidents_when_opened(tmp_path):
+def test_a_store_from_before_incidents_gets_outlets_and_incidents_when_opened(new_store_target):
     # dam-0 and dam-1 are one outlet's desktop and mobile sites, dam-2 has no URL: the rule before
     # counted three independent sources (two hosts and an article id) for every event
     urls = {"dam-0": "https://www.bbc.co.uk/news/1", "dam-1": "https://m.bbc.co.uk/news/2", "dam-2": None}
     docs = [replace(d, article=replace(d.article, url=urls[d.article.id])) for d in corpus()[:3]]
-    path = tmp_path / "old.db"
+    path = new_store_target()
     link_all(path, docs)
     with open_store(path) as store:  # what 0006 left: no outlets, a report of the cluster as a whole
         conn = store._conn
@@ -398,10 +404,10 @@ def test_a_store_from_before_incidents_gets_outlets_and_incidents_when_opened(tm
         assert store._conn.execute("SELECT generation FROM link_state").fetchone()[0] == generation + 1
 
 
-def test_refresh_rewrites_reports_from_the_stored_summaries_as_linking_wrote_them(tmp_path):
+def test_refresh_rewrites_reports_from_the_stored_summaries_as_linking_wrote_them(new_store_target):
     from sitreps.store.clusters import refresh_reports
 
-    path = tmp_path / "s.db"
+    path = new_store_target()
     _, linked = link_all(path, corpus())
     with open_store(path) as store:
         assert refresh_reports(store) is False  # up to date

@@ -1,6 +1,7 @@
 """The web UI's pages and their JSON twins (sitreps.web), through TestClient on a temporary
 store of hand-built documents: no model, no browser, no network. tests/test_browser.py drives
-the same pages in Chromium."""
+the same pages in Chromium. The tests that take `store_path` (or a client made from one) run on
+SQLite and on PostgreSQL (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -109,8 +110,8 @@ def docs() -> list[Document]:
 
 
 @pytest.fixture
-def store_path(tmp_path):
-    path = tmp_path / "sitreps.db"
+def store_path(store_target):
+    path = store_target
     with open_store(path) as store:
         for doc in docs():
             store.save(doc)
@@ -270,8 +271,8 @@ def test_invalid_filters_say_why_in_html_and_json(client, query, words):
 
 
 @pytest.fixture(scope="module")
-def where_client(tmp_path_factory):
-    path = tmp_path_factory.mktemp("where") / "sitreps.db"
+def where_client(module_store_target):
+    path = module_store_target
     with open_store(path) as store:
         for doc in where_docs():
             store.save(doc)

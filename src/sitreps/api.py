@@ -25,7 +25,8 @@ an article whose analysis failed answers 422 with its first error note's code
 
 FastAPI is imported inside `create_app`, so `import sitreps` stays light and works without it.
 The SQL lives in store/queries.py. A SQLite connection belongs to the thread that opened it, so
-each server thread opens its own read-only store (WAL lets them read while one writes).
+each server thread opens its own read-only store (WAL lets them read while one writes); a
+PostgreSQL store's readers share a pool of connections (store/urls.py open_stores).
 """
 
 import hmac
@@ -33,6 +34,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import asynccontextmanager
 from functools import cache, partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -110,27 +112,34 @@ def create_app(
     from fastapi_offline import FastAPIOffline  # /docs and /redoc with their scripts bundled, no CDN
 
     from . import __version__
-    from .store.queries import open_reader
+    from .store.urls import open_stores
 
     settings = settings or load_settings()
     token = token or None  # an empty token (an unset variable) is no token
     path = _store_path(store, settings)
-    open_reader(path).close()  # create and migrate now: a bad path fails at start, not per request
+    stores = open_stores(path)  # create and migrate now: a bad path fails at start, not per request
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        stores.close()
+
     app = FastAPIOffline(
         title="sitreps",
         version=__version__,
         summary="Sourced, geolocated, dated event records from conflict news.",
         description=_DESCRIPTION,
         openapi_tags=_TAGS,
+        lifespan=lifespan,
     )
     app.state.writing = token is not None  # told by /api/health
     # a JSON body may spell each character of the text as a six-byte \\uXXXX escape
     app.add_middleware(Guard, allowed_hosts=allowed_hosts, token=token, write_paths=("/api/articles",),
                        max_body=6 * settings.read.max_bytes + 65_536, error=error_body)
     _install_error_handlers(app)
-    readers = _Readers(path)
+    readers = _Readers(stores)
     _add_read_routes(app, readers)
-    _add_write_route(app, path, settings, token, pipeline)
+    _add_write_route(app, stores, settings, token, pipeline)
     from .web import add_web_routes
 
     add_web_routes(app, readers)
@@ -139,31 +148,30 @@ def create_app(
 
 def _store_path(store, settings: Settings) -> str:
     if store is None:
-        return str(settings.store_path())
+        return settings.store_target()
     if isinstance(store, (str, os.PathLike)):
         path = str(store)
     elif isinstance(getattr(store, "path", None), str):
         path = store.path  # its own connection stays with its owner's thread
     else:
-        raise TypeError(f"create_app needs a SQLite store or its path, not {type(store).__name__}")
+        raise TypeError(f"create_app needs a store, its path or its URL, not {type(store).__name__}")
     if path == ":memory:":
         raise ValueError("an in-memory store cannot be served (its connection belongs to one thread)")
     return path
 
 
 class _Readers:
-    """One read-only store per server thread, opened at the thread's first request."""
+    """One read-only store per server thread, opened at the thread's first request (a
+    PostgreSQL store's readers share one pool of connections: store/urls.py open_stores)."""
 
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self, stores):
+        self.stores = stores
         self._local = threading.local()
 
     def get(self):
-        from .store.queries import open_reader
-
         store = getattr(self._local, "store", None)
         if store is None:
-            store = self._local.store = open_reader(self.path)
+            store = self._local.store = self.stores.reader()
         return store
 
 
@@ -306,7 +314,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
             if paging:
                 raise FilterError(f"{', '.join(paging)}: pages of JSON only; format={format} streams every "
                                   "matching event")
-            return _download(readers.path, filters, format)
+            return _download(readers.stores, filters, format)
         store = readers.get()
         # Later pages carry the first page's count in their cursor: counting is often the
         # larger half of the work, and a count that moved while paging would confuse anyway.
@@ -336,7 +344,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         and the GeoJSON's columns are described in docs/contract.md ("Exports"); the answer
         names a file (Content-Disposition), so a browser saves it."""
         check_params(request.query_params, FILTERS)
-        return _download(readers.path, filters, format)
+        return _download(readers.stores, filters, format)
 
     @app.get(
         "/api/events/{event_id}", tags=["events"], summary="One event",
@@ -414,7 +422,7 @@ def _add_read_routes(app, readers: _Readers) -> None:
         })  # fmt: skip
 
 
-def _download(path: str, filters, format: str):
+def _download(stores, filters, format: str):
     """Every event matching `filters` as a file, streamed: one event is held at a time. The
     query runs before the answer starts, so an error is still a JSON error; the rows are then
     read from a connection of the download's own, which the thread pool's threads take in turn,
@@ -422,10 +430,9 @@ def _download(path: str, filters, format: str):
     from fastapi.responses import StreamingResponse
 
     from .export import csv_chunks, geojson_chunks, jsonl_chunks
-    from .store.queries import open_reader
 
     chunks = {"csv": csv_chunks, "geojson": geojson_chunks, "jsonl": jsonl_chunks}[format]
-    store = open_reader(path, any_thread=True)
+    store = stores.reader(any_thread=True)
     try:
         events = store.iter_events(filters)
     except BaseException:
@@ -450,12 +457,11 @@ def _download(path: str, filters, format: str):
     return StreamingResponse(body(), media_type=DOWNLOADS[format], headers=headers)
 
 
-def _add_write_route(app, path: str, settings: Settings, token: str | None, pipeline) -> None:
+def _add_write_route(app, stores, settings: Settings, token: str | None, pipeline) -> None:
     from fastapi import Depends, Request, Security
     from fastapi.responses import JSONResponse
     from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-    from .store import open_store
     from .store.clusters import link_pending
     from .store.sqlite import article_key
 
@@ -500,7 +506,7 @@ def _add_write_route(app, path: str, settings: Settings, token: str | None, pipe
             if not loaded:
                 loaded.append(Pipeline(Context(settings)))
             doc = loaded[0](article)
-            with open_store(path) as store:
+            with stores.writer() as store:
                 status = store.save(doc)
                 if status in ("new", "updated"):
                     # the linker is kept between requests: only articles saved by others meanwhile

@@ -37,7 +37,9 @@ err = Console(stderr=True)
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings TOML file (see defaults.toml).")]
 WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", "-w", min=0, help="Worker processes: 0 for one per usable core, 1 for one at a time [default: pipeline.workers, 0].")]
-DbOpt = Annotated[str | None, typer.Option("--db", help="SQLite database file or sqlite:///path [default: user data dir].")]
+DbOpt = Annotated[str | None, typer.Option(
+    "--db", envvar="SITREPS_DB", show_envvar=True,
+    help="The store: a SQLite file, sqlite:///path, or postgresql://user@host/dbname [default: user data dir].")]
 
 
 def _settings(config: Path | None, db: str | None = None) -> Settings:
@@ -48,25 +50,22 @@ def _settings(config: Path | None, db: str | None = None) -> Settings:
 
 
 def _db_path(db: str) -> str:
-    """A path, or a sqlite:/// URL (sqlite:///relative.db, sqlite:////absolute.db); any other
-    URL is an error, never a folder named after it."""
-    from .errors import StoreError
+    """A path, a sqlite:/// URL (sqlite:///relative.db, sqlite:////absolute.db) or a PostgreSQL
+    URL (kept as it is); any other URL is an error, never a folder named after it."""
+    from .store.urls import is_postgres, sqlite_path
 
-    if db.startswith("sqlite:///"):
-        return db.removeprefix("sqlite:///") or ":memory:"
-    if "://" in db:
-        raise StoreError(f"--db {db!r}: only SQLite stores so far, as a file path or sqlite:///path")
-    return db
+    return db if is_postgres(db) else sqlite_path(db)
 
 
-def _existing_store(settings: Settings) -> Path:
+def _existing_store(settings: Settings) -> str:
     """The store a reading command opens: it must exist (only `ingest` creates one)."""
     from .errors import StoreError
+    from .store.urls import describe, store_exists
 
-    path = settings.store_path()
-    if not path.is_file():
-        raise StoreError(f"no store at {path}: `sitreps ingest` makes one (or give the right --db)")
-    return path
+    target = settings.store_target()
+    if not store_exists(target):
+        raise StoreError(f"no store at {describe(target)}: `sitreps ingest` makes one (or give the right --db)")
+    return target
 
 
 def _filter(parse, *args, hint: str):
@@ -269,10 +268,10 @@ def _ingest(settings: Settings, articles, total: int | None = None, workers: int
     from .pipeline import Pipeline
     from .store import open_store
 
-    pipeline = Pipeline(_context(settings))
-    pipeline.warm()  # load the model (and gazetteer) before the bar starts and the worker forks
     summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": []}
-    with open_store(settings.store_path()) as store:
+    with open_store(settings.store_target()) as store:  # first: a store that cannot open fails at once
+        pipeline = Pipeline(_context(settings))
+        pipeline.warm()  # load the model (and gazetteer) before the bar starts and the worker forks
         with Workers(pipeline, settings.pipeline.record_seconds, workers) as pool, \
                 _progress(auto_refresh=False) as progress:
             task = progress.add_task("analysing", total=total)
@@ -304,11 +303,13 @@ def _link(store, progress: Progress) -> int:
 
 
 def _print_summary(settings: Settings, summary: dict) -> None:
+    from .store.urls import describe
+
     for origin, code, detail in summary["failures"]:
         err.print(f"[yellow]skipped[/yellow] {escape(origin)}: {code}: {escape(detail)}")
     err.print(
         f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} unchanged, "
-        f"{summary['failed']} failed -> {settings.store_path()}"
+        f"{summary['failed']} failed -> {describe(settings.store_target())}"
     )
     if summary.get("linked"):
         err.print(f"linked {summary['linked']} articles into same-incident clusters")
@@ -490,10 +491,12 @@ def serve(
             from .api import create_app
         except ImportError as exc:
             raise typer.BadParameter(f"serving needs FastAPI and uvicorn: {exc}") from None
+        from .store.urls import describe
+
         settings = _settings(config, db)
         api = create_app(_existing_store(settings), settings, token=token, allowed_hosts=_served_hosts(host, allow_host or []))
         where = f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
-        err.print(f"serving {settings.store_path()}: the UI at {where}/, the API at {where}/api/events, documented at {where}/docs")
+        err.print(f"serving {describe(settings.store_target())}: the UI at {where}/, the API at {where}/api/events, documented at {where}/docs")
         err.print("writing (POST /api/articles): " + ("on, with the token" if token else "off (no token)"))
         if token and host not in ("127.0.0.1", "localhost", "::1"):
             err.print("[yellow]note:[/yellow] the token travels in clear over plain HTTP: put TLS in front")
@@ -528,13 +531,16 @@ def demo(db: DbOpt = None, config: ConfigOpt = None):
             summary = _ingest(settings, read_paths([str(folder)], settings), count_records([str(folder)]),
                               workers=_workers(settings, None))
         _print_summary(settings, summary)
-        with open_store(settings.store_path()) as store:
+        with open_store(settings.store_target()) as store:
             rows = store.query_events(limit=50)
         _print_events(rows, "table")
+        from .store.urls import describe
+
+        where = describe(settings.store_target())
         err.print(
-            f"\nNext: `sitreps serve --db {settings.store_path()}` and open http://127.0.0.1:8000/ (the map; "
-            f"the JSON API at /api/events, its docs at /docs), `sitreps events --db {settings.store_path()} --format geojson`, "
-            f"or `sitreps export --db {settings.store_path()} --format csv`."
+            f"\nNext: `sitreps serve --db {where}` and open http://127.0.0.1:8000/ (the map; "
+            f"the JSON API at /api/events, its docs at /docs), `sitreps events --db {where} --format geojson`, "
+            f"or `sitreps export --db {where} --format csv`."
         )
 
 
@@ -878,7 +884,7 @@ def eval_audit(
             _check_paths(paths)
             _print_summary(settings, _ingest(settings, read_paths(paths, settings), count_records(paths),
                                              workers=_workers(settings, None)))
-        with open_store(settings.store_path()) as store:
+        with open_store(settings.store_target()) as store:
             events = list(store.iter_events())
             docs = {d["id"]: d for d in store.iter_documents()}
         rows = audit.worksheet_rows(events, docs, n, seed, half)

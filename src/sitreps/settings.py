@@ -85,6 +85,13 @@ class Settings:
             return Path(self.store.path).expanduser()
         return Path(platformdirs.user_data_dir(APP)) / "sitreps.db"
 
+    def store_target(self) -> str:
+        """The store as `open_store` takes it: a URL as given (postgresql://, sqlite:///), else
+        the path of `store_path`. A URL must not go through Path, which folds its "//"."""
+        if "://" in self.store.path:
+            return self.store.path
+        return str(self.store_path())
+
 
 _SECTIONS = {
     "nlp": NLPSettings,

@@ -1,14 +1,15 @@
 """The store: where analysed documents are kept and events are queried.
 
     from sitreps.store import open_store
-    with open_store(settings.store_path()) as store:
+    with open_store(settings.store_target()) as store:   # a path, sqlite:///path or postgresql://…
         store.save(doc)                      # "new" | "updated" | "unchanged" | "failed"
         store.query_events(type="Battles", since="2022-11-01", near=(50.45, 30.52, 25))
         store.query_events(EventFilter(country="UA", admin1="Donetsk Oblast"), limit=None)
 
-`Store` below is the interface; `SQLiteStore` (sqlite.py) is the default and only
-implementation, and it is cheap enough to be its own in-memory twin: `open_store(":memory:")`
-or a file under pytest's `tmp_path`.
+`Store` below is the interface; `SQLiteStore` (sqlite.py) is the default implementation, and it
+is cheap enough to be its own in-memory twin: `open_store(":memory:")` or a file under pytest's
+`tmp_path`. `PostgresStore` (postgres.py) keeps the same tables in a PostgreSQL database, for
+several processes writing at once; `open_store` (urls.py) picks the one a path or URL names.
 
 Filters are `sitreps.filters.EventFilter`, turned into SQL in one place (conditions.py) for
 every query here and in queries.py.
@@ -75,7 +76,8 @@ from typing import Protocol
 
 from ..filters import EventFilter
 from ..records import Document
-from .sqlite import SQLiteStore, open_store
+from .sqlite import SQLiteStore
+from .urls import open_store
 
 
 class Store(Protocol):

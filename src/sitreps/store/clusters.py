@@ -17,14 +17,16 @@ linking them cost: docs/benchmarks.md); a process that links again and again (th
 route) keeps the linker and hands it back, and only articles saved by someone else meanwhile
 make it read the store again (a generation counter tells).
 
-The whole run holds the store's write lock (`BEGIN IMMEDIATE`), so two processes linking the
-same store take turns instead of clustering the same articles twice.
+The whole run holds the store's linking lock (`store.linking()`: SQLite's write lock, a
+PostgreSQL advisory lock), so two processes linking the same store take turns instead of
+clustering the same articles twice.
 
 A cluster's report (`sitreps.linking.describe`) groups its events into incidents, each with its
 corroboration; `incident_events` gives every event its incident's, for the event queries and
 the `min_corroboration` filter. Outlets come from `articles.outlet` (sitreps.outlets), not from
 the stored summaries, so a better outlet rule needs no relinking: when `REPORTS` goes up, the
-next `open_store` rewrites every outlet and report (`refresh_reports`).
+next `open_store` rewrites every outlet and report (`refresh_reports`, under the same linking
+lock, on either database).
 """
 
 from __future__ import annotations
@@ -69,18 +71,13 @@ def link_pending(
     what an earlier call in this process returned: its linker is reused when nobody has linked
     or reset the store since (the store's linking generation is still the one it left);
     `progress(done, total)` is called after each article."""
-    conn = store._conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        run = _link(conn, settings or LinkSettings(), previous, progress)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return run
+    with store.linking() as conn:
+        return _link(conn, settings or LinkSettings(), previous, progress, store.dialect.json_values)
 
 
-def _link(conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | None, progress) -> LinkRun:
+def _link(
+    conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | None, progress, values: str
+) -> LinkRun:
     new = conn.execute(
         "SELECT d.article_id, d.summary_json, a.text, a.outlet FROM link_docs d JOIN articles a ON a.id = d.article_id"
         " WHERE d.seq IS NULL ORDER BY a.published IS NULL, a.published, a.rowid"
@@ -99,7 +96,7 @@ def _link(conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | 
         linker.add(_summary(summary_json, text, outlet))
         if progress is not None:
             progress(i + 1, len(new))
-    _write(conn, linker, start, merged_before)
+    _write(conn, linker, start, merged_before, values)
     conn.execute("UPDATE link_state SET generation = generation + 1")
     return LinkRun(len(new), len(linker.touched), _count(conn), linker, generation + 1)
 
@@ -123,14 +120,15 @@ def _restore(conn: sqlite3.Connection, settings: LinkSettings) -> Linker:
     return Linker.restore(state, links, merged, settings)
 
 
-def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: set[str]) -> None:
-    # only the new documents' rows and the touched clusters' links: not the whole state again
+def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: set[str], values: str) -> None:
+    # only the new documents' rows and the touched clusters' links: not the whole state again.
+    # `values`: the subquery of a JSON array's values (the store's dialect: conditions.py)
     conn.executemany(
         "UPDATE link_docs SET seq = ?, cluster_id = ?, copy_of = ?, minhash = ? WHERE article_id = ?",
         [(start + i, cluster, first, sig, s.id) for i, (s, cluster, first, sig) in enumerate(linker.rows(start))],
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO cluster_merges (old, new) VALUES (?, ?)",
+        "INSERT INTO cluster_merges (old, new) VALUES (?, ?) ON CONFLICT(old) DO UPDATE SET new = excluded.new",
         [(old, new) for old, new in linker.merged.items() if old not in merged_before],
     )
     # Old bookmarks of a cluster that has since merged again point at its latest id.
@@ -153,30 +151,35 @@ def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: 
     for c in live:
         cluster = linker.cluster(c)
         conn.execute(
-            "UPDATE link_docs SET cluster_id = ? WHERE article_id IN (SELECT value FROM json_each(?))",
+            f"UPDATE link_docs SET cluster_id = ? WHERE article_id IN ({values})",
             (c, json.dumps(cluster.documents)),
         )
-        _write_cluster(conn, cluster)
+        _write_cluster(conn, cluster, values)
 
 
-def _write_cluster(conn: sqlite3.Connection, cluster: Cluster) -> None:
-    """A cluster's row and report, and its events' incidents."""
+def _write_cluster(conn: sqlite3.Connection, cluster: Cluster, values: str) -> None:
+    """A cluster's row and report, and its events' incidents. `values`: the dialect's subquery
+    of a JSON array's values (conditions.py)."""
     published = [
         p for (p,) in conn.execute(
-            "SELECT published FROM articles WHERE id IN (SELECT value FROM json_each(?))"
+            f"SELECT published FROM articles WHERE id IN ({values})"
             " AND published IS NOT NULL ORDER BY published",
             (json.dumps(cluster.documents),),
         )
     ]  # fmt: skip
     conn.execute(
-        "INSERT OR REPLACE INTO clusters (id, corroboration, documents, first_published, last_published,"
-        " report_json) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO clusters (id, corroboration, documents, first_published, last_published, report_json)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET corroboration = excluded.corroboration,"
+        " documents = excluded.documents, first_published = excluded.first_published,"
+        " last_published = excluded.last_published, report_json = excluded.report_json",
         (cluster.id, cluster.corroboration, len(cluster.documents), published[0] if published else None,
          published[-1] if published else None, json.dumps(cluster_dict(cluster), ensure_ascii=False)),
     )  # fmt: skip
     conn.executemany(
-        "INSERT OR REPLACE INTO incident_events (event_id, cluster_id, incident_id, corroboration,"
-        " reports_outlet_unknown) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO incident_events (event_id, cluster_id, incident_id, corroboration, reports_outlet_unknown)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id) DO UPDATE SET cluster_id = excluded.cluster_id,"
+        " incident_id = excluded.incident_id, corroboration = excluded.corroboration,"
+        " reports_outlet_unknown = excluded.reports_outlet_unknown",
         [(e, cluster.id, i.id, i.corroboration, i.unknown) for i in cluster.incidents for e in i.events],
     )
 
@@ -184,26 +187,20 @@ def _write_cluster(conn: sqlite3.Connection, cluster: Cluster) -> None:
 def refresh_reports(store: SQLiteStore, settings: LinkSettings | None = None, *, force: bool = False) -> bool:
     """Rewrite every article's outlet (from its URL and site name) and every cluster's report and
     incidents (from the stored summaries: nothing is linked again) when the store's are older
-    than this code's (`REPORTS`), or always with `force`. `open_store` calls it. Returns whether
+    than this code's (`REPORTS`), or always with `force`. `open_store` calls it (SQLite and
+    PostgreSQL alike); it holds the store's linking lock (`store.linking()`). Returns whether
     it rewrote them."""
-    conn = store._conn
-    if not force and _reports(conn) >= REPORTS:  # the usual case, without taking the write lock
+    if not force and _reports(store._conn) >= REPORTS:  # the usual case, without taking the lock
         return False
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        done = _refresh(conn, settings or LinkSettings(), force)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return done
+    with store.linking() as conn:
+        return _refresh(conn, settings or LinkSettings(), force, store.dialect.json_values)
 
 
 def _reports(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT reports FROM link_state").fetchone()[0]
 
 
-def _refresh(conn: sqlite3.Connection, settings: LinkSettings, force: bool) -> bool:
+def _refresh(conn: sqlite3.Connection, settings: LinkSettings, force: bool, values: str) -> bool:
     if not force and _reports(conn) >= REPORTS:  # another process did it meanwhile
         return False
     changed = [
@@ -217,13 +214,13 @@ def _refresh(conn: sqlite3.Connection, settings: LinkSettings, force: bool) -> b
         "SELECT d.cluster_id, d.article_id, d.copy_of, d.summary_json, a.outlet FROM link_docs d"
         " JOIN articles a ON a.id = d.article_id JOIN clusters c ON c.id = d.cluster_id"
         " WHERE d.seq IS NOT NULL ORDER BY d.cluster_id, d.seq"
-    )
+    ).fetchall()
     members: dict[str, list[tuple[DocSummary, str]]] = {}
     for cluster_id, article_id, copy_of, summary_json, outlet in rows:
         members.setdefault(cluster_id, []).append((_summary(summary_json, "", outlet), copy_of or article_id))
     for cluster_id, docs in members.items():
         first = {d.id: copy_of for d, copy_of in docs}
-        _write_cluster(conn, describe(cluster_id, [d for d, _ in docs], first, settings))
+        _write_cluster(conn, describe(cluster_id, [d for d, _ in docs], first, settings), values)
     # a linker kept by another process holds the old outlets: make it read the store again
     conn.execute("UPDATE link_state SET reports = ?, generation = generation + 1", (REPORTS,))
     return True

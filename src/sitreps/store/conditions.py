@@ -9,6 +9,10 @@ everywhere. Conditions refer to `events e` only; a query joins what else it need
 
 Values are matched as stored: `sitreps.filters` turns what people type ("battles", "Donetsk",
 "Ukraine") into stored values ("Battles", "Donetsk Oblast", "UA") first.
+
+The SQL is SQLite's, with `?` placeholders. The few pieces another database says differently
+(text search, JSON, the distance check) come from a `Dialect`: `SQLITE` below, and the
+PostgreSQL store's in postgres.py. A store carries its own (`store.dialect`).
 """
 
 from __future__ import annotations
@@ -38,14 +42,71 @@ NOT_A_COPY_SQL = (
 SINCE_SQL = "coalesce(e.date_end, e.date) >= substr(?, 1, length(coalesce(e.date_end, e.date)))"
 
 
-def event_conditions(f: EventFilter, *, has_fts: bool, walk: bool = False) -> tuple[list[str], list]:
+class Dialect:
+    """What SQLite says its own way, as the conditions and the store's queries use it. The
+    PostgreSQL store's dialect (postgres.py) overrides each of these."""
+
+    # keeps the planner off a column's index (see `event_conditions`' walk): SQLite's unary "+"
+    skip_index = "+"
+    # a pattern match that ignores case (SQLite's LIKE does, for ASCII)
+    like = "LIKE"
+    # the values of a JSON array given as one parameter, as the rows of a subquery
+    json_values = "SELECT value FROM json_each(?)"
+    # the month an event's date starts in ("2022-11" of "2022-11-10"; NULL for a year or a week)
+    month = "CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(e.date, 1, 7) END"
+    # 1 when an event's point is its place's parent unit's, else 0
+    parent_point = "json_extract(e.event_json, '$.place.coord_precision') IS 'parent'"
+
+    def text_search(self, text: str, ix: str) -> tuple[str, list]:
+        """Events of articles whose title or text has every word of `text` (the FTS5 index)."""
+        sql = (
+            f"{ix}e.article_id IN (SELECT id FROM articles WHERE rowid IN"
+            " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+        )
+        return sql, [fts_query(text)]
+
+    def actor_id(self, actor: str) -> tuple[str, list]:
+        """Events with an actor or target of the lexicon id `actor` (ids are only in event_json):
+        instr() first as a cheap pass."""
+        sql = (
+            "(instr(e.event_json, ?) AND ? IN ("
+            "SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.actors') UNION ALL"
+            " SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.targets')))"
+        )
+        return sql, [json.dumps(actor), actor]
+
+    def bbox(self, box: tuple[float, float, float, float], ix: str) -> tuple[list[str], list]:
+        min_lon, min_lat, max_lon, max_lat = box
+        where, params = [f"{ix}e.lat BETWEEN ? AND ?"], [min_lat, max_lat]
+        if min_lon <= max_lon:
+            where.append("e.lon BETWEEN ? AND ?")
+            params += [min_lon, max_lon]
+        else:  # across the antimeridian
+            where.append("(e.lon >= ? OR e.lon <= ?)")
+            params += [min_lon, max_lon]
+        return where, params
+
+    def near(self, lat: float, lon: float, km: float, ix: str) -> tuple[list[str], list]:
+        """A box the index can use first, then the great-circle distance on what is left:
+        `sitreps_km`, which `register_functions` adds to a connection."""
+        min_lon, min_lat, max_lon, max_lat = near_box(lat, lon, km)
+        where = [f"{ix}e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?", "sitreps_km(?, ?, e.lat, e.lon) <= ?"]
+        return where, [min_lat, max_lat, min_lon, max_lon, lat, lon, km]
+
+
+SQLITE = Dialect()
+
+
+def event_conditions(
+    f: EventFilter, *, has_fts: bool, walk: bool = False, dialect: Dialect = SQLITE
+) -> tuple[list[str], list]:
     """SQL conditions on `events e` and their parameters, every filter of `f` given.
 
     `has_fts`: whether the store has its FTS5 index (without it, `text` raises
     SearchUnavailable). With `walk`, a unary "+" keeps the planner off the indexes of filter
-    columns, so it walks the date index in order (see queries.event_page). The distance check of
-    `near` calls `sitreps_km`, which `register_functions` adds to a connection."""
-    ix = "+" if walk else ""
+    columns, so it walks the date index in order (see queries.event_page). `dialect` says what
+    the store's database says differently."""
+    ix = dialect.skip_index if walk else ""
     where: list[str] = []
     params: list = []
     if f.type is not None:
@@ -75,38 +136,26 @@ def event_conditions(f: EventFilter, *, has_fts: bool, walk: bool = False) -> tu
     if not f.include_copies:
         where.append(NOT_A_COPY_SQL)
     if f.actor:
-        where.append(_actor_condition(f.actor, params))
+        where.append(_actor_condition(f.actor, params, dialect))
     if f.text is not None:
         if not has_fts:
             raise SearchUnavailable("text search needs SQLite with FTS5, which this store's SQLite lacks")
-        where.append(
-            f"{ix}e.article_id IN (SELECT id FROM articles WHERE rowid IN"
-            " (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-        )
-        params.append(fts_query(f.text))
+        condition, values = dialect.text_search(f.text, ix)
+        where.append(condition)
+        params += values
     if f.min_corroboration is not None:
         # the event's own incident, never the whole cluster's outlets (store/clusters.py); one
         # lookup an event: a list of every corroborated event to match against cost more
         where.append("EXISTS (SELECT 1 FROM incident_events ie WHERE ie.event_id = e.id AND ie.corroboration >= ?)")
         params.append(f.min_corroboration)
     if f.bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = f.bbox
-        where.append(f"{ix}e.lat BETWEEN ? AND ?")
-        params += [min_lat, max_lat]
-        if min_lon <= max_lon:
-            where.append("e.lon BETWEEN ? AND ?")
-            params += [min_lon, max_lon]
-        else:  # across the antimeridian
-            where.append("(e.lon >= ? OR e.lon <= ?)")
-            params += [min_lon, max_lon]
+        conditions, values = dialect.bbox(f.bbox, ix)
+        where += conditions
+        params += values
     if f.near is not None:
-        lat, lon, km = f.near
-        # A box the index can use first, then the great-circle distance on what is left.
-        min_lon, min_lat, max_lon, max_lat = near_box(lat, lon, km)
-        where.append(f"{ix}e.lat BETWEEN ? AND ? AND e.lon BETWEEN ? AND ?")
-        params += [min_lat, max_lat, min_lon, max_lon]
-        where.append("sitreps_km(?, ?, e.lat, e.lon) <= ?")
-        params += [lat, lon, km]
+        conditions, values = dialect.near(*f.near, ix)
+        where += conditions
+        params += values
     return where, params
 
 
@@ -128,19 +177,17 @@ def _marks(values) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _actor_condition(actor: str, params: list) -> str:
+def _actor_condition(actor: str, params: list, dialect: Dialect) -> str:
     # Names are stored joined by "; ", ids only inside event_json: a value shaped like an id
-    # ("RUS.MIL", "CIV") is also looked up there, instr() first as a cheap pass.
+    # ("RUS.MIL", "CIV") is also looked up there.
     pattern = "%" + actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    names = "e.actors LIKE ? ESCAPE '\\' OR e.targets LIKE ? ESCAPE '\\'"
+    like = dialect.like
+    names = f"e.actors {like} ? ESCAPE '\\' OR e.targets {like} ? ESCAPE '\\'"
     params += [pattern, pattern]
     if _ACTOR_ID.fullmatch(actor):
-        names += (
-            " OR (instr(e.event_json, ?) AND ? IN ("
-            "SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.actors') UNION ALL"
-            " SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.targets')))"
-        )
-        params += [json.dumps(actor), actor]
+        condition, values = dialect.actor_id(actor)
+        names += " OR " + condition
+        params += values
     return f"({names})"
 
 

@@ -1,4 +1,4 @@
-"""Read-only queries over a SQLite store that the `Store` interface does not cover: one event by
+"""Read-only queries over a store that the `Store` interface does not cover: one event by
 id, a filtered page of events with a keyset cursor, the number of matches, and statistics.
 The JSON API (sitreps.api) is their first user; events come back as plain dicts, the shape
 `Store.query_events` gives them.
@@ -13,6 +13,10 @@ Order is the events' date, then their id, undated events last. A page is cut by 
 added meanwhile neither repeat nor vanish. Filters go into SQL and the page is picked on the
 narrow index columns before the wide JSON columns are read, so a query never loads a table
 into Python (`benchmarks/api_latency.py` measures it over 100,000 events).
+
+The SQL is written for SQLite and runs on the PostgreSQL store too: its connection takes the
+same `?` placeholders, its tables have the same columns (and a `rowid`), and what PostgreSQL
+says differently comes from the store's `dialect` (conditions.py).
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from dataclasses import dataclass, replace
 
 from ..filters import EventFilter, countries
 from .conditions import event_conditions, near_box, where_conditions
-from .sqlite import EVENT_COLUMNS, EVENTS_FROM, SQLiteStore, event_from_row, open_store
+from .sqlite import EVENT_COLUMNS, EVENTS_FROM, SQLiteStore, event_from_row
+from .urls import open_store
 
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
 
@@ -40,16 +45,14 @@ class EventPage:
 
 
 def open_reader(path: str | os.PathLike, *, any_thread: bool = False) -> SQLiteStore:
-    """The store at `path`, schema brought up to date, then refusing writes (`query_only`).
+    """The store at `path` (a path or a URL: store/urls.py), schema brought up to date, then
+    refusing writes.
 
     A server opens one per thread: a SQLite connection belongs to the thread that opened it,
     and WAL lets readers in many threads (and one writer) work at once. A download opens its own
     with `any_thread` (see `open_store`) and closes it when the stream ends."""
     store = open_store(path, any_thread=any_thread)
-    store._conn.execute("PRAGMA query_only = ON")
-    # Reads through a memory map: no read() call and copy per page, and the pages are shared by
-    # every thread's connection (the OS page cache) instead of held once per connection.
-    store._conn.execute("PRAGMA mmap_size = 1073741824")
+    store.refuse_writes()
     return store
 
 
@@ -183,7 +186,7 @@ def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
     and the latest end among dated events."""
     where, params = _where(store, filters)
     sql = (
-        "SELECT e.type, CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(e.date, 1, 7) END,"
+        f"SELECT e.type, {store.dialect.month},"
         " e.certainty, e.date IS NULL, count(*), min(e.date), max(coalesce(e.date_end, e.date))"
         " FROM events e" + _and(where) + " GROUP BY 1, 2, 3, 4"
     )
@@ -294,12 +297,12 @@ def _and(where: list[str]) -> str:
 
 
 def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list[str], list]:
-    return event_conditions(f, has_fts=store.has_fts, walk=walk)
+    return event_conditions(f, has_fts=store.has_fts, walk=walk, dialect=store.dialect)
 
 
 def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
     """Every event of the given articles, in the API's order (date, id; undated last)."""
-    sql = f"{_SELECT} WHERE e.article_id IN (SELECT value FROM json_each(?)) ORDER BY {_ORDER}"
+    sql = f"{_SELECT} WHERE e.article_id IN ({store.dialect.json_values}) ORDER BY {_ORDER}"
     return [event_from_row(row) for row in store._conn.execute(sql, (json.dumps(article_ids),))]
 
 
@@ -357,8 +360,7 @@ def event_points(store, filters: EventFilter, limit: int = MAX_POINTS) -> dict:
     # JSON only for towns). Sorted only when there are too many: the first ones by date.
     sql = (
         "SELECT e.id, e.lat, e.lon, e.type, e.date, e.certainty, CASE WHEN e.precision IN (?, ?)"
-        " THEN json_extract(e.event_json, '$.place.coord_precision') IS 'parent'"
-        " ELSE 1 END, e.precision, e.place_id, e.place_name, e.country, e.admin1"
+        f" THEN {store.dialect.parent_point} ELSE 1 END, e.precision, e.place_id, e.place_name, e.country, e.admin1"
         f" FROM events e{_and(where)}{f' ORDER BY {_ORDER}' if count > limit else ''} LIMIT ?"
     )
     rows = store._conn.execute(sql, [*FINE, *params, limit + 1]).fetchall()

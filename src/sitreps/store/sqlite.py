@@ -22,7 +22,7 @@ from ..filters import EventFilter
 from ..outlets import outlet_of
 from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
-from .conditions import event_conditions, register_functions
+from .conditions import SQLITE, event_conditions, register_functions
 from .migrations import apply_migrations
 
 log = logging.getLogger(__name__)
@@ -168,6 +168,8 @@ def _event_row(article_id: str, e: Event, text: str) -> tuple:
 class SQLiteStore:
     """The default `Store` (see sitreps.store for the interface and the tables)."""
 
+    dialect = SQLITE  # what SQLite says its own way (conditions.py)
+
     def __init__(self, conn: sqlite3.Connection, path: str, notes: tuple[Note, ...] = ()):
         self._conn = conn
         self.path = path
@@ -193,6 +195,18 @@ class SQLiteStore:
     def _table_exists(self, name: str) -> bool:
         row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
         return row is not None
+
+    def refuse_writes(self) -> None:
+        """Make this connection read-only (a server's readers: store/queries.py open_reader)."""
+        self._conn.execute("PRAGMA query_only = ON")
+        # Reads through a memory map: no read() call and copy per page, and the pages are shared by
+        # every thread's connection (the OS page cache) instead of held once per connection.
+        self._conn.execute("PRAGMA mmap_size = 1073741824")
+
+    def linking(self):
+        """The transaction a linking run holds (store/clusters.py): the write lock, so two
+        processes linking one store take turns."""
+        return self._transaction()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -241,26 +255,8 @@ class SQLiteStore:
                 for table in _CHILD_TABLES:
                     conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (key,))
             self._insert_children(conn, key, doc)
-            self._save_summary(conn, key, doc)
+            save_summary(conn, key, doc)
         return "new" if row is None else "updated"
-
-    def _save_summary(self, conn: sqlite3.Connection, key: str, doc: Document) -> None:
-        """The article's linking summary, not linked yet (`sitreps.store.clusters.link_pending`
-        links it). The linker cannot take a document back: when an article that was linked
-        changes, every article is linked again from the start by the next run."""
-        from ..linking import summarise, summary_dict
-
-        data = summary_dict(summarise(doc))
-        data["id"] = key
-        linked = conn.execute("SELECT seq FROM link_docs WHERE article_id = ?", (key,)).fetchone()
-        if linked is not None and linked[0] is not None:
-            reset_linking(conn)
-        conn.execute(
-            "INSERT INTO link_docs (article_id, summary_json) VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE"
-            " SET summary_json = excluded.summary_json, seq = NULL, cluster_id = NULL, copy_of = NULL,"
-            " minhash = NULL",
-            (key, _canonical(data)),
-        )
 
     def reset_linking(self) -> None:
         """Forget every same-incident cluster; the next linking run links all articles again."""
@@ -277,44 +273,17 @@ class SQLiteStore:
             )
 
     def _insert_children(self, conn: sqlite3.Connection, key: str, doc: Document) -> None:
-        conn.executemany(
-            _insert_sql("places", _PLACE_COLUMNS),
-            [
-                (key, p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.admin1, p.feature,
-                 p.gazetteer_id, p.precision)
-                for p in doc.places
-            ],
-        )  # fmt: skip
-        conn.executemany(
-            _insert_sql("times", _TIME_COLUMNS),
-            [(key, t.start, t.end, t.text, t.value, t.grain, int(t.anchored)) for t in doc.times],
-        )
-        conn.executemany(
-            _insert_sql("quotes", _QUOTE_COLUMNS),
-            [
-                (key, q.start, q.end, q.text, int(q.direct), q.speaker.name if q.speaker else None,
-                 q.speaker.text if q.speaker else None, q.cue.text if q.cue else None)
-                for q in doc.quotes
-            ],
-        )  # fmt: skip
-        conn.executemany(
-            _insert_sql("claims", _CLAIM_COLUMNS),
-            [
-                (key, c.start, c.end, c.text, c.certainty, c.source.name if c.source else None,
-                 c.source.kind if c.source else None)
-                for c in doc.claims
-            ],
-        )  # fmt: skip
-        for e in doc.events:
-            try:
-                conn.execute(_insert_sql("events", _EVENT_COLUMNS), _event_row(key, e, doc.text))
-            except sqlite3.IntegrityError as exc:
-                # Event ids are content hashes that include the article: a clash is a bug upstream.
-                owner = conn.execute("SELECT article_id FROM events WHERE id = ?", (e.id,)).fetchone()
-                raise StoreError(
-                    f"event id {e.id!r} of article {key!r} is already stored"
-                    + (f" for article {owner[0]!r}" if owner else "")
-                ) from exc
+        for table, columns, rows in child_rows(key, doc):
+            if table != "events":
+                conn.executemany(_insert_sql(table, columns), rows)
+                continue
+            for row in rows:
+                try:
+                    conn.execute(_insert_sql(table, columns), row)
+                except sqlite3.IntegrityError as exc:
+                    # Event ids are content hashes that include the article: a clash is a bug upstream.
+                    owner = conn.execute("SELECT article_id FROM events WHERE id = ?", (row[0],)).fetchone()
+                    raise event_clash(row[0], key, owner[0] if owner else None) from exc
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -371,6 +340,55 @@ class SQLiteStore:
             + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid LIMIT ? OFFSET ?"
         )
         return map(event_from_row, self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]))
+
+
+def child_rows(key: str, doc: Document) -> list[tuple[str, tuple[str, ...], list[tuple]]]:
+    """(table, columns, rows) of each child table for a document stored under `key`."""
+    return [
+        ("places", _PLACE_COLUMNS, [
+            (key, p.start, p.end, p.text, p.name, p.lat, p.lon, p.country, p.admin1, p.feature, p.gazetteer_id,
+             p.precision)
+            for p in doc.places
+        ]),
+        ("times", _TIME_COLUMNS, [(key, t.start, t.end, t.text, t.value, t.grain, int(t.anchored)) for t in doc.times]),
+        ("quotes", _QUOTE_COLUMNS, [
+            (key, q.start, q.end, q.text, int(q.direct), q.speaker.name if q.speaker else None,
+             q.speaker.text if q.speaker else None, q.cue.text if q.cue else None)
+            for q in doc.quotes
+        ]),
+        ("claims", _CLAIM_COLUMNS, [
+            (key, c.start, c.end, c.text, c.certainty, c.source.name if c.source else None,
+             c.source.kind if c.source else None)
+            for c in doc.claims
+        ]),
+        ("events", _EVENT_COLUMNS, [_event_row(key, e, doc.text) for e in doc.events]),
+    ]  # fmt: skip
+
+
+def event_clash(event_id: str, key: str, owner: str | None) -> StoreError:
+    """Event ids are content hashes that include the article: a clash is a bug upstream."""
+    return StoreError(
+        f"event id {event_id!r} of article {key!r} is already stored" + (f" for article {owner!r}" if owner else "")
+    )
+
+
+def save_summary(conn, key: str, doc: Document) -> None:
+    """The article's linking summary, not linked yet (`sitreps.store.clusters.link_pending`
+    links it). The linker cannot take a document back: when an article that was linked
+    changes, every article is linked again from the start by the next run."""
+    from ..linking import summarise, summary_dict
+
+    data = summary_dict(summarise(doc))
+    data["id"] = key
+    linked = conn.execute("SELECT seq FROM link_docs WHERE article_id = ?", (key,)).fetchone()
+    if linked is not None and linked[0] is not None:
+        reset_linking(conn)
+    conn.execute(
+        "INSERT INTO link_docs (article_id, summary_json) VALUES (?, ?) ON CONFLICT(article_id) DO UPDATE"
+        " SET summary_json = excluded.summary_json, seq = NULL, cluster_id = NULL, copy_of = NULL,"
+        " minhash = NULL",
+        (key, _canonical(data)),
+    )
 
 
 def reset_linking(conn: sqlite3.Connection) -> None:
