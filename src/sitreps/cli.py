@@ -247,7 +247,7 @@ def ingest(
     """Analyse articles into the database. Re-running is idempotent; failures are recorded."""
     from .stages.read import count_records, parse_published, read_paths
 
-    if scheduler is not None and workers is not None:
+    if scheduler and workers is not None:
         raise typer.BadParameter("give --workers (this machine) or --scheduler (a Dask cluster), not both",
                                  param_hint="--scheduler")
     with _errors():
