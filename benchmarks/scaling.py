@@ -69,10 +69,15 @@ class Peaks:
 
 
 def children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """A process's children, whichever of its threads started them (a Dask worker forks its
+    records process from a task thread, not from its main one)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 def save_all(docs, store, peaks: Peaks, pids) -> None:
