@@ -166,7 +166,8 @@ class PipelinePlugin(WorkerPlugin):
 def dask_setup(worker) -> None:
     """`dask worker --preload sitreps.parallel`: build the pipeline of this worker's own settings
     (SITREPS_CONFIG, else the defaults) as it starts, so a run with the same settings finds it
-    loaded. A worker that cannot load it does not start, and its log says why."""
+    loaded. Dask logs a preload's error and starts the worker anyway: a worker that cannot load
+    the pipeline says why in its log, and the first run's plugin stops on the same reason."""
     pipeline_for(Recipe.of(load_settings()), f"{getattr(worker, 'name', '')} (preload)")
 
 
