@@ -52,7 +52,7 @@ CYRILLIC_TEXT = (
 
 # Rich wraps long lines at the console width (80 when not a terminal); a wide one keeps the
 # messages on one line, and `flat` undoes any wrapping and the boxes of usage errors anyway.
-RUNNER = CliRunner(env={"COLUMNS": "400", "NO_COLOR": "1", "SITREPS_CONFIG": None})
+RUNNER = CliRunner(env={"COLUMNS": "400", "NO_COLOR": "1", "SITREPS_CONFIG": None, "SITREPS_SCHEDULER": None})
 
 
 def flat(s: str) -> str:
@@ -710,6 +710,22 @@ def test_ingest_with_several_workers_stores_what_one_worker_stores(messy, tmp_pa
     assert contents(tmp_path / "two.db") == contents(tmp_path / "one.db")
     bad = invoke("ingest", messy, "--db", tmp_path / "x.db", "--workers", "-1", "--config", small_config)
     assert bad.exit_code == 2 and "--workers" in flat(bad.stderr)
+
+
+def test_ingest_on_a_scheduler_without_dask_names_the_extra_to_install(tmp_path, config, monkeypatch):
+    import sys
+
+    for name in ("dask", "distributed"):
+        monkeypatch.setitem(sys.modules, name, None)  # an import of either now fails, as when not installed
+    monkeypatch.delitem(sys.modules, "sitreps.parallel", raising=False)
+    (tmp_path / "a.txt").write_text(KHARKIV_TEXT, encoding="utf-8")
+    result = invoke("ingest", tmp_path / "a.txt", "--db", tmp_path / "x.db", "--scheduler", "tcp://127.0.0.1:8786",
+                    "--config", config)
+    assert result.exit_code == 2 and "pip install 'sitreps[cluster]'" in flat(result.stderr)
+    assert not (tmp_path / "x.db").exists()
+    both = invoke("ingest", tmp_path / "a.txt", "--db", tmp_path / "x.db", "--scheduler", "tcp://127.0.0.1:8786",
+                  "--workers", "2", "--config", config)
+    assert both.exit_code == 2 and "not both" in flat(both.stderr)
 
 
 def test_analyze_with_several_workers_keeps_the_input_order(tmp_path, small_config):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterable
@@ -239,17 +240,24 @@ def ingest(
     db: DbOpt = None,
     published: Annotated[str | None, typer.Option(help="Publication date (overrides the inputs' own).")] = None,
     workers: WorkersOpt = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", envvar="SITREPS_SCHEDULER", show_envvar=True,
+        help="Analyse on a Dask cluster: its scheduler's address, tcp://HOST:8786 (needs sitreps\\[cluster]; "
+             "docs/scaling.md).")] = None,
     config: ConfigOpt = None,
 ):
     """Analyse articles into the database. Re-running is idempotent; failures are recorded."""
     from .stages.read import count_records, parse_published, read_paths
 
+    if scheduler and workers is not None:
+        raise typer.BadParameter("give --workers (this machine) or --scheduler (a Dask cluster), not both",
+                                 param_hint="--scheduler")
     with _errors():
         pub = _published(published, parse_published)
         settings = _settings(config, db)
         _check_paths(paths)
         summary = _ingest(settings, read_paths(paths, settings, published=pub), count_records(paths),
-                          workers=_workers(settings, workers))
+                          workers=_workers(settings, workers), scheduler=scheduler or None)
         _print_summary(settings, summary)
 
 
@@ -261,19 +269,23 @@ def _workers(settings: Settings, option: int | None) -> int:
     return n or usable_cores()
 
 
-def _ingest(settings: Settings, articles, total: int | None = None, workers: int = 1) -> dict:
-    """Read, analyse and save one record at a time (analysed by `workers` processes, saved here
-    in input order): a bad file or record costs only itself."""
-    from .isolation import Workers
-    from .pipeline import Pipeline
+def _ingest(settings: Settings, articles, total: int | None = None, workers: int = 1,
+            scheduler: str | None = None) -> dict:
+    """Read, analyse and save one record at a time (analysed by `workers` processes, or on the
+    Dask cluster of `scheduler`, and saved here in input order): a bad file or record costs
+    only itself."""
     from .store import open_store
 
     summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": []}
-    with open_store(settings.store_target()) as store:  # first: a store that cannot open fails at once
-        pipeline = Pipeline(_context(settings))
-        pipeline.warm()  # load the model (and gazetteer) before the bar starts and the worker forks
-        with Workers(pipeline, settings.pipeline.record_seconds, workers) as pool, \
-                _progress(auto_refresh=False) as progress:
+    with contextlib.ExitStack() as stack:
+        # what fails fastest goes first, so a failure makes nothing: a cluster that cannot be
+        # reached (before any store is made), else a store that cannot open (before the model loads)
+        if scheduler is not None:
+            pool = stack.enter_context(_analysts(settings, workers, scheduler))
+        store = stack.enter_context(open_store(settings.store_target()))
+        if scheduler is None:
+            pool = stack.enter_context(_analysts(settings, workers, scheduler))
+        with _progress(auto_refresh=False) as progress:
             task = progress.add_task("analysing", total=total)
             for doc in pool.imap(articles):
                 status = store.save(doc)
@@ -285,10 +297,38 @@ def _ingest(settings: Settings, articles, total: int | None = None, workers: int
                 progress.refresh()
             progress.update(task, total=progress.tasks[0].completed)
             progress.refresh()
+        pool.close()  # the workers are done: linking below needs none of them
         with _progress() as progress:
             summary["linked"] = _link(store, progress)
         summary["counts"] = store.counts()
     return summary
+
+
+def _cluster_type():
+    """sitreps.parallel.Cluster, or a ClusterError naming the extra to install."""
+    from .errors import ClusterError
+
+    try:
+        from .parallel import Cluster
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("dask", "distributed"):
+            raise
+        raise ClusterError("--scheduler needs Dask distributed, which is not installed: "
+                           "pip install 'sitreps[cluster]'") from None
+    return Cluster
+
+
+def _analysts(settings: Settings, workers: int, scheduler: str | None):
+    """What analyses the records: `workers` processes forked from this one once the model is
+    loaded here, or the workers of a Dask cluster (which load it themselves; sitreps.parallel)."""
+    if scheduler is not None:
+        return _cluster_type()(scheduler, settings)
+    from .isolation import Workers
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(_context(settings))
+    pipeline.warm()  # load the model (and gazetteer) before the bar starts and the workers fork
+    return Workers(pipeline, settings.pipeline.record_seconds, workers)
 
 
 def _link(store, progress: Progress) -> int:

@@ -7,7 +7,9 @@ record (see records.py) and the batch goes on. Exceptions are for misuse and bro
     ├── GazetteerError           the gazetteer cannot be built, opened or loaded into
     ├── StoreError               the database cannot be opened or migrated
     │   └── SearchUnavailable    text search asked of a store whose SQLite lacks FTS5
-    └── InputError               a path given on the command line does not exist
+    ├── InputError               a path given on the command line does not exist
+    └── ClusterError             no Dask installed, no scheduler or workers to reach, or a worker
+                                 that cannot build the pipeline (`ingest --scheduler`)
 """
 
 
@@ -36,4 +38,8 @@ class SearchUnavailable(StoreError):
 
 
 class InputError(SitrepsError):
+    pass
+
+
+class ClusterError(SitrepsError):
     pass

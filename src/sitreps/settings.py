@@ -62,6 +62,13 @@ class PipelineSettings:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    batch: int = 8
+    retries: int = 2
+    connect_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Settings:
     nlp: NLPSettings
     read: ReadSettings
@@ -70,6 +77,7 @@ class Settings:
     store: StoreSettings
     events: EventsSettings = field(default_factory=EventsSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
     source: tuple[str, ...] = field(default=())  # the files these values came from
 
     def gazetteer_path(self) -> Path:
@@ -101,6 +109,7 @@ _SECTIONS = {
     "store": StoreSettings,
     "events": EventsSettings,
     "pipeline": PipelineSettings,
+    "cluster": ClusterSettings,
 }
 
 
@@ -135,7 +144,18 @@ def _build(raw: dict, source: tuple[str, ...]) -> Settings:
     workers = settings.pipeline.workers
     if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
         raise SettingsError(f"{where}: pipeline.workers must be a whole number of processes, 0 for one per usable core")
+    cluster = settings.cluster
+    if not _whole(cluster.batch) or cluster.batch < 1:
+        raise SettingsError(f"{where}: cluster.batch must be a whole number of records, at least 1")
+    if not _whole(cluster.retries) or cluster.retries < 0:
+        raise SettingsError(f"{where}: cluster.retries must be a whole number, 0 for none")
+    if not isinstance(cluster.connect_seconds, (int, float)) or cluster.connect_seconds <= 0:
+        raise SettingsError(f"{where}: cluster.connect_seconds must be a number of seconds above 0")
     return settings
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def load_settings(path: str | os.PathLike | None = None) -> Settings:
