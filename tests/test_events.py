@@ -852,6 +852,20 @@ def test_what_a_word_keeps_from_happening_did_not_happen(run):
     assert stopped.subtype == "Armed clash"  # it happened, and was stopped
 
 
+def test_stopping_a_push_is_a_battle_and_stopping_talks_is_no_event(run):
+    pushed = only(happened(run("Ukrainian forces stopped a Russian push near Harbour Town on Monday.")))
+    assert pushed.subtype == "Armed clash" and pushed.trigger.text == "stopped"
+    assert pushed.place is not None and pushed.place.gazetteer_id == "t:harbour"
+    halted = only(happened(run("Ukrainian troops halted the Russian advance near Lake Town on Tuesday.")))
+    assert halted.subtype == "Armed clash"
+    assert not happened(run("The government stopped the talks with the company in Harbour Town on Monday."))
+
+
+def test_a_name_in_front_of_a_weapon_is_the_weapon_not_the_place(run):
+    fired = only(happened(run("Lake Town rockets were fired on Harbour Town on Monday.")))
+    assert fired.place is not None and fired.place.gazetteer_id == "t:harbour"
+
+
 def test_a_battle_for_a_cause_a_warning_and_a_yardstick_are_not_events(run):
     assert not happened(run("Ukraine's battle for freedom and security today is a noble one, from Harbour Town to Lake Town."))
     assert happened(run("Ukrainian troops fought a fierce battle for Harbour Town on Monday."))
@@ -921,3 +935,22 @@ def test_an_attempt_to_break_through_is_a_battle(run):
     assert tried.subtype == "Armed clash" and [a.actor for a in tried.actors] == ["RUS.MIL"]
     failed = only(happened(run("The invaders failed to make a breakthrough near Lake Town on Monday.")))
     assert failed.subtype == "Armed clash"
+
+
+def test_the_destruction_of_whole_towns_is_a_war_told_not_one_event(run):
+    said = run("At the event on Friday, he said a lust for power had driven Russia's destruction of Harbour Town and Lake Town.")
+    assert not happened(said)
+    struck = run("Russian troops destroyed a bridge in Harbour Town on Tuesday.")
+    assert happened(struck)
+
+
+def test_a_sentence_that_goes_on_with_a_list_of_strikes_counts_its_dead_as_one_of_them(run):
+    doc = run("Russia fired missiles at Harbour Town on Sunday, officials said. Other areas included Lake Town, where one person died.")
+    lake = [e for e in happened(doc) if e.place is not None and e.place.gazetteer_id == "t:lake"]
+    assert lake and lake[0].subtype == SHELLING and lake[0].fatalities is not None
+    assert all(a.inferred for a in lake[0].actors if a.text not in doc.text[lake[0].evidence[-1].start:lake[0].evidence[-1].end])
+    # deaths the sentence puts down to something else, or a sentence further on, are not the strikes'
+    assert len(happened(run("Russia fired missiles at Harbour Town on Sunday. Two residents of Lake Town died in a road accident."))) == 1
+    assert len(happened(run("Russia fired missiles at Harbour Town on Sunday.\n\nTwo residents of Lake Town died on Monday."))) == 1
+    after = run("Russia fired missiles at Harbour Town on Sunday.\n\nOther areas included Lake Town, where one person died.")
+    assert any(e.place is not None and e.place.gazetteer_id == "t:lake" for e in happened(after))

@@ -73,6 +73,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
         t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
     } | {t.i for a in doc.actors for t in toks.in_span(a.start, a.end)}  # "Russian artillery" acts
     events: list[Event] = []
+    last: Event | None = None  # the last violent event told
     for sent in doc.sentences:
         taken: list[tuple[str, int, int]] = []  # (subtype, subtree start, end) of triggers kept
         phrases = find_counts(doc.text, sent.start, sent.end)
@@ -107,6 +108,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 actors = _adjacent_actor(doc, tok) or _other_side_of(tok, targets)
             if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken):
                 continue  # "shelled the town from artillery": one shelling, told twice
+            if entry.get("objects") and not any(c.dep == "dobj" and c.lemma.lower() in entry["objects"] for c in toks.children(tok.i)):
+                continue
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
                 continue
             if entry["subtype"] == "Looting/property destruction":
@@ -141,11 +144,12 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 )
             )
         if phrases and not any(e.type in _VIOLENT for e in in_sentence):
-            casualty = _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex)
+            casualty = _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, _told_before(doc, sent, last))
             if casualty is not None:
                 in_sentence.append(casualty)
         in_sentence = _without_subject_weapons(toks, _without_bare_blasts(in_sentence))
         events.extend(_with_counts_and_weapons(in_sentence, phrases, weapons, by_subtype))
+        last = next((e for e in reversed(in_sentence) if e.type in _VIOLENT), None) or last
         if limit is not None and len(events) > limit:
             break
     return events
@@ -211,6 +215,8 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
     ) or any(w.strip(",.;:").lower() in spec["territory_words"] for lo, hi in objects for w in doc.text[lo:hi].split())
     if entry["subtype"] in _TERRITORY_TYPES:
         return ground  # "recaptured the village": the ground taken is what makes it one
+    if tok.pos == "NOUN" and lemma in _BARE_DESTRUCTION and _whole_places_of(doc, toks, tok):
+        return False  # "Russia's destruction of Mariupol": a city's ruin over a war, not one event
     if phrases or ground:  # "shelled the village"
         return True
     if any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in PARTICULAR_PRECISION
@@ -229,6 +235,15 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
         any(para <= p.start and p.end <= sent.start and p.resolved and p.precision in PARTICULAR_PRECISION
             and not p.dateline for p in doc.places)
         or any(para <= t.start and t.end <= sent.start and t.grain in ("day", "time") for t in doc.times))
+
+
+def _whole_places_of(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """Is what the noun's "of" names nothing but places ("the destruction of X and Y"), not
+    something in a place ("the destruction of a bridge in X")?"""
+    of = [c for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "of"]
+    objects = [o for c in of for o in toks.children(c.i) if o.dep == "pobj"]
+    heads = [*objects, *(c for o in objects for c in toks.children(o.i) if c.dep == "conj")]
+    return bool(heads) and all(any(p.start <= h.start < p.end and p.resolved for p in doc.places) for h in heads)
 
 
 _EXPLOSIVE = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "naval"}
@@ -354,16 +369,19 @@ def _without_subject_weapons(toks: TokenIndex, events: list[Event]) -> list[Even
 _SPECIFIC = {"Suicide bomb", "Grenade", "Chemical weapon", "Remote explosive/landmine/IED", "Air/drone strike"}
 
 
-def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event | None:
+def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, before: Event | None = None) -> Event | None:
     """A sentence that reports deaths or injuries but has no trigger of its own ("the Russians
     killed four residents", "three people died in the region overnight") is an event when an
     armed actor or a weapon in it says the deaths are the war's: a battle when the dead are
-    fighters, else violence against civilians. "20 civilians killed" says so by itself."""
+    fighters, else violence against civilians. "20 civilians killed" says so by itself. With
+    none of these, the strikes the sentence before told (`before`) say so: "Other areas
+    included the city of X, where one person died" is one more of them, at X."""
     armed = [a for a in _actors_in(doc, sent.start, sent.end) if a.kind in _ARMED or a.kind in ("government", "nationals")]
     war_victims = any(p.personnel or _WAR_VICTIMS.search(p.count.text) for p in phrases)
     in_combat = _IN_COMBAT.search(sent.text) is not None
     if not armed and not weapons and not war_victims and not in_combat:
-        return None
+        if before is None or _OTHER_CAUSE.search(sent.text):
+            return None
     phrase = phrases[0]
     tok = toks.at(phrase.word.start)
     if tok is None:
@@ -371,6 +389,9 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event
     entry = by_subtype["Armed clash"] if in_combat or any(p.personnel for p in phrases) else by_subtype["Attack"]
     actors, targets, _ = _participants(doc, toks, tok, sent)
     actors = tuple(as_forces(a) for a in actors if a.kind != "civilians")
+    if not armed and not weapons and not war_victims and not in_combat and before is not None:
+        entry = by_subtype[before.subtype]
+        actors = actors or tuple(replace(a, inferred=True) for a in before.actors)
     if entry["subtype"] == "Armed clash":
         actors, targets, _ = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
     claim = claim_at(doc.claims, tok.start)
@@ -387,6 +408,29 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex) -> Event
         source=claim.source if claim else None,
         evidence=(Span(sent.start, sent.end, sent.text),),
     )
+
+
+# deaths the sentence itself puts down to something other than the war
+_OTHER_CAUSE = re.compile(r"\b(?:accident|crash|collision|illness|disease|heart attack|natural causes|drown|overdose|suicide|covid|flood|earthquake)",
+                          re.IGNORECASE)
+
+
+_GOES_ON = re.compile(r"\s*(?:other|another|elsewhere|also|further|in addition)\b", re.IGNORECASE)
+
+
+def _told_before(doc: Document, sent: Span, last: Event | None) -> Event | None:
+    """The violent event of the sentence just before this one, when this sentence names a place
+    below the country and is in the same paragraph or says it goes on with the list ("Other
+    areas included ..."): the deaths it counts are that event's kind."""
+    told = last.evidence[0] if last is not None else None
+    if told is None or told.end > sent.start or doc.text[told.end : sent.start].strip():
+        return None  # not the sentence right before
+    if "\n" in doc.text[told.start : sent.start].rstrip(" \t") and not _GOES_ON.match(sent.text):
+        return None  # another paragraph, unless it says it goes on with the list
+    if not any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in PARTICULAR_PRECISION
+               for p in doc.places):
+        return None
+    return last
 
 
 # weapon kind -> the sub-event type an explosion with that weapon is (ACLED's distinctions)

@@ -48,6 +48,8 @@ _INSTITUTION_NOUNS = {
     "tank", "analyst", "analysts", "expert", "experts", "school", "college", "bureau", "agency", "committee",
     "commission", "regime", "format",
 }
+# a name in front of these is a weapon system's ("Grad rockets", "Tochka missiles")
+_WEAPON_NOUNS = {"missile", "rocket", "launcher", "system", "howitzer", "mlrs", "launch"}
 # a local authority's seat ("the Kharkiv regional administration", "the mayor of X") says whose
 # jurisdiction reports the event: a place only when the sentence names no other
 _JURISDICTION_NOUNS = {"administration", "authorities", "authority", "governor", "mayor", "council", "police",
@@ -184,6 +186,8 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
             return True
     if tok.dep == "compound" and (head.lemma.lower() in _INSTITUTION_NOUNS or head.text.lower() in _INSTITUTION_NOUNS):
         return True  # "Kyiv officials", "Moscow talks"
+    if tok.dep == "compound" and head.lemma.lower() in _WEAPON_NOUNS:
+        return True  # "Grad rockets", "the GRAD missiles": a weapon's name, not where it fell
     if (p.feature or "").startswith("P.PPLC") or (p.feature or "") == "P.PPLG":
         after = doc.text[p.end : p.end + 3]
         first = tok
