@@ -954,3 +954,16 @@ def test_a_sentence_that_goes_on_with_a_list_of_strikes_counts_its_dead_as_one_o
     assert len(happened(run("Russia fired missiles at Harbour Town on Sunday.\n\nTwo residents of Lake Town died on Monday."))) == 1
     after = run("Russia fired missiles at Harbour Town on Sunday.\n\nOther areas included Lake Town, where one person died.")
     assert any(e.place is not None and e.place.gazetteer_id == "t:lake" for e in happened(after))
+
+
+def test_capturing_fighters_is_a_battle_and_capturing_ground_takes_territory(run):
+    men = only(happened(run("Ukrainian troops captured two Russian soldiers near Harbour Town on Monday.")))
+    assert men.subtype == "Armed clash"
+    ground = only(happened(run("Russian forces captured the village of Lake Town on Monday.")))
+    assert ground.subtype == "Non-state actor overtakes territory"
+
+
+def test_stopping_an_attempt_to_break_through_is_a_battle(run):
+    stopped = only(happened(run("Ukrainian border guards stopped an attempt to break through near Harbour Town on Monday.")))
+    assert stopped.subtype == "Armed clash"
+    assert not happened(run("The Kremlin wants to stop any attempt by Ukraine to join the alliance."))

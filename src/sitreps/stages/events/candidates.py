@@ -96,6 +96,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets) \
                     and not _downs_a_weapon(toks, tok):
                 entry = by_subtype["Armed clash"]  # "neutralized several enemy groups", not "shot down an enemy aircraft"
+            if entry["subtype"] == "Non-state actor overtakes territory" and _takes_fighters(toks, tok, targets):
+                entry = by_subtype["Armed clash"]  # "captured two enemy soldiers": taken in a fight, not ground
             if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
@@ -168,6 +170,18 @@ PARTICULAR_PRECISION = {"city", "district", "admin3", "admin2", "front", "admin1
 
 
 _AIRBORNE = {"aircraft", "plane", "jet", "helicopter", "drone", "missile", "rocket", "uav", "bomber", "fighter", "shell"}
+
+
+_FIGHTERS = {"soldier", "soldiers", "serviceman", "servicemen", "fighter", "fighters", "mercenary", "mercenaries",
+             "paratrooper", "paratroopers", "marine", "marines", "prisoner", "prisoners", "pow", "pows", "wagnerian",
+             "wagnerians", "wagnerite", "wagnerites", "invader", "invaders", "occupier", "occupiers"}
+
+
+def _takes_fighters(toks: TokenIndex, tok: Token, targets) -> bool:
+    """What a capture took is fighters (an armed side, or a word for its men), not ground."""
+    objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
+    return any(o.lemma.lower() in _FIGHTERS or o.text.lower() in _FIGHTERS or o.text.lower() in _UNITS for o in objects) \
+        or (not objects and any(t.kind in _ARMED for t in targets))
 
 
 def _downs_a_weapon(toks: TokenIndex, tok: Token) -> bool:
