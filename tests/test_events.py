@@ -967,3 +967,27 @@ def test_stopping_an_attempt_to_break_through_is_a_battle(run):
     stopped = only(happened(run("Ukrainian border guards stopped an attempt to break through near Harbour Town on Monday.")))
     assert stopped.subtype == "Armed clash"
     assert not happened(run("The Kremlin wants to stop any attempt by Ukraine to join the alliance."))
+
+
+def test_forces_detaining_someone_not_a_suspect_is_an_abduction(run):
+    taken = only(happened(run("Russian forces detained the mayor of Harbour Town on Monday, officials said.")))
+    assert taken.subtype == "Abduction/forced disappearance"
+    caught = only(happened(run("Ukrainian forces detained a Russian saboteur near Harbour Town on Monday.")))
+    assert caught.subtype == "Arrests"
+
+
+def test_ground_is_regained_by_the_forces_of_its_country_and_overtaken_by_others(run):
+    regained = only(happened(run("Ukrainian troops captured the village of Lake Town on Monday.")))
+    assert regained.subtype == "Government regains territory"
+    overtaken = only(happened(run("Russian forces took control of the village of Lake Town on Monday.")))
+    assert overtaken.subtype == "Non-state actor overtakes territory"
+
+
+def test_gathering_is_a_protest_only_where_the_sentence_says_so_and_detentions_are_intervention(run):
+    gathered = only(happened(run("Anti-war protesters gathered in Harbour Town on Sunday.")))
+    assert gathered.subtype == "Peaceful protest"
+    assert not happened(run("Hundreds of people gathered in Harbour Town on Sunday to mourn the victims."))
+    held = only(happened(run("Police detained 50 people at a protest in Harbour Town on Sunday.")))
+    assert held.subtype == "Protest with intervention"
+    freed = only(happened(run("Hundreds protested in Harbour Town on Sunday, demanding the release of activists detained last week.")))
+    assert freed.subtype == "Peaceful protest"

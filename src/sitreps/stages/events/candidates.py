@@ -96,6 +96,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets) \
                     and not _downs_a_weapon(toks, tok):
                 entry = by_subtype["Armed clash"]  # "neutralized several enemy groups", not "shot down an enemy aircraft"
+            if entry["subtype"] == "Arrests" and _taken_by_force(doc, sent, entry, actors):
+                entry = by_subtype["Abduction/forced disappearance"]  # "Russian forces detained the mayor of X"
             if entry["subtype"] == "Non-state actor overtakes territory" and _takes_fighters(toks, tok, targets):
                 entry = by_subtype["Armed clash"]  # "captured two enemy soldiers": taken in a fight, not ground
             if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
@@ -175,6 +177,15 @@ _AIRBORNE = {"aircraft", "plane", "jet", "helicopter", "drone", "missile", "rock
 _FIGHTERS = {"soldier", "soldiers", "serviceman", "servicemen", "fighter", "fighters", "mercenary", "mercenaries",
              "paratrooper", "paratroopers", "marine", "marines", "prisoner", "prisoners", "pow", "pows", "wagnerian",
              "wagnerians", "wagnerite", "wagnerites", "invader", "invaders", "occupier", "occupiers"}
+
+
+def _taken_by_force(doc: Document, sent: Span, entry: dict, actors) -> bool:
+    """A detention by an army or an armed group (not the police or a security service) of
+    someone who is not a suspect: ACLED's abduction or forced disappearance, not an arrest."""
+    if not any(a.kind in ("state_forces", "armed_group") and not a.inferred for a in actors):
+        return False
+    said = doc.text[sent.start : sent.end].lower()
+    return not any(w in said for w in entry.get("only_objects", ()))
 
 
 def _takes_fighters(toks: TokenIndex, tok: Token, targets) -> bool:

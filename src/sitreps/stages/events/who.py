@@ -49,7 +49,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
         if e.subtype == "Disrupted weapons use":
             e = _defender(doc, e)
         if e.type == "Protests":
-            e = _protesters(e)
+            e = _protesters(_held(doc, e))
         owner = _weapon_owner(doc, e)
         if owner is not None and (not e.actors or e.actors[0].inferred) and (not e.actors or e.actors[0].actor != owner.actor):
             e = replace(e, actors=(owner,), targets=tuple(t for t in e.targets if t.actor != owner.actor))
@@ -62,14 +62,46 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
             doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _from_territory(e)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
-        out.append(e)
+        out.append(_territory_by_side(e))
     return out
+
+
+_TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
+
+
+def _territory_by_side(e: Event) -> Event:
+    """ACLED tells ground taken apart by who took it: the forces of the country the place is in
+    regain it, any other side overtakes it ("Ukrainian troops captured the village", "Russian
+    forces liberated the town" in Ukraine: a government regaining, and an overtaking)."""
+    if e.subtype not in _TERRITORY or not e.actors or e.place is None or not e.place.country:
+        return e
+    doer = e.actors[0]
+    if doer.kind != "state_forces" or not doer.country:
+        return e
+    subtype = _TERRITORY[0] if doer.country == e.place.country else _TERRITORY[1]
+    return e if subtype == e.subtype else replace(e, subtype=subtype)
 
 
 # "Kyiv and Moscow have traded accusations over strikes on the plant": the sentence says the doer
 # is disputed, so no side is guessed for it
 _DISPUTED = re.compile(r"\b(?:trad(?:ed|e|ing)\s+(?:accusations|blame)|(?:blam|accus)(?:ed|e|es|ing)\s+(?:each other|one another))\b",
                        re.IGNORECASE)
+
+
+# "police detained 50 people at the protest": the authorities stepped in
+_DETAINED = re.compile(r"\b(?:detain(?:ed|s|ing)?|arrest(?:ed|s|ing)?|detentions|dispers(?:ed|e|ing))\b", re.IGNORECASE)
+
+
+def _held(doc: Document, e: Event) -> Event:
+    """A peaceful protest whose sentence tells of people detained or dispersed at it is one
+    with intervention (ACLED: arrests and dispersal are the authorities' intervention)."""
+    if e.subtype != "Peaceful protest" or e.certainty not in ("asserted", "confirmed", "reported", "hedged"):
+        return e
+    sent = e.evidence[0]
+    said = doc.text[sent.start : sent.end]
+    if not _DETAINED.search(said) or re.search(r"\b(?:release|freedom|free)\b", said, re.IGNORECASE):
+        return e  # "demanding the release of activists detained last week": an earlier detention
+    return replace(e, subtype="Protest with intervention")
 
 
 def _protesters(e: Event) -> Event:
