@@ -49,6 +49,9 @@ def counts(text):
         ("More than 270 military personnel of the brigade were destroyed.", [("killed", 270, None)]),
         ("Over 120 servicemen lost in the east per day.", [("killed", 120, None)]),
         ("Troops killed a civilian and wounded another.", [("killed", 1, 1)]),
+        # a headline's one victim without an article
+        ("Foreign journalist injured in the east.", [("injured", 1, 1)]),
+        ("Soldier killed near the border.", [("killed", 1, 1)]),
     ],
 )
 def test_casualty_phrasing(text, expected):
@@ -63,6 +66,7 @@ def test_casualty_phrasing(text, expected):
         "The army lost up to 120 soldiers killed and wounded.",  # one number for both: not a death toll
         "Prices rose by 12 percent.",
         "The war has lasted 300 days.",
+        "A mother of three killed in the strike.",  # not a toll of three
     ],
 )
 def test_no_death_toll(text):

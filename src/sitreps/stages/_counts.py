@@ -72,6 +72,10 @@ def _patterns():
         pats.append((kind, re.compile(
             rf"\b(?P<n>a|an|one|another)\s+(?:[\w-]+\s+)?(?:{singles})\s+(?:(?:was|has been|had been|is)\s+)?(?:reportedly\s+)?(?P<word>{pas})\b",
             re.IGNORECASE)))
+        # a headline's "Italian journalist injured in X", "Soldier killed near Y": one, told without an article
+        pats.append((kind, re.compile(
+            rf"^\s*(?P<one>)(?:[A-Z][\w-]+\s+){{0,2}}?(?:{singles})\s+(?:(?:was|has been|is)\s+)?(?P<word>{pas})\b",
+            re.IGNORECASE)))
         # "there are dead", "there were wounded", "there are dead and wounded": one or more
         pats.append((kind, re.compile(rf"\bthere\s+(?:are|were|is|was)\s+(?:a\s+)?(?:(?:dead|killed)\s+and\s+)?(?P<word>{nn}|{pas})\b", re.IGNORECASE)))
     # "destroyed up to 20 and wounded more than 50 Ukrainian soldiers", "eliminated 106 invaders",
@@ -150,6 +154,11 @@ def _phrase(kind, m, chunk, offset, words, vague, lex) -> CasualtyPhrase | None:
     number_first = 0 <= n_at < m.start("word")  # "120 soldiers killed and wounded", not "killed two and wounded"
     if n_text and kind == "killed" and re.match(both, after) and (groups.get("pers") or number_first):
         return None  # "120 soldiers killed and wounded": one number for both
+    if n_at >= 0 and _PARENT_OF.search(chunk, max(0, n_at - 24), n_at):
+        return None  # "a mother of three killed": one person, not three
+    if groups.get("one") is not None and n_text is None:  # "Journalist injured in X": one
+        s, e = offset + m.start(), offset + m.end()
+        return CasualtyPhrase(kind, Count(1, 1, s, e, chunk[m.start() : m.end()]), word, _personnel(m.group(0), lex))
     if n_text is None:  # "there are dead"
         count = Count(1, None, word.start, word.end, word.text)
         return CasualtyPhrase(kind, count, word, False)
@@ -175,10 +184,14 @@ def _phrase(kind, m, chunk, offset, words, vague, lex) -> CasualtyPhrase | None:
         approximate = True
     s, e = offset + m.start(), offset + m.end()
     count = Count(low, high, s, e, chunk[m.start() : m.end()], approximate)
-    personnel = bool(groups.get("pers")) or bool(
-        re.search(r"\b(?:" + "|".join(map(re.escape, lex["personnel"])) + r")\b", count.text, re.IGNORECASE)
-    )
-    return CasualtyPhrase(kind, count, word, personnel)
+    return CasualtyPhrase(kind, count, word, bool(groups.get("pers")) or _personnel(count.text, lex))
+
+
+_PARENT_OF = re.compile(r"\b(?:mother|father|parent|mum|mom|dad|grandmother|grandfather)\s+of\s+$", re.IGNORECASE)
+
+
+def _personnel(text: str, lex) -> bool:
+    return bool(re.search(r"\b(?:" + "|".join(map(re.escape, lex["personnel"])) + r")\b", text, re.IGNORECASE))
 
 
 @cache
