@@ -23,6 +23,8 @@ import os
 import pathlib
 import random
 import re
+import subprocess
+import sys
 import time
 
 import pytest
@@ -171,6 +173,13 @@ def store_counts(db) -> dict:
 def test_version():
     result = ok("--version")
     assert result.stdout.strip() == f"sitreps {__version__}"
+
+
+def test_python_dash_m_runs_the_same_command_line():
+    done = subprocess.run([sys.executable, "-m", "sitreps", "--version"], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).resolve().parents[1] / "src")})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"sitreps {__version__}"
 
 
 # -- analyze --------------------------------------------------------------------------------------
