@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup bench fuzz hostile clean-report eval-geo eval-ucdp eval-events eval-articles eval-audit eval-quotes eval-certainty eval-clusters
+.PHONY: demo test setup lint bench fuzz hostile clean-report eval-geo eval-ucdp eval-events eval-articles eval-audit eval-quotes eval-certainty eval-clusters
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -22,6 +22,9 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
 
 bench: setup
 	$(BIN)/python benchmarks/throughput.py

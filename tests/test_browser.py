@@ -14,10 +14,9 @@ import os
 import socket
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from dataclasses import replace
 
 import pytest
 from test_store import make_doc

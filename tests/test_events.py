@@ -527,7 +527,6 @@ def test_background_events_are_dated_before_the_news_window_or_told_as_history(r
     recent = only(run("Russian troops seized Harbour Town on Monday.").events)
     assert not recent.background
     # the window is a setting
-    from sitreps.stages.events import extract_events as steps
 
     month = only(run("Russian troops shelled Harbour Town on February 20.").events)
     assert not month.background  # 15 days before publication
@@ -648,8 +647,8 @@ def _relabelled(doc, name, **fields):
 
 
 def test_a_capital_speaking_for_its_government_an_acronym_and_a_modifier_are_not_places(run, parsed, ctx):
-    from sitreps.stages.events.where import not_where
     from sitreps.stages._tokens import index as token_index
+    from sitreps.stages.events.where import not_where
 
     doc = run("Lake Town said Russian troops shelled Harbour Town on Monday, in a Lake Town-backed report.")
     capital = _relabelled(doc, "Lake Town", feature="P.PPLC")

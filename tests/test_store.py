@@ -24,8 +24,7 @@ from sitreps.records import (
     TimeExpr,
 )
 from sitreps.serialize import document_dict
-from sitreps.store import SQLiteStore, Store, open_store
-from sitreps.store import pg_migrations
+from sitreps.store import SQLiteStore, Store, open_store, pg_migrations
 from sitreps.store.migrations import MIGRATIONS, has_fts5
 
 # Generic made-up towns: Alder sits at 50.0N 30.0E; Birch about 5 km north of it, Cedar about

@@ -107,11 +107,10 @@ def create_app(
     pipeline on `settings`, loaded at the first POST) and stores them. Tests pass a pipeline
     that returns hand-built documents. `allowed_hosts`: the Host names to answer (None: any;
     `sitreps serve` passes its own, see guard.py)."""
-    from .guard import Guard
-
     from fastapi_offline import FastAPIOffline  # /docs and /redoc with their scripts bundled, no CDN
 
     from . import __version__
+    from .guard import Guard
     from .store.urls import open_stores
 
     settings = settings or load_settings()

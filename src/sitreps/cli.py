@@ -903,8 +903,7 @@ def eval_audit(
     """A random audit of what the map shows: draw N current events with a seed and write a
     worksheet for a judge (evaluation/audit.py says what each judged field means); or, with
     --score, the shares of a judged worksheet."""
-    from .evaluation import audit
-    from .evaluation import read_jsonl_objects
+    from .evaluation import audit, read_jsonl_objects
     from .store import open_store
 
     with _errors():

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...records import Event
 from ...gazetteer import distance_km
+from ...records import Event
 from ..times import days_of
 from .candidates import PRECISION_ORDER
+
 
 def merge(events: list[Event]) -> tuple[Event, ...]:
     """The same event told twice in one article is one: same subtype (any two explosions, any

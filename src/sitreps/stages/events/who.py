@@ -21,8 +21,8 @@ from functools import cache
 
 from ...lexicons import load_lexicon
 from ...records import ActorMention, Document, Event
-from ._discourse import paragraph
 from .._tokens import index
+from ._discourse import paragraph
 from .candidates import as_forces, country_forces, demonyms
 
 _ARMED = {"state_forces", "armed_group"}
