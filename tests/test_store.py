@@ -491,7 +491,8 @@ EVENT_DAYS = {
 
 
 def event_days(store) -> dict[str, tuple]:
-    return {id_: (first, last) for id_, first, last in store._conn.execute("SELECT id, first_day, last_day FROM events")}
+    rows = store._conn.execute("SELECT id, first_day, last_day FROM events")
+    return {id_: (first, last) for id_, first, last in rows}
 
 
 def test_migration_gives_the_events_of_an_old_store_the_days_their_dates_cover(store_target):

@@ -223,7 +223,8 @@ def test_a_list_marks_a_date_coarser_than_a_day_by_its_precision(tmp_path):
         dates = re.findall(r'<span class="date">([^<]*)</span>', body)
         # by the first day each covers (a year and its January both begin on the 1st: by id)
         assert dates == [
-            "2023-01 (month)", "2023 (year)", "2023-01-14 to 2023-01-16 (interval)", "2023-W03 (week)", "2023-01-20"
+            "2023-01 (month)", "2023 (year)", "2023-01-14 to 2023-01-16 (interval)", "2023-W03 (week)",
+            "2023-01-20",
         ]  # fmt: skip
 
 

@@ -68,8 +68,8 @@ class Platform:
 _TELEGRAM_PAGES = ("c", "joinchat", "addstickers", "addemoji", "share", "proxy", "socks", "iv")
 _X_PAGES = ("i", "home", "search", "hashtag", "explore", "intent", "share", "settings", "messages")
 _FACEBOOK_PAGES = (
-    "watch", "share", "sharer", "sharer.php", "story.php", "permalink.php", "photo.php", "photo", "profile.php",
-    "groups", "events", "pages", "reel", "videos", "hashtag", "login", "help",
+    "watch", "share", "sharer", "sharer.php", "story.php", "permalink.php", "photo.php", "photo",
+    "profile.php", "groups", "events", "pages", "reel", "videos", "hashtag", "login", "help",
 )  # fmt: skip
 _INSTAGRAM_PAGES = ("p", "reel", "reels", "tv", "explore", "stories", "accounts")
 

@@ -239,7 +239,8 @@ def _day_edge(value: str, edge: str) -> str:
 _EVENT_DAYS = f"""
 ALTER TABLE events ADD COLUMN first_day {_C};
 ALTER TABLE events ADD COLUMN last_day {_C};
-UPDATE events SET first_day = {_day_edge("date", "first")}, last_day = {_day_edge("coalesce(date_end, date)", "last")};
+UPDATE events SET first_day = {_day_edge("date", "first")},
+                  last_day = {_day_edge("coalesce(date_end, date)", "last")};
 DROP INDEX events_date;
 CREATE INDEX events_first_day ON events(first_day);
 """

@@ -9,10 +9,11 @@ The JSON API (sitreps.api) is their first user; events come back as plain dicts,
         page.events, page.count, page.next_key      # next_key is None on the last page
 
 Order is the first day of the events' date (conditions.py), then their id, undated events
-last. A page is cut by a *keyset* (the last row's first day and id), not an offset, so page 1,000 costs what page 1 costs and rows
-added meanwhile neither repeat nor vanish. Filters go into SQL and the page is picked on the
-narrow index columns before the wide JSON columns are read, so a query never loads a table
-into Python (`benchmarks/api_latency.py` measures it over 100,000 events).
+last. A page is cut by a *keyset* (the last row's first day and id), not an offset, so page
+1,000 costs what page 1 costs and rows added meanwhile neither repeat nor vanish. Filters go
+into SQL and the page is picked on the narrow index columns before the wide JSON columns are
+read, so a query never loads a table into Python (`benchmarks/api_latency.py` measures it over
+100,000 events).
 
 The SQL is written for SQLite and runs on the PostgreSQL store too: its connection takes the
 same `?` placeholders, its tables have the same columns (and a `rowid`), and what PostgreSQL

@@ -69,8 +69,8 @@ EVENTS_FROM = (
 )
 # What `event_from_row` reads (the first day and id also serve as a page's keyset: store/queries.py).
 EVENT_COLUMNS = (
-    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.first_day, e.id, d.cluster_id, a.outlet,"
-    " i.incident_id, i.corroboration, i.reports_outlet_unknown, a.ingested_at"
+    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.first_day, e.id, d.cluster_id,"
+    " a.outlet, i.incident_id, i.corroboration, i.reports_outlet_unknown, a.ingested_at"
 )
 
 
