@@ -29,6 +29,52 @@ def test_the_outlet_is_the_urls_registrable_domain(url, outlet):
     assert outlet_of(url, site_name="Some Site") == outlet  # the URL wins over the site name
 
 
+@pytest.mark.parametrize(("url", "outlet"), [
+    # the account in the path: every Telegram channel, X user, Facebook page is an outlet
+    ("https://t.me/frontnotes/4521", "t.me/frontnotes"),
+    ("https://t.me/s/FrontNotes/4521", "t.me/frontnotes"),  # the web preview of the same post
+    ("https://telegram.me/frontnotes/4521", "t.me/frontnotes"),  # the platform's other domain
+    ("https://twitter.com/KyivIndependent/status/1", "x.com/kyivindependent"),
+    ("https://mobile.x.com/kyivindependent/status/2", "x.com/kyivindependent"),
+    ("https://www.facebook.com/GeneralStaff.ua/posts/1", "facebook.com/generalstaff.ua"),
+    ("https://www.instagram.com/zelenskiy_official/", "instagram.com/zelenskiy_official"),
+    # a first segment starting with "@"
+    ("https://www.youtube.com/@dwnews/videos", "youtube.com/@dwnews"),
+    ("https://medium.com/@analyst/a-post-1", "medium.com/@analyst"),
+    ("https://www.tiktok.com/@reporter/video/1", "tiktok.com/@reporter"),
+    # the label below the domain
+    ("https://abcnews.go.com/International/x", "abcnews.go.com"),
+    ("https://espn.go.com/x", "espn.go.com"),
+    ("https://someone.substack.com/p/x", "someone.substack.com"),
+    ("https://colonel.livejournal.com/1.html", "colonel.livejournal.com"),
+])  # fmt: skip
+def test_on_a_platform_the_outlet_is_the_account_the_url_names(url, outlet, monkeypatch):
+    from sitreps import outlets
+
+    assert outlet_of(url) == outlet
+    monkeypatch.setattr(outlets, "_suffix_list", lambda: False)
+    assert outlet_of(url) == outlet  # the rule needs no suffix list
+
+
+@pytest.mark.parametrize(("url", "account"), [
+    ("https://t.me/joinchat/AAAA", "https://t.me/frontnotes/4521"),  # a page of the platform
+    ("https://x.com/i/web/status/3", "https://x.com/kyivindependent/status/2"),
+    ("https://www.facebook.com/watch/?v=1", "https://www.facebook.com/GeneralStaff.ua/posts/1"),
+    ("https://www.youtube.com/watch?v=abc", "https://www.youtube.com/@dwnews"),  # a video names no channel
+    ("https://www.substack.com/", "https://someone.substack.com/p/x"),  # the platform's own site
+])  # fmt: skip
+def test_a_url_that_names_no_account_on_a_platform_is_the_platform(url, account):
+    platform = outlet_of(url)  # one outlet for all its accounts: fewer, never more
+    assert "/" not in platform and platform in outlet_of(account) != platform
+
+
+def test_every_platform_names_its_accounts_one_of_three_ways():
+    from sitreps.outlets import PLATFORMS
+
+    assert {p.account for p in PLATFORMS.values()} == {"path", "@path", "label"}
+    assert all(p.name in PLATFORMS for p in PLATFORMS.values() if p.name)  # an alias names a platform
+
+
 @pytest.mark.parametrize("url", [None, "", "article-7", "wire/2023/7", "file:///tmp/a.html", "http://[zz/x"])
 def test_a_url_without_a_host_falls_back_to_the_site_name_then_unknown(url):
     assert outlet_of(url, site_name="  Kyiv   Independent ") == "Kyiv Independent"

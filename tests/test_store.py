@@ -345,8 +345,8 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     monkeypatch.setattr(migrations, "has_fts5", lambda: False)
     with open_store(path) as s:
         assert [n.code for n in s.notes] == ["store.migration_skipped"]
-        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
-                                                       "0005_event_background", "0006_event_where", "0007_incidents"]
+        others = [m.name for m in MIGRATIONS if m.name != "0002_articles_fts"]
+        assert [m["name"] for m in s.migrations()] == others
         assert s.save(make_doc("a1", extra=" Firefighters came.")) == "new"
         assert len(s.query_events(type="Explosions/Remote violence")) == 1
         with pytest.raises(StoreError, match="FTS5"):
@@ -355,9 +355,7 @@ def test_without_fts5_the_index_is_skipped_with_a_note_then_built_later(tmp_path
     with open_store(path) as s:  # a build with FTS5 adds the index and fills it from stored rows
         assert s.notes == ()
         # recorded in the order applied: the skipped one last
-        assert [m["name"] for m in s.migrations()] == ["0001_initial", "0003_linking", "0004_link_generation",
-                                                       "0005_event_background", "0006_event_where",
-                                                       "0007_incidents", "0002_articles_fts"]
+        assert [m["name"] for m in s.migrations()] == [*others, "0002_articles_fts"]
         assert {m.name for m in MIGRATIONS} == {m["name"] for m in s.migrations()}
         assert [e["article_id"] for e in s.query_events(text="firefighters")] == ["a1"]
 
@@ -472,6 +470,64 @@ def test_migration_fills_admin2_and_place_id_of_an_old_store_from_the_event_json
         for column in ("country", "admin1", "admin2", "place_id", "place_name"):
             assert f"events_{column}" in query_plan(s, f"SELECT id FROM events WHERE {column} = 'x'")
         assert s.save(make_doc("a4", admin2="Alder Raion")) == "new"  # the row mapping fits the new columns
+
+
+# (time value, grain) -> the first and the last day its event keeps (sqlite.py `day_bounds`)
+EVENT_DAYS = {
+    ("2023-W03", "week"): ("2023-01-16", "2023-01-22"),
+    ("2020-W53", "week"): ("2020-12-28", "2021-01-03"),  # a 53rd week, into the next year
+    ("2025-W01", "week"): ("2024-12-30", "2025-01-05"),  # a first week begun in December
+    ("2024-02", "month"): ("2024-02-01", "2024-02-29"),
+    ("2023-12", "month"): ("2023-12-01", "2023-12-31"),
+    ("2023", "year"): ("2023-01-01", "2023-12-31"),
+    ("2022-11-10", "day"): ("2022-11-10", "2022-11-10"),
+    ("2022-11-30T10:00", "time"): ("2022-11-30T10:00", "2022-11-30T10:00"),
+    ("2023-01-10/2023-W05", "interval"): ("2023-01-10", "2023-02-05"),
+    ("2023-W52/2024-01", "interval"): ("2023-12-25", "2024-01-31"),
+    ("P8M", "duration"): ("P8M", "P8M"),  # no days to give: kept as it is
+    (None, None): (None, None),
+}
+
+
+def event_days(store) -> dict[str, tuple]:
+    rows = store._conn.execute("SELECT id, first_day, last_day FROM events")
+    return {id_: (first, last) for id_, first, last in rows}
+
+
+def test_migration_gives_the_events_of_an_old_store_the_days_their_dates_cover(store_target):
+    made = {f"ev-d{i}": days for i, days in enumerate(EVENT_DAYS.values())}
+    with open_store(store_target) as s:
+        for i, (value, grain) in enumerate(EVENT_DAYS):
+            s.save(make_doc(f"d{i}", value=value, grain=grain))
+        assert event_days(s) == made  # as a save writes them
+        # as a store before 0008 held them: no columns, the date index
+        s._conn.execute("DROP INDEX events_first_day")
+        s._conn.execute("ALTER TABLE events DROP COLUMN first_day")
+        s._conn.execute("ALTER TABLE events DROP COLUMN last_day")
+        s._conn.execute("CREATE INDEX events_date ON events(date)")
+        s._conn.execute("DELETE FROM migrations WHERE name = '0008_event_days'")
+    with open_store(store_target) as s:
+        assert s.migrations()[-1]["name"] == "0008_event_days"
+        assert event_days(s) == made  # the migration's SQL gives what `day_bounds` gives
+        january = [e["id"] for e in s.query_events(since="2023-01-20", until="2023-01-31")]
+        assert january == ["ev-d5", "ev-d8", "ev-d0"]  # the year, the interval begun on the 10th, the week
+        assert "events_first_day" in query_plan(s, "SELECT id FROM events ORDER BY first_day")
+        assert s.save(make_doc("d99", value="2023-W03", grain="week")) == "new"
+
+
+def test_a_week_sorts_among_the_days_it_covers(store):
+    from sitreps.store.queries import EventFilter, event_page
+
+    store.save(make_doc("a1", value="2023-W03", grain="week"))  # 16-22 January 2023
+    store.save(make_doc("a2", value="2023-01-20"))
+    store.save(make_doc("a3", value="2023-06-01"))
+    store.save(make_doc("a4", value="2023-01-10"))
+    expected = ["a4", "a1", "a2", "a3"]
+    assert [e["article_id"] for e in store.query_events()] == expected
+    assert [e["article_id"] for e in event_page(store, EventFilter(), limit=10).events] == expected
+    first = event_page(store, EventFilter(), limit=2)  # the keyset carries on after the week
+    rest = event_page(store, EventFilter(), limit=2, after=first.next_key, count=first.count)
+    assert [e["article_id"] for e in first.events + rest.events] == expected
 
 
 def test_a_value_the_store_cannot_hold_fails_that_record_only(store):

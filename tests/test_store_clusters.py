@@ -404,6 +404,27 @@ def test_a_store_from_before_incidents_gets_outlets_and_incidents_when_opened(ne
         assert store._conn.execute("SELECT generation FROM link_state").fetchone()[0] == generation + 1
 
 
+def test_telegram_channels_are_outlets_of_their_own_also_in_a_store_that_counted_t_me_once(new_store_target):
+    # two channels tell the dam incident, one of them twice (a post and its web preview's URL)
+    urls = {"dam-0": "https://t.me/lowmere_news/1", "dam-1": "https://t.me/rivers_watch/7",
+            "dam-2": "https://t.me/s/Lowmere_News/2"}  # fmt: skip
+    docs = [replace(d, article=replace(d.article, url=urls[d.article.id])) for d in corpus()[:3]]
+    path = new_store_target()
+    link_all(path, docs)
+    with open_store(path) as store:
+        c = get_cluster(store, "dam-0")
+        assert (c["corroboration"], c["outlets"]) == (2, ["t.me/lowmere_news", "t.me/rivers_watch"])
+        # as a store from before REPORTS 2 held it: every channel was the outlet t.me
+        conn = store._conn
+        conn.execute("UPDATE articles SET outlet = 't.me'")
+        conn.execute("UPDATE incident_events SET corroboration = 1")
+        conn.execute("UPDATE link_state SET reports = 1")
+    with open_store(path) as store:  # the outlets and reports are rewritten when it is opened
+        assert {e["outlet"] for e in store.query_events()} == {"t.me/lowmere_news", "t.me/rivers_watch"}
+        assert {e["corroboration"] for e in store.query_events()} == {2}
+        assert len(store.query_events(min_corroboration=2)) == 3
+
+
 def test_refresh_rewrites_reports_from_the_stored_summaries_as_linking_wrote_them(new_store_target):
     from sitreps.store.clusters import refresh_reports
 

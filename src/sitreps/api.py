@@ -746,8 +746,12 @@ def _schemas():
     class Stats(BaseModel):
         events: int = Field(description="Events matching the filters.")
         undated: int
-        first: str | None = Field(description="Earliest date among matching events.")
-        last: str | None = Field(description="Latest date among matching events.")
+        first: str | None = Field(
+            description="First day covered by a matching event's date (a month's, a week's first day)."
+        )
+        last: str | None = Field(
+            description="Last day covered by a matching event's date (a month's, a week's last day)."
+        )
         by_type: dict[str, int] = Field(examples=[{"Battles": 812, "Explosions/Remote violence": 640}])
         by_month: dict[str, int] = Field(examples=[{"2022-10": 301, "2022-11": 455}])
         by_certainty: dict[str, int] = Field(examples=[{"reported": 900, "asserted": 410}])

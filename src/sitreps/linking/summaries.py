@@ -119,7 +119,8 @@ def day_range(value: str | None) -> tuple[date, date] | None:
 
 def summarise(doc: Document, outlet: str | None = None, lead_sentences: int = 2) -> DocSummary:
     """The summary of an analysed document; the outlet defaults to the article's
-    (`sitreps.outlets.outlet_of`: its URL's registrable domain, else its page's site name)."""
+    (`sitreps.outlets.outlet_of`: its URL's registrable domain or its account on a platform, else
+    its page's site name)."""
     article = doc.article
     events = []
     for e in doc.events:

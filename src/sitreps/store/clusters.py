@@ -41,9 +41,10 @@ from ..outlets import outlet_of
 from .sqlite import SQLiteStore
 
 # The version of the outlets and cluster reports this code writes (link_state.reports): 1, outlets
-# by registrable domain or site name and corroboration per incident. Raise it when either rule
-# changes, and stores rewrite theirs when next opened.
-REPORTS = 1
+# by registrable domain or site name and corroboration per incident; 2, an account on a platform
+# (a Telegram channel, abcnews.go.com: sitreps.outlets.PLATFORMS) is an outlet of its own. Raise
+# it when either rule changes, and stores rewrite theirs when next opened.
+REPORTS = 2
 
 
 @dataclass(frozen=True)

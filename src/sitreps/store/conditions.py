@@ -36,10 +36,15 @@ HAPPENED_SQL = "e.certainty NOT IN ('possible', 'negated')"
 NOT_A_COPY_SQL = (
     "e.article_id NOT IN (SELECT article_id FROM link_docs WHERE copy_of IS NOT NULL AND copy_of <> article_id)"
 )
-# An event overlaps a range starting at `since` when its end is not before it, compared at the
-# coarser of the two precisions: a month-precision "2023-01" (late January) matches
-# since=2023-01-15, which a plain string comparison ("2023-01" < "2023-01-15") would drop.
-SINCE_SQL = "coalesce(e.date_end, e.date) >= substr(?, 1, length(coalesce(e.date_end, e.date)))"
+# An event overlaps the range `since`..`until` when the last day its date covers is not before
+# `since` and its first day not after `until` (the days of migration 0008: a month-precision
+# "2023-01", late January, has 2023-01-31 for its last day and matches since=2023-01-15; a week
+# "2023-W03" is 16-22 January). A filter value is a prefix of its days, so it compares as
+# strings: "2023-01-31" >= "2023-01", and "~" sorts after every character of an ISO value, so
+# until="2022-11" keeps "2022-11-30T10:00". The order walks `first_day`'s index, which the
+# `until` condition can use too.
+SINCE_SQL = "e.last_day >= ?"
+UNTIL_SQL = "e.first_day <= ?"
 
 
 class Dialect:
@@ -119,9 +124,7 @@ def event_conditions(
         where.append(SINCE_SQL)
         params.append(f.since)
     if f.until is not None:
-        # "~" sorts after every character of an ISO value: until="2022-11" keeps "2022-11-30T10:00",
-        # and the date index stays usable.
-        where.append("e.date <= ?")
+        where.append(UNTIL_SQL)
         params.append(f.until + "~")
     for condition, values in where_conditions(f, ix):
         where.append(condition)

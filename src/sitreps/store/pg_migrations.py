@@ -217,6 +217,34 @@ CREATE INDEX incident_events_corroboration ON incident_events(corroboration);
 ALTER TABLE link_state ADD COLUMN reports INTEGER NOT NULL DEFAULT 0;
 """
 
+
+def _day_edge(value: str, edge: str) -> str:
+    """migrations.py's `_day_edge` in PostgreSQL's words; a value shaped like a month or a
+    week that is none stays as it is (a cast would fail the migration)."""
+    last = edge == "last"
+    year = f"{value} || '-12-31'" if last else f"{value} || '-01-01'"
+    first = f"CAST({value} || '-01' AS date)"
+    month = f"(CAST({first} + interval '1 month' AS date) - 1)" if last else first
+    jan4 = f"make_date(CAST(substr({value}, 1, 4) AS integer), 1, 4)"
+    days = f"7 * (CAST(substr({value}, 7, 2) AS integer) - 1)" + (" + 6" if last else "")
+    week = f"({jan4} - (CAST(extract(isodow FROM {jan4}) AS integer) - 1) + {days})"
+    return (
+        f"CASE WHEN {value} ~ '^[0-9]{{4}}$' THEN {year}"
+        f" WHEN {value} ~ '^[0-9]{{4}}-(0[1-9]|1[0-2])$' THEN to_char({month}, 'YYYY-MM-DD')"
+        f" WHEN {value} ~ '^[0-9]{{4}}-W[0-9]{{2}}$' THEN to_char({week}, 'YYYY-MM-DD')"
+        f" ELSE {value} END"
+    )
+
+
+_EVENT_DAYS = f"""
+ALTER TABLE events ADD COLUMN first_day {_C};
+ALTER TABLE events ADD COLUMN last_day {_C};
+UPDATE events SET first_day = {_day_edge("date", "first")},
+                  last_day = {_day_edge("coalesce(date_end, date)", "last")};
+DROP INDEX events_date;
+CREATE INDEX events_first_day ON events(first_day);
+"""
+
 # A point per located event (NULL for coordinates no point can have), indexed twice: as geometry
 # for `bbox` (a box in degrees) and as geography for `near` (metres on the sphere).
 _POSTGIS = """
@@ -235,5 +263,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_event_background", _EVENT_BACKGROUND),
     Migration("0006_event_where", _EVENT_WHERE),
     Migration("0007_incidents", _INCIDENTS),
+    Migration("0008_event_days", _EVENT_DAYS),
     Migration("postgis", _POSTGIS, needs=("postgis",)),
 )

@@ -400,7 +400,7 @@ class PostgresStore:
         where, params = event_conditions(filters or EventFilter(**fields), has_fts=True, dialect=self.dialect)
         sql = (
             f"SELECT {EVENT_COLUMNS} {EVENTS_FROM}" + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid LIMIT ? OFFSET ?"
+            + " ORDER BY e.first_day IS NULL, e.first_day, e.article_id, e.rowid LIMIT ? OFFSET ?"
         )
         return map(event_from_row, self._conn.stream(sql, [*params, limit, offset]))
 

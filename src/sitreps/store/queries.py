@@ -8,11 +8,12 @@ The JSON API (sitreps.api) is their first user; events come back as plain dicts,
         page = event_page(store, EventFilter(type="Battles", since="2022-11"), limit=100)
         page.events, page.count, page.next_key      # next_key is None on the last page
 
-Order is the events' date, then their id, undated events last. A page is cut by a *keyset*
-(the last row's date and id), not an offset, so page 1,000 costs what page 1 costs and rows
-added meanwhile neither repeat nor vanish. Filters go into SQL and the page is picked on the
-narrow index columns before the wide JSON columns are read, so a query never loads a table
-into Python (`benchmarks/api_latency.py` measures it over 100,000 events).
+Order is the first day of the events' date (conditions.py), then their id, undated events
+last. A page is cut by a *keyset* (the last row's first day and id), not an offset, so page
+1,000 costs what page 1 costs and rows added meanwhile neither repeat nor vanish. Filters go
+into SQL and the page is picked on the narrow index columns before the wide JSON columns are
+read, so a query never loads a table into Python (`benchmarks/api_latency.py` measures it over
+100,000 events).
 
 The SQL is written for SQLite and runs on the PostgreSQL store too: its connection takes the
 same `?` placeholders, its tables have the same columns (and a `rowid`), and what PostgreSQL
@@ -33,7 +34,7 @@ from .urls import open_store
 
 SPARSE = 5_000  # at most about this many matches: one pass gives both the page and the count
 
-# A page's position: (date or None for the undated tail, event id).
+# A page's position: (first day or None for the undated tail, event id).
 Key = tuple[str | None, str]
 
 
@@ -78,9 +79,9 @@ def event_page(
     - few (an index-only estimate of at most SPARSE, first page): one pass finds them all,
       sorts them and counts them (a window function);
     - many (dense among the rows between the cursor and `until`): count them, then walk the
-      date index in order and stop after `limit` hits;
+      first-day index in order and stop after `limit` hits;
     - in between: count them, then a filter index finds them and they are sorted.
-    The `since` condition cannot use the date index (an interval that began earlier still
+    The `since` condition cannot use the first-day index (an interval that began earlier still
     overlaps), so a first page's walk starts at the oldest event; later ones at the cursor.
     """
     conn = store._conn
@@ -97,7 +98,7 @@ def event_page(
     else:
         if count is None:
             count = count_events(store, filters)
-        # Walking the date index reads about want * rows / count rows before the page is full;
+        # Walking the first-day index reads about want * rows / count rows before the page is full;
         # a filter index reads about `count` and sorts them.
         low = after[0] if after is not None and after[0] is not None else ""
         rows_walked = _dated_rows(conn, low, (filters.until or "9999") + "~")
@@ -111,19 +112,19 @@ def event_page(
 def _walk_rows(
     store: SQLiteStore, filters: EventFilter, after: Key | None, want: int, walk: bool
 ) -> list[tuple]:
-    # Dated events, then undated ones: two queries, so that the first can follow the date index.
+    # Dated events, then undated ones: two queries, so that the first can follow the first-day index.
     conn = store._conn
     where, params = _where(store, filters, walk=walk)
     rows: list[tuple] = []
     if after is None or after[0] is not None:
-        dated = where + ["e.date IS NOT NULL"]
+        dated = where + ["e.first_day IS NOT NULL"]
         dated_params = list(params)
         if after is not None:
-            dated.append("(e.date, e.id) > (?, ?)")
+            dated.append("(e.first_day, e.id) > (?, ?)")
             dated_params += list(after)
-        rows += _page_rows(conn, dated, dated_params, "e.date, e.id", want)
+        rows += _page_rows(conn, dated, dated_params, "e.first_day, e.id", want)
     if len(rows) < want and not (filters.since or filters.until):  # a date filter excludes undated
-        undated = where + ["e.date IS NULL"]
+        undated = where + ["e.first_day IS NULL"]
         undated_params = list(params)
         if after is not None and after[0] is None:
             undated.append("e.id > ?")
@@ -134,7 +135,7 @@ def _walk_rows(
 
 def _estimate(store: SQLiteStore, f: EventFilter) -> int:
     """About the most events that can match: the smallest count one index answers alone (date
-    range, type, box); by start date, so an interval begun before `since` is missed."""
+    range, type, box); by first day, so an interval begun before `since` is missed."""
     conn = store._conn
     counts = [conn.execute("SELECT count(*) FROM events").fetchone()[0]]
     if f.since or f.until:
@@ -153,10 +154,9 @@ def _estimate(store: SQLiteStore, f: EventFilter) -> int:
 
 
 def _dated_rows(conn: sqlite3.Connection, low: str, high: str) -> int:
-    """Events whose date lies in [low, high]: counted on the date index alone, cheap."""
-    return conn.execute("SELECT count(*) FROM events WHERE date >= ? AND date <= ?", (low, high)).fetchone()[
-        0
-    ]
+    """Events whose first day lies in [low, high]: counted on its index alone, cheap."""
+    sql = "SELECT count(*) FROM events WHERE first_day >= ? AND first_day <= ?"
+    return conn.execute(sql, (low, high)).fetchone()[0]
 
 
 # The columns the where filters match, and what `stored_values` lists.
@@ -182,12 +182,13 @@ def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
     """Matching events by type, by month and by certainty, in one pass over the matches.
 
     `by_month` holds events dated to a month or finer, by the month their date (or interval)
-    starts; `undated` counts events without a date; `first`/`last` are the earliest start
-    and the latest end among dated events."""
+    starts; `undated` counts events without a date; `first`/`last` are the earliest first day
+    and the latest last day among dated events (conditions.py: a week's are days, where its ISO
+    value would sort after every day of its year)."""
     where, params = _where(store, filters)
     sql = (
         f"SELECT e.type, {store.dialect.month},"
-        " e.certainty, e.date IS NULL, count(*), min(e.date), max(coalesce(e.date_end, e.date))"
+        " e.certainty, e.date IS NULL, count(*), min(e.first_day), max(e.last_day)"
         " FROM events e" + _and(where) + " GROUP BY 1, 2, 3, 4"
     )
     by_type: dict[str, int] = {}
@@ -278,12 +279,12 @@ def _level_label(level: str, row: tuple, names: dict[str, str]) -> str:
 
 # -- SQL ------------------------------------------------------------------------------------------
 
-_ORDER = "e.date IS NULL, e.date, e.id"  # undated last
+_ORDER = "e.first_day IS NULL, e.first_day, e.id"  # undated last
 _SELECT = f"SELECT {EVENT_COLUMNS} {EVENTS_FROM}"
 
 
 def _page_rows(conn: sqlite3.Connection, where: list[str], params: list, order: str, n: int) -> list[tuple]:
-    # The page is chosen on narrow columns first (the date index, the id), then only its rows'
+    # The page is chosen on narrow columns first (the first-day index, the id), then only its rows'
     # JSON is read: sorting whole rows would drag every match's event_json through the sorter.
     sql = (
         f"{_SELECT} JOIN (SELECT e.rowid AS rid FROM events e{_and(where)} ORDER BY {order} LIMIT ?) page"
@@ -301,7 +302,7 @@ def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list
 
 
 def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
-    """Every event of the given articles, in the API's order (date, id; undated last)."""
+    """Every event of the given articles, in the API's order (first day, id; undated last)."""
     sql = f"{_SELECT} WHERE e.article_id IN ({store.dialect.json_values}) ORDER BY {_ORDER}"
     return [event_from_row(row) for row in store._conn.execute(sql, (json.dumps(article_ids),))]
 

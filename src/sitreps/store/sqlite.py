@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from ..filters import EventFilter
 from ..outlets import outlet_of
 from ..records import Document, Event, Note
 from ..serialize import document_dict, event_dict
+from ..stages.times import days_of
 from .conditions import SQLITE, event_conditions, register_functions
 from .migrations import apply_migrations
 
@@ -55,7 +57,7 @@ _CLAIM_COLUMNS = _SPAN + ("certainty", "source_name", "source_kind")
 _EVENT_COLUMNS = (
     "id", "article_id", "type", "subtype", "certainty", "date", "date_end", "place_name", "lat", "lon",
     "country", "admin1", "precision", "fatalities", "actors", "targets", "source_name", "evidence_json",
-    "event_json", "background", "admin2", "place_id",
+    "event_json", "background", "admin2", "place_id", "first_day", "last_day",
 )  # fmt: skip
 
 
@@ -65,10 +67,10 @@ EVENTS_FROM = (
     "FROM events e JOIN articles a ON a.id = e.article_id"
     " LEFT JOIN link_docs d ON d.article_id = e.article_id LEFT JOIN incident_events i ON i.event_id = e.id"
 )
-# What `event_from_row` reads (the date and id also serve as a page's keyset: store/queries.py).
+# What `event_from_row` reads (the first day and id also serve as a page's keyset: store/queries.py).
 EVENT_COLUMNS = (
-    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.date, e.id, d.cluster_id, a.outlet,"
-    " i.incident_id, i.corroboration, i.reports_outlet_unknown, a.ingested_at"
+    "e.event_json, e.evidence_json, a.id, a.url, a.title, a.published, e.first_day, e.id, d.cluster_id,"
+    " a.outlet, i.incident_id, i.corroboration, i.reports_outlet_unknown, a.ingested_at"
 )
 
 
@@ -135,9 +137,30 @@ def _time_bounds(value: str | None) -> tuple[str | None, str | None]:
     return (first or None), ((last or None) if sep else None)
 
 
+_DAY_OR_FINER = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def day_bounds(value: str | None) -> tuple[str | None, str | None]:
+    """ISO value -> (first_day, last_day): the first day its start covers and the last day its
+    end covers, as strings that sort among ISO days, so that the date filters and the order can
+    compare them as strings. A month, a year or an ISO week becomes its first or last day
+    ("2023-W03" as it is sorts after every day of 2023); a day, or a day and a time, stays as it
+    is; a value of another shape too (it is compared as the string it is)."""
+    start, end = _time_bounds(value)
+    return _day_edge(start, 0), _day_edge(end or start, 1)
+
+
+def _day_edge(value: str | None, edge: int) -> str | None:
+    if value is None or _DAY_OR_FINER.match(value):
+        return value
+    days = days_of(value)
+    return value if days is None else days[edge].isoformat()
+
+
 def _event_row(article_id: str, e: Event, text: str) -> tuple:
     place, time = e.place, e.time
     start, end = _time_bounds(time.value if time else None)
+    first_day, last_day = day_bounds(time.value if time else None)
     evidence = [{"start": s.start, "end": s.end, "text": s.text or text[s.start : s.end]} for s in e.evidence]
     return (
         e.id,
@@ -162,6 +185,8 @@ def _event_row(article_id: str, e: Event, text: str) -> tuple:
         int(e.background),
         place.admin2 if place else None,
         place.gazetteer_id if place else None,
+        first_day,
+        last_day,
     )
 
 
@@ -337,7 +362,7 @@ class SQLiteStore:
         where, params = event_conditions(filters or EventFilter(**fields), has_fts=self.has_fts)
         sql = (
             f"SELECT {EVENT_COLUMNS} {EVENTS_FROM}" + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY e.date IS NULL, e.date, e.article_id, e.rowid LIMIT ? OFFSET ?"
+            + " ORDER BY e.first_day IS NULL, e.first_day, e.article_id, e.rowid LIMIT ? OFFSET ?"
         )
         return map(event_from_row, self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
