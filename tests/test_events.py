@@ -990,3 +990,27 @@ def test_gathering_is_a_protest_only_where_the_sentence_says_so_and_detentions_a
     assert held.subtype == "Protest with intervention"
     freed = only(happened(run("Hundreds protested in Harbour Town on Sunday, demanding the release of activists detained last week.")))
     assert freed.subtype == "Peaceful protest"
+
+
+def test_the_dead_of_a_mass_grave_are_no_one_event_unless_the_sentence_gives_the_day(run):
+    found = run("Investigators said they had found a mass grave with 440 bodies in Harbour Town, some killed by shelling.")
+    assert not happened(found)
+    dated = run("Two civilians were killed by shelling in Harbour Town on Monday, and a mass grave was found nearby.")
+    assert happened(dated)
+
+
+def test_a_list_of_gerunds_after_goals_is_what_was_aimed_at(run):
+    aims = run("The spy chief said Russia had failed in its initial goals; removing the president, capturing Harbour Town and dividing the West.")
+    assert not happened(aims)
+
+
+def test_a_place_that_a_law_is_from_is_not_where_a_protest_was(run):
+    doc = run("On Monday thousands protested in Harbour Town against the bill. Riot police used water cannon to disperse "
+              "protesters outside parliament, some shouting against the law - a reference to the fact that the bill "
+              "mirrors similar legislation in Lake Town.")
+    assert all(e.place is None or e.place.gazetteer_id != "t:lake" for e in doc.events)
+
+
+def test_the_one_armed_side_a_shoot_down_sentence_names_shot(run):
+    downed = only(happened(run("Ukraine's air defences had some success in shooting down 16 of the 36 missiles launched on Monday.")))
+    assert downed.subtype == "Disrupted weapons use" and [a.actor for a in downed.actors] == ["UKR.MIL"]

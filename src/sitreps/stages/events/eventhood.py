@@ -34,6 +34,7 @@ def _words() -> dict:
         **lex,
         "habitual_re": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in lex["habitual"]) + r")\b", re.IGNORECASE),
         "totals_re": re.compile(r"\b(?:" + "|".join(lex["totals"]) + r")\b", re.IGNORECASE),
+        "found_dead_re": re.compile(r"\b(?:" + "|".join(lex["found_dead"]) + r")\b", re.IGNORECASE),
     }
 
 
@@ -67,6 +68,9 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False
     if w["totals_re"].search(sentence):
         return False
+    if w["found_dead_re"].search(sentence) and not any(
+            lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times):
+        return False  # "found a mass grave with 440 bodies": the dead of an occupation, found
     if _time_reference(toks, tok):
         return False
     if _in_title(doc, tok, lo):
@@ -438,7 +442,13 @@ def not_happened(doc: Document, toks: TokenIndex, tok: Token, sent_start: int) -
         if t.dep in ("ROOT", "parataxis"):
             break
     before = doc.text[sent_start:tok.start].lower()
+    if tok.tag == "VBG" and _AIMS_LISTED.search(before):
+        return True  # "its initial goals; removing the president, capturing Kyiv": what was aimed at
     return bool(re.search(r"\b(?:worst-case|would-be|in the event of|in case of)\b", before))
+
+
+# a list of gerunds after "goals:" or "aims;" names what was aimed at, not what happened
+_AIMS_LISTED = re.compile(r"\b(?:goals?|aims?|objectives?|ambitions?|plans?)\s*[;:\u2013\u2014-]\s*[^.;:]*$")
 
 
 _COARSE = {"country", "continent"}

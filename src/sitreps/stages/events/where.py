@@ -46,7 +46,7 @@ _INSTITUTION_NOUNS = {
     "reporter", "reporters", "spokesman", "spokeswoman", "spokesperson", "chief", "minister", "ambassador",
     "president", "government", "envoy", "leader", "leaders", "delegation", "negotiator", "negotiators", "think-tank",
     "tank", "analyst", "analysts", "expert", "experts", "school", "college", "bureau", "agency", "committee",
-    "commission", "regime", "format",
+    "commission", "regime", "format", "law", "laws", "legislation", "bill",
 }
 # a name in front of these is a weapon system's ("Grad rockets", "Tochka missiles")
 _WEAPON_NOUNS = {"missile", "rocket", "launcher", "system", "howitzer", "mlrs", "launch"}

@@ -237,6 +237,16 @@ def _weapon_owner(doc: Document, e: Event) -> ActorMention | None:
     return None
 
 
+def _one_force_named(doc: Document, e: Event) -> Event:
+    """"Ukraine's air defences have had success in shooting down missiles": the parse does not
+    make them the subject, but the one armed side the sentence names, besides what was shot
+    down, is the side that shot."""
+    sent = e.evidence[0]
+    shot = {t.actor for t in e.targets}
+    named = [a for a in doc.actors if sent.start <= a.start < sent.end and a.kind == "state_forces" and a.actor not in shot]
+    return replace(e, actors=(named[0],)) if len({a.actor for a in named}) == 1 else e
+
+
 def _defender(doc: Document, e: Event) -> Event:
     """"Shot down another enemy aircraft near X", "drones were intercepted over Moscow": what
     was shot down is the target; the doer is the side that shot it down, else the side whose
@@ -251,6 +261,8 @@ def _defender(doc: Document, e: Event) -> Event:
     downed = [a for a in e.actors if any(lo <= a.start and a.end <= hi for lo, hi in spans)]
     if downed:
         e = replace(e, actors=tuple(a for a in e.actors if a not in downed), targets=tuple(downed) + e.targets)
+    if not e.actors:
+        e = _one_force_named(doc, e)
     side = holder(e.place)
     if e.actors or side is None:
         return e
