@@ -1014,3 +1014,14 @@ def test_a_place_that_a_law_is_from_is_not_where_a_protest_was(run):
 def test_the_one_armed_side_a_shoot_down_sentence_names_shot(run):
     downed = only(happened(run("Ukraine's air defences had some success in shooting down 16 of the 36 missiles launched on Monday.")))
     assert downed.subtype == "Disrupted weapons use" and [a.actor for a in downed.actors] == ["UKR.MIL"]
+
+
+def test_a_paragraph_that_goes_on_with_the_last_kind_of_event_keeps_its_place(run):
+    doc = run("On Monday thousands protested in Harbour Town against the bill.\n\n"
+              "Riot police used water cannon to disperse protesters outside parliament.")
+    protest = only(happened(doc))
+    assert protest.place is not None and protest.place.gazetteer_id == "t:harbour"
+    assert protest.subtype == "Protest with intervention" and len(protest.evidence) == 2
+    # a paragraph of another kind of event keeps no place from it
+    other = run("On Monday thousands protested in Harbour Town against the bill.\n\nTwo soldiers were killed in fighting.")
+    assert all(e.place is None or e.place.gazetteer_id != "t:harbour" for e in other.events if e.type != "Protests")

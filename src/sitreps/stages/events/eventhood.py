@@ -19,6 +19,7 @@ from functools import cache
 from ...lexicons import load_lexicon
 from ...records import Document, Event, Token
 from .._tokens import TokenIndex, index
+from ._discourse import told_just_before
 from .candidates import PARTICULAR_PRECISION
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -44,7 +45,8 @@ def keep_events(doc: Document, events: list[Event]) -> list[Event]:
     for e in events:
         tok = toks.at(e.trigger.start)
         sent = e.evidence[0]
-        if tok is None or not is_event(doc, toks, e, tok, sent.start, sent.end):
+        goes_on = any(b.type == e.type for b in told_just_before(doc.text, out, e))
+        if tok is None or not is_event(doc, toks, e, tok, sent.start, sent.end, goes_on):
             continue
         if e.certainty in _HAPPENED and _no_sign(toks, tok):
             e = replace(e, certainty="negated")
@@ -61,7 +63,9 @@ _FORCES = {"force", "forces", "troops", "soldier", "soldiers", "fighter", "fight
            "convoy", "mercenary", "mercenaries", "army", "tank", "tanks"}
 
 
-def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi: int) -> bool:
+def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi: int, goes_on: bool = False) -> bool:
+    """Is this candidate an event record at all? `goes_on`: the paragraph before told an event
+    of its kind, which gives a non-violent one the place or day its own sentence lacks."""
     w = _words()
     sentence = doc.text[lo:hi]
     if w["habitual_re"].search(sentence):
@@ -100,7 +104,7 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
             return False  # "killed an estimated five million people"
     if _generic_present(doc, toks, tok, lo, hi):
         return False
-    if e.type not in _VIOLENT and not _particular(doc, e, lo, hi):
+    if e.type not in _VIOLENT and not goes_on and not _particular(doc, e, lo, hi):
         return False
     return True
 

@@ -29,7 +29,7 @@ from dataclasses import replace
 from ...records import Document, Event, Place, Span
 from .._tokens import TokenIndex, index
 from ..places import DIRECTIONS
-from ._discourse import paragraph
+from ._discourse import paragraph, told_just_before
 from .candidates import place_for
 
 _CONTAINERS = {"WORK_OF_ART", "LAW", "EVENT", "PERSON", "NORP", "PRODUCT"}  # an organisation's name: `_seat`
@@ -80,7 +80,13 @@ def place_events(doc: Document, events: list[Event]) -> list[Event]:
                 place = place_for(replace(doc, places=strong), toks, tok, sent) or \
                     place_for(replace(doc, places=allowed), toks, tok, sent)
         if place is None:
-            place = _carried(doc, strong, sent) or country
+            place = _carried(doc, strong, sent)
+        if place is None and (told := _told_on(doc, out, e)) is not None:
+            place = told.place  # and its day, when this paragraph gives none of its own
+            if told.time is not None and (e.time is None or e.time.basis == "published"):
+                e = replace(e, time=told.time)
+        if place is None:
+            place = country
         e = replace(e, place=place) if place is not e.place else e
         out.append(e)
         out += [_at(e, other) for other in coordinated(doc, strong, place, sent)]
@@ -293,6 +299,23 @@ def _main_country(doc: Document, bad: set) -> Place | None:
     if n * 3 < len(located) * 2:
         return None
     return next((p for p in located if p.country == code and p.precision == "country"), None)
+
+
+def _told_on(doc: Document, before: list[Event], e: Event) -> Event | None:
+    """A paragraph that names no place and goes on with the kind of event the paragraph before
+    told ("Thousands protested in X." / "Riot police used water cannon to disperse
+    protesters."): the discourse carries that event's place (when it was below the country and
+    the two are not told of different days)."""
+    for b in reversed(told_just_before(doc.text, before, e)):
+        if b.type == e.type and b.place is not None and b.place.precision not in ("country", "continent", "region") \
+                and _same_day_or_undated(b, e):
+            return b
+    return None
+
+
+def _same_day_or_undated(a: Event, b: Event) -> bool:
+    stated = [e.time.value for e in (a, b) if e.time is not None and e.time.basis in ("stated", "context")]
+    return len(stated) < 2 or stated[0] == stated[1]
 
 
 def _carried(doc: Document, allowed: tuple[Place, ...], sent: Span) -> Place | None:
