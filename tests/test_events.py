@@ -1025,3 +1025,6 @@ def test_a_paragraph_that_goes_on_with_the_last_kind_of_event_keeps_its_place(ru
     # a paragraph of another kind of event keeps no place from it
     other = run("On Monday thousands protested in Harbour Town against the bill.\n\nTwo soldiers were killed in fighting.")
     assert all(e.place is None or e.place.gazetteer_id != "t:harbour" for e in other.events if e.type != "Protests")
+    # what the paragraph before only intended or feared is nothing to go on with
+    meant = run('The march on Harbour Town was intended to be a protest, he said.\n\n"We started our march due to injustice."')
+    assert not happened(meant)

@@ -45,7 +45,7 @@ def keep_events(doc: Document, events: list[Event]) -> list[Event]:
     for e in events:
         tok = toks.at(e.trigger.start)
         sent = e.evidence[0]
-        goes_on = any(b.type == e.type for b in told_just_before(doc.text, out, e))
+        goes_on = any(b.type == e.type and b.certainty in _HAPPENED for b in told_just_before(doc.text, out, e))
         if tok is None or not is_event(doc, toks, e, tok, sent.start, sent.end, goes_on):
             continue
         if e.certainty in _HAPPENED and _no_sign(toks, tok):

@@ -307,10 +307,14 @@ def _told_on(doc: Document, before: list[Event], e: Event) -> Event | None:
     protesters."): the discourse carries that event's place (when it was below the country and
     the two are not told of different days)."""
     for b in reversed(told_just_before(doc.text, before, e)):
-        if b.type == e.type and b.place is not None and b.place.precision not in ("country", "continent", "region") \
+        if b.type == e.type and b.certainty in _TOLD_AS_HAPPENED and not b.background and b.place is not None \
+                and b.place.precision not in ("country", "continent", "region") \
                 and _same_day_or_undated(b, e):
             return b
     return None
+
+
+_TOLD_AS_HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
 
 
 def _same_day_or_undated(a: Event, b: Event) -> bool:
