@@ -197,10 +197,10 @@ def document_from_dict(record: dict) -> Document:
     return doc
 
 
-def _check_schema(schema: str) -> None:
+def _check_schema(schema: object) -> None:
     if schema == SCHEMA:
         return
-    match = _VERSION.fullmatch(schema)
+    match = _VERSION.fullmatch(schema) if isinstance(schema, str) else None
     if match and int(match[1]) < int(_VERSION.fullmatch(SCHEMA)[1]):
         detail = (f"it is a {schema} record, an older contract: this sitreps stores {SCHEMA} records as they are, "
                   "and an older one only by analysing its article again (ingest the article itself)")
@@ -299,7 +299,7 @@ def _value(hint, value: object, where: str):
         return _value(hint, value, where)
     if origin is Literal:
         if value not in get_args(hint):
-            raise RecordError(f"{where} is {value!r}, not one of {', '.join(map(repr, get_args(hint)))}")
+            raise RecordError(f"{where} is {_shown(value)}, not one of {', '.join(map(_shown, get_args(hint)))}")
         return value
     if origin is tuple:
         items = _value(list, value, where)
