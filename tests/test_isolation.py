@@ -94,6 +94,26 @@ def test_a_record_the_reader_refused_is_handed_back_unanalysed(pipeline):
     assert docs[1].text == "" and _codes(docs[1]) == ["read.bad_json"]
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+def test_records_already_analysed_are_handed_back_as_they_are_and_start_no_worker(pipeline, monkeypatch):
+    from test_store import make_doc
+
+    def no_model():
+        raise AssertionError("the model was loaded for records that needed none")
+
+    monkeypatch.setattr(pipeline, "warm", no_model)  # what forking a worker does first
+    done = [make_doc(f"done-{k}") for k in range(12)]
+    with Workers(pipeline, seconds=1, workers=2) as pool:
+        assert list(pool.imap(done)) == done
+        assert pool._slots == []
+    with Workers(pipeline, seconds=0, workers=1) as pool:
+        assert list(pool.imap(done)) == done
+    monkeypatch.undo()
+    with Workers(pipeline, seconds=1, workers=2) as pool:  # among articles, in input order
+        docs = list(pool.imap([done[0], article_from_text("raw", id="r"), done[1]]))
+    assert docs[0] is done[0] and docs[2] is done[1] and docs[1].text == "RAW"
+
+
 def test_where_fork_is_missing_the_workers_are_spawned_and_build_their_own_pipeline(pipeline, monkeypatch):
     import sitreps.isolation as isolation
 

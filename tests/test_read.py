@@ -315,3 +315,53 @@ def test_latin_text_is_read_as_windows_1252_when_encodings_tie(tmp_path, setting
     (article,) = read([path], settings)
     assert article.text == "The café was hit. Naïve señor José said the façade collapsed."
     assert codes(article) == [("read.encoding", "warning")] and "cp1252" in article.notes[0].detail
+
+
+# -- records already analysed -----------------------------------------------------------------------
+
+
+def test_a_record_already_analysed_is_read_as_its_document_among_articles(tmp_path, settings):
+    from test_store import make_doc
+
+    from sitreps.records import Document
+    from sitreps.serialize import document_dict, exported_record
+
+    analysed = exported_record(document_dict(make_doc("done-1")), "The Example Post", None)
+    path = tmp_path / "mixed.jsonl"
+    lines = [analysed, {"id": "raw-1", "text": TEXT}, {"id": "raw-2", "text": TEXT + "!", "schema": "newsfeed/1"}]
+    path.write_text("\n".join(json.dumps(r) for r in lines), encoding="utf-8")
+    done, raw, feed = read([path], settings, published=datetime(2030, 1, 1), title="Given")
+    assert isinstance(done, Document) and document_dict(done) == document_dict(make_doc("done-1"))
+    assert done.article.site_name == "The Example Post"  # and the caller's date and title leave it as it was
+    assert not isinstance(raw, Document) and raw.id == "raw-1" and raw.published == datetime(2030, 1, 1)
+    assert not isinstance(feed, Document) and feed.id == "raw-2"  # a feed's own "schema" field: an article
+
+
+def test_a_record_that_cannot_be_stored_as_it_is_fails_alone_under_its_id(tmp_path, settings):
+    from test_store import make_doc
+
+    from sitreps.serialize import document_dict
+
+    good = document_dict(make_doc("good"))
+    path = tmp_path / "records.jsonl"
+    lines = [{**good, "id": "old", "schema": "sitreps/2"}, {**good, "id": "broken", "events": "none"}, good]
+    path.write_text("\n".join(json.dumps(r) for r in lines), encoding="utf-8")
+    old, broken, kept = read([path], settings)
+    assert [codes(old), codes(broken)] == [[("read.bad_schema", "error")], [("read.bad_analysis", "error")]]
+    assert (old.id, old.origin, broken.id) == ("old", f"{path}:1", "broken")
+    assert f"The analysed record at {path}:2 was not stored: $.events is a string, not a list." == broken.notes[-1].detail
+    assert not kept.failed and kept.article.id == "good"
+
+
+def test_an_analysed_record_under_an_id_already_read_for_another_text_is_refused(tmp_path, settings):
+    from test_store import make_doc
+
+    from sitreps.records import Document
+    from sitreps.serialize import document_dict
+
+    path = tmp_path / "twice.jsonl"
+    twice = [document_dict(make_doc("same")), document_dict(make_doc("same", town="Birch"))]
+    path.write_text("\n".join(json.dumps(r) for r in [*twice, twice[0]]), encoding="utf-8")
+    first, other, again = read([path], settings)
+    assert isinstance(first, Document) and isinstance(again, Document) and document_dict(again) == twice[0]
+    assert codes(other) == [("read.duplicate_id", "error")]  # the same record twice is one, another is refused

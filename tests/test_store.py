@@ -4,6 +4,7 @@ skips the PostgreSQL runs without one); a few check what only one of them has.""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 
@@ -544,6 +545,66 @@ def test_text_sorts_byte_wise_whatever_the_database_collation(store):
     store.save(make_doc("B-1"))
     store.save(make_doc("a~1"))
     assert [e["article_id"] for e in store.query_events()] == ["B-1", "a-1", "a~1"]
+
+
+# -- moving a store: its records into another -----------------------------------------------------
+
+
+def store_contents(store) -> dict:
+    """Everything a store holds that a move must keep, without the times it took each row."""
+    from sitreps.records import CERTAINTIES
+
+    every = {"certainty": list(CERTAINTIES), "include_background": True, "include_copies": True}
+    sql = {
+        "articles": "SELECT id, content_hash, url, title, published, origin, text, doc_json, site_name, outlet"
+                    " FROM articles ORDER BY rowid",
+        "linking": "SELECT article_id, summary_json, seq, cluster_id, copy_of, minhash FROM link_docs ORDER BY article_id",
+        "clusters": "SELECT id, corroboration, documents, first_published, last_published, report_json FROM clusters"
+                    " ORDER BY id",
+        "incidents": "SELECT * FROM incident_events ORDER BY event_id",
+    }  # fmt: skip
+    return {
+        "counts": store.counts(),
+        "events": [{k: v for k, v in e.items() if k != "ingested_at"} for e in store.iter_events(**every)],
+        "failures": sorted((f["id"], f["origin"], f["code"], f["detail"], f["level"]) for f in store.failures()),
+        **{name: [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+                  for row in store._conn.execute(query).fetchall()] for name, query in sql.items()},
+    }  # fmt: skip
+
+
+def moved_docs() -> list[Document]:
+    """Articles linking groups (one a copy, one from a page that named its site, one naming a
+    person), a failure, and an id with both an article and a later failure."""
+    from sitreps.records import Entity
+
+    told = make_doc("m1", extra=" Mayor Ivan Petrenko said so.")
+    mayor = told.text.index("Ivan Petrenko")
+    told = replace(told, entities=(Entity(mayor, mayor + len("Ivan Petrenko"), "Ivan Petrenko", "PERSON"),))
+    copy = replace(make_doc("m2"), article=replace(make_doc("m2").article, url="https://other.example/m2"))
+    paged = replace(make_doc("m3", town="Birch", coords=BIRCH),
+                    article=replace(make_doc("m3").article, url=None, site_name="The Birch Courier"))
+    return [told, copy, paged, *where_docs()[:3], failed_doc("f1"), failed_doc("w1")]
+
+
+def test_a_store_moved_as_its_records_holds_what_the_first_store_held(new_store_target):
+    from sitreps.serialize import document_from_dict
+    from sitreps.store.clusters import link_pending
+
+    with open_store(new_store_target()) as first:
+        for doc in moved_docs():
+            first.save(doc)
+        link_pending(first)
+        records = [json.loads(json.dumps(r)) for r in first.iter_records()]  # through a file's JSON
+        held = store_contents(first)
+    assert held["counts"]["articles"] == 6 and held["counts"]["failures"] == 2 and held["clusters"]
+    assert [r["id"] for r in records] == ["m1", "m2", "m3", "w1", "w2", "w3", "f1", "w1"]
+    assert records[2]["stored"]["site_name"] == "The Birch Courier" and records[0]["stored"]["people"] == ["petrenko"]
+
+    with open_store(new_store_target()) as second:
+        assert [second.save(document_from_dict(r)) for r in records] == ["new"] * 6 + ["failed"] * 2
+        link_pending(second)
+        assert store_contents(second) == held
+        assert {second.save(document_from_dict(r)) for r in records[:6]} == {"unchanged"}  # and again: nothing moves
 
 
 # -- PostgreSQL only ------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
 import json
 import sys
 from collections.abc import Iterable
@@ -238,7 +240,8 @@ def _check_paths(paths: list[str]) -> None:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
     db: DbOpt = None,
-    published: Annotated[str | None, typer.Option(help="Publication date (overrides the inputs' own).")] = None,
+    published: Annotated[str | None, typer.Option(
+        help="Publication date (overrides the inputs' own; records already analysed keep theirs).")] = None,
     workers: WorkersOpt = None,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", envvar="SITREPS_SCHEDULER", show_envvar=True,
@@ -246,7 +249,11 @@ def ingest(
              "docs/scaling.md).")] = None,
     config: ConfigOpt = None,
 ):
-    """Analyse articles into the database. Re-running is idempotent; failures are recorded."""
+    """Analyse articles into the database. Re-running is idempotent; failures are recorded.
+
+    Records already analysed (what `sitreps export --format jsonl` writes, or `sitreps analyze
+    --format jsonl`) are stored as they are, not analysed again: export one store and ingest the
+    file to move it into another (docs/scaling.md)."""
     from .stages.read import count_records, parse_published, read_paths
 
     if scheduler and workers is not None:
@@ -273,10 +280,12 @@ def _ingest(settings: Settings, articles, total: int | None = None, workers: int
             scheduler: str | None = None) -> dict:
     """Read, analyse and save one record at a time (analysed by `workers` processes, or on the
     Dask cluster of `scheduler`, and saved here in input order): a bad file or record costs
-    only itself."""
+    only itself. A record already analysed is saved as it is (`summary["analysed"]` counts them)."""
     from .store import open_store
 
-    summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": []}
+    summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": [], "analysed": 0}
+    came_analysed: collections.deque[bool] = collections.deque()  # of each record read, in input order
+    records, first = _peek(_noting_analysed(articles, came_analysed))
     with contextlib.ExitStack() as stack:
         # what fails fastest goes first, so a failure makes nothing: a cluster that cannot be
         # reached (before any store is made), else a store that cannot open (before the model loads)
@@ -284,11 +293,15 @@ def _ingest(settings: Settings, articles, total: int | None = None, workers: int
             pool = stack.enter_context(_analysts(settings, workers, scheduler))
         store = stack.enter_context(open_store(settings.store_target()))
         if scheduler is None:
-            pool = stack.enter_context(_analysts(settings, workers, scheduler))
+            # records that come analysed (or refused) need no model: it loads here when the first
+            # record needs it, else when one does (a run of records alone never loads it)
+            pool = stack.enter_context(_analysts(settings, workers, scheduler, warm=_needs_analysis(first)))
         with _progress(auto_refresh=False) as progress:
             task = progress.add_task("analysing", total=total)
-            for doc in pool.imap(articles):
-                status = store.save(doc)
+            for doc in pool.imap(records):  # one a record, in input order
+                analysed = came_analysed.popleft()
+                summary["analysed"] += analysed
+                doc, status = _save(store, doc, analysed)
                 summary[status] += 1
                 if status == "failed":
                     error = next(n for n in doc.notes if n.level == "error")
@@ -318,17 +331,65 @@ def _cluster_type():
     return Cluster
 
 
-def _analysts(settings: Settings, workers: int, scheduler: str | None):
+def _analysts(settings: Settings, workers: int, scheduler: str | None, warm: bool = True):
     """What analyses the records: `workers` processes forked from this one once the model is
-    loaded here, or the workers of a Dask cluster (which load it themselves; sitreps.parallel)."""
+    loaded here, or the workers of a Dask cluster (which load it themselves; sitreps.parallel).
+    Without `warm` the model loads when the first record that needs it comes, if one does."""
     if scheduler is not None:
         return _cluster_type()(scheduler, settings)
     from .isolation import Workers
     from .pipeline import Pipeline
 
     pipeline = Pipeline(_context(settings))
-    pipeline.warm()  # load the model (and gazetteer) before the bar starts and the workers fork
+    if warm:
+        pipeline.warm()  # load the model (and gazetteer) before the bar starts and the workers fork
     return Workers(pipeline, settings.pipeline.record_seconds, workers)
+
+
+def _peek(records) -> tuple[Iterable, object]:
+    """The records as they were, and the first of them (None when there are none)."""
+    source = iter(records)
+    first = next(source, None)
+    return (source if first is None else itertools.chain([first], source)), first
+
+
+def _is_analysed(record) -> bool:
+    from .records import Document
+
+    return isinstance(record, Document)
+
+
+def _needs_analysis(record) -> bool:
+    from .pipeline import passed
+
+    return record is not None and passed(record) is None
+
+
+def _noting_analysed(records, came_analysed: collections.deque):
+    """The records, noting in `came_analysed` whether each came already analysed."""
+    for record in records:
+        came_analysed.append(_is_analysed(record))
+        yield record
+
+
+def _save(store, doc, analysed: bool):
+    """Save one record: (the record as saved, "new" | "updated" | "unchanged" | "failed"). The
+    pipeline makes event ids from the article's id, so one that another article holds is a bug
+    (EventClash); a record that came analysed brought its ids along, and there it is the
+    record's failure (an edited file)."""
+    from dataclasses import replace
+
+    from .errors import EventClash
+    from .records import Note
+
+    try:
+        return doc, store.save(doc)
+    except EventClash as exc:
+        if not analysed:
+            raise
+        detail = f"The analysed record was not stored: {exc} (the pipeline makes event ids from the article's id)."
+        failed = replace(doc, notes=doc.notes + (Note("read", "read.bad_analysis", detail, "error"),))
+        return failed, store.save(failed)
 
 
 def _link(store, progress: Progress) -> int:
@@ -351,6 +412,9 @@ def _print_summary(settings: Settings, summary: dict) -> None:
         f"{summary['new']} new, {summary['updated']} updated, {summary['unchanged']} unchanged, "
         f"{summary['failed']} failed -> {describe(settings.store_target())}"
     )
+    if summary.get("analysed"):
+        err.print(f"{summary['analysed']} of them came already analysed: stored as they are, not analysed "
+                  "again")
     if summary.get("linked"):
         err.print(f"linked {summary['linked']} articles into same-incident clusters")
     counts = summary["counts"]
@@ -448,7 +512,9 @@ def _print_events(rows: Iterable[dict], format: str) -> None:
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", "-f", help="jsonl (articles), csv or geojson (events).")] = "jsonl",
+    format: Annotated[str, typer.Option(
+        "--format", "-f", help="jsonl (the whole store: every article's record and every failure; "
+        "`sitreps ingest` of it fills another store), csv or geojson (events).")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
     type: TypeOpt = None,
     subtype: SubtypeOpt = None,
@@ -470,8 +536,11 @@ def export(
     db: DbOpt = None,
     config: ConfigOpt = None,
 ):
-    """Export the database: every article as sitreps/3 JSONL, or as CSV/GeoJSON the events the
-    map shows (said to have happened, not background), filtered as `events` filters them."""
+    """Export the database: the whole store as sitreps/3 JSONL, or as CSV/GeoJSON the events the
+    map shows (said to have happened, not background), filtered as `events` filters them.
+
+    The JSONL is how a store moves: `sitreps ingest --db <other> <file>` stores its records as
+    they are, without analysing them again, and links them as this store did (docs/scaling.md)."""
     chosen = _filters_given(locals())
     from .export import write_events_csv, write_events_geojson, write_jsonl
     from .store import open_store
@@ -482,7 +551,7 @@ def export(
     if format == "jsonl" and named:
         given = ", ".join("--" + k.replace("_", "-") for k in named)
         raise typer.BadParameter(f"{given} choose events: they apply to --format csv or geojson; jsonl writes "
-                                 "every stored article", param_hint="--format")  # fmt: skip
+                                 "the whole store", param_hint="--format")  # fmt: skip
     with _errors():
         settings = _settings(config, db)
         path = _existing_store(settings)
@@ -491,7 +560,7 @@ def export(
             fh = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
             try:
                 if event_filter is None:
-                    write_jsonl(store.iter_documents(), fh)
+                    write_jsonl(store.iter_records(), fh)
                 else:
                     rows = store.iter_events(event_filter)  # streamed
                     (write_events_csv if format == "csv" else write_events_geojson)(rows, fh)

@@ -6,7 +6,9 @@ record (see records.py) and the batch goes on. Exceptions are for misuse and bro
     ├── ModelError               the spaCy model named in the settings cannot be loaded
     ├── GazetteerError           the gazetteer cannot be built, opened or loaded into
     ├── StoreError               the database cannot be opened or migrated
-    │   └── SearchUnavailable    text search asked of a store whose SQLite lacks FTS5
+    │   ├── SearchUnavailable    text search asked of a store whose SQLite lacks FTS5
+    │   └── EventClash           an event id another article holds (a bug in the pipeline, or
+    │                            a record read back from a file that was edited: its failure)
     ├── InputError               a path given on the command line does not exist
     └── ClusterError             no Dask installed, no scheduler or workers to reach, or a worker
                                  that cannot build the pipeline (`ingest --scheduler`)
@@ -34,6 +36,10 @@ class StoreError(SitrepsError):
 
 
 class SearchUnavailable(StoreError):
+    pass
+
+
+class EventClash(StoreError):
     pass
 
 

@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 
-from .pipeline import Context, Pipeline
+from .pipeline import Context, Pipeline, passed
 from .records import Article, Document, Note
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,10 @@ class Workers:
         """One record (under the budget, in a worker when there is one)."""
         return next(self.imap([article]))
 
-    def imap(self, articles: Iterable[Article]) -> Iterator[Document]:
-        """One Document per article, in the order the articles come."""
+    def imap(self, articles: Iterable[Article | Document]) -> Iterator[Document]:
+        """One Document per article, in the order the articles come. A record that needs no
+        analysis (`pipeline.passed`) takes no worker: records that all came analysed start none,
+        and load no model."""
         if self._mp is None:
             for article in articles:
                 yield self.pipeline(article)
@@ -94,19 +96,23 @@ class Workers:
         done: dict[int, Document] = {}
         sent = handed = 0
         exhausted = False
+        waiting: Article | None = None  # read, and waiting for a free worker
         while True:
             while not exhausted and sent - handed < _WINDOW * self.workers:
-                slot = self._idle()
-                if slot is None:
-                    break
-                article = next(source, None)
+                article = waiting or next(source, None)
+                waiting = None
                 if article is None:
                     exhausted = True
                     break
-                if article.failed:  # a reader's refusal: nothing to analyse
-                    done[sent] = self.pipeline(article)
-                else:
+                ready = passed(article)
+                if ready is None:
+                    slot = self._idle()
+                    if slot is None:
+                        waiting = article
+                        break
                     slot.give(sent, article)
+                else:
+                    done[sent] = ready
                 sent += 1
             while handed in done:
                 yield done.pop(handed)

@@ -53,7 +53,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from . import __version__
 from .errors import ClusterError, SitrepsError
 from .isolation import Workers
-from .pipeline import Context, Pipeline, Stage
+from .pipeline import Context, Pipeline, Stage, passed
 from .records import Article, Document, Note
 from .settings import ClusterSettings, Settings, load_settings, with_overrides
 
@@ -228,7 +228,7 @@ class Cluster:
         except Exception:  # noqa: BLE001 - not registered, or the scheduler is gone: nothing to undo
             pass
 
-    def imap(self, articles: Iterable[Article]) -> Iterator[Document]:
+    def imap(self, articles: Iterable[Article | Document]) -> Iterator[Document]:
         """One Document per article, in the order the articles come."""
         source = iter(articles)
         waiting: dict[int, Article] = {}  # sent and not handed back yet, by input position
@@ -248,8 +248,9 @@ class Cluster:
                     if article is None:
                         exhausted = True
                         break
-                    if article.failed:  # a reader's refusal: nothing to analyse
-                        done[read] = Document(article=article, notes=article.notes)
+                    ready = passed(article)  # already analysed, or a reader's refusal: not for the cluster
+                    if ready is not None:
+                        done[read] = ready
                     else:
                         waiting[read] = article
                         batch.append(read)

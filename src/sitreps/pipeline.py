@@ -4,7 +4,8 @@
 
 `read` turns inputs into `Article`s (see stages/read.py); every other stage is a plain function
 `fn(doc, ctx) -> Document` that returns a new Document. Each stage declares the Document fields
-it needs and gives, and `check_order` verifies once that every need is given upstream.
+it needs and gives, and `check_order` verifies once that every need is given upstream. A record
+read back from an export is a Document already: it goes through no stage (`passed`).
 """
 
 from __future__ import annotations
@@ -111,13 +112,15 @@ class Pipeline:
         self.stages = stages if stages is not None else default_stages()
         check_order(self.stages)
 
-    def __call__(self, article: Article) -> Document:
+    def __call__(self, article: Article | Document) -> Document:
         """One record through every stage. A stage that raises does not sink the batch: the
         record comes back failed with a `pipeline.crash` note naming the stage and the
-        exception type (the traceback goes to the log), and whatever it had before is dropped."""
+        exception type (the traceback goes to the log), and whatever it had before is dropped.
+        A record that needs no analysis comes back as it is (`passed`)."""
+        done = passed(article)
+        if done is not None:
+            return done
         doc = Document(article=article, notes=article.notes)
-        if article.failed:
-            return doc
         for stage in self.stages:
             try:
                 doc = stage.fn(doc, self.ctx)
@@ -133,9 +136,20 @@ class Pipeline:
         if any(stage.name == "nlp" for stage in self.stages):
             self.ctx.nlp
 
-    def pipe(self, articles: Iterable[Article]) -> Iterator[Document]:
+    def pipe(self, articles: Iterable[Article | Document]) -> Iterator[Document]:
         for article in articles:
             yield self(article)
+
+
+def passed(record: Article | Document) -> Document | None:
+    """The Document of a record that goes through no stage, else None: a record already
+    analysed (read back from an export: stored as it is) or an article the reader refused (its
+    notes say why). Worker pools hand these back themselves: no worker, no model for them."""
+    if isinstance(record, Document):
+        return record
+    if record.failed:
+        return Document(article=record, notes=record.notes)
+    return None
 
 
 def crashed(article: Article, stage: str, exc: BaseException) -> Document:

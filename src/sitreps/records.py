@@ -236,6 +236,18 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Recap:
+    """What linking reads of a document's sentences and named entities: its lead (first
+    sentences), the names and numbers it names (lower-cased) and the people (one key a mention).
+    The record keeps no sentences or entities, so a document read back from a store's export
+    carries the recap the store kept, to be linked as it was (sitreps.linking.summarise)."""
+
+    lead: str
+    names: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """An article after cleaning, enriched stage by stage. Stages return a new Document."""
 
@@ -252,6 +264,9 @@ class Document:
     actors: tuple[ActorMention, ...] = ()
     events: tuple[Event, ...] = ()
     notes: tuple[Note, ...] = field(default=())
+    # set only on a document read back from an export (sitreps.serialize.document_from_dict):
+    # what linking read of the sentences and entities it no longer has
+    recap: Recap | None = None
 
     @property
     def failed(self) -> bool:

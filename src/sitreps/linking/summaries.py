@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..outlets import outlet_of
-from ..records import Document
+from ..records import Document, Recap
 
 # ---------------------------------------------------------------------------- settings
 
@@ -120,8 +120,10 @@ def day_range(value: str | None) -> tuple[date, date] | None:
 def summarise(doc: Document, outlet: str | None = None, lead_sentences: int = 2) -> DocSummary:
     """The summary of an analysed document; the outlet defaults to the article's
     (`sitreps.outlets.outlet_of`: its URL's registrable domain or its account on a platform, else
-    its page's site name)."""
+    its page's site name). A document read back from an export has no sentences or entities: its
+    `recap` says what they gave."""
     article = doc.article
+    recap = doc.recap or recap_of(doc, lead_sentences)
     events = []
     for e in doc.events:
         if e.certainty in NOT_HAPPENED:
@@ -142,10 +144,19 @@ def summarise(doc: Document, outlet: str | None = None, lead_sentences: int = 2)
         text=doc.text,
         outlet=outlet or outlet_of(article.url, article.site_name),
         published=article.published.date() if article.published else None,
-        lead=" ".join(s.text for s in doc.sentences[:lead_sentences]),
-        names=tuple(e.text.lower() for e in doc.entities if e.label in NAME_LABELS),
+        lead=recap.lead,
+        names=recap.names,
         dates=tuple(dict.fromkeys(d for d in stated if d)),
         events=tuple(events),
+        people=recap.people,
+    )
+
+
+def recap_of(doc: Document, lead_sentences: int = 2) -> Recap:
+    """What linking reads of an analysed document's sentences and named entities."""
+    return Recap(
+        lead=" ".join(s.text for s in doc.sentences[:lead_sentences]),
+        names=tuple(e.text.lower() for e in doc.entities if e.label in NAME_LABELS),
         people=tuple(k for e in doc.entities if e.label == "PERSON" and (k := person_key(e.text))),
     )
 

@@ -1,6 +1,7 @@
 """Readers: turn files, directories, stdin and JSON records into `Article`s.
 
-    read_paths(paths, settings)   one Article per input record, in input order
+    read_paths(paths, settings)   one Article per input record, in input order (a Document for a
+                                  record already analysed)
     read_bytes(data, settings)    the same for bytes already in memory (an upload, a pipe)
     read_record(value)            one parsed JSON record (an API request body)
     count_records(paths)          about how many records read_paths gives (for a progress bar)
@@ -16,6 +17,13 @@ that could not be read gets the hash of its origin plus its bytes.
 
 Caller-given `url`, `title` and `published` win over what a record or page says; page and record
 values only fill in what the caller left out.
+
+Records already analysed: a JSON record that names a sitreps `schema` ("sitreps/3") is what
+`sitreps analyze` prints or `sitreps export --format jsonl` writes, not an article. It is read as
+the `Document` it describes (serialize.document_from_dict), to be stored as it is, never analysed
+again and untouched by the caller's `url`, `title` and `published` (its analysis used its own).
+One of another contract version (`read.bad_schema`) or not as sitreps writes it
+(`read.bad_analysis`) is refused like any bad record.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from ..records import Article, Note
+from ..records import Article, Document, Note
 
 STDIN = "<stdin>"
 # Kinds by file suffix; any other suffix is sniffed from the content like stdin.
@@ -108,9 +116,10 @@ def read_paths(
     url: str | None = None,
     title: str | None = None,
     published: datetime | None = None,
-) -> Iterator[Article]:
-    """One Article per input record, in input order. "-" is stdin; directories are read
-    recursively in sorted order, skipping hidden files and folders."""
+) -> Iterator[Article | Document]:
+    """One Article per input record, in input order, or a Document for a record already
+    analysed. "-" is stdin; directories are read recursively in sorted order, skipping hidden
+    files and folders."""
     given = _Given(url, title, published)
     yield from _unique_ids(_read_all(paths, settings, given))
 
@@ -133,23 +142,24 @@ def _read_all(paths, settings, given: _Given) -> Iterator[Article]:
             yield from _read_file(Path(path), settings, given)
 
 
-def _unique_ids(articles: Iterable[Article]) -> Iterator[Article]:
+def _unique_ids(records: Iterable[Article | Document]) -> Iterator[Article | Document]:
     """An id met again in the same input with other content refuses the later record
     (`read.duplicate_id`) under an id of its own, so it cannot replace the first one in a store
     and is still reported. The same content twice is the same article, stored once."""
     seen: dict[str, tuple[str, str]] = {}
-    for article in articles:
-        if article.failed:
-            yield article
+    for record in records:
+        if record.failed:
+            yield record
             continue
-        content = content_id(article.html or article.text or "")
+        article = record.article if isinstance(record, Document) else record
+        content = content_id(record.text if isinstance(record, Document) else article.html or article.text or "")
         first, same = seen.setdefault(article.id, (article.origin, content))
         if same != content:
             detail = (f"The id {article.id!r} at {article.origin} was already used at {first} for another text; "
                       "this record was not read.")
             yield _failed(article.origin, article.id.encode("utf-8"), "read.duplicate_id", detail, _Given())
             continue
-        yield article
+        yield record
 
 
 def read_record(value: dict, *, origin: str = "<record>") -> Article:
@@ -377,9 +387,9 @@ def _from_json(text: str, origin: str, kind: str, given: _Given, notes) -> Itera
                 if not value:
                     yield _failed(origin, b"[]", "read.empty", f"{origin} holds an empty list.", given, notes)
                 for i, item in enumerate(value):
-                    yield _from_record(item, f"{origin}[{i}]", given, notes)
+                    yield _from_value(item, f"{origin}[{i}]", given, notes)
             else:
-                yield _from_record(value, origin, given, notes)
+                yield _from_value(value, origin, given, notes)
             return
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -394,7 +404,29 @@ def _from_json(text: str, origin: str, kind: str, given: _Given, notes) -> Itera
                 detail = _unparsable(f"Line {lineno} of {origin}", exc)
             yield _failed(where, line.encode("utf-8", "surrogatepass"), "read.bad_json", detail, given, notes)
             continue
-        yield _from_record(value, where, given, notes)
+        yield _from_value(value, where, given, notes)
+
+
+def _from_value(value, where: str, given: _Given, notes) -> Article | Document:
+    """A JSON value of a file: a record already analysed, or an article to analyse."""
+    from ..serialize import is_record
+
+    return _analysed(value, where, given) if is_record(value) else _from_record(value, where, given, notes)
+
+
+def _analysed(value: dict, where: str, given: _Given) -> Article | Document:
+    """The Document a record already analysed describes, or, when this sitreps cannot store it
+    as it is, a failed Article saying why (under the record's id when it has one). The file's
+    own notes (its encoding) are left out: the record is stored as it was written."""
+    from ..serialize import RecordError, document_from_dict
+
+    try:
+        return document_from_dict(value)
+    except RecordError as exc:
+        raw = json.dumps(value, ensure_ascii=True, sort_keys=True).encode("ascii")
+        rid = value.get("id") if isinstance(value.get("id"), str) and value["id"] else None
+        detail = f"The analysed record at {where} was not stored: {exc}."
+        return _failed(where, raw, exc.code, _SURROGATE.sub("\ufffd", detail), given, id=rid and _SURROGATE.sub("\ufffd", rid))
 
 
 def _from_record(value, where: str, given: _Given, notes) -> Article:

@@ -109,6 +109,12 @@ class Store(Protocol):
     def iter_documents(self) -> Iterator[dict]:
         """Every stored sitreps/3 dict, in the order first stored."""
 
+    def iter_records(self) -> Iterator[dict]:
+        """The whole store as records that `sitreps ingest` stores as they are: every article's
+        sitreps/3 dict with a `stored` member (its page's site name, what linking read of its
+        sentences and entities), in the order first stored, then every failure as a failed
+        record."""
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Store: ...

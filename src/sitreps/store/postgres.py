@@ -55,6 +55,8 @@ from .sqlite import (
     _FAILURE_COLUMNS,
     EVENT_COLUMNS,
     EVENTS_FROM,
+    FAILURES_SQL,
+    RECORDS_SQL,
     _canonical,
     _insert_sql,
     _now,
@@ -63,6 +65,7 @@ from .sqlite import (
     content_hash,
     event_clash,
     event_from_row,
+    exported_records,
     reset_linking,
     save_summary,
 )
@@ -381,6 +384,11 @@ class PostgresStore:
         """Every stored sitreps/3 dict, in the order first stored."""
         for (doc_json,) in self._conn.stream("SELECT doc_json FROM articles ORDER BY rowid"):
             yield json.loads(doc_json)
+
+    def iter_records(self) -> Iterator[dict]:
+        """The whole store as records (`sitreps export --format jsonl`; sqlite.py `exported_records`)."""
+        yield from exported_records(self._conn.stream(RECORDS_SQL), ())
+        yield from exported_records((), self._conn.stream(FAILURES_SQL))
 
     def query_events(
         self, filters: EventFilter | None = None, /, *, limit: int | None = 100, offset: int = 0, **fields

@@ -13,16 +13,16 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import StoreError
+from ..errors import EventClash, StoreError
 from ..filters import EventFilter
 from ..outlets import outlet_of
 from ..records import Document, Event, Note
-from ..serialize import document_dict, event_dict
+from ..serialize import document_dict, event_dict, exported_record, failure_record
 from ..stages.times import days_of
 from .conditions import SQLITE, event_conditions, register_functions
 from .migrations import apply_migrations
@@ -329,6 +329,10 @@ class SQLiteStore:
         for (doc_json,) in self._conn.execute("SELECT doc_json FROM articles ORDER BY rowid"):
             yield json.loads(doc_json)
 
+    def iter_records(self) -> Iterator[dict]:
+        """The whole store as records (`sitreps export --format jsonl`; `exported_records`)."""
+        return exported_records(self._conn.execute(RECORDS_SQL), self._conn.execute(FAILURES_SQL))
+
     def query_events(
         self, filters: EventFilter | None = None, /, *, limit: int | None = 100, offset: int = 0, **fields
     ) -> list[dict]:
@@ -367,6 +371,27 @@ class SQLiteStore:
         return map(event_from_row, self._conn.execute(sql, [*params, -1 if limit is None else limit, offset]))
 
 
+# The store as records: each article with its page's site name and linking summary, in the order
+# first stored; then the failures, in the order recorded (`exported_records`).
+RECORDS_SQL = (
+    "SELECT a.doc_json, a.site_name, d.summary_json FROM articles a LEFT JOIN link_docs d ON d.article_id = a.id"
+    " ORDER BY a.rowid"
+)
+FAILURES_SQL = "SELECT id, origin, code, detail, level FROM failures ORDER BY recorded_at, id"
+
+
+def exported_records(articles: Iterable[tuple], failures: Iterable[tuple]) -> Iterator[dict]:
+    """The store as records `sitreps ingest` takes into another store, as it is (rows of
+    RECORDS_SQL and FAILURES_SQL): each article's sitreps/3 dict with what the store keeps beside
+    it (serialize.exported_record), then each failure as a failed record. Articles go first, so
+    an id that has both (a later run failed on an article stored earlier) has both again; and in
+    the order first stored, so linking takes them in the order it took them here."""
+    for doc_json, site_name, summary_json in articles:
+        yield exported_record(json.loads(doc_json), site_name, json.loads(summary_json) if summary_json else None)
+    for row in failures:
+        yield failure_record(*row)
+
+
 def child_rows(key: str, doc: Document) -> list[tuple[str, tuple[str, ...], list[tuple]]]:
     """(table, columns, rows) of each child table for a document stored under `key`."""
     return [
@@ -390,9 +415,9 @@ def child_rows(key: str, doc: Document) -> list[tuple[str, tuple[str, ...], list
     ]  # fmt: skip
 
 
-def event_clash(event_id: str, key: str, owner: str | None) -> StoreError:
+def event_clash(event_id: str, key: str, owner: str | None) -> EventClash:
     """Event ids are content hashes that include the article: a clash is a bug upstream."""
-    return StoreError(
+    return EventClash(
         f"event id {event_id!r} of article {key!r} is already stored" + (f" for article {owner!r}" if owner else "")
     )
 
