@@ -1028,3 +1028,13 @@ def test_a_paragraph_that_goes_on_with_the_last_kind_of_event_keeps_its_place(ru
     # what the paragraph before only intended or feared is nothing to go on with
     meant = run('The march on Harbour Town was intended to be a protest, he said.\n\n"We started our march due to injustice."')
     assert not happened(meant)
+
+
+def test_a_story_stamped_in_the_small_hours_reports_the_day_before(run):
+    text = ("Russia hit Harbour Town with cruise missile strikes, officials said.\n\n"
+            "Thursday's missile strikes came hours after the talks.")
+    early = happened(run(text, published="2024-03-08T00:00:00+00:00"))  # a Friday, at midnight
+    assert len(early) == 1 and early[0].time.value == "2024-03-07"
+    assert early[0].place is not None and early[0].place.gazetteer_id == "t:harbour"
+    late = happened(run(text, published="2024-03-08T17:00:00+00:00"))  # the same Friday, afternoon
+    assert len(late) == 2

@@ -55,7 +55,7 @@ def extract_events(doc: Document, ctx) -> Document:
     events = mark_background(doc, events, days)
     events = [e for e in place_events(doc, events) if pinned(doc, e) or e.background or e.certainty in ("possible", "negated")]
     events = attribute_events(doc, events)
-    events = merge(events)
+    events = merge(events, doc.article.published)
     undated = sum(1 for e in events if e.time is None and not e.background)
     if undated:
         why = "the article has no publication date" if doc.article.published is None else "no usable date"

@@ -4,6 +4,7 @@ the lead, a later paragraph) is one record with every evidence span."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from ...gazetteer import distance_km
 from ...records import Event
@@ -11,7 +12,7 @@ from ..times import days_of
 from .candidates import PRECISION_ORDER
 
 
-def merge(events: list[Event]) -> tuple[Event, ...]:
+def merge(events: list[Event], published: datetime | None = None) -> tuple[Event, ...]:
     """The same event told twice in one article is one: same subtype (any two explosions, any
     two protests), the same place (the same gazetteer entry, or one telling placed only in the
     country or oblast that holds the other's place: a headline's "strikes across Ukraine" and
@@ -20,10 +21,14 @@ def merge(events: list[Event]) -> tuple[Event, ...]:
     unnamed or only inferred), both said to have happened or both not, both current or both
     background. The first telling stays, at the finer place; a later one adds its evidence and
     what the first left unknown (date, casualties, weapons, actors); a protest told as peaceful
-    and as broken up is a protest with intervention."""
+    and as broken up is a protest with intervention. An article stamped in the small hours
+    (`published` before 06:00 UTC) reports the day before: its undated telling is the same
+    event as one the text dates to that day ("Russia hit Kyiv with missile strikes" and
+    "Thursday's missile strikes" in a story stamped at midnight on Friday)."""
+    early = published is not None and published.hour < _SMALL_HOURS
     merged: list[Event] = []
     for e in events:
-        k = next((i for i, m in enumerate(merged) if same_incident(m, e)), None)
+        k = next((i for i, m in enumerate(merged) if same_incident(m, e, early)), None)
         if k is None:
             merged.append(e)
             continue
@@ -93,7 +98,7 @@ def same_place(a, b) -> bool:
     return a.gazetteer_id == b.gazetteer_id or _holds(a, b) or _holds(b, a)
 
 
-def same_incident(a: Event, b: Event) -> bool:
+def same_incident(a: Event, b: Event, early: bool = False) -> bool:
     explosions = a.type == b.type == "Explosions/Remote violence"
     protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
     if a.subtype != b.subtype and not (explosions or protests):
@@ -107,7 +112,8 @@ def same_incident(a: Event, b: Event) -> bool:
         return False
     if stated_a and stated_b and a.time.value != b.time.value:
         return False
-    if stated_a != stated_b and a.time is not None and b.time is not None and not _overlap(a.time.value, b.time.value):
+    if stated_a != stated_b and a.time is not None and b.time is not None and not _overlap(a.time.value, b.time.value) \
+            and not (early and _day_before(*((a, b) if stated_a else (b, a)))):
         return False  # "on Saturday" is not the report's day: another strike
     if (a.certainty in _HAPPENED) != (b.certainty in _HAPPENED):
         return False
@@ -118,6 +124,15 @@ def same_incident(a: Event, b: Event) -> bool:
     sides_a = {x.actor for x in a.actors if not x.inferred}  # a guessed side does not split one occurrence
     sides_b = {x.actor for x in b.actors if not x.inferred}
     return not (sides_a and sides_b and sides_a != sides_b)
+
+
+_SMALL_HOURS = 6
+
+
+def _day_before(stated: Event, reported: Event) -> bool:
+    """Is the stated day the one before the day an undated telling took from the article?"""
+    s, r = days_of(stated.time.value), days_of(reported.time.value)
+    return s is not None and r is not None and s[0] == s[1] and r[0] == r[1] and (r[0] - s[1]).days == 1
 
 
 def _overlap(x: str | None, y: str | None) -> bool:
