@@ -104,6 +104,13 @@ def test_this_week_last_week_and_overnight():
     assert only(doc, "this week").value == "2022-11-07/2022-11-11"
 
 
+def test_a_sunday_papers_last_week_is_the_week_just_gone():
+    doc = run("Blasts last week shook the region.", published="2022-11-13")  # a Sunday
+    assert only(doc, "last week").value == "2022-11-07/2022-11-12"
+    doc = run("Blasts last week shook the region.", published="2022-11-14")  # the Monday after
+    assert only(doc, "last week").value == "2022-11-07/2022-11-13"
+
+
 @pytest.mark.parametrize("phrase", ["Over the past day", "In a day", "During the night", "At night", "Over the past 24 hours", "Per day"])
 def test_daily_summary_phrases_are_the_day_before_the_report(phrase):
     doc = run(f"{phrase}, the enemy shelled four villages.", entities=(), published=FRIDAY)

@@ -22,7 +22,8 @@ Rules and the choices made for ambiguous cases:
 - "overnight" -> the interval P-1/P: the night runs from the evening before P into P's morning.
 - "this week" -> Monday of P's week .. P; "earlier this week" -> Monday .. P-1. On a Monday there is
   no earlier day in the week, so "earlier this week" is read as P itself. An interval whose ends
-  coincide is given as that day (grain day). "last week" -> the previous Monday..Sunday (interval);
+  coincide is given as that day (grain day). "last week" -> the previous Monday..Sunday (interval;
+  on a Sunday, the Monday..Saturday just gone);
   "later this week"/"next week" -> days after P (grain future).
 - Same for months and years: "this month" -> month, "earlier this month" -> 1st .. P-1,
   "last month" -> previous month, "last year" -> P.year-1, "earlier this year" -> Jan 1 .. P-1;
@@ -314,6 +315,14 @@ def _read_days(m: re.Match, p: date | None, g: _Grammar) -> Reading:
     return Reading(_iso(p + timedelta(days=offset)), "day", True, relative=True)
 
 
+def _previous_week(p: date) -> Reading:
+    """"Last week": the calendar week before P's; on a Sunday, the week that is ending (a Sunday
+    paper's "last week" is the Monday to Saturday just gone, not the week before it)."""
+    if p.weekday() == 6:
+        return _interval(_monday(p), p - _DAY)
+    return _interval(_monday(p, -1), _monday(p) - _DAY)
+
+
 def _monday(p: date, weeks: int = 0) -> date:
     return p - timedelta(days=p.weekday()) + timedelta(weeks=weeks)
 
@@ -329,7 +338,7 @@ _PHRASES: dict[str, tuple[str, Callable[[date], tuple[str | None, str]]]] = {
     "overnight": ("interval", lambda p: _interval(p - _DAY, p)),
     "week_before": ("interval", lambda p: _interval(_monday(p), max(_monday(p), p - _DAY))),
     "week_to_date": ("interval", lambda p: _interval(_monday(p), p)),
-    "previous_week": ("interval", lambda p: _interval(_monday(p, -1), _monday(p) - _DAY)),
+    "previous_week": ("interval", lambda p: _previous_week(p)),
     "rest_of_week": ("future", lambda p: _after(p, _monday(p, 1) - _DAY)),
     "next_week": ("future", lambda p: _interval(_monday(p, 1), _monday(p, 2) - _DAY, "future")),
     "month_before": ("interval", lambda p: _interval(p.replace(day=1), max(p.replace(day=1), p - _DAY))),
