@@ -19,9 +19,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import __version__
-from .errors import InputError, SitrepsError
-from .settings import Settings, load_settings, with_overrides
+from .. import __version__
+from ..errors import InputError, SitrepsError
+from ..settings import Settings, load_settings, with_overrides
 
 app = typer.Typer(
     help="sitreps: sourced, geolocated, dated event records from conflict news.",
@@ -55,15 +55,15 @@ def _settings(config: Path | None, db: str | None = None) -> Settings:
 def _db_path(db: str) -> str:
     """A path, a sqlite:/// URL (sqlite:///relative.db, sqlite:////absolute.db) or a PostgreSQL
     URL (kept as it is); any other URL is an error, never a folder named after it."""
-    from .store.urls import is_postgres, sqlite_path
+    from ..store.urls import is_postgres, sqlite_path
 
     return db if is_postgres(db) else sqlite_path(db)
 
 
 def _existing_store(settings: Settings) -> str:
     """The store a reading command opens: it must exist (only `ingest` creates one)."""
-    from .errors import StoreError
-    from .store.urls import describe, store_exists
+    from ..errors import StoreError
+    from ..store.urls import describe, store_exists
 
     target = settings.store_target()
     if not store_exists(target):
@@ -73,7 +73,7 @@ def _existing_store(settings: Settings) -> str:
 
 def _filter(parse, *args, hint: str):
     """A shared filter check (sitreps.filters); its error is a usage error naming the option."""
-    from .filters import FilterError
+    from ..filters import FilterError
 
     try:
         return parse(*args)
@@ -127,9 +127,9 @@ def _event_filter(store, chosen: dict):
     own; a bad one is a usage error naming its option (exit code 2)."""
     from functools import partial
 
-    from .filters import FilterError, parse_query, parse_type_or_subtype
-    from .records import CERTAINTIES
-    from .store.queries import stored_values
+    from ..filters import FilterError, parse_query, parse_type_or_subtype
+    from ..records import CERTAINTIES
+    from ..store.queries import stored_values
 
     given = dict(chosen)
     if given.get("type"):  # --type takes a sub-event type too
@@ -159,7 +159,7 @@ def _errors():
 
 
 def _context(settings: Settings):
-    from .pipeline import Context
+    from ..pipeline import Context
 
     return Context(settings, progress=lambda msg: err.print(f"[dim]{msg}[/dim]"))
 
@@ -192,9 +192,9 @@ def analyze(
     config: ConfigOpt = None,
 ):
     """Analyse articles and print one record per input (docs/contract.md), in input order."""
-    from .isolation import Workers
-    from .pipeline import Pipeline
-    from .stages.read import parse_published, read_paths
+    from ..isolation import Workers
+    from ..pipeline import Pipeline
+    from ..stages.read import parse_published, read_paths
 
     if format not in ("json", "jsonl", "text"):
         raise typer.BadParameter("choose json, jsonl or text", param_hint="--format")
@@ -209,14 +209,14 @@ def analyze(
 
 
 def _print_record(doc, format: str) -> None:
-    from .serialize import document_dict
+    from ..serialize import document_dict
 
     if format == "jsonl":
         sys.stdout.write(json.dumps(document_dict(doc), ensure_ascii=False) + "\n")
     elif format == "json":
         sys.stdout.write(json.dumps(document_dict(doc), ensure_ascii=False, indent=2) + "\n")
     else:
-        from .report import print_document
+        from ..report import print_document
 
         print_document(out, doc)
 
@@ -229,7 +229,7 @@ def _published(value, parse):
 
 
 def _check_paths(paths: list[str]) -> None:
-    from .errors import InputError
+    from ..errors import InputError
 
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
@@ -254,7 +254,7 @@ def ingest(
     Records already analysed (what `sitreps export --format jsonl` writes, or `sitreps analyze
     --format jsonl`) are stored as they are, not analysed again: export one store and ingest the
     file to move it into another (docs/scaling.md)."""
-    from .stages.read import count_records, parse_published, read_paths
+    from ..stages.read import count_records, parse_published, read_paths
 
     if scheduler and workers is not None:
         raise typer.BadParameter("give --workers (this machine) or --scheduler (a Dask cluster), not both",
@@ -270,7 +270,7 @@ def ingest(
 
 def _workers(settings: Settings, option: int | None) -> int:
     """The number of worker processes: the option, else the setting; 0 is one per usable core."""
-    from .isolation import usable_cores
+    from ..isolation import usable_cores
 
     n = settings.pipeline.workers if option is None else option
     return n or usable_cores()
@@ -281,7 +281,7 @@ def _ingest(settings: Settings, articles, total: int | None = None, workers: int
     """Read, analyse and save one record at a time (analysed by `workers` processes, or on the
     Dask cluster of `scheduler`, and saved here in input order): a bad file or record costs
     only itself. A record already analysed is saved as it is (`summary["analysed"]` counts them)."""
-    from .store import open_store
+    from ..store import open_store
 
     summary = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0, "failures": [], "analysed": 0}
     came_analysed: collections.deque[bool] = collections.deque()  # of each record read, in input order
@@ -319,10 +319,10 @@ def _ingest(settings: Settings, articles, total: int | None = None, workers: int
 
 def _cluster_type():
     """sitreps.parallel.Cluster, or a ClusterError naming the extra to install."""
-    from .errors import ClusterError
+    from ..errors import ClusterError
 
     try:
-        from .parallel import Cluster
+        from ..parallel import Cluster
     except ImportError as exc:
         if (exc.name or "").split(".")[0] not in ("dask", "distributed"):
             raise
@@ -337,8 +337,8 @@ def _analysts(settings: Settings, workers: int, scheduler: str | None, warm: boo
     Without `warm` the model loads when the first record that needs it comes, if one does."""
     if scheduler is not None:
         return _cluster_type()(scheduler, settings)
-    from .isolation import Workers
-    from .pipeline import Pipeline
+    from ..isolation import Workers
+    from ..pipeline import Pipeline
 
     pipeline = Pipeline(_context(settings))
     if warm:
@@ -354,13 +354,13 @@ def _peek(records) -> tuple[Iterable, object]:
 
 
 def _is_analysed(record) -> bool:
-    from .records import Document
+    from ..records import Document
 
     return isinstance(record, Document)
 
 
 def _needs_analysis(record) -> bool:
-    from .pipeline import passed
+    from ..pipeline import passed
 
     return record is not None and passed(record) is None
 
@@ -379,8 +379,8 @@ def _save(store, doc, analysed: bool):
     record's failure (an edited file)."""
     from dataclasses import replace
 
-    from .errors import EventClash
-    from .records import Note
+    from ..errors import EventClash
+    from ..records import Note
 
     try:
         return doc, store.save(doc)
@@ -394,7 +394,7 @@ def _save(store, doc, analysed: bool):
 
 def _link(store, progress: Progress) -> int:
     """Link the articles saved since the last run into same-incident clusters."""
-    from .store.clusters import link_pending, pending
+    from ..store.clusters import link_pending, pending
 
     todo = pending(store)
     if not todo:
@@ -404,7 +404,7 @@ def _link(store, progress: Progress) -> int:
 
 
 def _print_summary(settings: Settings, summary: dict) -> None:
-    from .store.urls import describe
+    from ..store.urls import describe
 
     for origin, code, detail in summary["failures"]:
         err.print(f"[yellow]skipped[/yellow] {escape(origin)}: {code}: {escape(detail)}")
@@ -430,7 +430,7 @@ def link(
     """Group stored articles into same-incident clusters (`ingest` does it after each run).
 
     Incremental: only articles not linked yet are compared, with the stored ones of their week."""
-    from .store import open_store
+    from ..store import open_store
     with _errors():
         settings = _settings(config, db)
         with open_store(_existing_store(settings)) as store, _progress() as progress:
@@ -468,8 +468,8 @@ def events(
     """Query the events in the database (by default those said to have happened, not background).
     `export` takes the same filters; the API and the map page take them by the same names."""
     chosen = _filters_given(locals())
-    from .store import open_store
-    from .store.queries import count_events
+    from ..store import open_store
+    from ..store.queries import count_events
 
     if format not in EVENT_FORMATS:
         raise typer.BadParameter(f"choose {', '.join(EVENT_FORMATS)}", param_hint="--format")
@@ -494,7 +494,7 @@ EVENT_FORMATS = ("table", "json", "jsonl", "csv", "geojson")
 
 def _print_events(rows: Iterable[dict], format: str) -> None:
     """The events on stdout; every format but json and table as they stream."""
-    from .export import write_events_csv, write_events_geojson, write_jsonl
+    from ..export import write_events_csv, write_events_geojson, write_jsonl
 
     if format == "json":
         sys.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=2) + "\n")
@@ -505,7 +505,7 @@ def _print_events(rows: Iterable[dict], format: str) -> None:
     elif format == "geojson":
         write_events_geojson(rows, sys.stdout)
     else:
-        from .report import events_table
+        from ..report import events_table
 
         out.print(events_table(list(rows)))
 
@@ -542,8 +542,8 @@ def export(
     The JSONL is how a store moves: `sitreps ingest --db <other> <file>` stores its records as
     they are, without analysing them again, and links them as this store did (docs/scaling.md)."""
     chosen = _filters_given(locals())
-    from .export import write_events_csv, write_events_geojson, write_jsonl
-    from .store import open_store
+    from ..export import write_events_csv, write_events_geojson, write_jsonl
+    from ..store import open_store
 
     if format not in ("jsonl", "csv", "geojson"):
         raise typer.BadParameter("choose jsonl, csv or geojson", param_hint="--format")
@@ -597,10 +597,10 @@ def serve(
         try:
             import uvicorn
 
-            from .api import create_app
+            from ..api import create_app
         except ImportError as exc:
             raise typer.BadParameter(f"serving needs FastAPI and uvicorn: {exc}") from None
-        from .store.urls import describe
+        from ..store.urls import describe
 
         settings = _settings(config, db)
         api = create_app(_existing_store(settings), settings, token=token, allowed_hosts=_served_hosts(host, allow_host or []))
@@ -617,7 +617,7 @@ def _served_hosts(host: str, extra: list[str]) -> list[str] | None:
     is a DNS-rebinding attack."""
     import socket
 
-    from .guard import LOOPBACK
+    from ..guard import LOOPBACK
 
     if "*" in extra:
         return None
@@ -630,8 +630,8 @@ def _served_hosts(host: str, extra: list[str]) -> list[str] | None:
 @app.command()
 def demo(db: DbOpt = None, config: ConfigOpt = None):
     """Ingest the sample articles that ship with sitreps and show their events."""
-    from .stages.read import count_records, read_paths
-    from .store import open_store
+    from ..stages.read import count_records, read_paths
+    from ..store import open_store
 
     with _errors():
         settings = _settings(config, db)
@@ -643,7 +643,7 @@ def demo(db: DbOpt = None, config: ConfigOpt = None):
         with open_store(settings.store_target()) as store:
             rows = store.query_events(limit=50)
         _print_events(rows, "table")
-        from .store.urls import describe
+        from ..store.urls import describe
 
         where = describe(settings.store_target())
         err.print(
@@ -659,7 +659,7 @@ def gazetteer_build(
     config: ConfigOpt = None,
 ):
     """Build the gazetteer from the GeoNames data installed with sitreps (done on first use)."""
-    from .gazetteer.sqlite import build_gazetteer
+    from ..gazetteer.sqlite import build_gazetteer
 
     with _errors():
         settings = _settings(config)
@@ -667,7 +667,7 @@ def gazetteer_build(
         if path.exists() and not force:
             err.print(f"{path} exists (use --force to rebuild)")
             return
-        from .gazetteer.dumps import rebuild_hint
+        from ..gazetteer.dumps import rebuild_hint
 
         hint = rebuild_hint(path) if path.exists() else None  # files `gazetteer add` put in it
         with err.status("building gazetteer") as status:
@@ -702,8 +702,8 @@ def gazetteer_add(
     transaction; adding a file again is a no-op. `gazetteer build --force` drops what was added."""
     from rich.progress import TimeRemainingColumn
 
-    from .gazetteer.dumps import add_dump
-    from .gazetteer.sqlite import build_gazetteer
+    from ..gazetteer.dumps import add_dump
+    from ..gazetteer.sqlite import build_gazetteer
 
     if format not in ("auto", "geonames", "postal"):
         raise typer.BadParameter("choose auto, geonames or postal", param_hint="--format")
@@ -764,10 +764,6 @@ def _print_added(r) -> None:
         err.print(f"  [yellow]warning:[/yellow] {escape(warning)}")
 
 
-if __name__ == "__main__":
-    app()
-
-
 def _print_rows(title: str, rows: dict[str, dict], markdown: bool) -> None:
     """One table: a row per dataset, a column per measure."""
     if not rows:
@@ -819,7 +815,7 @@ def eval_geo(
     config: ConfigOpt = None,
 ):
     """Place resolution and geoparsing against gold toponyms; UCDP rows: event location."""
-    from .evaluation import geo
+    from ..evaluation import geo
 
     if mode not in ("resolution", "end-to-end", "both"):
         raise typer.BadParameter("mode is resolution, end-to-end or both")
@@ -847,7 +843,7 @@ def eval_geo(
                         docs, ctx, on_doc=lambda: bar.advance(task), mistakes=misses
                     )
         if csvs:
-            from .evaluation import ucdp
+            from ..evaluation import ucdp
 
             rows = ucdp.load_rows(csvs, limit=limit)
             ctx.nlp
@@ -883,8 +879,8 @@ def eval_events(
 ):
     """Event records against UCDP GED rows (detection, actor side, place, date, fatalities);
     labelled sentences: how often a sentence without violence yields a violent event."""
-    from .evaluation import events as ev
-    from .evaluation import sentences as labelled
+    from ..evaluation import events as ev
+    from ..evaluation import sentences as labelled
 
     with _errors():
         _check_paths([str(p) for p in (file, articles, labels) if p is not None])
@@ -933,8 +929,8 @@ def eval_articles(
 ):
     """Every event of fully annotated articles (docs/annotation-events.md part 2): precision,
     recall and F1 of current events, and type, actor, place, date and certainty of matched ones."""
-    from .evaluation import articles as ev
-    from .evaluation.sentences import load_articles
+    from ..evaluation import articles as ev
+    from ..evaluation.sentences import load_articles
 
     with _errors():
         gold_path, docs_path = gold or ev.GOLD, gold_docs or ev.GOLD_DOCS
@@ -972,9 +968,9 @@ def eval_audit(
     """A random audit of what the map shows: draw N current events with a seed and write a
     worksheet for a judge (evaluation/audit.py says what each judged field means); or, with
     --score, the shares of a judged worksheet."""
-    from .evaluation import audit
-    from .evaluation import read_jsonl_objects
-    from .store import open_store
+    from ..evaluation import audit
+    from ..evaluation import read_jsonl_objects
+    from ..store import open_store
 
     with _errors():
         if score_path is not None:
@@ -988,7 +984,7 @@ def eval_audit(
             raise typer.BadParameter(f"{half!r} is no half; use one of: {', '.join(audit.HALVES)}", param_hint="--half")
         settings = _settings(config, db)
         if paths:
-            from .stages.read import count_records, read_paths
+            from ..stages.read import count_records, read_paths
 
             _check_paths(paths)
             _print_summary(settings, _ingest(settings, read_paths(paths, settings), count_records(paths),
@@ -1014,7 +1010,7 @@ def eval_quotes(
     config: ConfigOpt = None,
 ):
     """Attributions (content, source, cue) against annotated news: quotes alone, and quotes with claims."""
-    from .evaluation import quotes as qe
+    from ..evaluation import quotes as qe
 
     with _errors():
         _check_paths([str(file)])
@@ -1045,7 +1041,7 @@ def eval_certainty(
 ):
     """Event certainty (CERTAIN/PROBABLE/POSSIBLE) and polarity (POS/NEG) against MEANTIME's
     gold event mentions, with a hedge-word baseline."""
-    from .evaluation import certainty as cert
+    from ..evaluation import certainty as cert
 
     with _errors():
         _check_paths([str(p) for p in paths])
@@ -1072,7 +1068,7 @@ def eval_clusters(
 ):
     """Same-incident clusters of documents against ECB+ events: B-cubed, pairwise and false merges,
     the threshold tuned on half the topics and scored on the other half; a TF-IDF baseline."""
-    from .evaluation import clusters as ce
+    from ..evaluation import clusters as ce
 
     with _errors():
         _check_paths([str(file)])
