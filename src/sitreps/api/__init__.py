@@ -38,19 +38,19 @@ from contextlib import asynccontextmanager
 from functools import cache, partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from . import filters
-from .filters import FILTERS, FilterError, check_params, decode_cursor, encode_cursor
-from .pipeline import Context, Pipeline
-from .records import CERTAINTIES, Article, Document
-from .settings import Settings, load_settings
-from .stages.read import article_from_text, parse_published, read_record
-from .web.errors import ERROR_CODES, ApiError, error_body
-from .web.present import public
+from .. import filters
+from ..filters import FILTERS, FilterError, check_params, decode_cursor, encode_cursor
+from ..pipeline import Context, Pipeline
+from ..records import CERTAINTIES, Article, Document
+from ..settings import Settings, load_settings
+from ..stages.read import article_from_text, parse_published, read_record
+from ..web.errors import ERROR_CODES, ApiError, error_body
+from ..web.present import public
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from .store import Store
+    from ..store import Store
 
 
 def analyze_text(
@@ -107,12 +107,12 @@ def create_app(
     pipeline on `settings`, loaded at the first POST) and stores them. Tests pass a pipeline
     that returns hand-built documents. `allowed_hosts`: the Host names to answer (None: any;
     `sitreps serve` passes its own, see guard.py)."""
-    from .guard import Guard
+    from ..guard import Guard
 
     from fastapi_offline import FastAPIOffline  # /docs and /redoc with their scripts bundled, no CDN
 
-    from . import __version__
-    from .store.urls import open_stores
+    from .. import __version__
+    from ..store.urls import open_stores
 
     settings = settings or load_settings()
     token = token or None  # an empty token (an unset variable) is no token
@@ -140,7 +140,7 @@ def create_app(
     readers = _Readers(stores)
     _add_read_routes(app, readers)
     _add_write_route(app, stores, settings, token, pipeline)
-    from .web import add_web_routes
+    from ..web import add_web_routes
 
     add_web_routes(app, readers)
     return app
@@ -183,7 +183,7 @@ def _install_error_handlers(app) -> None:
     from fastapi.responses import JSONResponse
     from starlette.exceptions import HTTPException
 
-    from .errors import SearchUnavailable
+    from ..errors import SearchUnavailable
 
     def answer(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
         return JSONResponse(error_body(status, code, message), status_code=status, headers=headers)
@@ -228,10 +228,10 @@ def _add_read_routes(app, readers: _Readers) -> None:
     from fastapi import Depends, Path, Query, Request, Response
     from fastapi.responses import JSONResponse
 
-    from . import __version__
-    from .serialize import SCHEMA
-    from .store.clusters import get_cluster
-    from .store.queries import EventFilter, event_page, event_stats, get_event, stored_values
+    from .. import __version__
+    from ..serialize import SCHEMA
+    from ..store.clusters import get_cluster
+    from ..store.queries import EventFilter, event_page, event_stats, get_event, stored_values
 
     s = _schemas()
 
@@ -429,7 +429,7 @@ def _download(stores, filters, format: str):
     closed when the stream ends (or the client leaves)."""
     from fastapi.responses import StreamingResponse
 
-    from .export import csv_chunks, geojson_chunks, jsonl_chunks
+    from ..export import csv_chunks, geojson_chunks, jsonl_chunks
 
     chunks = {"csv": csv_chunks, "geojson": geojson_chunks, "jsonl": jsonl_chunks}[format]
     store = stores.reader(any_thread=True)
@@ -462,8 +462,8 @@ def _add_write_route(app, stores, settings: Settings, token: str | None, pipelin
     from fastapi.responses import JSONResponse
     from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-    from .store.clusters import link_pending
-    from .store.sqlite import article_key
+    from ..store.clusters import link_pending
+    from ..store.sqlite import article_key
 
     s = _schemas()
     bearer = HTTPBearer(auto_error=False, description="The token `sitreps serve` was started with.")
