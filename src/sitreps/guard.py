@@ -20,6 +20,11 @@ from collections.abc import Callable, Iterable
 
 from .web.templating import CSP
 
+TOKEN_ENV = "SITREPS_API_TOKEN"  # read by `sitreps serve`, never by the library
+WRITING_OFF = (f"writing is off on this server: start it with a token (`sitreps serve --token ...` or ${TOKEN_ENV}) "
+               "and send it as `Authorization: Bearer <token>`")
+UNAUTHORIZED = "send the server's token as `Authorization: Bearer <token>`"
+
 # Swagger UI and ReDoc start from an inline script and style, and ReDoc runs a worker from a
 # blob: URL; they show the API's own description, never stored text.
 DOCS_CSP = (
@@ -90,8 +95,6 @@ class Guard:
                 raise
 
     def _write_refusal(self, headers: dict) -> tuple[int, str, str] | None:
-        from .api import UNAUTHORIZED, WRITING_OFF
-
         if self.token is None:
             return 403, "writing_disabled", WRITING_OFF
         scheme, _, given = headers.get("authorization", "").partition(" ")

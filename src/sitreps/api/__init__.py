@@ -45,6 +45,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from ..filters import decode_cursor, encode_cursor
+from ..guard import TOKEN_ENV, UNAUTHORIZED, WRITING_OFF
 from ..pipeline import Context, Pipeline
 from ..records import Article, Document
 from ..settings import Settings, load_settings
@@ -54,7 +55,7 @@ from .errors import _install_error_handlers
 from .exports import CHUNK, DOWNLOADS
 from .openapi import _DESCRIPTION, _TAGS
 from .reading import DEFAULT_LIMIT, MAX_LIMIT, _add_read_routes, _Readers
-from .writing import TOKEN_ENV, UNAUTHORIZED, WRITING_OFF, _add_write_route
+from .writing import _add_write_route
 
 __all__ = [
     "CHUNK", "DEFAULT_LIMIT", "DOWNLOADS", "ERROR_CODES", "MAX_LIMIT", "TOKEN_ENV", "UNAUTHORIZED", "WRITING_OFF",

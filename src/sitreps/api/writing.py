@@ -6,17 +6,13 @@ import threading
 from collections.abc import Callable
 from typing import Annotated
 
+from ..guard import UNAUTHORIZED, WRITING_OFF  # the words the guard refuses with
 from ..pipeline import Context, Pipeline
 from ..records import Article, Document
 from ..settings import Settings
 from ..stages.read import read_record
 from ..web.errors import ApiError
 from .openapi import _errors, _schemas
-
-TOKEN_ENV = "SITREPS_API_TOKEN"  # read by `sitreps serve`, never by the library
-WRITING_OFF = (f"writing is off on this server: start it with a token (`sitreps serve --token ...` or ${TOKEN_ENV}) "
-               "and send it as `Authorization: Bearer <token>`")
-UNAUTHORIZED = "send the server's token as `Authorization: Bearer <token>`"
 
 
 def _add_write_route(app, stores, settings: Settings, token: str | None, pipeline) -> None:
