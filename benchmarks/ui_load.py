@@ -10,12 +10,14 @@ cache) per run. For each run it reads, from the page's own clock (navigation sta
 - `markers drawn`: every matching located event fetched (/points.json, the page's filters)
   and drawn as clustered markers, painted (the page's `#map[data-state=ready]`);
 - `basemap drawn`: the offline Natural Earth basemap drawn under them (it waits for the markers).
-Prints the median and p95 over the runs. Target (issue 6): under 1 s.
+Prints the median and p95 over the runs, and the load average (`os.getloadavg()`) before and
+after them: on a shared machine, run it more than once. Target (issue 6): under 1 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import sys
@@ -112,6 +114,7 @@ def main() -> int:
         server, thread = serve(create_app(path, load_settings()), port)
         try:
             url = f"http://127.0.0.1:{port}/" + (f"?{args.query}" if args.query else "")
+            before = os.getloadavg()
             results = measure(url, args.runs)
         finally:
             server.should_exit = True
@@ -122,6 +125,8 @@ def main() -> int:
     for key, name in (("load", "load event"), ("markers", "markers drawn"), ("basemap", "basemap drawn")):
         xs = [r[key] for r in results if r[key] is not None]
         print(f"{name:<15} {statistics.median(xs):>8.0f} {_pct(xs, 95):>8.0f} {max(xs):>8.0f}")
+    after = os.getloadavg()
+    print(f"load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
     return 0
 
 

@@ -7,7 +7,8 @@ a Unix socket in that folder, stopped and removed at the end of the session.
 
 Run as root (as CI is), the server runs as the `postgres` user that Debian's package creates:
 PostgreSQL refuses to run as root. Settings trade durability for speed (no fsync): the data is
-thrown away anyway.
+thrown away anyway. `start(durable=True)` keeps PostgreSQL's own settings instead (every commit
+flushed to disk), for benchmarks that compare its writes with SQLite's (benchmarks/pg.py).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class PostgresServer:
         return f"postgresql://postgres@/postgres?host={self.root}"
 
     @classmethod
-    def start(cls) -> PostgresServer:
+    def start(cls, *, durable: bool = False) -> PostgresServer:
         where = bindir()
         if where is None:
             raise Unavailable("PostgreSQL is not installed (apt-get install postgresql postgresql-15-postgis-3)")
@@ -64,7 +65,9 @@ class PostgresServer:
         try:
             server._run("initdb", "-D", str(root / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                         "--locale=C.UTF-8", "--no-sync")  # fmt: skip
-            options = f"-k {root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            options = f"-k {root} -c listen_addresses=''"
+            if not durable:
+                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             server._run("pg_ctl", "-D", str(root / "data"), "-l", str(root / "log"), "-o", options, "-w", "start")
         except Unavailable:
             shutil.rmtree(root, ignore_errors=True)
