@@ -912,6 +912,31 @@ def test_stats_first_and_last_are_the_days_a_week_covers(store_target, settings)
     assert (body["first"], body["last"]) == ("2022-12-20", "2023-01-22")
 
 
+def test_stats_by_month_count_every_dated_event_once_in_the_month_of_its_first_day(store_target, settings):
+    """A week, a year and an interval of weeks were in no month (their ISO values do not start
+    with one), so the timeline left them out: each counts in the month of its first day now, the
+    months add up to the dated events, and those whose days run past that month are told apart."""
+    with open_store(store_target) as store:
+        for id, value, grain in [
+            ("w1", "2023-W05", "week"),  # 30 January to 5 February: January
+            ("y1", "2023", "year"),  # January
+            ("i1", "2022-12-28/2023-01-03", "interval"),  # December
+            ("i2", "2023-W07/2023-W08", "interval"),  # 13 to 26 February
+            ("m1", "2023-02", "month"),
+            ("t1", "2023-03-01T05:00", "day"),
+            ("u1", None, None),
+        ]:
+            store.save(make_doc(id, value=value, grain=grain))
+    with TestClient(create_app(store_target, settings)) as c:
+        body = c.get("/api/stats").json()
+        assert body["by_month"] == {"2022-12": 1, "2023-01": 2, "2023-02": 2, "2023-03": 1}
+        assert sum(body["by_month"].values()) == body["events"] - body["undated"] == 6
+        assert body["by_month_rough"] == {"2022-12": 1, "2023-01": 2}
+        assert c.get("/.json").json()["timeline"]["by_month"] == body["by_month"]
+        week = c.get("/api/stats?since=2023-02-01&until=2023-02-05").json()  # the week, the year overlap it
+        assert week["by_month"] == {"2023-01": 2, "2023-02": 1}
+
+
 def test_a_month_precision_event_overlaps_a_day_range_inside_its_month(store_target, settings):
     """"Late January" (2023-01) is in a range that starts on 15 January: the filter compares at
     the coarser precision, in the API, the pages and the CLI's store query alike."""

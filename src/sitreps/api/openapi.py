@@ -236,7 +236,16 @@ def _schemas():
             description="Last day covered by a matching event's date (a month's, a week's last day)."
         )
         by_type: dict[str, int] = Field(examples=[{"Battles": 812, "Explosions/Remote violence": 640}])
-        by_month: dict[str, int] = Field(examples=[{"2022-10": 301, "2022-11": 455}])
+        by_month: dict[str, int] = Field(
+            description="Dated events, each once, in the month of the first day its date covers (a week in"
+            " the month of its Monday, a year in its January, an interval in the month it begins).",
+            examples=[{"2022-10": 301, "2022-11": 455}],
+        )
+        by_month_rough: dict[str, int] = Field(
+            description="Of by_month's events, those whose dates run past the month they are counted in (a"
+            " year, a week or an interval across months); months without such events are left out.",
+            examples=[{"2022-10": 12}],
+        )
         by_certainty: dict[str, int] = Field(examples=[{"reported": 900, "asserted": 410}])
         store: dict[str, int] = Field(description="Rows in the store's tables (unfiltered).")
 

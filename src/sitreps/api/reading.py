@@ -215,8 +215,9 @@ def _add_read_routes(app, readers: _Readers) -> None:
     )  # fmt: skip
     def stats(request: Request, filters: Filters):
         """Events matching the filters (the same as GET /api/events) counted by type, by month
-        (events dated to a month or finer, by the month they start) and by certainty; `store`
-        counts every row in the store."""
+        (every dated event once, in the month of the first day its date covers; `by_month_rough`:
+        those whose dates run past that month) and by certainty; `store` counts every row in the
+        store."""
         check_params(request.query_params, FILTERS)
         store = readers.get()
         body = {**event_stats(store, filters), "store": store.counts()}

@@ -57,8 +57,13 @@ class Dialect:
     like = "LIKE"
     # the values of a JSON array given as one parameter, as the rows of a subquery
     json_values = "SELECT value FROM json_each(?)"
-    # the month an event's date starts in ("2022-11" of "2022-11-10"; NULL for a year or a week)
-    month = "CASE WHEN e.date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(e.date, 1, 7) END"
+    # the month of an event's first day ("2022-11" of "2022-11-10", of "2022-11" and of the week
+    # "2022-W45"; "2022-01" of the year "2022"); NULL when undated, or when the first day is no
+    # day (a date of another shape, kept as it is: sqlite.py `day_bounds`)
+    month = (
+        "CASE WHEN e.first_day GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-9][0-9]*'"
+        " AND substr(e.first_day, 6, 2) BETWEEN '01' AND '12' THEN substr(e.first_day, 1, 7) END"
+    )
     # 1 when an event's point is its place's parent unit's, else 0
     parent_point = "json_extract(e.event_json, '$.place.coord_precision') IS 'parent'"
 

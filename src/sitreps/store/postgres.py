@@ -88,7 +88,7 @@ class PostgresDialect(Dialect):
     skip_index = ""  # PostgreSQL's planner keeps statistics: it needs no steering
     like = "ILIKE"  # LIKE is case-sensitive in PostgreSQL
     json_values = "SELECT json_array_elements_text(CAST(? AS json))"
-    month = "CASE WHEN e.date ~ '^[0-9]{4}-[0-9]{2}' THEN substr(e.date, 1, 7) END"
+    month = "CASE WHEN e.first_day ~ '^[0-9]{4}-(0[1-9]|1[0-2])-[0-9]{2}' THEN substr(e.first_day, 1, 7) END"
     parent_point = "CAST(coalesce(e.event_json::jsonb #>> '{place,coord_precision}' = 'parent', false) AS integer)"
 
     def __init__(self, postgis: bool):

@@ -181,22 +181,30 @@ def count_events(store: SQLiteStore, filters: EventFilter) -> int:
 def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
     """Matching events by type, by month and by certainty, in one pass over the matches.
 
-    `by_month` holds events dated to a month or finer, by the month their date (or interval)
-    starts; `undated` counts events without a date; `first`/`last` are the earliest first day
-    and the latest last day among dated events (conditions.py: a week's are days, where its ISO
-    value would sort after every day of its year)."""
+    `by_month` counts every dated event once, in the month of the first day its date covers
+    (the days of migration 0008): a day or a time in its month, a week in the month of its
+    Monday, a month in itself, a year in its January, an interval in the month it begins. So a
+    timeline drawn from it holds every dated event, and its counts add up to `events` less
+    `undated` (a date of a shape sitreps does not write, kept as it is, has no first day and is
+    in no month). `by_month_rough` counts, of those, the events whose dates run past the month
+    they are counted in (a year, a week or an interval across months: the timeline marks them).
+    `undated` counts events without a date; `first`/`last` are the earliest first day and the
+    latest last day among dated events (conditions.py: a week's are days, where its ISO value
+    would sort after every day of its year)."""
     where, params = _where(store, filters)
     sql = (
         f"SELECT e.type, {store.dialect.month},"
-        " e.certainty, e.date IS NULL, count(*), min(e.first_day), max(e.last_day)"
+        " e.certainty, e.date IS NULL, count(*), min(e.first_day), max(e.last_day),"
+        " sum(CASE WHEN substr(e.last_day, 1, 7) <> substr(e.first_day, 1, 7) THEN 1 ELSE 0 END)"
         " FROM events e" + _and(where) + " GROUP BY 1, 2, 3, 4"
     )
     by_type: dict[str, int] = {}
     by_month: dict[str, int] = {}
+    by_month_rough: dict[str, int] = {}
     by_certainty: dict[str, int] = {}
     total = undated = 0
     first = last = None
-    for type_, month, certainty, no_date, n, low, high in store._conn.execute(sql, params):
+    for type_, month, certainty, no_date, n, low, high, rough in store._conn.execute(sql, params):
         total += n
         by_type[type_] = by_type.get(type_, 0) + n
         by_certainty[certainty] = by_certainty.get(certainty, 0) + n
@@ -205,6 +213,8 @@ def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
             continue
         if month is not None:
             by_month[month] = by_month.get(month, 0) + n
+            if rough:
+                by_month_rough[month] = by_month_rough.get(month, 0) + rough
         first = low if first is None else min(first, low)
         last = high if last is None else max(last, high)
     return {
@@ -214,6 +224,7 @@ def event_stats(store: SQLiteStore, filters: EventFilter) -> dict:
         "last": last,
         "by_type": dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_month": dict(sorted(by_month.items())),
+        "by_month_rough": dict(sorted(by_month_rough.items())),
         "by_certainty": dict(sorted(by_certainty.items(), key=lambda kv: (-kv[1], kv[0] or ""))),
     }
 
