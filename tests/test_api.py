@@ -937,6 +937,34 @@ def test_stats_by_month_count_every_dated_event_once_in_the_month_of_its_first_d
         assert week["by_month"] == {"2023-01": 2, "2023-02": 1}
 
 
+def test_map_points_give_the_first_day_and_how_many_days_a_date_covers(store_target):
+    """The timeline places each marker's event on an axis of days: a point gave its ISO value,
+    and a week's or a month's ("2023-W05", "2023-02") has no day; it gives the first day its
+    date covers and how many days now."""
+    with open_store(store_target) as store:
+        for id, value, grain in [
+            ("w1", "2023-W05", "week"),
+            ("m1", "2023-02", "month"),
+            ("y1", "2024", "year"),
+            ("i1", "2022-12-28/2023-01-03", "interval"),
+            ("t1", "2023-03-01T05:00", "day"),
+            ("d1", "2023-03-02", "day"),
+            ("u1", None, None),
+        ]:
+            store.save(make_doc(id, value=value, grain=grain))
+        body = queries.event_points(store, EventFilter())
+    assert body["fields"][4] == "first_day" and body["fields"][8] == "days"
+    assert {p[0]: (p[4], p[8]) for p in body["points"]} == {
+        "ev-w1": ("2023-01-30", 7),
+        "ev-m1": ("2023-02-01", 28),
+        "ev-y1": ("2024-01-01", 366),
+        "ev-i1": ("2022-12-28", 7),
+        "ev-t1": ("2023-03-01", 1),
+        "ev-d1": ("2023-03-02", 1),
+        "ev-u1": (None, None),
+    }
+
+
 def test_a_month_precision_event_overlaps_a_day_range_inside_its_month(store_target, settings):
     """"Late January" (2023-01) is in a range that starts on 15 January: the filter compares at
     the coarser precision, in the API, the pages and the CLI's store query alike."""

@@ -109,6 +109,20 @@ def timeline_server(tmp_path_factory):
     thread.join(10)
 
 
+def rough_date_docs():
+    """A day, a week across two months (30 January to 5 February 2023) and a month."""
+    return [make_doc("d1", value="2023-01-10"), make_doc("w1", value="2023-W05", grain="week"),
+            make_doc("m1", value="2023-02", grain="month")]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rough_date_server(tmp_path_factory):
+    server, thread, url = serve(tmp_path_factory.mktemp("rough-dates") / "sitreps.db", rough_date_docs())
+    yield url
+    server.should_exit = True
+    thread.join(10)
+
+
 LONG_ID = "20220131T223000Z_US_272c2d715d_and_a_long_tail_without_spaces"
 
 
@@ -430,6 +444,45 @@ def test_timeline_covers_the_dense_months_and_zooms_out_to_an_outlier(browser, t
     ready(page, 1)
     assert page.locator("#event-list li").first.get_attribute("data-id") == "ev-old"
     assert page.locator("#timeline-svg .bar.in").count() == 1  # the chosen range is outside the busy months: all shown
+    checked(page)
+
+
+def bars(page) -> dict[str, tuple[int, int, float]]:
+    """The timeline's bars with events: key -> (events, rough events, the rough part's height),
+    the events as the bar's title says ("2023-01: 2 events ...")."""
+    rows = page.evaluate("""() => [...document.querySelectorAll('#timeline-svg .bar')].map((b) =>
+      [b.dataset.key, parseInt(b.querySelector('title').textContent.split(': ')[1]),
+       Number(b.dataset.rough || 0), b.querySelector('rect.rough')?.getBoundingClientRect().height || 0])""")
+    return {key: (count, rough, height) for key, count, rough, height in rows if count}
+
+
+def test_a_week_and_a_month_are_on_the_timeline_at_their_first_day_marked_rough(browser, rough_date_server):
+    """A week's and a month's ISO values (2023-W05, 2023-02) hold no day: the month bars left the
+    week out and the day bars both. Each is at its first day now, drawn hollow and dashed where
+    its dates run past the bar."""
+    page = recorded_page(browser, rough_date_server, {"width": 1280, "height": 800})
+    page.goto(rough_date_server + "/")
+    ready(page, 3)
+    months = bars(page)
+    assert {k: v[:2] for k, v in months.items()} == {"2023-01": (2, 1), "2023-02": (1, 0)}  # the week: Jan.
+    assert months["2023-01"][2] > 0 and "dashed" in page.inner_text("#timeline-hint")
+    title = page.locator('#timeline-svg .bar[data-key="2023-01"] title').text_content()
+    assert "reaching past its month" in title
+
+    page.goto(rough_date_server + "/?since=2023-01-25&until=2023-02-10")  # the week and the month overlap it
+    ready(page, 2)
+    assert page.inner_text("#timeline-title") == "Events per day"
+    days = bars(page)
+    assert {k: v[:2] for k, v in days.items()} == {"2023-01-30": (1, 1), "2023-02-01": (1, 1)}
+    assert all(height > 0 for _, _, height in days.values())
+    page.click('#timeline-svg .bar[data-key="2023-01-30"] .hit')  # the week's Monday: the week is in it
+    page.wait_for_url("**until=2023-01-30*")
+    ready(page, 1)
+    assert page.locator("#event-list li").first.get_attribute("data-id") == "ev-w1"
+    # how a list of events placed only to an area gives their days (areas.js)
+    days = page.evaluate("""async () => { const { daysText } = await import('/static/js/dom.js');
+      return [daysText('2023-01-30', 7), daysText('2023-01-30', 1), daysText('2023-01-30', null)]; }""")
+    assert days == ["2023-01-30 to 2023-02-05", "2023-01-30", "2023-01-30 or later"]
     checked(page)
 
 

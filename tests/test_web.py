@@ -355,7 +355,7 @@ def test_no_js_list_pages_with_a_next_link(client):
 def test_points_are_the_located_matches(client):
     body = client.get("/points.json").json()
     assert body["count"] == 7
-    assert body["fields"] == ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"]
+    assert body["fields"] == ["id", "lat", "lon", "type", "first_day", "certainty", "rough", "area", "days"]
     rows = {p[0]: p for p in body["points"]}
     assert "ev-a5" not in rows and "ev-bare" not in rows  # no coordinates: listed, not mapped
     assert len(rows) == 6
@@ -363,7 +363,7 @@ def test_points_are_the_located_matches(client):
     assert (a2[1], a2[2]) == BIRCH
     assert body["types"][a2[3]] == "Battles"
     assert body["certainties"][a2[5]] == "hedged"
-    assert a2[4] == "2022-11-15" and a2[6] == 0 and a2[7] is None
+    assert a2[4] == "2022-11-15" and a2[6] == 0 and a2[7] is None and a2[8] == 1
     assert body["areas"] == []
     battles = client.get("/points.json?type=Battles").json()
     assert battles["count"] == 1 and [p[0] for p in battles["points"]] == ["ev-a2"]

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from dataclasses import dataclass, replace
+from datetime import date
 
 from ..filters import EventFilter, countries
 from .conditions import event_conditions, near_box, where_conditions
@@ -323,15 +325,19 @@ def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
 #
 #     GET /points.json?type=Battles&since=2022-11      (the map page's filters, as /api/events)
 #     {"count": 1234, "located": 1100, "truncated": false,
-#      "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"],
+#      "fields": ["id", "lat", "lon", "type", "first_day", "certainty", "rough", "area", "days"],
 #      "types": [...], "certainties": [...],
-#      "points": [["3f2a...", 48.1, 37.8, 0, "2022-11-10", 1, 0, null], ...],
+#      "points": [["3f2a...", 48.1, 37.8, 0, "2022-11-10", 1, 0, null, 1], ...],
 #      "areas": [{"name": "Ukraine", "precision": "country", "country": "UA", "admin1": null,
 #                 "lat": 49.0, "lon": 32.0, "count": 35}, ...]}
 #
-# `type` and `certainty` are indexes into `types` and `certainties`; `date` is the start of the
-# event's date (null when undated); `rough` is 1 when the point stands for something larger than
-# a town (a hromada, a raion, a front sector) or is a parent unit's point. `area` is null for a
+# `type` and `certainty` are indexes into `types` and `certainties`; `first_day` is the first day
+# the event's date covers and `days` how many days it covers (migration 0008: 1 for a day or a
+# time, 7 for a week, 28 to 31 for a month, 365 or 366 for a year, an interval's length), so the
+# timeline can place a week or a month on its axis of days, where their ISO values ("2023-W03",
+# "2023-01") have no day; both null when undated, `days` null when its last day is no day (a
+# date of another shape, kept as it is). `rough` is 1 when the point stands for something larger
+# than a town (a hromada, a raion, a front sector) or is a parent unit's point. `area` is null for a
 # point, else the index in `areas` of the place the event is placed only to: an oblast or larger
 # (AREA precisions). Such an event's point is the centre of a country or region, which a marker
 # would pass off as a place: the map lists these by area and shades the area instead. Events
@@ -371,8 +377,9 @@ def event_points(store, filters: EventFilter, limit: int = MAX_POINTS) -> dict:
     # Rough: coarser than a town, or a town placed at its parent unit's point (read from the
     # JSON only for towns). Sorted only when there are too many: the first ones by date.
     sql = (
-        "SELECT e.id, e.lat, e.lon, e.type, e.date, e.certainty, CASE WHEN e.precision IN (?, ?)"
-        f" THEN {store.dialect.parent_point} ELSE 1 END, e.precision, e.place_id, e.place_name, e.country, e.admin1"
+        "SELECT e.id, e.lat, e.lon, e.type, e.first_day, e.certainty, CASE WHEN e.precision IN (?, ?)"
+        f" THEN {store.dialect.parent_point} ELSE 1 END, e.precision, e.place_id, e.place_name, e.country,"
+        " e.admin1, e.last_day"
         f" FROM events e{_and(where)}{f' ORDER BY {_ORDER}' if count > limit else ''} LIMIT ?"
     )
     rows = store._conn.execute(sql, [*FINE, *params, limit + 1]).fetchall()
@@ -383,7 +390,7 @@ def event_points(store, filters: EventFilter, limit: int = MAX_POINTS) -> dict:
     area_list: list[dict] = []
     points = []
     for row in rows[:limit]:
-        id_, lat, lon, type_, date, certainty, rough, precision, place_id, name, country, admin1 = row
+        id_, lat, lon, type_, first, certainty, rough, precision, place_id, name, country, admin1, last = row
         t = types.setdefault(type_, len(types))
         c = certainties.setdefault(certainty, len(certainties))
         area = None
@@ -395,14 +402,33 @@ def event_points(store, filters: EventFilter, limit: int = MAX_POINTS) -> dict:
                                   "lat": round(lat, 5), "lon": round(lon, 5), "count": 0})  # fmt: skip
             area = areas[key]
             area_list[area]["count"] += 1
-        points.append([id_, round(lat, 5), round(lon, 5), t, date, c, rough, area])
+        day, days = _days(first, last)
+        points.append([id_, round(lat, 5), round(lon, 5), t, day, c, rough, area, days])
     return {
         "count": count,
         "located": None if truncated else len(points),
         "truncated": truncated,
-        "fields": ["id", "lat", "lon", "type", "date", "certainty", "rough", "area"],
+        "fields": ["id", "lat", "lon", "type", "first_day", "certainty", "rough", "area", "days"],
         "types": list(types),
         "certainties": list(certainties),
         "points": points,
         "areas": area_list,
     }
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _days(first: str | None, last: str | None) -> tuple[str | None, int | None]:
+    """(the first day, how many days) of an event's first_day and last_day: a time's day is its
+    first ten characters; (None, None) when undated or the first day is no day."""
+    if first is None or not _DAY.match(first):
+        return None, None
+    day = first[:10]
+    if last is not None and last[:10] == day:
+        return day, 1  # a day, a time, or an interval within one day: no date parsed
+    try:
+        days = (date.fromisoformat(last[:10]) - date.fromisoformat(day)).days + 1
+    except (TypeError, ValueError):
+        return day, None
+    return day, days if days >= 1 else None

@@ -151,7 +151,7 @@ def _index(request, store, as_json: bool):
             "api": f"{base}/api/events?{query.query_string()}",
             "points": f"{base}/points.json?{query.query_string()}",
             "bounds": event_bounds(store, query.filter),
-            "timeline": {k: timeline[k] for k in ("by_month", "undated", "first", "last")},
+            "timeline": {k: timeline[k] for k in ("by_month", "by_month_rough", "undated", "first", "last")},
             "where": where,
         }
         return json_response(body)
@@ -176,6 +176,7 @@ def _index(request, store, as_json: bool):
             "paged": after is not None,
             "bounds": event_bounds(store, query.filter),
             "timeline": timeline["by_month"],
+            "timeline_rough": timeline["by_month_rough"],
             "undated": timeline["undated"],
             "type_classes": p.TYPE_CLASSES,  # the markers' colours, as the page's own badges
         },

@@ -5,7 +5,7 @@
 // area, in the box or on the map, lists its events with links to them.
 /* global L */
 import { contains, flatGeometry, loadAdmin1, loadWorld } from "./basemap.js";
-import { el, formatNumber, pageUrl } from "./dom.js";
+import { daysText, el, formatNumber, pageUrl } from "./dom.js";
 
 const LEVELS = {
   admin1: "the region (oblast, province)", region: "the region", water: "the sea or river",
@@ -107,7 +107,7 @@ export class AreaLayer {
       el("p", { class: "popup-title" }, `${area.label}: ${formatNumber(rows.length)} event${rows.length === 1 ? "" : "s"}`),
       el("p", { class: "muted" }, `Placed only to ${LEVELS[area.precision] || "the area"}, not to a town.`),
       el("ul", { class: "plain" }, shown.map((r) => el("li", {},
-        el("a", { href: pageUrl("events", r[0]) }, r[4] || "undated", " ", types[r[3]] || "event")))),
+        el("a", { href: pageUrl("events", r[0]) }, daysText(r[4], r[8]) || "undated", " ", types[r[3]] || "event")))),
       rows.length > SHOWN ? el("p", { class: "muted" }, `and ${formatNumber(rows.length - SHOWN)} more`) : null);
     L.popup({ minWidth: 220 }).setLatLng(at).setContent(box).openOn(this.map);
   }

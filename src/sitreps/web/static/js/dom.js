@@ -53,6 +53,16 @@ export function dateLabel(time) {
   return text && precision ? `${text} (${precision})` : text;
 }
 
+// The days a /points.json row's date covers, from its first day and how many days: "2023-01-30",
+// "2023-01-30 to 2023-02-05" (a week), "2023-01-30 or later" when its length is unknown.
+export function daysText(first, days) {
+  if (!first) return null;
+  if (days === 1) return first;
+  if (!days) return `${first} or later`;
+  const last = new Date(Date.parse(first) + (days - 1) * 86400000).toISOString().slice(0, 10);
+  return `${first} to ${last}`;
+}
+
 export function countText(count) {
   if (!count) return null;
   const { low, high } = count;

@@ -66,8 +66,9 @@ const areas = new AreaLayer(map, areaBox);
 
 let area = null; // the bbox filter, drawn
 let timelineMonths = page.timeline || {};
+let timelineRough = page.timeline_rough || {}; // of those, the events dated past their month
 let undated = page.undated || 0;
-let pointDates = []; // the start date of every marker, for the per-day timeline
+let pointDays = []; // [first day, days] of every marker's event, for the per-day timeline
 let controller = null;
 let showAllDates = false; // the timeline shows every month, not only where the data is dense
 
@@ -116,7 +117,9 @@ function drawTime(params) {
   if (span && span.days <= 92) {
     title.textContent = "Events per day";
     hint.textContent = "(located events matching the filters; click a day or drag across days to narrow the dates)";
-    drawTimeline(svg, dayBins(pointDates, span), { range: null, unit: "day", onPick: pick });
+    const bins = dayBins(pointDays, span);
+    if (bins.some((b) => b.rough)) hint.textContent += "; dashed: dated only to a week, a month or longer, on its first day";
+    drawTimeline(svg, bins, { range: null, unit: "day", onPick: pick });
   } else {
     // Where the data is dense, unless asked for all dates or the chosen range reaches outside.
     const dense = denseWindow(timelineMonths);
@@ -124,12 +127,13 @@ function drawTime(params) {
     const reaches = dense && ((range.since && range.since.slice(0, 7) < dense.lo) || (range.until && range.until.slice(0, 7) > dense.hi));
     const all = !dense || !outside || showAllDates || reaches;
     const [lo, hi] = dense ? (all ? [dense.first, dense.last] : [dense.lo, dense.hi]) : [null, null];
-    const { bins, unit } = monthBins(timelineMonths, lo, hi, svg.clientWidth || 600);
+    const { bins, unit } = monthBins(timelineMonths, lo, hi, svg.clientWidth || 600, timelineRough);
     title.textContent = `Events per ${unit === "five years" ? "five years" : unit}`;
     const left = all ? "" : [dense.before && `${formatNumber(dense.before)} before ${dense.lo}`,
       dense.after && `${formatNumber(dense.after)} after ${dense.hi}`].filter(Boolean).join(" and ");
     hint.textContent = `(all filters but the dates; click a ${unit === "five years" ? "bar" : unit} or drag across them to set the dates)` +
-      (left ? `; ${left} not shown` : "") + (undated ? `; ${formatNumber(undated)} undated not shown` : "");
+      (left ? `; ${left} not shown` : "") + (undated ? `; ${formatNumber(undated)} undated not shown` : "") +
+      (bins.some((b) => b.rough) ? "; dashed: dates that run past their month, counted in the month they begin" : "");
     zoom.hidden = !outside || reaches;
     zoom.textContent = all ? `Show the busy months (${dense.lo} to ${dense.hi})` : `Show all dates (${dense.first} to ${dense.last})`;
     drawTimeline(svg, bins, { range, unit, onPick: pick });
@@ -149,7 +153,12 @@ async function load(params, { first = false, fit = true } = {}) {
   setDownloads(query);
   if (!first) {
     getJson(`${root}/api/stats?${without(params, DATES)}`, signal)
-      .then(({ body }) => { timelineMonths = body.by_month; undated = body.undated; drawTime(params); })
+      .then(({ body }) => {
+        timelineMonths = body.by_month;
+        timelineRough = body.by_month_rough;
+        undated = body.undated;
+        drawTime(params);
+      })
       .catch(() => {});
     getJson(`${root}/where.json${query ? "?" + query : ""}`, signal)
       .then(({ body }) => fillWhere(form, body, params))
@@ -164,7 +173,7 @@ async function load(params, { first = false, fit = true } = {}) {
     const markers = markersFor(body);
     clusters.addLayers(markers);
     areas.show(body);
-    pointDates = body.points.map((p) => p[4]);
+    pointDays = body.points.map((p) => [p[4], p[8]]); // first_day, days
     const inAreas = body.points.length - markers.length;
     if (first) {
       // the server's bounds gave the first view

@@ -1,6 +1,10 @@
 // The timeline: one SVG bar per month, quarter or year (from /api/stats; grouped so a bar stays
 // wide enough to see and tap), or per day (from the loaded events, when the date range is
-// short). By default it covers the months where the data is dense (`denseWindow`); the events
+// short). Every dated event is on it once, at the first day its date covers (a week at its
+// Monday, a month at its first day, in the month view in that day's month); the part of a bar
+// whose events are dated more roughly than the bar (a week or a month on a day's bar, a year
+// or a week across two months on a month's) is drawn hollow and dashed, as the map draws rough
+// places. By default it covers the months where the data is dense (`denseWindow`); the events
 // outside are counted in its caption and a button shows all dates. A click on a bar, or a drag
 // across bars, picks a date range; bars are also buttons for the keyboard; labels that would
 // overlap are left out.
@@ -60,9 +64,11 @@ export function denseWindow(byMonth) {
 
 // Bars for the months from `lo` to `hi` (empty months included), grouped so that each bar is at
 // least MIN_STEP px wide in `width` px: by month, quarter, year or five years. Each bin has its
-// `key`, the months it covers (`lo`, `hi`: what a click sets the dates to), its count, its
-// `label` on the bottom line (the year where one starts) and `short` (month or quarter name).
-export function monthBins(byMonth, lo, hi, width = 600) {
+// `key`, the months it covers (`lo`, `hi`: what a click sets the dates to), its count, how many
+// of those are `rough` (`roughByMonth`: /api/stats' by_month_rough, events whose dates run past
+// the month they are counted in), its `label` on the bottom line (the year where one starts)
+// and `short` (month or quarter name).
+export function monthBins(byMonth, lo, hi, width = 600, roughByMonth = {}) {
   if (!lo || !hi) return { bins: [], unit: "month" };
   const first = monthIndex(lo), last = monthIndex(hi);
   const months = last - first + 1;
@@ -71,13 +77,16 @@ export function monthBins(byMonth, lo, hi, width = 600) {
   const start = first - (size === 1 ? 0 : size === 3 ? first % 3 : size === 12 ? first % 12 : first % 60);
   const bins = [];
   for (let i = start; i <= last; i += size) {
-    let count = 0;
-    for (let j = Math.max(i, first); j < i + size && j <= last; j++) count += byMonth[keyOf(j)] || 0;
+    let count = 0, rough = 0;
+    for (let j = Math.max(i, first); j < i + size && j <= last; j++) {
+      count += byMonth[keyOf(j)] || 0;
+      rough += roughByMonth[keyOf(j)] || 0;
+    }
     const y = Math.floor(i / 12), m = i % 12;
     const newYear = m === 0 || !bins.length;
     bins.push({
       key: size === 1 ? keyOf(i) : size === 3 ? `${y}-Q${m / 3 + 1}` : String(y),
-      lo: keyOf(Math.max(i, first)), hi: keyOf(Math.min(i + size - 1, last)), count,
+      lo: keyOf(Math.max(i, first)), hi: keyOf(Math.min(i + size - 1, last)), count, rough,
       label: size >= 12 || newYear ? String(y) : "",
       short: size === 1 ? MONTHS[m] : size === 3 ? `Q${m / 3 + 1}` : "",
     });
@@ -85,21 +94,35 @@ export function monthBins(byMonth, lo, hi, width = 600) {
   return { bins, unit };
 }
 
-// Events per day over `span` ({lo: ms, days}), by the day each starts (`dates`: their dates).
-export function dayBins(dates, span) {
-  const counts = new Map();
-  for (const value of dates) {
-    if (!value || value.length < 10 || !/^\d{4}-\d{2}-\d{2}/.test(value)) continue;
-    const key = value.slice(0, 10);
+// Events per day over `span` ({lo: ms, days}), each on the first day its date covers (`points`:
+// [first day, how many days], as /points.json gives them). An event dated more roughly than a
+// day (a week, a month, an interval: `days` is not 1) is counted apart as `rough`, on its first
+// day, or on the first day shown when it began before (its dates overlap the range).
+export function dayBins(points, span) {
+  const keys = [];
+  for (let i = 0; i < span.days; i++) keys.push(new Date(span.lo + i * DAY).toISOString().slice(0, 10));
+  const lo = keys[0], hi = keys[keys.length - 1];
+  const counts = new Map(), rough = new Map();
+  for (const [first, days] of points) {
+    if (!first || first > hi || (first < lo && days === 1)) continue;
+    const key = first < lo ? lo : first;
     counts.set(key, (counts.get(key) || 0) + 1);
+    if (days !== 1) rough.set(key, (rough.get(key) || 0) + 1);
   }
-  const bins = [];
-  for (let i = 0; i < span.days; i++) {
-    const key = new Date(span.lo + i * DAY).toISOString().slice(0, 10);
-    const first = i === 0 || key.endsWith("-01");
-    bins.push({ key, count: counts.get(key) || 0, label: first ? key.slice(0, 7) : "", short: key.slice(8) });
-  }
-  return bins;
+  return keys.map((key, i) => ({
+    key, count: counts.get(key) || 0, rough: rough.get(key) || 0,
+    label: i === 0 || key.endsWith("-01") ? key.slice(0, 7) : "", short: key.slice(8),
+  }));
+}
+
+// What a bar's title says of its rough part.
+function roughText(bin, unit) {
+  if (!bin.rough) return "";
+  const all = bin.rough === 1 ? "dated" : "all dated";
+  const of = bin.rough === bin.count ? all : `${bin.rough.toLocaleString("en")} dated`;
+  return unit === "day"
+    ? ` (${of} only roughly: a week, a month or longer, placed on its first day or the first day shown)`
+    : ` (${of} to a year, a week or an interval reaching past its month, counted in the month it begins)`;
 }
 
 // Compares at the coarser of the two: month 2022-11 overlaps a range from 2022-11-15.
@@ -131,16 +154,27 @@ export function drawTimeline(svg, bins, { range, unit, onPick }) {
   let dragFrom = null;
   const ends = [-Infinity, -Infinity]; // where the last label of each line ends
   const groups = bins.map((bin, i) => {
-    const h = ((height - top - bottom) * bin.count) / max;
+    const rough = bin.rough || 0, exact = bin.count - rough;
+    const h = ((height - top - bottom) * exact) / max;
+    const hRough = Math.max(((height - top - bottom) * rough) / max, rough ? 1 : 0);
+    const events = `${bin.count.toLocaleString("en")} event${bin.count === 1 ? "" : "s"}`;
+    const counted = `${bin.key}: ${events}${roughText(bin, unit)}`;
     const g = svgEl("g", {
       class: `bar${inRange(bin, range) ? " in" : ""}`, tabindex: 0, role: "button",
-      "aria-label": `${bin.key}: ${bin.count} event${bin.count === 1 ? "" : "s"}; set the dates to this ${unit}`,
-      "data-key": bin.key,
+      "aria-label": `${counted}; set the dates to this ${unit}`,
+      "data-key": bin.key, "data-count": bin.count, "data-rough": rough,
     });
     g.append(svgEl("rect", { x: i * step, y: top, width: Math.max(step, 1), height: height - top - bottom, class: "hit" }));
-    g.append(svgEl("rect", { x: i * step, y: height - bottom - h, width: barW, height: Math.max(h, bin.count ? 1 : 0), class: "fill" }));
+    g.append(svgEl("rect", { x: i * step, y: height - bottom - h, width: barW, height: Math.max(h, exact ? 1 : 0), class: "fill" }));
+    if (rough) {
+      // the events dated more roughly than the bar, on top: hollow and dashed, as a rough marker
+      g.append(svgEl("rect", {
+        x: i * step + 0.5, y: height - bottom - h - hRough + 0.5,
+        width: Math.max(barW - 1, 1), height: Math.max(hRough - 1, 1), class: "rough",
+      }));
+    }
     const title = svgEl("title");
-    title.textContent = `${bin.key}: ${bin.count.toLocaleString("en")} event${bin.count === 1 ? "" : "s"}`;
+    title.textContent = counted;
     g.append(title);
     // Years (or, for days, months) on the bottom line; each bar's month or day above them
     // when there is room. A label that would reach the previous one on its line is left out.
