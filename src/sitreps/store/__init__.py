@@ -40,15 +40,18 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
     claims(article_id, start, end, text, certainty, source_name, source_kind)
     events(id PK, article_id, type, subtype, certainty, date, date_end, place_name, lat, lon,
            country, admin1, precision, fatalities, actors, targets, source_name,
-           evidence_json, event_json, background, admin2, place_id, first_day, last_day)
+           evidence_json, event_json, background, admin2, place_id, first_day, last_day, actor_ids)
         date/date_end: the event time's ISO value, split at "/" for an interval (NULL if none);
         first_day/last_day: the first and the last day that value covers (a day, or a day and
         a time, as it is; sqlite.py `day_bounds`), what the date filters and the order compare;
         place_name: the place's name, else its text; place_id: its gazetteer id;
-        actors/targets: names joined by "; "; evidence_json: [{start, end, text}];
+        actors/targets: names joined by "; "; actor_ids: their lexicon ids, each between
+        newlines ("\\nRUS.MIL\\nCIV\\n"; NULL for none), which the actor filter matches;
+        evidence_json: [{start, end, text}];
         event_json: the event's sitreps/3 dict; background: 1 for an event told as history.
         Indexed on type, first_day, (lat, lon), article_id, and each column the where filters
-        match: country, admin1, admin2, place_id, place_name.
+        match: country, admin1, admin2, place_id, place_name. (PostgreSQL: first_day's index
+        covers the filter columns, pg_migrations.py's 0009.)
     articles_fts  FTS5 index over articles(title, text), kept in step by triggers; skipped
                   with a warning note (store.notes) when SQLite lacks FTS5.
     link_docs(article_id PK, summary_json, seq, cluster_id, copy_of, minhash)

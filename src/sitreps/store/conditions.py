@@ -17,7 +17,6 @@ PostgreSQL store's in postgres.py. A store carries its own (`store.dialect`).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
@@ -76,14 +75,9 @@ class Dialect:
         return sql, [fts_query(text)]
 
     def actor_id(self, actor: str) -> tuple[str, list]:
-        """Events with an actor or target of the lexicon id `actor` (ids are only in event_json):
-        instr() first as a cheap pass."""
-        sql = (
-            "(instr(e.event_json, ?) AND ? IN ("
-            "SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.actors') UNION ALL"
-            " SELECT json_extract(value, '$.actor') FROM json_each(e.event_json, '$.targets')))"
-        )
-        return sql, [json.dumps(actor), actor]
+        """Events with an actor or target of the lexicon id `actor`: a whole line of their
+        `actor_ids` (migration 0009), never their JSON."""
+        return "instr(e.actor_ids, ?) > 0", [actor_line(actor)]
 
     def bbox(self, box: tuple[float, float, float, float], ix: str) -> tuple[list[str], list]:
         min_lon, min_lat, max_lon, max_lat = box
@@ -197,6 +191,11 @@ def _actor_condition(actor: str, params: list, dialect: Dialect) -> str:
         names += " OR " + condition
         params += values
     return f"({names})"
+
+
+def actor_line(actor: str) -> str:
+    """An actor id as it stands in the `actor_ids` column: a line of its own."""
+    return f"\n{actor}\n"
 
 
 def fts_query(text: str) -> str:

@@ -283,6 +283,18 @@ DROP INDEX events_date;
 CREATE INDEX events_first_day ON events(first_day);
 """
 
+# The lexicon ids of an event's actors and targets, each between newlines ("\nRUS.MIL\nCIV\n"; NULL
+# for none), which the `actor` filter matches instead of parsing event_json row by row (an id is
+# one whole line: "\nRUS.MIL\n" never matches RUS.MIL.X). sqlite.py's `actor_ids` writes them.
+_EVENT_ACTOR_IDS = """
+ALTER TABLE events ADD COLUMN actor_ids TEXT;
+UPDATE events SET actor_ids = (
+    SELECT char(10) || group_concat(id, char(10)) || char(10) FROM (
+        SELECT json_extract(value, '$.actor') AS id FROM json_each(events.event_json, '$.actors')
+        UNION ALL SELECT json_extract(value, '$.actor') FROM json_each(events.event_json, '$.targets'))
+    WHERE id IS NOT NULL);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _SCHEMA),
     Migration("0002_articles_fts", _FTS, needs=("fts5",)),
@@ -292,6 +304,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0006_event_where", _EVENT_WHERE),
     Migration("0007_incidents", _INCIDENTS),
     Migration("0008_event_days", _EVENT_DAYS),
+    Migration("0009_event_actor_ids", _EVENT_ACTOR_IDS),
 )
 
 

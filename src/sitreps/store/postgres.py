@@ -45,7 +45,7 @@ from ..filters import EventFilter
 from ..outlets import outlet_of
 from ..records import Document, Note
 from ..serialize import document_dict
-from .conditions import Dialect
+from .conditions import Dialect, actor_line
 from .migrations import Migration
 from .pg_migrations import MIGRATIONS
 from .sqlite import (
@@ -99,12 +99,7 @@ class PostgresDialect(Dialect):
         return "e.article_id IN (SELECT id FROM articles WHERE fts @@ plainto_tsquery('simple', ?))", [text]
 
     def actor_id(self, actor: str) -> tuple[str, list]:
-        pattern = json.dumps([{"actor": actor}])
-        sql = (
-            "(strpos(e.event_json, ?) > 0 AND (e.event_json::jsonb -> 'actors' @> CAST(? AS jsonb)"
-            " OR e.event_json::jsonb -> 'targets' @> CAST(? AS jsonb)))"
-        )
-        return sql, [json.dumps(actor), pattern, pattern]
+        return "strpos(e.actor_ids, ?) > 0", [actor_line(actor)]
 
     def bbox(self, box: tuple[float, float, float, float], ix: str) -> tuple[list[str], list]:
         where, params = super().bbox(box, ix)

@@ -57,7 +57,7 @@ _CLAIM_COLUMNS = _SPAN + ("certainty", "source_name", "source_kind")
 _EVENT_COLUMNS = (
     "id", "article_id", "type", "subtype", "certainty", "date", "date_end", "place_name", "lat", "lon",
     "country", "admin1", "precision", "fatalities", "actors", "targets", "source_name", "evidence_json",
-    "event_json", "background", "admin2", "place_id", "first_day", "last_day",
+    "event_json", "background", "admin2", "place_id", "first_day", "last_day", "actor_ids",
 )  # fmt: skip
 
 
@@ -187,7 +187,15 @@ def _event_row(article_id: str, e: Event, text: str) -> tuple:
         place.gazetteer_id if place else None,
         first_day,
         last_day,
+        actor_ids(e),
     )
+
+
+def actor_ids(e: Event) -> str | None:
+    """The lexicon ids of an event's actors and targets, each between newlines ("\\nRUS.MIL\\nCIV\\n"),
+    or None: the `actor_ids` column (migration 0009), which the actor filter matches."""
+    ids = [a.actor for a in (*e.actors, *e.targets) if a.actor is not None]
+    return "\n" + "\n".join(ids) + "\n" if ids else None
 
 
 class SQLiteStore:
