@@ -113,7 +113,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken):
                 continue  # "shelled the town from artillery": one shelling, told twice
             if entry.get("objects") and not any(c.dep == "dobj" and c.lemma.lower() in entry["objects"] for c in toks.children(tok.i)):
-                continue
+                continue  # "stopped a push" is a battle, "stopped the talks" no event
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
                 continue
             if entry["subtype"] == "Looting/property destruction":
@@ -404,9 +404,9 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, before: 
     armed = [a for a in _actors_in(doc, sent.start, sent.end) if a.kind in _ARMED or a.kind in ("government", "nationals")]
     war_victims = any(p.personnel or _WAR_VICTIMS.search(p.count.text) for p in phrases)
     in_combat = _IN_COMBAT.search(sent.text) is not None
-    if not armed and not weapons and not war_victims and not in_combat:
-        if before is None or _OTHER_CAUSE.search(sent.text):
-            return None
+    inherited = not armed and not weapons and not war_victims and not in_combat
+    if inherited and (before is None or _OTHER_CAUSE.search(sent.text)):
+        return None
     phrase = phrases[0]
     tok = toks.at(phrase.word.start)
     if tok is None:
@@ -414,7 +414,7 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, before: 
     entry = by_subtype["Armed clash"] if in_combat or any(p.personnel for p in phrases) else by_subtype["Attack"]
     actors, targets, _ = _participants(doc, toks, tok, sent)
     actors = tuple(as_forces(a) for a in actors if a.kind != "civilians")
-    if not armed and not weapons and not war_victims and not in_combat and before is not None:
+    if inherited:
         entry = by_subtype[before.subtype]
         actors = actors or tuple(replace(a, inferred=True) for a in before.actors)
     if entry["subtype"] == "Armed clash":
