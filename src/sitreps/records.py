@@ -15,6 +15,7 @@ from typing import Literal
 
 Certainty = Literal["asserted", "confirmed", "reported", "hedged", "possible", "negated"]
 CERTAINTIES: tuple[str, ...] = ("asserted", "confirmed", "reported", "hedged", "possible", "negated")
+HAPPENED = frozenset(CERTAINTIES[:4])  # told as having happened; "possible" and "negated" were not
 Level = Literal["info", "warning", "error"]
 
 

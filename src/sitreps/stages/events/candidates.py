@@ -19,6 +19,7 @@ from ...records import ActorMention, Claim, Document, Event, Place, Span, TimeEx
 from .._counts import CasualtyPhrase, find_counts, find_weapons
 from .._tokens import TokenIndex, index
 from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty
+from ._discourse import paragraph
 
 _ARMED = {"state_forces", "armed_group", "police"}
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -450,7 +451,7 @@ def _told_before(doc: Document, sent: Span, last: Event | None) -> Event | None:
     told = last.evidence[0] if last is not None else None
     if told is None or told.end > sent.start or doc.text[told.end : sent.start].strip():
         return None  # not the sentence right before
-    if "\n" in doc.text[told.start : sent.start].rstrip(" \t") and not _GOES_ON.match(sent.text):
+    if paragraph(doc.text, told.start) != paragraph(doc.text, sent.start) and not _GOES_ON.match(sent.text):
         return None  # another paragraph, unless it says it goes on with the list
     if not any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in PARTICULAR_PRECISION
                for p in doc.places):

@@ -17,13 +17,12 @@ from dataclasses import replace
 from functools import cache
 
 from ...lexicons import load_lexicon
-from ...records import Document, Event, Token
+from ...records import HAPPENED, Document, Event, Token
 from .._tokens import TokenIndex, index
 from ._discourse import told_just_before
 from .candidates import PARTICULAR_PRECISION
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-_HAPPENED = {"asserted", "confirmed", "reported", "hedged"}
 _BELOW_COUNTRY = PARTICULAR_PRECISION
 _ARMED = {"state_forces", "armed_group", "police"}
 
@@ -45,12 +44,12 @@ def keep_events(doc: Document, events: list[Event]) -> list[Event]:
     for e in events:
         tok = toks.at(e.trigger.start)
         sent = e.evidence[0]
-        goes_on = any(b.type == e.type and b.certainty in _HAPPENED for b in told_just_before(doc.text, out, e))
+        goes_on = any(b.type == e.type and b.certainty in HAPPENED for b in told_just_before(doc.text, out, e))
         if tok is None or not is_event(doc, toks, e, tok, sent.start, sent.end, goes_on):
             continue
-        if e.certainty in _HAPPENED and _no_sign(toks, tok):
+        if e.certainty in HAPPENED and _no_sign(toks, tok):
             e = replace(e, certainty="negated")
-        elif e.certainty in _HAPPENED and not_happened(doc, toks, tok, sent.start):
+        elif e.certainty in HAPPENED and not_happened(doc, toks, tok, sent.start):
             e = replace(e, certainty="possible")
         out.append(e)
     return out

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from ...gazetteer import distance_km
-from ...records import Event
+from ...records import HAPPENED, Event
 from ..times import days_of
 from .candidates import PRECISION_ORDER
 
@@ -48,7 +48,6 @@ def merge(events: list[Event], published: datetime | None = None) -> tuple[Event
     return tuple(merged)
 
 
-_HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
 _CITY_KM = 15  # a district this close to a city of its division is one of the city's
 _PROTEST_RANK = {s: k for k, s in enumerate(("Peaceful protest", "Protest with intervention",
                                              "Excessive force against protesters"))}
@@ -115,9 +114,9 @@ def same_incident(a: Event, b: Event, early: bool = False) -> bool:
     if stated_a != stated_b and a.time is not None and b.time is not None and not _overlap(a.time.value, b.time.value) \
             and not (early and _day_before(*((a, b) if stated_a else (b, a)))):
         return False  # "on Saturday" is not the report's day: another strike
-    if (a.certainty in _HAPPENED) != (b.certainty in _HAPPENED):
+    if (a.certainty in HAPPENED) != (b.certainty in HAPPENED):
         return False
-    if a.certainty not in _HAPPENED and a.certainty != b.certainty:
+    if a.certainty not in HAPPENED and a.certainty != b.certainty:
         return False
     if a.type == "Battles" and b.type == "Battles":
         return True  # a battle has two sides: "stormed the town" and "repelled the assault" are one

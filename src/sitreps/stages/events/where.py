@@ -26,7 +26,7 @@ import hashlib
 import re
 from dataclasses import replace
 
-from ...records import Document, Event, Place, Span
+from ...records import HAPPENED, Document, Event, Place, Span
 from .._tokens import TokenIndex, index
 from ..places import DIRECTIONS
 from ._discourse import paragraph, told_just_before
@@ -307,14 +307,11 @@ def _told_on(doc: Document, before: list[Event], e: Event) -> Event | None:
     protesters."): the discourse carries that event's place (when it was below the country and
     the two are not told of different days)."""
     for b in reversed(told_just_before(doc.text, before, e)):
-        if b.type == e.type and b.certainty in _TOLD_AS_HAPPENED and not b.background and b.place is not None \
+        if b.type == e.type and b.certainty in HAPPENED and not b.background and b.place is not None \
                 and b.place.precision not in ("country", "continent", "region") \
                 and _same_day_or_undated(b, e):
             return b
     return None
-
-
-_TOLD_AS_HAPPENED = frozenset({"asserted", "confirmed", "reported", "hedged"})
 
 
 def _same_day_or_undated(a: Event, b: Event) -> bool:

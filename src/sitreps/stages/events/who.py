@@ -20,7 +20,7 @@ from dataclasses import replace
 from functools import cache
 
 from ...lexicons import load_lexicon
-from ...records import ActorMention, Document, Event
+from ...records import HAPPENED, ActorMention, Document, Event
 from .._tokens import index
 from ._discourse import paragraph
 from .candidates import as_forces, country_forces, demonyms
@@ -95,7 +95,7 @@ _DETAINED = re.compile(r"\b(?:detain(?:ed|s|ing)?|arrest(?:ed|s|ing)?|detentions
 def _held(doc: Document, e: Event) -> Event:
     """A peaceful protest whose sentence tells of people detained or dispersed at it is one
     with intervention (ACLED: arrests and dispersal are the authorities' intervention)."""
-    if e.subtype != "Peaceful protest" or e.certainty not in ("asserted", "confirmed", "reported", "hedged"):
+    if e.subtype != "Peaceful protest" or e.certainty not in HAPPENED:
         return e
     sent = e.evidence[0]
     said = doc.text[sent.start : sent.end]
