@@ -559,8 +559,9 @@ def test_the_doer_comes_from_the_paragraph_or_the_territory(run):
     assert shelling.actors and shelling.actors[0].actor == "RUS.MIL" and shelling.actors[0].inferred
     strike = only(run("A missile strike hit Harbour Town on Monday, killing two civilians.").events)
     assert [(a.actor, a.inferred) for a in strike.actors] == [("RUS.MIL", True)]  # a strike in Ukraine
+    # with no date at all nothing says the strike belongs to this war: its doer stays unknown
     unknown = only(run("A missile strike hit Harbour Town on Monday, killing two civilians.", published=None).events)
-    assert unknown.actors and unknown.actors[0].inferred
+    assert unknown.actors == ()
 
 
 def test_one_record_per_occurrence(run):
@@ -1038,3 +1039,98 @@ def test_a_story_stamped_in_the_small_hours_reports_the_day_before(run):
     assert early[0].place is not None and early[0].place.gazetteer_id == "t:harbour"
     late = happened(run(text, published="2024-03-08T17:00:00+00:00"))  # the same Friday, afternoon
     assert len(late) == 2
+
+
+def _shown(doc):
+    return [e for e in doc.events if not e.background and e.certainty not in ("possible", "negated")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A small earthquake struck near Harbour Town on Monday, the survey said.",
+        "A woman died on Monday after she was struck by a car in Harbour Town.",
+        "The storm that hit Harbour Town on Monday closed the main road.",
+        "Two hurricanes striking the coast near Harbour Town on Monday flooded the port.",
+        "A pickup truck struck a tree on the road to Harbour Town on Monday.",
+        "A neighbour accidentally hit the boy in Harbour Town on Monday while reversing.",
+        "Harbour Town has been hit by several protests by dock workers this month.",
+        "The hard-hit Harbour Town district reported new cases of flu on Monday.",
+        "A house fire killed an elderly man in Harbour Town on Monday.",
+        "Crews from the Harbour Town fire station were called out on Monday.",
+        "The mayor of Harbour Town came under fire from local officials on Monday.",
+        "The company fired its chief executive in Harbour Town on Monday.",
+        "Villagers began mining gold near Harbour Town on Monday.",
+        "The goal on Monday had blown the title race in Harbour Town wide open.",
+        "Police went to a house in Harbour Town on Monday to execute a search warrant.",
+        "Police in Harbour Town are searching for two suspects since Monday.",
+        "Teachers went on strike in Harbour Town on Monday.",
+        "Nurses were striking in Harbour Town on Monday for higher pay.",
+        "Police seized 300 kilos of meat at the market in Harbour Town on Monday.",
+        "The man pleaded not guilty to murder in Harbour Town on Monday.",
+        "A rape suspect will stand trial in Harbour Town, the court said on Monday.",
+        "A court in Harbour Town overturned a sexual assault conviction on Monday.",
+        "A gas explosion at a restaurant in Harbour Town injured four people on Monday.",
+        "A bee attack injured a man in Harbour Town on Monday.",
+        "Malware attacks on banks in Harbour Town doubled on Monday.",
+        "The crew spent Monday shooting footage in Harbour Town.",
+        "There were 130 murders in Harbour Town in 2017.",
+        "A woman was hit and killed by a drunk driver in Harbour Town on Monday.",
+        "Her speech on Monday in Harbour Town struck a chord with voters.",
+        "The court in Harbour Town struck down the rule on Monday.",
+        "The home side rallied from a ten-point deficit in Harbour Town on Monday.",
+        "A strong earthquake hit Harbour Town on Monday, destroying forty houses.",
+    ],
+)
+def test_war_words_in_their_everyday_senses_are_no_events(run, text):
+    doc = run(text)
+    assert _shown(doc) == [], [(e.subtype, e.trigger.text) for e in _shown(doc)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Russian missile struck Harbour Town on Monday, killing two people.",
+        "Harbour Town was hit by Russian shelling on Monday.",
+        "Russian troops opened fire on a checkpoint in Harbour Town on Monday.",
+        "Ukrainian positions near Harbour Town came under heavy artillery fire on Monday.",
+        "Russian forces fired missiles at Harbour Town on Monday.",
+        "Russian troops blew up the bridge in Harbour Town on Monday.",
+        "Russian forces seized the airport of Harbour Town on Monday.",
+        "Russian forces seized control of Harbour Town on Monday.",
+        "A Russian strike on Harbour Town killed four people on Monday.",
+        "An explosion at an ammunition depot in Harbour Town injured four soldiers on Monday.",
+    ],
+)
+def test_the_same_words_in_war_reports_stay_events(run, text):
+    assert _shown(run(text)), "a war report lost its event"
+
+
+def test_no_doer_is_inferred_from_the_ground_before_the_war_the_sides_belong_to(run):
+    # the [territory] sides hold from 2022: a 2018 attack in Ukraine is nobody's by default
+    before = only(run("Two people were killed in a strike on Harbour Town on Monday.", published="2018-03-07").events)
+    after = only(run("Two people were killed in a strike on Harbour Town on Monday.").events)
+    assert [a.actor for a in after.actors] == ["RUS.MIL"] and after.actors[0].inferred
+    assert before.actors == ()
+
+
+def test_an_accident_story_is_read_from_its_lead(run):
+    text = ("A strong earthquake shook the North region on Monday.\n\n"
+            "Four houses were destroyed in Harbour Town and two people were killed, the mayor said.")
+    assert _shown(run(text)) == []
+    # the same toll in a war report stays an event
+    war = ("Russian missiles struck the North region on Monday.\n\n"
+           "Four houses were destroyed in Harbour Town and two people were killed, the mayor said.")
+    assert _shown(run(war))
+
+
+@pytest.mark.parametrize(
+    "text, subtype",
+    [
+        ("A gunman opened fire at an office party in Harbour Town on Monday, killing two people.", "Attack"),
+        ("Russian soldiers opened fire on Ukrainian troops near Harbour Town on Monday.", "Armed clash"),
+        ("Russian forces fired artillery at Harbour Town on Monday.", SHELLING),
+    ],
+)
+def test_shots_without_an_explosive_weapon_are_no_shelling(run, text, subtype):
+    assert [e.subtype for e in _shown(run(text))] == [subtype]

@@ -8,7 +8,8 @@ works on a parsed Document and testable on hand-built ones:
    or in its sentence, casualties, weapons, certainty and source from the claim around it.
 2. `eventhood`: is the candidate an event at all (a particular occurrence the article reports),
    or commentary, a forecast, a habit, a running total, an idiom? Hypothetical, feared and
-   threatened ones stay, marked `possible`.
+   threatened ones stay, marked `possible`. `senses` reads war words in their everyday senses
+   (an earthquake or a car that "strikes", a house "fire", the court news of an old crime).
 3. `when`: every event gets a date: the clause's or sentence's (`stated`), else an earlier
    sentence's of its paragraph (`context`), else the publication date (`published`).
 4. `background`: an event dated well before the article's news window (`[events]

@@ -484,6 +484,9 @@ def _with_counts_and_weapons(events: list[Event], phrases: list[CasualtyPhrase],
             fields["fatalities"] = got["killed"].count
         if "injured" in got:
             fields["injured"] = got["injured"].count
+        gunfire = _gunfire_at(e, weapons)
+        if gunfire is not None and gunfire in by_subtype:
+            fields["type"], fields["subtype"] = by_subtype[gunfire]["type"], gunfire
         if e.type in _VIOLENT and weapons:
             fields["weapons"] = tuple(weapons)
             kinds = [w.kind for w in weapons if w.kind in _WEAPON_SUBTYPES]
@@ -492,6 +495,25 @@ def _with_counts_and_weapons(events: list[Event], phrases: list[CasualtyPhrase],
         out.append(replace(e, **fields) if fields else e)
     return out
 
+
+
+_SHOOTING = re.compile(r"(?:open|opened|opening|opens|fire|fired|fires|firing|shoot|shot|shooting|shoots)\b", re.IGNORECASE)
+_EXPLOSIVE_KINDS = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "tank", "naval", "mine", "grenade", "chemical"}
+
+
+def _gunfire_at(e: Event, weapons: list[Weapon]) -> str | None:
+    """Shots fired without an explosive weapon are no shelling (ACLED): at armed men, an armed
+    clash; at people, or by someone who is no armed force, an attack ("a gunman opened fire at
+    an office party"). Fire at a place by forces ("troops fired on the town") stays a shelling."""
+    if e.subtype != "Shelling/artillery/missile attack" or not _SHOOTING.match(e.trigger.text):
+        return None
+    if any(w.kind in _EXPLOSIVE_KINDS for w in weapons):
+        return None
+    if any(t.kind in _ARMED for t in e.targets):
+        return "Armed clash"
+    if e.targets or not any(a.kind in _ARMED for a in e.actors):
+        return "Attack"
+    return None
 
 
 def _event_id(doc: Document, tok: Token, subtype: str) -> str:

@@ -21,6 +21,7 @@ from ...records import HAPPENED, Document, Event, Token
 from .._tokens import TokenIndex, index
 from ._discourse import told_just_before
 from .candidates import PARTICULAR_PRECISION
+from .senses import everyday_sense
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _BELOW_COUNTRY = PARTICULAR_PRECISION
@@ -76,6 +77,8 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False  # "found a mass grave with 440 bodies": the dead of an occupation, found
     if _time_reference(toks, tok):
         return False
+    if _a_yearly_count(doc, toks, tok, lo, hi):
+        return False
     if _in_title(doc, tok, lo):
         return False  # "the editorial 'Don't retreat from ...'"
     if (tok.pos == "NOUN" or tok.tag == "VBG") and (any(
@@ -94,7 +97,7 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False  # "the city of Mariupol, barbarously bombarded and destroyed": what a place has been through
     if _war_itself(doc, toks, tok, lo, hi):
         return False  # "is engaged in a war", "help Russia wage war and destroy lives"
-    if not _right_sense(doc, toks, e, tok, lo, hi):
+    if not _right_sense(doc, toks, e, tok, lo, hi) or everyday_sense(doc, toks, e, tok):
         return False
     if e.fatalities is not None and (e.fatalities.low or e.fatalities.high or 0) >= w["max_fatalities"]:
         return False  # a famine's, a world war's or the whole war's toll
@@ -106,6 +109,20 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     if e.type not in _VIOLENT and not goes_on and not _particular(doc, e, lo, hi):
         return False
     return True
+
+
+def _a_yearly_count(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
+    """"There were 130 murders in London in 2017": a count of events over a year or a month
+    with no day is a statistic, not an occurrence ("there were clashes near X on Monday" is one)."""
+    if tok.pos != "NOUN" or tok.tag != "NNS" or tok.dep not in ("attr", "nsubj"):
+        return False
+    head = toks.head(tok)
+    if head.lemma.lower() != "be" or not any(c.dep == "expl" for c in toks.children(head.i)):
+        return False
+    if not any(c.dep == "nummod" for c in toks.children(tok.i)):
+        return False
+    grains = {t.grain for t in doc.times if lo <= t.start and t.end <= hi}
+    return bool(grains & {"year", "month"}) and not grains & {"day", "time"}
 
 
 def _a_description(doc: Document, toks: TokenIndex, tok: Token) -> bool:

@@ -59,7 +59,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
         if _DISPUTED.search(doc.text, e.evidence[0].start, e.evidence[0].end):
             e = replace(e, actors=tuple(a for a in e.actors if not a.inferred))  # each side blames the other
         elif not e.actors and e.type in _FOUGHT:
-            doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _from_territory(e)
+            doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _from_territory(e, doc.article.published)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
         out.append(_territory_by_side(e))
@@ -174,8 +174,8 @@ def holder(place) -> str | None:
     return place.country
 
 
-def _from_territory(e: Event) -> ActorMention | None:
-    if not (e.type in _STRIKES or e.subtype in _ATTACKS):
+def _from_territory(e: Event, published) -> ActorMention | None:
+    if not (e.type in _STRIKES or e.subtype in _ATTACKS) or not _in_the_war(e, published):
         return None
     other = _territory()["sides"].get(holder(e.place) or "")
     if other is None:
@@ -185,6 +185,15 @@ def _from_territory(e: Event) -> ActorMention | None:
         return None
     t = e.trigger
     return ActorMention(t.start, t.end, t.text, forces[0], forces[1], "state_forces", other, inferred=True)
+
+
+def _in_the_war(e: Event, published) -> bool:
+    """Is the event dated (by its own date, else the article's) on or after the day the sides
+    of [territory] hold from? A poisoning in a 2018 story is no strike of this war."""
+    day = (e.time.value or "")[:10] if e.time is not None else ""
+    if not day and published is not None:
+        day = published.date().isoformat()
+    return bool(day) and day >= _territory()["since"]
 
 
 def _accused(doc: Document, e: Event) -> ActorMention | None:
@@ -264,7 +273,7 @@ def _defender(doc: Document, e: Event) -> Event:
     if not e.actors:
         e = _one_force_named(doc, e)
     side = holder(e.place)
-    if e.actors or side is None:
+    if e.actors or side is None or not _in_the_war(e, doc.article.published):
         return e
     forces = country_forces().get(side)
     if not forces:

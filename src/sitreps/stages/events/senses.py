@@ -1,0 +1,229 @@
+"""Part of step 2: war words in their everyday senses.
+
+Outside a war report the words that tell a strike or an attack mostly tell something else: an
+earthquake or a car "strikes", a house "fire", a government "under fire" from critics, a
+worker "fired", a league title race "blown open", gold "mined", a search "executed", goods
+"seized", police "searching for" a suspect, and the court news of an old crime ("pleaded not
+guilty to murder", "a rape suspect to stand trial"). Each test reads the trigger's own parse;
+word lists: [senses] in lexicons/events.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ...lexicons import load_lexicon
+from ...records import Document, Event, Token
+from .._tokens import TokenIndex
+
+_ARMED = {"state_forces", "armed_group", "police"}
+_VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+@cache
+def _words() -> dict:
+    lex = load_lexicon("events")["senses"]
+    return {k: frozenset(v) if isinstance(v, list) else v for k, v in lex.items()}
+
+
+def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> bool:
+    """Is the trigger a war word used in an everyday sense (see the module's docstring)?"""
+    w = _words()
+    lemma = tok.lemma.lower()
+    children = toks.children(tok.i)
+    armed = any(a.kind in _ARMED for a in e.actors)
+    if any(c.dep in ("compound", "amod") and (c.lemma.lower() in w["everyday_modifiers"] or c.text.lower() in w["everyday_modifiers"])
+           for c in children):
+        return True  # "malware attacks", "a bee attack", "a gas explosion", "an annual biker rally"
+    if any(c.dep == "advmod" and c.text.lower() in w["by_accident"] for c in children):
+        return True  # "a neighbour accidentally hit her"
+    if _struck_by_nature(toks, tok, w):
+        return True  # "an earthquake struck", "struck by a vehicle", "hurricanes striking US soil"
+    if lemma in ("hit", "strike") and _not_struck_by_arms(doc, toks, e, tok, w, armed):
+        return True  # "hit by several protests", "a hit programme", "the car struck a tree"
+    if lemma == "strike" and tok.pos == "VERB" and not any(c.dep == "dobj" for c in children) and any(
+            d.lemma.lower() in w["labour_subjects"] for d in _doers(toks, tok)):
+        return True  # "teachers striking in West Virginia"
+    if lemma in w["accident_triggers"] and _an_accident_story(doc, toks, e, tok, w, armed):
+        return True  # "a pedestrian was struck and killed", "a hit-and-run", "four villages were destroyed"
+    if lemma == "strike" and (tok.dep == "acomp" or any(
+            c.dep == "dobj" and c.lemma.lower() in w["struck_things"] for c in children) or any(
+            c.dep == "prt" and c.text.lower() == "down" for c in children) and not armed and not e.weapons):
+        return True  # "striking a chord", "struck a deal", "struck down a rule", "it is striking"
+    if lemma == "rally" and any(c.dep == "prep" and c.text.lower() == "from" and any(
+            g.lemma.lower() in w["comebacks"] for g in toks.children(c.i)) for c in children):
+        return True  # "rallying from a double-digit deficit"
+    if lemma == "shoot" and any(c.dep == "dobj" and c.lemma.lower() in w["shot_things"] for c in children):
+        return True  # "spent three days shooting footage"
+    if lemma == "fire" and tok.pos == "NOUN" and not _gunfire(toks, tok, w, armed):
+        return True  # "a house fire", "the fire department", "came under fire from officials"
+    if lemma == "fire" and tok.pos == "VERB" and not _fired_weapons(toks, tok, w, armed):
+        return True  # "he was fired", "the board fired its chief"
+    if lemma == "mine" and tok.pos == "VERB" and not armed:
+        return True  # "began illegally mining gold"
+    if lemma == "blow" and not armed and not any(
+            c.text.lower() in w["blow_particles"] for c in [*children, *filter(None, [toks.next(tok)])]):
+        return True  # "had blown the title race wide open"
+    if lemma == "execute" and any(c.dep == "dobj" and c.lemma.lower() in w["executed_things"] for c in children):
+        return True  # "executed a search warrant", "executed the plan"
+    if lemma == "search" and (tok.dep == "compound" or any(c.dep == "prep" and c.text.lower() == "for" for c in children)):
+        return True  # "a search warrant", "police are searching for two suspects": looking, not a raid
+    if lemma == "strike" and tok.pos == "NOUN" and _a_labour_strike(toks, tok, w):
+        return True  # "workers went on strike", "a hunger strike"
+    if e.subtype in ("Non-state actor overtakes territory", "Government regains territory") and _seized_goods(doc, toks, tok, w):
+        return True  # "seized 3,000 kilos of meat at the market"
+    return e.type in ("Violence against civilians", "Explosions/Remote violence", "Battles") and _in_court(toks, tok, w)
+
+
+def _doers(toks: TokenIndex, tok: Token) -> list[Token]:
+    """The trigger's subject, its passive agent, or the noun a participle or relative clause
+    describes ("three hurricanes striking", "the second snowstorm to hit"); for a trigger that
+    goes on from another verb, that verb's subject ("an earthquake hit the south, destroying
+    villages", "causing major destruction")."""
+    doers = [c for c in toks.children(tok.i) if c.dep == "nsubj"]
+    doers += _agents(toks, tok)
+    if tok.dep in ("acl", "relcl"):
+        doers.append(toks.head(tok))
+    node = tok
+    for _ in range(3):
+        if node.dep not in ("advcl", "conj", "xcomp", "dobj") or node.i == node.head:
+            break
+        node = toks.head(node)
+        doers += [c for c in toks.children(node.i) if c.dep == "nsubj"]
+    return doers
+
+
+def _an_accident_story(doc: Document, toks: TokenIndex, e: Event, tok: Token, w: dict, armed: bool) -> bool:
+    """A car or a disaster, not a weapon: no weapon and no armed men in the sentence, and the
+    sentence or the article's lead tells a road accident ("hit-and-run", "pedestrian", "drunk
+    driver") or a disaster ("earthquake", "landslide")."""
+    if armed or e.weapons:
+        return False
+    sent = e.evidence[0]
+    if any(_a_weapon_word(t) and t.i != tok.i for t in toks.in_span(sent.start, sent.end)):
+        return False
+    lead_end = min(len(doc.text), doc.sentences[1].end if len(doc.sentences) > 1 else len(doc.text)) if doc.sentences else 0
+    said = (doc.text[sent.start : sent.end] + " " + doc.text[:lead_end]).lower()
+    return any(word in said for word in w["road_words"]) or any(
+        re.search(rf"\b{re.escape(word)}", said) for word in w["disaster_words"])
+
+
+def _agents(toks: TokenIndex, tok: Token) -> list[Token]:
+    return [g for c in toks.children(tok.i) if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
+
+
+def _struck_by_nature(toks: TokenIndex, tok: Token, w: dict) -> bool:
+    """Is the trigger's doer a natural force, a vehicle or a misfortune?"""
+    return any(_a_natural_doer(d, w) for d in _doers(toks, tok))
+
+
+def _not_struck_by_arms(doc: Document, toks: TokenIndex, e: Event, tok: Token, w: dict, armed: bool) -> bool:
+    """"Hit" and "strike" as a modifier ("a hit programme", "the hard-hit state"), struck by
+    something that is no weapon and no armed force ("hit by protests"), or, with no weapon and
+    no armed men in the sentence, striking a tree or a car: an accident or a figure of speech."""
+    if tok.dep in ("amod", "compound") or any(c.dep == "advmod" and c.text.lower() in w["hard_hit"] for c in toks.children(tok.i)):
+        return True
+    agents = _agents(toks, tok)
+    if agents and not armed and not any(x.start <= a.start < x.end for x in e.actors for a in agents):
+        lo, hi = toks.subtree(tok.i)  # "hit by Russian shelling", whatever the parse makes of it
+        if not any(t.i != tok.i and (t.lemma.lower() in w["armed_means"] or t.text.lower() in w["armed_means"]
+                                     or _a_weapon_word(t) or t.ent_type == "NORP") for t in toks.in_span(lo, hi)):
+            return True
+    objects = [c for c in toks.children(tok.i) if c.dep == "dobj"]
+    return bool(objects) and not armed and not e.weapons and all(o.lemma.lower() in w["road_objects"] for o in objects)
+
+
+@cache
+def _weapon_words() -> frozenset[str]:
+    lex = load_lexicon("events")
+    words = {x.lower() for forms in lex["weapons"].values() for x in forms}
+    words |= {x.lower() for t in lex["type"] if t["type"] in _VIOLENT for x in t["lemmas"]}
+    return frozenset(words)
+
+
+def _a_weapon_word(t: Token) -> bool:
+    return t.lemma.lower() in _weapon_words() or t.text.lower() in _weapon_words()
+
+
+def _a_natural_doer(t: Token, w: dict) -> bool:
+    word = t.text.lower()
+    if word in w["lowercase_only_doers"] or t.lemma.lower() in w["lowercase_only_doers"]:
+        return t.text[:1].islower()  # "Hurricane", "Tornado", "Storm Shadow" also name weapons
+    return t.lemma.lower() in w["natural_doers"] or word in w["natural_doers"]
+
+
+def _gunfire(toks: TokenIndex, tok: Token, w: dict, armed: bool) -> bool:
+    """Is the noun "fire" gunfire: opened, exchanged or returned, or of a weapon ("artillery
+    fire", "heavy fire"), or "under fire" where armed men are about?"""
+    if tok.dep == "compound":
+        return toks.head(tok).lemma.lower() in w["gunfire_heads"]  # "fire damage", not "fire department"
+    head = toks.head(tok)
+    if tok.dep in ("dobj", "nsubjpass") and head.lemma.lower() in w["gunfire_verbs"]:
+        return True
+    if any(c.dep in ("compound", "amod", "nmod") and (c.lemma.lower() in w["gunfire_modifiers"]
+                                                      or c.text.lower() in w["gunfire_modifiers"])
+           for c in toks.children(tok.i)):
+        return True
+    if tok.dep == "pobj" and head.text.lower() == "under":
+        return armed  # "troops came under fire", not "the government came under fire from officials"
+    return False
+
+
+def _fired_weapons(toks: TokenIndex, tok: Token, w: dict, armed: bool) -> bool:
+    """Did the verb "fire" discharge a weapon: at or on something, with a weapon or a round as
+    its object or passive subject, or by armed men?"""
+    children = toks.children(tok.i)
+    fired = [c for c in children if c.dep in ("dobj", "nsubjpass", "nsubj")]  # "the guns fired", "missiles fired"
+    if tok.dep == "acl":
+        fired.append(toks.head(tok))  # "missiles fired from bombers"
+    if any(c.lemma.lower() in w["fired_things"] or c.text.lower() in w["fired_things"] for c in fired):
+        return True
+    if any(c.dep == "prep" and c.text.lower() in ("at", "on", "upon", "into", "towards", "toward") and any(
+            g.dep == "pobj" and g.ent_type not in ("DATE", "TIME") for g in toks.children(c.i)) for c in children):
+        return True  # "fired on the checkpoint" (not "fired on Monday")
+    if any(c.dep == "nsubjpass" for c in children):
+        return False  # "he was fired"
+    return armed and not any(c.dep == "dobj" for c in children)
+
+
+def _a_labour_strike(toks: TokenIndex, tok: Token, w: dict) -> bool:
+    head = toks.head(tok)
+    if tok.dep == "pobj" and head.text.lower() == "on":
+        return True  # "went on strike", "remain on strike"
+    return any(c.dep in ("compound", "amod") and c.lemma.lower() in w["labour_strike_modifiers"] for c in toks.children(tok.i))
+
+
+def _seized_goods(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> bool:
+    """Was what was taken a thing, not ground? Only the direct object is read: the market or
+    port where the goods were seized is where, not what."""
+    objects = [c for c in toks.children(tok.i) if c.dep == "dobj"]
+    if not objects:
+        return False
+    what = objects[0]  # the parse may take a place after it for a second object ("seized meat at X, Quezon City")
+    if what.lemma.lower() in w["control_words"]:
+        return False
+    lo, hi = toks.subtree(what.i)
+    if any(lo <= p.start and p.end <= hi and p.resolved for p in doc.places):
+        return False
+    return not any(t.lemma.lower() in w["ground_words"] or t.text.lower() in w["ground_words"] for t in toks.in_span(lo, hi))
+
+
+def _in_court(toks: TokenIndex, tok: Token, w: dict) -> bool:
+    """Is the crime what a court, a charge or a warrant is about ("pleaded not guilty to
+    murder", "a rape suspect", "a sexual assault conviction", "charged with killing")? The news
+    is then the trial, not the crime."""
+    if tok.dep == "compound" and toks.head(tok).lemma.lower() in w["court_words"] | w["court_nouns"]:
+        return True
+    node = tok
+    for _ in range(4):
+        if node.i == node.head or node.dep in ("ROOT", "ccomp", "parataxis", "relcl", "advcl", "conj"):
+            return False
+        node = toks.head(node)
+        if node.lemma.lower() in w["court_words"] or node.text.lower() in w["court_words"]:
+            return True
+        if node.pos == "NOUN" and node.lemma.lower() in w["court_nouns"]:
+            return True  # "a suspect in the murder" (not "suspected of killing civilians")
+        if node.pos in ("VERB", "AUX"):
+            return False
+    return False
