@@ -1080,6 +1080,11 @@ def _shown(doc):
         "The court in Harbour Town struck down the rule on Monday.",
         "The home side rallied from a ten-point deficit in Harbour Town on Monday.",
         "A strong earthquake hit Harbour Town on Monday, destroying forty houses.",
+        "At a debate in Harbour Town on Monday, John Miller attacked Mary Stone over her record.",
+        "The candidate spent Monday in Harbour Town attacking a rival.",
+        "Mary Stone hit back on Monday at a campaign event in Harbour Town.",
+        "John Miller spoke at a rally in Harbour Town on Monday.",
+        "A retired officer shot himself in Harbour Town on Monday.",
     ],
 )
 def test_war_words_in_their_everyday_senses_are_no_events(run, text):
@@ -1134,3 +1139,18 @@ def test_an_accident_story_is_read_from_its_lead(run):
 )
 def test_shots_without_an_explosive_weapon_are_no_shelling(run, text, subtype):
     assert [e.subtype for e in _shown(run(text))] == [subtype]
+
+
+def test_an_undated_article_dates_its_news_by_the_newest_day_it_writes_out(run):
+    text = ("On March 3, 2019, the council of Harbour Town met to remember the town's past.\n\n"
+            "In 1946, a mob killed two men in Harbour Town.")
+    doc = run(text, published=None)
+    assert doc.events and all(e.background for e in doc.events), [(e.trigger.text, e.background) for e in doc.events]
+
+
+def test_an_unanchored_last_week_does_not_take_an_earlier_sentences_year(run):
+    text = "In 1972 the North region was quiet. Russian troops shelled Harbour Town last week, killing two people."
+    doc = run(text, published=None)
+    shelling = [e for e in doc.events if e.trigger.text == "shelled"]
+    assert shelling and all(e.time is None or e.time.value != "1972" for e in shelling)
+    assert not any(e.background for e in shelling)

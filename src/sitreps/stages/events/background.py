@@ -30,12 +30,14 @@ _YEAR = re.compile(r"(?:\b(?:in|since|during|of|by|until|before|from|after|the)\
 
 def mark_background(doc: Document, events: list[Event], days: int) -> list[Event]:
     published = doc.article.published
-    if published is None:
+    day = published.date() if published is not None else _newest_full_date(doc)
+    if day is None:
         return [replace(e, background=True) if _told_as_history(doc, e, None, days) else e for e in events]
-    day = published.date()
     cutoff = day - timedelta(days=days) if day.toordinal() > days else date.min  # published in year 1
     frames = _time_frames(doc, cutoff)
-    retrospective = sum(old for _, old, _ in frames) > sum(not old for _, old, _ in frames)
+    # with no publication date, only what a sentence dates itself says it is old: the newest
+    # year named is too rough a "now" to read a whole article as told about the past
+    retrospective = published is not None and sum(old for _, old, _ in frames) > sum(not old for _, old, _ in frames)
     out = []
     for e in events:
         end = last_day(e.time.value) if e.time is not None and e.time.basis in ("stated", "context") and e.time.value else None
@@ -51,6 +53,20 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
 
 
 _FRAME_GRAINS = ("day", "week", "month", "year", "interval")
+
+
+def _newest_full_date(doc: Document) -> date | None:
+    """For an article without a publication date, the newest calendar day its text writes out
+    with its year ("March 31, 2018"), else the last day of the newest month or year it names
+    ("in 2009"): the article is at least that recent, so a lynching "in 1946" it retells is
+    history. None when the text names no year."""
+    for grains in (("day",), ("month", "year")):
+        days = [last_day(t.value) for t in doc.times
+                if t.start is not None and t.value and t.grain in grains and _A_YEAR.search(t.text)]
+        days = [d for d in days if d is not None]
+        if days:
+            return max(days)
+    return None
 
 
 _A_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
@@ -116,7 +132,8 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
         return True  # "the 20th anniversary of the opening strike on Baghdad"
     if cutoff is None or (e.time is not None and e.time.basis == "stated" and e.time.grain in ("day", "time")):
         return False
-    if re.search(r"\bearlier this year\b", text, re.IGNORECASE) and cutoff.year == doc.article.published.year \
+    if re.search(r"\bearlier this year\b", text, re.IGNORECASE) and doc.article.published is not None \
+            and cutoff.year == doc.article.published.year \
             and cutoff.timetuple().tm_yday > days:
         return True  # "captured the plant earlier this year", told in the autumn: not this month's news
     return any(date(int(m.group(1)), 12, 31) < cutoff for m in _YEAR.finditer(text))

@@ -54,6 +54,14 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
     if lemma == "rally" and any(c.dep == "prep" and c.text.lower() == "from" and any(
             g.lemma.lower() in w["comebacks"] for g in toks.children(c.i)) for c in children):
         return True  # "rallying from a double-digit deficit"
+    if lemma in w["verbal_triggers"] and not armed and not e.weapons and _words_not_arms(doc, toks, tok, w):
+        return True  # "Trump attacked Clinton", "hit him on guns", "hit back", "an attack on Obama", "took a hit"
+    if e.type == "Protests" and _a_campaign_rally(doc, toks, tok, e, w):
+        return True  # "told supporters at a rally in Michigan"
+    if lemma == "shoot" and any(c.dep == "dobj" and c.text.lower() in w["reflexives"] for c in children):
+        return True  # "shot himself"
+    if lemma == "execute" and any(c.dep == "prep" and c.text.lower() == "on" for c in children):
+        return True  # "good at executing on that"
     if lemma == "shoot" and any(c.dep == "dobj" and c.lemma.lower() in w["shot_things"] for c in children):
         return True  # "spent three days shooting footage"
     if lemma == "fire" and tok.pos == "NOUN" and not _gunfire(toks, tok, w, armed):
@@ -113,6 +121,49 @@ def _agents(toks: TokenIndex, tok: Token) -> list[Token]:
     return [g for c in toks.children(tok.i) if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
 
 
+def _a_person(t: Token, w: dict) -> bool:
+    return t.ent_type == "PERSON" or t.text.lower() in w["people_pronouns"] or t.lemma.lower() in w["rivals"]
+
+
+def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> bool:
+    """With no weapon and no armed men about, an attack on a person, a hit back or a hit taken is
+    said, not done: a politician "attacked" a rival, "hit him on immigration", "hit back"."""
+    children = toks.children(tok.i)
+    if tok.pos == "VERB":
+        speakers = [c for c in children if c.dep == "nsubj" and (
+            c.ent_type == "PERSON" or c.lemma.lower() in w["rivals"] or c.lemma.lower() in w["politicians"]
+            or c.text.lower() in w["politicians"])]
+        if speakers and any(c.dep == "dobj" and _a_person(c, w) for c in children):
+            return True  # "Trump attacked Machado", "the nominee attacked her opponent", not "assailants attacked him"
+        if any(c.dep == "dobj" and c.lemma.lower() in w["rivals"] for c in children):
+            return True  # "spent the day attacking a rival"
+        if any(c.dep == "prep" and any(g.dep == "pobj" and g.lemma.lower() in w["speech_words"] for g in toks.children(c.i))
+               for c in children):
+            return True  # "attacked her in early-morning tweets", "during the debate"
+        if any(c.dep in ("prt", "advmod") and c.text.lower() in ("back", "home") for c in children):
+            return True
+        return any(c.dep == "nsubj" and c.ent_type == "PERSON" for c in children) and any(
+            c.dep == "prep" and c.text.lower() == "over" for c in children)  # "attacked Clinton over her emails"
+    on = [g for c in children if c.dep == "prep" and c.text.lower() == "on" for g in toks.children(c.i) if g.dep == "pobj"]
+    if any(_a_person(g, w) for g in on):
+        return True  # "an attack on Obama"
+    if any(c.dep == "poss" and c.ent_type == "PERSON" for c in children):
+        return True  # "Sanders' attack"
+    return tok.dep == "dobj" and toks.head(tok).lemma.lower() == "take"  # "its reputation has taken a hit"
+
+
+def _a_campaign_rally(doc: Document, toks: TokenIndex, tok: Token, e: Event, w: dict) -> bool:
+    """"At a rally in Michigan", with a person speaking and nobody protesting: where a candidate
+    spoke, not a protest."""
+    if tok.pos != "NOUN" or tok.dep != "pobj" or toks.head(tok).text.lower() not in ("at", "during"):
+        return False
+    sent = e.evidence[0]
+    words = set(doc.text[sent.start : sent.end].lower().replace(",", " ").split())
+    if words & w["protest_signs"]:
+        return False
+    return any(t.ent_type == "PERSON" for t in toks.in_span(sent.start, sent.end))
+
+
 def _struck_by_nature(toks: TokenIndex, tok: Token, w: dict) -> bool:
     """Is the trigger's doer a natural force, a vehicle or a misfortune?"""
     return any(_a_natural_doer(d, w) for d in _doers(toks, tok))
@@ -157,7 +208,8 @@ def _gunfire(toks: TokenIndex, tok: Token, w: dict, armed: bool) -> bool:
     """Is the noun "fire" gunfire: opened, exchanged or returned, or of a weapon ("artillery
     fire", "heavy fire"), or "under fire" where armed men are about?"""
     if tok.dep == "compound":
-        return toks.head(tok).lemma.lower() in w["gunfire_heads"]  # "fire damage", not "fire department"
+        head = toks.head(tok)  # "inflicted fire damage", not "the fire department", "fire damages a house"
+        return head.lemma.lower() in w["gunfire_heads"] and head.dep in ("dobj", "pobj")
     head = toks.head(tok)
     if tok.dep in ("dobj", "nsubjpass") and head.lemma.lower() in w["gunfire_verbs"]:
         return True

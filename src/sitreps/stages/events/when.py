@@ -29,6 +29,9 @@ def date_events(doc: Document, events: list[Event]) -> list[Event]:
         if e.time is not None and e.time.value:
             out.append(replace(e, time=replace(e.time, basis="stated")))
             continue
+        if e.time is not None and e.time.grain in ("day", "week", "interval", "time") and doc.article.published is None:
+            out.append(e)  # "last week" with no date to count from: unknown, not an earlier sentence's year
+            continue
         time = context_time(doc, e) or published_time(doc, e)
         out.append(replace(e, time=time) if time is not None else e)
     return out
