@@ -1154,3 +1154,9 @@ def test_an_unanchored_last_week_does_not_take_an_earlier_sentences_year(run):
     shelling = [e for e in doc.events if e.trigger.text == "shelled"]
     assert shelling and all(e.time is None or e.time.value != "1972" for e in shelling)
     assert not any(e.background for e in shelling)
+
+
+def test_an_unnamed_gunman_is_an_unidentified_armed_group(run):
+    event = only(_shown(run("A gunman shot two people in Harbour Town on Monday.")))
+    assert [(a.actor, a.kind) for a in event.actors] == [("UAG", "armed_group")]
+    assert event.subtype == "Attack"

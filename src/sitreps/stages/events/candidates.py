@@ -503,16 +503,16 @@ _EXPLOSIVE_KINDS = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar
 
 def _gunfire_at(e: Event, weapons: list[Weapon]) -> str | None:
     """Shots fired without an explosive weapon are no shelling (ACLED): at armed men, an armed
-    clash; at people, or by someone who is no armed force, an attack ("a gunman opened fire at
-    an office party"). Fire at a place by forces ("troops fired on the town") stays a shelling."""
+    clash; at people, or by anyone but a state's forces, an attack ("a gunman opened fire at an
+    office party"). Fire at a place by forces ("troops fired on the town") stays a shelling."""
     if e.subtype != "Shelling/artillery/missile attack" or not _SHOOTING.match(e.trigger.text):
         return None
     if any(w.kind in _EXPLOSIVE_KINDS for w in weapons):
         return None
     if any(t.kind in _ARMED for t in e.targets):
         return "Armed clash"
-    if e.targets or not any(a.kind in _ARMED for a in e.actors):
-        return "Attack"
+    if e.targets or not any(a.kind == "state_forces" for a in e.actors):
+        return "Attack"  # a gunman's or the police's shots
     return None
 
 
