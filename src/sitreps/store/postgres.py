@@ -33,6 +33,7 @@ import itertools
 import json
 import logging
 import re
+import string
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -96,7 +97,7 @@ class PostgresDialect(Dialect):
 
     def text_search(self, text: str, ix: str) -> tuple[str, list]:
         # every word, lower-cased and not stemmed, as the SQLite store's FTS5 query asks
-        return "e.article_id IN (SELECT id FROM articles WHERE fts @@ plainto_tsquery('simple', ?))", [text]
+        return "e.article_id IN (SELECT id FROM articles WHERE fts @@ to_tsquery('simple', ?))", [ts_query(text)]
 
     def actor_id(self, actor: str) -> tuple[str, list]:
         return "strpos(e.actor_ids, ?) > 0", [actor_line(actor)]
@@ -119,6 +120,22 @@ class PostgresDialect(Dialect):
         # On the sphere (use_spheroid false) of the mean radius sitreps_km uses: the same distance.
         sql = "ST_DWithin(e.geom::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?, false)"
         return [sql], [lon, lat, km * 1000.0]
+
+
+_WORD_BREAKS = str.maketrans(string.punctuation, " " * len(string.punctuation))
+
+
+def ts_query(text: str) -> str:
+    """Plain words -> a `to_tsquery` query in which every word must appear, as `fts_query`
+    (conditions.py) asks of FTS5: ASCII punctuation breaks words, as in the stored `fts`
+    (migration 0010), so a word that holds some ("Kyiv-based", "example.com") is the phrase
+    of its parts. Each part is quoted: nothing of the query syntax is left in it."""
+    phrases = []
+    for word in text.split():
+        parts = word.translate(_WORD_BREAKS).split()
+        if parts:
+            phrases.append("(" + " <-> ".join(f"'{part}'" for part in parts) + ")")
+    return " & ".join(phrases)
 
 
 # -- the connection ---------------------------------------------------------------------------------
