@@ -34,7 +34,7 @@ import json
 import logging
 import re
 import string
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -94,6 +94,10 @@ class PostgresDialect(Dialect):
 
     def __init__(self, postgis: bool):
         self.postgis = postgis
+
+    def json_list(self, values: Iterable[str]) -> str:
+        # as the rows hold them (`_text`): json text may not hold an escaped NUL either
+        return json.dumps([_text(v) for v in values])
 
     def text_search(self, text: str, ix: str) -> tuple[str, list]:
         # every word, lower-cased and not stemmed, as the SQLite store's FTS5 query asks
@@ -163,11 +167,11 @@ class Connection:
         self.raw = raw
 
     def execute(self, sql: str, params=()) -> psycopg.Cursor:
-        return self.raw.execute(pyformat(sql), params)
+        return self.raw.execute(pyformat(sql), _params(params))
 
     def executemany(self, sql: str, rows) -> None:
         with self.raw.cursor() as cur:
-            cur.executemany(pyformat(sql), rows)
+            cur.executemany(pyformat(sql), (_params(row) for row in rows))
 
     def stream(self, sql: str, params=(), done: Callable[[], None] | None = None) -> Iterator[tuple]:
         """Rows read a batch at a time from a server-side cursor. The query runs now (its
@@ -175,7 +179,7 @@ class Connection:
         stream ends or is dropped."""
         cur = self.raw.cursor(name=f"sitreps_{next(_cursors)}", withhold=True)
         try:
-            cur.execute(pyformat(sql), params)
+            cur.execute(pyformat(sql), _params(params))
         except BaseException:
             cur.close()
             if done is not None:
@@ -211,7 +215,7 @@ class PooledConnection:
 
     def execute(self, sql: str, params=()) -> _Result:
         with self.pool.connection() as raw:
-            cur = raw.execute(pyformat(sql), params)
+            cur = raw.execute(pyformat(sql), _params(params))
             return _Result(cur.fetchall() if cur.description is not None else [])
 
     def executemany(self, sql: str, rows) -> None:
@@ -246,6 +250,15 @@ def _text(value):
 
 def _texts(row: tuple) -> tuple:
     return tuple(_text(v) for v in row)
+
+
+def _params(params):
+    """The parameters of a statement, every text (in a list too: `= ANY(?)`) as `_text` stores
+    it: an id or a name asked for with a NUL finds what was stored with one, where psycopg
+    refused to send it (a server error for a query string)."""
+    if not params:
+        return params
+    return [[_text(v) for v in p] if isinstance(p, list) else _text(p) for p in params]
 
 
 # -- the store --------------------------------------------------------------------------------------
