@@ -217,10 +217,19 @@ def store_target(new_store_target) -> str:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def module_store_target(request, tmp_path_factory) -> str:
+def module_new_store_target(request, tmp_path_factory):
+    """As `new_store_target`, for stores a whole test module shares: the module's tests run once
+    per backend, and every store made for one run is of that run's backend."""
+    if request.param == "postgresql":
+        made = _Databases(request.getfixturevalue("postgres_server"))
+        request.addfinalizer(made.drop)
+        return made
+    folder = tmp_path_factory.mktemp("stores")
+    count = iter(range(1, 1000))
+    return lambda: str(folder / f"store{next(count)}" / "sitreps.db")
+
+
+@pytest.fixture(scope="module")
+def module_store_target(module_new_store_target) -> str:
     """As `store_target`, for a store a whole test module shares."""
-    if request.param == "sqlite":
-        return str(tmp_path_factory.mktemp("store") / "sitreps.db")
-    made = _Databases(request.getfixturevalue("postgres_server"))
-    request.addfinalizer(made.drop)
-    return made()
+    return module_new_store_target()

@@ -782,6 +782,22 @@ def test_hostile_query_strings_are_refused_not_crashes(client, query, code):
     assert_error(client.get(f"/api/events?{query}"), 422, code)
 
 
+def test_a_nul_in_an_id_or_an_actor_is_no_server_error(writer):
+    """PostgreSQL text cannot hold a NUL: its store writes U+FFFD for one, and now asks with the
+    same, where an id or an actor with a NUL was a 500 (SQLite holds the NUL itself)."""
+    for path in ("/api/events/a%00b", "/api/articles/a%00b", "/api/clusters/a%00b", "/events/a%00b",
+                 "/articles/a%00b", "/clusters/a%00b"):  # fmt: skip
+        assert writer.get(path).status_code == 404, path
+    for path in ("/api/events", "/api/stats", "/api/events.csv", "/"):
+        assert writer.get(path, params={"actor": "army\x00"}).status_code == 200, path
+    assert ids(writer.get("/api/events", params={"actor": "army\x00"})) == []
+    before = len(ids(writer.get("/api/events?q=depot&include_copies=1")))
+    article = {"id": "n\x001", "title": "New report", "text": "Shelling hit a depot."}
+    assert writer.post("/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 201
+    assert writer.get("/api/articles/n%001").json()["title"] == "New report"
+    assert len(ids(writer.get("/api/events?q=depot&include_copies=1"))) == before + 1  # make_doc's text again: a copy
+
+
 def test_cursors_that_this_api_did_not_give_are_refused(client):
     import base64
     import json

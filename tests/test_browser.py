@@ -2,6 +2,9 @@
 the map draws markers, a filter changes them (a type, a place from the where boxes), the timeline
 sets dates, the Download links follow the filters, an event page highlights its evidence, an
 article's highlights explain themselves, and no page asks anything of a host other than this one.
+Each page is served over a SQLite store and over a PostgreSQL one (`module_new_store_target`,
+tests/conftest.py): a server per backend and module, not per test; the few tests that no store
+can change run over SQLite only (`ONE_BACKEND`).
 
 Skipped when Chromium or Playwright is missing, unless SITREPS_REQUIRE_BROWSER=1 (CI sets it),
 which turns the skip into a failure. Run alone: `python -m pytest -q tests/test_browser.py`;
@@ -51,9 +54,9 @@ def browser():
         browser.close()
 
 
-def serve(path: Path, documents, link=None):
+def serve(path: str, documents, link=None):
     """uvicorn on a free localhost port, in a thread, over a store of `documents` (linked into
-    clusters by `link(store)` when given)."""
+    clusters by `link(store)` when given) at `path` (a SQLite file or a PostgreSQL URL)."""
     import uvicorn
 
     from sitreps.api import create_app
@@ -78,18 +81,18 @@ def serve(path: Path, documents, link=None):
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(module_new_store_target):
     """The hand-built documents of test_web."""
-    server, thread, url = serve(tmp_path_factory.mktemp("browser") / "sitreps.db", docs())
+    server, thread, url = serve(module_new_store_target(), docs())
     yield url
     server.should_exit = True
     thread.join(10)
 
 
 @pytest.fixture(scope="module")
-def area_server(tmp_path_factory):
+def area_server(module_new_store_target):
     """Towns in Donetsk oblast, a raion, and events placed only to the oblast, to Ukraine, to Europe."""
-    server, thread, url = serve(tmp_path_factory.mktemp("areas") / "sitreps.db", area_docs())
+    server, thread, url = serve(module_new_store_target(), area_docs())
     yield url
     server.should_exit = True
     thread.join(10)
@@ -102,8 +105,8 @@ def timeline_docs():
 
 
 @pytest.fixture(scope="module")
-def timeline_server(tmp_path_factory):
-    server, thread, url = serve(tmp_path_factory.mktemp("timeline") / "sitreps.db", timeline_docs())
+def timeline_server(module_new_store_target):
+    server, thread, url = serve(module_new_store_target(), timeline_docs())
     yield url
     server.should_exit = True
     thread.join(10)
@@ -116,8 +119,8 @@ def rough_date_docs():
 
 
 @pytest.fixture(scope="module")
-def rough_date_server(tmp_path_factory):
-    server, thread, url = serve(tmp_path_factory.mktemp("rough-dates") / "sitreps.db", rough_date_docs())
+def rough_date_server(module_new_store_target):
+    server, thread, url = serve(module_new_store_target(), rough_date_docs())
     yield url
     server.should_exit = True
     thread.join(10)
@@ -141,11 +144,10 @@ def linked_docs():
 
 
 @pytest.fixture(scope="module")
-def linked_server(tmp_path_factory):
+def linked_server(module_new_store_target):
     from sitreps.store.clusters import link_pending
 
-    path = tmp_path_factory.mktemp("linked") / "sitreps.db"
-    server, thread, url = serve(path, linked_docs(), link=link_pending)
+    server, thread, url = serve(module_new_store_target(), linked_docs(), link=link_pending)
     yield url
     server.should_exit = True
     thread.join(10)
@@ -186,6 +188,11 @@ def phone(browser, server):
     page = recorded_page(browser, server, {"width": 390, "height": 844})
     yield page
     checked(page)
+
+
+# For a page whose test no store can change (the API's docs, the basemap, a filter refused before
+# any query): served over the SQLite store only, which keeps the suite's time down.
+ONE_BACKEND = pytest.mark.parametrize("module_new_store_target", ["sqlite"], indirect=True)
 
 
 def ready(page, markers: int) -> None:
@@ -280,6 +287,7 @@ def test_the_background_and_copies_boxes_reach_the_url(page):
     assert page.is_checked("#filters input[name=include_background]")
 
 
+@ONE_BACKEND
 @pytest.mark.parametrize("bbox", ["1,2,3", "a,b,c,d", "0,95,10,99", ",,,"])
 def test_a_malformed_area_in_the_url_is_an_error_message_not_a_script_error(page, bbox):
     page.goto(page.base + f"/?bbox={bbox}")
@@ -323,6 +331,7 @@ def test_article_highlights_explain_themselves(page):
     assert "<script>" in page.inner_text("#doctext")  # shown as text, never run
 
 
+@ONE_BACKEND
 @pytest.mark.parametrize("path, ready_selector", [("/docs", ".swagger-ui .info"), ("/redoc", "[role=navigation], .api-content")])
 def test_the_api_docs_load_nothing_from_elsewhere(page, path, ready_selector):
     """Swagger UI and ReDoc come bundled; what they would fetch from a CDN (ReDoc's logo) the
@@ -333,6 +342,7 @@ def test_the_api_docs_load_nothing_from_elsewhere(page, path, ready_selector):
     assert "sitreps" in page.inner_text("body")
 
 
+@ONE_BACKEND
 @pytest.mark.parametrize("query, message", [
     ("since=2022-13-45", "since: '2022-13-45' has no month 13"),
     ("since=2022-12-01&until=2022-11-01", "since (2022-12-01) is after until (2022-11-01)"),
@@ -345,6 +355,7 @@ def test_a_bad_filter_in_the_url_shows_the_apis_message_in_the_page(page, query,
     assert status.startswith("Could not load the events: ") and message in status, status
 
 
+@ONE_BACKEND
 def test_basemap_draws_no_line_across_the_world(page):
     """The world's TopoJSON steps from 180 to -180 where Russia and Fiji cross the antimeridian
     and runs round the pole for Antarctica: drawn flat, each step was a stripe across the map."""

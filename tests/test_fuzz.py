@@ -1,6 +1,7 @@
 """Generated hostile input for the parts that take text from outside: the readers, the time
-normaliser, the count parser, the cursor decoder and the API's query parameters. Each must give
-a record, a reading or a 4xx answer, never raise or answer 500.
+normaliser, the count parser, the cursor decoder and the API's query parameters (over a SQLite
+and a PostgreSQL store). Each must give a record, a reading or a 4xx answer, never raise or
+answer 500.
 
 The CI slice runs the same few hundred examples every time, in well under a minute; `make fuzz`
 runs the long profile (HYPOTHESIS_PROFILE=long), new examples each run. No model is needed:
@@ -111,8 +112,17 @@ VALUES = HOSTILE_TEXT | NUMBERS | st.sampled_from(["2022-13-45", "2022-02-30", "
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    with TestClient(create_app(tmp_path_factory.mktemp("fuzz") / "x.db")) as c:
+def client(module_store_target):
+    """The API over test_api's five events, once per backend (SQLite, PostgreSQL: see
+    tests/conftest.py), so that every filter has rows to run over."""
+    from test_api import docs
+
+    from sitreps.store import open_store
+
+    with open_store(module_store_target) as store:
+        for doc in docs():
+            store.save(doc)
+    with TestClient(create_app(module_store_target)) as c:
         yield c
 
 

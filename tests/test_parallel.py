@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -160,6 +161,30 @@ def test_a_record_that_kills_its_dask_worker_fails_alone(cluster):
         docs = list(pool.imap(article_from_text(t, id=str(i)) for i, t in enumerate(texts)))
     assert [d.text for d in docs] == [t.upper() if i != 6 else "" for i, t in enumerate(texts)]
     assert [n.code for n in docs[6].notes] == ["pipeline.crash"] and "died" in docs[6].notes[0].detail
+
+
+def test_the_run_reads_on_when_the_tasks_in_flight_all_finish_at_once(cluster):
+    """A slow first record holds back the hand-out while the other tasks finish: when it is
+    done, every task in flight is too, and the window was full (batch 1, 2 worker threads: 6
+    read, the 7th not yet). imap waited for a task when none was left to wait for, so the run
+    never ended: what a worker killed midway made happen once in ~40 runs (its task, run again,
+    finished last). The run goes in a thread so that a wait for nothing fails the test instead
+    of hanging it."""
+    texts = ["SLOW zero"] + [f"record {k}" for k in range(1, 9)]
+    settings = with_overrides(load_settings(), pipeline={"record_seconds": 1}, cluster={"batch": 1})
+    docs = []
+
+    def run():
+        with Cluster(cluster, settings, MISBEHAVE) as pool:
+            docs.extend(pool.imap(article_from_text(t, id=str(i)) for i, t in enumerate(texts)))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(120)  # a bound on a hang, never a measure: the run takes about two seconds
+    assert not thread.is_alive(), f"imap waits for a task with none in flight, after {len(docs)} records"
+    assert [d.article.id for d in docs] == [str(i) for i in range(9)]
+    assert [n.code for n in docs[0].notes] == ["pipeline.timeout"]
+    assert [d.text for d in docs[1:]] == [t.upper() for t in texts[1:]]
 
 
 def test_a_task_carries_settings_never_a_model():

@@ -1,6 +1,7 @@
 """The API against its own OpenAPI description (Schemathesis): generated requests for every
 operation, checked for server errors, undocumented status codes and responses that do not match
-their schema. Bounded for CI: a few dozen examples per operation.
+their schema, over a SQLite and a PostgreSQL store. Bounded for CI: a few dozen examples per
+operation.
 
 Schemathesis's own pytest plugin does not run under pytest 9 yet, so the operations are walked
 here and each one's Hypothesis strategy is drawn from directly."""
@@ -24,23 +25,34 @@ from sitreps.api import create_app  # noqa: E402
 from sitreps.store import open_store  # noqa: E402
 
 
-def _app():
-    path = Path(tempfile.mkdtemp(prefix="sitreps-schema-")) / "sitreps.db"
-    with open_store(path) as store:
-        for doc in docs():
-            store.save(doc)
+def _operations(target) -> dict:
+    """The operations of the API over the store at `target`, with the write route on."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return create_app(path, token=TOKEN, pipeline=fake_pipeline())
+        app = create_app(target, token=TOKEN, pipeline=fake_pipeline())
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    return {op.label: op for op in (r.ok() for r in schema.get_all_operations())}
 
 
-SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", _app())
-OPERATIONS = {op.label: op for op in (r.ok() for r in SCHEMA.get_all_operations())}
+# the operations' names for the test ids, from a throwaway SQLite store: the description is the
+# same over either backend
+LABELS = sorted(_operations(Path(tempfile.mkdtemp(prefix="sitreps-schema-")) / "sitreps.db"))
 
 
-@pytest.mark.parametrize("label", sorted(OPERATIONS))
-def test_every_operation_keeps_its_own_description(label):
-    operation = OPERATIONS[label]
+@pytest.fixture(scope="module")
+def store(module_store_target):
+    """test_api's documents in a store, once per backend (tests/conftest.py)."""
+    with open_store(module_store_target) as store:
+        for doc in docs():
+            store.save(doc)
+    return module_store_target
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_every_operation_keeps_its_own_description(store, label):
+    # an app of its own: Schemathesis ends the app's lifespan (which lets go of the store's
+    # connections) when each test ends
+    operation = _operations(store)[label]
 
     @given(case=operation.as_strategy())
     @settings(max_examples=int(os.environ.get("SITREPS_SCHEMA_EXAMPLES", "30")), deadline=None, database=None,

@@ -266,6 +266,10 @@ class Cluster:
                 handed += 1
             if exhausted and handed == read:
                 return
+            if not batches:
+                # every task in flight came back at once, while the window was full: read on
+                # (or find the input's end) before waiting, for there is nothing to wait for
+                continue
             for future in self._finished(tasks):
                 positions = batches.pop(future)
                 try:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 
 from ..linking import Cluster, DocSummary, Linker, LinkSettings, describe, summary_from_dict
 from ..outlets import outlet_of
+from .conditions import Dialect
 from .sqlite import SQLiteStore
 
 # The version of the outlets and cluster reports this code writes (link_state.reports): 1, outlets
@@ -73,11 +74,11 @@ def link_pending(
     or reset the store since (the store's linking generation is still the one it left);
     `progress(done, total)` is called after each article."""
     with store.linking() as conn:
-        return _link(conn, settings or LinkSettings(), previous, progress, store.dialect.json_values)
+        return _link(conn, settings or LinkSettings(), previous, progress, store.dialect)
 
 
 def _link(
-    conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | None, progress, values: str
+    conn: sqlite3.Connection, settings: LinkSettings, previous: LinkRun | None, progress, dialect: Dialect
 ) -> LinkRun:
     new = conn.execute(
         "SELECT d.article_id, d.summary_json, a.text, a.outlet FROM link_docs d JOIN articles a ON a.id = d.article_id"
@@ -97,7 +98,7 @@ def _link(
         linker.add(_summary(summary_json, text, outlet))
         if progress is not None:
             progress(i + 1, len(new))
-    _write(conn, linker, start, merged_before, values)
+    _write(conn, linker, start, merged_before, dialect)
     conn.execute("UPDATE link_state SET generation = generation + 1")
     return LinkRun(len(new), len(linker.touched), _count(conn), linker, generation + 1)
 
@@ -121,7 +122,7 @@ def _restore(conn: sqlite3.Connection, settings: LinkSettings) -> Linker:
     return Linker.restore(state, links, merged, settings)
 
 
-def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: set[str], values: str) -> None:
+def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: set[str], dialect: Dialect) -> None:
     # only the new documents' rows and the touched clusters' links: not the whole state again.
     # `values`: the subquery of a JSON array's values (the store's dialect: conditions.py)
     conn.executemany(
@@ -152,20 +153,20 @@ def _write(conn: sqlite3.Connection, linker: Linker, start: int, merged_before: 
     for c in live:
         cluster = linker.cluster(c)
         conn.execute(
-            f"UPDATE link_docs SET cluster_id = ? WHERE article_id IN ({values})",
-            (c, json.dumps(cluster.documents)),
+            f"UPDATE link_docs SET cluster_id = ? WHERE article_id IN ({dialect.json_values})",
+            (c, dialect.json_list(cluster.documents)),
         )
-        _write_cluster(conn, cluster, values)
+        _write_cluster(conn, cluster, dialect)
 
 
-def _write_cluster(conn: sqlite3.Connection, cluster: Cluster, values: str) -> None:
-    """A cluster's row and report, and its events' incidents. `values`: the dialect's subquery
-    of a JSON array's values (conditions.py)."""
+def _write_cluster(conn: sqlite3.Connection, cluster: Cluster, dialect: Dialect) -> None:
+    """A cluster's row and report, and its events' incidents. `dialect`: the store's, for the
+    subquery of a JSON array's values (conditions.py)."""
     published = [
         p for (p,) in conn.execute(
-            f"SELECT published FROM articles WHERE id IN ({values})"
+            f"SELECT published FROM articles WHERE id IN ({dialect.json_values})"
             " AND published IS NOT NULL ORDER BY published",
-            (json.dumps(cluster.documents),),
+            (dialect.json_list(cluster.documents),),
         )
     ]  # fmt: skip
     conn.execute(
@@ -194,14 +195,14 @@ def refresh_reports(store: SQLiteStore, settings: LinkSettings | None = None, *,
     if not force and _reports(store._conn) >= REPORTS:  # the usual case, without taking the lock
         return False
     with store.linking() as conn:
-        return _refresh(conn, settings or LinkSettings(), force, store.dialect.json_values)
+        return _refresh(conn, settings or LinkSettings(), force, store.dialect)
 
 
 def _reports(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT reports FROM link_state").fetchone()[0]
 
 
-def _refresh(conn: sqlite3.Connection, settings: LinkSettings, force: bool, values: str) -> bool:
+def _refresh(conn: sqlite3.Connection, settings: LinkSettings, force: bool, dialect: Dialect) -> bool:
     if not force and _reports(conn) >= REPORTS:  # another process did it meanwhile
         return False
     changed = [
@@ -221,7 +222,7 @@ def _refresh(conn: sqlite3.Connection, settings: LinkSettings, force: bool, valu
         members.setdefault(cluster_id, []).append((_summary(summary_json, "", outlet), copy_of or article_id))
     for cluster_id, docs in members.items():
         first = {d.id: copy_of for d, copy_of in docs}
-        _write_cluster(conn, describe(cluster_id, [d for d, _ in docs], first, settings), values)
+        _write_cluster(conn, describe(cluster_id, [d for d, _ in docs], first, settings), dialect)
     # a linker kept by another process holds the old outlets: make it read the store again
     conn.execute("UPDATE link_state SET reports = ?, generation = generation + 1", (REPORTS,))
     return True

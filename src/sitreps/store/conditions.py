@@ -17,8 +17,10 @@ PostgreSQL store's in postgres.py. A store carries its own (`store.dialect`).
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from collections.abc import Iterable
 
 from ..errors import SearchUnavailable
 from ..filters import EventFilter
@@ -65,6 +67,10 @@ class Dialect:
     )
     # 1 when an event's point is its place's parent unit's, else 0
     parent_point = "json_extract(e.event_json, '$.place.coord_precision') IS 'parent'"
+
+    def json_list(self, values: Iterable[str]) -> str:
+        """`values` as the one parameter `json_values` takes."""
+        return json.dumps(list(values))
 
     def text_search(self, text: str, ix: str) -> tuple[str, list]:
         """Events of articles whose title or text has every word of `text` (the FTS5 index)."""

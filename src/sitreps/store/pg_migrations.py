@@ -11,7 +11,8 @@ changes only what PostgreSQL does differently:
 - `rowid` is an identity column where SQLite's implicit rowid is used (articles, events,
   migrations): the order first stored, and the narrow key a page is picked on.
 - Full-text search is a generated `tsvector` over title and text with a GIN index (the `simple`
-  configuration: words lower-cased, not stemmed, no stop words, as SQLite's FTS5 index does).
+  configuration: words lower-cased, not stemmed, no stop words, as SQLite's FTS5 index does;
+  ASCII punctuation read as a space, as FTS5 reads it: `0010_articles_fts_words`).
 - `sitreps_km` is a SQL function: the haversine distance of sitreps.gazetteer.distance_km.
 - JSON stays text (the stored dicts are read back as written); the few queries into it cast.
 
@@ -264,6 +265,18 @@ CREATE INDEX events_walk ON events(first_day, id) INCLUDE (
 CREATE INDEX link_docs_copies ON link_docs(article_id) WHERE copy_of IS NOT NULL AND copy_of <> article_id;
 """
 
+# PostgreSQL's default text parser reads HTML and web addresses: it left out every word from a
+# `<script>` or `<style>` to its closing tag and the word of a tag (`<b>`), and kept host names,
+# e-mail addresses, paths and decimals whole, where FTS5 (unicode61) finds their parts. ASCII
+# punctuation becomes a space before the parser sees the text, as FTS5's tokenizer treats it
+# (postgres.py `ts_query` reads the searched words the same way).
+_FTS_WORDS = r"""
+ALTER TABLE articles DROP COLUMN fts;
+ALTER TABLE articles ADD COLUMN fts tsvector GENERATED ALWAYS AS (to_tsvector('simple', translate(
+    coalesce(title, '') || ' ' || coalesce(text, ''), E'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~', repeat(' ', 32)))) STORED;
+CREATE INDEX articles_fts ON articles USING gin(fts);
+"""
+
 # A point per located event (NULL for coordinates no point can have), indexed twice: as geometry
 # for `bbox` (a box in degrees) and as geography for `near` (metres on the sphere).
 _POSTGIS = """
@@ -284,5 +297,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0007_incidents", _INCIDENTS),
     Migration("0008_event_days", _EVENT_DAYS),
     Migration("0009_event_actor_ids", _EVENT_ACTOR_IDS),
+    Migration("0010_articles_fts_words", _FTS_WORDS),
     Migration("postgis", _POSTGIS, needs=("postgis",)),
 )

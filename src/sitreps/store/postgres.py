@@ -33,7 +33,8 @@ import itertools
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+import string
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
@@ -94,9 +95,13 @@ class PostgresDialect(Dialect):
     def __init__(self, postgis: bool):
         self.postgis = postgis
 
+    def json_list(self, values: Iterable[str]) -> str:
+        # as the rows hold them (`_text`): json text may not hold an escaped NUL either
+        return json.dumps([_text(v) for v in values])
+
     def text_search(self, text: str, ix: str) -> tuple[str, list]:
         # every word, lower-cased and not stemmed, as the SQLite store's FTS5 query asks
-        return "e.article_id IN (SELECT id FROM articles WHERE fts @@ plainto_tsquery('simple', ?))", [text]
+        return "e.article_id IN (SELECT id FROM articles WHERE fts @@ to_tsquery('simple', ?))", [ts_query(text)]
 
     def actor_id(self, actor: str) -> tuple[str, list]:
         return "strpos(e.actor_ids, ?) > 0", [actor_line(actor)]
@@ -119,6 +124,22 @@ class PostgresDialect(Dialect):
         # On the sphere (use_spheroid false) of the mean radius sitreps_km uses: the same distance.
         sql = "ST_DWithin(e.geom::geography, ST_SetSRID(ST_MakePoint(?, ?), 4326)::geography, ?, false)"
         return [sql], [lon, lat, km * 1000.0]
+
+
+_WORD_BREAKS = str.maketrans(string.punctuation, " " * len(string.punctuation))
+
+
+def ts_query(text: str) -> str:
+    """Plain words -> a `to_tsquery` query in which every word must appear, as `fts_query`
+    (conditions.py) asks of FTS5: ASCII punctuation breaks words, as in the stored `fts`
+    (migration 0010), so a word that holds some ("Kyiv-based", "example.com") is the phrase
+    of its parts. Each part is quoted: nothing of the query syntax is left in it."""
+    phrases = []
+    for word in text.split():
+        parts = word.translate(_WORD_BREAKS).split()
+        if parts:
+            phrases.append("(" + " <-> ".join(f"'{part}'" for part in parts) + ")")
+    return " & ".join(phrases)
 
 
 # -- the connection ---------------------------------------------------------------------------------
@@ -146,11 +167,11 @@ class Connection:
         self.raw = raw
 
     def execute(self, sql: str, params=()) -> psycopg.Cursor:
-        return self.raw.execute(pyformat(sql), params)
+        return self.raw.execute(pyformat(sql), _params(params))
 
     def executemany(self, sql: str, rows) -> None:
         with self.raw.cursor() as cur:
-            cur.executemany(pyformat(sql), rows)
+            cur.executemany(pyformat(sql), (_params(row) for row in rows))
 
     def stream(self, sql: str, params=(), done: Callable[[], None] | None = None) -> Iterator[tuple]:
         """Rows read a batch at a time from a server-side cursor. The query runs now (its
@@ -158,7 +179,7 @@ class Connection:
         stream ends or is dropped."""
         cur = self.raw.cursor(name=f"sitreps_{next(_cursors)}", withhold=True)
         try:
-            cur.execute(pyformat(sql), params)
+            cur.execute(pyformat(sql), _params(params))
         except BaseException:
             cur.close()
             if done is not None:
@@ -194,7 +215,7 @@ class PooledConnection:
 
     def execute(self, sql: str, params=()) -> _Result:
         with self.pool.connection() as raw:
-            cur = raw.execute(pyformat(sql), params)
+            cur = raw.execute(pyformat(sql), _params(params))
             return _Result(cur.fetchall() if cur.description is not None else [])
 
     def executemany(self, sql: str, rows) -> None:
@@ -229,6 +250,15 @@ def _text(value):
 
 def _texts(row: tuple) -> tuple:
     return tuple(_text(v) for v in row)
+
+
+def _params(params):
+    """The parameters of a statement, every text (in a list too: `= ANY(?)`) as `_text` stores
+    it: an id or a name asked for with a NUL finds what was stored with one, where psycopg
+    refused to send it (a server error for a query string)."""
+    if not params:
+        return params
+    return [[_text(v) for v in p] if isinstance(p, list) else _text(p) for p in params]
 
 
 # -- the store --------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ says differently comes from the store's `dialect` (conditions.py).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
@@ -317,7 +316,7 @@ def _where(store: SQLiteStore, f: EventFilter, walk: bool = False) -> tuple[list
 def events_of(store: SQLiteStore, article_ids: list[str]) -> list[dict]:
     """Every event of the given articles, in the API's order (first day, id; undated last)."""
     sql = f"{_SELECT} WHERE e.article_id IN ({store.dialect.json_values}) ORDER BY {_ORDER}"
-    return [event_from_row(row) for row in store._conn.execute(sql, (json.dumps(article_ids),))]
+    return [event_from_row(row) for row in store._conn.execute(sql, (store.dialect.json_list(article_ids),))]
 
 
 # -- map markers (the web UI's /points.json) -------------------------------------------------------
