@@ -1160,3 +1160,16 @@ def test_an_unnamed_gunman_is_an_unidentified_armed_group(run):
     event = only(_shown(run("A gunman shot two people in Harbour Town on Monday.")))
     assert [(a.actor, a.kind) for a in event.actors] == [("UAG", "armed_group")]
     assert event.subtype == "Attack"
+
+
+@pytest.mark.parametrize(
+    "text, published, subtype",
+    [
+        # far from the war's ground, an attack with no weapon and no state's forces is on people
+        ("Three people were killed in an attack on a nightclub in Lake Town on Monday.", "2016-06-15", "Attack"),
+        # on the war's ground the undone strike stays a shelling, the other side's
+        ("Three people were killed in an attack on Harbour Town on Monday.", PUBLISHED, SHELLING),
+    ],
+)
+def test_an_attack_without_weapons_or_forces_is_on_people_outside_the_war(run, text, published, subtype):
+    assert [e.subtype for e in _shown(run(text, published=published))] == [subtype]

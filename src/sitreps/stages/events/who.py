@@ -62,8 +62,27 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
             doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _from_territory(e, doc.article.published)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
-        out.append(_territory_by_side(e))
+        out.append(_unarmed_attack(_territory_by_side(e), doc.article.published))
     return out
+
+
+_EXPLOSIVE_KINDS = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "tank", "naval", "mine", "grenade", "chemical"}
+
+
+def _unarmed_attack(e: Event, published) -> Event:
+    """An "attack" with no explosive weapon named and no state's forces doing it, told or
+    inferred, is no shelling (ACLED): a gunman's or a mob's attack on people is violence against
+    civilians, one on armed men an armed clash ("the attack on a nightclub", "attacked a police
+    station"). In a war report the undone strike is the other side's (inferred) and stays one."""
+    if e.subtype != "Shelling/artillery/missile attack" or not e.trigger.text.lower().startswith("attack"):
+        return e
+    if any(w.kind in _EXPLOSIVE_KINDS for w in e.weapons) or any(a.kind == "state_forces" for a in e.actors):
+        return e
+    if e.place is not None and e.place.country in _territory()["sides"] and _in_the_war(e, published):
+        return e  # the war's own ground, contested or not: a strike whose side is unsaid
+    if any(t.kind in ("state_forces", "armed_group", "police") for t in e.targets):
+        return replace(e, type="Battles", subtype="Armed clash")
+    return replace(e, type="Violence against civilians", subtype="Attack")
 
 
 _TERRITORY = ("Government regains territory", "Non-state actor overtakes territory")
