@@ -1062,6 +1062,7 @@ def _shown(doc):
         "The company fired its chief executive in Harbour Town on Monday.",
         "Villagers began mining gold near Harbour Town on Monday.",
         "The goal on Monday had blown the title race in Harbour Town wide open.",
+        "The party in Harbour Town was banned on Monday in a blow to the opposition.",
         "Police went to a house in Harbour Town on Monday to execute a search warrant.",
         "Police in Harbour Town are searching for two suspects since Monday.",
         "Teachers went on strike in Harbour Town on Monday.",
@@ -1105,6 +1106,8 @@ def test_war_words_in_their_everyday_senses_are_no_events(run, text):
         "Russian forces seized control of Harbour Town on Monday.",
         "A Russian strike on Harbour Town killed four people on Monday.",
         "An explosion at an ammunition depot in Harbour Town injured four soldiers on Monday.",
+        "Ukrainian forces took the crossings near Harbour Town under fire control on Monday.",
+        "A massive blow to Harbour Town on Monday left 40 substations without power.",
     ],
 )
 def test_the_same_words_in_war_reports_stay_events(run, text):

@@ -70,9 +70,11 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
         return True  # "he was fired", "the board fired its chief"
     if lemma == "mine" and tok.pos == "VERB" and not armed:
         return True  # "began illegally mining gold"
-    if lemma == "blow" and not armed and not any(
+    if lemma == "blow" and tok.pos == "VERB" and not armed and not any(
             c.text.lower() in w["blow_particles"] for c in [*children, *filter(None, [toks.next(tok)])]):
         return True  # "had blown the title race wide open"
+    if lemma == "blow" and tok.pos == "NOUN" and not armed and _a_setback(toks, tok):
+        return True  # "in a blow to the opposition" (not "a massive blow to Ukraine's grid")
     if lemma == "execute" and any(c.dep == "dobj" and c.lemma.lower() in w["executed_things"] for c in children):
         return True  # "executed a search warrant", "executed the plan"
     if lemma == "search" and (tok.dep == "compound" or any(c.dep == "prep" and c.text.lower() == "for" for c in children)):
@@ -119,6 +121,15 @@ def _an_accident_story(doc: Document, toks: TokenIndex, e: Event, tok: Token, w:
 
 def _agents(toks: TokenIndex, tok: Token) -> list[Token]:
     return [g for c in toks.children(tok.i) if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
+
+
+def _a_setback(toks: TokenIndex, tok: Token) -> bool:
+    """"In a blow to the opposition", "a blow to his hopes": a setback, unless the blow lands on
+    a place."""
+    if tok.dep == "pobj" and toks.head(tok).text.lower() == "in":
+        return True
+    to = [g for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "to" for g in toks.children(c.i) if g.dep == "pobj"]
+    return bool(to) and not any(g.ent_type in ("GPE", "LOC", "FAC") for g in to)
 
 
 def _a_person(t: Token, w: dict) -> bool:
