@@ -264,6 +264,18 @@ CREATE INDEX events_walk ON events(first_day, id) INCLUDE (
 CREATE INDEX link_docs_copies ON link_docs(article_id) WHERE copy_of IS NOT NULL AND copy_of <> article_id;
 """
 
+# migrations.py's 0010: the text once, and the links indexed by b. The text column holds U+FFFD
+# where the text had NUL (postgres.py `_text`), so those rows keep their text in the JSON; jsonb
+# cannot hold "\u0000" at all, and CASE keeps the cast away from them. The rewritten JSON is jsonb's
+# rendering (keys in jsonb's order, a space after each colon and comma), which readers parse the
+# same; a save writes the canonical form again.
+_ARTICLE_TEXT_ONCE = """
+UPDATE articles SET doc_json = (doc_json::jsonb - 'text')::text
+WHERE CASE WHEN strpos(doc_json, '\\u0000') > 0 THEN false
+           ELSE doc_json::jsonb ->> 'text' IS NOT DISTINCT FROM text END;
+CREATE INDEX cluster_links_b ON cluster_links(b);
+"""
+
 # A point per located event (NULL for coordinates no point can have), indexed twice: as geometry
 # for `bbox` (a box in degrees) and as geography for `near` (metres on the sphere).
 _POSTGIS = """
@@ -284,5 +296,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0007_incidents", _INCIDENTS),
     Migration("0008_event_days", _EVENT_DAYS),
     Migration("0009_event_actor_ids", _EVENT_ACTOR_IDS),
+    Migration("0010_text_once_cluster_links_b", _ARTICLE_TEXT_ONCE),
     Migration("postgis", _POSTGIS, needs=("postgis",)),
 )
