@@ -12,19 +12,24 @@ publication order, are linked in memory by one `Linker` and written into a fresh
 kind as a store that linked them holds them (articles and child rows through the store's own row
 mapping, link_docs with seq, cluster and MinHash, cluster links, merges, clusters and incidents
 through store/clusters.py's writer; PostgreSQL's rows by COPY, then VACUUM ANALYZE). The next
-articles in publication order are then saved and linked the two ways a store links:
+articles in publication order are then saved and linked the ways a store links:
 
 - `cold`: `--batch` articles saved, then one `link_pending` (what `sitreps ingest` or `sitreps
   link` does after a run: it first puts the linker back from the store, every summary read once);
-- `kept`: `--batch` articles, each saved and linked at once with the linker of the previous run
-  kept (what the API's write route does: no store read when nobody else linked meanwhile).
+- `kept: 1 run per batch`: `--batch` more articles saved, then one run with the linker of the run
+  before kept (a process that links batch after batch; no store read when nobody else linked
+  meanwhile);
+- `kept: 1 run per save`: `--batch` more, each saved and linked at once with the linker kept (what
+  the API's write route does).
 
-`--drop-index NAME` measures `kept` once more after dropping that index (what it is worth, on the
-same store, side by side). Printed per size and store: ms per save, ms of linking per article,
-saves/s with linking, and the statements of the linking runs that took the most time (the time
-in `execute`: what a statement does before its first row; the statements here that write read
-no rows); then the in-memory linker's own time and memory per 1k articles. One process, one core;
-the SQL of PostgreSQL runs in its server. Record the numbers in docs/scaling.md.
+`--drop-index NAME` measures `kept: 1 run per save` once more after dropping that index (what it
+is worth, on the same store, side by side). Printed per size and store: the `cluster_links` rows
+(and on PostgreSQL their bytes) per article, then per phase ms per save, ms of linking per
+article, saves/s with linking, and the statements of the linking runs that took the most time
+(the time in `execute`: what a statement does before its first row; the statements here that
+write read no rows); then the in-memory linker's own time and memory per 1k articles. One
+process, one core; the SQL of PostgreSQL runs in its server. Record the numbers in
+docs/scaling.md.
 """
 
 from __future__ import annotations
@@ -182,27 +187,23 @@ def timed(store, into: Timed):
         store._conn = real
 
 
-def measure(store, docs: list[Document], kept, profile: Timed) -> tuple[float, float, object]:
-    """(seconds saving, seconds linking, the last run): each document saved, then linked with the
-    run before kept (`kept`: a LinkRun), or all saved and then linked once (`kept` None)."""
+def measure(store, docs: list[Document], previous, per_save: bool, profile: Timed) -> tuple[float, float, object]:
+    """(seconds saving, seconds linking, the last run): the documents saved, and linked after each
+    save (`per_save`) or once after the last, each run reusing the linker of the one before
+    (`previous`, a LinkRun; None: the first run puts it back from the store)."""
     from sitreps.store.clusters import link_pending
 
     saving = linking = 0.0
-    run = kept
-    for doc in docs:
+    run = previous
+    for i, doc in enumerate(docs, 1):
         t = time.perf_counter()
         assert store.save(doc) == "new"
         saving += time.perf_counter() - t
-        if kept is not None:
+        if per_save or i == len(docs):
             t = time.perf_counter()
             with timed(store, profile):
                 run = link_pending(store, previous=run)
             linking += time.perf_counter() - t
-    if kept is None:
-        t = time.perf_counter()
-        with timed(store, profile):
-            run = link_pending(store)
-        linking = time.perf_counter() - t
     assert run.linked >= 1
     return saving, linking, run
 
@@ -231,7 +232,7 @@ def main() -> int:
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     kinds = [k.strip() for k in args.store.split(",") if k.strip()]
-    batches = 3 if args.drop_index else 2
+    batches = 4 if args.drop_index else 3
     settings = LinkSettings()
     summaries = synthetic(sizes[-1] + batches * args.batch, args.per_day)
 
@@ -272,17 +273,18 @@ def main() -> int:
                     links = len(tables["cluster_links"][1]) / n
                     print(f"{kind:<8} {n:>8,} (filled in {filled:.0f} s; {links:.0f} cluster_links rows an article"
                           f"{links_size(store)}; load {os.getloadavg()[0]:.1f})", flush=True)  # fmt: skip
-                    profile = Timed(None)
-                    saving, linking, run = measure(store, new[: args.batch], None, profile)
-                    report(kind, n, "cold: 1 run per batch", args.batch, saving, linking, profile)
-                    profile = Timed(None)
-                    saving, linking, run = measure(store, new[args.batch : 2 * args.batch], run, profile)
-                    report(kind, n, "kept: 1 run per save", args.batch, saving, linking, profile)
+                    phases = [("cold: 1 run per batch", None, False), ("kept: 1 run per batch", True, False),
+                              ("kept: 1 run per save", True, True)]  # fmt: skip
                     if args.drop_index:
-                        store._conn.execute(f"DROP INDEX {args.drop_index}")
+                        phases.append((f"kept, no {args.drop_index}"[:22], True, True))
+                    run = None
+                    for k, (phase, keep, per_save) in enumerate(phases):
+                        if phase.startswith("kept, no"):
+                            store._conn.execute(f"DROP INDEX {args.drop_index}")
                         profile = Timed(None)
-                        saving, linking, run = measure(store, new[2 * args.batch :], run, profile)
-                        report(kind, n, f"kept, no {args.drop_index}"[:22], args.batch, saving, linking, profile)
+                        batch = new[k * args.batch : (k + 1) * args.batch]
+                        saving, linking, run = measure(store, batch, run if keep else None, per_save, profile)
+                        report(kind, n, phase, args.batch, saving, linking, profile)
                 if kind == "postgres":
                     pg.drop(target)
             del tables
