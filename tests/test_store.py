@@ -252,6 +252,51 @@ def test_get_article_round_trip(store):
     assert list(store.iter_documents()) == [document_dict(doc)]
 
 
+def stored_json(store, id: str) -> dict:
+    return json.loads(store._conn.execute("SELECT doc_json FROM articles WHERE id = ?", (id,)).fetchone()[0])
+
+
+def test_an_articles_text_is_stored_once_in_its_column_and_read_back_in_its_record(store):
+    doc = make_doc("a1", extra=" Ünïcode “quoted”.")
+    store.save(doc)
+    assert "text" not in stored_json(store, "a1") and stored_json(store, "a1")["places"]
+    assert store._conn.execute("SELECT text FROM articles").fetchone()[0] == doc.text
+    got = store.get_article("a1")
+    assert got == document_dict(doc) and list(got) == sorted(got)  # the canonical JSON's key order, as before
+    [record] = store.iter_records()
+    assert record["text"] == doc.text and list(record) == [*sorted(got), "stored"]
+    assert store.save(doc) == "unchanged"
+
+
+def test_migration_stores_the_text_of_an_old_stores_articles_once(store_target):
+    from sitreps.store.sqlite import _canonical
+
+    docs = [make_doc("a1"), make_doc("a2", extra=" The\x00end."), make_doc("a3", extra=" Ünïcode “quoted”.")]
+    with open_store(store_target) as s:
+        for doc in docs:
+            s.save(doc)
+        # as a store before 0010 held them: the whole sitreps/3 dict in doc_json, its text too; no
+        # index of the clusters' links by their second cluster
+        for doc in docs:
+            s._conn.execute("UPDATE articles SET doc_json = ? WHERE id = ?",
+                            (_canonical(document_dict(doc)), doc.article.id))  # fmt: skip
+        s._conn.execute("DROP INDEX cluster_links_b")
+        s._conn.execute("DELETE FROM migrations WHERE name = '0011_text_once_cluster_links_b'")
+        assert all(stored_json(s, doc.article.id)["text"] == doc.text for doc in docs)
+        records = list(s.iter_records())
+    with open_store(store_target) as s:
+        assert "0011_text_once_cluster_links_b" in [m["name"] for m in s.migrations()]
+        kept = {doc.article.id: "text" in stored_json(s, doc.article.id) for doc in docs}
+        # a text with NUL stays in its JSON: PostgreSQL's column holds U+FFFD instead (another text),
+        # and SQLite's JSON functions cut a string at NUL (so the two never look the same)
+        assert kept == {"a1": False, "a2": True, "a3": False}
+        assert [s.get_article(doc.article.id) for doc in docs] == [document_dict(doc) for doc in docs]
+        assert list(s.iter_records()) == records
+        assert [s.save(doc) for doc in docs] == ["unchanged"] * 3
+        # linking deletes a touched cluster's links by either end (store/clusters.py `_write`)
+        assert "cluster_links_b" in query_plan(s, "SELECT a FROM cluster_links WHERE b = 'x'")
+
+
 def test_query_by_type(store):
     store.save(make_doc("a1", event_type="explosions"))
     store.save(make_doc("a2", event_type="battles"))

@@ -28,9 +28,11 @@ Tables (schema in migrations.py; every migration is named and recorded in `migra
     migrations(name PK, applied_at)          one row per applied migration, in order
     articles(id PK, content_hash, url, title, published, origin, text, doc_json, ingested_at,
              site_name, outlet)
-        one row per stored document; doc_json is the whole sitreps/3 dict, the source of truth;
-        site_name: the page's own name, as read from HTML (not in doc_json); outlet: derived from
-        url and site_name (sitreps.outlets; NULL: unknown)
+        one row per stored document; doc_json is the whole sitreps/3 dict, the source of truth,
+        but for its text, which only the text column holds (migration 0010; the readers put it
+        back: sqlite.py `stored_document`); site_name: the page's own name, as read from HTML
+        (not in doc_json); outlet: derived from url and site_name (sitreps.outlets; NULL:
+        unknown)
     failures(id PK, origin, code, detail, level, recorded_at)
         per-article failures: the first error note of a document that could not be analysed
     places(article_id, start, end, text, name, lat, lon, country, admin1, feature,

@@ -299,6 +299,21 @@ UPDATE events SET actor_ids = (
 # (pg_migrations.py): nothing to change here, the name keeps the two lists in step.
 _FTS_WORDS = ""
 
+# An article's text was stored twice: in `articles.text` (which the FTS index and linking read)
+# and inside `doc_json`. `doc_json` keeps it no more: the readers take it from the column
+# (sqlite.py `stored_document`). A row whose JSON seems to hold another text than its column keeps
+# it: a text with NUL, which SQLite's JSON functions cut at the NUL (a save stores such a text once;
+# PostgreSQL's column cannot hold it). The file keeps its size until VACUUM.
+#
+# And linking rewrites the links of every cluster a run touched, deleting them first by either end:
+# `cluster_links` is keyed (a, b), so deleting by b read the whole table, once per touched cluster
+# (benchmarks/linking_store.py: most of a linking run's time, growing with the store). An index on
+# b makes it a lookup.
+_ARTICLE_TEXT_ONCE = """
+UPDATE articles SET doc_json = json_remove(doc_json, '$.text') WHERE json_extract(doc_json, '$.text') IS text;
+CREATE INDEX cluster_links_b ON cluster_links(b);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _SCHEMA),
     Migration("0002_articles_fts", _FTS, needs=("fts5",)),
@@ -310,6 +325,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0008_event_days", _EVENT_DAYS),
     Migration("0009_event_actor_ids", _EVENT_ACTOR_IDS),
     Migration("0010_articles_fts_words", _FTS_WORDS),
+    Migration("0011_text_once_cluster_links_b", _ARTICLE_TEXT_ONCE),
 )
 
 

@@ -275,6 +275,17 @@ ALTER TABLE articles DROP COLUMN fts;
 ALTER TABLE articles ADD COLUMN fts tsvector GENERATED ALWAYS AS (to_tsvector('simple', translate(
     coalesce(title, '') || ' ' || coalesce(text, ''), E'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~', repeat(' ', 32)))) STORED;
 CREATE INDEX articles_fts ON articles USING gin(fts);
+
+# migrations.py's 0010: the text once, and the links indexed by b. The text column holds U+FFFD
+# where the text had NUL (postgres.py `_text`), so those rows keep their text in the JSON; jsonb
+# cannot hold "\u0000" at all, and CASE keeps the cast away from them. The rewritten JSON is jsonb's
+# rendering (keys in jsonb's order, a space after each colon and comma), which readers parse the
+# same; a save writes the canonical form again.
+_ARTICLE_TEXT_ONCE = """
+UPDATE articles SET doc_json = (doc_json::jsonb - 'text')::text
+WHERE CASE WHEN strpos(doc_json, '\\u0000') > 0 THEN false
+           ELSE doc_json::jsonb ->> 'text' IS NOT DISTINCT FROM text END;
+CREATE INDEX cluster_links_b ON cluster_links(b);
 """
 
 # A point per located event (NULL for coordinates no point can have), indexed twice: as geometry
@@ -298,5 +309,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0008_event_days", _EVENT_DAYS),
     Migration("0009_event_actor_ids", _EVENT_ACTOR_IDS),
     Migration("0010_articles_fts_words", _FTS_WORDS),
+    Migration("0011_text_once_cluster_links_b", _ARTICLE_TEXT_ONCE),
     Migration("postgis", _POSTGIS, needs=("postgis",)),
 )

@@ -30,7 +30,6 @@ connections from a `psycopg_pool.ConnectionPool` (`PostgresStores`).
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 import string
@@ -58,7 +57,6 @@ from .sqlite import (
     EVENTS_FROM,
     FAILURES_SQL,
     RECORDS_SQL,
-    _canonical,
     _insert_sql,
     _now,
     article_key,
@@ -69,6 +67,8 @@ from .sqlite import (
     exported_records,
     reset_linking,
     save_summary,
+    stored_doc_json,
+    stored_document,
 )
 from .urls import redact
 
@@ -347,8 +347,9 @@ class PostgresStore:
         data["id"] = key
         digest = content_hash(data)
         art = doc.article
-        article = _texts((key, digest, art.url, art.title, data["published"], art.origin, doc.text, _canonical(data),
-                          _now(), art.site_name, outlet_of(art.url, art.site_name)))  # fmt: skip
+        text = _text(doc.text)
+        article = _texts((key, digest, art.url, art.title, data["published"], art.origin, text,
+                          stored_doc_json(data, text), _now(), art.site_name, outlet_of(art.url, art.site_name)))  # fmt: skip
         children = [(table, columns, [_texts(r) for r in rows]) for table, columns, rows in child_rows(key, doc)]
         with self._transaction("linking-shared", f"article:{key}") as conn:
             conn.execute("DELETE FROM failures WHERE id = ?", (key,))
@@ -402,13 +403,13 @@ class PostgresStore:
         return [dict(zip(_FAILURE_COLUMNS, row, strict=True)) for row in rows]
 
     def get_article(self, id: str) -> dict | None:
-        row = self._conn.execute("SELECT doc_json FROM articles WHERE id = ?", (id,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        row = self._conn.execute("SELECT doc_json, text FROM articles WHERE id = ?", (id,)).fetchone()
+        return None if row is None else stored_document(*row)
 
     def iter_documents(self) -> Iterator[dict]:
         """Every stored sitreps/3 dict, in the order first stored."""
-        for (doc_json,) in self._conn.stream("SELECT doc_json FROM articles ORDER BY rowid"):
-            yield json.loads(doc_json)
+        for doc_json, text in self._conn.stream("SELECT doc_json, text FROM articles ORDER BY rowid"):
+            yield stored_document(doc_json, text)
 
     def iter_records(self) -> Iterator[dict]:
         """The whole store as records (`sitreps export --format jsonl`; sqlite.py `exported_records`)."""

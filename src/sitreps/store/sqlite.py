@@ -110,6 +110,25 @@ def _canonical(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def stored_doc_json(data: dict, text: str | None) -> str:
+    """A sitreps/3 dict as `articles.doc_json` keeps it: without its text when the `text` column
+    holds that text (`text`), so that an article's text is stored once (migration 0010); with it
+    when the column holds another (PostgreSQL's, where NUL cannot be: postgres.py `_text`).
+    `stored_document` puts it back."""
+    if data.get("text") == text:
+        data = {k: v for k, v in data.items() if k != "text"}
+    return _canonical(data)
+
+
+def stored_document(doc_json: str, text: str | None) -> dict:
+    """The sitreps/3 dict of a stored article: its `doc_json` with the `text` column put back
+    where the JSON has none, its keys in the order of the canonical JSON, as before they parted."""
+    data = json.loads(doc_json)
+    if "text" in data:
+        return data
+    return dict(sorted({**data, "text": text}.items()))
+
+
 def article_key(doc: Document) -> str:
     """The id a document is stored under: its article id, else a content hash.
 
@@ -281,8 +300,8 @@ class SQLiteStore:
             # An upsert, not INSERT OR REPLACE: the rowid must stay, the FTS index is keyed on it.
             conn.execute(
                 _insert_sql("articles", _ARTICLE_COLUMNS, upsert=True),
-                (key, digest, art.url, art.title, data["published"], art.origin, doc.text, _canonical(data),
-                 _now(), art.site_name, outlet_of(art.url, art.site_name)),
+                (key, digest, art.url, art.title, data["published"], art.origin, doc.text,
+                 stored_doc_json(data, doc.text), _now(), art.site_name, outlet_of(art.url, art.site_name)),
             )  # fmt: skip
             if row is not None:
                 for table in _CHILD_TABLES:
@@ -329,13 +348,13 @@ class SQLiteStore:
         return [dict(zip(_FAILURE_COLUMNS, row, strict=True)) for row in rows]
 
     def get_article(self, id: str) -> dict | None:
-        row = self._conn.execute("SELECT doc_json FROM articles WHERE id = ?", (id,)).fetchone()
-        return None if row is None else json.loads(row[0])
+        row = self._conn.execute("SELECT doc_json, text FROM articles WHERE id = ?", (id,)).fetchone()
+        return None if row is None else stored_document(*row)
 
     def iter_documents(self) -> Iterator[dict]:
         """Every stored sitreps/3 dict, in the order first stored."""
-        for (doc_json,) in self._conn.execute("SELECT doc_json FROM articles ORDER BY rowid"):
-            yield json.loads(doc_json)
+        for doc_json, text in self._conn.execute("SELECT doc_json, text FROM articles ORDER BY rowid"):
+            yield stored_document(doc_json, text)
 
     def iter_records(self) -> Iterator[dict]:
         """The whole store as records (`sitreps export --format jsonl`; `exported_records`)."""
@@ -382,7 +401,8 @@ class SQLiteStore:
 # The store as records: each article with its page's site name and linking summary, in the order
 # first stored; then the failures, in the order recorded (`exported_records`).
 RECORDS_SQL = (
-    "SELECT a.doc_json, a.site_name, d.summary_json FROM articles a LEFT JOIN link_docs d ON d.article_id = a.id"
+    "SELECT a.doc_json, a.text, a.site_name, d.summary_json FROM articles a"
+    " LEFT JOIN link_docs d ON d.article_id = a.id"
     " ORDER BY a.rowid"
 )
 FAILURES_SQL = "SELECT id, origin, code, detail, level FROM failures ORDER BY recorded_at, id"
@@ -394,8 +414,9 @@ def exported_records(articles: Iterable[tuple], failures: Iterable[tuple]) -> It
     it (serialize.exported_record), then each failure as a failed record. Articles go first, so
     an id that has both (a later run failed on an article stored earlier) has both again; and in
     the order first stored, so linking takes them in the order it took them here."""
-    for doc_json, site_name, summary_json in articles:
-        yield exported_record(json.loads(doc_json), site_name, json.loads(summary_json) if summary_json else None)
+    for doc_json, text, site_name, summary_json in articles:
+        summary = json.loads(summary_json) if summary_json else None
+        yield exported_record(stored_document(doc_json, text), site_name, summary)
     for row in failures:
         yield failure_record(*row)
 
