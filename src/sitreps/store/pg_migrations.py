@@ -275,8 +275,9 @@ ALTER TABLE articles DROP COLUMN fts;
 ALTER TABLE articles ADD COLUMN fts tsvector GENERATED ALWAYS AS (to_tsvector('simple', translate(
     coalesce(title, '') || ' ' || coalesce(text, ''), E'!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~', repeat(' ', 32)))) STORED;
 CREATE INDEX articles_fts ON articles USING gin(fts);
+"""
 
-# migrations.py's 0010: the text once, and the links indexed by b. The text column holds U+FFFD
+# migrations.py's 0011: the text once, and the links indexed by b. The text column holds U+FFFD
 # where the text had NUL (postgres.py `_text`), so those rows keep their text in the JSON; jsonb
 # cannot hold "\u0000" at all, and CASE keeps the cast away from them. The rewritten JSON is jsonb's
 # rendering (keys in jsonb's order, a space after each colon and comma), which readers parse the

@@ -30,6 +30,7 @@ connections from a `psycopg_pool.ConnectionPool` (`PostgresStores`).
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import re
 import string
