@@ -1176,3 +1176,11 @@ def test_an_unnamed_gunman_is_an_unidentified_armed_group(run):
 )
 def test_an_attack_without_weapons_or_forces_is_on_people_outside_the_war(run, text, published, subtype):
     assert [e.subtype for e in _shown(run(text, published=published))] == [subtype]
+
+
+def test_a_year_that_names_another_thing_does_not_date_the_event(run):
+    text = "A gunman shot two people in Harbour Town, upending the 2016 mayoral race."
+    event = only(_shown(run(text, published="2016-03-09")))
+    assert event.time is not None and event.time.value == "2016-03-09" and event.time.basis == "published"
+    night = only(_shown(run("Russian forces shelled Harbour Town on Wednesday night.")))
+    assert night.time.value == "2024-03-06"

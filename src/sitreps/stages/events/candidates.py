@@ -848,10 +848,26 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
             continue  # "since February 24" starts a period; it does not date the event
         if _other_clause(toks, tok, t):
             continue  # "killed millions and was recognised earlier this week": the week dates the recognition
+        if _names_another_thing(toks, tok, t):
+            continue  # "the attacks reframed the 2016 presidential contest": the year names the contest
         candidates.append(t)
     if not candidates:
         return None
     return min(candidates, key=lambda t: abs(t.start - tok.start))
+
+
+def _names_another_thing(toks: TokenIndex, tok: Token, time: TimeExpr) -> bool:
+    """Is the time a bare year or date in front of another noun ("the 2016 presidential
+    contest", "the 2014 agreements"), naming that thing rather than saying when the event was?"""
+    head = toks.head_of_span(time.start, time.end)
+    if head is None or head.dep not in ("compound", "nummod", "amod", "nmod") or head.i == tok.i:
+        return False
+    owner = toks.head(head)  # "Wednesday night" is still a time
+    return owner.i != tok.i and owner.pos == "NOUN" and owner.i != head.i and owner.lemma.lower() not in _TIME_NOUNS
+
+
+_TIME_NOUNS = {"night", "morning", "evening", "afternoon", "day", "week", "month", "year", "weekend", "hour", "dawn",
+               "midnight", "noon", "date", "time"}
 
 
 def _other_clause(toks: TokenIndex, tok: Token, time: TimeExpr) -> bool:
