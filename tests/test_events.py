@@ -1184,3 +1184,10 @@ def test_a_year_that_names_another_thing_does_not_date_the_event(run):
     assert event.time is not None and event.time.value == "2016-03-09" and event.time.basis == "published"
     night = only(_shown(run("Russian forces shelled Harbour Town on Wednesday night.")))
     assert night.time.value == "2024-03-06"
+
+
+def test_a_year_naming_an_agreement_does_not_make_the_event_history(run):
+    event = only(_shown(run("Russian forces shelled Harbour Town on Monday, breaking the 2014 ceasefire agreements.")))
+    assert not event.background
+    old = [e for e in run("Russian forces shelled Harbour Town in 2014.").events]
+    assert old and all(e.background for e in old)

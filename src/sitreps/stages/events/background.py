@@ -136,7 +136,21 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
             and cutoff.year == doc.article.published.year \
             and cutoff.timetuple().tm_yday > days:
         return True  # "captured the plant earlier this year", told in the autumn: not this month's news
-    return any(date(int(m.group(1)), 12, 31) < cutoff for m in _YEAR.finditer(text))
+    toks = index(doc)
+    return any(date(int(m.group(1)), 12, 31) < cutoff and not _a_name_of_another_thing(toks, e, sent.start + m.start(1))
+               for m in _YEAR.finditer(text))
+
+
+def _a_name_of_another_thing(toks, e: Event, at: int) -> bool:
+    """"The 2014 Minsk agreements", "the 2016 presidential race": a year in front of another
+    noun names that thing; it says nothing of when this event was."""
+    year = toks.at(at)
+    if year is None or year.dep not in ("compound", "nummod", "amod", "nmod"):
+        return False
+    owner = toks.head(year)
+    trigger = toks.at(e.trigger.start)
+    ours = trigger is not None and (trigger.i == owner.i or trigger.head == owner.i)  # "the 2014 ceasefire agreements"
+    return owner.pos in ("NOUN", "PROPN") and owner.i != year.i and not ours
 
 
 def last_day(value: str) -> date | None:

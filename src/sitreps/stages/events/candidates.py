@@ -863,7 +863,8 @@ def _names_another_thing(toks: TokenIndex, tok: Token, time: TimeExpr) -> bool:
     if head is None or head.dep not in ("compound", "nummod", "amod", "nmod") or head.i == tok.i:
         return False
     owner = toks.head(head)  # "Wednesday night" is still a time
-    return owner.i != tok.i and owner.pos == "NOUN" and owner.i != head.i and owner.lemma.lower() not in _TIME_NOUNS
+    ours = owner.i == tok.i or tok.head == owner.i  # "the 2014 ceasefire agreements" dates the ceasefire
+    return not ours and owner.pos == "NOUN" and owner.i != head.i and owner.lemma.lower() not in _TIME_NOUNS
 
 
 _TIME_NOUNS = {"night", "morning", "evening", "afternoon", "day", "week", "month", "year", "weekend", "hour", "dawn",
