@@ -44,18 +44,18 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
         return True  # "hit by several protests", "a hit programme", "the car struck a tree"
     if lemma == "strike" and tok.pos == "VERB" and not any(c.dep == "dobj" for c in children) and any(
             d.lemma.lower() in w["labour_subjects"] for d in _doers(toks, tok)):
-        return True  # "teachers striking in West Virginia"
+        return True  # "teachers striking across the state"
     if lemma in w["accident_triggers"] and _an_accident_story(doc, toks, e, tok, w, armed):
         return True  # "a pedestrian was struck and killed", "a hit-and-run", "four villages were destroyed"
-    if lemma == "strike" and (tok.dep == "acomp" or any(
-            c.dep == "dobj" and c.lemma.lower() in w["struck_things"] for c in children) or any(
-            c.dep == "prt" and c.text.lower() == "down" for c in children) and not armed and not e.weapons):
-        return True  # "striking a chord", "struck a deal", "struck down a rule", "it is striking"
+    if lemma == "strike" and (tok.dep == "acomp" or any(c.dep == "dobj" and c.lemma.lower() in w["struck_things"] for c in children)):
+        return True  # "striking a chord", "struck a deal", "it is striking"
+    if lemma == "strike" and not armed and not e.weapons and any(c.dep == "prt" and c.text.lower() == "down" for c in children):
+        return True  # "struck down a rule"
     if lemma == "rally" and any(c.dep == "prep" and c.text.lower() == "from" and any(
             g.lemma.lower() in w["comebacks"] for g in toks.children(c.i)) for c in children):
         return True  # "rallying from a double-digit deficit"
     if lemma in w["verbal_triggers"] and not armed and not e.weapons and _words_not_arms(doc, toks, tok, w):
-        return True  # "Trump attacked Clinton", "hit him on guns", "hit back", "an attack on Obama", "took a hit"
+        return True  # "the senator attacked her rival", "hit him on guns", "hit back", "took a hit"
     if e.type == "Protests" and _a_campaign_rally(doc, toks, tok, e, w):
         return True  # "told supporters at a rally in Michigan"
     if lemma == "shoot" and any(c.dep == "dobj" and c.text.lower() in w["reflexives"] for c in children):
@@ -82,7 +82,7 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
     if lemma == "strike" and tok.pos == "NOUN" and _a_labour_strike(toks, tok, w):
         return True  # "workers went on strike", "a hunger strike"
     if e.subtype in ("Non-state actor overtakes territory", "Government regains territory") and _seized_goods(doc, toks, tok, w):
-        return True  # "seized 3,000 kilos of meat at the market"
+        return True  # "police seized 300 kilos of meat at the market"
     return e.type in ("Violence against civilians", "Explosions/Remote violence", "Battles") and _in_court(toks, tok, w)
 
 
@@ -145,7 +145,7 @@ def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> boo
             c.ent_type == "PERSON" or c.lemma.lower() in w["rivals"] or c.lemma.lower() in w["politicians"]
             or c.text.lower() in w["politicians"])]
         if speakers and any(c.dep == "dobj" and _a_person(c, w) for c in children):
-            return True  # "Trump attacked Machado", "the nominee attacked her opponent", not "assailants attacked him"
+            return True  # "Miller attacked Stone", "the nominee attacked her opponent", not "assailants attacked him"
         if any(c.dep == "dobj" and c.lemma.lower() in w["rivals"] for c in children):
             return True  # "spent the day attacking a rival"
         if any(c.dep == "prep" and any(g.dep == "pobj" and g.lemma.lower() in w["speech_words"] for g in toks.children(c.i))
@@ -154,10 +154,10 @@ def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> boo
         if any(c.dep in ("prt", "advmod") and c.text.lower() in ("back", "home") for c in children):
             return True
         return any(c.dep == "nsubj" and c.ent_type == "PERSON" for c in children) and any(
-            c.dep == "prep" and c.text.lower() == "over" for c in children)  # "attacked Clinton over her emails"
+            c.dep == "prep" and c.text.lower() == "over" for c in children)  # "attacked Stone over her record"
     on = [g for c in children if c.dep == "prep" and c.text.lower() == "on" for g in toks.children(c.i) if g.dep == "pobj"]
     if any(_a_person(g, w) for g in on):
-        return True  # "an attack on Obama"
+        return True  # "an attack on Stone"
     if any(c.dep == "poss" and c.ent_type == "PERSON" for c in children):
         return True  # "Sanders' attack"
     return tok.dep == "dobj" and toks.head(tok).lemma.lower() == "take"  # "its reputation has taken a hit"
@@ -263,7 +263,7 @@ def _seized_goods(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> bool:
     objects = [c for c in toks.children(tok.i) if c.dep == "dobj"]
     if not objects:
         return False
-    what = objects[0]  # the parse may take a place after it for a second object ("seized meat at X, Quezon City")
+    what = objects[0]  # the parse may take a place after it for a second object ("seized meat at a market, X City")
     if what.lemma.lower() in w["control_words"]:
         return False
     lo, hi = toks.subtree(what.i)
