@@ -1191,3 +1191,8 @@ def test_a_year_naming_an_agreement_does_not_make_the_event_history(run):
     assert not event.background
     old = [e for e in run("Russian forces shelled Harbour Town in 2014.").events]
     assert old and all(e.background for e in old)
+
+
+def test_one_person_who_attacks_is_a_sole_perpetrator(run):
+    event = only(_shown(run("A 45-year-old man shot two neighbours in Lake Town on Monday.", published="2016-03-09")))
+    assert [(a.actor, a.text) for a in event.actors] == [("SOLE", "A 45-year-old man")]

@@ -59,7 +59,8 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
         if _DISPUTED.search(doc.text, e.evidence[0].start, e.evidence[0].end):
             e = replace(e, actors=tuple(a for a in e.actors if not a.inferred))  # each side blames the other
         elif not e.actors and e.type in _FOUGHT:
-            doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _from_territory(e, doc.article.published)
+            doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _sole_perpetrator(doc, e) \
+                or _from_territory(e, doc.article.published)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
         out.append(_unarmed_attack(_territory_by_side(e), doc.article.published))
@@ -149,6 +150,31 @@ def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
     if len({a.actor for a in subjects}) != 1:
         return None
     return replace(subjects[0], inferred=True)
+
+
+# who, named as one person, did an attack: "a 45-year-old man shot ...", "Smith stabbed ..."
+_PERSONS = {"man", "woman", "boy", "girl", "teenager", "youth", "son", "daughter", "father", "mother", "husband", "wife",
+            "brother", "sister", "neighbour", "neighbor", "suspect", "driver", "employee", "student", "inmate", "gunman",
+            "attacker", "assailant", "killer", "shooter"}
+
+
+def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
+    """An attack on people whose clause makes one person its subject ("a 45-year-old man shot
+    two neighbours", "Smith stabbed his wife"): ACLED's "Sole perpetrator", not nobody."""
+    if e.type != "Violence against civilians" or e.subtype != "Attack":
+        return None
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None or tok.pos != "VERB":
+        return None
+    children = toks.children(tok.i)
+    subjects = [c for c in children if c.dep == "nsubj"] if any(c.dep == "dobj" for c in children) else []
+    subjects += [g for c in children if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
+    for s in subjects:  # a subject with an object, or the agent of a passive: not "the boy drowned"
+        if s.tag in ("NN", "NNP") and (s.ent_type == "PERSON" or s.lemma.lower() in _PERSONS):
+            lo = min([s.start, *(c.start for c in toks.children(s.i) if c.i < s.i)])  # "a 45-year-old man"
+            return ActorMention(lo, s.end, doc.text[lo : s.end], "SOLE", "Sole perpetrator", "armed_group", None)
+    return None
 
 
 def _from_paragraph(doc: Document, e: Event, before: list[Event]) -> ActorMention | None:
