@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from ...records import Document, Event
 from .._tokens import index
 from ..times import MONTH_NAMES, days_of
+from .candidates import names_another_thing
 
 _HISTORY = re.compile(
     r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
@@ -137,20 +138,10 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
             and cutoff.timetuple().tm_yday > days:
         return True  # "captured the plant earlier this year", told in the autumn: not this month's news
     toks = index(doc)
-    return any(date(int(m.group(1)), 12, 31) < cutoff and not _a_name_of_another_thing(toks, e, sent.start + m.start(1))
+    trigger = toks.at(e.trigger.start)  # "the 2014 Minsk agreements" names the agreements, not this event's year
+    return any(date(int(m.group(1)), 12, 31) < cutoff
+               and not names_another_thing(toks, trigger, toks.at(sent.start + m.start(1)), ("NOUN", "PROPN"))
                for m in _YEAR.finditer(text))
-
-
-def _a_name_of_another_thing(toks, e: Event, at: int) -> bool:
-    """"The 2014 Minsk agreements", "the 2016 presidential race": a year in front of another
-    noun names that thing; it says nothing of when this event was."""
-    year = toks.at(at)
-    if year is None or year.dep not in ("compound", "nummod", "amod", "nmod"):
-        return False
-    owner = toks.head(year)
-    trigger = toks.at(e.trigger.start)
-    ours = trigger is not None and (trigger.i == owner.i or trigger.head == owner.i)  # "the 2014 ceasefire agreements"
-    return owner.pos in ("NOUN", "PROPN") and owner.i != year.i and not ours
 
 
 def last_day(value: str) -> date | None:

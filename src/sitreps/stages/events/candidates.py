@@ -498,7 +498,7 @@ def _with_counts_and_weapons(events: list[Event], phrases: list[CasualtyPhrase],
 
 
 _SHOOTING = re.compile(r"(?:open|opened|opening|opens|fire|fired|fires|firing|shoot|shot|shooting|shoots)\b", re.IGNORECASE)
-_EXPLOSIVE_KINDS = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "tank", "naval", "mine", "grenade", "chemical"}
+EXPLOSIVE_KINDS = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "tank", "naval", "mine", "grenade", "chemical"}
 
 
 def _gunfire_at(e: Event, weapons: list[Weapon]) -> str | None:
@@ -507,7 +507,7 @@ def _gunfire_at(e: Event, weapons: list[Weapon]) -> str | None:
     office party"). Fire at a place by forces ("troops fired on the town") stays a shelling."""
     if e.subtype != "Shelling/artillery/missile attack" or not _SHOOTING.match(e.trigger.text):
         return None
-    if any(w.kind in _EXPLOSIVE_KINDS for w in weapons):
+    if any(w.kind in EXPLOSIVE_KINDS for w in weapons):
         return None
     if any(t.kind in _ARMED for t in e.targets):
         return "Armed clash"
@@ -848,7 +848,7 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
             continue  # "since February 24" starts a period; it does not date the event
         if _other_clause(toks, tok, t):
             continue  # "killed millions and was recognised earlier this week": the week dates the recognition
-        if _names_another_thing(toks, tok, t):
+        if names_another_thing(toks, tok, toks.head_of_span(t.start, t.end)):
             continue  # "the attacks reframed the 2016 presidential contest": the year names the contest
         candidates.append(t)
     if not candidates:
@@ -856,15 +856,16 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
     return min(candidates, key=lambda t: abs(t.start - tok.start))
 
 
-def _names_another_thing(toks: TokenIndex, tok: Token, time: TimeExpr) -> bool:
-    """Is the time a bare year or date in front of another noun ("the 2016 presidential
-    contest", "the 2014 agreements"), naming that thing rather than saying when the event was?"""
-    head = toks.head_of_span(time.start, time.end)
-    if head is None or head.dep not in ("compound", "nummod", "amod", "nmod") or head.i == tok.i:
+def names_another_thing(toks: TokenIndex, trigger: Token | None, word: Token | None, owners=("NOUN",)) -> bool:
+    """Is `word`, a year or a date, in front of another noun ("the 2016 presidential contest",
+    "the 2014 agreements"), naming that thing rather than saying when the trigger's event was?
+    It still dates an event it names ("the 2014 ceasefire agreements" for the ceasefire), and
+    "Wednesday night" is still a time. `owners`: the parts of speech the other noun may have."""
+    if word is None or word.dep not in ("compound", "nummod", "amod", "nmod") or (trigger is not None and word.i == trigger.i):
         return False
-    owner = toks.head(head)  # "Wednesday night" is still a time
-    ours = owner.i == tok.i or tok.head == owner.i  # "the 2014 ceasefire agreements" dates the ceasefire
-    return not ours and owner.pos == "NOUN" and owner.i != head.i and owner.lemma.lower() not in _TIME_NOUNS
+    owner = toks.head(word)
+    ours = trigger is not None and (owner.i == trigger.i or trigger.head == owner.i)
+    return not ours and owner.pos in owners and owner.i != word.i and owner.lemma.lower() not in _TIME_NOUNS
 
 
 _TIME_NOUNS = {"night", "morning", "evening", "afternoon", "day", "week", "month", "year", "weekend", "hour", "dawn",

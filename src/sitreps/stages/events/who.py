@@ -23,7 +23,7 @@ from ...lexicons import load_lexicon
 from ...records import HAPPENED, ActorMention, Document, Event
 from .._tokens import index
 from ._discourse import paragraph
-from .candidates import as_forces, country_forces, demonyms
+from .candidates import EXPLOSIVE_KINDS, as_forces, country_forces, demonyms
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
@@ -67,9 +67,6 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     return out
 
 
-_EXPLOSIVE_KINDS = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "tank", "naval", "mine", "grenade", "chemical"}
-
-
 def _unarmed_attack(e: Event, published) -> Event:
     """An "attack" with no explosive weapon named and no state's forces doing it, told or
     inferred, is no shelling (ACLED): a gunman's or a mob's attack on people is violence against
@@ -77,7 +74,7 @@ def _unarmed_attack(e: Event, published) -> Event:
     station"). In a war report the undone strike is the other side's (inferred) and stays one."""
     if e.subtype != "Shelling/artillery/missile attack" or not e.trigger.text.lower().startswith("attack"):
         return e
-    if any(w.kind in _EXPLOSIVE_KINDS for w in e.weapons) or any(a.kind == "state_forces" for a in e.actors):
+    if any(w.kind in EXPLOSIVE_KINDS for w in e.weapons) or any(a.kind == "state_forces" for a in e.actors):
         return e
     if e.place is not None and e.place.country in _territory()["sides"] and _in_the_war(e, published):
         return e  # the war's own ground, contested or not: a strike whose side is unsaid
