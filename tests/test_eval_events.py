@@ -237,6 +237,28 @@ def test_publication_date_stands_in_only_for_a_missing_event_time():
     assert not nothing["date"].correct and not nothing[ev.PUBLISHED_FALLBACK].correct
 
 
+def test_only_rows_whose_headlines_report_violence_count_in_the_labelled_lines():
+    reported = score_row(row(reports=True), doc(event(actors=[actor()], time=when("2022-09-01"))))
+    assert ev.REPORTS in by_field(reported)["detection"].groups and ev.REPORTS in by_field(reported)["date"].groups
+    halves = {g for j in reported for g in j.groups} & {ev.REPORTS_TUNE, ev.REPORTS_TEST}
+    assert len(halves) == 1  # each labelled row is in one half
+    for label in (False, None):  # "none", or a row nobody labelled
+        judged = score_row(row(reports=label), doc())
+        assert not any(ev.REPORTS in j.groups for j in judged)
+    table = summarise(reported + score_row(row(id="2", reports=False), doc()))
+    assert table[f"detection: {ev.REPORTS}"]["rows"] == 1 and table["detection: all rows"]["rows"] == 2
+
+
+def test_headline_labels_are_read_and_a_bad_line_is_named(tmp_path):
+    good = write_lines(tmp_path / "h.jsonl", [{"row": 7, "reports": "violent"}, {"row": "8", "reports": "none"}])
+    assert ev.headline_labels(good) == {"7": True, "8": False}
+    rows = load_ged(write_csv(tmp_path / "ged.csv", [raw_row(), raw_row(id="9")]), labels=ev.headline_labels(good))
+    assert [r.reports for r in rows] == [True, None]
+    bad = write_lines(tmp_path / "b.jsonl", [{"row": 7, "reports": "violent"}, {"row": 8, "reports": "maybe"}])
+    with pytest.raises(InputError, match=r"b.jsonl:2"):
+        ev.headline_labels(bad)
+
+
 def test_an_event_without_a_place_falls_back_to_the_texts_place():
     judged = by_field(score_row(row(), doc(event(actors=[actor()]), places=[place()])))
     assert judged["within 10 km"].correct and judged["right oblast"].correct
@@ -328,8 +350,9 @@ def test_load_ged_names_the_line_of_a_bad_number(tmp_path):
 
 @pytest.mark.shared
 def test_the_dev_file_loads_whole(shared_dir):
-    rows = load_ged(shared_dir / "data/events/ucdp_ged_ukraine.dev.csv")
+    rows = load_ged(shared_dir / "data/events/ucdp_ged_ukraine.dev.csv", labels=ev.headline_labels())
     assert len(rows) == 538
+    assert all(r.reports is not None for r in rows)  # the packaged labels cover every row
     assert all(r.start and r.end and r.start <= r.end and r.published for r in rows)
     assert not ev.unmapped_sides(rows)
 

@@ -126,6 +126,7 @@ def eval_events(
     file: Annotated[Path, typer.Argument(help="UCDP GED CSV file.")],
     articles: Annotated[Path | None, typer.Option(help="Articles (JSON lines {id, published, text}) the labelled sentences point into.")] = None,
     labels: Annotated[Path | None, typer.Option(help="Labelled sentences (JSON lines {article, start, end, label}); by default the ones packaged with sitreps.")] = None,
+    headline_labels: Annotated[Path | None, typer.Option(help="Which UCDP rows' headlines report a violent event (JSON lines {row, reports}); by default the ones packaged with sitreps.")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N UCDP rows (and labelled sentences).")] = None,
     markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
@@ -138,12 +139,14 @@ def eval_events(
     from ..evaluation import sentences as labelled
 
     with _errors():
-        _check_paths([str(p) for p in (file, articles, labels) if p is not None])
+        _check_paths([str(p) for p in (file, articles, labels, headline_labels) if p is not None])
         settings = _settings(config)
         ctx = _context(settings)
         misses: list | None = [] if mistakes else None
-        rows = ev.load_ged(file, limit=limit)
+        rows = ev.load_ged(file, limit=limit, labels=ev.headline_labels(headline_labels))
         notes = [ev.GDELT_NOTE]
+        if not any(r.reports is not None for r in rows):
+            notes.append("No row has a headline label: the hand-labelled lines are empty (give --headline-labels).")
         unmapped = ev.unmapped_sides(rows)
         if unmapped:
             notes.append(f"Side names without an actor mapping (not scored for actor side): {', '.join(unmapped)}.")

@@ -40,10 +40,12 @@ scored against the row, each over stated denominators:
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
@@ -166,6 +168,7 @@ class GedRow:
     high: int
     start: date | None
     end: date | None
+    reports: bool | None = None  # the hand label: do the headlines report a violent event
 
     @property
     def names_place(self) -> bool:
@@ -205,8 +208,25 @@ def _whole(raw: dict, column: str, where: str) -> int:
         raise InputError(f"{where}: {column} is not a whole number: {raw[column]!r}") from None
 
 
-def load_ged(path: str | Path, limit: int | None = None) -> list[GedRow]:
-    """Every row of a UCDP GED CSV (the first `limit` when given)."""
+def headline_labels(path=None) -> dict[str, bool]:
+    """Row id -> do the row's headlines report a particular violent event (labels/README.md);
+    by default the labels that ship with sitreps, for the rows of `ucdp_ged_ukraine.dev.csv`."""
+    path = path or resources.files("sitreps.evaluation").joinpath("labels", "ucdp_headlines.jsonl")
+    labels = {}
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                raw = json.loads(line)
+                labels[str(raw["row"])] = {"violent": True, "none": False}[raw["reports"]]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{path}:{n}: not a headline label ({exc})") from None
+    return labels
+
+
+def load_ged(path: str | Path, limit: int | None = None, labels: dict[str, bool] | None = None) -> list[GedRow]:
+    """Every row of a UCDP GED CSV (the first `limit` when given), with its headline label
+    when `labels` has one."""
+    labels = labels or {}
     rows: list[GedRow] = []
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -238,6 +258,7 @@ def load_ged(path: str | Path, limit: int | None = None) -> list[GedRow]:
                     high=_whole(raw, "high", where),
                     start=_gold_date(raw["date_start"] or ""),
                     end=_gold_date(raw["date_end"] or ""),
+                    reports=labels.get(raw["id"]),
                 )
             )
     return rows
@@ -386,9 +407,17 @@ DATED_STATED = "rows with parseable dates, headline states a time"
 SUMMED = "fatalities, rows of one headline summed"
 UNSPLIT = "headline states a death toll, one row per headline"
 CEILING = "fatalities ceiling: any number of the headline"
+# rows whose headlines report a particular violent event, by hand (labels/ucdp_headlines.jsonl):
+# a digest heading, a Twitter handle or a running total gives no event to find or date
+REPORTS = "rows whose headlines report a violent event (hand-labelled)"
+REPORTS_TUNE = REPORTS.replace(")", ", tune half)")
+REPORTS_TEST = REPORTS.replace(")", ", report half)")
 
 TABLE: tuple[tuple[str, str], ...] = (
     ("detection", ALL),
+    ("detection", REPORTS),
+    ("detection", REPORTS_TUNE),
+    ("detection", REPORTS_TEST),
     ("actor side", NAMES_ACTOR),
     ("actor side", ALL),
     ("within 10 km", PRECISE),
@@ -399,6 +428,9 @@ TABLE: tuple[tuple[str, str], ...] = (
     ("right oblast", WITH_ADM1_NAMED),
     ("date", DATED_STATED),
     ("date", DATED),
+    ("date", REPORTS),
+    ("date", REPORTS_TUNE),
+    ("date", REPORTS_TEST),
     (PUBLISHED_FALLBACK, DATED),
     ("fatalities", STATES_TOLL),
     ("fatalities", UNSPLIT),
@@ -428,7 +460,8 @@ def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None =
     """Every field of one row against the document sitreps made of its headlines."""
     primary = primary_event(doc)
     found = [event_brief(e) for e in doc.events]
-    judged = [Judgement("detection", bool(violent_events(doc)), "a violent event", found, (ALL,))]
+    reports = _reported(row)
+    judged = [Judgement("detection", bool(violent_events(doc)), "a violent event", found, (ALL, *reports))]
 
     sides = tuple(s for s in expected_sides(row) if s in SIDES)
     if sides:
@@ -458,7 +491,7 @@ def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None =
         value = time.value if time is not None else None
         gold = [row.start.isoformat(), row.end.isoformat()]
         got = [time.text, value] if value else None
-        groups = (DATED_STATED, DATED) if states_time(row.text) else (DATED,)
+        groups = ((DATED_STATED, DATED) if states_time(row.text) else (DATED,)) + reports
         judged.append(Judgement("date", in_window(value, row.start, row.end), gold, got, groups))
         if primary is not None and value is None and row.published is not None:
             value = row.published.date().isoformat()
@@ -484,6 +517,16 @@ def score_row(row: GedRow, doc, gazetteer=None, summed: tuple[int, int] | None =
         right = n is not None and summed[0] <= n <= summed[1]
         judged.append(Judgement(SUMMED, right, list(summed), n, (STATES_TOLL,)))
     return judged
+
+
+def _reported(row: GedRow) -> tuple[str, ...]:
+    """The hand-labelled groups a row is in: none unless its headlines report a violent event;
+    the halves are fixed by a hash of the row id, as the map's audit halves are."""
+    if not row.reports:
+        return ()
+    from .audit import article_half
+
+    return (REPORTS, REPORTS_TUNE if article_half(row.id) == "tune" else REPORTS_TEST)
 
 
 def summarise(judgements: Iterable[Judgement]) -> dict[str, dict]:
