@@ -837,10 +837,29 @@ def test_a_unit_named_without_its_country_opposes_the_side_it_acts_on(run):
     assert all(a.actor != "UKR.MIL" for e in happened(doc) for a in e.actors)
 
 
+def test_a_unit_that_destroys_the_other_sides_arms_is_a_clash_without_place_or_day(run):
+    clash = only(happened(run("The paratroopers destroyed a Russian armoured vehicle along with its crew.")))
+    assert clash.subtype == "Armed clash" and [(a.actor, a.inferred) for a in clash.actors] == [("UKR.MIL", True)]
+    assert only(happened(run("The invaders destroyed a Ukrainian howitzer."))).actors[0].actor == "RUS.MIL"
+    # no doer, or a doer that is no armed unit: the state a thing is in, or no war event
+    assert not happened(run("A Russian armoured vehicle was destroyed."))
+    assert not happened(run("The storm destroyed a Russian armoured vehicle."))
+
+
 def test_deaths_in_action_are_a_battles(run):
     died = only(happened(run("Two Ukrainian volunteers were killed in action near Harbour Town on Tuesday.")))
     assert died.subtype == "Armed clash" and died.fatalities is not None
     assert not happened(run("Two residents of Harbour Town died in a road accident on Tuesday."))
+
+
+def test_a_death_while_fighting_for_a_side_is_a_battles_death(run):
+    for text in ("A British volunteer was killed fighting for Ukraine near Harbour Town.",
+                 "A Canadian volunteer was killed while fighting alongside Ukrainian forces on Tuesday."):
+        died = only(happened(run(text)))
+        assert died.subtype == "Armed clash" and died.fatalities is not None, text
+    # fighting for one's life, or against an illness, is no battle
+    assert not happened(run("Two residents of Harbour Town died fighting for their lives in hospital on Tuesday."))
+    assert not happened(run("A writer from Harbour Town died fighting against cancer on Tuesday."))
 
 
 def test_what_a_word_keeps_from_happening_did_not_happen(run):

@@ -160,8 +160,11 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
     return events
 
 
-# "died at the front", "killed in action", "wounded in the fighting near X": a battle's dead
-_IN_COMBAT = re.compile(r"\b(?:at the front(?:line| line)?|on the front ?lines?|in action|in (?:a |the )?(?:battle|combat|fighting)\b(?! (?:against|for)))",
+# "died at the front", "killed in action", "wounded in the fighting near X", "killed while
+# fighting for the other side": a battle's dead
+_IN_COMBAT = re.compile(r"\b(?:at the front(?:line| line)?|on the front ?lines?|in action|in (?:a |the )?(?:battle|combat|fighting)\b(?! (?:against|for))"
+                        r"|(?:killed|died|dies|wounded|injured)\s+(?:while\s+|when\s+)?(?:fighting|defending)\s+(?:for|alongside|against|with|in|on)\b"
+                        r"(?!\s+(?:(?:his|her|their|its|my|your|our|a|an|the|long)\s+)?(?:life|lives|cancer|illness|disease|covid|addiction)\b))",
                         re.IGNORECASE)
 # the dead and hurt whom a war report counts as its own ("four medics were killed during the
 # evacuation", "a journalist injured in the Kherson region"), beside fighters and civilians;
@@ -254,6 +257,9 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
     armed = [a for a in actors if a.kind in _ARMED or a.kind in ("government", "nationals")]
     if armed and any(t.kind in _ARMED or t.kind == "civilians" for t in targets):
         return True
+    if armed and lemma in _BARE_DESTRUCTION and any(
+            find_weapons(doc.text, *toks.subtree(c.i)) for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")):
+        return True  # "paratroopers destroyed an armoured vehicle with its crew": the other side's arms, struck
     # an armed doer in a paragraph that has already said where or when ("Russian troops attacked
     # X on Monday. Their artillery also shelled the railway station.")
     para = doc.text.rfind("\n", 0, sent.start) + 1

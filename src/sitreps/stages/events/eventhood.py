@@ -492,7 +492,7 @@ def pinned(doc: Document, e: Event) -> bool:
         or bool(_DAILY.search(doc.text, sent.start, sent.end))
     if dated and tok.pos == "NOUN" and tok.dep in ("dobj", "nsubj", "nsubjpass"):
         return True  # "made four strikes on enemy positions during the day"
-    named = any(a.kind in _ARMED and not a.inferred for a in e.actors)
+    named = any(a.kind in _ARMED and (not a.inferred or _named_unit(doc, e, a)) for a in e.actors)
     if named and tok.pos == "NOUN" and any(c.dep == "nummod" for c in index(doc).children(tok.i)):
         return True  # "the aircraft inflicted 18 strikes on the enemy": who, what and how many
     if tok.pos != "VERB":
@@ -500,5 +500,21 @@ def pinned(doc: Document, e: Event) -> bool:
     # "Ukrainian troops reportedly recaptured the village": who and what are pinned; a finite
     # verb (a present one is a headline's or a mis-tagged past: `_generic_present` has already
     # dropped the habits)
-    told = tok.tag in ("VBD", "VBN", "VBP", "VBZ") and any(a.kind in _ARMED and not a.inferred for a in e.actors)
+    told = tok.tag in ("VBD", "VBN", "VBP", "VBZ") and named
     return dated or told
+
+
+@cache
+def _unit_words() -> frozenset[str]:
+    forces = load_lexicon("actors")["forces"]
+    return frozenset(w.lower() for w in (*forces["unit_words"], *forces["inferred"], *forces["enemy_words"],
+                                         *forces["inferred_ukraine"]))
+
+
+def _named_unit(doc: Document, e: Event, a) -> bool:
+    """A doer its own sentence names by a unit or a word for the other side ("paratroopers",
+    "the invaders"), whose side only is inferred: as named as "Ukrainian troops". Not a side
+    guessed from the ground or from the losses a trigger tells (its span is the trigger)."""
+    sent = e.evidence[0]
+    inside = sent.start <= a.start and a.end <= sent.end and not (a.start <= e.trigger.start < a.end)
+    return inside and doc.text[a.start : a.end].lower() in _unit_words()
