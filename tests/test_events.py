@@ -1248,6 +1248,7 @@ def test_a_claim_outranks_the_side_guessed_from_the_ground(run):
         ("Two soldiers were killed by Hezbollah in Lake Town on Monday.", "GRP.HEZBOLLAH"),
         ("Nine people were killed in an attack by the Taliban on a police post in Lake Town on Monday.", "GRP.TALIBAN"),
         ("Hamas launched a rocket attack on Lake Town on Monday.", "GRP.HAMAS"),
+        ("Three soldiers died during an unexpected Islamic State counter-attack near Lake Town on Monday.", "GRP.IS"),
     ],
 )
 def test_a_group_its_clause_makes_the_doer_is_the_doer(run, text, group):
@@ -1260,7 +1261,9 @@ def test_a_group_its_clause_makes_the_doer_is_the_doer(run, text, group):
     [
         # what is bombed, held or fought is no doer (the reverted lexicon entries made these doers)
         "Jets bombed the Islamic State's strongholds near Lake Town on Sunday.",
+        "The Islamic State's rivals attacked a checkpoint near Lake Town on Friday, killing four guards.",
         "Coalition jets destroyed ISIL positions near Lake Town on Monday, killing dozens of fighters.",
+        "Three soldiers died in an anti-ISIS raid near Lake Town on Monday.",
         # a denied claim, and a claim about other attacks
         "Gunmen killed six people at a church in Lake Town on Sunday. Boko Haram has not claimed the attack.",
         "A bomb killed 12 people in Lake Town on Monday. No group has claimed responsibility, "
@@ -1274,6 +1277,20 @@ def test_a_group_the_text_does_not_make_the_doer_is_none(run, text):
     doc = run(text, published=OLD_NEWS)
     first = _shown(doc)[0]  # the attack told first ("the previous attacks" are the group's)
     assert not any(a.actor.startswith("GRP.") for a in first.actors), _doers(doc)
+
+
+def test_a_claim_holds_for_no_attack_told_under_another_verb_or_in_another_country(run):
+    text = ("Islamic State claimed responsibility for the bombing in Lake Town, "
+            "saying it avenged an air raid that killed ten villagers in Harbour Town on Sunday.")
+    assert sorted(_doers(run(text, published=OLD_NEWS))) == [("bombing", ["GRP.IS"]), ("raid", [])]
+    text = "A bomb killed 12 people in Lake Town on Monday. Islamic State claimed responsibility for a bombing in Russia."
+    assert _doers(run(text, published=OLD_NEWS))[0] == ("bomb", [])
+
+
+def test_a_group_named_as_what_is_fought_makes_no_battle(run):
+    # the reverted plain-actor entries made an armed target of the group, and so a battle
+    assert _shown(run("The coalition is destroying ISIL in Lake Town, the general said on Monday.",
+                      published=OLD_NEWS)) == []
 
 
 def test_a_group_its_clause_fights_is_the_target(run):

@@ -119,8 +119,11 @@ def _doers_of(toks: TokenIndex, tok: Token) -> list[Token]:
     """The tokens that stand for the doer of the trigger `tok` in its clause."""
     if tok.pos == "VERB":
         return _subjects(toks, tok)
+    word = [tok]  # "counter-attack" parsed as three nouns: the modifiers of the whole word
+    while word[0].i > 0 and toks.tokens[word[0].i - 1].end == word[0].start:
+        word.insert(0, toks.tokens[word[0].i - 1])
     kids = toks.children(tok.i)
-    out = [c for c in kids if c.dep in ("compound", "amod", "nmod") and c.i < tok.i]  # "an al-Shabaab attack"
+    out = [c for w in word for c in toks.children(w.i) if c.dep in ("compound", "amod", "nmod") and c.i < word[0].i]
     out += [g for c in kids if c.dep == "prep" and c.text.lower() == "by" for g in toks.children(c.i) if g.dep == "pobj"]
     head = toks.head(tok)
     if head.i != tok.i and head.pos == "VERB" and head.lemma.lower() in _CARRY and tok.dep in ("dobj", "nsubjpass"):
@@ -190,9 +193,11 @@ def _does_an_attack(toks: TokenIndex, verb: Token) -> bool:
 class _Claim:
     sentence: Span
     group: ActorMention
-    start: int  # the claim's words: the claiming verb's subtree
+    verb: int  # the claiming verb's token
+    start: int  # the claim's words: the verb's subtree
     end: int
     others: bool  # "claimed responsibility for previous attacks": about other attacks than the ones near
+    countries: frozenset[str]  # of the places the claim's words name ("the bombing in Kabul")
 
 
 def _claims(doc: Document, toks: TokenIndex, mentions: list[ActorMention]) -> list[_Claim]:
@@ -202,21 +207,44 @@ def _claims(doc: Document, toks: TokenIndex, mentions: list[ActorMention]) -> li
         if sent is None or any(c.sentence == sent for c in out) or (verb := _claim(toks, m)) is None:
             continue
         lo, hi = toks.subtree(verb.i)
-        out.append(_Claim(sent, m, lo, hi, bool(_OTHER.search(doc.text, lo, hi))))
+        countries = frozenset(p.country for p in doc.places if lo <= p.start < hi and p.country)
+        out.append(_Claim(sent, m, verb.i, lo, hi, bool(_OTHER.search(doc.text, lo, hi)), countries))
     return out
+
+
+def _names(toks: TokenIndex, claim: _Claim, e: Event) -> bool | None:
+    """Do the claim's words name the event ("claimed the bombing", "claimed credit for the
+    attacks")? None when the event is told inside them under another verb ("claimed the attack,
+    which followed an air strike that killed four"): that one is not what was claimed."""
+    if not claim.start <= e.trigger.start < claim.end:
+        return False
+    tok = toks.at(e.trigger.start)
+    if tok is None:
+        return None
+    for t in toks.ancestors(tok):
+        if t.i == claim.verb:
+            return True
+        if t.pos in ("VERB", "AUX"):
+            return None
+    return None
 
 
 def _claimed(doc: Document, e: Event, claims: list[_Claim]) -> _Claim | None:
     """The claim of the event: one whose words name it ("claimed the bombing"), else the nearest
-    claim of no other attacks in its sentence, its paragraph, or the two sentences after it."""
-    sent = e.evidence[0]
-    named = [c for c in claims if c.start <= e.trigger.start < c.end]
+    claim of no other attacks, in no other country, in its sentence, its paragraph, or the two
+    sentences after it."""
+    toks = index(doc)
+    said = [(c, _names(toks, c, e)) for c in claims]
+    named = [c for c, names in said if names]
     if named:
         return named[0]
+    sent = e.evidence[0]
     lo, hi = paragraph(doc.text, sent.start)
     following = [s for s in doc.sentences if s.start >= sent.end][:2]
-    near = [c for c in claims if not c.others and (c.sentence == sent or lo <= c.sentence.start < hi
-                                                   or c.sentence in following)]
+    country = e.place.country if e.place is not None else None
+    near = [c for c, names in said if names is False and not c.others
+            and not (country and c.countries and country not in c.countries)
+            and (c.sentence == sent or lo <= c.sentence.start < hi or c.sentence in following)]
     return min(near, key=lambda c: abs(c.sentence.start - sent.start)) if near else None
 
 
