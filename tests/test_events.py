@@ -1249,6 +1249,9 @@ def test_a_claim_outranks_the_side_guessed_from_the_ground(run):
         ("Nine people were killed in an attack by the Taliban on a police post in Lake Town on Monday.", "GRP.TALIBAN"),
         ("Hamas launched a rocket attack on Lake Town on Monday.", "GRP.HAMAS"),
         ("Three soldiers died during an unexpected Islamic State counter-attack near Lake Town on Monday.", "GRP.IS"),
+        ("A suicide bomber from al-Shabaab blew himself up at a hotel in Lake Town on Tuesday, killing seven people.",
+         "GRP.SHABAAB"),
+        ("A suicide bomber from al-Shabaab killed seven people at a hotel in Lake Town on Tuesday.", "GRP.SHABAAB"),
     ],
 )
 def test_a_group_its_clause_makes_the_doer_is_the_doer(run, text, group):

@@ -80,7 +80,7 @@ def _in_capitals(text: str, start: int, end: int) -> bool:
 
 def _role(toks: TokenIndex, m: ActorMention) -> Token | None:
     """The token that plays the group's part in its clause: the head of "the Islamic State group",
-    and the member noun of "Islamic State militants" or "fighters of al-Shabaab"."""
+    and the member noun of "Islamic State militants", "fighters of al-Shabaab", "a bomber from"."""
     r = toks.head_of_span(m.start, m.end)
     if r is None:
         return None
@@ -92,7 +92,7 @@ def _role(toks: TokenIndex, m: ActorMention) -> Token | None:
             r = head  # "the Islamic State group"
         elif r.dep in ("compound", "amod", "nmod", "poss") and head.lemma.lower() in _MEMBERS:
             r = head  # "Islamic State militants", "the group's fighters": never the group's strongholds
-        elif r.dep == "pobj" and head.text.lower() == "of" and toks.head(head).lemma.lower() in _MEMBERS:
+        elif r.dep == "pobj" and head.text.lower() in ("of", "from") and toks.head(head).lemma.lower() in _MEMBERS:
             r = toks.head(head)
         elif r.dep == "appos" and head.lemma.lower() in _MEMBERS | {"group", "organization", "organisation"}:
             r = head  # "the militant group, al-Shabaab"
@@ -123,7 +123,8 @@ def _doers_of(toks: TokenIndex, tok: Token) -> list[Token]:
     while word[0].i > 0 and toks.tokens[word[0].i - 1].end == word[0].start:
         word.insert(0, toks.tokens[word[0].i - 1])
     kids = toks.children(tok.i)
-    out = [c for w in word for c in toks.children(w.i) if c.dep in ("compound", "amod", "nmod") and c.i < word[0].i]
+    out = [tok] if tok.lemma.lower() in _MEMBERS else []  # "a suicide bomber from al-Shabaab"
+    out += [c for w in word for c in toks.children(w.i) if c.dep in ("compound", "amod", "nmod") and c.i < word[0].i]
     out += [g for c in kids if c.dep == "prep" and c.text.lower() == "by" for g in toks.children(c.i) if g.dep == "pobj"]
     head = toks.head(tok)
     if head.i != tok.i and head.pos == "VERB" and head.lemma.lower() in _CARRY and tok.dep in ("dobj", "nsubjpass"):
