@@ -60,7 +60,8 @@ def _groups() -> tuple[re.Pattern, dict[str, _Group]]:
 
 
 def group_mentions(doc: Document) -> list[ActorMention]:
-    """Every named group in the text, as an actor mention without a country yet."""
+    """Every named group in the text, as an actor mention with the lexicon's country (None for a
+    group that fights in many: the event's country is given when it becomes a doer)."""
     rx, by_alias = _groups()
     out = []
     for m in rx.finditer(doc.text):

@@ -1,6 +1,8 @@
 """Step 6: who did it.
 
-The doer comes from the event's clause (step 1); when the clause names none:
+The doer comes from the event's clause (step 1), or is a named armed group (the Islamic State,
+al-Shabaab ...) that the clause makes the doer or that claimed the attack nearby (`groups`); when
+none is named:
 - for a battle, the one armed side its sentence makes the subject of a verb, marked inferred;
 - the paragraph: the doer of the nearest earlier violent event of the same paragraph, or the
   armed actor the previous sentence names ("Russian forces pushed on. They shelled ..."),
