@@ -1,6 +1,8 @@
 """Step 6: who did it.
 
-The doer comes from the event's clause (step 1); when the clause names none:
+The doer comes from the event's clause (step 1), or is a named armed group (the Islamic State,
+al-Shabaab ...) that the clause makes the doer or that claimed the attack nearby (`groups`); when
+none is named:
 - for a battle, the one armed side its sentence makes the subject of a verb, marked inferred;
 - the paragraph: the doer of the nearest earlier violent event of the same paragraph, or the
   armed actor the previous sentence names ("Russian forces pushed on. They shelled ..."),
@@ -24,6 +26,7 @@ from ...records import HAPPENED, ActorMention, Document, Event
 from .._tokens import index
 from ._discourse import paragraph
 from .candidates import EXPLOSIVE_KINDS, as_forces, country_forces, demonyms
+from .groups import group_doer, group_targets, named_groups
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
@@ -43,6 +46,7 @@ def _territory() -> dict:
 
 def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     out: list[Event] = []
+    groups = named_groups(doc)
     for e in events:
         if e.actors and e.actors[0].inferred and e.actors[0].actor in {t.actor for t in e.targets}:
             e = replace(e, actors=())  # a guessed doer that is also the target ("struck Russian installations")
@@ -56,6 +60,8 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
         accused = _accused(doc, e)
         if accused is not None:
             e = replace(e, actors=(accused,), targets=tuple(t for t in e.targets if t.actor != accused.actor))
+        if e.type in _FOUGHT and groups.mentions:
+            e = _by_group(doc, e, groups)
         if _DISPUTED.search(doc.text, e.evidence[0].start, e.evidence[0].end):
             e = replace(e, actors=tuple(a for a in e.actors if not a.inferred))  # each side blames the other
         elif not e.actors and e.type in _FOUGHT:
@@ -65,6 +71,27 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
         out.append(_unarmed_attack(_territory_by_side(e), doc.article.published))
     return out
+
+
+# doers a named group that did or claimed the attack stands in for: a guess, a gunman, one person
+_UNNAMED = {"UAG", "SOLE"}
+
+
+def _by_group(doc: Document, e: Event, groups) -> Event:
+    """A named armed group the clause makes the doer, or that claimed the attack, is its first
+    actor (ACLED's), before any guess; a group the clause attacks or fights is a target."""
+    hit = group_targets(doc, e, groups)
+    if hit:
+        e = replace(e, targets=e.targets + tuple(t for t in hit if t.actor not in {x.actor for x in e.targets}))
+    if e.actors and not (e.actors[0].inferred or e.actors[0].actor in _UNNAMED):
+        return e
+    found = group_doer(doc, e, groups)
+    if found is None:
+        return e
+    doer, claim = found
+    others = tuple(a for a in e.actors if not a.inferred and a.actor not in _UNNAMED and a.actor != doer.actor)
+    evidence = e.evidence + ((claim,) if claim is not None and claim not in e.evidence else ())
+    return replace(e, actors=(doer,) + others, evidence=evidence)
 
 
 def _unarmed_attack(e: Event, published) -> Event:
