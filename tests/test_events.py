@@ -846,6 +846,32 @@ def test_a_unit_that_destroys_the_other_sides_arms_is_a_clash_without_place_or_d
     assert not happened(run("The storm destroyed a Russian armoured vehicle."))
 
 
+def test_tear_gas_at_a_crowd_is_a_protest_broken_up_and_no_chemical_attack(run):
+    broken = only(happened(run("Riot police fired tear gas at thousands of demonstrators in Harbour Town on Monday.")))
+    assert broken.subtype == "Protest with intervention"
+    assert [a.actor for a in broken.actors] == ["PROT"] and [t.actor for t in broken.targets] == ["POL"]
+    # dropped on soldiers in a war, gas is no protest: no crowd in the sentence
+    war = happened(run("Russian drones dropped tear gas grenades on Ukrainian positions near Lake Town on Monday."))
+    assert war and all(e.type != "Protests" for e in war)
+
+
+def test_police_who_kill_protesters_use_excessive_force(run):
+    force = only(happened(run("Police shot dead two protesters in Harbour Town on Monday.")))
+    assert (force.type, force.subtype) == ("Protests", "Excessive force against protesters")
+    assert [a.actor for a in force.actors] == ["POL"] and [t.actor for t in force.targets] == ["PROT"]
+    assert force.fatalities is not None and force.fatalities.low == 2
+    # the same shots at soldiers stay an attack of the war
+    assert only(happened(run("Police shot dead two soldiers in Harbour Town on Monday."))).type != "Protests"
+
+
+def test_a_riots_first_actor_is_the_rioters(run):
+    crowd = only(happened(run("Rioting broke out in Harbour Town on Monday night.")))
+    assert crowd.subtype == "Violent demonstration"
+    assert [(a.actor, a.kind, a.inferred) for a in crowd.actors] == [("RIOT", "rioters", True)]
+    named = only(happened(run("Protesters rioted in Harbour Town on Monday and police fired tear gas.")))
+    assert named.actors[0].actor == "RIOT" and named.actors[0].text == "Protesters" and not named.actors[0].inferred
+
+
 def test_deaths_in_action_are_a_battles(run):
     died = only(happened(run("Two Ukrainian volunteers were killed in action near Harbour Town on Tuesday.")))
     assert died.subtype == "Armed clash" and died.fatalities is not None

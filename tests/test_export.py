@@ -191,6 +191,7 @@ def test_country_is_a_name_the_iso_code_has_its_own_column_and_iso_is_the_numeri
     ("police", "UA", 1),
     ("police", None, 1),  # police named without a country: the country's own
     ("armed_group", "UA", None),  # a rebel group (2) or a militia (3, 4)? the kind does not say
+    ("rioters", None, 5),
     ("protesters", None, 6),
     ("civilians", None, 7),
     ("international", None, 8),

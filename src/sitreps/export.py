@@ -107,7 +107,7 @@ DISORDER_BY_SUBTYPE: dict[str, str] = {
 # place's country; an armed group may be a rebel group (2) or a militia (3, 4), which the kind
 # does not say, and nationals ("the Russians") and persons are no actor type: all left empty.
 STATE_KINDS = frozenset({"state_forces", "police", "government"})
-INTER_BY_KIND: dict[str, int] = {"protesters": 6, "civilians": 7, "international": 8}
+INTER_BY_KIND: dict[str, int] = {"rioters": 5, "protesters": 6, "civilians": 7, "international": 8}
 CIVILIAN_TARGETING = "Civilian targeting"
 
 

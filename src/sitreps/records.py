@@ -207,7 +207,7 @@ class Count:
 @dataclass(frozen=True, slots=True)
 class Weapon:
     """A weapon the text names for an event: `kind` is artillery, mlrs, missile, drone,
-    aircraft, mortar, tank, small_arms, mine, grenade, naval or chemical."""
+    aircraft, mortar, tank, small_arms, mine, grenade, naval, chemical or crowd_control."""
 
     start: int
     end: int

@@ -152,7 +152,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             casualty = _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, _told_before(doc, sent, last))
             if casualty is not None:
                 in_sentence.append(casualty)
-        in_sentence = _without_subject_weapons(toks, _without_bare_blasts(in_sentence))
+        in_sentence = _riots_met_by_police(_without_subject_weapons(toks, _without_bare_blasts(in_sentence)))
         events.extend(_with_counts_and_weapons(in_sentence, phrases, weapons, by_subtype))
         last = next((e for e in reversed(in_sentence) if e.type in _VIOLENT), None) or last
         if limit is not None and len(events) > limit:
@@ -373,6 +373,22 @@ def _without_bare_blasts(events: list[Event]) -> list[Event]:
 
 
 _BLASTS = {"explosion", "explosions", "blast", "blasts"}
+
+
+def _riots_met_by_police(events: list[Event]) -> list[Event]:
+    """"Youths rioted and police fired tear gas": the police met the riot, one event (ACLED's
+    violent demonstration with the police as its second actor), not a protest broken up beside it."""
+    riots = [e for e in events if e.type == "Riots"]
+    met = [e for e in events if e.subtype == "Protest with intervention" and e.trigger.text.lower() in _CROWD_CONTROL]
+    if not riots or not met:
+        return events
+    police = tuple(a for e in met for a in e.actors if a.kind in ("police", "state_forces"))
+    first = riots[0]
+    return [replace(e, targets=e.targets + tuple(p for p in police if p not in e.targets)) if e is first else e
+            for e in events if e not in met]
+
+
+_CROWD_CONTROL = {"gas", "teargas", "cannon", "spray", "bullets"}  # the head word of each crowd-control trigger
 
 
 def _without_subject_weapons(toks: TokenIndex, events: list[Event]) -> list[Event]:

@@ -3,7 +3,7 @@
 Outside a war report the words that tell a strike or an attack mostly tell something else: an
 earthquake or a car "strikes", a house "fire", a government "under fire" from critics, a
 worker "fired", a league title race "blown open", gold "mined", a search "executed", goods
-"seized", police "searching for" a suspect, and the court news of an old crime ("pleaded not
+"seized", police "searching for" a suspect, tear gas "fired" at a crowd, and the court news of an old crime ("pleaded not
 guilty to murder", "a rape suspect to stand trial"). Each test reads the trigger's own parse;
 word lists: [senses] in lexicons/events.toml.
 """
@@ -68,6 +68,9 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
         return True  # "a house fire", "the fire department", "came under fire from officials"
     if lemma == "fire" and tok.pos == "VERB" and not _fired_weapons(toks, tok, w, armed):
         return True  # "he was fired", "the board fired its chief"
+    if lemma in ("fire", "shoot", "use", "spray", "launch") and e.weapons and all(x.kind == "crowd_control" for x in e.weapons) \
+            and e.fatalities is None and e.injured is None:
+        return True  # "riot police fired tear gas at the crowd": the protest it broke up is the event
     if lemma == "mine" and tok.pos == "VERB" and not armed:
         return True  # "began illegally mining gold"
     if lemma == "blow" and tok.pos == "VERB" and not armed and not any(

@@ -52,8 +52,11 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
             e = replace(e, actors=())  # a guessed doer that is also the target ("struck Russian installations")
         if e.subtype == "Disrupted weapons use":
             e = _defender(doc, e)
+        e = _excessive_force(_hurt_at_a_protest(e))
         if e.type == "Protests":
             e = _protesters(_held(doc, e))
+        elif e.type == "Riots":
+            e = _rioters(e)
         owner = _weapon_owner(doc, e)
         if owner is not None and (not e.actors or e.actors[0].inferred) and (not e.actors or e.actors[0].actor != owner.actor):
             e = replace(e, actors=(owner,), targets=tuple(t for t in e.targets if t.actor != owner.actor))
@@ -132,8 +135,9 @@ _DISPUTED = re.compile(r"\b(?:trad(?:ed|e|ing)\s+(?:accusations|blame)|(?:blam|a
                        re.IGNORECASE)
 
 
-# "police detained 50 people at the protest": the authorities stepped in
-_DETAINED = re.compile(r"\b(?:detain(?:ed|s|ing)?|arrest(?:ed|s|ing)?|detentions|dispers(?:ed|e|ing))\b", re.IGNORECASE)
+# "police detained 50 people at the protest", "dispersed them with tear gas": the authorities stepped in
+_DETAINED = re.compile(r"\b(?:detain(?:ed|s|ing)?|arrest(?:ed|s|ing)?|detentions|dispers(?:ed|e|ing)|tear[ -]?gas|water cannons?"
+                       r"|pepper spray|rubber bullets)\b", re.IGNORECASE)
 
 
 def _held(doc: Document, e: Event) -> Event:
@@ -152,6 +156,8 @@ def _protesters(e: Event) -> Event:
     """A protest's first actor is the people protesting (named or not: inferred); police who
     broke it up are its target, as coders code a protest with intervention."""
     police = tuple(a for a in e.actors if a.kind in ("police", "state_forces"))
+    if e.subtype == "Excessive force against protesters" and police and police[0] is e.actors[0]:
+        return e  # the force that killed or wounded them acted: ACLED's first actor
     protesters = tuple(a for a in e.actors + e.targets if a.kind == "protesters")[:1]
     if not protesters:
         t = e.trigger
@@ -160,6 +166,56 @@ def _protesters(e: Event) -> Event:
     others = tuple(a for a in e.actors if a not in police and a not in protesters)
     targets = police + tuple(t for t in e.targets if t not in police and t.kind != "protesters")
     return replace(e, actors=protesters + others, targets=targets)
+
+
+def _excessive_force(e: Event) -> Event:
+    """Police or troops set against protesters. Those who kill or wound them ("police shot dead
+    two protesters") use ACLED's excessive force against protesters, the force its first actor
+    and the protesters its target; those who fight them ("police fought pitched battles with
+    protesters") meet a riot, the rioters its first actor."""
+    if e.type not in _FOUGHT or e.certainty not in HAPPENED or not e.actors:
+        return e
+    if e.actors[0].kind not in ("police", "state_forces") or e.actors[0].inferred:
+        return e
+    if not any(t.kind == "protesters" for t in e.targets):
+        return e
+    if e.type == "Battles":
+        return replace(e, type="Riots", subtype="Violent demonstration")
+    if e.fatalities is None and e.injured is None:
+        return e
+    return replace(e, type="Protests", subtype="Excessive force against protesters")
+
+
+def _hurt_at_a_protest(e: Event) -> Event:
+    """A "peaceful" protest its sentence counts dead or wounded at ("three people were killed when
+    protesters threw petrol bombs at a bank") was none: excessive force when police or troops are
+    named in it, else a violent demonstration."""
+    if e.subtype != "Peaceful protest" or (e.fatalities is None and e.injured is None):
+        return e
+    if any(a.kind in ("police", "state_forces") and not a.inferred for a in e.actors + e.targets):
+        police = tuple(a for a in e.actors + e.targets if a.kind in ("police", "state_forces"))
+        crowd = tuple(a for a in e.actors + e.targets if a not in police)
+        return replace(e, subtype="Excessive force against protesters", actors=police, targets=crowd)
+    return replace(e, type="Riots", subtype="Violent demonstration")
+
+
+def _rioters(e: Event) -> Event:
+    """A riot's first actor is the rioters (ACLED's "Rioters (Country)"): the protesters the
+    text names as rioting, else the crowd unnamed (inferred); police and troops who met them
+    are its target. An armed group or a named person who led the mob stays the doer."""
+    if any(a.kind in ("armed_group", "person", "rioters") for a in e.actors[:1]):
+        return e
+    police = tuple(a for a in e.actors if a.kind in ("police", "state_forces"))
+    named = next((a for a in e.actors + e.targets if a.kind == "protesters"), None)
+    country = e.place.country if e.place is not None else None
+    if named is not None:
+        rioters = replace(named, actor="RIOT", name="Rioters", kind="rioters")
+    else:
+        t = e.trigger
+        rioters = ActorMention(t.start, t.end, t.text, "RIOT", "Rioters", "rioters", country, inferred=True)
+    others = tuple(a for a in e.actors if a not in police and a is not named)
+    targets = police + tuple(t for t in e.targets if t not in police and t is not named)
+    return replace(e, actors=(rioters, *others), targets=targets)
 
 
 def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
