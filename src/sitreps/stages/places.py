@@ -8,8 +8,10 @@ Two steps, each usable alone (the evaluation feeds gold spans straight to the se
 - `resolve`: each mention's candidates from the gazetteer (folded names, "X region" forms),
   ranked with the document's context: country focus, "X, Y" and "X in/near Y" pairs, the
   first-level divisions the article is about, distance to the places already placed, cue words
-  (river, village, district, region), feature class and population. A mention whose best score
-  stays under `places.min_score` is kept unresolved, with its span.
+  (river, village, district, region), feature class and population. "X, <division or
+  country>" picks the X inside it; a world-famous city is not outvoted by the article's
+  country for a small namesake there. A mention whose best score stays under
+  `places.min_score` is kept unresolved, with its span.
 """
 
 from __future__ import annotations
