@@ -11,7 +11,7 @@ from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.gazetteer.translit import consonants, russian_latin, skeleton
 from sitreps.pipeline import Context
 from sitreps.settings import load_settings
-from sitreps.stages.places import dateline_end, geoparse, mention_at, resolve
+from sitreps.stages.places import _placed_by_division, dateline_end, geoparse, mention_at, resolve
 
 E = GazetteerEntry
 
@@ -453,3 +453,91 @@ def test_a_city_inside_the_country_is_not_a_namesake():
     alone = resolve("Sandland", [mention_at("Sandland", 0, 8)], MemoryGazetteer(
         [e for e in NAMESAKES.entries() if e.id == "n:sand-city"], {"n:sand-city": ["Sandland"]}), load_settings())[0]
     assert dict(zip((c.id for c in r.candidates), r.scores, strict=True))["n:sand-city"] == pytest.approx(alone.scores[0] - 0.15)  # alias only, no namesake cut
+
+
+# --- a world-famous city and its small namesakes; "X, <division>" ----------------------------------
+
+WORLD = MemoryGazetteer([
+    E("w:us", "United States", 39.8, -98.6, "A", "PCLI", "US", None, population=330_000_000),
+    E("w:fr", "France", 46.0, 2.0, "A", "PCLI", "FR", None, population=67_000_000),
+    E("w:gb", "United Kingdom", 54.0, -2.0, "A", "PCLI", "GB", None, population=66_000_000),
+    E("w:ca", "Canada", 60.0, -95.0, "A", "PCLI", "CA", None, population=37_000_000),
+    E("w:sy", "Syria", 35.0, 38.0, "A", "PCLI", "SY", None, population=17_000_000),
+    E("w:paris", "Paris", 48.85, 2.35, "P", "PPLC", "FR", "Île-de-France", population=2_138_551),
+    E("w:paris-tx", "Paris", 33.66, -95.56, "P", "PPL", "US", "Texas", population=24_782),
+    E("w:paris-tn", "Paris", 36.30, -88.33, "P", "PPL", "US", "Tennessee", population=10_150),
+    E("w:texas", "Texas", 31.25, -99.25, "A", "ADM1", "US", "Texas", population=22_000_000),
+    E("w:tennessee", "Tennessee", 35.75, -86.25, "A", "ADM1", "US", "Tennessee", population=6_000_000),
+    E("w:iowa", "Iowa", 42.0, -93.5, "A", "ADM1", "US", "Iowa", population=2_400_000),
+    E("w:ohio", "Ohio", 40.25, -83.0, "A", "ADM1", "US", "Ohio", population=8_300_000),
+    E("w:dc", "Washington", 38.9, -77.04, "P", "PPLC", "US", "District of Columbia", population=689_545),
+    E("w:wash-ny", "Washington", 41.8, -73.9, "P", "PPL", "US", "New York", population=4_700),
+    E("w:new-york", "New York", 43.0, -75.5, "A", "ADM1", "US", "New York", population=19_000_000),
+    E("w:boston", "Boston", 42.36, -71.06, "P", "PPL", "US", "Massachusetts", population=650_000),
+    E("w:henry", "Henry County", 36.33, -88.30, "A", "ADM2", "US", "Tennessee", population=32_000),
+    E("w:puryear", "Puryear", 36.44, -88.33, "P", "PPL", "US", "Tennessee", population=670),
+    E("w:london", "London", 51.51, -0.13, "P", "PPLC", "GB", "England", population=8_961_989),
+    E("w:london-on", "London", 42.98, -81.23, "P", "PPL", "CA", "Ontario", population=422_324),
+    E("w:ontario", "Ontario", 49.25, -84.5, "A", "ADM1", "CA", "Ontario", population=13_000_000),
+    E("w:manchester", "Manchester", 53.48, -2.24, "P", "PPL", "GB", "England", population=568_996),
+    E("w:leeds", "Leeds", 53.80, -1.55, "P", "PPL", "GB", "England", population=455_123),
+])
+
+
+def _picks(text, names, gaz=WORLD):
+    mentions = []
+    for name in names:
+        start = text.index(name, mentions[-1].end if mentions else 0)
+        mentions.append(mention_at(text, start, start + len(name)))
+    return [r.best[0].id if r.best[0] else None for r in resolve(text, mentions, gaz, load_settings())]
+
+
+def test_a_world_famous_city_keeps_its_meaning_in_a_story_about_another_country():
+    # every other name is American, and the small Texan Paris used to win on the country alone
+    text = "In Washington and Iowa, senators argued about Syria after the attacks in Paris."
+    assert _picks(text, ["Washington", "Iowa", "Syria", "Paris"])[-1] == "w:paris"
+    text = "Leaders in Washington, Ohio and Iowa spoke of Syria. The assault on Paris changed the race."
+    assert _picks(text, ["Washington", "Ohio", "Iowa", "Syria", "Paris"])[-1] == "w:paris"
+
+
+def test_a_division_named_after_the_city_picks_the_namesake_in_it():
+    text = "In Washington and Iowa, senators argued about Syria. A rally in Paris, Texas, drew crowds."
+    assert _picks(text, ["Washington", "Iowa", "Syria", "Paris", "Texas"])[-2:] == ["w:paris-tx", "w:texas"]
+    text = "The band played in Paris, Tenn., after a tour of France."
+    assert _picks(text, ["Paris", "Tenn.", "France"])[0] == "w:paris-tn"
+    # the bare name later in the text keeps the sense the pair gave it
+    text = "Syria was far away. A rally in Paris, Texas, drew crowds. Paris has 25,000 people."
+    assert _picks(text, ["Syria", "Paris", "Texas", "Paris"])[-1] == "w:paris-tx"
+
+
+def test_london_ontario_is_the_canadian_city_in_a_british_story():
+    text = "Councillors from Manchester and Leeds flew to London, Ontario, for the twinning."
+    assert _picks(text, ["Manchester", "Leeds", "London", "Ontario"])[-2:] == ["w:london-on", "w:ontario"]
+    text = "Councillors from Manchester and Leeds met in London for the twinning."
+    assert _picks(text, ["Manchester", "Leeds", "London"])[-1] == "w:london"
+
+
+def test_a_local_story_with_the_small_towns_neighbours_keeps_the_small_town():
+    # the old behaviour local news needs: a nearby place of the small Paris's own division
+    # supports it, even when the story also names a country abroad
+    text = "A Paris man back from Syria was arrested in Puryear, in Henry County, on Sunday."
+    assert _picks(text, ["Paris", "Syria", "Puryear", "Henry County"])[0] == "w:paris-tn"
+    # a purely domestic story names nothing abroad: the country it is about still counts
+    text = "A Paris man was arrested on Sunday. Police in Texas and Iowa had sought him."
+    assert _picks(text, ["Paris", "Texas", "Iowa"])[0] == "w:paris-tx"
+
+
+def test_a_list_of_places_is_not_a_town_and_its_division():
+    def paired(text, names):
+        mentions = []
+        for name in names:
+            start = text.index(name, mentions[-1].end if mentions else 0)
+            mentions.append(mention_at(text, start, start + len(name)))
+        return _placed_by_division(text, resolve(text, mentions, WORLD, load_settings()))
+
+    assert paired("A rally in Paris, Texas, drew crowds.", ["Paris", "Texas"]) == {0: {"w:paris-tx"}}
+    # "Washington, New York and Boston" lists three places: no town in New York is meant
+    assert paired("After stops in Washington, New York and Boston, he flew home.", ["Washington", "New York", "Boston"]) == {}
+    # nor is a division followed by another ("Ohio, New York"), which reads as a division itself
+    assert paired("Storms hit Ohio, New York and Texas.", ["Ohio", "New York", "Texas"]) == {}
+    assert paired("Storms hit Ohio, Texas.", ["Ohio", "Texas"]) == {}

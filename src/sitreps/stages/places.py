@@ -8,8 +8,10 @@ Two steps, each usable alone (the evaluation feeds gold spans straight to the se
 - `resolve`: each mention's candidates from the gazetteer (folded names, "X region" forms),
   ranked with the document's context: country focus, "X, Y" and "X in/near Y" pairs, the
   first-level divisions the article is about, distance to the places already placed, cue words
-  (river, village, district, region), feature class and population. A mention whose best score
-  stays under `places.min_score` is kept unresolved, with its span.
+  (river, village, district, region), feature class and population. "X, <division or
+  country>" picks the X inside it; a world-famous city is not outvoted by the article's
+  country for a small namesake there. A mention whose best score stays under
+  `places.min_score` is kept unresolved, with its span.
 """
 
 from __future__ import annotations
@@ -524,6 +526,11 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
             focus[countries.pop()] += 1
     n_focus = sum(focus.values())
     priors = []
+    # per mention, the small namesakes of a world-famous city abroad: in a story that also
+    # names places abroad, the country the article is about says nothing for them ("the attacks
+    # in Paris" in a story of American politics are France's); only a place near them in their
+    # own division, a partner ("Paris, Texas") or a cue does
+    local_only: list[frozenset[str]] = []
     for r in res:
         namesakes = {c.admin1 for c in r.candidates if c.feature_code == "ADM1" and c.admin1}
         abbr = lex["abbreviations"].get(r.mention.name) or lex["abbreviations"].get(r.mention.name + ".")
@@ -541,6 +548,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
         # name means; the towns named after it elsewhere need a partner or a cue to win
         divisions = {c.admin1 for c in r.candidates if c.feature_code == "ADM1" and c.id not in r.loose
                      and c.population >= _FAMOUS_DIVISION and _fold(c.name) in keys}
+        local_only.append(_namesakes_of_famous_city(r, keys))
         priors.append([
             _prior(c, r.mention, namesakes, keys, fits, focus_countries)
             - (0.15 if c.id in r.loose else 0.0)
@@ -576,11 +584,20 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
             for c in r.candidates
         ])
 
+    # "Paris, Texas", "London, Ontario": a place followed by the division or country it lies in
+    # is the namesake inside it, whatever else the text is about
+    placed = _placed_by_division(doc_text, res)
+    for k, ids in placed.items():
+        priors[k] = [s + (_IN_NAMED_DIVISION if c.id in ids else 0.0) for c, s in zip(res[k].candidates, priors[k], strict=True)]
+
     partners = _partners(doc_text, [r.mention for r in res])
     # two more passes: context from the first pass's choices (regions the article is about,
     # places already placed, partners); each pass rescored from the priors
     names = [fold(r.mention.name) for r in res]
     cued = {name: r for name, r in zip(names, res, strict=True) if r.mention.cue in ("settlement", "water")}
+    for k, ids in placed.items():
+        if not res[k].mention.cue and any(c.feature_code not in _DIVISION_KINDS for c in res[k].candidates if c.id in ids):
+            cued.setdefault(names[k], res[k])  # "Paris, Texas" says what a later bare "Paris" is
     for _ in range(2):
         chosen = [r.best for r in res]
         # one vote per distinct name: a name repeated ten times does not outvote the others
@@ -600,9 +617,10 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
             n_regions = sum(regions.values()) - (
                 1 if mine is not None and mine.admin1 and mine.feature_code != "PCLI" else 0
             )
+            unsupported = _unsupported(r.candidates, local_only[k], picks.values(), mine) if local_only[k] else set()
             for i, (c, s) in enumerate(zip(r.candidates, priors[k], strict=True)):
                 s += _COOC_WEIGHT * cooc[k][i]
-                if n_countries > 0 and c.country:
+                if n_countries > 0 and c.country and c.id not in unsupported:
                     own = 1 if mine is not None and mine.country == c.country else 0
                     s += 0.3 * (countries[c.country] - own) / n_countries
                 if n_regions > 0 and c.admin1:
@@ -630,6 +648,46 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
     return res
 
 
+_DIVISION_AFTER = re.compile(r"^(?:,\s*|\s+\(\s*)$")
+_LIST_GOES_ON = re.compile(r"^(?:,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|&)\s+)$")
+_DIVISION_KINDS = ("ADM1", "PCLI")
+
+
+def _placed_by_division(text: str, res: list[Resolution]) -> dict[int, set[str]]:
+    """Mentions of the form "X, Y" or "X (Y)" where Y reads as a first-level division or a
+    country and X does not: index -> the ids of the candidates that lie in Y, for both X and Y
+    (Y's own id: "Athens, Georgia" makes Georgia the state). A list of divisions or countries
+    ("Ohio, Illinois and Indiana") is not such a pair: there X reads as a division itself."""
+    out: dict[int, set[str]] = {}
+    order = sorted(range(len(res)), key=lambda k: res[k].mention.start)
+    for n, (a, b) in enumerate(zip(order, order[1:], strict=False)):
+        ma, mb = res[a].mention, res[b].mention
+        if not _DIVISION_AFTER.match(text[(ma.cue_end or ma.end) : mb.start]):
+            continue
+        x, y = res[a].best[0], res[b].best[0]
+        if x is None or y is None or x.feature_code in _DIVISION_KINDS or y.feature_code not in _DIVISION_KINDS:
+            continue
+        after = order[n + 2] if n + 2 < len(order) else None
+        if after is not None and _LIST_GOES_ON.match(text[(mb.cue_end or mb.end) : res[after].mention.start]):
+            following = res[after].best[0]
+            if following is None or following.feature_code != "PCLI":
+                continue  # "Washington, New York and Boston": a list, not a town and its state
+        best, inside = None, set()
+        for cy, sy in zip(res[b].candidates, res[b].scores, strict=True):
+            if cy.feature_code not in _DIVISION_KINDS or cy.id in res[b].loose or best is not None and sy <= best[1]:
+                continue
+            if cy.feature_code == "PCLI" and y.feature_code != "PCLI":
+                continue  # "Torti (Panama Province)": the province, not the country
+            ids = {cx.id for cx in res[a].candidates if _contains(cy, cx)}
+            if ids:
+                best, inside = (cy, sy), ids
+        if best is not None:
+            out.setdefault(a, set()).update(inside)
+            if best[0].id != y.id:
+                out.setdefault(b, set()).add(best[0].id)
+    return out
+
+
 def _is_famous(c: GazetteerEntry, keys: set[str]) -> bool:
     """A country named so, or a continent, ocean, sea or world region by any of its names."""
     return c.feature_code in _LARGE_FEATURES or c.feature_code == "PCLI" and _fold(c.name) in keys
@@ -640,6 +698,42 @@ def _is_small_namesake(c: GazetteerEntry, m: Mention, keys: set[str]) -> bool:
     if _is_famous(c, keys) or m.cue == "settlement":
         return False
     return c.feature_class in "PA" and c.feature_code not in ("PCLI", "ADM1") and c.population < 500_000
+
+
+def _namesakes_of_famous_city(r: Resolution, keys: set[str]) -> frozenset[str]:
+    """The candidates that are small namesakes abroad of a world-famous city among the
+    candidates (a national capital or a very large city): "Paris" the town in Texas beside the
+    capital of France. None when a cue says what kind of place the name is."""
+    if r.mention.cue or r.mention.demonym:
+        return frozenset()
+    famous = [c for c in r.candidates if c.id not in r.loose and c.feature_class == "P" and _fold(c.name) in keys and (
+        c.population >= _FAMOUS_CITY or c.feature_code == "PPLC" and c.population >= _FAMOUS_CAPITAL)]
+    if not famous:
+        return frozenset()
+    return frozenset(
+        c.id for c in r.candidates
+        if c.feature_code not in ("PCLI", "ADM1") and c.feature_class in "PA"
+        and all(c.country != f.country and c.population * _FAMOUS_CITY_RATIO < f.population for f in famous)
+    )
+
+
+def _unsupported(candidates, namesakes: frozenset[str], picks, mine) -> set[str]:
+    """The namesakes the text does not support, of a story that names a place outside their
+    country. Support is a place chosen for another name within `_SUPPORT_KM` of the namesake
+    and in its first-level division ("a Paris man ... in Puryear"); the division's own name
+    does not count ("Beaumont, Tex." in a story of Washington politics does not make its
+    "Paris" the Texan one). A story that names nothing abroad is local news, where the country
+    it is about still decides ("a Paris man was arrested" in a Texan paper)."""
+    picks = [p for p in picks if p is not mine]
+    nearby = [p for p in picks if p.feature_code not in _DIVISION_KINDS]
+    return {
+        c.id for c in candidates if c.id in namesakes
+        and any(p.country != c.country for p in picks)
+        and not any(
+            p.country == c.country and p.admin1 == c.admin1 and distance_km(p.lat, p.lon, c.lat, c.lon) < _SUPPORT_KM
+            for p in nearby
+        )
+    }
 
 
 def _alias_only(c: GazetteerEntry, keys: set[str], named_pop: int | None, focus_countries) -> bool:
@@ -819,6 +913,19 @@ _NAMESAKE_OF_FAMOUS = 0.3
 # Mozambique's province but the city of 400,000 either way)
 _FAMOUS_DIVISION = 300_000
 _FAMOUS_DIVISION_NAMESAKE = 100_000
+# a national capital of this size, or any city of the second size, is what its bare name means
+# against its namesakes abroad this many times smaller, whatever country the article is about
+# (docs/evaluation.md: capitals from 300,000 to 1,000,000 and ratios 5 to 20 change nothing
+# measured; cities from 1,000,000 take Edmonton, Alberta, for Edmonton, Queensland)
+_FAMOUS_CAPITAL = 500_000
+_FAMOUS_CITY = 1_500_000
+_FAMOUS_CITY_RATIO = 10
+# a place chosen for another name this close to a namesake, in its division, supports it
+# (100 km loses Alexandria, Minnesota, with Moorhead about 150 km away, in LGL)
+_SUPPORT_KM = 200
+# what the division named after a place ("Paris, Texas") adds to its namesakes inside it: more
+# than the country focus, the regions and the neighbours together can give another
+_IN_NAMED_DIVISION = 1.0
 _LARGE_FEATURES = {"CONT", "OCN", "SEA", "RGN", "GULF", "PEN"}
 
 
