@@ -472,6 +472,19 @@ def test_a_told_incident_named_again_without_a_day_of_its_own_is_the_first_telli
     assert old.background and old.time.value == "2012"
 
 
+def test_a_telling_named_again_joins_the_telling_of_its_day_before_an_earlier_one_of_another():
+    from sitreps.stages.events import merge as _merge
+    from sitreps.stages.events.merge import AGAIN
+
+    # "on Saturday, missiles across Ukraine"; "on Sunday, strikes on the oblast"; then "the
+    # strike on Harbour Town" in a story of Sunday: Sunday's strike, not Saturday's
+    saturday = _told(1, place="ukraine", day="2024-03-03")
+    sunday = _told(2, place="oblast", day="2024-03-04")
+    town = _told(3, day="2024-03-04", basis="published")
+    first, second = _merge([saturday, sunday, town], told={"e3": AGAIN})
+    assert len(first.evidence) == 1 and len(second.evidence) == 2 and second.place.gazetteer_id == "t:harbour"
+
+
 def test_a_telling_named_again_with_another_day_place_side_or_certainty_stays_apart():
     from sitreps.stages.events import merge as _merge
     from sitreps.stages.events.merge import AGAIN, ANOTHER

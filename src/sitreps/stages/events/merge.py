@@ -40,7 +40,12 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     early = published is not None and published.hour < _SMALL_HOURS
     merged: list[Event] = []
     for e in events:
-        k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, (told or {}).get(e.id))), None)
+        # a telling the strict rules join (one day, one place) goes there before any looser match:
+        # "the strike on Starychi" is Sunday's strike in the Lviv region, not Saturday's across Ukraine
+        k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, ANOTHER)), None)
+        how = (told or {}).get(e.id)
+        if k is None and how != ANOTHER:
+            k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, how)), None)
         if k is None:
             merged.append(e)
             continue
@@ -119,7 +124,8 @@ def same_place(a, b) -> bool:
 def same_incident(a: Event, b: Event, early: bool = False, told: str | None = None) -> bool:
     """Is `b`, told after `a`, the same occurrence? `told` is how `b` is told (`tellings`):
     `AGAIN` for an incident named as one already told ("the attack", "the Paris attacks"),
-    `ANOTHER` for one named as a new one ("another strike", "the latest blasts")."""
+    `ANOTHER` for one named as a new one ("another strike", "the latest blasts"), which only
+    the strict rules (one day, one place) join."""
     explosions = a.type == b.type == "Explosions/Remote violence"
     protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
     other = a.trigger == b.trigger or told == ANOTHER  # one sentence's list, or a new one: only the old rules
