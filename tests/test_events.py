@@ -523,7 +523,7 @@ def test_an_undated_telling_beside_a_dated_one_of_its_subtype_and_place_is_the_d
     assert len(_merge([dated, _told(2, background=True, day=None)])) == 2
     assert len(_merge([dated, _told(2, place=None, day=None)], told={"e2": ANOTHER})) == 2
     assert len(_merge([_told(1, actor="RUS.MIL"), _told(2, actor="UKR.MIL", inferred=True, place=None, day=None)])) == 2
-    # named as the one told ("the attack in Florida on Monday" after a headline's "Orlando
+    # named as the one told ("the attack in the province on Monday" after a headline's "Riverside
     # attacks"), a telling gives the day the first lacked, in the division that holds its place
     (named,) = _merge([_told(1, **REPORT_DAY), _told(2, place="oblast")], told={"e2": AGAIN})
     assert named.time.value == "2024-03-04" and named.place.gazetteer_id == "t:harbour"

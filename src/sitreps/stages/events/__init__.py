@@ -21,7 +21,7 @@ works on a parsed Document and testable on hand-built ones:
 6. `who`: the doer from the sentence, else from the paragraph; for a strike on one side's
    territory, the other side (inferred).
 7. `merge`: one record per occurrence, with every evidence span; an incident told again
-   further down ("the attack", "the Paris attacks", or with no day of its own) is the one
+   further down ("the attack", "the Riverside attacks", or with no day of its own) is the one
    told first.
 """
 

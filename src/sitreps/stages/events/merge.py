@@ -29,7 +29,7 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     "Thursday's missile strikes" in a story stamped at midnight on Friday).
 
     A long article tells its incident again further down, often with no day: a later telling
-    named as one already told (`told`, from `tellings`: "the attack", "the Paris attacks") that
+    named as one already told (`told`, from `tellings`: "the attack", "the Riverside attacks") that
     gives no day of its own (the report's at most) and no other place is the first telling of
     its type, whatever day that one was told of; and a current telling with no date at all
     beside one of its subtype the text dates, at the same place or with no place, is the dated
@@ -41,7 +41,7 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     merged: list[Event] = []
     for e in events:
         # a telling the strict rules join (one day, one place) goes there before any looser match:
-        # "the strike on Starychi" is Sunday's strike in the Lviv region, not Saturday's across Ukraine
+        # "the strike on the town" in a Sunday story is Sunday's strike on its oblast, not Saturday's across the country
         k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, ANOTHER)), None)
         how = (told or {}).get(e.id)
         if k is None and how != ANOTHER:
@@ -123,15 +123,15 @@ def same_place(a, b) -> bool:
 
 def same_incident(a: Event, b: Event, early: bool = False, told: str | None = None) -> bool:
     """Is `b`, told after `a`, the same occurrence? `told` is how `b` is told (`tellings`):
-    `AGAIN` for an incident named as one already told ("the attack", "the Paris attacks"),
+    `AGAIN` for an incident named as one already told ("the attack", "the Riverside attacks"),
     `ANOTHER` for one named as a new one ("another strike", "the latest blasts"), which only
     the strict rules (one day, one place) join."""
     explosions = a.type == b.type == "Explosions/Remote violence"
     protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
     other = a.trigger == b.trigger or told == ANOTHER  # one sentence's list, or a new one: only the old rules
     named = told == AGAIN and not other
-    # "the attack" with no day of its own is the one told before; "the attack in Florida on
-    # Monday" gives the day an earlier "Orlando attacks" lacked
+    # "the attack" with no day of its own is the one told before; "the attack in the province on
+    # Monday" gives the day an earlier "Riverside attacks" lacked
     again = named and not (_dated(a) and _dated(b))
     # one current event dated by the text and one of its subtype with no day at all (not even
     # the report's: an article with no date, a weekday with nothing to count from), at the same
@@ -207,7 +207,7 @@ _GO_ON = frozenset({"continue", "resume", "renew", "intensify", "escalate"})  # 
 def tellings(doc: Document, events: list[Event]) -> dict[str, str]:
     """How each event's trigger names its incident, read from the words before it in its noun
     phrase: `AGAIN` for a definite one ("the attack", "the shootings", "this bombing", "the
-    Ukrainian shelling") or a named one ("the Paris attacks", "Orlando attacks"), which a
+    Ukrainian shelling") or a named one ("the Riverside attacks", a headline's "Riverside attacks"), which a
     reader takes for an incident already told; `ANOTHER` for a new one or several ("another
     strike", "the first attack", "the latest blasts", "the two blasts", "one of the attacks").
     A trigger shared by several records (one sentence's list of places) is none of them."""
