@@ -523,10 +523,12 @@ def test_an_undated_telling_beside_a_dated_one_of_its_subtype_and_place_is_the_d
     assert len(_merge([dated, _told(2, background=True, day=None)])) == 2
     assert len(_merge([dated, _told(2, place=None, day=None)], told={"e2": ANOTHER})) == 2
     assert len(_merge([_told(1, actor="RUS.MIL"), _told(2, actor="UKR.MIL", inferred=True, place=None, day=None)])) == 2
-    # named as the one told ("the attack in the province on Monday" after a headline's "Riverside
-    # attacks"), a telling gives the day the first lacked, in the division that holds its place
-    (named,) = _merge([_told(1, **REPORT_DAY), _told(2, place="oblast")], told={"e2": AGAIN})
+    # both named as one incident ("Monday's attack in the province" after a headline's "Riverside
+    # attacks"), a telling gives the day the first lacked, in the division that holds its place;
+    # after a telling of the report's day that names no incident, it is another day's news
+    (named,) = _merge([_told(1, **REPORT_DAY), _told(2, place="oblast")], told={"e1": AGAIN, "e2": AGAIN})
     assert named.time.value == "2024-03-04" and named.place.gazetteer_id == "t:harbour"
+    assert len(_merge([_told(1, **REPORT_DAY), _told(2, place="oblast")], told={"e2": AGAIN})) == 2
 
 
 @pytest.mark.parametrize(
@@ -540,6 +542,13 @@ def test_an_incident_told_again_further_down_is_one_event(run, later):
     doc = run(f"Russian forces shelled Harbour Town on Monday, killing three civilians.\n\n{later}")
     event = only(happened(doc))
     assert event.time.value == "2024-03-04" and event.place.gazetteer_id == "t:harbour" and len(event.evidence) == 2
+
+
+def test_an_incident_named_undated_and_then_with_its_day_is_one_event(run):
+    doc = run("The Harbour Town bombing killed three people, officials said.\n\n"
+              "Monday's bombing in Harbour Town was the deadliest this year.", published="2024-03-08T17:00:00+00:00")
+    event = only(happened(doc))
+    assert event.time.value == "2024-03-04" and event.time.basis == "stated" and len(event.evidence) == 2
 
 
 def test_a_telling_with_no_date_beside_a_dated_one_at_its_place_is_one_event(run):

@@ -42,10 +42,9 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     for e in events:
         # a telling the strict rules join (one day, one place) goes there before any looser match:
         # "the strike on the town" in a Sunday story is Sunday's strike on its oblast, not Saturday's across the country
-        k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, ANOTHER)), None)
-        how = (told or {}).get(e.id)
-        if k is None and how != ANOTHER:
-            k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, how)), None)
+        k = next((i for i, m in enumerate(merged) if same_incident(m, e, early)), None)
+        if k is None:
+            k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, told or {})), None)
         if k is None:
             merged.append(e)
             continue
@@ -121,18 +120,20 @@ def same_place(a, b) -> bool:
     return a.gazetteer_id == b.gazetteer_id or _holds(a, b) or _holds(b, a)
 
 
-def same_incident(a: Event, b: Event, early: bool = False, told: str | None = None) -> bool:
-    """Is `b`, told after `a`, the same occurrence? `told` is how `b` is told (`tellings`):
-    `AGAIN` for an incident named as one already told ("the attack", "the Riverside attacks"),
-    `ANOTHER` for one named as a new one ("another strike", "the latest blasts"), which only
-    the strict rules (one day, one place) join."""
+def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, str] | None = None) -> bool:
+    """Is `b`, told after `a`, the same occurrence? Without `told` only the strict rules (one
+    day, one place); with it (`tellings`: how each event's trigger names its incident, by id)
+    also those for an incident told again: `AGAIN` for one named as already told ("the
+    attack", "the Riverside attacks"), `ANOTHER` for one named as a new one ("another strike",
+    "the latest blasts"), which only the strict rules join."""
     explosions = a.type == b.type == "Explosions/Remote violence"
     protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
-    other = a.trigger == b.trigger or told == ANOTHER  # one sentence's list, or a new one: only the old rules
-    named = told == AGAIN and not other
-    # "the attack" with no day of its own is the one told before; "the attack in the province on
-    # Monday" gives the day an earlier "Riverside attacks" lacked
-    again = named and not (_dated(a) and _dated(b))
+    how = told.get(b.id) if told is not None else ANOTHER
+    other = a.trigger == b.trigger or how == ANOTHER  # one sentence's list, or a new one: only the old rules
+    named = how == AGAIN and not other
+    # "the attack" with no day of its own is the one told before; "Friday's attack in the
+    # province" gives the day an earlier "Riverside attacks" lacked, when both name one
+    again = named and (not _dated(b) or not _dated(a) and told.get(a.id) == AGAIN)
     # one current event dated by the text and one of its subtype with no day at all (not even
     # the report's: an article with no date, a weekday with nothing to count from), at the same
     # place or one at none: one event, the dated one. A telling on the report's day is that
@@ -207,7 +208,7 @@ _GO_ON = frozenset({"continue", "resume", "renew", "intensify", "escalate"})  # 
 def tellings(doc: Document, events: list[Event]) -> dict[str, str]:
     """How each event's trigger names its incident, read from the words before it in its noun
     phrase: `AGAIN` for a definite one ("the attack", "the shootings", "this bombing", "the
-    Ukrainian shelling") or a named one ("the Riverside attacks", a headline's "Riverside attacks"), which a
+    Ukrainian shelling", "Friday's attack") or a named one ("the Riverside attacks", a headline's "Riverside attacks"), which a
     reader takes for an incident already told; `ANOTHER` for a new one or several ("another
     strike", "the first attack", "the latest blasts", "the two blasts", "one of the attacks").
     A trigger shared by several records (one sentence's list of places) is none of them."""
@@ -240,7 +241,9 @@ def tellings(doc: Document, events: list[Event]) -> dict[str, str]:
         if tok.pos not in ("NOUN", "PROPN") and det is None:
             continue  # "troops shelling the town": a verb
         named = any(w.pos == "PROPN" and any(s <= w.start < t for s, t in places) for w in words)
-        if named or det is not None and det.text.lower() in _THE:
+        # "Friday's attack", "last week's blasts": a day's incident, as definite as "the"
+        of_a_day = k >= 1 and toks.tokens[k].tag == "POS" and toks.tokens[k - 1].ent_type == "DATE"
+        if named or of_a_day or det is not None and det.text.lower() in _THE:
             out[e.id] = AGAIN
     return out
 
