@@ -41,7 +41,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     merged: list[Event] = []
     for e in events:
         # a telling the strict rules join (one day, one place) goes there before any looser match:
-        # "the strike on the town" in a Sunday story is Sunday's strike on its oblast, not Saturday's across the country
+        # "the strike on the town" in a Sunday story is Sunday's strike on its oblast, not
+        # Saturday's across the country
         k = next((i for i, m in enumerate(merged) if same_incident(m, e, early)), None)
         if k is None:
             k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, told or {})), None)
@@ -208,9 +209,10 @@ _GO_ON = frozenset({"continue", "resume", "renew", "intensify", "escalate"})  # 
 def tellings(doc: Document, events: list[Event]) -> dict[str, str]:
     """How each event's trigger names its incident, read from the words before it in its noun
     phrase: `AGAIN` for a definite one ("the attack", "the shootings", "this bombing", "the
-    Ukrainian shelling", "Friday's attack") or a named one ("the Riverside attacks", a headline's "Riverside attacks"), which a
-    reader takes for an incident already told; `ANOTHER` for a new one or several ("another
-    strike", "the first attack", "the latest blasts", "the two blasts", "one of the attacks").
+    Ukrainian shelling", "Friday's attack") or a named one ("the Riverside attacks", a
+    headline's "Riverside attacks"), which a reader takes for an incident already told;
+    `ANOTHER` for a new one or several ("another strike", "the first attack", "the latest
+    blasts", "the two blasts", "one of the attacks", "shelled the town again").
     A trigger shared by several records (one sentence's list of places) is none of them."""
     toks = index(doc)
     places = [(p.start, p.end) for p in doc.places]
