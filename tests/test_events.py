@@ -423,6 +423,177 @@ def test_one_incident_told_twice_in_an_article_is_one_event():
     assert len(_merge([later, feared])) == 2
 
 
+# -- one incident told again further down: "the attack", "the Harbour Town attack", an undated telling ---
+
+def _told(k, subtype=SHELLING, *, place="harbour", day="2024-03-04", basis="stated", actor=None, inferred=False,
+          certainty="asserted", background=False, etype="Explosions/Remote violence"):
+    """A hand-built telling of an event: trigger at k*100, its sentence k*100..k*100+80."""
+    from sitreps.records import ActorMention, Event, Place, Span, TimeExpr
+
+    places = {
+        "harbour": Place(k * 100 + 20, k * 100 + 32, "Harbour Town", name="Harbour Town", lat=47.10, lon=33.20,
+                         country="UA", admin1="North Oblast", gazetteer_id="t:harbour", precision="city"),
+        "lake": Place(k * 100 + 20, k * 100 + 29, "Lake Town", name="Lake Town", lat=47.40, lon=33.60,
+                      country="UA", admin1="North Oblast", gazetteer_id="t:lake", precision="city"),
+        "oblast": Place(k * 100 + 20, k * 100 + 32, "North Oblast", name="North Oblast", country="UA",
+                        admin1="North Oblast", gazetteer_id="t:north", precision="admin1"),
+        "ukraine": Place(k * 100 + 20, k * 100 + 27, "Ukraine", name="Ukraine", country="UA", gazetteer_id="t:ua",
+                         precision="country"),
+        None: None,
+    }
+    trigger = Span(k * 100, k * 100 + 8, "shelling")
+    time = TimeExpr(None, None, "", value=day, grain="day", basis=basis) if day else None
+    actors = (ActorMention(k * 100 + 40, k * 100 + 47, "Russian", actor, "x", "state_forces", inferred=inferred),) \
+        if actor else ()
+    return Event(id=f"e{k}", type=etype, subtype=subtype, trigger=trigger, evidence=(Span(k * 100, k * 100 + 80, "s"),),
+                 place=places[place], time=time, actors=actors, certainty=certainty, background=background)
+
+
+REPORT_DAY = dict(day="2024-03-06", basis="published")
+
+
+def test_a_told_incident_named_again_without_a_day_of_its_own_is_the_first_telling():
+    from sitreps.stages.events import merge as _merge
+    from sitreps.stages.events.merge import AGAIN
+
+    first = _told(1)
+    # "the shelling" further down, stamped with the report's day: one event, of the first's day
+    (one,) = _merge([first, _told(2, **REPORT_DAY)], told={"e2": AGAIN})
+    assert one.id == "e1" and one.time.value == "2024-03-04" and len(one.evidence) == 2
+    # with no place of its own ("wounded in the attack"), or in the oblast that holds the town
+    assert len(_merge([first, _told(2, place=None, **REPORT_DAY)], told={"e2": AGAIN})) == 1
+    assert len(_merge([first, _told(2, place="oblast", **REPORT_DAY)], told={"e2": AGAIN})) == 1
+    # an attack named by another word of its type family ("the air strike" after a shelling);
+    # not named as the one told, it is another day's
+    assert len(_merge([first, _told(2, "Air/drone strike", **REPORT_DAY)], told={"e2": AGAIN})) == 1
+    assert len(_merge([first, _told(2, "Air/drone strike", **REPORT_DAY)])) == 2
+    # history named again without its year stays history, and off the map
+    (old,) = _merge([_told(1, day="2012", background=True), _told(2, **REPORT_DAY)], told={"e2": AGAIN})
+    assert old.background and old.time.value == "2012"
+
+
+def test_a_telling_named_again_joins_the_telling_of_its_day_before_an_earlier_one_of_another():
+    from sitreps.stages.events import merge as _merge
+    from sitreps.stages.events.merge import AGAIN
+
+    # "on Saturday, missiles across Ukraine"; "on Sunday, strikes on the oblast"; then "the
+    # strike on Harbour Town" in a story of Sunday: Sunday's strike, not Saturday's
+    saturday = _told(1, place="ukraine", day="2024-03-03")
+    sunday = _told(2, place="oblast", day="2024-03-04")
+    town = _told(3, day="2024-03-04", basis="published")
+    first, second = _merge([saturday, sunday, town], told={"e3": AGAIN})
+    assert len(first.evidence) == 1 and len(second.evidence) == 2 and second.place.gazetteer_id == "t:harbour"
+
+
+def test_a_telling_named_again_with_another_day_place_side_or_certainty_stays_apart():
+    from sitreps.stages.events import merge as _merge
+    from sitreps.stages.events.merge import AGAIN, ANOTHER
+
+    first = _told(1, actor="RUS.MIL")
+    again = {"e2": AGAIN}
+    assert len(_merge([first, _told(2, day="2024-03-05", actor="RUS.MIL")], told=again)) == 2  # its own day
+    assert len(_merge([first, _told(2, place="lake", **REPORT_DAY)], told=again)) == 2  # about 45 km away
+    assert len(_merge([first, _told(2, actor="UKR.MIL", **REPORT_DAY)], told=again)) == 2  # the other side
+    # a side the sentence words, though marked inferred ("the Ukrainian shelling"), is a side
+    assert len(_merge([first, _told(2, actor="UKR.MIL", inferred=True, **REPORT_DAY)], told=again)) == 2
+    assert len(_merge([first, _told(2, certainty="negated", **REPORT_DAY)], told=again)) == 2  # denied
+    assert len(_merge([first, _told(2, background=True, **REPORT_DAY)], told=again)) == 2  # told as history
+    assert len(_merge([first, _told(2, etype="Battles", subtype="Armed clash", **REPORT_DAY)], told=again)) == 2
+    assert len(_merge([first, _told(2, **REPORT_DAY)], told={"e2": ANOTHER})) == 2  # "another shelling"
+    # one sentence's list ("strikes hit Harbour Town and Lake Town") stays one record per place
+    listed = _told(2, place="lake")
+    assert len(_merge([first, replace(listed, trigger=first.trigger)], told=again)) == 2
+
+
+def test_an_undated_telling_beside_a_dated_one_of_its_subtype_and_place_is_the_dated_one():
+    from sitreps.stages.events import merge as _merge
+    from sitreps.stages.events.merge import AGAIN, ANOTHER
+
+    dated = _told(1)
+    (one,) = _merge([_told(2, day=None), dated])  # the undated one told first: the record keeps its id
+    assert one.id == "e2" and one.time.value == "2024-03-04" and one.time.basis == "stated"
+    assert len(_merge([dated, _told(2, place=None, day=None)])) == 1  # no place and no day of its own
+    # a weekday with nothing to count from is no date either
+    assert len(_merge([dated, _told(2, day=None, basis="stated")])) == 1
+    # kept apart: the report's day (that day's news), another type, another town, history, a
+    # new one, another side
+    assert len(_merge([dated, _told(2, **REPORT_DAY)])) == 2
+    assert len(_merge([dated, _told(2, "Attack", etype="Violence against civilians", place=None, day=None)])) == 2
+    assert len(_merge([dated, _told(2, place="lake", day=None)])) == 2  # another town
+    assert len(_merge([dated, _told(2, background=True, day=None)])) == 2
+    assert len(_merge([dated, _told(2, place=None, day=None)], told={"e2": ANOTHER})) == 2
+    assert len(_merge([_told(1, actor="RUS.MIL"), _told(2, actor="UKR.MIL", inferred=True, place=None, day=None)])) == 2
+    # both named as one incident ("Monday's attack in the province" after a headline's "Riverside
+    # attacks"), a telling gives the day the first lacked, in the division that holds its place;
+    # after a telling of the report's day that names no incident, it is another day's news
+    (named,) = _merge([_told(1, **REPORT_DAY), _told(2, place="oblast")], told={"e1": AGAIN, "e2": AGAIN})
+    assert named.time.value == "2024-03-04" and named.place.gazetteer_id == "t:harbour"
+    assert len(_merge([_told(1, **REPORT_DAY), _told(2, place="oblast")], told={"e2": AGAIN})) == 2
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The shelling in North Oblast wounded two people, officials said.",
+        "After the Harbour Town shelling, the mayor ordered more shelters opened.",
+    ],
+)
+def test_an_incident_told_again_further_down_is_one_event(run, later):
+    doc = run(f"Russian forces shelled Harbour Town on Monday, killing three civilians.\n\n{later}")
+    event = only(happened(doc))
+    assert event.time.value == "2024-03-04" and event.place.gazetteer_id == "t:harbour" and len(event.evidence) == 2
+
+
+def test_an_incident_named_undated_and_then_with_its_day_is_one_event(run):
+    doc = run("The Harbour Town bombing killed three people, officials said.\n\n"
+              "Monday's bombing in Harbour Town was the deadliest this year.", published="2024-03-08T17:00:00+00:00")
+    event = only(happened(doc))
+    assert event.time.value == "2024-03-04" and event.time.basis == "stated" and len(event.evidence) == 2
+
+
+def test_a_telling_with_no_date_beside_a_dated_one_at_its_place_is_one_event(run):
+    # a text with no publication date: the second telling's weekday has nothing to count from
+    doc = run("Russian drones hit Lake Town on 4 March 2024, the governor said.\n\n"
+              "A drone strike on Lake Town on Monday killed two people, the governor said.", published=None)
+    event = only(happened(doc))
+    assert event.time.value == "2024-03-04" and event.fatalities.low == 2 and len(event.evidence) == 2
+
+
+def test_an_attack_named_again_is_the_gunmens_not_a_guess_from_the_ground(run):
+    # the strike's side guessed from the ground (the town is Ukraine's) does not split the attack
+    doc = run("Gunmen attacked a concert hall in Harbour Town on Monday, killing five people.\n\n"
+              "After the Harbour Town attack, the mayor ordered more police patrols.")
+    event = only(happened(doc))
+    assert event.fatalities.low == 5 and event.time.value == "2024-03-04" and len(event.evidence) == 2
+    assert [a.actor for a in event.actors] == ["UAG"]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "The shelling of Lake Town wounded two people, officials said.",  # another town, 45 km away
+        "The Ukrainian shelling of Harbour Town wounded two people, Russian officials said.",  # the other side
+        "The shelling of Harbour Town on Tuesday wounded two people, officials said.",  # another day
+        "The first shelling of Harbour Town killed two people, officials said.",  # another one
+        "Another shelling of Harbour Town killed two people, officials said.",
+        "Russian forces shelled Harbour Town again, killing two people, officials said.",
+        "In the first weeks of the war, Russian shelling of Harbour Town killed dozens of people.",  # history
+    ],
+)
+def test_a_war_report_of_another_shelling_stays_another_event(run, later):
+    doc = run(f"Russian forces shelled Harbour Town on Monday, killing three civilians.\n\n{later}")
+    assert len([e for e in doc.events if e.subtype == SHELLING]) == 2, [(e.trigger.text, e.time) for e in doc.events]
+
+
+def test_a_denied_shelling_and_one_sentences_list_stay_apart(run):
+    denied = run("Russian forces shelled Harbour Town on Monday, killing three civilians.\n\n"
+                 "Moscow denied the shelling of Harbour Town.")
+    assert sorted(e.certainty for e in denied.events) == ["asserted", "negated"]
+    listed = run("Russian strikes hit Harbour Town and Lake Town on Monday, killing four people.\n\n"
+                 "The strikes damaged a school, officials said.")
+    assert sorted(e.place.gazetteer_id for e in happened(listed)) == ["t:harbour", "t:lake"]
+
+
 # -- the coder's steps (stages/events/*.py): event or not, date basis, background, place, actor ---
 
 

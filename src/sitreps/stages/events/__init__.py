@@ -20,7 +20,9 @@ works on a parsed Document and testable on hand-built ones:
    kept only with a count and a stated date (`eventhood.pinned`): else it is the war as a whole.
 6. `who`: the doer from the sentence, else from the paragraph; for a strike on one side's
    territory, the other side (inferred).
-7. `merge`: one record per occurrence, with every evidence span.
+7. `merge`: one record per occurrence, with every evidence span; an incident told again
+   further down ("the attack", "the Riverside attacks", or with no day of its own) is the one
+   told first.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from ...records import Document, Note
 from .background import mark_background
 from .candidates import find_candidates
 from .eventhood import keep_events, pinned
-from .merge import merge
+from .merge import merge, tellings
 from .when import date_events
 from .where import place_events
 from .who import attribute_events
@@ -56,7 +58,7 @@ def extract_events(doc: Document, ctx) -> Document:
     events = mark_background(doc, events, days)
     events = [e for e in place_events(doc, events) if pinned(doc, e) or e.background or e.certainty in ("possible", "negated")]
     events = attribute_events(doc, events)
-    events = merge(events, doc.article.published)
+    events = merge(events, doc.article.published, tellings(doc, events))
     undated = sum(1 for e in events if e.time is None and not e.background)
     if undated:
         why = "the article has no publication date" if doc.article.published is None else "no usable date"

@@ -3,16 +3,18 @@ the lead, a later paragraph) is one record with every evidence span."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
 from ...gazetteer import distance_km
-from ...records import HAPPENED, Event
+from ...records import HAPPENED, Document, Event
+from .._tokens import index
 from ..times import days_of
 from .candidates import PRECISION_ORDER
 
 
-def merge(events: list[Event], published: datetime | None = None) -> tuple[Event, ...]:
+def merge(events: list[Event], published: datetime | None = None, told: Mapping[str, str] | None = None) -> tuple[Event, ...]:
     """The same event told twice in one article is one: same subtype (any two explosions, any
     two protests), the same place (the same gazetteer entry, or one telling placed only in the
     country or oblast that holds the other's place: a headline's "strikes across Ukraine" and
@@ -24,11 +26,26 @@ def merge(events: list[Event], published: datetime | None = None) -> tuple[Event
     and as broken up is a protest with intervention. An article stamped in the small hours
     (`published` before 06:00 UTC) reports the day before: its undated telling is the same
     event as one the text dates to that day ("Russia hit Kyiv with missile strikes" and
-    "Thursday's missile strikes" in a story stamped at midnight on Friday)."""
+    "Thursday's missile strikes" in a story stamped at midnight on Friday).
+
+    A long article tells its incident again further down, often with no day: a later telling
+    named as one already told (`told`, from `tellings`: "the attack", "the Riverside attacks") that
+    gives no day of its own (the report's at most) and no other place is the first telling of
+    its type, whatever day that one was told of; and a current telling with no date at all
+    beside one of its subtype the text dates, at the same place or with no place, is the dated
+    one. Both take the first's date and place. Neither joins two stated days, two places apart,
+    two sides (even guessed ones the sentence words), one sentence's list, a telling named as
+    another ("another strike", "the latest blasts", "shelled the town again"), happened and
+    not, or current and history (history named again without its year stays history)."""
     early = published is not None and published.hour < _SMALL_HOURS
     merged: list[Event] = []
     for e in events:
+        # a telling the strict rules join (one day, one place) goes there before any looser match:
+        # "the strike on the town" in a Sunday story is Sunday's strike on its oblast, not
+        # Saturday's across the country
         k = next((i for i, m in enumerate(merged) if same_incident(m, e, early)), None)
+        if k is None:
+            k = next((i for i, m in enumerate(merged) if same_incident(m, e, early, told or {})), None)
         if k is None:
             merged.append(e)
             continue
@@ -37,13 +54,14 @@ def merge(events: list[Event], published: datetime | None = None) -> tuple[Event
             first,
             subtype=_stronger_protest(first.subtype, e.subtype) if first.type == "Protests" else first.subtype,
             evidence=first.evidence + tuple(s for s in e.evidence if s not in first.evidence),
-            time=first.time if first.time is not None and first.time.basis != "published" or e.time is None else e.time,
+            time=first.time if _dated(first) or not _dated(e) and (first.time is not None or e.time is None) else e.time,
+            background=first.background if _dated(first) or not _dated(e) else e.background,
             fatalities=first.fatalities if first.fatalities is not None else e.fatalities,
             injured=first.injured if first.injured is not None else e.injured,
             weapons=first.weapons + tuple(w for w in e.weapons if w not in first.weapons),
             actors=first.actors or e.actors,
             targets=first.targets or e.targets,
-            place=e.place if _RANK.get(e.place.precision or "", 9) < _RANK.get(first.place.precision or "", 9) else first.place,
+            place=e.place if _rank(e.place) < _rank(first.place) else first.place,
         )
     return tuple(merged)
 
@@ -59,6 +77,12 @@ def _stronger_protest(a: str | None, b: str | None) -> str | None:
 
 
 _RANK = PRECISION_ORDER  # finer first
+
+
+def _rank(place) -> int:
+    """Finer places first; an unresolved place, and no place, last (a telling with no place of
+    its own takes the other's)."""
+    return _RANK.get(place.precision or "", 9) if place is not None else 10
 
 
 def _holds(big, small) -> bool:
@@ -97,22 +121,41 @@ def same_place(a, b) -> bool:
     return a.gazetteer_id == b.gazetteer_id or _holds(a, b) or _holds(b, a)
 
 
-def same_incident(a: Event, b: Event, early: bool = False) -> bool:
+def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, str] | None = None) -> bool:
+    """Is `b`, told after `a`, the same occurrence? Without `told` only the strict rules (one
+    day, one place); with it (`tellings`: how each event's trigger names its incident, by id)
+    also those for an incident told again: `AGAIN` for one named as already told ("the
+    attack", "the Riverside attacks"), `ANOTHER` for one named as a new one ("another strike",
+    "the latest blasts"), which only the strict rules join."""
     explosions = a.type == b.type == "Explosions/Remote violence"
     protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
-    if a.subtype != b.subtype and not (explosions or protests):
+    how = told.get(b.id) if told is not None else ANOTHER
+    other = a.trigger == b.trigger or how == ANOTHER  # one sentence's list, or a new one: only the old rules
+    named = how == AGAIN and not other
+    # "the attack" with no day of its own is the one told before; "Friday's attack in the
+    # province" gives the day an earlier "Riverside attacks" lacked, when both name one
+    again = named and (not _dated(b) or not _dated(a) and told.get(a.id) == AGAIN)
+    # one current event dated by the text and one of its subtype with no day at all (not even
+    # the report's: an article with no date, a weekday with nothing to count from), at the same
+    # place or one at none: one event, the dated one. A telling on the report's day is that
+    # day's news, and stays apart from another stated day's unless named as the same one.
+    beside = not other and (_dated(a) and _undated(b) or _undated(a) and _dated(b)) and a.subtype == b.subtype \
+        and not (a.background or b.background) \
+        and (_placeless(a) or _placeless(b) or a.place.gazetteer_id == b.place.gazetteer_id)
+    if a.subtype != b.subtype and not (explosions or protests or again and a.type == b.type):
         return False
-    if a.background != b.background:
-        return False
+    if a.background != b.background and not (again and not _dated(b) and not b.background):
+        return False  # history told again without its year is still history
     stated_a = a.time is not None and a.time.basis != "published"
     stated_b = b.time is not None and b.time.basis != "published"
     if not same_place(a.place, b.place) and not (
-            stated_a and stated_b and a.time.value == b.time.value and a.trigger != b.trigger and _near(a.place, b.place)):
+            stated_a and stated_b and a.time.value == b.time.value and a.trigger != b.trigger and _near(a.place, b.place)) \
+            and not (beside or again and (_placeless(a) or _placeless(b))):
         return False
-    if stated_a and stated_b and a.time.value != b.time.value:
-        return False
+    if stated_a and stated_b and a.time.value != b.time.value and not (again or beside):
+        return False  # (a weekday with nothing to count from is no day to differ)
     if stated_a != stated_b and a.time is not None and b.time is not None and not _overlap(a.time.value, b.time.value) \
-            and not (early and _day_before(*((a, b) if stated_a else (b, a)))):
+            and not (early and _day_before(*((a, b) if stated_a else (b, a)))) and not (again or beside):
         return False  # "on Saturday" is not the report's day: another strike
     if (a.certainty in HAPPENED) != (b.certainty in HAPPENED):
         return False
@@ -120,9 +163,91 @@ def same_incident(a: Event, b: Event, early: bool = False) -> bool:
         return False
     if a.type == "Battles" and b.type == "Battles":
         return True  # a battle has two sides: "stormed the town" and "repelled the assault" are one
-    sides_a = {x.actor for x in a.actors if not x.inferred}  # a guessed side does not split one occurrence
-    sides_b = {x.actor for x in b.actors if not x.inferred}
+    loose = again or beside
+    sides_a, sides_b = _sides(a, loose), _sides(b, loose)
     return not (sides_a and sides_b and sides_a != sides_b)
+
+
+def _sides(e: Event, worded: bool) -> set[str]:
+    """The sides `e` is told with. A guessed side (from the ground, the paragraph) does not
+    split one occurrence; where the tellings share no day (`worded`), a side the sentence words
+    ("the Ukrainian shelling") does, and only the guesses from the ground (pointing at the
+    trigger itself) or from another sentence are left out."""
+    sent = e.evidence[0] if e.evidence else e.trigger
+    return {x.actor for x in e.actors if not x.inferred or worded and sent.start <= x.start and x.end <= sent.end
+            and (x.start, x.end) != (e.trigger.start, e.trigger.end)}
+
+
+def _dated(e: Event) -> bool:
+    """Does the text give the event a day (its sentence's or its paragraph's), not the report's?"""
+    return e.time is not None and e.time.value is not None and e.time.basis != "published"
+
+
+def _undated(e: Event) -> bool:
+    return e.time is None or e.time.value is None
+
+
+def _placeless(e: Event) -> bool:
+    return e.place is None or not e.place.gazetteer_id
+
+
+AGAIN, ANOTHER = "again", "another"
+_THE = frozenset({"the", "this", "that", "these", "those"})
+# a word in the noun phrase that makes it a new incident, or several: "the first attack",
+# "the latest strikes", "another blast", "all the attacks"
+_NEW = frozenset({"another", "other", "first", "second", "third", "fourth", "fifth", "last", "latest", "new", "newest",
+                  "next", "previous", "earlier", "later", "recent", "fresh", "further", "separate", "similar",
+                  "subsequent", "renewed", "repeated", "such", "all", "every", "each", "any", "no", "some", "many",
+                  "several", "more", "most", "past", "future", "possible", "potential", "both"})
+_PARTS = frozenset({"one", "two", "three", "some", "many", "none", "all", "each", "any", "most", "several", "series",
+                    "wave", "spate", "string", "number"})
+_MODIFIERS = frozenset({"ADJ", "NOUN", "PROPN", "NUM", "ADV"})
+_ANEW = frozenset({"again", "anew", "also", "elsewhere", "later", "further", "repeatedly"})  # "shelled the town again"
+_GO_ON = frozenset({"continue", "resume", "renew", "intensify", "escalate"})  # "the shelling continued"
+
+
+def tellings(doc: Document, events: list[Event]) -> dict[str, str]:
+    """How each event's trigger names its incident, read from the words before it in its noun
+    phrase: `AGAIN` for a definite one ("the attack", "the shootings", "this bombing", "the
+    Ukrainian shelling", "Friday's attack") or a named one ("the Riverside attacks", a
+    headline's "Riverside attacks"), which a reader takes for an incident already told;
+    `ANOTHER` for a new one or several ("another strike", "the first attack", "the latest
+    blasts", "the two blasts", "one of the attacks", "shelled the town again").
+    A trigger shared by several records (one sentence's list of places) is none of them."""
+    toks = index(doc)
+    places = [(p.start, p.end) for p in doc.places]
+    shared = {e.trigger for e in events if sum(1 for x in events if x.trigger == e.trigger) > 1}
+    out: dict[str, str] = {}
+    for e in events:
+        tok = toks.at(e.trigger.start)
+        if e.trigger in shared or tok is None:
+            continue
+        if any(c.dep == "advmod" and c.text.lower() in _ANEW for c in toks.children(tok.i)):
+            out[e.id] = ANOTHER
+            continue
+        # the gerund a parser takes for a verb ("the Ukrainian shelling of") is still a noun here
+        if tok.pos not in ("NOUN", "PROPN") and not tok.text.lower().endswith("ing"):
+            continue
+        words, k = [], tok.i - 1
+        while k >= 0 and len(words) < 4 and toks.tokens[k].pos in _MODIFIERS:
+            words.append(toks.tokens[k])
+            k -= 1
+        det = toks.tokens[k] if k >= 0 and toks.tokens[k].pos == "DET" else None
+        head = toks.head(tok)
+        if head.dep == "prep" and head.text.lower() == "of":
+            head = toks.head(head)  # "one of the attacks" is one of several
+        if any(w.text.lower() in _NEW or w.pos == "NUM" and w.ent_type != "DATE" for w in words) or head.text.lower() in _PARTS \
+                or det is not None and det.text.lower() in _NEW or head.lemma in _GO_ON:
+            out[e.id] = ANOTHER
+            continue
+        if tok.pos not in ("NOUN", "PROPN") and det is None:
+            continue  # "troops shelling the town": a verb
+        named = any(w.pos == "PROPN" and any(s <= w.start < t for s, t in places) for w in words)
+        # "Friday's attack", "last week's blasts": a day's incident, as definite as "the"
+        of_a_day = k >= 1 and toks.tokens[k].tag == "POS" and toks.tokens[k - 1].ent_type == "DATE"
+        if named or of_a_day or det is not None and det.text.lower() in _THE:
+            out[e.id] = AGAIN
+    return out
 
 
 _SMALL_HOURS = 6
