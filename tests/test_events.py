@@ -1043,6 +1043,35 @@ def test_a_riots_first_actor_is_the_rioters(run):
     assert named.actors[0].actor == "RIOT" and named.actors[0].text == "Protesters" and not named.actors[0].inferred
 
 
+def test_a_toll_that_goes_on_for_more_places_is_one_event_per_place(run):
+    doc = run("Shelling killed two people in Harbour Town and one in Lake Town on Monday, the governor said.")
+    events = sorted(happened(doc), key=lambda e: e.place.name)
+    assert [(e.place.name, e.fatalities.low) for e in events] == [("Harbour Town", 2), ("Lake Town", 1)]
+    one = events[1].fatalities
+    assert doc.text[one.start : one.end] == "one"  # the evidence of the second count is its own number
+    # a toll for the whole list stays on the first place: the text does not split it
+    listed = run("Shelling killed two people in Harbour Town and Lake Town on Monday, the governor said.")
+    assert sorted((e.place.name, e.fatalities.low if e.fatalities else None) for e in happened(listed)) == [
+        ("Harbour Town", 2), ("Lake Town", None)]
+
+
+def test_the_subject_of_an_attacks_passive_is_its_target(run):
+    shot = only(happened(run("Two police officers were shot in Harbour Town on Monday.")))
+    assert all(a.inferred for a in shot.actors) and [t.actor for t in shot.targets] == ["POL"]  # the war's side may be guessed
+    assert shot.subtype == "Armed clash"  # an attack on armed men is no violence against civilians
+    # in a battle both sides fought: the side that was repelled stays a doer
+    repelled = only(happened(run("Russian troops were repelled near Harbour Town on Monday.")))
+    assert repelled.actors[0].actor == "RUS.MIL"
+
+
+def test_prisoners_executed_are_violence_against_civilians_and_a_day_is_no_plan(run):
+    executed = only(happened(run("Russian troops executed two Ukrainian soldiers near Harbour Town on Monday.")))
+    assert executed.subtype == "Attack" and executed.actors[0].actor == "RUS.MIL"
+    captured = only(happened(run("Russian soldiers shot two captured Ukrainian soldiers near Harbour Town on Monday.")))
+    assert captured.subtype == "Attack"
+    assert not happened(run("The team in Harbour Town was good at executing on that, the coach said on Monday."))
+
+
 def test_deaths_in_action_are_a_battles(run):
     died = only(happened(run("Two Ukrainian volunteers were killed in action near Harbour Town on Tuesday.")))
     assert died.subtype == "Armed clash" and died.fatalities is not None

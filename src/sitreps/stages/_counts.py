@@ -122,6 +122,28 @@ def _value(text: str, words: dict, vague: dict) -> tuple[int | None, bool]:
     return None, False
 
 
+@cache
+def _elided():
+    _, words, _, _ = _patterns()
+    num = r"\d{1,3}(?:,\d{3})+|\d+|" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(
+        rf"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<n>{num})\s+(?:more\s+)?(?:(?:people|persons|civilians|residents|others)\s+)?"
+        r"in\s+(?:the\s+(?:village|town|city|settlement|district)\s+of\s+)?",
+        re.IGNORECASE)
+
+
+def elided_count(text: str, start: int, end: int) -> Count | None:
+    """The count a toll goes on with for another place, its noun and verb left out: the gap
+    text[start:end] (", two in ", " and one in the village of ") between two places of "killed
+    three in X, two in Y and one in the village of Z". None when the gap is not that."""
+    m = _elided().fullmatch(text, start, end)
+    if m is None:
+        return None
+    _, words, vague, _ = _patterns()
+    n = _value(m.group("n"), words, vague)[0]
+    return None if n is None else Count(n, n, m.start("n"), m.end("n"), m.group("n"))
+
+
 def find_counts(text: str, start: int = 0, end: int | None = None) -> list[CasualtyPhrase]:
     """Casualty phrases in text[start:end], left to right, overlapping matches dropped."""
     pats, words, vague, lex = _patterns()

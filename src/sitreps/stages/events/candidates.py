@@ -93,7 +93,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 continue  # "the pipeline caught fire", "put out the fire": burning, not gunfire
             if any(sub == entry["subtype"] and lo <= tok.start < hi for sub, lo, hi in taken):
                 continue  # "missile strikes": one event, not two
-            actors, targets, syntactic = _participants(doc, toks, tok, sent)
+            actors, targets, syntactic = _participants(doc, toks, tok, sent, entry["type"] in _SUFFERED)
             if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets) \
                     and not _downs_a_weapon(toks, tok):
                 entry = by_subtype["Armed clash"]  # "neutralized several enemy groups", not "shot down an enemy aircraft"
@@ -116,6 +116,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             if entry.get("objects") and not any(c.dep == "dobj" and c.lemma.lower() in entry["objects"] for c in toks.children(tok.i)):
                 continue  # "stopped a push" is a battle, "stopped the talks" no event
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
+                continue
+            if entry.get("only_heads") and not _used(toks, tok, entry["only_heads"]):
                 continue
             if entry["subtype"] == "Looting/property destruction":
                 entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases)
@@ -373,6 +375,27 @@ def _without_bare_blasts(events: list[Event]) -> list[Event]:
 
 
 _BLASTS = {"explosion", "explosions", "blast", "blasts"}
+# the types whose passive subject is what the event was done to
+_SUFFERED = {"Explosions/Remote violence", "Violence against civilians"}
+
+
+def _used(toks: TokenIndex, tok: Token, heads) -> bool:
+    """Is the trigger (a thing) what its verb uses: its object, or the object of "with", "of"
+    below such a verb or noun ("fired tear gas", "responded with volleys of tear gas")?"""
+    node = tok
+    for _ in range(4):
+        if node.i == node.head:
+            return False
+        head = toks.head(node)
+        if head.lemma.lower() in heads:
+            return True
+        if node.dep in ("compound", "amod") or head.pos == "ADP" or (head.pos == "NOUN" and node.dep == "pobj"):
+            if node.dep in ("compound", "amod") and head.pos == "NOUN" and head.lemma.lower() not in heads:
+                return False  # "tear gas canisters": a kind of thing carried
+            node = head
+            continue
+        return False
+    return False
 
 
 def _riots_met_by_police(events: list[Event]) -> list[Event]:
@@ -611,22 +634,28 @@ def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
     return tuple(_unique(doers)), tuple(_unique(lost + losing + [t for t in targets if t not in doers])), bool(doers)
 
 
-def _participants(doc, toks: TokenIndex, tok: Token, sent: Span):
-    """(actors, targets, found_by_syntax) for a trigger token."""
+def _participants(doc, toks: TokenIndex, tok: Token, sent: Span, passive_suffers: bool = False):
+    """(actors, targets, found_by_syntax) for a trigger token. `passive_suffers`: the subject of
+    the trigger's passive is its target ("two police officers were shot"), as for an attack; in
+    a battle ("Russian troops were repelled") both sides fought, and the subject stays a doer."""
     actors: list[ActorMention] = []
     targets: list[ActorMention] = []
     verb = tok
     # climb through xcomp/conj/aux chains ("began retreating", "appear to be hanging")
     for _ in range(4):
         subj = [c for c in toks.children(verb.i) if c.dep in ("nsubj", "nsubjpass", "agent", "poss", "amod", "compound")]
-        agent = [c for c in toks.children(verb.i) if c.dep == "agent"]
+        agent = [c for c in toks.children(verb.i) if c.dep == "agent"] or [
+            a for c in toks.children(verb.i) if verb.tag == "VBN" and c.dep == "conj" and c.tag == "VBN"
+            for a in toks.children(c.i) if a.dep == "agent"]  # "were shot and wounded by the suspect"
         if agent:
             actors += _actors_in(doc, *toks.subtree(agent[0].i))
-            for s in subj:
+        for s in subj:
+            if s.dep == "nsubjpass" and passive_suffers and verb is tok:
+                targets += _actors_in(doc, *toks.subtree(s.i))  # "two police officers were shot": the shot
+                continue
+            if s.dep == "agent" or (agent and s.dep == "nsubjpass"):
                 if s.dep == "nsubjpass":
                     targets += _actors_in(doc, *toks.subtree(s.i))
-        for s in subj:
-            if s.dep == "agent" or (agent and s.dep == "nsubjpass"):
                 continue
             if s.text.lower() in _PRONOUN_SUBJECTS and s.dep != "poss":
                 if toks.head(verb).dep == "relcl" or verb.dep == "relcl":

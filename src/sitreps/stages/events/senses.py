@@ -21,6 +21,10 @@ _ARMED = {"state_forces", "armed_group", "police"}
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 
 
+# what one "executes on" that is no person: "executing on that", "on its promises"
+_EXECUTED_ON = frozenset({"that", "this", "it", "promise", "promises", "agenda", "vision", "goals", "priorities"})
+
+
 @cache
 def _words() -> dict:
     lex = load_lexicon("events")["senses"]
@@ -60,8 +64,10 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
         return True  # "told supporters at a rally in Michigan"
     if lemma == "shoot" and any(c.dep == "dobj" and c.text.lower() in w["reflexives"] for c in children):
         return True  # "shot himself"
-    if lemma == "execute" and any(c.dep == "prep" and c.text.lower() == "on" for c in children):
-        return True  # "good at executing on that"
+    if lemma == "execute" and any(c.dep == "prep" and c.text.lower() == "on" and any(
+            g.dep == "pobj" and (g.lemma.lower() in w["executed_things"] or g.text.lower() in _EXECUTED_ON) for g in toks.children(c.i))
+            for c in children):
+        return True  # "good at executing on that", "executed on the plan" (not "executed two men on Monday")
     if lemma == "shoot" and any(c.dep == "dobj" and c.lemma.lower() in w["shot_things"] for c in children):
         return True  # "spent three days shooting footage"
     if lemma == "fire" and tok.pos == "NOUN" and not _gunfire(toks, tok, w, armed):

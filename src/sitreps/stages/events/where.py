@@ -26,7 +26,8 @@ import hashlib
 import re
 from dataclasses import replace
 
-from ...records import HAPPENED, Document, Event, Place, Span
+from ...records import HAPPENED, Count, Document, Event, Place, Span
+from .._counts import elided_count
 from .._tokens import TokenIndex, index
 from ..places import DIRECTIONS
 from ._discourse import paragraph, told_just_before
@@ -90,6 +91,25 @@ def place_events(doc: Document, events: list[Event]) -> list[Event]:
         e = replace(e, place=place) if place is not e.place else e
         out.append(e)
         out += [_at(e, other) for other in coordinated(doc, strong, place, sent)]
+        out += [_at(e, other, toll) for other, toll in _tolls_for_each_place(doc, strong, place, e)]
+    return out
+
+
+def _tolls_for_each_place(doc: Document, places: tuple[Place, ...], place: Place | None, e: Event) -> list[tuple[Place, Count]]:
+    """"Shelling killed two people in X, one in Y and three in Z": the toll goes on, elided, for
+    more places, each its own event with its own count (a coder codes one per place)."""
+    toll = e.fatalities or e.injured
+    if place is None or place.start is None or toll is None or toll.end > place.start or place.precision not in _LISTED:
+        return []
+    sent = e.evidence[0]
+    after = sorted((p for p in places if place.end <= p.start and p.end <= sent.end), key=lambda p: p.start)
+    out, last = [], place
+    for p in after:
+        count = elided_count(doc.text, last.end, p.start)
+        if count is None or p.precision not in _LISTED or p.gazetteer_id in {place.gazetteer_id, *(q.gazetteer_id for q, _ in out)}:
+            break
+        out.append((p, count))
+        last = p
     return out
 
 
@@ -140,11 +160,14 @@ _RELATIVE_PHRASE = re.compile(rf"\b{DIRECTIONS}\s+of\s+(?:the\s+)?", re.IGNORECA
 _LIST_GAP = re.compile(r"\s*(?:,\s*)*(?:(?:and|or)\s+)?", re.IGNORECASE)
 
 
-def _at(e: Event, place: Place) -> Event:
+def _at(e: Event, place: Place, toll: Count | None = None) -> Event:
     """The event again at another place of its list: one record per place. A toll the sentence
-    gives for the whole list stays on the first record only: the text does not split it."""
+    gives for the whole list stays on the first record only: the text does not split it; a toll
+    it gives for this place (`toll`, of the first record's kind) is this record's."""
     key = f"{e.id}:{place.gazetteer_id}"
-    return replace(e, id=hashlib.sha1(key.encode()).hexdigest()[:16], place=place, fatalities=None, injured=None)
+    killed = toll if toll is not None and e.fatalities is not None else None
+    hurt = toll if toll is not None and e.fatalities is None else None
+    return replace(e, id=hashlib.sha1(key.encode()).hexdigest()[:16], place=place, fatalities=killed, injured=hurt)
 
 
 _SAYS_WHERE_ANOTHER_LIES = re.compile(

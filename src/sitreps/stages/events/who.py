@@ -72,8 +72,24 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
                 or _from_territory(e, doc.article.published)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
-        out.append(_unarmed_attack(_territory_by_side(e), doc.article.published))
+        out.append(_armed_victims(_unarmed_attack(_territory_by_side(e), doc.article.published)))
     return out
+
+
+_HORS_DE_COMBAT = re.compile(r"\b(?:prisoners?|POWs?|captives?|captured|detained|surrendered|unarmed|wounded soldiers)\b", re.IGNORECASE)
+
+
+def _armed_victims(e: Event) -> Event:
+    """An attack on police, troops or armed men ("two police officers were shot") is no violence
+    against civilians (ACLED keeps that for the unarmed): an armed clash, unless civilians were
+    its targets too."""
+    if e.subtype != "Attack" or not e.targets or any(t.kind == "civilians" for t in e.targets):
+        return e
+    if _HORS_DE_COMBAT.search(e.evidence[0].text) or e.trigger.text.lower().startswith(("execut", "tortur", "rap", "massac")):
+        return e  # prisoners executed or tortured are unarmed: violence against civilians, as ACLED codes it
+    if all(t.kind in ("state_forces", "armed_group", "police") for t in e.targets):
+        return replace(e, type="Battles", subtype="Armed clash")
+    return e
 
 
 # doers a named group that did or claimed the attack stands in for: a guess, a gunman, one person
