@@ -11,8 +11,11 @@ none is named:
   (inferred). The ground is the side's that held it throughout (Crimea: Russia's), else the
   country's, and nobody's where the sides took it from each other ([territory] in
   lexicons/actors.toml).
-A protest's first actor is always the protesters (inferred when unnamed), and police who broke
-it up are its target.
+A protest's first actor is the protesters (inferred when unnamed), and police who broke it up
+are its target; police or troops who killed or wounded protesters used excessive force (they
+come first); a riot's first actor is the rioters, and police who fought protesters met a riot.
+An attack whose targets are all armed (police, troops) is an armed clash, unless prisoners or
+captives are told.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ def _armed_victims(e: Event) -> Event:
     its targets too."""
     if e.subtype != "Attack" or not e.targets or any(t.kind == "civilians" for t in e.targets):
         return e
-    if _HORS_DE_COMBAT.search(e.evidence[0].text) or e.trigger.text.lower().startswith(("execut", "tortur", "rap", "massac")):
+    if _HORS_DE_COMBAT.search(e.evidence[0].text) or e.trigger.text.lower().startswith(("execut", "tortur", "rape", "raping", "massac")):
         return e  # prisoners executed or tortured are unarmed: violence against civilians, as ACLED codes it
     if all(t.kind in ("state_forces", "armed_group", "police") for t in e.targets):
         return replace(e, type="Battles", subtype="Armed clash")
