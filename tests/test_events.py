@@ -14,7 +14,7 @@ import pytest
 
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.pipeline import Context
-from sitreps.records import Entity
+from sitreps.records import HAPPENED, Entity
 from sitreps.settings import load_settings
 from sitreps.stages.actors import find_actors
 from sitreps.stages.claims import find_claims
@@ -1070,6 +1070,35 @@ def test_prisoners_executed_are_violence_against_civilians_and_a_day_is_no_plan(
     captured = only(happened(run("Russian soldiers shot two captured Ukrainian soldiers near Harbour Town on Monday.")))
     assert captured.subtype == "Attack"
     assert not happened(run("The team in Harbour Town was good at executing on that, the coach said on Monday."))
+
+
+@pytest.mark.parametrize("text", [
+    "Democrats blast Smith after the vote in Harbour Town on Monday.",
+    "She hit Jones on taxes at a forum in Harbour Town on Monday.",
+    "The candidate answered with attacks on Jones in Harbour Town, including Monday's tweets.",
+    "Supporters levelled sexist attacks at the candidate in Harbour Town on Monday.",
+    "The campaign hopes to turn its rally crowds in Harbour Town into votes on Monday.",
+    "Dozens of adoptees were deported from Harbour Town on Monday after criminal convictions.",
+])
+def test_campaign_words_and_immigration_cases_are_no_events(run, text):
+    assert not happened(run(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "A man hit him on the head with a bottle in Harbour Town on Monday.",
+    "Protesters rallied in Harbour Town on Sunday.",
+    "Russian forces deported the mayor of Harbour Town on Friday.",
+    "Russian artillery struck Harbour Town once on Monday.",
+])
+def test_the_same_words_done_stay_events(run, text):
+    assert happened(run(text)), text
+
+
+def test_what_once_happened_or_happened_on_9_11_is_history(run):
+    for text in ("Local bandits once fired at travellers on the road to Harbour Town.",
+                 "We lost 3,000 people on 9/11, the senator said in Harbour Town on Monday."):
+        told = [e for e in run(text).events if e.certainty in HAPPENED]
+        assert told and all(e.background for e in told), text
 
 
 def test_deaths_in_action_are_a_battles(run):

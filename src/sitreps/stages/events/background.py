@@ -19,7 +19,7 @@ from .candidates import names_another_thing
 
 _HISTORY = re.compile(
     r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
-    r"|Holocaust|Napoleonic|\d{1,2}(?:st|nd|rd|th) century|centuries ago|decades ago|\d+ years ago|(?:a|one|two|three) years? ago"
+    r"|Holocaust|Napoleonic|9/11|September 11(?:th)?(?:,? 2001)? attacks|\d{1,2}(?:st|nd|rd|th) century|centuries ago|decades ago|\d+ years ago|(?:a|one|two|three) years? ago"
     r"|in the (?:19|18|17)\d0s|(?:in )?the (?:first|early|opening) (?:days|weeks|months|hours|stages?) of the (?:war|invasion|full-scale"
     r" invasion|conflict)|(?:at|from) the (?:start|beginning|outset|onset) of the (?:war|invasion|full-scale invasion|conflict)"
     r"|early in the (?:war|invasion)|last (?:spring|summer|autumn|fall|winter))\b",
@@ -128,6 +128,8 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
         return True
     if _HISTORY.search(text):
         return True
+    if _once_upon(doc, e):
+        return True  # "local racists once fired potshots at miners": what used to happen there
     if re.search(r"\banniversary of (?:the |its |his |their )?(?:[\w'\u2019-]+\s+){0,6}$", doc.text[sent.start : e.trigger.start],
                  re.IGNORECASE):
         return True  # "the 20th anniversary of the opening strike on Baghdad"
@@ -142,6 +144,16 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
     return any(date(int(m.group(1)), 12, 31) < cutoff
                and not names_another_thing(toks, trigger, toks.at(sent.start + m.start(1)), ("NOUN", "PROPN"))
                for m in _YEAR.finditer(text))
+
+
+def _once_upon(doc: Document, e: Event) -> bool:
+    """"Once" before a past verb ("once fired", "had once occupied") says what used to happen, not
+    what happened now; "struck once", after the verb, counts how often."""
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None or tok.pos != "VERB" or tok.tag not in ("VBD", "VBN"):
+        return False
+    return any(c.dep == "advmod" and c.text.lower() == "once" and c.i < tok.i for c in toks.children(tok.i))
 
 
 def last_day(value: str) -> date | None:

@@ -58,7 +58,7 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
     if lemma == "rally" and any(c.dep == "prep" and c.text.lower() == "from" and any(
             g.lemma.lower() in w["comebacks"] for g in toks.children(c.i)) for c in children):
         return True  # "rallying from a double-digit deficit"
-    if lemma in w["verbal_triggers"] and not armed and not e.weapons and _words_not_arms(doc, toks, tok, w):
+    if lemma in w["verbal_triggers"] and not armed and not e.weapons and _words_not_arms(doc, toks, tok, w, e.actors):
         return True  # "the senator attacked her rival", "hit him on guns", "hit back", "took a hit"
     if e.type == "Protests" and _a_campaign_rally(doc, toks, tok, e, w):
         return True  # "told supporters at a rally in Michigan"
@@ -145,7 +145,7 @@ def _a_person(t: Token, w: dict) -> bool:
     return t.ent_type == "PERSON" or t.text.lower() in w["people_pronouns"] or t.lemma.lower() in w["rivals"]
 
 
-def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> bool:
+def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict, actors=()) -> bool:
     """With no weapon and no armed men about, an attack on a person, a hit back or a hit taken is
     said, not done: a politician "attacked" a rival, "hit him on immigration", "hit back"."""
     children = toks.children(tok.i)
@@ -153,8 +153,13 @@ def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> boo
         speakers = [c for c in children if c.dep == "nsubj" and (
             c.ent_type == "PERSON" or c.lemma.lower() in w["rivals"] or c.lemma.lower() in w["politicians"]
             or c.text.lower() in w["politicians"])]
-        if speakers and any(c.dep == "dobj" and _a_person(c, w) for c in children):
-            return True  # "Miller attacked Stone", "the nominee attacked her opponent", not "assailants attacked him"
+        if speakers and any(c.dep == "dobj" and (_a_person(c, w) or c.pos == "PROPN") for c in children):
+            return True  # "Miller attacked Stone", "Republicans blast Obama", not "assailants attacked him"
+        if any(c.dep == "dobj" and (_a_person(c, w) or c.pos == "PROPN" and c.ent_type == "PERSON") for c in children) and any(
+                c.dep == "prep" and c.text.lower() == "on" and any(
+                    g.dep == "pobj" and g.lemma.lower() not in w["body_parts"] and g.ent_type not in _WHERE
+                    for g in toks.children(c.i)) for c in children):
+            return True  # "she hit him on guns" (not "hit him on the head")
         if any(c.dep == "dobj" and c.lemma.lower() in w["rivals"] for c in children):
             return True  # "spent the day attacking a rival"
         if any(c.dep == "prep" and any(g.dep == "pobj" and g.lemma.lower() in w["speech_words"] for g in toks.children(c.i))
@@ -167,14 +172,37 @@ def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> boo
     on = [g for c in children if c.dep == "prep" and c.text.lower() == "on" for g in toks.children(c.i) if g.dep == "pobj"]
     if any(_a_person(g, w) for g in on):
         return True  # "an attack on Stone"
+    if not actors and any(g.pos == "PROPN" for g in on) and _said_about(doc, toks, tok, w):
+        return True  # "responded with attacks on Machado, including Friday's tweets"
     if any(c.dep == "poss" and c.ent_type == "PERSON" for c in children):
         return True  # "Sanders' attack"
     return tok.dep == "dobj" and toks.head(tok).lemma.lower() == "take"  # "its reputation has taken a hit"
 
 
+# entity types of places and dates: what an attack "on" lands on when it is done, not said
+_WHERE = ("GPE", "LOC", "FAC", "ORG", "NORP", "DATE", "TIME")
+
+
+def _said_about(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> bool:
+    """Does the trigger's sentence tell words (a tweet, an interview, a debate) and no count of
+    the dead or hurt?"""
+    sent = next((s for s in doc.sentences if s.start <= tok.start < s.end), None)
+    if sent is None:
+        return False
+    words = [t for t in toks.in_span(sent.start, sent.end)]
+    if any(t.lemma.lower() in ("kill", "wound", "injure", "die", "dead") for t in words):
+        return False
+    return any(t.lemma.lower() in w["speech_words"] or t.text.lower() in w["speech_words"] for t in words)
+
+
 def _a_campaign_rally(doc: Document, toks: TokenIndex, tok: Token, e: Event, w: dict) -> bool:
     """"At a rally in Michigan", with a person speaking and nobody protesting: where a candidate
-    spoke, not a protest."""
+    spoke, not a protest; "rally crowds", "a rally speech": what a campaign rally has."""
+    if tok.pos == "NOUN" and tok.dep in ("compound", "amod") and toks.head(tok).lemma.lower() in w["rally_things"]:
+        return True
+    if tok.pos == "VERB" and any(c.dep == "dobj" and c.lemma.lower() in w["rally_things"] | w["rallied_people"]
+                                 for c in toks.children(tok.i)):
+        return True  # "rally crowds into votes", "rallied supporters"
     if tok.pos != "NOUN" or tok.dep != "pobj" or toks.head(tok).text.lower() not in ("at", "during"):
         return False
     sent = e.evidence[0]
