@@ -1101,6 +1101,14 @@ def test_what_once_happened_or_happened_on_9_11_is_history(run):
         assert told and all(e.background for e in told), text
 
 
+def test_one_person_who_kills_people_is_an_attack_by_a_sole_perpetrator(run):
+    killed = only(happened(run("John Smith killed five people at a market in Harbour Town on Sunday.")))
+    assert killed.subtype == "Attack" and [(a.actor, a.text) for a in killed.actors] == [("SOLE", "John Smith")]
+    assert killed.fatalities is not None and killed.fatalities.low == 5
+    # the dead alone, or a person killed, say nothing of a doer: no attack from them
+    assert not happened(run("A man was killed in Harbour Town on Sunday."))
+
+
 def test_deaths_in_action_are_a_battles(run):
     died = only(happened(run("Two Ukrainian volunteers were killed in action near Harbour Town on Tuesday.")))
     assert died.subtype == "Armed clash" and died.fatalities is not None

@@ -440,6 +440,32 @@ def _without_subject_weapons(toks: TokenIndex, events: list[Event]) -> list[Even
 _SPECIFIC = {"Suicide bomb", "Grenade", "Chemical weapon", "Remote explosive/landmine/IED", "Air/drone strike"}
 
 
+# one person who can be an attack's doer: "a man", "the driver", "the shooter" (or a name)
+_PERSONS = {"man", "woman", "boy", "girl", "teenager", "youth", "son", "daughter", "father", "mother", "husband", "wife",
+            "brother", "sister", "neighbour", "neighbor", "suspect", "driver", "employee", "student", "inmate", "gunman",
+            "attacker", "assailant", "killer", "shooter"}
+
+
+def a_person(t: Token) -> bool:
+    """Is the noun one person who acts: a name the model tags a person, or a word for one?"""
+    return t.tag in ("NN", "NNP") and (t.ent_type == "PERSON" or t.lemma.lower() in _PERSONS)
+
+
+def _a_killer(toks: TokenIndex, tok: Token) -> bool:
+    """Does one person kill the counted people: the subject of "killed" with its object ("the
+    man killed 49 people"), or of the verb a "killing" clause hangs on ("a driver plowed into a
+    crowd, killing 84 people")? Not "a man was killed" and not "two men died"."""
+    if tok.pos != "VERB" or tok.lemma.lower() not in ("kill", "murder", "shoot", "stab", "injure", "wound"):
+        return False
+    children = toks.children(tok.i)
+    if not any(c.dep == "dobj" for c in children):
+        return False
+    subjects = [c for c in children if c.dep == "nsubj"]
+    if not subjects and tok.dep == "advcl":
+        subjects = [c for c in toks.children(tok.head) if c.dep == "nsubj"]
+    return any(a_person(s) for s in subjects)
+
+
 def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, before: Event | None = None) -> Event | None:
     """A sentence that reports deaths or injuries but has no trigger of its own ("the Russians
     killed four residents", "three people died in the region overnight") is an event when an
@@ -450,12 +476,13 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, before: 
     armed = [a for a in _actors_in(doc, sent.start, sent.end) if a.kind in _ARMED or a.kind in ("government", "nationals")]
     war_victims = any(p.personnel or _WAR_VICTIMS.search(p.count.text) for p in phrases)
     in_combat = _IN_COMBAT.search(sent.text) is not None
-    inherited = not armed and not weapons and not war_victims and not in_combat
-    if inherited and (before is None or _OTHER_CAUSE.search(sent.text)):
-        return None
     phrase = phrases[0]
     tok = toks.at(phrase.word.start)
     if tok is None:
+        return None
+    killer = _a_killer(toks, tok)
+    inherited = not armed and not weapons and not war_victims and not in_combat and not killer
+    if inherited and (before is None or _OTHER_CAUSE.search(sent.text)):
         return None
     entry = by_subtype["Armed clash"] if in_combat or any(p.personnel for p in phrases) else by_subtype["Attack"]
     actors, targets, _ = _participants(doc, toks, tok, sent)

@@ -28,7 +28,7 @@ from ...lexicons import load_lexicon
 from ...records import HAPPENED, ActorMention, Document, Event
 from .._tokens import index
 from ._discourse import paragraph
-from .candidates import EXPLOSIVE_KINDS, as_forces, country_forces, demonyms
+from .candidates import EXPLOSIVE_KINDS, a_person, as_forces, country_forces, demonyms
 from .groups import group_doer, group_targets, named_groups
 
 _ARMED = {"state_forces", "armed_group"}
@@ -252,9 +252,6 @@ def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
 
 
 # who, named as one person, did an attack: "a 45-year-old man shot ...", "Smith stabbed ..."
-_PERSONS = {"man", "woman", "boy", "girl", "teenager", "youth", "son", "daughter", "father", "mother", "husband", "wife",
-            "brother", "sister", "neighbour", "neighbor", "suspect", "driver", "employee", "student", "inmate", "gunman",
-            "attacker", "assailant", "killer", "shooter"}
 
 
 def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
@@ -269,8 +266,10 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
     children = toks.children(tok.i)
     subjects = [c for c in children if c.dep == "nsubj"] if any(c.dep == "dobj" for c in children) else []
     subjects += [g for c in children if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
+    if not subjects and tok.dep == "advcl" and any(c.dep == "dobj" for c in children):
+        subjects = [c for c in toks.children(tok.head) if c.dep == "nsubj"]  # "a driver plowed into a crowd, killing 84"
     for s in subjects:  # a subject with an object, or the agent of a passive: not "the boy drowned"
-        if s.tag in ("NN", "NNP") and (s.ent_type == "PERSON" or s.lemma.lower() in _PERSONS):
+        if a_person(s):
             lo = min([s.start, *(c.start for c in toks.children(s.i) if c.i < s.i)])  # "a 45-year-old man"
             return ActorMention(lo, s.end, doc.text[lo : s.end], "SOLE", "Sole perpetrator", "armed_group", None)
     return None
