@@ -147,7 +147,8 @@ def _a_person(t: Token, w: dict) -> bool:
 
 def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict, actors=()) -> bool:
     """With no weapon and no armed men about, an attack on a person, a hit back or a hit taken is
-    said, not done: a politician "attacked" a rival, "hit him on immigration", "hit back"."""
+    said, not done: a politician "attacked" a rival, "hit him on immigration", "hit back".
+    `actors`: the event's; a noun attack with a doer named is not read as words."""
     children = toks.children(tok.i)
     if tok.pos == "VERB":
         speakers = [c for c in children if c.dep == "nsubj" and (
@@ -189,7 +190,7 @@ def _said_about(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> bool:
     sent = next((s for s in doc.sentences if s.start <= tok.start < s.end), None)
     if sent is None:
         return False
-    words = [t for t in toks.in_span(sent.start, sent.end)]
+    words = list(toks.in_span(sent.start, sent.end))
     if any(t.lemma.lower() in ("kill", "wound", "injure", "die", "dead") for t in words):
         return False
     return any(t.lemma.lower() in w["speech_words"] or t.text.lower() in w["speech_words"] for t in words)
