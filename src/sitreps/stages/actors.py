@@ -27,13 +27,15 @@ def _compiled():
     forces = lex["forces"]
     by_id = {a["id"]: a for a in lex["actor"]}
     countries = {c["code"]: c for c in forces["countries"]}
-    alias_rules = []  # (regex, actor id, name, kind, country)
+    alias_rules = []  # (literal to look for first, in any case?, regex, actor id, name, kind, country)
     for actor in lex["actor"]:
-        flags = re.IGNORECASE if actor["kind"] == "civilians" else 0
+        folded = actor["kind"] == "civilians"
         for alias in actor["aliases"]:
-            alias_rules.append(
-                (re.compile(rf"\b{re.escape(alias)}\b", flags), actor["id"], actor["name"], actor["kind"], actor.get("country"))
-            )
+            alias_rules.append((
+                alias.lower() if folded else alias, folded,
+                re.compile(rf"\b{re.escape(alias)}\b", re.IGNORECASE if folded else 0),
+                actor["id"], actor["name"], actor["kind"], actor.get("country"),
+            ))
     people = []
     owner_country: dict[str, str] = {}  # possessor word -> country code, for "Putin's forces"
     for person in lex.get("person", []):
@@ -74,7 +76,10 @@ def find_actors(doc: Document, ctx) -> Document:
             actor_id, name = _forces(countries, code)
             found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "state_forces", code))
 
-    for rx, actor_id, name, kind, country in alias_rules:
+    lower = text.lower()
+    for literal, folded, rx, actor_id, name, kind, country in alias_rules:
+        if literal not in (lower if folded else text):
+            continue  # most aliases are in no given text: a substring test is far cheaper than the regex
         for m in rx.finditer(text):
             found.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, kind, country))
 
@@ -112,8 +117,11 @@ def _other_side(doc: Document, forces: dict, countries: dict, named: tuple[Actor
         actor_id, name = _forces(countries, code)
         out.append(ActorMention(m.start(), m.end(), m.group(), actor_id, name, "state_forces", code, inferred=True))
 
+    lower = text.lower()  # a word not in the text at all needs no regex (most of them, in most texts)
     for words, code in ((forces["inferred"], "RU"), (forces["inferred_ukraine"], "UA")):
         for word in words:
+            if word.lower() not in lower:
+                continue
             for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
                 add(m, code)
     majority = None
@@ -122,6 +130,8 @@ def _other_side(doc: Document, forces: dict, countries: dict, named: tuple[Actor
         if tally["RU"] != tally["UA"]:
             majority = max(tally, key=tally.get)
     for word in forces["enemy_words"]:
+        if word.lower() not in lower:
+            continue
         for m in re.finditer(rf"\b{re.escape(word)}\b", text, re.IGNORECASE):
             sent = doc.sentence_of(m.start())
             before = [a for a in armed if sent and sent.start <= a.start < m.start()]
@@ -131,6 +141,8 @@ def _other_side(doc: Document, forces: dict, countries: dict, named: tuple[Actor
     others = list(out)
     toks = index(doc) if doc.tokens else None
     for word in forces.get("unit_words", ()):
+        if word.lower() not in lower:
+            continue
         flags = 0 if word[:1].isupper() else re.IGNORECASE
         for m in re.finditer(rf"\b{re.escape(word)}\b", text, flags):
             sent = doc.sentence_of(m.start())
