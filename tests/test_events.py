@@ -1109,6 +1109,12 @@ def test_one_person_who_kills_people_is_an_attack_by_a_sole_perpetrator(run):
     assert not happened(run("A man was killed in Harbour Town on Sunday."))
 
 
+def test_men_who_died_are_no_soldiers_unless_a_side_lost_them(run):
+    assert not happened(run("Two men died in Harbour Town on Thursday."))
+    lost = only(happened(run("Ukrainian forces lost 40 men near Harbour Town on Monday.")))
+    assert lost.type == "Battles"
+
+
 def test_deaths_in_action_are_a_battles(run):
     died = only(happened(run("Two Ukrainian volunteers were killed in action near Harbour Town on Tuesday.")))
     assert died.subtype == "Armed clash" and died.fatalities is not None
