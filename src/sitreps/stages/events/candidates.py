@@ -402,7 +402,7 @@ def _riots_met_by_police(events: list[Event]) -> list[Event]:
     """"Youths rioted and police fired tear gas": the police met the riot, one event (ACLED's
     violent demonstration with the police as its second actor), not a protest broken up beside it."""
     riots = [e for e in events if e.type == "Riots"]
-    met = [e for e in events if e.subtype == "Protest with intervention" and e.trigger.text.lower() in _CROWD_CONTROL]
+    met = [e for e in events if e.subtype == "Protest with intervention" and e.trigger.text.lower() in _crowd_control()]
     if not riots or not met:
         return events
     police = tuple(a for e in met for a in e.actors if a.kind in ("police", "state_forces"))
@@ -411,7 +411,11 @@ def _riots_met_by_police(events: list[Event]) -> list[Event]:
             for e in events if e not in met]
 
 
-_CROWD_CONTROL = {"gas", "teargas", "cannon", "spray", "bullets"}  # the head word of each crowd-control trigger
+@cache
+def _crowd_control() -> frozenset[str]:
+    """The head word of each crowd-control trigger ("gas" of "tear gas"): the lemmas of the
+    lexicon's types that count only where the thing is used (`only_heads`)."""
+    return frozenset(lemma.split()[-1] for t in _lexicon()[0]["type"] if t.get("only_heads") for lemma in t["lemmas"])
 
 
 def _without_subject_weapons(toks: TokenIndex, events: list[Event]) -> list[Event]:

@@ -3,6 +3,7 @@ the lead, a later paragraph) is one record with every evidence span."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
@@ -216,7 +217,7 @@ def tellings(doc: Document, events: list[Event]) -> dict[str, str]:
     A trigger shared by several records (one sentence's list of places) is none of them."""
     toks = index(doc)
     places = [(p.start, p.end) for p in doc.places]
-    shared = {e.trigger for e in events if sum(1 for x in events if x.trigger == e.trigger) > 1}
+    shared = {trigger for trigger, n in Counter(e.trigger for e in events).items() if n > 1}
     out: dict[str, str] = {}
     for e in events:
         tok = toks.at(e.trigger.start)

@@ -187,7 +187,7 @@ _WHERE = ("GPE", "LOC", "FAC", "ORG", "NORP", "DATE", "TIME")
 def _said_about(doc: Document, toks: TokenIndex, tok: Token, w: dict) -> bool:
     """Does the trigger's sentence tell words (a tweet, an interview, a debate) and no count of
     the dead or hurt?"""
-    sent = next((s for s in doc.sentences if s.start <= tok.start < s.end), None)
+    sent = doc.sentence_of(tok.start)
     if sent is None:
         return False
     words = list(toks.in_span(sent.start, sent.end))
