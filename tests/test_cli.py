@@ -1029,3 +1029,29 @@ def test_several_ingest_processes_at_once_store_every_article_once(tmp_path, con
         from sitreps.store.clusters import pending
 
         assert pending(store) == 0  # every article linked, by whichever process came last
+
+
+def _commands(group, path=()):
+    import click
+
+    for name, cmd in getattr(group, "commands", {}).items():
+        yield path + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, path + (name,))
+
+
+def test_help_keeps_every_bracketed_phrase():
+    """Rich reads "[default: x]" in a help string as a markup tag and drops it unless escaped."""
+    import typer
+
+    checked = 0
+    for path, cmd in _commands(typer.main.get_command(app)):
+        phrases = [p.replace("\\[", "[") for param in cmd.params
+                   for p in re.findall(r"\\?\[[^\]]+\]", getattr(param, "help", None) or "")]
+        if not phrases:
+            continue
+        shown = flat(RUNNER.invoke(app, [*path, "--help"]).stdout)
+        for phrase in phrases:
+            assert phrase in shown, (path, phrase)
+            checked += 1
+    assert checked >= 4

@@ -31,7 +31,7 @@ err = Console(stderr=True)
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings TOML file (see defaults.toml).")]
 DbOpt = Annotated[str | None, typer.Option(
     "--db", envvar="SITREPS_DB", show_envvar=True,
-    help="The store: a SQLite file, sqlite:///path, or postgresql://user@host/dbname [default: user data dir].")]
+    help="The store: a SQLite file, sqlite:///path, or postgresql://user@host/dbname \\[default: user data dir].")]
 
 
 def _settings(config: Path | None, db: str | None = None) -> Settings:

@@ -32,7 +32,7 @@ from .common import (
 )
 
 WorkersOpt = Annotated[int | None, typer.Option(
-    "--workers", "-w", min=0, help="Worker processes: 0 for one per usable core, 1 for one at a time [default: pipeline.workers, 0].")]
+    "--workers", "-w", min=0, help="Worker processes: 0 for one per usable core, 1 for one at a time \\[default: pipeline.workers, 0].")]
 
 
 @app.command()

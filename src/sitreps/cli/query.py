@@ -49,7 +49,7 @@ CorroborationOpt = Annotated[
                  "reports whose outlet is unknown never count).", metavar="N", show_default=False),
 ]  # fmt: skip
 CertaintyOpt = Annotated[
-    str | None, typer.Option(help="Only these certainties, comma-separated [default: those that say it happened].")
+    str | None, typer.Option(help="Only these certainties, comma-separated \\[default: those that say it happened].")
 ]
 BackgroundOpt = Annotated[
     bool, typer.Option(help="Also events told as history (dated well before the article's news).")
@@ -167,7 +167,7 @@ def export(
     format: Annotated[str, typer.Option(
         "--format", "-f", help="jsonl (the whole store: every article's record and every failure; "
         "`sitreps ingest` of it fills another store), csv or geojson (events).")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: stdout].")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write \\[default: stdout].")] = None,
     type: TypeOpt = None,
     subtype: SubtypeOpt = None,
     since: SinceOpt = None,
