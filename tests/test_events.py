@@ -1616,3 +1616,31 @@ def test_a_claim_that_names_the_attack_holds_for_it(run):
     text = "Members of the Islamic State used a website to claim credit for last month's attacks in Lake Town."
     event = only(_shown(run(text, published=OLD_NEWS)))
     assert [(a.actor, a.text) for a in event.actors] == [("GRP.IS", "Islamic State")]
+
+
+def test_an_incident_only_referred_to_is_background(run):
+    for text in ("The governor spoke to the families of those killed in the massacre at the market in Harbour Town.",
+                 "The senator was accused of being asleep during the attack on the compound in Harbour Town.",
+                 "In the wake of the attacks in Harbour Town, the government raised military spending."):
+        told = happened(run(text))
+        assert told and all(e.background for e in told), text
+    # the news of these days, a day or a toll of its own, or a verb that reports it: news
+    for text in ("The minister was told about the recent Russian attacks on Harbour Town.",
+                 "Rescuers searched the rubble after the strike on Harbour Town on Monday.",
+                 "Funerals were held for the five people killed in the shelling of Harbour Town.",
+                 "Russian forces shelled Harbour Town, the governor said."):
+        told = happened(run(text))
+        assert told and not any(e.background for e in told), text
+
+
+def test_a_reference_beside_news_of_its_kind_is_news(run):
+    doc = run("A bomb exploded in Lake Town on Monday, injuring 29 people. "
+              "The mayor said he had been briefed about the bombings in Lake Town and Harbour Town.")
+    told = happened(doc)
+    assert {e.place.name for e in told if e.place} >= {"Lake Town", "Harbour Town"}
+    assert not any(e.background for e in told)
+    # told again as a reference, it is the incident told first
+    doc = run("Gunmen attacked a market in Harbour Town on Sunday, killing five people. "
+              "Our prayers are with all those affected by the horrible attacks in Harbour Town.")
+    attack = only(happened(doc))
+    assert not attack.background and len(attack.evidence) == 2

@@ -22,7 +22,8 @@ works on a parsed Document and testable on hand-built ones:
    territory, the other side (inferred).
 7. `merge`: one record per occurrence, with every evidence span; an incident told again
    further down ("the attack", "the Riverside attacks", or with no day of its own) is the one
-   told first.
+   told first. A record left whose one telling only refers to an incident the reader knows
+   ("in the wake of the Paris attacks", undated) is background (`background.referred_to`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...records import Document, Note
-from .background import mark_background
+from .background import mark_background, referred_to
 from .candidates import find_candidates
 from .eventhood import keep_events, pinned
 from .merge import merge, tellings
@@ -58,7 +59,7 @@ def extract_events(doc: Document, ctx) -> Document:
     events = mark_background(doc, events, days)
     events = [e for e in place_events(doc, events) if pinned(doc, e) or e.background or e.certainty in ("possible", "negated")]
     events = attribute_events(doc, events)
-    events = merge(events, doc.article.published, tellings(doc, events))
+    events = referred_to(doc, merge(events, doc.article.published, tellings(doc, events)))
     undated = sum(1 for e in events if e.time is None and not e.background)
     if undated:
         why = "the article has no publication date" if doc.article.published is None else "no usable date"

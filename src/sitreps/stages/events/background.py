@@ -9,6 +9,7 @@ article page; the map, the event lists and the exports leave it out unless asked
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -144,6 +145,50 @@ def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) ->
     return any(date(int(m.group(1)), 12, 31) < cutoff
                and not names_another_thing(toks, trigger, toks.at(sent.start + m.start(1)), ("NOUN", "PROPN"))
                for m in _YEAR.finditer(text))
+
+
+_DEFINITE = {"the", "this", "that", "these", "those"}
+# "the recent attacks", "the ongoing siege": the news of these days, not an incident recalled
+_FRESH = {"recent", "latest", "new", "ongoing", "continuing", "continued", "current", "fresh", "overnight",
+          "renewed", "today", "tonight", "yesterday", "weekend", "morning", "night"}
+
+
+def referred_to(doc: Document, events: Iterable[Event]) -> list[Event]:
+    """Step 7's last look, after `merge`: a record whose only telling is a reference to an
+    incident the reader is taken to know is background (`_presupposed`). Told again as news
+    further up or down, it merged into that telling and is not one; beside news of its own type
+    ("briefed about the bombings in New York and New Jersey" under a report of the blast), it is
+    one of that day's incidents."""
+    events = list(events)
+    news = {e.type for e in events if not e.background and not _presupposed(doc, e)}
+    return [replace(e, background=True) if not e.background and e.type not in news and _presupposed(doc, e) else e
+            for e in events]
+
+
+def _presupposed(doc: Document, e: Event) -> bool:
+    """An incident the article names only by a definite noun inside a prepositional phrase, with
+    no day and no toll of its own ("during the attack on the compound", "the families of those
+    killed in the massacre at the school", "in the wake of the Paris attacks"), is one the
+    reader is taken to know: the article refers to it and does not report it. A report names its
+    news with a day ("Monday's strike"), a toll, or a verb ("gunmen attacked the compound"); a
+    day the paragraph gives (`context`) dates it as news too."""
+    if doc.article.published is None or e.time is None or e.time.basis != "published":
+        return False
+    if e.fatalities is not None or e.injured is not None:
+        return False
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None or tok.pos not in ("NOUN", "PROPN"):
+        return False
+    node = tok
+    while node.dep == "conj" and node.head != node.i:
+        node = toks.head(node)
+    if node.dep != "pobj":
+        return False
+    kids = toks.children(tok.i)
+    if any(k.text.lower() in _FRESH for k in kids):
+        return False
+    return any(k.dep == "det" and k.text.lower() in _DEFINITE or k.dep == "poss" for k in kids)
 
 
 def _once_upon(doc: Document, e: Event) -> bool:
