@@ -1644,3 +1644,16 @@ def test_a_reference_beside_news_of_its_kind_is_news(run):
               "Our prayers are with all those affected by the horrible attacks in Harbour Town.")
     attack = only(happened(doc))
     assert not attack.background and len(attack.evidence) == 2
+
+
+def test_a_toll_under_someone_elses_negation_still_happened(run):
+    # the casualty-told battle reads its certainty as any trigger does: "do not know" denies nothing
+    killed = only(happened(run("Still, I do not know how they will be able to justify their deeds to the two "
+                               "soldiers killed and three wounded in Harbour Town today.")))
+    assert killed.type == "Battles" and killed.certainty == "asserted"
+    # nor does a modal above the noun the participle describes
+    killed = only(happened(run("They will have to answer to the families of the two Ukrainian soldiers killed near "
+                               "Harbour Town today.")))
+    assert killed.type == "Battles"
+    denied = [e for e in run("Kyiv denied that two Ukrainian soldiers were killed near Harbour Town on Monday.").events]
+    assert denied and all(e.certainty == "negated" for e in denied)

@@ -153,7 +153,7 @@ _FRESH = {"recent", "latest", "new", "ongoing", "continuing", "continued", "curr
           "renewed", "today", "tonight", "yesterday", "weekend", "morning", "night"}
 
 
-def referred_to(doc: Document, events: Iterable[Event]) -> list[Event]:
+def referred_to(doc: Document, events: Iterable[Event]) -> tuple[Event, ...]:
     """Step 7's last look, after `merge`: a record whose only telling is a reference to an
     incident the reader is taken to know is background (`_presupposed`). Told again as news
     further up or down, it merged into that telling and is not one; beside news of its own type
@@ -161,8 +161,8 @@ def referred_to(doc: Document, events: Iterable[Event]) -> list[Event]:
     one of that day's incidents."""
     events = list(events)
     news = {e.type for e in events if not e.background and not _presupposed(doc, e)}
-    return [replace(e, background=True) if not e.background and e.type not in news and _presupposed(doc, e) else e
-            for e in events]
+    return tuple(replace(e, background=True) if not e.background and e.type not in news and _presupposed(doc, e) else e
+                 for e in events)
 
 
 def _presupposed(doc: Document, e: Event) -> bool:

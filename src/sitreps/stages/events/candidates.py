@@ -506,7 +506,7 @@ def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, before: 
         targets=targets,
         place=place_for(doc, toks, tok, sent),
         time=_time_for(doc, toks, tok, sent),
-        certainty=_modality(toks, tok, lex) or (claim.certainty if claim else "asserted"),
+        certainty=_certainty(doc, toks, tok, lex, claim),
         source=claim.source if claim else None,
         evidence=(Span(sent.start, sent.end, sent.text),),
     )
@@ -829,6 +829,8 @@ def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Cl
     said = claim.certainty if claim else "asserted"
     if said == "negated" and not _denied(toks, tok, lex):
         said = "asserted"  # "Russia, while mobilising troops, denies it plans to invade": the mobilising is told
+    if said == "possible" and presupposed_participle(toks, tok):
+        said = "asserted"  # "they will pay for the soldiers killed today"
     if certainty == PROBABLE and said in ("asserted", "reported", "confirmed"):
         return "hedged"
     return said
@@ -872,9 +874,20 @@ def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
             if t.lemma.lower() in lex["modality"]["past_attempts"] and t.tag in ("VBD", "VBN", "VBG"):
                 continue  # "tried to counterattack", "are trying to attack": the attempt happened
             return "possible"
-        if t.dep in ("ROOT", "conj", "parataxis"):
-            break  # a coordinated clause has its own modality
+        if t.dep in ("ROOT", "conj", "parataxis") or t is tok and presupposed_participle(toks, tok):
+            break  # a coordinated clause has its own modality; "the soldiers killed today" its own
     return None
+
+
+_HABIT = {"sometimes", "often", "always", "usually", "frequently", "routinely", "regularly", "never", "ever"}
+
+
+def presupposed_participle(toks: TokenIndex, tok: Token) -> bool:
+    """A past participle on a noun ("will explain it to the soldiers killed today", "must answer
+    for the towns destroyed") tells what happened: the modal or condition above the noun is not
+    its own. Not one told as a habit ("efforts sometimes attacked by critics")."""
+    return tok.dep == "acl" and tok.tag == "VBN" and not any(
+        c.dep == "advmod" and c.text.lower() in _HABIT for c in toks.children(tok.i))
 
 
 def _finest(places: list[Place]) -> Place | None:
