@@ -1657,3 +1657,10 @@ def test_a_toll_under_someone_elses_negation_still_happened(run):
     assert killed.type == "Battles"
     denied = [e for e in run("Kyiv denied that two Ukrainian soldiers were killed near Harbour Town on Monday.").events]
     assert denied and all(e.certainty == "negated" for e in denied)
+
+
+def test_a_town_under_sustained_attack_is_its_state_not_an_incident(run):
+    assert not happened(run("Some towns like Harbour Town, still under sustained attack from Russian forces, remain "
+                            "closed to visitors."))
+    assert not happened(run("Lake Town has endured relentless shelling by Russian forces."))
+    assert happened(run("Harbour Town came under heavy shelling by Russian forces on Monday."))
