@@ -1664,3 +1664,18 @@ def test_a_town_under_sustained_attack_is_its_state_not_an_incident(run):
                             "closed to visitors."))
     assert not happened(run("Lake Town has endured relentless shelling by Russian forces."))
     assert happened(run("Harbour Town came under heavy shelling by Russian forces on Monday."))
+
+
+def test_violence_by_a_crowd_is_a_riot(run):
+    thrown = only(happened(run("Protesters hurled petrol bombs at a bank in Harbour Town on Monday.")))
+    assert (thrown.type, thrown.subtype) == ("Riots", "Violent demonstration")
+    assert thrown.actors[0].actor == "RIOT"
+    # a protest and the petrol bombs its day brought are one riot
+    doc = run("Thousands protested against the law in Harbour Town on Monday. "
+              "Hooded youths hurled petrol bombs at shops in Harbour Town on Monday.")
+    riot = only(happened(doc))
+    assert riot.subtype == "Violent demonstration" and len(riot.evidence) == 2
+    # tear gas fired at youths with Molotov cocktails is the police meeting the crowd, no attack
+    doc = run("Thousands protested against the law in Harbour Town on Monday. Riot police fired tear gas at "
+              "youths throwing Molotov cocktails in Harbour Town on Monday.")
+    assert {e.type for e in happened(doc)} <= {"Protests", "Riots"}

@@ -24,7 +24,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     unnamed or only inferred), both said to have happened or both not, both current or both
     background. The first telling stays, at the finer place; a later one adds its evidence and
     what the first left unknown (date, casualties, weapons, actors); a protest told as peaceful
-    and as broken up is a protest with intervention. An article stamped in the small hours
+    and as broken up is a protest with intervention, and told as a riot too a violent
+    demonstration, its rioters the first actor. An article stamped in the small hours
     (`published` before 06:00 UTC) reports the day before: its undated telling is the same
     event as one the text dates to that day ("Russia hit Kyiv with missile strikes" and
     "Thursday's missile strikes" in a story stamped at midnight on Friday).
@@ -51,6 +52,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
             merged.append(e)
             continue
         first = merged[k]
+        if first.type == "Protests" and e.type == "Riots":
+            first = replace(first, type=e.type, subtype=e.subtype, actors=e.actors, targets=e.targets or first.targets)
         merged[k] = replace(
             first,
             subtype=_stronger_protest(first.subtype, e.subtype) if first.type == "Protests" else first.subtype,
@@ -70,6 +73,9 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
 _CITY_KM = 15  # a district this close to a city of its division is one of the city's
 _PROTEST_RANK = {s: k for k, s in enumerate(("Peaceful protest", "Protest with intervention",
                                              "Excessive force against protesters"))}
+
+
+_CROWDS = {"Protests", "Riots"}
 
 
 def _stronger_protest(a: str | None, b: str | None) -> str | None:
@@ -129,7 +135,9 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     attack", "the Riverside attacks"), `ANOTHER` for one named as a new one ("another strike",
     "the latest blasts"), which only the strict rules join."""
     explosions = a.type == b.type == "Explosions/Remote violence"
-    protests = a.type == b.type == "Protests"  # "took to the streets" and "police dispersed them": one protest
+    # "took to the streets" and "police dispersed them", or "rioters attacked banks on the eighth day
+    # of protests": one protest
+    protests = {a.type, b.type} <= _CROWDS
     how = told.get(b.id) if told is not None else ANOTHER
     other = a.trigger == b.trigger or how == ANOTHER  # one sentence's list, or a new one: only the old rules
     named = how == AGAIN and not other

@@ -74,7 +74,8 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
         return True  # "a house fire", "the fire department", "came under fire from officials"
     if lemma == "fire" and tok.pos == "VERB" and not _fired_weapons(toks, tok, w, armed):
         return True  # "he was fired", "the board fired its chief"
-    if lemma in ("fire", "shoot", "use", "spray", "launch") and e.weapons and all(x.kind == "crowd_control" for x in e.weapons) \
+    if lemma in ("fire", "shoot", "use", "spray", "launch") and any(x.kind == "crowd_control" for x in e.weapons) \
+            and all(x.kind in ("crowd_control", "incendiary") for x in e.weapons) \
             and e.fatalities is None and e.injured is None:
         return True  # "riot police fired tear gas at the crowd": the protest it broke up is the event
     if lemma == "mine" and tok.pos == "VERB" and not armed:

@@ -50,12 +50,14 @@ def _territory() -> dict:
 def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     groups = named_groups(doc)
+    crowds = any(e.certainty in HAPPENED and (e.type in ("Protests", "Riots") or e.actors and e.actors[0].kind in ("protesters", "rioters"))
+                 for e in events)
     for e in events:
         if e.actors and e.actors[0].inferred and e.actors[0].actor in {t.actor for t in e.targets}:
             e = replace(e, actors=())  # a guessed doer that is also the target ("struck Russian installations")
         if e.subtype == "Disrupted weapons use":
             e = _defender(doc, e)
-        e = _excessive_force(_hurt_at_a_protest(e))
+        e = _excessive_force(_hurt_at_a_protest(_crowd_violence(e, crowds)))
         if e.type == "Protests":
             e = _protesters(_held(doc, e))
         elif e.type == "Riots":
@@ -203,6 +205,21 @@ def _excessive_force(e: Event) -> Event:
     if e.fatalities is None and e.injured is None:
         return e
     return replace(e, type="Protests", subtype="Excessive force against protesters")
+
+
+def _crowd_violence(e: Event, crowds: bool) -> Event:
+    """Protesters or rioters named as the doers of violence ("protesters hurled petrol bombs at the
+    bank", "rioters attacked a ministry building") riot: ACLED's violent demonstration, not a
+    battle or a shelling. So does a petrol bomb no armed side threw, in an article that tells of
+    protests or riots (`crowds`)."""
+    if e.type not in _FOUGHT or e.certainty not in HAPPENED:
+        return e
+    by_crowd = bool(e.actors) and e.actors[0].kind in ("protesters", "rioters") and not e.actors[0].inferred
+    thrown = crowds and bool(e.weapons) and all(w.kind == "incendiary" for w in e.weapons) \
+        and not any(a.kind in ("state_forces", "armed_group", "police") for a in e.actors)
+    if not (by_crowd or thrown):
+        return e
+    return replace(e, type="Riots", subtype="Violent demonstration")
 
 
 def _hurt_at_a_protest(e: Event) -> Event:
