@@ -1626,6 +1626,7 @@ def test_an_incident_only_referred_to_is_background(run):
         assert told and all(e.background for e in told), text
     # the news of these days, a day or a toll of its own, or a verb that reports it: news
     for text in ("The minister was told about the recent Russian attacks on Harbour Town.",
+                 "Food and water were running out in Harbour Town amid the heavy bombardment.",
                  "Rescuers searched the rubble after the strike on Harbour Town on Monday.",
                  "Funerals were held for the five people killed in the shelling of Harbour Town.",
                  "Russian forces shelled Harbour Town, the governor said."):
@@ -1662,8 +1663,10 @@ def test_a_toll_under_someone_elses_negation_still_happened(run):
 def test_a_town_under_sustained_attack_is_its_state_not_an_incident(run):
     assert not happened(run("Some towns like Harbour Town, still under sustained attack from Russian forces, remain "
                             "closed to visitors."))
-    assert not happened(run("Lake Town has endured relentless shelling by Russian forces."))
+    assert not happened(run("Lake Town has endured continuous shelling by Russian forces."))
     assert happened(run("Harbour Town came under heavy shelling by Russian forces on Monday."))
+    # a siege told as the news of the day, against the odds, is still news
+    assert happened(run("The plant in Harbour Town remains in Ukrainian hands despite relentless Russian attacks."))
 
 
 def test_violence_by_a_crowd_is_a_riot(run):

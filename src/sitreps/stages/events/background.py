@@ -153,6 +153,10 @@ _FRESH = {"recent", "latest", "new", "ongoing", "continuing", "continued", "curr
           "renewed", "today", "tonight", "yesterday", "weekend", "morning", "night"}
 
 
+# "amid the heavy bombardment", "despite the shelling": the news of these days as backdrop
+_BACKDROP = {"amid", "amidst", "despite", "under"}
+
+
 def referred_to(doc: Document, events: Iterable[Event]) -> tuple[Event, ...]:
     """Step 7's last look, after `merge`: a record whose only telling is a reference to an
     incident the reader is taken to know is background (`_presupposed`). Told again as news
@@ -183,7 +187,7 @@ def _presupposed(doc: Document, e: Event) -> bool:
     node = tok
     while node.dep == "conj" and node.head != node.i:
         node = toks.head(node)
-    if node.dep != "pobj":
+    if node.dep != "pobj" or toks.head(node).text.lower() in _BACKDROP:
         return False
     kids = toks.children(tok.i)
     if any(k.text.lower() in _FRESH for k in kids):
