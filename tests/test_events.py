@@ -945,6 +945,10 @@ def test_a_region_holds_what_lies_in_the_division_named_after_it():
                      gazetteer_id="g:shev", precision="district", lat=50.46, lon=30.47)
     assert same_place(city, district)  # a city holds its districts
     assert not same_place(city, replace(district, lat=48.56, lon=39.33))  # a namesake far away does not
+    oblast = Place(0, 11, "Kyiv region", name="Kyiv Oblast", country="UA", admin1="Kyiv Oblast",
+                   gazetteer_id="g:kyiv-oblast", precision="admin1")
+    assert same_place(oblast, city)  # the capital, a division of its own, lies in the oblast named after it
+    assert not same_place(replace(oblast, admin1="Kyivska Rus Oblast"), replace(city, admin1="Kharkiv"))
 
 
 def test_the_side_whose_air_defence_shot_it_down_is_the_doer(run):

@@ -95,7 +95,8 @@ def _rank(place) -> int:
 def _holds(big, small) -> bool:
     """Is `small` inside `big`, when `big` is a country, a first-level division, a region named
     in that division's name ("Crimea" holds what lies in the Autonomous Republic of Crimea), or
-    a city and `small` one of its districts?"""
+    a city and `small` one of its districts? A city with a division's status lies in the division
+    named after it (Kyiv in Kyiv Oblast)."""
     if not big.country or big.country != small.country or _RANK.get(big.precision or "", 9) <= _RANK.get(small.precision or "", 9):
         return False
     if big.precision == "country":
@@ -106,7 +107,10 @@ def _holds(big, small) -> bool:
         # "a district of the capital" and "Kyiv": the city holds its districts
         return big.admin1 == small.admin1 and None not in (big.lat, big.lon, small.lat, small.lon) \
             and distance_km(big.lat, big.lon, small.lat, small.lon) <= _CITY_KM
-    return big.precision == "admin1" and bool(big.admin1) and big.admin1 == small.admin1
+    if big.precision != "admin1" or not big.admin1 or not small.admin1:
+        return False
+    # a city that is a division of its own lies in the division named after it: Kyiv in Kyiv Oblast
+    return big.admin1 == small.admin1 or big.admin1.lower().startswith(small.admin1.lower() + " ")
 
 
 _NEAR_KM = 20  # blasts at a depot and "the latest blasts in" the town next to it, told of the same day
