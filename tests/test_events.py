@@ -1686,3 +1686,10 @@ def test_violence_by_a_crowd_is_a_riot(run):
     doc = run("Thousands protested against the law in Harbour Town on Monday. Riot police fired tear gas at "
               "youths throwing Molotov cocktails in Harbour Town on Monday.")
     assert {e.type for e in happened(doc)} <= {"Protests", "Riots"}
+
+
+def test_a_weapon_whose_relative_clause_tells_its_impact_is_a_strike(run):
+    struck = only(happened(run("Investigators found the remains of a missile that targeted a Russian position near "
+                               "Harbour Town on Monday.")))
+    assert struck.type == "Explosions/Remote violence"
+    assert not happened(run("Iran sold drones that Russia uses in the war."))

@@ -237,7 +237,11 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
         head = toks.head(tok)
         if tok.dep == "pobj":
             head = toks.head(head)
-        if head.lemma.lower() not in lex["weapon_triggers"]["impact_verbs"]:
+        impact = lex["weapon_triggers"]["impact_verbs"]
+        # "a missile that targeted a position": the impact told of the weapon in its relative clause
+        told = any(c.dep == "relcl" and c.lemma.lower() in impact and any(
+            g.dep == "nsubj" and g.text.lower() in ("that", "which") for g in toks.children(c.i)) for c in toks.children(tok.i))
+        if head.lemma.lower() not in impact and not told:
             return False
     objects = [toks.subtree(c.i) for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "pobj", "prep")]
     ground = any(
