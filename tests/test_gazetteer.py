@@ -194,6 +194,28 @@ def test_division_position_is_the_middle_of_the_box_around_its_places(gaz):
     assert oblast.precision == "admin1"
 
 
+def test_a_far_stray_place_does_not_move_its_division(tmp_path):
+    # 20 villages at 47.8..48.2 N, 37.0..37.6 E, and one row coded to the same oblast that lies
+    # 4 degrees west of them (GeoNames' Donetsk "Sofiyivka" is in Dnipropetrovsk Oblast)
+    cluster = tuple(
+        CityRow(910_000 + i, f"Village {i}", 47.8 + 0.1 * (i % 5), 37.0 + 0.2 * (i // 5), "UA", "05", 1000)
+        for i in range(20)
+    )
+    stray = CityRow(919_999, "Stray", 48.0, 33.1, "UA", "05", 900)
+    sources = Sources(
+        countries=lambda: COUNTRIES,
+        divisions=lambda: (*DIVISIONS, DivisionRow("UA", "05", "Donetsk Oblast", 709716, "Region")),
+        cities=lambda: (*CITIES, *cluster, stray),
+        curated=lambda: CURATED,
+        labels={"cities": "test cities"},
+    )
+    with SQLiteGazetteer(build_gazetteer(tmp_path / "g.sqlite", sources=sources)) as g:
+        oblast = g.get("geonames:709716")
+    assert oblast.lat == pytest.approx(48.0, abs=1e-4)
+    assert oblast.lon == pytest.approx((37.0 + 37.6) / 2, abs=1e-4)  # not (33.1 + 37.6) / 2
+    assert "leaving out a few far from the rest" in oblast.coord_note
+
+
 def test_division_without_places_is_left_out(gaz):
     assert gaz.lookup("Empty oblast") == []
     assert gaz.get("geonames:1") is None

@@ -122,6 +122,28 @@ def test_box_middle(points, expected):
         assert got[0] == pytest.approx(expected[0]) and abs((got[1] - expected[1] + 180) % 360 - 180) < 1e-6
 
 
+def test_box_middle_leaves_out_a_far_stray_point():
+    cluster = [(48.0 + 0.01 * i, 37.0 + 0.03 * i) for i in range(21)]  # 48.0..48.2 N, 37.0..37.6 E
+    stray = (48.1, 33.1)
+    assert box_middle([*cluster, stray]) == pytest.approx((48.1, 35.35))  # the stray stretches the box
+    assert box_middle([*cluster, stray], gap=3.0) == pytest.approx((48.1, 37.3))
+    # across the antimeridian too: the stray is 4 degrees east of 178..179 E / 181 E
+    assert box_middle([(60.0, 178.0 + 0.05 * i) for i in range(21)] + [(60.0, -176.0)], gap=3.0) == pytest.approx(
+        (60.0, 178.5)
+    )
+
+
+def test_box_middle_keeps_places_that_thin_out_without_a_gap():
+    # sparse places to the north, each within 3 degrees of the next: the box keeps them
+    south = [(45.0 + 0.01 * i, -72.0) for i in range(40)]
+    north = [(48.0, -72.0), (50.5, -72.0), (53.0, -72.0), (55.5, -72.0), (58.0, -72.0)]
+    assert box_middle([*south, *north], gap=3.0) == pytest.approx((51.5, -72.0))
+    # a lone point beyond a wide gap goes, but never more than `share` of them at either end
+    far = [(62.0, -72.0), (62.1, -72.0), (62.2, -72.0)]
+    assert box_middle([*south, *north, *far], gap=3.0, share=0.05) == pytest.approx((53.6, -72.0))
+    assert box_middle([*south, *north, *far[:1]], gap=3.0, share=0.05) == pytest.approx((51.5, -72.0))
+
+
 def test_older_gazetteer_versions_are_removed(tmp_path):
     from sitreps.gazetteer import remove_stale
 

