@@ -1693,3 +1693,11 @@ def test_a_weapon_whose_relative_clause_tells_its_impact_is_a_strike(run):
                                "Harbour Town on Monday.")))
     assert struck.type == "Explosions/Remote violence"
     assert not happened(run("Iran sold drones that Russia uses in the war."))
+
+
+def test_a_bomb_no_side_fired_is_a_remote_explosive(run):
+    planted = only(happened(run("A bomb went off in a busy street in Harbour Town on Saturday night, injuring 29 people.")))
+    assert planted.subtype == "Remote explosive/landmine/IED"
+    # a side's bombs stay its strike
+    dropped = only(happened(run("Russian forces dropped bombs on Harbour Town on Monday.")))
+    assert dropped.subtype != "Remote explosive/landmine/IED"

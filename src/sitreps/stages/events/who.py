@@ -77,11 +77,26 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
                 or _from_territory(e, doc.article.published)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
-        out.append(_armed_victims(_unarmed_attack(_territory_by_side(e), doc.article.published)))
+        out.append(_planted_bomb(_armed_victims(_unarmed_attack(_territory_by_side(e), doc.article.published))))
     return out
 
 
 _HORS_DE_COMBAT = re.compile(r"\b(?:prisoners?|POWs?|captives?|captured|detained|surrendered|unarmed|wounded soldiers)\b", re.IGNORECASE)
+
+
+_BOMB = re.compile(r"(?:car |truck |pipe |suicide |nail )?bomb(?:s|ing|ings)?", re.IGNORECASE)
+
+
+def _planted_bomb(e: Event) -> Event:
+    """A bomb or bombing with no army, air force or drone behind it ("a bomb went off in the
+    street", "the bombings in the city") was set off where it went off: ACLED's remote explosive,
+    not shelling, which needs a side's guns or aircraft (named: a side only guessed from whose
+    ground it hit does not make a bomb a shell)."""
+    if e.subtype != "Shelling/artillery/missile attack" or not _BOMB.fullmatch(e.trigger.text.strip()):
+        return e
+    if any(a.kind == "state_forces" and not a.inferred for a in e.actors) or any(w.kind not in ("incendiary", "mine") for w in e.weapons):
+        return e
+    return replace(e, subtype="Remote explosive/landmine/IED")
 
 
 def _armed_victims(e: Event) -> Event:
