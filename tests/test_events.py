@@ -1701,3 +1701,24 @@ def test_a_bomb_no_side_fired_is_a_remote_explosive(run):
     # a side's bombs stay its strike
     dropped = only(happened(run("Russian forces dropped bombs on Harbour Town on Monday.")))
     assert dropped.subtype != "Remote explosive/landmine/IED"
+
+
+@pytest.mark.parametrize("text", [
+    "A capsule carrying three astronauts blasted off from Harbour Town on Thursday.",
+    "The turkey weighed 40 pounds when it was brought to Harbour Town on Monday.",
+    "Donations to the campaign hit 20 million dollars in Harbour Town on Monday.",
+    "Two winners in Harbour Town hit the jackpot on Monday.",
+    "The model spent Monday at a photo shoot in Harbour Town.",
+    "The candidate shot back at his critics in Harbour Town on Monday.",
+])
+def test_launches_weights_figures_photo_shoots_and_retorts_are_no_violence(run, text):
+    assert not [e for e in happened(run(text)) if e.type in ("Battles", "Explosions/Remote violence",
+                                                             "Violence against civilians")]
+
+
+def test_a_side_that_hits_targets_or_shoots_back_still_fights(run):
+    for text in ("Ukrainian forces hit 20 targets near Harbour Town on Monday.",
+                 "A missile hit a target in Harbour Town on Monday.",
+                 "Russian troops shot back at Ukrainian soldiers near Harbour Town on Monday.",
+                 "The gunman shot back at officers in Harbour Town on Monday, wounding one."):
+        assert happened(run(text)), text

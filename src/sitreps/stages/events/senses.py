@@ -55,6 +55,18 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
         return True  # "striking a chord", "struck a deal", "it is striking"
     if lemma == "strike" and not armed and not e.weapons and any(c.dep == "prt" and c.text.lower() == "down" for c in children):
         return True  # "struck down a rule"
+    if lemma == "hit" and _a_figure_reached(toks, tok, w, armed or bool(e.weapons)):
+        return True  # "donations hit $20 million", "hit the jackpot", "hit a record high"
+    if lemma == "blast" and tok.pos == "VERB" and any(c.dep == "prt" and c.text.lower() == "off" for c in children):
+        return True  # "the capsule blasted off": a launch
+    if lemma == "pound" and tok.pos == "NOUN" and any(c.dep == "nummod" for c in children):
+        return True  # "weighed 40 pounds", "a million pounds": a weight or a sum
+    if lemma == "shoot" and tok.pos == "NOUN" and tok.text.lower() in ("shoot", "shoots"):
+        return True  # "a photo shoot": the violent noun is "shooting"
+    if lemma == "shoot" and not armed and not e.weapons and e.fatalities is None and e.injured is None \
+            and any(c.dep in ("prt", "advmod") and c.text.lower() == "back" for c in children) \
+            and not any(c.dep == "dobj" for c in children):
+        return True  # "the candidate shot back at his critics": a retort
     if lemma == "rally" and any(c.dep == "prep" and c.text.lower() == "from" and any(
             g.lemma.lower() in w["comebacks"] for g in toks.children(c.i)) for c in children):
         return True  # "rallying from a double-digit deficit"
@@ -217,6 +229,18 @@ def _a_campaign_rally(doc: Document, toks: TokenIndex, tok: Token, e: Event, w: 
 def _struck_by_nature(toks: TokenIndex, tok: Token, w: dict) -> bool:
     """Is the trigger's doer a natural force, a vehicle or a misfortune?"""
     return any(_a_natural_doer(d, w) for d in _doers(toks, tok))
+
+
+def _a_figure_reached(toks: TokenIndex, tok: Token, w: dict, armed: bool) -> bool:
+    """"Hit" a figure: a record, a jackpot, a total, or, with no arms in the sentence, a number
+    ("donations hit $20 million"; "the army hit 20 targets" stays a strike)."""
+    for o in (c for c in toks.children(tok.i) if c.dep == "dobj"):
+        if o.lemma.lower() in w["figures"] or o.lemma.lower() in w["struck_things"]:
+            return True
+        if not armed and (o.ent_type in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
+                          or any(c.dep == "nummod" or c.ent_type == "MONEY" for c in toks.children(o.i))):
+            return True
+    return False
 
 
 def _not_struck_by_arms(doc: Document, toks: TokenIndex, e: Event, tok: Token, w: dict, armed: bool) -> bool:
