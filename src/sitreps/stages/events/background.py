@@ -164,9 +164,9 @@ def referred_to(doc: Document, events: Iterable[Event]) -> tuple[Event, ...]:
     ("briefed about the bombings in New York and New Jersey" under a report of the blast), it is
     one of that day's incidents."""
     events = list(events)
-    news = {e.type for e in events if not e.background and not _presupposed(doc, e)}
-    return tuple(replace(e, background=True) if not e.background and e.type not in news and _presupposed(doc, e) else e
-                 for e in events)
+    referred = [not e.background and _presupposed(doc, e) for e in events]
+    news = {e.type for e, ref in zip(events, referred) if not e.background and not ref}
+    return tuple(replace(e, background=True) if ref and e.type not in news else e for e, ref in zip(events, referred))
 
 
 def _presupposed(doc: Document, e: Event) -> bool:
