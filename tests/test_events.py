@@ -1722,3 +1722,10 @@ def test_a_side_that_hits_targets_or_shoots_back_still_fights(run):
                  "Russian troops shot back at Ukrainian soldiers near Harbour Town on Monday.",
                  "The gunman shot back at officers in Harbour Town on Monday, wounding one."):
         assert happened(run(text)), text
+
+
+def test_the_time_of_the_triggers_own_clause_dates_it(run):
+    doc = run("On Thursday, Officer Jane Doe, who shot and killed a 40-year-old man in Harbour Town last week, was "
+              "charged with manslaughter.")
+    shot = only([e for e in happened(doc) if e.type == "Violence against civilians"])
+    assert shot.time.text == "last week"

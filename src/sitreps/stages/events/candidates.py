@@ -952,7 +952,19 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
         candidates.append(t)
     if not candidates:
         return None
-    return min(candidates, key=lambda t: abs(t.start - tok.start))
+    # a time of the trigger's own clause first: "on Thursday the officer, who shot him last week,
+    # was charged" dates the shooting to last week, the nearer Thursday to the charge
+    mine = _clause_of(toks, tok)
+    own = [t for t in candidates if mine is not None and _clause_of(toks, toks.head_of_span(t.start, t.end)) == mine]
+    return min(own or candidates, key=lambda t: abs(t.start - tok.start))
+
+
+def _clause_of(toks: TokenIndex, t: Token | None) -> int | None:
+    """The verb of the clause a word is in, the first of coordinated ones ("shot and killed")."""
+    verb = toks.clause_verb(t) if t is not None else None
+    while verb is not None and verb.dep == "conj" and verb.head != verb.i and toks.head(verb).pos in ("VERB", "AUX"):
+        verb = toks.head(verb)
+    return verb.i if verb is not None else None
 
 
 def names_another_thing(toks: TokenIndex, trigger: Token | None, word: Token | None, owners=("NOUN",)) -> bool:
@@ -985,7 +997,9 @@ def _other_clause(toks: TokenIndex, tok: Token, time: TimeExpr) -> bool:
         if node.i == node.head:
             return False
         if node.dep == "conj" and toks.head(node).i == mine.i:
-            return True
+            # "shot and killed him last week": one predicate told twice shares its time; a verb
+            # with its own subject or auxiliary ("and was recognised this week") is another clause
+            return any(c.dep in ("nsubj", "nsubjpass", "aux", "auxpass") for c in toks.children(node.i))
         node = toks.head(node)
         if node.i == mine.i:
             return False
