@@ -1729,3 +1729,16 @@ def test_the_time_of_the_triggers_own_clause_dates_it(run):
               "charged with manslaughter.")
     shot = only([e for e in happened(doc) if e.type == "Violence against civilians"])
     assert shot.time.text == "last week"
+
+
+def test_a_street_named_after_a_town_is_not_the_town(run):
+    from sitreps.records import Place
+    from sitreps.stages._tokens import index as token_index
+    from sitreps.stages.events.where import not_where
+
+    doc = run("A shell hit Lake Town Street in Harbour Town on Monday.")
+    # the gazetteer places "Lake Town Street" at Lake Town, the town in its name
+    street = Place(doc.text.index("Lake"), doc.text.index(" in "), "Lake Town Street", name="Lake Town", lat=47.4,
+                   lon=33.6, country="UA", gazetteer_id="t:lake", precision="city")
+    assert not_where(doc, token_index(doc), street)
+    assert not not_where(doc, token_index(doc), replace(street, end=street.start + len("Lake Town"), text="Lake Town"))

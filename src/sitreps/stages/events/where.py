@@ -183,6 +183,10 @@ _A_DISTANCE_TO = re.compile(
 _REGION_OF_A_TOWN = re.compile(r"\s+(?:town|city|village|port|settlement)\s+of\s+[A-Z]")
 
 
+# a street, road or square the gazetteer placed at the town in its name
+_A_STREET = re.compile(r"\s(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Drive|Highway|Square)\.?$", re.IGNORECASE)
+
+
 def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
     """Is this mention never an event's place, whatever the event?"""
     if any(e.label in _CONTAINERS and e.start <= p.start and p.end <= e.end and (e.start, e.end) != (p.start, p.end)
@@ -193,6 +197,8 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
         return True  # "the Armed Forces of Ukraine" (a region in one, "the forces of the LPR", still says where)
     if _NAME_TAIL.match(doc.text, p.end):
         return True
+    if _A_STREET.search(p.text):
+        return True  # "Seaton Street", "Sumska Street": named after a town, not in it
     if p.text.isupper() and len(p.text) <= 5 and (p.name or "").upper() != p.text:
         return True  # an acronym the gazetteer took for a town
     if re.match(r"[-\u2010\u2011]\s?[a-z]", doc.text[p.end : p.end + 3]):
