@@ -465,13 +465,20 @@ def _a_killer(toks: TokenIndex, tok: Token) -> bool:
     crowd, killing 84 people")? Not "a man was killed" and not "two men died"."""
     if tok.pos != "VERB" or tok.lemma.lower() not in ("kill", "murder", "shoot", "stab", "injure", "wound"):
         return False
+    return any(a_person(s) for s in subjects_of_a_deed(toks, tok))
+
+
+def subjects_of_a_deed(toks: TokenIndex, tok: Token, hung: bool = True) -> list[Token]:
+    """The subjects of a verb done to an object ("the man killed 49 people"), else (`hung`) those
+    of the verb its "-ing" clause hangs on ("a driver plowed into a crowd, killing 84"); none
+    without an object ("two men died", "the boy drowned")."""
     children = toks.children(tok.i)
     if not any(c.dep == "dobj" for c in children):
-        return False
+        return []
     subjects = [c for c in children if c.dep == "nsubj"]
-    if not subjects and tok.dep == "advcl":
+    if not subjects and hung and tok.dep == "advcl":
         subjects = [c for c in toks.children(tok.head) if c.dep == "nsubj"]
-    return any(a_person(s) for s in subjects)
+    return subjects
 
 
 def _casualty_event(doc, toks, sent, phrases, weapons, by_subtype, lex, before: Event | None = None) -> Event | None:

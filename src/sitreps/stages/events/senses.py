@@ -3,9 +3,10 @@
 Outside a war report the words that tell a strike or an attack mostly tell something else: an
 earthquake or a car "strikes", a house "fire", a government "under fire" from critics, a
 worker "fired", a league title race "blown open", gold "mined", a search "executed", goods
-"seized", police "searching for" a suspect, tear gas "fired" at a crowd, and the court news of an old crime ("pleaded not
-guilty to murder", "a rape suspect to stand trial"). Each test reads the trigger's own parse;
-word lists: [senses] in lexicons/events.toml.
+"seized", police "searching for" a suspect, tear gas "fired" at a crowd, a capsule that "blasted
+off", a total that "hit" a record, and the court news of an old crime ("pleaded not guilty to
+murder", "a rape suspect to stand trial"). Each test reads the trigger's own parse; word lists:
+[senses] in lexicons/events.toml.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from ...lexicons import load_lexicon
 from ...records import HAPPENED, ActorMention, Document, Event
 from .._tokens import index
 from ._discourse import paragraph
-from .candidates import EXPLOSIVE_KINDS, a_person, as_forces, country_forces, demonyms
+from .candidates import EXPLOSIVE_KINDS, a_person, as_forces, country_forces, demonyms, subjects_of_a_deed
 from .groups import group_doer, group_targets, named_groups
 
 _ARMED = {"state_forces", "armed_group"}
@@ -81,9 +81,6 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     return out
 
 
-_HORS_DE_COMBAT = re.compile(r"\b(?:prisoners?|POWs?|captives?|captured|detained|surrendered|unarmed|wounded soldiers)\b", re.IGNORECASE)
-
-
 _BOMB = re.compile(r"(?:car |truck |pipe |suicide |nail )?bomb(?:s|ing|ings)?", re.IGNORECASE)
 
 
@@ -97,6 +94,9 @@ def _planted_bomb(e: Event) -> Event:
     if any(a.kind == "state_forces" and not a.inferred for a in e.actors) or any(w.kind not in ("incendiary", "mine") for w in e.weapons):
         return e
     return replace(e, subtype="Remote explosive/landmine/IED")
+
+
+_HORS_DE_COMBAT = re.compile(r"\b(?:prisoners?|POWs?|captives?|captured|detained|surrendered|unarmed|wounded soldiers)\b", re.IGNORECASE)
 
 
 def _armed_victims(e: Event) -> Event:
@@ -283,9 +283,6 @@ def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
     return replace(subjects[0], inferred=True)
 
 
-# who, named as one person, did an attack: "a 45-year-old man shot ...", "Smith stabbed ..."
-
-
 def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
     """An attack on people whose clause makes one person its subject ("a 45-year-old man shot
     two neighbours", "Smith stabbed his wife"): ACLED's "Sole perpetrator", not nobody."""
@@ -295,11 +292,8 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
     tok = toks.at(e.trigger.start)
     if tok is None or tok.pos != "VERB":
         return None
-    children = toks.children(tok.i)
-    subjects = [c for c in children if c.dep == "nsubj"] if any(c.dep == "dobj" for c in children) else []
-    subjects += [g for c in children if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
-    if not subjects and tok.dep == "advcl" and any(c.dep == "dobj" for c in children):
-        subjects = [c for c in toks.children(tok.head) if c.dep == "nsubj"]  # "a driver plowed into a crowd, killing 84"
+    agents = [g for c in toks.children(tok.i) if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
+    subjects = subjects_of_a_deed(toks, tok, hung=not agents) + agents
     for s in subjects:  # a subject with an object, or the agent of a passive: not "the boy drowned"
         if a_person(s):
             lo = min([s.start, *(c.start for c in toks.children(s.i) if c.i < s.i)])  # "a 45-year-old man"
