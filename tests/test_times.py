@@ -90,6 +90,13 @@ def test_rule_pass_finds_earlier_this_week_without_an_entity():
     assert [(t.text, t.value) for t in doc.times] == [("earlier this week", "2022-11-07/2022-11-10")]
 
 
+def test_earlier_in_the_week_reads_as_earlier_this_week():
+    doc = run("Earlier in the week, engineers repaired the dam; later in the week they test it.",
+              [("the week", "DATE")], FRIDAY)
+    assert [(t.text, t.value, t.grain) for t in doc.times] == [
+        ("Earlier in the week", "2022-11-07/2022-11-10", "interval"), ("later in the week", "2022-11-12/2022-11-13", "future")]
+
+
 def test_earlier_this_week_on_a_monday_is_that_monday():
     doc = run("Engineers said earlier this week that the dam held.", published=MONDAY)
     t = only(doc, "earlier this week")
