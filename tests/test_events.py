@@ -1742,3 +1742,33 @@ def test_a_street_named_after_a_town_is_not_the_town(run):
                    lon=33.6, country="UA", gazetteer_id="t:lake", precision="city")
     assert not_where(doc, token_index(doc), street)
     assert not not_where(doc, token_index(doc), replace(street, end=street.start + len("Lake Town"), text="Lake Town"))
+
+
+def test_a_habit_or_a_total_in_another_clause_leaves_the_event_alone(run):
+    told = only(happened(run("On Monday, the bishop decried a missile strike on a mall in Harbour Town that left 18 "
+                             "dead, saying that he prays for the victims every day.")))
+    assert told.subtype == SHELLING
+    assert not happened(run("Russian troops shell the outskirts of Harbour Town every day."))
+    assert not happened(run("Russian forces have killed 300 civilians in Harbour Town so far."))
+
+
+def test_people_coming_home_and_a_cyberattack_are_no_events(run):
+    assert not [e for e in happened(run("Many Ukrainians have now returned to Harbour Town, which they fled in "
+                                        "March, officials said on Monday.")) if e.type == "Battles"]
+    assert not happened(run("On Monday the operator's website was attacked from Russian territory in the most "
+                            "powerful cyberattack this year."))
+    assert only(happened(run("Ukrainian troops returned to Harbour Town on Monday after the Russian retreat."))).type \
+        == "Battles"
+
+
+def test_what_came_after_the_event_does_not_lend_it_its_modal(run):
+    shelled = only(run("Residents may return home after the shelling of Harbour Town on Monday.").events)
+    assert shelled.subtype == SHELLING and shelled.certainty in HAPPENED
+    assert not happened(run("Talks would resume after a ceasefire in Harbour Town."))
+
+
+def test_a_noun_that_carries_its_own_day_is_pinned(run):
+    struck = only(happened(run("It was a quiet weekend in the capital after Friday's missile attacks across "
+                               "Ukraine, which failed to cut the power.")))
+    assert struck.type == "Explosions/Remote violence" and struck.time.value == "2024-03-01"
+    assert not happened(run("This is essentially the same attack he made on the president last week."))

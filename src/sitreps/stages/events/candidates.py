@@ -835,7 +835,7 @@ def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Cl
     certainty, polarity = event_certainty(doc, tok.start, tok.end)
     if polarity == NEG:
         return "negated"
-    if certainty == POSSIBLE and not _attempted(toks, tok, lex):
+    if certainty == POSSIBLE and not _attempted(toks, tok, lex) and not presupposed_participle(toks, tok):
         return "possible"
     said = claim.certainty if claim else "asserted"
     if said == "negated" and not _denied(toks, tok, lex):
@@ -895,8 +895,13 @@ _HABIT = {"sometimes", "often", "always", "usually", "frequently", "routinely", 
 
 def presupposed_participle(toks: TokenIndex, tok: Token) -> bool:
     """A past participle on a noun ("will explain it to the soldiers killed today", "must answer
-    for the towns destroyed") tells what happened: the modal or condition above the noun is not
-    its own. Not one told as a habit ("efforts sometimes attacked by critics")."""
+    for the towns destroyed") or a noun after "after" or "following" ("we can have calm days
+    after the missile attack this week") tells what happened: the modal or condition above it
+    is not its own. Not one told as a habit ("efforts sometimes attacked by critics")."""
+    if tok.pos == "NOUN" and tok.dep == "pobj" and toks.head(tok).text.lower() in ("after", "following"):
+        # "after the attack", "after Friday's strikes"; not "would resume after a ceasefire"
+        return any(c.dep == "poss" or c.dep == "det" and c.lemma.lower() in ("the", "this", "that", "these", "those")
+                   for c in toks.children(tok.i))
     return tok.dep == "acl" and tok.tag == "VBN" and not any(
         c.dep == "advmod" and c.text.lower() in _HABIT for c in toks.children(tok.i))
 

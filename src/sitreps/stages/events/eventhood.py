@@ -18,6 +18,7 @@ from functools import cache
 
 from ...lexicons import load_lexicon
 from ...records import HAPPENED, Document, Event, Token
+from .._counts import find_weapons
 from .._tokens import TokenIndex, index
 from ._discourse import told_just_before
 from .candidates import PARTICULAR_PRECISION, presupposed_participle
@@ -68,9 +69,9 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     of its kind, which gives a non-violent one the place or day its own sentence lacks."""
     w = _words()
     sentence = doc.text[lo:hi]
-    if w["habitual_re"].search(sentence):
-        return False
-    if w["totals_re"].search(sentence):
+    if any(_governs(toks, m.start() + lo, tok) for m in w["habitual_re"].finditer(sentence)):
+        return False  # "shell the town every day"; not "decried a strike ..., saying he prays every day"
+    if any(_governs(toks, m.start() + lo, tok) for m in w["totals_re"].finditer(sentence)):
         return False
     if w["found_dead_re"].search(sentence) and not any(
             lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times):
@@ -109,6 +110,24 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     if e.type not in _VIOLENT and not goes_on and not _particular(doc, e, lo, hi):
         return False
     return True
+
+
+def _governs(toks: TokenIndex, at: int, tok: Token) -> bool:
+    """Does the phrase at offset `at` ("every day", "so far") belong to the trigger's clause or
+    to one above it, not to another clause of the sentence ("decried a strike ..., saying he
+    prays for them every day")? A first conjunct's phrase covers the clauses joined to it."""
+    word = toks.at(at)
+    if word is None:
+        return True
+    ids = {tok.i, *(t.i for t in toks.ancestors(tok))}
+    if word.i in ids:
+        return True
+    for t in toks.ancestors(word):
+        if t.i in ids:
+            return True
+        if t.pos in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _a_yearly_count(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
@@ -259,6 +278,11 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
             return False  # "pulled bodies from the rubble": only pulling back or out, or pulling troops, gives up ground
         if lemma in ("flee", "evacuate") and not any(a.kind in _ARMED for a in e.actors):
             return False  # people fleeing or evacuated: displacement, not ground changing hands
+    if lemma in ("return", "enter") and e.type == "Battles" and not any(
+            a.kind in _ARMED and (not a.inferred or _named_unit(doc, e, a)) for a in e.actors):
+        return False  # "many Ukrainians have returned to areas they fled": people coming home, not troops
+    if lemma == "attack" and _CYBER.search(doc.text, lo, hi) and not find_weapons(doc.text, lo, hi):
+        return False  # "the website was attacked from Russian territory" after a cyberattack
     if e.subtype == "Other" and not any(a.kind in _ARMED or a.kind in ("civilians", "nationals") for a in e.actors):
         return False  # "the president abandoned those calls"
     if e.subtype == "Change to group/activity" and not any(a.kind in _ARMED or a.kind == "government" for a in e.actors):
@@ -266,6 +290,7 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
     return True
 
 
+_CYBER = re.compile(r"\bcyber|\bhack(?:ers?|ing|ed)\b|\bDDoS\b", re.IGNORECASE)
 _ONGOING = {"continue", "remain", "keep", "persist", "rage", "intensify", "go", "carry"}
 _SPEECH = {"say", "report", "tell", "announce", "state", "claim", "add", "write", "note", "confirm", "according"}
 
@@ -492,6 +517,8 @@ def pinned(doc: Document, e: Event) -> bool:
         or bool(_DAILY.search(doc.text, sent.start, sent.end))
     if dated and tok.pos == "NOUN" and tok.dep in ("dobj", "nsubj", "nsubjpass"):
         return True  # "made four strikes on enemy positions during the day"
+    if dated and tok.pos == "NOUN" and e.time.start is not None and _dates_the_noun(index(doc), tok, e.time):
+        return True  # "after Friday's missile attacks across the country": the noun carries its own day
     named = any(a.kind in _ARMED and (not a.inferred or _named_unit(doc, e, a)) for a in e.actors)
     if named and tok.pos == "NOUN" and any(c.dep == "nummod" for c in index(doc).children(tok.i)):
         return True  # "the aircraft inflicted 18 strikes on the enemy": who, what and how many
@@ -502,6 +529,18 @@ def pinned(doc: Document, e: Event) -> bool:
     # dropped the habits)
     told = tok.tag in ("VBD", "VBN", "VBP", "VBZ") and named
     return dated or told
+
+
+def _dates_the_noun(toks: TokenIndex, tok: Token, time) -> bool:
+    """Is the time a modifier of the noun itself ("Friday's attacks", "the attack on Monday"),
+    not of a clause inside its phrase ("the same attack he made last week")?"""
+    word = toks.head_of_span(time.start, time.end)
+    for t in toks.ancestors(word) if word is not None else ():
+        if t.i == tok.i:
+            return True
+        if t.pos in ("VERB", "AUX"):
+            return False
+    return False
 
 
 @cache
