@@ -1772,3 +1772,16 @@ def test_a_noun_that_carries_its_own_day_is_pinned(run):
                                "Ukraine, which failed to cut the power.")))
     assert struck.type == "Explosions/Remote violence" and struck.time.value == "2024-03-01"
     assert not happened(run("This is essentially the same attack he made on the president last week."))
+
+
+def test_one_look_back_does_not_make_a_news_report_retrospective(run):
+    doc = run("Western countries have sent aid since Russia launched its invasion back in January.\n\n"
+              "Russia has accused Ukraine of attacking an oil depot in Harbour Town.")
+    struck = only(happened(doc))
+    assert not struck.background and struck.time.basis == "published"
+
+
+def test_a_year_after_in_dates_the_sentence_even_when_parsed_onto_a_noun(run):
+    doc = run("The Kremlin was caught in 2014 manipulating satellite images to produce proof that rebels had shot "
+              "down a flight over Harbour Town, killing 298 passengers.")
+    assert doc.events and all(e.background for e in happened(doc))

@@ -39,7 +39,9 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
     frames = _time_frames(doc, cutoff)
     # with no publication date, only what a sentence dates itself says it is old: the newest
     # year named is too rough a "now" to read a whole article as told about the past
-    retrospective = published is not None and sum(old for _, old, _ in frames) > sum(not old for _, old, _ in frames)
+    # (two old mentions at least: one "since February" in a day's news report is no retrospective)
+    n_old = sum(old for _, old, _ in frames)
+    retrospective = published is not None and n_old >= 2 and n_old > sum(not old for _, old, _ in frames)
     out = []
     for e in events:
         end = last_day(e.time.value) if e.time is not None and e.time.basis in ("stated", "context") and e.time.value else None

@@ -986,6 +986,9 @@ def names_another_thing(toks: TokenIndex, trigger: Token | None, word: Token | N
     "Wednesday night" is still a time. `owners`: the parts of speech the other noun may have."""
     if word is None or word.dep not in ("compound", "nummod", "amod", "nmod") or (trigger is not None and word.i == trigger.i):
         return False
+    before = toks.next(word, -1)
+    if before is not None and before.pos == "ADP" and before.text.lower() in ("in", "during", "until", "by"):
+        return False  # "was caught in 2014 manipulating images" (the year parsed onto "images") is a time
     owner = toks.head(word)
     ours = trigger is not None and (owner.i == trigger.i or trigger.head == owner.i)
     return not ours and owner.pos in owners and owner.i != word.i and owner.lemma.lower() not in _TIME_NOUNS
