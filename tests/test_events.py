@@ -1785,3 +1785,11 @@ def test_a_year_after_in_dates_the_sentence_even_when_parsed_onto_a_noun(run):
     doc = run("The Kremlin was caught in 2014 manipulating satellite images to produce proof that rebels had shot "
               "down a flight over Harbour Town, killing 298 passengers.")
     assert doc.events and all(e.background for e in happened(doc))
+
+
+def test_the_sides_of_a_clash_between_two_named_parties(run):
+    fought = only(happened(run("Fierce fighting between Russian troops and Ukrainian forces continued in Harbour Town "
+                               "on Tuesday.")))
+    assert [a.actor for a in fought.actors] == ["RUS.MIL"] and [t.actor for t in fought.targets] == ["UKR.MIL"]
+    riot = only(happened(run("Clashes between police and protesters erupted in Harbour Town on Tuesday.")))
+    assert riot.subtype == "Violent demonstration"

@@ -22,6 +22,7 @@ from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty
 from ._discourse import paragraph
 
 _ARMED = {"state_forces", "armed_group", "police"}
+_CROWD = {"protesters", "rioters"}
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _PRONOUN_SUBJECTS = {"others", "some", "many", "most", "several", "they", "who", "which", "that", "both"}
 _NON_TRIGGER_ENTS = {"ORG", "PERSON", "GPE", "LOC", "FAC", "WORK_OF_ART", "NORP", "EVENT", "LAW", "PRODUCT"}
@@ -712,8 +713,14 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span, passive_suffers
         for c in [*toks.children(tok.i), *light]:
             if c.dep in ("dobj", "pobj") or (c.dep == "prep" and c.text.lower() in ("on", "against", "at")):
                 targets += _actors_in(doc, *toks.subtree(c.i))
-            if c.dep == "prep" and c.text.lower() == "with":  # "clashed with Russian troops"
-                targets += [a for a in _actors_in(doc, *toks.subtree(c.i)) if a.kind in _ARMED]
+            if c.dep == "prep" and c.text.lower() == "with":  # "clashed with Russian troops", "... with protesters"
+                targets += [a for a in _actors_in(doc, *toks.subtree(c.i)) if a.kind in _ARMED or a.kind in _CROWD]
+            if c.dep == "prep" and c.text.lower() == "between" and (
+                    tok.lemma.lower() in _INTRANSITIVE_FIGHTING or tok.lemma.lower() in _FIGHT_NOUNS):
+                sides = _unique(_actors_in(doc, *toks.subtree(c.i)))  # "clashes between police and protesters"
+                if len({a.actor for a in sides}) >= 2:
+                    actors += sides[:1]
+                    targets += sides[1:]
             if c.dep == "prep" and c.text.lower() in ("from", "by") and tok.pos == "NOUN":
                 actors += _actors_in(doc, *toks.subtree(c.i))
         has_subject = any(c.dep in ("nsubj", "nsubjpass") for c in toks.children(verb.i))
