@@ -637,7 +637,6 @@ def test_forecasts_threats_and_conditions_are_never_shown_as_happened(run, text)
         "The spokesman doubled down on the claims in Harbour Town on Monday.",
         "The two ministers exchanged views in Harbour Town on Monday.",
         "Russia withdrew from the grain deal in Harbour Town on Monday.",
-        "The military said some troops were withdrawing from the border near Harbour Town on Monday.",
         "The billionaire blasted the decision in Harbour Town on Monday.",
         # a toll of an era, not of one event
         "The famine killed an estimated five million people in North Oblast.",
@@ -1793,3 +1792,21 @@ def test_the_sides_of_a_clash_between_two_named_parties(run):
     assert [a.actor for a in fought.actors] == ["RUS.MIL"] and [t.actor for t in fought.targets] == ["UKR.MIL"]
     riot = only(happened(run("Clashes between police and protesters erupted in Harbour Town on Tuesday.")))
     assert riot.subtype == "Violent demonstration"
+
+
+def test_troops_moved_without_ground_changing_hands_are_a_change_of_activity(run):
+    # the guideline's change to group/activity: troops deployed to, or withdrawn from, a named place
+    moved = only(happened(run("The military said some Russian troops were withdrawing from the border near Harbour Town "
+                              "on Monday.")))
+    assert moved.subtype == "Change to group/activity"
+    massed = only(happened(run("Russia has massed 100,000 troops near Harbour Town, officials said on Monday.")))
+    assert massed.subtype == "Change to group/activity"
+    assert not happened(run("Britain sent anti-tank weapons to Harbour Town on Monday."))
+
+
+def test_it_in_a_report_is_the_state_or_force_that_reports(run):
+    taken = only(happened(run("Russia said on Tuesday it had captured the village of Lake Town.")))
+    assert taken.subtype == "Non-state actor overtakes territory" and taken.actors[0].actor == "RUS.MIL"
+    struck = only(happened(run("The Russian defence ministry said it had destroyed an ammunition depot near "
+                               "Harbour Town on Tuesday.")))
+    assert struck.actors[0].actor == "RUS.MIL"

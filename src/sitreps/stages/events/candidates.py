@@ -102,6 +102,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 entry = by_subtype["Abduction/forced disappearance"]  # "Russian forces detained the mayor of X"
             if entry["subtype"] == "Non-state actor overtakes territory" and _takes_fighters(toks, tok, targets):
                 entry = by_subtype["Armed clash"]  # "captured two enemy soldiers": taken in a fight, not ground
+            if entry["subtype"] == "Non-violent transfer of territory" and leaves_no_ground(toks, tok):
+                entry = by_subtype["Change to group/activity"]  # "pulled troops back from the border": a move, no ground
             if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
@@ -200,6 +202,17 @@ def _takes_fighters(toks: TokenIndex, tok: Token, targets) -> bool:
     objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
     return any(o.lemma.lower() in _FIGHTERS or o.text.lower() in _FIGHTERS or o.text.lower() in _UNITS for o in objects) \
         or (not objects and any(t.kind in _ARMED for t in targets))
+
+
+# what troops leave without any ground changing hands
+NOT_GROUND = {"border", "frontier", "exercise", "exercises", "drill", "drills", "manoeuvres", "maneuvers"}
+
+
+def leaves_no_ground(toks: TokenIndex, tok: Token) -> bool:
+    """"Troops were withdrawing from the border", "... from the drills": forces moved, no ground
+    changed hands (ACLED's change to group activity, not a transfer of territory)."""
+    return any(c.dep == "prep" and c.text.lower() == "from" and any(
+        g.dep == "pobj" and g.lemma.lower() in NOT_GROUND for g in toks.children(c.i)) for c in toks.children(tok.i))
 
 
 def _downs_a_weapon(toks: TokenIndex, tok: Token) -> bool:
@@ -700,6 +713,9 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span, passive_suffers
                 if s.dep == "nsubjpass":
                     targets += _actors_in(doc, *toks.subtree(s.i))
                 continue
+            if s.dep == "nsubj" and s.text.lower() in ("it", "they") and (speaker := _the_speaker(doc, toks, verb)):
+                actors += speaker  # "Russia said it had captured the village": the speaker did it
+                continue
             if s.text.lower() in _PRONOUN_SUBJECTS and s.dep != "poss":
                 if toks.head(verb).dep == "relcl" or verb.dep == "relcl":
                     owner = toks.head(verb) if verb.dep == "relcl" else toks.head(toks.head(verb))
@@ -804,6 +820,42 @@ def _noun_chunk(toks: TokenIndex, noun: Token) -> tuple[int, int]:
         if c.i < noun.i and c.dep in ("det", "poss", "amod", "compound", "nummod", "case"):
             start = min(start, toks.subtree(c.i)[0])
     return start, end
+
+
+_ASSERTING = {"say", "claim", "report", "announce", "state", "confirm", "add", "declare", "boast", "insist", "admit",
+              "acknowledge", "tell"}
+
+
+def _the_speaker(doc: Document, toks: TokenIndex, verb: Token) -> list[ActorMention]:
+    """The state, force or group whose report a clause is, when the clause's subject is "it" or
+    "they" ("Russia said it had captured ...", "the ministry said it destroyed a depot")."""
+    node = verb
+    while node.dep in ("conj", "xcomp") and node.head != node.i:
+        node = toks.head(node)
+    if node.dep != "ccomp" or node.head == node.i:
+        return []
+    said = toks.head(node)
+    if said.lemma.lower() not in _ASSERTING:
+        return []
+    subjects = [c for c in toks.children(said.i) if c.dep == "nsubj"]
+    speakers = [a for c in subjects for a in _actors_in(doc, *toks.subtree(c.i))]
+    speakers = [a for a in speakers if a.kind in _ARMED or a.kind == "government"][:1]
+    if speakers or not subjects or subjects[0].lemma.lower() not in _OFFICIAL_BODIES:
+        return speakers
+    # "the Russian defence ministry said it ...", "Ukraine's general staff said it ...": the
+    # country's forces, whose ministry or staff speaks
+    lo, hi = toks.subtree(subjects[0].i)
+    words = re.findall(r"[A-Z][\w-]*", doc.text[lo:hi])
+    names = {n: c["code"] for c in load_lexicon("actors")["forces"]["countries"] for n in c["names"]}
+    codes = {demonyms().get(w) or names.get(w) for w in words} - {None}
+    if len(codes) != 1 or (forces := country_forces().get(codes.pop())) is None:
+        return []
+    return [ActorMention(lo, hi, doc.text[lo:hi], forces[0], forces[1], "state_forces", None, inferred=True)]
+
+
+# the bodies whose reports speak for a state's forces
+_OFFICIAL_BODIES = {"ministry", "staff", "military", "army", "command", "official", "officials", "government",
+                    "spokesman", "spokesperson", "spokeswoman", "authorities", "navy", "headquarters"}
 
 
 def _nearest_before(doc: Document, sent: Span, offset: int) -> list[ActorMention]:

@@ -57,8 +57,6 @@ def keep_events(doc: Document, events: list[Event]) -> list[Event]:
     return out
 
 
-# what troops leave without any ground changing hands
-_NOT_GROUND = {"border", "frontier", "exercise", "exercises", "drill", "drills", "manoeuvres", "maneuvers"}
 # subjects that make a march or a rally a military movement
 _FORCES = {"force", "forces", "troops", "soldier", "soldiers", "fighter", "fighters", "unit", "units", "column",
            "convoy", "mercenary", "mercenaries", "army", "tank", "tanks"}
@@ -270,9 +268,6 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
         words = set(re.findall(r"[a-z]+", doc.text[lo_t:hi_t].lower()))
         if words & set(w["not_territory"]):
             return False  # "withdraw from the deal", "pulled out of the market"
-        if any(c.dep == "prep" and c.text.lower() == "from" and any(
-                g.dep == "pobj" and g.lemma.lower() in _NOT_GROUND for g in toks.children(c.i)) for c in children):
-            return False  # "troops were withdrawing from the border", "... from the drills": no ground changes hands
         if lemma == "pull" and not any(c.text.lower() in ("back", "out", "away") for c in children) \
                 and not any(c.dep == "dobj" and (c.lemma.lower() in _FORCES or c.text.lower() in _FORCES) for c in children):
             return False  # "pulled bodies from the rubble": only pulling back or out, or pulling troops, gives up ground
