@@ -1810,3 +1810,19 @@ def test_it_in_a_report_is_the_state_or_force_that_reports(run):
     struck = only(happened(run("The Russian defence ministry said it had destroyed an ammunition depot near "
                                "Harbour Town on Tuesday.")))
     assert struck.actors[0].actor == "RUS.MIL"
+
+
+def test_the_doer_of_a_deed_named_as_accused_criticised_or_in_a_relative_clause(run):
+    shot = only(happened(run("On Tuesday, the senator criticised police officer John Smith for shooting a man in "
+                             "Harbour Town.")))
+    assert shot.actors[0].actor == "POL"
+    doc = run("On Thursday, John Smith, who shot and killed two neighbours in Harbour Town last week, was charged.")
+    assert [a.actor for e in happened(doc) for a in e.actors[:1]] == ["SOLE"]
+    doc = run("On Thursday, Officer John Smith, who shot and killed a man in Harbour Town last week, was charged.")
+    assert [a.actor for e in happened(doc) for a in e.actors[:1]] == ["POL"]
+
+
+def test_a_stabbing_is_an_attack_and_a_stab_in_the_back_is_not(run):
+    stabbed = only(happened(run("A man stabbed two women in Harbour Town on Monday.")))
+    assert stabbed.subtype == "Attack" and stabbed.actors[0].actor == "SOLE"
+    assert not happened(run("The minister called the decision in Harbour Town on Monday a stab in the back."))

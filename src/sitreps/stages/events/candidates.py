@@ -487,7 +487,9 @@ def subjects_of_a_deed(toks: TokenIndex, tok: Token, hung: bool = True) -> list[
     of the verb its "-ing" clause hangs on ("a driver plowed into a crowd, killing 84"); none
     without an object ("two men died", "the boy drowned")."""
     children = toks.children(tok.i)
-    if not any(c.dep == "dobj" for c in children):
+    # "shot and killed a man": the object may hang on the verb joined to it
+    if not any(c.dep == "dobj" for c in children) and not any(
+            c.dep == "conj" and c.pos == "VERB" and any(g.dep == "dobj" for g in toks.children(c.i)) for c in children):
         return []
     subjects = [c for c in children if c.dep == "nsubj"]
     if not subjects and hung and tok.dep == "advcl":

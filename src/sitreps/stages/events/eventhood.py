@@ -222,6 +222,8 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
         return False  # "prices rallied", "food prices shot up", "stocks plunged"
     if tok.dep in ("compound", "amod") and toks.head(tok).lemma.lower() in w["warning_nouns"]:
         return False  # "air raid sirens", "missile alert", "an air raid shelter": a warning or a refuge
+    if lemma == "stab" and tok.pos == "NOUN":
+        return False  # "a stab in the back", "a stab at a deal" (the deed is "stabbing")
     if lemma == "shoot" and any(c.dep == "prt" and c.text.lower() == "up" for c in children):
         return False  # "shot up": rose
     if tok.pos == "NOUN" and lemma in w["campaign_nouns"] and _whole_war(doc, e, lo, hi):

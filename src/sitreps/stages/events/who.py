@@ -283,6 +283,9 @@ def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
     return replace(subjects[0], inferred=True)
 
 
+_POLICE_TITLES = {"officer", "patrolman", "patrolwoman", "trooper", "deputy", "sergeant", "constable", "sheriff", "detective"}
+
+
 def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
     """An attack on people whose clause makes one person its subject ("a 45-year-old man shot
     two neighbours", "Smith stabbed his wife"): ACLED's "Sole perpetrator", not nobody."""
@@ -294,7 +297,13 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
         return None
     agents = [g for c in toks.children(tok.i) if c.dep == "agent" for g in toks.children(c.i) if g.dep == "pobj"]
     subjects = subjects_of_a_deed(toks, tok, hung=not agents) + agents
+    # "Betty Smith, who shot and killed a man last week": the one the relative clause is about
+    subjects = [toks.head(verb) if s.text.lower() in ("who", "that") and (verb := toks.head(s)).dep == "relcl" else s
+                for s in subjects]
     for s in subjects:  # a subject with an object, or the agent of a passive: not "the boy drowned"
+        if a_person(s) and any(t.lemma.lower() in _POLICE_TITLES for t in toks.in_span(*toks.subtree(s.i))[:4]):
+            lo, hi = toks.subtree(s.i)
+            return ActorMention(lo, hi, doc.text[lo:hi], "POL", "Police", "police", None)  # "Officer Betty Smith"
         if a_person(s):
             lo = min([s.start, *(c.start for c in toks.children(s.i) if c.i < s.i)])  # "a 45-year-old man"
             return ActorMention(lo, s.end, doc.text[lo : s.end], "SOLE", "Sole perpetrator", "armed_group", None)
@@ -365,24 +374,33 @@ def _in_the_war(e: Event, published) -> bool:
     return bool(day) and day >= _territory()["since"]
 
 
+# verbs whose object did the deed their "of", "for" or "with" tells
+_ACCUSING = {"accuse", "blame", "criticize", "criticise", "condemn", "charge", "fault", "arrest", "convict", "indict",
+             "sentence", "praise", "thank", "commend", "credit"}
+
+
 def _accused(doc: Document, e: Event) -> ActorMention | None:
-    """"Russia accused Ukraine of carrying out strikes", "blamed Kyiv for the attack": the one
-    accused is the doer the accuser names (the certainty stays the claim's)."""
+    """"Russia accused Ukraine of carrying out strikes", "blamed Kyiv for the attack", "criticised
+    the officer for shooting a man", "was charged with murdering": the one accused (or praised)
+    is the doer the speaker names (the certainty stays the claim's)."""
     toks = index(doc)
     tok = toks.at(e.trigger.start)
     if tok is None:
         return None
     below = tok
     for t in list(toks.ancestors(tok))[:5]:
-        if t.lemma.lower() in ("accuse", "blame"):
-            if not (below.dep == "prep" and below.text.lower() in ("of", "for")):
+        if t.lemma.lower() in _ACCUSING:
+            if not (below.dep == "prep" and below.text.lower() in ("of", "for", "with")):
                 return None
-            objects = [c for c in toks.children(t.i) if c.dep == "dobj"]
+            objects = [c for c in toks.children(t.i) if c.dep in ("dobj", "nsubjpass")]
             for o in objects:
                 lo, hi = toks.subtree(o.i)
                 named = [a for a in doc.actors if lo <= a.start and a.end <= hi]
                 if named:
                     return as_forces(named[0])
+                if e.type == "Violence against civilians" and a_person(o):
+                    # "criticised Betty Smith for shooting a man": one person, ACLED's sole perpetrator
+                    return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None)
                 code = _country_names().get(doc.text[lo:hi].strip())
                 forces = country_forces().get(code) if code else None
                 if forces:  # a country named as the one accused is not an actor mention yet
