@@ -14,7 +14,7 @@ import pytest
 
 from sitreps.gazetteer import GazetteerEntry, MemoryGazetteer
 from sitreps.pipeline import Context
-from sitreps.records import HAPPENED, Entity
+from sitreps.records import HAPPENED, Entity, TimeExpr
 from sitreps.settings import load_settings
 from sitreps.stages.actors import find_actors
 from sitreps.stages.claims import find_claims
@@ -1826,3 +1826,20 @@ def test_a_stabbing_is_an_attack_and_a_stab_in_the_back_is_not(run):
     stabbed = only(happened(run("A man stabbed two women in Harbour Town on Monday.")))
     assert stabbed.subtype == "Attack" and stabbed.actors[0].actor == "SOLE"
     assert not happened(run("The minister called the decision in Harbour Town on Monday a stab in the back."))
+
+
+def test_what_troops_were_sent_to_do_is_no_event(run):
+    assert not happened(run("More than a quarter of the troops that Russia sent to fight in Harbour Town are combat "
+                            "ineffective, Britain said on Monday."))
+
+
+def test_an_unreadable_time_does_not_hide_the_readable_one(parsed, ctx):
+    text = "Last week, Russian missiles struck Harbour Town at a bad hour."
+    doc = normalise_times(geoparse(_ruler(parsed(text, PUBLISHED)), ctx), ctx)
+    at = text.index("a bad hour")  # what the model sometimes tags a date and nobody can read
+    unreadable = TimeExpr(at, at + 10, "a bad hour", None, "unknown", False)
+    doc = replace(doc, times=tuple(sorted((*(t for t in doc.times if t.start != at), unreadable), key=lambda t: t.start)))
+    for stage in (find_quotes, find_claims, find_actors, extract_events):
+        doc = stage(doc, ctx)
+    struck = only(happened(doc))
+    assert struck.time.basis == "stated" and struck.time.text == "Last week"

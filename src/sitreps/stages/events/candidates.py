@@ -1010,8 +1010,8 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
     """The nearest past time in the sentence; durations, futures and "since X" are not when."""
     candidates = []
     for t in doc.times:
-        if not (sent.start <= t.start and t.end <= sent.end) or t.grain in ("duration", "future"):
-            continue
+        if not (sent.start <= t.start and t.end <= sent.end) or t.grain in ("duration", "future", "unknown"):
+            continue  # (an expression nobody could read, "a weekend", dates nothing)
         if not t.value and t.anchored:
             continue
         before = doc.text[max(sent.start, t.start - 60) : t.start].lower()

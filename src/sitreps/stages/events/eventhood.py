@@ -94,6 +94,8 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False  # "Russia suffering colossal losses (the headline of a letter's article)": a comment
     if _a_description(doc, toks, tok):
         return False  # "the city of Mariupol, barbarously bombarded and destroyed": what a place has been through
+    if _purpose(toks, tok):
+        return False  # "troops that Russia sent to fight in Ukraine": what they went for, not one fight
     if _war_itself(doc, toks, tok, lo, hi):
         return False  # "is engaged in a war", "help Russia wage war and destroy lives"
     if not _right_sense(doc, toks, e, tok, lo, hi) or everyday_sense(doc, toks, e, tok):
@@ -126,6 +128,19 @@ def _governs(toks: TokenIndex, at: int, tok: Token) -> bool:
         if t.pos in ("VERB", "AUX"):
             return False
     return False
+
+
+_SENT = {"send", "deploy", "dispatch", "mobilise", "mobilize", "recruit", "train", "go", "come", "travel", "volunteer",
+         "enlist", "sign", "move", "leave", "arrive", "return", "prepare", "gather", "mass"}
+
+
+def _purpose(toks: TokenIndex, tok: Token) -> bool:
+    """An infinitive of purpose under a verb of sending or going ("sent to fight", "went to
+    Ukraine to fight", "mobilised to defend the city") tells what someone went for."""
+    if tok.pos != "VERB" or tok.dep not in ("advcl", "xcomp") or not any(
+            c.dep == "aux" and c.tag == "TO" for c in toks.children(tok.i)):
+        return False
+    return toks.head(tok).lemma.lower() in _SENT
 
 
 def _a_yearly_count(doc: Document, toks: TokenIndex, tok: Token, lo: int, hi: int) -> bool:
