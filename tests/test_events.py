@@ -1843,3 +1843,9 @@ def test_an_unreadable_time_does_not_hide_the_readable_one(parsed, ctx):
         doc = stage(doc, ctx)
     struck = only(happened(doc))
     assert struck.time.basis == "stated" and struck.time.text == "Last week"
+
+
+def test_losses_told_as_killed_and_wounded_are_a_battle_without_a_death_toll(run):
+    fought = only(happened(run("The enemy lost up to 60 servicemen killed and wounded near Harbour Town on Monday.")))
+    assert fought.subtype == "Armed clash" and fought.fatalities is None
+    assert not happened(run("Russia has lost more than 200,000 soldiers killed and wounded since the start of the war."))

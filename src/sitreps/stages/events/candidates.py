@@ -43,12 +43,20 @@ def _lexicon():
     return lex, triggers, by_subtype
 
 
-def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, phrases: list[CasualtyPhrase]) -> dict | None:
+# a side's losses told as one number of killed and wounded (no death toll to take)
+_LOST_KILLED_AND_WOUNDED = re.compile(
+    r"\b(?:lost|loses|lose|losing)\s+(?:[\w,.-]+\s+){1,6}?(?:killed|dead)\s+(?:and|or)\s+(?:wounded|injured)\b", re.IGNORECASE)
+
+
+def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, phrases: list[CasualtyPhrase],
+               lost_both: frozenset[int] = frozenset()) -> dict | None:
     """The taxonomy entry a token triggers: a phrasal verb first ("shoot down"), then the lemma;
     a verb that puts a number of fighters out of action ("eliminated 106 invaders", "lost 500
     servicemen") is a battle whatever its lemma says."""
     if any(p.personnel and p.kind == "killed" and p.word.start == tok.start for p in phrases):
         return by_subtype["Armed clash"]
+    if tok.start in lost_both:
+        return by_subtype["Armed clash"]  # "lost up to 60 servicemen killed and wounded": one count for both
     lemma = tok.lemma.lower()
     if tok.i > 0:  # two-word triggers: "suicide bomber", "sexual violence", "chemical weapon"
         prev = toks.tokens[tok.i - 1]
@@ -80,9 +88,10 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
         taken: list[tuple[str, int, int]] = []  # (subtype, subtree start, end) of triggers kept
         phrases = find_counts(doc.text, sent.start, sent.end)
         weapons = find_weapons(doc.text, sent.start, sent.end)
+        lost_both = frozenset(m.start() for m in _LOST_KILLED_AND_WOUNDED.finditer(doc.text, sent.start, sent.end))
         in_sentence: list[Event] = []
         for tok in toks.in_span(sent.start, sent.end):
-            entry = _entry_for(tok, toks, triggers, by_subtype, phrases)
+            entry = _entry_for(tok, toks, triggers, by_subtype, phrases, lost_both)
             if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
                 continue
             head = toks.head(tok)
