@@ -1849,3 +1849,9 @@ def test_losses_told_as_killed_and_wounded_are_a_battle_without_a_death_toll(run
     fought = only(happened(run("The enemy lost up to 60 servicemen killed and wounded near Harbour Town on Monday.")))
     assert fought.subtype == "Armed clash" and fought.fatalities is None
     assert not happened(run("Russia has lost more than 200,000 soldiers killed and wounded since the start of the war."))
+
+
+def test_a_mutiny_of_an_armed_force_is_a_strategic_development(run):
+    mutiny = only(happened(run("On Friday, Russian troops in Harbour Town launched a mutiny against their commanders.")))
+    assert (mutiny.type, mutiny.subtype) == ("Strategic developments", "Other")
+    assert not happened(run("The opposition leader called the vote a coup against the people."))
