@@ -1855,3 +1855,13 @@ def test_a_mutiny_of_an_armed_force_is_a_strategic_development(run):
     mutiny = only(happened(run("On Friday, Russian troops in Harbour Town launched a mutiny against their commanders.")))
     assert (mutiny.type, mutiny.subtype) == ("Strategic developments", "Other")
     assert not happened(run("The opposition leader called the vote a coup against the people."))
+
+
+def test_the_day_toll_and_the_shelling_that_caused_it_are_one_event(run):
+    doc = run("On Monday two soldiers were killed and three wounded in North Oblast.\n\n"
+              "On Monday a captain died under artillery fire near Harbour Town.")
+    shelled = only(happened(doc))
+    assert shelled.subtype == SHELLING and shelled.fatalities.low == 2 and len(shelled.evidence) == 2
+    apart = run("On Monday two soldiers were killed and three wounded in North Oblast.\n\n"
+                "On Sunday a captain died under artillery fire near Harbour Town.")
+    assert len(happened(apart)) == 2

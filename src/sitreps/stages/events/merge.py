@@ -54,6 +54,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
         first = merged[k]
         if first.type == "Protests" and e.type == "Riots":
             first = replace(first, type=e.type, subtype=e.subtype, actors=e.actors, targets=e.targets or first.targets)
+        if first.type == "Battles" and e.type == "Explosions/Remote violence" and told_by_toll(first):
+            first = replace(first, type=e.type, subtype=e.subtype)  # the dead of the day's shelling
         merged[k] = replace(
             first,
             subtype=_stronger_protest(first.subtype, e.subtype) if first.type == "Protests" else first.subtype,
@@ -155,7 +157,12 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     beside = not other and (_dated(a) and _undated(b) or _undated(a) and _dated(b)) and a.subtype == b.subtype \
         and not (a.background or b.background) \
         and (_placeless(a) or _placeless(b) or a.place.gazetteer_id == b.place.gazetteer_id)
-    if a.subtype != b.subtype and not (explosions or protests or again and a.type == b.type):
+    # "two soldiers killed today" and "killed as a result of artillery fire" the same day: the dead
+    # of the day's shelling, not a battle beside it
+    toll_of = {a.type, b.type} == {"Battles", "Explosions/Remote violence"} and any(
+        told_by_toll(x) and x.type == "Battles" for x in (a, b)) and _dated(a) and _dated(b) \
+        and a.time.value == b.time.value
+    if a.subtype != b.subtype and not (explosions or protests or toll_of or again and a.type == b.type):
         return False
     if a.background != b.background and not (again and not _dated(b) and not b.background):
         return False  # history told again without its year is still history
@@ -179,6 +186,13 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     loose = again or beside
     sides_a, sides_b = _sides(a, loose), _sides(b, loose)
     return not (sides_a and sides_b and sides_a != sides_b)
+
+
+def told_by_toll(e: Event) -> bool:
+    """An event told only through its dead or wounded ("two soldiers killed and three wounded
+    today"): its trigger is the casualty word of its count."""
+    return any(c is not None and c.start is not None and c.start <= e.trigger.start and e.trigger.end <= c.end
+               for c in (e.fatalities, e.injured))
 
 
 def _sides(e: Event, worded: bool) -> set[str]:
