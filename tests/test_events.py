@@ -1799,8 +1799,9 @@ def test_troops_moved_without_ground_changing_hands_are_a_change_of_activity(run
     moved = only(happened(run("The military said some Russian troops were withdrawing from the border near Harbour Town "
                               "on Monday.")))
     assert moved.subtype == "Change to group/activity"
-    massed = only(happened(run("Russia has massed 100,000 troops near Harbour Town, officials said on Monday.")))
-    assert massed.subtype == "Change to group/activity"
+    sent = only(happened(run("Russia sent 10,000 more troops to Harbour Town on Monday, officials said.")))
+    assert sent.subtype == "Change to group/activity"
+    assert not happened(run("Russia has massed 100,000 troops near Harbour Town, officials said on Monday."))
     assert not happened(run("Britain sent anti-tank weapons to Harbour Town on Monday."))
 
 
