@@ -1866,3 +1866,14 @@ def test_the_day_toll_and_the_shelling_that_caused_it_are_one_event(run):
     apart = run("On Monday two soldiers were killed and three wounded in North Oblast.\n\n"
                 "On Sunday a captain died under artillery fire near Harbour Town.")
     assert len(happened(apart)) == 2
+
+
+def test_a_two_word_name_the_model_missed_is_a_sole_perpetrator(parsed, ctx):
+    doc = _ruler(parsed("Jonas Veldkamp shot nine people in Harbour Town on Sunday.", PUBLISHED))
+    # as the small model sometimes does: the name is no entity at all
+    doc = replace(doc, entities=tuple(e for e in doc.entities if e.label != "PERSON"),
+                  tokens=tuple(replace(t, ent_type="") if t.ent_type == "PERSON" else t for t in doc.tokens))
+    for stage in (geoparse, normalise_times, find_quotes, find_claims, find_actors, extract_events):
+        doc = stage(doc, ctx)
+    shot = only(happened(doc))
+    assert shot.actors[0].actor == "SOLE" and shot.actors[0].text == "Jonas Veldkamp"

@@ -283,6 +283,14 @@ def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
     return replace(subjects[0], inferred=True)
 
 
+def _a_full_name(toks, s) -> bool:
+    """Two or more capitalised words the model tagged as no entity at all ("Omar Mateen"): a
+    person's name, when it is the subject of a deed done to people."""
+    return s.tag == "NNP" and not s.ent_type and any(
+        c.dep == "compound" and c.tag == "NNP" and not c.ent_type for c in toks.children(s.i)) \
+        and not any(c.dep in ("det", "poss") for c in toks.children(s.i))
+
+
 _POLICE_TITLES = {"officer", "patrolman", "patrolwoman", "trooper", "deputy", "sergeant", "constable", "sheriff", "detective"}
 
 
@@ -301,6 +309,11 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
     subjects = [toks.head(verb) if s.text.lower() in ("who", "that") and (verb := toks.head(s)).dep == "relcl" else s
                 for s in subjects]
     for s in subjects:  # a subject with an object, or the agent of a passive: not "the boy drowned"
+        if not a_person(s) and _a_full_name(toks, s):
+            # "Omar Mateen shot 100 people": a name the model missed
+            lo = min([s.start, *(c.start for c in toks.children(s.i) if c.dep == "compound" and c.tag == "NNP")])
+            hi = s.end
+            return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None)
         if a_person(s) and any(t.lemma.lower() in _POLICE_TITLES for t in toks.in_span(*toks.subtree(s.i))[:4]):
             lo, hi = toks.subtree(s.i)
             return ActorMention(lo, hi, doc.text[lo:hi], "POL", "Police", "police", None)  # "Officer Betty Smith"
