@@ -1877,3 +1877,9 @@ def test_a_two_word_name_the_model_missed_is_a_sole_perpetrator(parsed, ctx):
         doc = stage(doc, ctx)
     shot = only(happened(doc))
     assert shot.actors[0].actor == "SOLE" and shot.actors[0].text == "Jonas Veldkamp"
+
+
+def test_the_group_a_leader_blamed_for_the_attacks_did_them(run):
+    doc = run("The candidates agreed to confront the Islamic State, which the French president blamed for the "
+              "coordinated attacks that killed 129 people in Harbour Town on Friday night.")
+    assert [a.actor for e in happened(doc) for a in e.actors[:1]] == ["GRP.IS"]

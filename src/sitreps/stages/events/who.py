@@ -65,7 +65,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
         owner = _weapon_owner(doc, e)
         if owner is not None and (not e.actors or e.actors[0].inferred) and (not e.actors or e.actors[0].actor != owner.actor):
             e = replace(e, actors=(owner,), targets=tuple(t for t in e.targets if t.actor != owner.actor))
-        accused = _accused(doc, e)
+        accused = _accused(doc, e, groups.mentions)
         if accused is not None:
             e = replace(e, actors=(accused,), targets=tuple(t for t in e.targets if t.actor != accused.actor))
         if e.type in _FOUGHT and groups.mentions:
@@ -392,7 +392,7 @@ _ACCUSING = {"accuse", "blame", "criticize", "criticise", "condemn", "charge", "
              "sentence", "praise", "thank", "commend", "credit"}
 
 
-def _accused(doc: Document, e: Event) -> ActorMention | None:
+def _accused(doc: Document, e: Event, groups: tuple[ActorMention, ...] = ()) -> ActorMention | None:
     """"Russia accused Ukraine of carrying out strikes", "blamed Kyiv for the attack", "criticised
     the officer for shooting a man", "was charged with murdering": the one accused (or praised)
     is the doer the speaker names (the certainty stays the claim's)."""
@@ -406,9 +406,14 @@ def _accused(doc: Document, e: Event) -> ActorMention | None:
             if not (below.dep == "prep" and below.text.lower() in ("of", "for", "with")):
                 return None
             objects = [c for c in toks.children(t.i) if c.dep in ("dobj", "nsubjpass")]
+            # "the group, which the president blamed for the attacks": the noun the clause is on
+            relative = [o for o in objects if o.text.lower() in ("which", "who", "whom", "that") and t.dep == "relcl"]
             for o in objects:
                 lo, hi = toks.subtree(o.i)
-                named = [a for a in doc.actors if lo <= a.start and a.end <= hi]
+                if o in relative:  # the noun the relative clause is on, without the clause
+                    o = toks.head(t)
+                    lo, hi = min([o.start, *(c.start for c in toks.children(o.i) if c.i < o.i)]), o.end
+                named = [a for a in (*doc.actors, *groups) if lo <= a.start and a.end <= hi]
                 if named:
                     return as_forces(named[0])
                 if e.type == "Violence against civilians" and a_person(o):
