@@ -1883,3 +1883,11 @@ def test_the_group_a_leader_blamed_for_the_attacks_did_them(run):
     doc = run("The candidates agreed to confront the Islamic State, which the French president blamed for the "
               "coordinated attacks that killed 129 people in Harbour Town on Friday night.")
     assert [a.actor for e in happened(doc) for a in e.actors[:1]] == ["GRP.IS"]
+
+
+def test_security_forces_that_fire_on_protesters_use_excessive_force(run):
+    doc = run("Protests spread to North Oblast; on Sunday security forces shot dead 100 demonstrators in Harbour Town.")
+    fired = [e for e in happened(doc) if e.subtype == "Excessive force against protesters"]
+    assert fired and fired[0].actors[0].actor == "SEC" and [t.actor for t in fired[0].targets] == ["PROT"]
+    held = only(happened(run("Ukrainian security forces detained a Russian agent in Harbour Town on Monday.")))
+    assert held.actors[0].actor == "UKR.MIL"

@@ -54,6 +54,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
         first = merged[k]
         if first.type == "Protests" and e.type == "Riots":
             first = replace(first, type=e.type, subtype=e.subtype, actors=e.actors, targets=e.targets or first.targets)
+        if first.type == "Protests" and e.subtype == "Excessive force against protesters" != first.subtype:
+            first = replace(first, actors=e.actors, targets=e.targets)  # the force that fired is the first actor
         if first.type == "Battles" and e.type == "Explosions/Remote violence" and told_by_toll(first):
             first = replace(first, type=e.type, subtype=e.subtype)  # the dead of the day's shelling
         merged[k] = replace(
