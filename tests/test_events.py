@@ -1709,6 +1709,11 @@ def test_a_bomb_no_side_fired_is_a_remote_explosive(run):
     "Two winners in Harbour Town hit the jackpot on Monday.",
     "The model spent Monday at a photo shoot in Harbour Town.",
     "The candidate shot back at his critics in Harbour Town on Monday.",
+    "A court ruled in Harbour Town on Friday, dealing a blow to the governor.",
+    "The senator interjected by hitting John Miller for his record in Harbour Town on Friday.",
+    "The candidate called the morning shows to preempt an expected attack from John Miller, then flew to Harbour "
+    "Town on Thursday.",
+    "The northern neighbour fired three missiles into the sea near Harbour Town on Monday.",
 ])
 def test_launches_weights_figures_photo_shoots_and_retorts_are_no_violence(run, text):
     assert not [e for e in happened(run(text)) if e.type in ("Battles", "Explosions/Remote violence",
@@ -1891,3 +1896,11 @@ def test_security_forces_that_fire_on_protesters_use_excessive_force(run):
     assert fired and fired[0].actors[0].actor == "SEC" and [t.actor for t in fired[0].targets] == ["PROT"]
     held = only(happened(run("Ukrainian security forces detained a Russian agent in Harbour Town on Monday.")))
     assert held.actors[0].actor == "UKR.MIL"
+
+
+@pytest.mark.parametrize("name", ["9/11", "the September 11 attacks", "the Sept. 11 terrorist attacks",
+                                  "the September 11th, 2001 terror attacks"])
+def test_the_september_11_attacks_are_named_as_history(name):
+    from sitreps.stages.events.background import _HISTORY
+
+    assert _HISTORY.search(f"She praised the work done after {name}.")

@@ -20,7 +20,7 @@ from .candidates import names_another_thing
 
 _HISTORY = re.compile(
     r"\b(?:World War (?:I|II|One|Two|1|2)|WWI{1,2}|WW[12]|(?:First|Second) World War|Great Patriotic War|Cold War"
-    r"|Holocaust|Napoleonic|9/11|September 11(?:th)?(?:,? 2001)? attacks|\d{1,2}(?:st|nd|rd|th) century|centuries ago|decades ago|\d+ years ago|(?:a|one|two|three) years? ago"
+    r"|Holocaust|Napoleonic|9/11|(?:September|Sept\.?) 11(?:th)?(?:,? 2001)?(?: terrorist| terror)? attacks|\d{1,2}(?:st|nd|rd|th) century|centuries ago|decades ago|\d+ years ago|(?:a|one|two|three) years? ago"
     r"|in the (?:19|18|17)\d0s|(?:in )?the (?:first|early|opening) (?:days|weeks|months|hours|stages?) of the (?:war|invasion|full-scale"
     r" invasion|conflict)|(?:at|from) the (?:start|beginning|outset|onset) of the (?:war|invasion|full-scale invasion|conflict)"
     r"|early in the (?:war|invasion)|last (?:spring|summer|autumn|fall|winter))\b",

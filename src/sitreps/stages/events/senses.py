@@ -91,6 +91,10 @@ def everyday_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token) -> boo
             and all(x.kind in ("crowd_control", "incendiary") for x in e.weapons) \
             and e.fatalities is None and e.injured is None:
         return True  # "riot police fired tear gas at the crowd": the protest it broke up is the event
+    if lemma in ("fire", "launch") and any(c.dep == "prep" and c.text.lower() == "into" and any(
+            g.dep == "pobj" and g.lemma.lower() in ("sea", "ocean", "water", "waters") for g in toks.children(c.i))
+            for c in children):
+        return True  # "fired three missiles into the sea": a test launch, nothing struck
     if lemma == "mine" and tok.pos == "VERB" and not armed:
         return True  # "began illegally mining gold"
     if lemma == "blow" and tok.pos == "VERB" and not armed and not any(
@@ -151,6 +155,8 @@ def _a_setback(toks: TokenIndex, tok: Token) -> bool:
     a place."""
     if tok.dep == "pobj" and toks.head(tok).text.lower() == "in":
         return True
+    if tok.dep == "dobj" and toks.head(tok).lemma.lower() == "deal":
+        return True  # "dealing a blow to the secretary of state"
     to = [g for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "to" for g in toks.children(c.i) if g.dep == "pobj"]
     return bool(to) and not any(g.ent_type in ("GPE", "LOC", "FAC") for g in to)
 
@@ -182,11 +188,17 @@ def _words_not_arms(doc: Document, toks: TokenIndex, tok: Token, w: dict, actors
             return True  # "attacked her in early-morning tweets", "during the debate"
         if any(c.dep in ("prt", "advmod") and c.text.lower() in ("back", "home") for c in children):
             return True
+        if any(c.dep == "dobj" and (_a_person(c, w) or c.ent_type == "PERSON") for c in children) and any(
+                c.dep == "prep" and c.text.lower() == "for" for c in children):
+            return True  # "hitting Trump for using eminent domain", "attacked Clinton for her record"
         return any(c.dep == "nsubj" and c.ent_type == "PERSON" for c in children) and any(
             c.dep == "prep" and c.text.lower() == "over" for c in children)  # "attacked Stone over her record"
     on = [g for c in children if c.dep == "prep" and c.text.lower() == "on" for g in toks.children(c.i) if g.dep == "pobj"]
     if any(_a_person(g, w) for g in on):
         return True  # "an attack on Stone"
+    if any(g.dep == "pobj" and g.ent_type == "PERSON" for c in children if c.dep == "prep" and c.text.lower() == "from"
+           for g in toks.children(c.i)):
+        return True  # "an expected attack from Romney" in a debate
     if not actors and any(g.pos == "PROPN" for g in on) and _said_about(doc, toks, tok, w):
         return True  # "responded with attacks on Machado, including Friday's tweets"
     if any(c.dep == "poss" and c.ent_type == "PERSON" for c in children):
