@@ -818,6 +818,12 @@ def demonyms() -> dict[str, str]:
 
 
 @cache
+def country_names() -> dict[str, str]:
+    """Country code by the names a country goes by ("Russia", "Moscow", "Kyiv")."""
+    return {n: c["code"] for c in load_lexicon("actors")["forces"]["countries"] for n in c["names"]}
+
+
+@cache
 def country_forces() -> dict[str, tuple[str, str]]:
     return {c["code"]: tuple(c["forces"]) for c in load_lexicon("actors")["forces"]["countries"]}
 
@@ -857,11 +863,12 @@ def _the_speaker(doc: Document, toks: TokenIndex, verb: Token) -> list[ActorMent
     # country's forces, whose ministry or staff speaks
     lo, hi = toks.subtree(subjects[0].i)
     words = re.findall(r"[A-Z][\w-]*", doc.text[lo:hi])
-    names = {n: c["code"] for c in load_lexicon("actors")["forces"]["countries"] for n in c["names"]}
-    codes = {demonyms().get(w) or names.get(w) for w in words} - {None}
-    if len(codes) != 1 or (forces := country_forces().get(codes.pop())) is None:
+    codes = {demonyms().get(w) or country_names().get(w) for w in words} - {None}
+    code = codes.pop() if len(codes) == 1 else None
+    forces = country_forces().get(code) if code else None
+    if forces is None:
         return []
-    return [ActorMention(lo, hi, doc.text[lo:hi], forces[0], forces[1], "state_forces", None, inferred=True)]
+    return [ActorMention(lo, hi, doc.text[lo:hi], forces[0], forces[1], "state_forces", code, inferred=True)]
 
 
 # the bodies whose reports speak for a state's forces
@@ -905,12 +912,12 @@ def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Cl
     certainty, polarity = event_certainty(doc, tok.start, tok.end)
     if polarity == NEG:
         return "negated"
-    if certainty == POSSIBLE and not _attempted(toks, tok, lex) and not presupposed_participle(toks, tok):
+    if certainty == POSSIBLE and not _attempted(toks, tok, lex) and not presupposed(toks, tok):
         return "possible"
     said = claim.certainty if claim else "asserted"
     if said == "negated" and not _denied(toks, tok, lex):
         said = "asserted"  # "Russia, while mobilising troops, denies it plans to invade": the mobilising is told
-    if said == "possible" and presupposed_participle(toks, tok):
+    if said == "possible" and presupposed(toks, tok):
         said = "asserted"  # "they will pay for the soldiers killed today"
     if certainty == PROBABLE and said in ("asserted", "reported", "confirmed"):
         return "hedged"
@@ -955,7 +962,7 @@ def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
             if t.lemma.lower() in lex["modality"]["past_attempts"] and t.tag in ("VBD", "VBN", "VBG"):
                 continue  # "tried to counterattack", "are trying to attack": the attempt happened
             return "possible"
-        if t.dep in ("ROOT", "conj", "parataxis") or t is tok and presupposed_participle(toks, tok):
+        if t.dep in ("ROOT", "conj", "parataxis") or t is tok and presupposed(toks, tok):
             break  # a coordinated clause has its own modality; "the soldiers killed today" its own
     return None
 
@@ -963,7 +970,7 @@ def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
 _HABIT = {"sometimes", "often", "always", "usually", "frequently", "routinely", "regularly", "never", "ever"}
 
 
-def presupposed_participle(toks: TokenIndex, tok: Token) -> bool:
+def presupposed(toks: TokenIndex, tok: Token) -> bool:
     """A past participle on a noun ("will explain it to the soldiers killed today", "must answer
     for the towns destroyed") or a noun after "after" or "following" ("we can have calm days
     after the missile attack this week") tells what happened: the modal or condition above it

@@ -21,7 +21,7 @@ from ...records import HAPPENED, Document, Event, Token
 from .._counts import find_weapons
 from .._tokens import TokenIndex, index
 from ._discourse import told_just_before
-from .candidates import PARTICULAR_PRECISION, presupposed_participle
+from .candidates import PARTICULAR_PRECISION, presupposed
 from .senses import everyday_sense
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -496,7 +496,7 @@ def not_happened(doc: Document, toks: TokenIndex, tok: Token, sent_start: int) -
             return True
         if 0 < k <= 2 and _prevented(chain[:k + 1], w["prevent_heads"]):
             return True
-        if t.dep in ("ROOT", "parataxis") or t is tok and presupposed_participle(toks, tok):
+        if t.dep in ("ROOT", "parataxis") or t is tok and presupposed(toks, tok):
             break
     before = doc.text[sent_start:tok.start].lower()
     if tok.tag == "VBG" and _AIMS_LISTED.search(before):

@@ -27,8 +27,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     and as broken up is a protest with intervention, and told as a riot too a violent
     demonstration, its rioters the first actor; told as fired on, excessive force, the force
     first. A battle told only through the day's dead ("two soldiers killed today") and a
-    shelling the text dates to the same day are one event, the shelling. An article stamped in the small hours
-    (`published` before 06:00 UTC) reports the day before: its undated telling is the same
+    shelling the text dates to the same day are one event, the shelling. An article stamped in
+    the small hours (`published` before 06:00 UTC) reports the day before: its undated telling is the same
     event as one the text dates to that day ("Russia hit Kyiv with missile strikes" and
     "Thursday's missile strikes" in a story stamped at midnight on Friday).
 

@@ -25,21 +25,24 @@ from dataclasses import replace
 from functools import cache
 
 from ...lexicons import load_lexicon
-from ...records import HAPPENED, ActorMention, Document, Event
-from .._tokens import index
+from ...records import HAPPENED, ActorMention, Document, Event, Token
+from .._tokens import TokenIndex, index
 from ._discourse import paragraph
-from .candidates import EXPLOSIVE_KINDS, a_person, as_forces, country_forces, demonyms, subjects_of_a_deed
+from .candidates import (
+    EXPLOSIVE_KINDS,
+    a_person,
+    as_forces,
+    country_forces,
+    country_names,
+    demonyms,
+    subjects_of_a_deed,
+)
 from .groups import group_doer, group_targets, named_groups
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
 _ATTACKS = {"Attack", "Abduction/forced disappearance", "Sexual violence"}
 _FOUGHT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-
-
-@cache
-def _country_names() -> dict[str, str]:
-    return {name: c["code"] for c in load_lexicon("actors")["forces"]["countries"] for name in c["names"]}
 
 
 @cache
@@ -283,7 +286,7 @@ def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
     return replace(subjects[0], inferred=True)
 
 
-def _a_full_name(toks, s) -> bool:
+def _a_full_name(toks: TokenIndex, s: Token) -> bool:
     """Two or more capitalised words the model tagged as no entity at all ("Omar Mateen"): a
     person's name, when it is the subject of a deed done to people."""
     return s.tag == "NNP" and not s.ent_type and any(
@@ -314,11 +317,11 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
             lo = min([s.start, *(c.start for c in toks.children(s.i) if c.dep == "compound" and c.tag == "NNP")])
             hi = s.end
             return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None)
-        if a_person(s) and any(t.lemma.lower() in _POLICE_TITLES for t in toks.in_span(*toks.subtree(s.i))[:4]):
-            lo, hi = toks.subtree(s.i)
-            return ActorMention(lo, hi, doc.text[lo:hi], "POL", "Police", "police", None)  # "Officer Betty Smith"
         if a_person(s):
-            lo = min([s.start, *(c.start for c in toks.children(s.i) if c.i < s.i)])  # "a 45-year-old man"
+            before = [c for c in toks.children(s.i) if c.i < s.i]
+            lo = min([s.start, *(c.start for c in before)])  # "a 45-year-old man"
+            if any(c.lemma.lower() in _POLICE_TITLES for c in before):
+                return ActorMention(lo, s.end, doc.text[lo : s.end], "POL", "Police", "police", None)  # "Officer Betty Smith"
             return ActorMention(lo, s.end, doc.text[lo : s.end], "SOLE", "Sole perpetrator", "armed_group", None)
     return None
 
@@ -419,7 +422,7 @@ def _accused(doc: Document, e: Event, groups: tuple[ActorMention, ...] = ()) -> 
                 if e.type == "Violence against civilians" and a_person(o):
                     # "criticised Betty Smith for shooting a man": one person, ACLED's sole perpetrator
                     return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None)
-                code = _country_names().get(doc.text[lo:hi].strip())
+                code = country_names().get(doc.text[lo:hi].strip())
                 forces = country_forces().get(code) if code else None
                 if forces:  # a country named as the one accused is not an actor mention yet
                     return ActorMention(lo, hi, doc.text[lo:hi], forces[0], forces[1], "state_forces", code, inferred=True)
