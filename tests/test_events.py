@@ -1904,3 +1904,19 @@ def test_the_september_11_attacks_are_named_as_history(name):
     from sitreps.stages.events.background import _HISTORY
 
     assert _HISTORY.search(f"She praised the work done after {name}.")
+
+
+def test_missiles_shot_down_where_no_place_is_told_fell_over_the_defenders_country(parsed, ctx):
+    text = ("Ukraine's air defences have had some success in shooting down incoming missiles, disabling 16 of the "
+            "36 launched on Thursday.\n\nThe minister said that Ukraine needs more launchers.")
+    from sitreps.records import Place
+
+    doc = geoparse(_ruler(parsed(text, PUBLISHED)), ctx)
+    at = text.rindex("Ukraine")  # the country named in another paragraph, as the places stage finds it
+    ukraine = Place(at, at + 7, "Ukraine", name="Ukraine", lat=49.0, lon=32.0, country="UA", gazetteer_id="t:ua",
+                    precision="country")
+    doc = replace(doc, places=(*doc.places, ukraine))
+    for stage in (normalise_times, find_quotes, find_claims, find_actors, extract_events):
+        doc = stage(doc, ctx)
+    downed = only(happened(doc))
+    assert downed.subtype == "Disrupted weapons use" and downed.place is not None and downed.place.name == "Ukraine"

@@ -480,6 +480,12 @@ def _defender(doc: Document, e: Event) -> Event:
         e = replace(e, actors=tuple(a for a in e.actors if a not in downed), targets=tuple(downed) + e.targets)
     if not e.actors:
         e = _one_force_named(doc, e)
+    if e.place is None and e.actors and e.actors[0].country:
+        # "air defences shot down 16 of the 36 missiles launched", no place told: over the
+        # defenders' own country, as a rough place the text names
+        code = e.actors[0].country
+        e = replace(e, place=next((p for p in doc.places if p.resolved and p.country == code and p.precision == "country"
+                                   and not p.dateline), None))
     side = holder(e.place)
     if e.actors or side is None or not _in_the_war(e, doc.article.published):
         return e
