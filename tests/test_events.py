@@ -1920,3 +1920,20 @@ def test_missiles_shot_down_where_no_place_is_told_fell_over_the_defenders_count
         doc = stage(doc, ctx)
     downed = only(happened(doc))
     assert downed.subtype == "Disrupted weapons use" and downed.place is not None and downed.place.name == "Ukraine"
+
+
+def test_the_attack_named_again_within_a_stated_week_is_the_strike_told_before():
+    from sitreps.records import Span, TimeExpr
+    from sitreps.stages.events import merge as _merge
+    from sitreps.stages.events.merge import AGAIN
+
+    first = _told(1)  # a shelling of Monday 4 March
+    week = TimeExpr(None, None, "", value="2024-03-04/2024-03-08", grain="interval", basis="stated")
+    # "officials said the attack was the third on the city this week": no place, a week that holds Monday
+    again = replace(_told(2, "Attack", place=None, etype="Violence against civilians"), time=week,
+                    trigger=Span(200, 206, "attack"))
+    (one,) = _merge([first, again], told={"e2": AGAIN})
+    assert one.subtype == SHELLING and len(one.evidence) == 2
+    # a week that does not hold the strike's day is another attack
+    other = replace(again, time=replace(week, value="2024-02-26/2024-03-01"))
+    assert len(_merge([first, other], told={"e2": AGAIN})) == 2

@@ -34,7 +34,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
 
     A long article tells its incident again further down, often with no day: a later telling
     named as one already told (`told`, from `tellings`: "the attack", "the Riverside attacks") that
-    gives no day of its own (the report's at most) and no other place is the first telling of
+    gives no day of its own (the report's at most, or a span that holds the first's day: "the
+    attack was the third this week"; "the attack" names any violence) and no other place is the first telling of
     its type, whatever day that one was told of; and a current telling with no date at all
     beside one of its subtype the text dates, at the same place or with no place, is the dated
     one. Both take the first's date and place. Neither joins two stated days, two places apart,
@@ -153,7 +154,9 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     named = how == AGAIN and not other
     # "the attack" with no day of its own is the one told before; "Friday's attack in the
     # province" gives the day an earlier "Riverside attacks" lacked, when both name one
-    again = named and (not _dated(b) or not _dated(a) and told.get(a.id) == AGAIN)
+    again = named and (not _dated(b) or not _dated(a) and told.get(a.id) == AGAIN or _within_span(a, b))
+    # "the attack" names any violence told before, whatever its type
+    generic = again and b.trigger.text.lower() in _GENERIC
     # one current event dated by the text and one of its subtype with no day at all (not even
     # the report's: an article with no date, a weekday with nothing to count from), at the same
     # place or one at none: one event, the dated one. A telling on the report's day is that
@@ -166,7 +169,7 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     toll_of = {a.type, b.type} == {"Battles", "Explosions/Remote violence"} and any(
         told_by_toll(x) and x.type == "Battles" for x in (a, b)) and _dated(a) and _dated(b) \
         and a.time.value == b.time.value
-    if a.subtype != b.subtype and not (explosions or protests or toll_of or again and a.type == b.type):
+    if a.subtype != b.subtype and not (explosions or protests or toll_of or again and (a.type == b.type or generic)):
         return False
     if a.background != b.background and not (again and not _dated(b) and not b.background):
         return False  # history told again without its year is still history
@@ -190,6 +193,18 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     loose = again or beside
     sides_a, sides_b = _sides(a, loose), _sides(b, loose)
     return not (sides_a and sides_b and sides_a != sides_b)
+
+
+_GENERIC = frozenset({"attack", "attacks", "assault", "incident"})
+
+
+def _within_span(a: Event, b: Event) -> bool:
+    """Is `a` dated to one day that `b`'s stated span holds ("the attack was the third on the
+    city this week" after Friday's strike)?"""
+    if not (_dated(a) and _dated(b)):
+        return False
+    x, y = days_of(a.time.value), days_of(b.time.value)
+    return x is not None and y is not None and x[0] == x[1] and y[0] <= x[0] <= y[1] and y[0] != y[1]
 
 
 def told_by_toll(e: Event) -> bool:
