@@ -120,8 +120,12 @@ def _governs(toks: TokenIndex, at: int, tok: Token) -> bool:
     if word is None:
         return True
     ids = {tok.i, *(t.i for t in toks.ancestors(tok))}
-    if word.i in ids:
-        return True
+    return word.i in ids or _reaches(toks, word, ids)
+
+
+def _reaches(toks: TokenIndex, word: Token, ids: set[int]) -> bool:
+    """Does a word modify one of `ids` within its own clause: is one of them among its heads
+    before the first verb?"""
     for t in toks.ancestors(word):
         if t.i in ids:
             return True
@@ -547,12 +551,7 @@ def _dates_the_noun(toks: TokenIndex, tok: Token, time) -> bool:
     """Is the time a modifier of the noun itself ("Friday's attacks", "the attack on Monday"),
     not of a clause inside its phrase ("the same attack he made last week")?"""
     word = toks.head_of_span(time.start, time.end)
-    for t in toks.ancestors(word) if word is not None else ():
-        if t.i == tok.i:
-            return True
-        if t.pos in ("VERB", "AUX"):
-            return False
-    return False
+    return word is not None and _reaches(toks, word, {tok.i})
 
 
 @cache

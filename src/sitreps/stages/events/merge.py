@@ -35,8 +35,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     A long article tells its incident again further down, often with no day: a later telling
     named as one already told (`told`, from `tellings`: "the attack", "the Riverside attacks") that
     gives no day of its own (the report's at most, or a span that holds the first's day: "the
-    attack was the third this week"; "the attack" names any violence) and no other place is the first telling of
-    its type, whatever day that one was told of; and a current telling with no date at all
+    attack was the third this week"; "the attack" names any violence) and no other place is the
+    first telling of its type, whatever day that one was told of; and a current telling with no date at all
     beside one of its subtype the text dates, at the same place or with no place, is the dated
     one. Both take the first's date and place. Neither joins two stated days, two places apart,
     two sides (even guessed ones the sentence words), one sentence's list, a telling named as

@@ -467,7 +467,8 @@ def _one_force_named(doc: Document, e: Event) -> Event:
 def _defender(doc: Document, e: Event) -> Event:
     """"Shot down another enemy aircraft near X", "drones were intercepted over Moscow": what
     was shot down is the target; the doer is the side that shot it down, else the side whose
-    ground it was over (its air defence, inferred)."""
+    ground it was over (its air defence, inferred). With no place told, it fell over the
+    doer's own country (placed here, as only this step knows the doer)."""
     toks = index(doc)
     tok = toks.at(e.trigger.start)
     if tok is None:
