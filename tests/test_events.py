@@ -1937,3 +1937,12 @@ def test_the_attack_named_again_within_a_stated_week_is_the_strike_told_before()
     # a week that does not hold the strike's day is another attack
     other = replace(again, time=replace(week, value="2024-02-26/2024-03-01"))
     assert len(_merge([first, other], told={"e2": AGAIN})) == 2
+
+
+def test_the_weapon_a_thing_was_destroyed_by_is_the_means_not_what_was_destroyed(run):
+    # "destroyed by a missile": struck, not a battle over a weapon
+    by_missile = only(happened(run("The bridge in Harbour Town was destroyed by a Russian missile on Tuesday.")))
+    assert by_missile.subtype == SHELLING
+    # an armed target destroyed with a weapon stays the fight it was
+    tanks = only(happened(run("Paratroopers destroyed two enemy tanks with missiles near Harbour Town on Monday.")))
+    assert tanks.subtype == "Armed clash"

@@ -340,8 +340,12 @@ def _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype
     if tok.lemma.lower() == "blow" and not any(t.kind in _ARMED for t in targets):
         return by_subtype["Remote explosive/landmine/IED"]  # "blew up a railway segment", "the dam was blown up"
     lo, hi = toks.subtree(tok.i)
+    # the weapons destroyed ("destroyed two tanks"), not the means ("destroyed by a missile")
+    means = [toks.subtree(c.i) for c in toks.children(tok.i)
+             if c.dep in ("agent", "prep") and c.text.lower() in ("by", "with", "using")]
     hit_weapons = [w for w in weapons if lo <= w.start and w.end <= hi and w.start > tok.start]
-    if not (any(t.kind in _ARMED for t in targets) or hit_weapons):
+    if not (any(t.kind in _ARMED for t in targets)
+            or any(not any(a <= w.start and w.end <= b for a, b in means) for w in hit_weapons)):
         armed_doer = any(a.kind in _ARMED or a.kind in ("government", "nationals") for a in actors)
         struck_by = any(c.dep in ("agent", "prep") and c.text.lower() in ("by", "with", "in") and any(
             x.lemma.lower() in _STRIKE_NOUNS for x in toks.in_span(*toks.subtree(c.i))) for c in toks.children(tok.i))
