@@ -1714,6 +1714,11 @@ def test_a_bomb_no_side_fired_is_a_remote_explosive(run):
     "The candidate called the morning shows to preempt an expected attack from John Miller, then flew to Harbour "
     "Town on Thursday.",
     "The northern neighbour fired three missiles into the sea near Harbour Town on Monday.",
+    "It is the first time the state jackpot has been hit in Harbour Town since January.",
+    "H5N1, which has spread to Harbour Town, has already killed about 100 people.",
+    "Harbour Town has been the worst hit, with 2,217 infections reported on Monday.",
+    "West Nile virus is found in birds. The two victims are a former chief of police and a 67-year-old Harbour "
+    "Town resident.",
 ])
 def test_launches_weights_figures_photo_shoots_and_retorts_are_no_violence(run, text):
     assert not [e for e in happened(run(text)) if e.type in ("Battles", "Explosions/Remote violence",

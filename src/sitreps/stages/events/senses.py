@@ -247,7 +247,7 @@ def _struck_by_nature(toks: TokenIndex, tok: Token, w: dict) -> bool:
 def _a_figure_reached(toks: TokenIndex, tok: Token, w: dict, armed: bool) -> bool:
     """"Hit" a figure: a record, a jackpot, a total, or, with no arms in the sentence, a number
     ("donations hit $20 million"; "the army hit 20 targets" stays a strike)."""
-    for o in (c for c in toks.children(tok.i) if c.dep == "dobj"):
+    for o in (c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")):  # "the jackpot has been hit"
         if o.lemma.lower() in w["figures"] or o.lemma.lower() in w["struck_things"]:
             return True
         if not armed and (o.ent_type in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL")
