@@ -1951,3 +1951,45 @@ def test_the_weapon_a_thing_was_destroyed_by_is_the_means_not_what_was_destroyed
     # an armed target destroyed with a weapon stays the fight it was
     tanks = only(happened(run("Paratroopers destroyed two enemy tanks with missiles near Harbour Town on Monday.")))
     assert tanks.subtype == "Armed clash"
+
+
+# --- the attacker the article names by role ---------------------------------------------------
+
+
+def test_the_attacker_named_by_role_in_the_sentence_is_the_doer(run):
+    doc = run("The agency was warned about Harbour Town shooter Omar Mateen, but he managed to kill 49 people "
+              "on Sunday.")
+    attack = only([e for e in happened(doc) if e.type == "Violence against civilians"])
+    assert [(a.actor, a.text, a.inferred) for a in attack.actors] == [("SOLE", "Omar Mateen", False)]
+
+
+def test_a_gunman_the_article_names_later_in_the_paragraph_gets_the_name(run):
+    doc = run("A gunman opened fire at a nightclub in Harbour Town on Sunday, killing 49 people. The gunman, "
+              "Omar Mateen, was killed by police.")
+    attack = next(e for e in happened(doc) if e.subtype == "Attack")
+    assert [(a.actor, a.text) for a in attack.actors] == [("SOLE", "Omar Mateen")]
+
+
+def test_an_attacker_named_in_the_sentence_that_names_the_attacks_place_is_its_doer(run):
+    doc = run("An attack on a hotel in Harbour Town on Monday killed four guests.\n\nThe assailant, who was "
+              "identified as Mevlut Aydin, had worked as a guard in Harbour Town.", "2012-03-07")  # before the war
+    attack = only([e for e in happened(doc) if e.type == "Violence against civilians"])
+    assert [(a.actor, a.text, a.inferred) for a in attack.actors] == [("SOLE", "Mevlut Aydin", True)]
+    # not when the attack's own sentence names someone else
+    doc = run("An attack on a hotel in Harbour Town on Monday killed John Miller.\n\nThe assailant, who was "
+              "identified as Mevlut Aydin, had worked as a guard in Harbour Town.", "2012-03-07")
+    attack = only([e for e in happened(doc) if e.type == "Violence against civilians"])
+    assert all(a.text != "Mevlut Aydin" for a in attack.actors)
+
+
+def test_an_attacker_whose_role_is_tied_to_another_place_is_not_the_doer(run):
+    doc = run("The agency had interviewed Lake Town shooter Nidal Hasan years earlier. A gunman killed 49 people "
+              "in Harbour Town on Sunday.")
+    attack = only([e for e in happened(doc) if e.subtype == "Attack"])
+    assert all(a.text != "Nidal Hasan" for a in attack.actors)
+
+
+def test_a_bullet_that_hit_someone_was_shots_not_shelling(run):
+    shot = only(happened(run("A young woman was killed in Harbour Town on Monday when a bullet ricocheted off a "
+                             "wall and hit her in the back.")))
+    assert shot.subtype == "Attack"

@@ -614,6 +614,7 @@ def _with_counts_and_weapons(events: list[Event], phrases: list[CasualtyPhrase],
 
 
 _SHOOTING = re.compile(r"(?:open|opened|opening|opens|fire|fired|fires|firing|shoot|shot|shooting|shoots)\b", re.IGNORECASE)
+_HIT = re.compile(r"(?:hit|hits|hitting|struck|strike|strikes|striking)\b", re.IGNORECASE)
 EXPLOSIVE_KINDS = {"artillery", "mlrs", "missile", "drone", "aircraft", "mortar", "tank", "naval", "mine", "grenade", "chemical"}
 
 
@@ -621,8 +622,11 @@ def _gunfire_at(e: Event, weapons: list[Weapon]) -> str | None:
     """Shots fired without an explosive weapon are no shelling (ACLED): at armed men, an armed
     clash; at people, or by anyone but a state's forces, an attack ("a gunman opened fire at an
     office party"). Fire at a place by forces ("troops fired on the town") stays a shelling."""
-    if e.subtype != "Shelling/artillery/missile attack" or not _SHOOTING.match(e.trigger.text):
+    if e.subtype != "Shelling/artillery/missile attack":
         return None
+    if not _SHOOTING.match(e.trigger.text) and not (
+            _HIT.match(e.trigger.text) and any(w.kind == "small_arms" for w in weapons)):
+        return None  # "a bullet hit her": shots too
     if any(w.kind in EXPLOSIVE_KINDS for w in weapons):
         return None
     if any(t.kind in _ARMED for t in e.targets):

@@ -38,6 +38,7 @@ from .candidates import (
     subjects_of_a_deed,
 )
 from .groups import group_doer, group_targets, named_groups
+from .perpetrators import named_attackers, named_perpetrator, unnamed
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
@@ -53,6 +54,7 @@ def _territory() -> dict:
 def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     groups = named_groups(doc)
+    attackers = named_attackers(doc)
     crowds = any(e.certainty in HAPPENED and (e.type in ("Protests", "Riots") or e.actors and e.actors[0].kind in ("protesters", "rioters"))
                  for e in events)
     for e in events:
@@ -77,9 +79,11 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
             e = replace(e, actors=tuple(a for a in e.actors if not a.inferred))  # each side blames the other
         elif not e.actors and e.type in _FOUGHT:
             doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _sole_perpetrator(doc, e) \
-                or _from_territory(e, doc.article.published)
+                or named_perpetrator(doc, e, attackers) or _from_territory(e, doc.article.published)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
+        elif unnamed(e) and (doer := named_perpetrator(doc, e, attackers)) is not None:
+            e = replace(e, actors=(replace(doer, inferred=False),))  # "a gunman ... The gunman, X, ..."
         out.append(_planted_bomb(_armed_victims(_unarmed_attack(_territory_by_side(e), doc.article.published))))
     return out
 

@@ -1,0 +1,92 @@
+"""Part of step 6: the person an article names as the one who carried out an attack.
+
+News of a shooting or a bombing often names the attacker in a sentence of its own, by role:
+"Orlando shooter Omar Mateen", "Tashfeen Malik, one of two attackers in the San Bernardino
+shooting", "the gunman, John Miller,", "the assailant was identified as John Miller". Such a
+name is the doer (ACLED's "Sole perpetrator") of an attack that names no doer of its own when
+the naming sentence is the attack's own, is in its paragraph, or names the attack's place; a
+role tied to another place ("Fort Hood shooter Nidal Hasan" in an article on another attack)
+names another attack's doer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...records import ActorMention, Document, Event
+from ._discourse import paragraph
+from .candidates import EXPLOSIVE_KINDS
+from .groups import group_mentions
+
+_ROLE = (r"(?i:gunm[ae]n|shooters?|bombers?|attackers?|assailants?|killers?|perpetrators?|terrorists?|hijackers?"
+         r"|suspects?|stabbers?)")
+# two to four capitalised words, with an initial or a particle between them ("Syed Rizwan Farook", "Mohamed al-Bouhlel")
+_NAME = r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s+)?(?:(?:al|bin|ibn|van|von|de|da|del)[- ])?[A-Z][A-Za-z'’-]+){1,3}"
+_NAMED = re.compile(
+    rf"\b{_ROLE}\s+(?P<a>{_NAME})"  # "Orlando shooter Omar Mateen"
+    rf"|(?P<b>{_NAME}),\s+(?:(?:the|a|an)\s+|one of (?:the|two|three|four)\s+)(?:[\w-]+\s+){{0,3}}{_ROLE}\b"  # "X, the gunman"
+    rf"|{_ROLE},?\s+(?:who\s+)?(?:was|has been|had been|were|is)\s+(?:later\s+|since\s+)?identified as\s+(?P<c>{_NAME})"
+    rf"|\b(?i:the)\s+(?:[\w-]+\s+){{0,2}}{_ROLE},\s+(?P<d>{_NAME})\b")  # "the 29-year-old gunman, X,"
+# what a name may not be: a place, a people, a day (the model often calls a foreign name an
+# organisation, so an ORG passes unless it is an actor the lexicons know)
+_NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+_DONE_BY_ONE = {"Violence against civilians", "Explosions/Remote violence"}
+
+
+def named_attackers(doc: Document) -> tuple[tuple[int, int, str | None], ...]:
+    """(start, end, place before the role) of every attacker the text names by role: "Orlando
+    shooter Omar Mateen" ties the name to Orlando."""
+    out: list[tuple[int, int, str | None]] = []
+    known = [*doc.actors, *group_mentions(doc)] if _NAMED.search(doc.text) else []
+    for m in _NAMED.finditer(doc.text):
+        group = next(g for g in "abcd" if m.group(g))
+        lo, hi = m.span(group)
+        if any(e.label in _NOT_PEOPLE and e.start < hi and lo < e.end for e in doc.entities) \
+                or any(a.start < hi and lo < a.end for a in known):
+            continue  # "the bomber, Manchester Arena,", "attackers Islamic State"
+        tied = next((p for p in doc.places if m.start() - 30 <= p.end <= m.start()
+                     and re.fullmatch(r"(?:\s+[A-Z][\w-]*){0,2}\s+", doc.text[p.end : m.start()])), None)
+        out.append((lo, hi, tied.text if tied is not None else None))
+    return tuple(out)
+
+
+# an unnamed doer the attacker's name makes known: "a gunman opened fire ... The gunman, X, ..."
+_ONE_UNNAMED = {"gunman", "shooter", "assailant", "sniper"}
+
+
+def unnamed(e: Event) -> bool:
+    """Is the event's doer one man the text has not named yet ("a gunman")?"""
+    return len(e.actors) == 1 and e.actors[0].actor == "UAG" and e.actors[0].text.split()[-1].lower() in _ONE_UNNAMED
+
+
+def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str | None], ...]) -> ActorMention | None:
+    """The attacker the article names by role (`named`, from `named_attackers`) for an attack or
+    a bombing with no doer, or with one unnamed gunman: named in its sentence, its paragraph, or a
+    sentence that names its place; never one whose role is tied to another place."""
+    if (e.actors and not unnamed(e)) or not named or e.type not in _DONE_BY_ONE \
+            or any(w.kind in EXPLOSIVE_KINDS for w in e.weapons):
+        return None  # a shelling, an air strike: a side's guns, not one man
+    sent = e.evidence[0]
+    para = paragraph(doc.text, sent.start)
+    places = {w for w in (e.place.text, e.place.name) if w} if e.place is not None else set()
+    mine = [(lo, hi) for lo, hi, tied in named if tied is None or tied in places]
+    for lo, hi in mine:
+        if sent.start <= lo and hi <= sent.end:
+            return _sole(doc, lo, hi, inferred=False)
+    for lo, hi in mine:
+        if para[0] <= lo and hi <= para[1]:
+            return _sole(doc, lo, hi)
+    # further away, only the article's one attacker, for an attack whose sentence names nobody
+    # else ("X, convicted of murdering a deputy" is X's), in a sentence that names its place
+    if len({doc.text[lo:hi].split()[-1] for lo, hi, _ in named}) != 1 or any(
+            x.label == "PERSON" and sent.start <= x.start < sent.end for x in doc.entities):
+        return None
+    for lo, hi in mine:
+        around = next((s for s in doc.sentences if s.start <= lo < s.end), None)
+        if around is not None and any(re.search(rf"\b{re.escape(w)}\b", around.text) for w in places):
+            return _sole(doc, lo, hi)
+    return None
+
+
+def _sole(doc: Document, lo: int, hi: int, inferred: bool = True) -> ActorMention:
+    return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None, inferred=inferred)
