@@ -328,3 +328,9 @@ def test_a_date_outside_the_calendar_stays_unanchored_with_a_note(text, publishe
     doc = run(text, published=published)
     assert all(t.value is None for t in doc.times)
     assert [n.code for n in doc.notes] == ["times.out_of_range"]
+
+
+@pytest.mark.parametrize("phrase", ["In recent days", "Over the past few days", "In the last few days"])
+def test_recent_days_are_the_week_up_to_the_report(phrase):
+    doc = run(f"{phrase}, engineers repaired the dam.", entities=(), published=FRIDAY)
+    assert [(t.value, t.grain) for t in doc.times] == [("2022-11-04/2022-11-11", "interval")]
