@@ -1993,3 +1993,11 @@ def test_a_bullet_that_hit_someone_was_shots_not_shelling(run):
     shot = only(happened(run("A young woman was killed in Harbour Town on Monday when a bullet ricocheted off a "
                              "wall and hit her in the back.")))
     assert shot.subtype == "Attack"
+
+
+def test_a_hyphenated_counter_attack_is_a_counterattack(run):
+    for text in ("Ukrainian forces launched a counter-attack near Harbour Town on Monday.",
+                 "Ukrainian forces counter-attacked near Harbour Town on Monday."):
+        assert only(happened(run(text))).subtype == "Armed clash", text
+    # as a backdrop it is the campaign, as "amid the counteroffensive" is
+    assert not happened(run("Amid the counter-offensive, the mayor of Harbour Town opened a school on Monday."))

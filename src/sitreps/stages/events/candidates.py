@@ -20,6 +20,7 @@ from .._counts import CasualtyPhrase, find_counts, find_weapons
 from .._tokens import TokenIndex, index
 from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty
 from ._discourse import paragraph
+from .groups import group_mentions
 
 _ARMED = {"state_forces", "armed_group", "police"}
 _CROWD = {"protesters", "rioters"}
@@ -48,6 +49,26 @@ _LOST_KILLED_AND_WOUNDED = re.compile(
     r"\b(?:lost|loses|lose|losing)\s+(?:[\w,.-]+\s+){1,6}?(?:killed|dead)\s+(?:and|or)\s+(?:wounded|injured)\b", re.IGNORECASE)
 
 
+def word_lemma(toks: TokenIndex, tok: Token) -> str:
+    """The lemma of the whole word the token ends: the model splits "counter-attack" into
+    "counter", "-", "attack", which is a counterattack, not an attack."""
+    lemma = tok.lemma.lower()
+    if tok.i >= 2:
+        first, dash = toks.tokens[tok.i - 2], toks.tokens[tok.i - 1]
+        if dash.text == "-" and first.end == dash.start and dash.end == tok.start and first.text.lower() == "counter":
+            return "counter" + lemma
+    return lemma
+
+
+def word_tokens(toks: TokenIndex, tok: Token) -> list[Token]:
+    """The tokens of the whole word the token ends ("counter", "-", "attack"): the parse may
+    hang the word's modifiers on any of them."""
+    word = [tok]
+    while word[0].i > 0 and toks.tokens[word[0].i - 1].end == word[0].start:
+        word.insert(0, toks.tokens[word[0].i - 1])
+    return word
+
+
 def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, phrases: list[CasualtyPhrase],
                lost_both: frozenset[int] = frozenset()) -> dict | None:
     """The taxonomy entry a token triggers: a phrasal verb first ("shoot down"), then the lemma;
@@ -57,7 +78,9 @@ def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, p
         return by_subtype["Armed clash"]
     if tok.start in lost_both:
         return by_subtype["Armed clash"]  # "lost up to 60 servicemen killed and wounded": one count for both
-    lemma = tok.lemma.lower()
+    lemma = word_lemma(toks, tok)
+    if lemma != tok.lemma.lower():
+        return triggers.get(lemma)  # "counter-attack"
     if tok.i > 0:  # two-word triggers: "suicide bomber", "sexual violence", "chemical weapon"
         prev = toks.tokens[tok.i - 1]
         for key in (f"{prev.text.lower()} {lemma}", f"{prev.lemma.lower()} {lemma}", f"{prev.text.lower()} {tok.text.lower()}"):
@@ -116,7 +139,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             if entry["type"] == "Battles" or entry["subtype"] == "Armed clash":
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
-            if entry.get("needs_actor") and not syntactic and not _fighting_at(doc, toks, tok, sent):
+            if entry.get("needs_actor") and not syntactic and not _fighting_at(doc, toks, tok, sent) \
+                    and not _by_a_named_group(doc, toks, tok):
                 stray = _subjectless_doer(doc, toks, tok)
                 if not stray:
                     continue
@@ -241,6 +265,17 @@ def _fighting_at(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> boo
     lo, hi = toks.subtree(head.i if tok.dep in ("nsubj", "nsubjpass") else tok.i)
     return any(lo <= p.start and p.end <= hi and p.resolved and p.precision not in ("country", "continent", "region")
                and not p.dateline for p in doc.places)
+
+
+def _by_a_named_group(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """Does a named armed group modify the noun ("an Islamic State counter-attack")? Step 6
+    makes it the doer."""
+    if tok.pos != "NOUN":
+        return False
+    word = word_tokens(toks, tok)
+    mods = [toks.subtree(c.i) for w in word for c in toks.children(w.i)
+            if c.dep in ("compound", "amod", "nmod", "poss") and c.i < word[0].i]
+    return bool(mods) and any(lo <= g.start and g.end <= hi for g in group_mentions(doc) for lo, hi in mods)
 
 
 def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> bool:

@@ -21,7 +21,7 @@ from ...records import HAPPENED, Document, Event, Token
 from .._counts import find_weapons
 from .._tokens import TokenIndex, index
 from ._discourse import told_just_before
-from .candidates import PARTICULAR_PRECISION, presupposed
+from .candidates import PARTICULAR_PRECISION, presupposed, word_lemma, word_tokens
 from .senses import everyday_sense
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -221,8 +221,9 @@ def _time_reference(toks: TokenIndex, tok: Token) -> bool:
     if tok.dep == "pobj" and head.text.lower() == "since":
         return True  # "since the invasion"
     if tok.dep == "pobj" and head.text.lower() in ("during", "amid", "amidst", "throughout") and \
-            tok.lemma.lower() in _words()["campaign_nouns"]:
-        return True  # "during the battle for Bakhmut", "amid the counteroffensive": a backdrop
+            word_lemma(toks, tok) in _words()["campaign_nouns"] and \
+            not any(c.dep == "det" and c.text.lower() in ("a", "an") for w in word_tokens(toks, tok) for c in toks.children(w.i)):
+        return True  # "during the battle for Bakhmut", "amid the counteroffensive": a backdrop (not "during a counterattack")
     for t in [tok, *list(toks.ancestors(tok))[:3]]:
         if any(c.dep == "mark" and c.text.lower() == "since" for c in toks.children(t.i)):
             return True  # "since Russia seized Crimea" (not "since the beginning of the day, 20 died")
@@ -233,7 +234,7 @@ def _time_reference(toks: TokenIndex, tok: Token) -> bool:
 
 def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi: int) -> bool:
     w = _words()
-    lemma = tok.lemma.lower()
+    lemma = word_lemma(toks, tok)
     word = tok.text.lower()
     children = toks.children(tok.i)
     subjects = [c for c in children if c.dep in ("nsubj", "nsubjpass")]
