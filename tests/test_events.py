@@ -2001,3 +2001,13 @@ def test_a_hyphenated_counter_attack_is_a_counterattack(run):
         assert only(happened(run(text))).subtype == "Armed clash", text
     # as a backdrop it is the campaign, as "amid the counteroffensive" is
     assert not happened(run("Amid the counter-offensive, the mayor of Harbour Town opened a school on Monday."))
+
+
+def test_an_event_told_later_than_a_background_event_is_background_too(run):
+    doc = run("At the start of the war, Russian forces bombed civilians fleeing over the bridge in Harbour Town. The bridge "
+              "was later blown up by Ukrainian troops.")
+    assert [e.background for e in doc.events] == [True, True]
+    # after a current event it stays current
+    doc = run("Russian forces bombed civilians fleeing over the bridge in Harbour Town on Monday. The bridge "
+              "was later blown up by Ukrainian troops.")
+    assert [e.background for e in doc.events] == [False, False]

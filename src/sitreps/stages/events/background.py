@@ -52,8 +52,31 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
             elif e.time.start is not None and _A_DAY_OF_A_MONTH.search(e.time.text) and not _A_YEAR.search(e.time.text):
                 # "On March 18" after "in 2014": the year the story is in, not this one
                 old = _in_an_old_frame([f for f in frames if f[2]], e.time.start)
+        if not old and (e.time is None or e.time.basis == "published"):
+            old = _goes_on_from_history(doc, e, out)
         out.append(replace(e, background=True) if old or _told_as_history(doc, e, cutoff, days) else e)
     return out
+
+
+# "the bridge was later blown up", "afterwards they shelled the town": the story goes on from
+# the event told just before (not "later this week", a time of its own)
+_LATER = re.compile(r"\b(?:later|afterwards?|subsequently)\b(?!\s+(?:this|today|tonight|next)\b)", re.IGNORECASE)
+
+
+def _goes_on_from_history(doc: Document, e: Event, before: list[Event]) -> bool:
+    """An event with no time of its own that goes on "later" from a background event told in its
+    paragraph's sentence before is background too ("Russian forces bombed civilians fleeing
+    over a bridge [in 2022]. The bridge was later blown up")."""
+    sent = e.evidence[0]
+    if not _LATER.search(doc.text, sent.start, e.trigger.start) and not _LATER.search(doc.text, e.trigger.end, sent.end):
+        return False
+    prev = [b for b in before if b.evidence[0].end <= sent.start]
+    if not prev:
+        return False
+    last = max(prev, key=lambda b: b.evidence[0].start)
+    para = doc.text.rfind("\n", 0, sent.start) + 1
+    between = [s for s in doc.sentences if last.evidence[0].end <= s.start < sent.start]
+    return last.background and last.evidence[0].start >= para and not between
 
 
 _FRAME_GRAINS = ("day", "week", "month", "year", "interval")
