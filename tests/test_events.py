@@ -2011,3 +2011,11 @@ def test_an_event_told_later_than_a_background_event_is_background_too(run):
     doc = run("Russian forces bombed civilians fleeing over the bridge in Harbour Town on Monday. The bridge "
               "was later blown up by Ukrainian troops.")
     assert [e.background for e in doc.events] == [False, False]
+
+
+def test_an_undated_event_in_an_even_when_clause_is_a_fact_recalled(run):
+    doc = run("Even when Ukrainian forces recaptured Harbour Town, the Kremlin did not give up.")
+    assert doc.events and all(e.background for e in doc.events)
+    # with its own day it is dated as any other
+    doc = run("Even when Ukrainian forces recaptured Harbour Town on Monday, the Kremlin did not give up.")
+    assert any(not e.background for e in doc.events)

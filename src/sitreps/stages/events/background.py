@@ -53,7 +53,7 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
                 # "On March 18" after "in 2014": the year the story is in, not this one
                 old = _in_an_old_frame([f for f in frames if f[2]], e.time.start)
         if not old and (e.time is None or e.time.basis == "published"):
-            old = _goes_on_from_history(doc, e, out)
+            old = _goes_on_from_history(doc, e, out) or _conceded(doc, e)
         out.append(replace(e, background=True) if old or _told_as_history(doc, e, cutoff, days) else e)
     return out
 
@@ -61,6 +61,22 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
 # "the bridge was later blown up", "afterwards they shelled the town": the story goes on from
 # the event told just before (not "later this week", a time of its own)
 _LATER = re.compile(r"\b(?:later|afterwards?|subsequently)\b(?!\s+(?:this|today|tonight|next)\b)", re.IGNORECASE)
+
+
+def _conceded(doc: Document, e: Event) -> bool:
+    """An undated event in an "even when", "even after" or "even though" clause is a known fact
+    recalled to make a point ("even when Ukraine recaptured the city, Moscow did not budge")."""
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None:
+        return False
+    for t in [tok, *list(toks.ancestors(tok))[:3]]:
+        marks = [c for c in toks.children(t.i) if c.dep in ("mark", "advmod") and c.text.lower() in ("when", "after", "though")]
+        if any(c.i > 0 and toks.tokens[c.i - 1].text.lower() == "even" for c in marks):
+            return True
+        if t.dep in ("ROOT", "conj", "parataxis", "ccomp", "advcl"):
+            break
+    return False
 
 
 def _goes_on_from_history(doc: Document, e: Event, before: list[Event]) -> bool:
