@@ -2019,3 +2019,9 @@ def test_an_undated_event_in_an_even_when_clause_is_a_fact_recalled(run):
     # with its own day it is dated as any other
     doc = run("Even when Ukrainian forces recaptured Harbour Town on Monday, the Kremlin did not give up.")
     assert any(not e.background for e in doc.events)
+
+
+def test_a_list_member_with_its_own_relative_clause_still_starts_the_next_member(run):
+    doc = run("Russian missiles hit several regions on Monday. Other areas included the central city of Harbour "
+              "Town, where one person died, and the southern Lake Town.")
+    assert {e.place.name for e in happened(doc) if e.place is not None} >= {"Harbour Town", "Lake Town"}

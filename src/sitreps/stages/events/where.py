@@ -157,7 +157,12 @@ def coordinated(doc: Document, places: tuple[Place, ...], place: Place | None, s
 
 _RELATIVE = re.compile(rf"\b{DIRECTIONS}\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _RELATIVE_PHRASE = re.compile(rf"\b{DIRECTIONS}\s+of\s+(?:the\s+)?", re.IGNORECASE)
-_LIST_GAP = re.compile(r"\s*(?:,\s*)*(?:(?:and|or)\s+)?", re.IGNORECASE)
+# between members: commas and "and"; a relative clause on the member before ("X, where one
+# person died, and Y"); what kind of place the next one is ("and the north-eastern Y region")
+_LIST_GAP = re.compile(
+    rf"\s*(?:,\s*(?:where|which)\b[^,;()]*?(?=,))?(?:,\s*)*(?:(?:and|or)\s+)?"
+    rf"(?:(?<=and )|(?<=or ))?(?:the\s+(?:(?:{DIRECTIONS}|central)\s+)?(?:(?:city|town|village|region|province|district)\s+of\s+)?)?",
+    re.IGNORECASE)
 
 
 def _at(e: Event, place: Place, toll: Count | None = None) -> Event:
