@@ -327,3 +327,13 @@ def test_a_curated_front_area_is_a_front_when_named_as_a_direction(ctx):
     assert (front.gazetteer_id, front.precision) == ("t:south-front", "front")
     [area] = places_of(ctx, "Rain fell over the South Front Sector.", [("South Front Sector", "LOC")])
     assert area.precision == "region"
+
+
+def test_the_capital_named_by_its_countrys_adjective_is_that_city():
+    from sitreps.stages.places import recognize
+
+    doc = hand_doc("Missiles struck the Ukrainian capital, and protesters marched in the French capital. "
+                   "The capital of the region was quiet.", entities=[("Ukrainian", "NORP"), ("French", "NORP")])
+    found = {(doc.text[m.start : m.end], m.name) for m in recognize(doc)}
+    assert ("Ukrainian capital", "Kyiv") in found and ("French capital", "Paris") in found
+    assert len(found) == 2  # "the capital of X" names X itself

@@ -326,7 +326,28 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         taken.append((start, end))
         m = replace(mention_at(doc.text, start, end, lex), unseen=True, dateline=hit.re is _CAPS_DATELINE)
         mentions.append(m)
+    mentions += _capitals_by_adjective(doc.text, mentions, lex)
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _capitals_by_adjective(text: str, mentions: list[Mention], lex: dict) -> list[Mention]:
+    """"The Ukrainian capital", "the French capital": the capital city, named by its country's
+    adjective (lexicons/geo.toml [capital_by_adjective]); the span is the phrase."""
+    capitals = lex["capital_by_adjective"]
+    out = []
+    for hit in _the_capital_of(tuple(capitals)).finditer(text):
+        start, end = hit.span(1)
+        if any(m.start < end and start < m.end and not m.demonym for m in mentions):
+            continue
+        out.append(Mention(start, end, capitals[hit["adj"]], cue="settlement"))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _the_capital_of(adjectives: tuple[str, ...]) -> re.Pattern:
+    words = "|".join(map(re.escape, sorted(adjectives, key=len, reverse=True)))
+    # not "the Ukrainian capital's mayor"? that is still the city; not "the capital of X" (X itself is named)
+    return re.compile(rf"\b[Tt]he\s+((?P<adj>{words})\s+capital)\b(?!\s+(?:city\s+)?of\b)")
 
 
 _HYPHEN_BEFORE = re.compile(r"\b([A-Z][\w'\u2019]+)-$")
