@@ -2025,3 +2025,9 @@ def test_a_list_member_with_its_own_relative_clause_still_starts_the_next_member
     doc = run("Russian missiles hit several regions on Monday. Other areas included the central city of Harbour "
               "Town, where one person died, and the southern Lake Town.")
     assert {e.place.name for e in happened(doc) if e.place is not None} >= {"Harbour Town", "Lake Town"}
+
+
+def test_violence_with_no_doer_in_a_sentence_that_tells_a_riot_is_the_riot(run):
+    doc = run("Rioting youths in Harbour Town attacked a police station, stores and banks late on Saturday.",
+              published="2012-03-05")
+    assert {e.type for e in happened(doc)} == {"Riots"}

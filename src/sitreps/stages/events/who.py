@@ -55,6 +55,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     groups = named_groups(doc)
     attackers = named_attackers(doc)
+    rioting = frozenset(e.evidence[0].start for e in events if e.type == "Riots" and e.certainty in HAPPENED)
     crowds = any(e.certainty in HAPPENED and (e.type in ("Protests", "Riots") or e.actors and e.actors[0].kind in ("protesters", "rioters"))
                  for e in events)
     for e in events:
@@ -62,7 +63,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
             e = replace(e, actors=())  # a guessed doer that is also the target ("struck Russian installations")
         if e.subtype == "Disrupted weapons use":
             e = _defender(doc, e)
-        e = _excessive_force(_hurt_at_a_protest(_crowd_violence(e, crowds)))
+        e = _excessive_force(_hurt_at_a_protest(_crowd_violence(e, crowds, rioting)))
         if e.type == "Protests":
             e = _protesters(_held(doc, e))
         elif e.type == "Riots":
@@ -229,14 +230,16 @@ def _excessive_force(e: Event) -> Event:
     return replace(e, type="Protests", subtype="Excessive force against protesters")
 
 
-def _crowd_violence(e: Event, crowds: bool) -> Event:
+def _crowd_violence(e: Event, crowds: bool, rioting: frozenset[int] = frozenset()) -> Event:
     """Protesters or rioters named as the doers of violence ("protesters hurled petrol bombs at the
     bank", "rioters attacked a ministry building") riot: ACLED's violent demonstration, not a
     battle or a shelling. So does a petrol bomb no armed side threw, in an article that tells of
-    protests or riots (`crowds`)."""
+    protests or riots (`crowds`), and violence with no doer in a sentence that tells a riot
+    (`rioting`: "rioting youths attacked a police station")."""
     if e.type not in _FOUGHT or e.certainty not in HAPPENED:
         return e
-    by_crowd = bool(e.actors) and e.actors[0].kind in ("protesters", "rioters") and not e.actors[0].inferred
+    by_crowd = bool(e.actors) and e.actors[0].kind in ("protesters", "rioters") and not e.actors[0].inferred \
+        or not e.actors and e.evidence[0].start in rioting and not e.weapons
     thrown = crowds and bool(e.weapons) and all(w.kind == "incendiary" for w in e.weapons) \
         and not any(a.kind in ("state_forces", "armed_group", "police") for a in e.actors)
     if not (by_crowd or thrown):
