@@ -2031,3 +2031,12 @@ def test_violence_with_no_doer_in_a_sentence_that_tells_a_riot_is_the_riot(run):
     doc = run("Rioting youths in Harbour Town attacked a police station, stores and banks late on Saturday.",
               published="2012-03-05")
     assert {e.type for e in happened(doc)} == {"Riots"}
+
+
+@pytest.mark.parametrize("text", [
+    "Protests took place in Kyiv and the southern city of Harbour Town on Sunday.",  # "Protests" tagged a nationality
+    "Protests were held in Harbour Town on Sunday.",  # the event is what was held there
+    "Shelling continued in Harbour Town on Sunday.",  # a first word tagged an auxiliary
+])
+def test_a_sentences_first_word_and_what_was_held_there_are_read(run, text):
+    assert "Harbour Town" in {e.place.name for e in happened(run(text)) if e.place is not None}

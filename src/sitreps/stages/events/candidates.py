@@ -49,6 +49,19 @@ _LOST_KILLED_AND_WOUNDED = re.compile(
     r"\b(?:lost|loses|lose|losing)\s+(?:[\w,.-]+\s+){1,6}?(?:killed|dead)\s+(?:and|or)\s+(?:wounded|injured)\b", re.IGNORECASE)
 
 
+def _a_common_noun_named(toks: TokenIndex, ent) -> bool:
+    """A one-word entity that is a plain plural or mass noun ("Protests" at a sentence's start,
+    tagged a nationality): a mistake of the model, not a name."""
+    words = toks.in_span(ent.start, ent.end)
+    return len(words) == 1 and words[0].tag in ("NNS", "NN") and words[0].pos == "NOUN"
+
+
+def sent_first(toks: TokenIndex, sent) -> int | None:
+    """The index of a sentence's first token."""
+    first = toks.in_span(sent.start, sent.end)
+    return first[0].i if first else None
+
+
 def word_lemma(toks: TokenIndex, tok: Token) -> str:
     """The lemma of the whole word the token ends: the model splits "counter-attack" into
     "counter", "-", "attack", which is a counterattack, not an attack."""
@@ -104,6 +117,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
     toks = index(doc)
     ent_tokens = {
         t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
+        if not _a_common_noun_named(toks, e)
     } | {t.i for a in doc.actors for t in toks.in_span(a.start, a.end)}  # "Russian artillery" acts
     events: list[Event] = []
     last: Event | None = None  # the last violent event told
@@ -115,6 +129,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
         in_sentence: list[Event] = []
         for tok in toks.in_span(sent.start, sent.end):
             entry = _entry_for(tok, toks, triggers, by_subtype, phrases, lost_both)
+            if entry is not None and tok.pos == "AUX" and tok.tag == "VBG" and tok.i == sent_first(toks, sent):
+                tok = replace(tok, pos="NOUN")  # "Shelling continued in X": a sentence's first word, mis-tagged
             if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
                 continue
             head = toks.head(tok)

@@ -288,6 +288,10 @@ def _of_an_authority(toks: TokenIndex, ptok) -> bool:
     return head.lemma.lower() in _JURISDICTION_NOUNS or head.text.lower() in _JURISDICTION_NOUNS
 
 
+# verbs whose subject or object is the event itself: "protests were held in X", "took place in X"
+_STAGED = {"hold", "take", "stage", "organize", "organise"}
+
+
 def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     """A place of the sentence outside the event's clause: where someone speaks or visits, or
     a clause of its own."""
@@ -307,7 +311,9 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     if _of_an_authority(toks, ptok):
         return False  # "the mayor of Melitopol said two explosions ...": the town whose authority reports it
     if verb.lemma.lower() in _SPEECH_OR_VENUE:
-        return True
+        # not when the event is what was held or took place there ("protests were held in X")
+        return not (toks.head(tok).i == verb.i and tok.dep in ("nsubj", "nsubjpass", "dobj")
+                    and verb.lemma.lower() in _STAGED)
     # a clause of its own that does not hold the event ("the strikes came as leaders began a
     # summit in Bavaria"): its place is that clause's
     mine = toks.clause_verb(tok)
