@@ -1957,17 +1957,17 @@ def test_the_weapon_a_thing_was_destroyed_by_is_the_means_not_what_was_destroyed
 
 
 def test_the_attacker_named_by_role_in_the_sentence_is_the_doer(run):
-    doc = run("The agency was warned about Harbour Town shooter Omar Mateen, but he managed to kill 49 people "
+    doc = run("The agency was warned about Harbour Town shooter John Miller, but he managed to kill 49 people "
               "on Sunday.")
     attack = only([e for e in happened(doc) if e.type == "Violence against civilians"])
-    assert [(a.actor, a.text, a.inferred) for a in attack.actors] == [("SOLE", "Omar Mateen", False)]
+    assert [(a.actor, a.text, a.inferred) for a in attack.actors] == [("SOLE", "John Miller", False)]
 
 
 def test_a_gunman_the_article_names_later_in_the_paragraph_gets_the_name(run):
     doc = run("A gunman opened fire at a nightclub in Harbour Town on Sunday, killing 49 people. The gunman, "
-              "Omar Mateen, was killed by police.")
+              "John Miller, was killed by police.")
     attack = next(e for e in happened(doc) if e.subtype == "Attack")
-    assert [(a.actor, a.text) for a in attack.actors] == [("SOLE", "Omar Mateen")]
+    assert [(a.actor, a.text) for a in attack.actors] == [("SOLE", "John Miller")]
 
 
 def test_an_attacker_named_in_the_sentence_that_names_the_attacks_place_is_its_doer(run):
@@ -1983,10 +1983,10 @@ def test_an_attacker_named_in_the_sentence_that_names_the_attacks_place_is_its_d
 
 
 def test_an_attacker_whose_role_is_tied_to_another_place_is_not_the_doer(run):
-    doc = run("The agency had interviewed Lake Town shooter Nidal Hasan years earlier. A gunman killed 49 people "
+    doc = run("The agency had interviewed Lake Town shooter Tom Roe years earlier. A gunman killed 49 people "
               "in Harbour Town on Sunday.")
     attack = only([e for e in happened(doc) if e.subtype == "Attack"])
-    assert all(a.text != "Nidal Hasan" for a in attack.actors)
+    assert all(a.text != "Tom Roe" for a in attack.actors)
 
 
 def test_a_bullet_that_hit_someone_was_shots_not_shelling(run):

@@ -1,11 +1,11 @@
 """Part of step 6: the person an article names as the one who carried out an attack.
 
 News of a shooting or a bombing often names the attacker in a sentence of its own, by role:
-"Orlando shooter Omar Mateen", "Tashfeen Malik, one of two attackers in the San Bernardino
+"Springvale shooter John Miller", "Jane Hale, one of two attackers in the Springvale
 shooting", "the gunman, John Miller,", "the assailant was identified as John Miller". Such a
 name is the doer (ACLED's "Sole perpetrator") of an attack that names no doer of its own when
 the naming sentence is the attack's own, is in its paragraph, or names the attack's place; a
-role tied to another place ("Fort Hood shooter Nidal Hasan" in an article on another attack)
+role tied to another place ("Lakeside shooter Tom Roe" in an article on another attack)
 names another attack's doer.
 """
 
@@ -20,10 +20,10 @@ from .groups import group_mentions
 
 _ROLE = (r"(?i:gunm[ae]n|shooters?|bombers?|attackers?|assailants?|killers?|perpetrators?|terrorists?|hijackers?"
          r"|suspects?|stabbers?)")
-# two to four capitalised words, with an initial or a particle between them ("Syed Rizwan Farook", "Mohamed al-Bouhlel")
+# two to four capitalised words, with an initial or a particle between them ("Anna M. Berg", "Ali al-Rashid")
 _NAME = r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s+)?(?:(?:al|bin|ibn|van|von|de|da|del)[- ])?[A-Z][A-Za-z'’-]+){1,3}"
 _NAMED = re.compile(
-    rf"\b{_ROLE}\s+(?P<a>{_NAME})"  # "Orlando shooter Omar Mateen"
+    rf"\b{_ROLE}\s+(?P<a>{_NAME})"  # "Springvale shooter John Miller"
     rf"|(?P<b>{_NAME}),\s+(?:(?:the|a|an)\s+|one of (?:the|two|three|four)\s+)(?:[\w-]+\s+){{0,3}}{_ROLE}\b"  # "X, the gunman"
     rf"|{_ROLE},?\s+(?:who\s+)?(?:was|has been|had been|were|is)\s+(?:later\s+|since\s+)?identified as\s+(?P<c>{_NAME})"
     rf"|\b(?i:the)\s+(?:[\w-]+\s+){{0,2}}{_ROLE},\s+(?P<d>{_NAME})\b")  # "the 29-year-old gunman, X,"
@@ -34,8 +34,8 @@ _DONE_BY_ONE = {"Violence against civilians", "Explosions/Remote violence"}
 
 
 def named_attackers(doc: Document) -> tuple[tuple[int, int, str | None], ...]:
-    """(start, end, place before the role) of every attacker the text names by role: "Orlando
-    shooter Omar Mateen" ties the name to Orlando."""
+    """(start, end, place before the role) of every attacker the text names by role: "Springvale
+    shooter John Miller" ties the name to Springvale."""
     out: list[tuple[int, int, str | None]] = []
     known = [*doc.actors, *group_mentions(doc)] if _NAMED.search(doc.text) else []
     for m in _NAMED.finditer(doc.text):

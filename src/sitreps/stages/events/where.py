@@ -161,7 +161,7 @@ _RELATIVE_PHRASE = re.compile(rf"\b{DIRECTIONS}\s+of\s+(?:the\s+)?", re.IGNORECA
 # person died, and Y"); what kind of place the next one is ("and the north-eastern Y region")
 _LIST_GAP = re.compile(
     rf"\s*(?:,\s*(?:where|which)\b[^,;()]*?(?=,))?(?:,\s*)*(?:(?:and|or)\s+)?"
-    rf"(?:(?<=and )|(?<=or ))?(?:the\s+(?:(?:{DIRECTIONS}|central)\s+)?(?:(?:city|town|village|region|province|district)\s+of\s+)?)?",
+    rf"(?:the\s+(?:(?:{DIRECTIONS}|central)\s+)?(?:(?:city|town|village|region|province|district)\s+of\s+)?)?",
     re.IGNORECASE)
 
 

@@ -294,7 +294,7 @@ def _from_sentence(doc: Document, e: Event) -> ActorMention | None:
 
 
 def _a_full_name(toks: TokenIndex, s: Token) -> bool:
-    """Two or more capitalised words the model tagged as no entity at all ("Omar Mateen"): a
+    """Two or more capitalised words the model tagged as no entity at all ("John Miller"): a
     person's name, when it is the subject of a deed done to people."""
     return s.tag == "NNP" and not s.ent_type and any(
         c.dep == "compound" and c.tag == "NNP" and not c.ent_type for c in toks.children(s.i)) \
@@ -320,7 +320,7 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
                 for s in subjects]
     for s in subjects:  # a subject with an object, or the agent of a passive: not "the boy drowned"
         if not a_person(s) and _a_full_name(toks, s):
-            # "Omar Mateen shot 100 people": a name the model missed
+            # "John Miller shot 100 people": a name the model missed
             lo = min([s.start, *(c.start for c in toks.children(s.i) if c.dep == "compound" and c.tag == "NNP")])
             hi = s.end
             return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None)
