@@ -115,6 +115,12 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
         return []
     lex, triggers, by_subtype = _lexicon()
     toks = index(doc)
+    found: list[list[ActorMention]] = []
+
+    def groups_in(doc: Document) -> list[ActorMention]:  # read once, when first needed
+        if not found:
+            found.append(group_mentions(doc))
+        return found[0]
     ent_tokens = {
         t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
         if not _a_common_noun_named(toks, e)
@@ -156,7 +162,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
             if entry.get("needs_actor") and not syntactic and not _fighting_at(doc, toks, tok, sent) \
-                    and not _by_a_named_group(doc, toks, tok):
+                    and not _by_a_named_group(toks, tok, groups_in(doc)):
                 stray = _subjectless_doer(doc, toks, tok)
                 if not stray:
                     continue
@@ -283,15 +289,15 @@ def _fighting_at(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> boo
                and not p.dateline for p in doc.places)
 
 
-def _by_a_named_group(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+def _by_a_named_group(toks: TokenIndex, tok: Token, groups: list[ActorMention]) -> bool:
     """Does a named armed group modify the noun ("an Islamic State counter-attack")? Step 6
     makes it the doer."""
-    if tok.pos != "NOUN":
+    if tok.pos != "NOUN" or not groups:
         return False
     word = word_tokens(toks, tok)
     mods = [toks.subtree(c.i) for w in word for c in toks.children(w.i)
             if c.dep in ("compound", "amod", "nmod", "poss") and c.i < word[0].i]
-    return bool(mods) and any(lo <= g.start and g.end <= hi for g in group_mentions(doc) for lo, hi in mods)
+    return bool(mods) and any(lo <= g.start and g.end <= hi for g in groups for lo, hi in mods)
 
 
 def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> bool:

@@ -27,6 +27,7 @@ _NAMED = re.compile(
     rf"|(?P<b>{_NAME}),\s+(?:(?:the|a|an)\s+|one of (?:the|two|three|four)\s+)(?:[\w-]+\s+){{0,3}}{_ROLE}\b"  # "X, the gunman"
     rf"|{_ROLE},?\s+(?:who\s+)?(?:was|has been|had been|were|is)\s+(?:later\s+|since\s+)?identified as\s+(?P<c>{_NAME})"
     rf"|\b(?i:the)\s+(?:[\w-]+\s+){{0,2}}{_ROLE},\s+(?P<d>{_NAME})\b")  # "the 29-year-old gunman, X,"
+_ROLES = re.compile(rf"\b{_ROLE}\b")
 # what a name may not be: a place, a people, a day (the model often calls a foreign name an
 # organisation, so an ORG passes unless it is an actor the lexicons know)
 _NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
@@ -37,10 +38,18 @@ def named_attackers(doc: Document) -> tuple[tuple[int, int, str | None], ...]:
     """(start, end, place before the role) of every attacker the text names by role: "Springvale
     shooter John Miller" ties the name to Springvale."""
     out: list[tuple[int, int, str | None]] = []
-    known = [*doc.actors, *group_mentions(doc)] if _NAMED.search(doc.text) else []
-    for m in _NAMED.finditer(doc.text):
+    matches: dict[tuple[int, int], re.Match] = {}
+    for role in _ROLES.finditer(doc.text):  # the full pattern only around a role word: it is slow on long texts
+        lo = max(0, role.start() - 120)
+        hi = doc.text.find(" ", role.end() + 150)  # a window that cuts no word
+        for m in _NAMED.finditer(doc.text, lo, len(doc.text) if hi < 0 else hi):
+            matches.setdefault(m.span(), m)
+    known = [*doc.actors, *group_mentions(doc)] if matches else []
+    for m in sorted(matches.values(), key=lambda m: m.start()):
         group = next(g for g in "abcd" if m.group(g))
         lo, hi = m.span(group)
+        if any(hi > a and lo < b for a, b, _ in out):
+            continue  # the same name found from two role words
         if any(e.label in _NOT_PEOPLE and e.start < hi and lo < e.end for e in doc.entities) \
                 or any(a.start < hi and lo < a.end for a in known):
             continue  # "the bomber, Manchester Arena,", "attackers Islamic State"
