@@ -2040,3 +2040,13 @@ def test_violence_with_no_doer_in_a_sentence_that_tells_a_riot_is_the_riot(run):
 ])
 def test_a_sentences_first_word_and_what_was_held_there_are_read(run, text):
     assert "Harbour Town" in {e.place.name for e in happened(run(text)) if e.place is not None}
+
+
+def test_a_claim_far_away_holds_for_the_attack_in_the_town_it_names(run):
+    text = ("Gunmen killed 30 people in Lake Town on Friday night.\n\nThe minister spoke about taxes on Sunday. "
+            "The budget was passed.\n\nThe Islamic State group claimed responsibility for the attacks in Lake Town.")
+    event = only(_shown(run(text, published=OLD_NEWS)))
+    assert [a.actor for a in event.actors] == ["GRP.IS"]
+    # a far claim that names no town says nothing for it
+    text = text.replace("for the attacks in Lake Town", "for attacks")
+    assert [a.actor for a in only(_shown(run(text, published=OLD_NEWS))).actors] != ["GRP.IS"]

@@ -234,7 +234,7 @@ def _names(toks: TokenIndex, claim: _Claim, e: Event) -> bool | None:
 def _claimed(doc: Document, e: Event, claims: list[_Claim]) -> _Claim | None:
     """The claim of the event: one whose words name it ("claimed the bombing"), else the nearest
     claim of no other attacks, in no other country, in its sentence, its paragraph, or the two
-    sentences after it."""
+    sentences after it, else one anywhere whose words name the event's town."""
     toks = index(doc)
     said = [(c, _names(toks, c, e)) for c in claims]
     named = [c for c, names in said if names]
@@ -247,6 +247,10 @@ def _claimed(doc: Document, e: Event, claims: list[_Claim]) -> _Claim | None:
     near = [c for c, names in said if names is False and not c.others
             and not (country and c.countries and country not in c.countries)
             and (c.sentence == sent or lo <= c.sentence.start < hi or c.sentence in following)]
+    if not near and e.place is not None and e.place.precision in ("city", "district"):
+        # further away, a claim whose words name the event's town ("claimed the attacks in X")
+        near = [c for c, names in said if names is False and not c.others and any(
+            c.start <= p.start < c.end and p.gazetteer_id == e.place.gazetteer_id for p in doc.places)]
     return min(near, key=lambda c: abs(c.sentence.start - sent.start)) if near else None
 
 
