@@ -2050,3 +2050,13 @@ def test_a_claim_far_away_holds_for_the_attack_in_the_town_it_names(run):
     # a far claim that names no town says nothing for it
     text = text.replace("for the attacks in Lake Town", "for attacks")
     assert [a.actor for a in only(_shown(run(text, published=OLD_NEWS))).actors] != ["GRP.IS"]
+
+
+def test_a_candidates_rally_in_a_campaign_is_no_protest(run):
+    assert not happened(run("Senator Miller held a rally in Harbour Town on Thursday, as the campaign entered its last "
+                            "week.", published="2012-03-05"))
+    # people who gather, or a rally outside a campaign, still protest
+    assert happened(run("Supporters held a rally in Harbour Town on Thursday, as the campaign entered its last week.",
+                        published="2012-03-05"))
+    assert happened(run("Senator Miller held a rally in Harbour Town on Thursday against the new law.",
+                        published="2012-03-05"))

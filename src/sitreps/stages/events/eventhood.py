@@ -20,8 +20,9 @@ from ...lexicons import load_lexicon
 from ...records import HAPPENED, Document, Event, Token
 from .._counts import find_weapons
 from .._tokens import TokenIndex, index
-from ._discourse import told_just_before
+from ._discourse import paragraph, told_just_before
 from .candidates import PARTICULAR_PRECISION, presupposed, word_lemma, word_tokens
+from .groups import group_mentions
 from .senses import everyday_sense
 
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -215,6 +216,37 @@ def _a_pattern_beside(toks: TokenIndex, verb: Token, w: dict) -> bool:
     return any(m.dep == "amod" and m.lemma.lower() in w["pattern_modifiers"] for o in objects for m in toks.children(o.i))
 
 
+# verbs a politician does a rally with: holds, addresses or speaks at it
+_RALLY_HOSTS = {"hold", "address", "headline", "host", "stage", "speak", "tell", "say", "attend", "appear", "campaign"}
+
+
+# words of an election campaign, in the rally's paragraph
+_CAMPAIGN = re.compile(r"\b(?:campaign\w*|presidential|primar(?:y|ies)|nominee|nomination|candidates?|candidacy|caucus\w*"
+                       r"|voters?|electoral|re-?election)\b", re.IGNORECASE)
+
+
+def _a_politicians_rally(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """Is the rally a campaign event, no protest: in a paragraph about a campaign, held,
+    addressed or spoken at by one named person or a party ("Trump held a rally", "told a rally
+    in X"), or named after a person ("a Sanders rally")? A group the lexicons know or people who
+    gather ("supporters held a rally") still protest."""
+    lo, hi = paragraph(doc.text, tok.start)
+    if not _CAMPAIGN.search(doc.text, lo, hi):
+        return False
+    if any(c.dep in ("compound", "poss") and c.ent_type == "PERSON" for c in toks.children(tok.i)):
+        return True
+    head = toks.head(tok)
+    verb = toks.head(head) if tok.dep == "pobj" else head
+    if verb.lemma.lower() not in _RALLY_HOSTS:
+        return False
+    parties = load_lexicon("events")["senses"]["politicians"]  # "Republicans", "the campaign"
+    known = [*doc.actors, *group_mentions(doc)]
+    # one named person: a capitalised singular ("Trump" at a sentence's start may be tagged a noun)
+    return any(s.lemma.lower() in parties or s.text[:1].isupper() and s.tag in ("NNP", "NN")
+               and s.ent_type not in ("GPE", "LOC", "NORP", "FAC") and not any(a.start <= s.start < a.end for a in known)
+               for s in toks.children(verb.i) if s.dep == "nsubj")
+
+
 def _time_reference(toks: TokenIndex, tok: Token) -> bool:
     """"since Russia seized Crimea", "since the invasion": the event only starts a period."""
     head = toks.head(tok)
@@ -261,6 +293,8 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
             return False  # "Prigozhin's forces march towards Moscow": a column, not a protest
         if lemma in ("rally", "march") and any(c.dep == "dobj" for c in children):
             return False  # "rallied support", "marched troops"
+        if lemma == "rally" and tok.pos == "NOUN" and _a_politicians_rally(doc, toks, tok):
+            return False  # "Trump held a rally in Bangor", "a Sanders rally": a campaign event
         if lemma == "march" and tok.pos == "VERB":
             said = doc.text[lo:hi].lower()
             if not any(re.search(rf"\b{re.escape(p)}\b", said) for p in w["protest_words"] if p != "march"):
