@@ -2060,3 +2060,12 @@ def test_a_candidates_rally_in_a_campaign_is_no_protest(run):
                         published="2012-03-05"))
     assert happened(run("Senator Miller held a rally in Harbour Town on Thursday against the new law.",
                         published="2012-03-05"))
+
+
+def test_a_deed_told_in_a_courts_words_is_retold_from_before_the_news(run):
+    doc = run("At his trial, witnesses said John Miller shot two men in Harbour Town.", published="2012-03-05")
+    assert doc.events and all(e.background for e in doc.events)
+    # a plea to officers is no court's
+    doc = run("His wife was pleading with officers not to shoot when police shot him in Harbour Town.",
+              published="2012-03-05")
+    assert any(not e.background for e in doc.events)

@@ -53,7 +53,7 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
                 # "On March 18" after "in 2014": the year the story is in, not this one
                 old = _in_an_old_frame([f for f in frames if f[2]], e.time.start)
         if not old and (e.time is None or e.time.basis == "published"):
-            old = _goes_on_from_history(doc, e, out) or _conceded(doc, e)
+            old = _goes_on_from_history(doc, e, out) or _conceded(doc, e) or _on_trial(doc, e)
         out.append(replace(e, background=True) if old or _told_as_history(doc, e, cutoff, days) else e)
     return out
 
@@ -61,6 +61,19 @@ def mark_background(doc: Document, events: list[Event], days: int) -> list[Event
 # "the bridge was later blown up", "afterwards they shelled the town": the story goes on from
 # the event told just before (not "later this week", a time of its own)
 _LATER = re.compile(r"\b(?:later|afterwards?|subsequently)\b(?!\s+(?:this|today|tonight|next)\b)", re.IGNORECASE)
+
+
+# a court's words: the deed they are about was done before the news ("sentenced for the stabbing")
+_COURT = re.compile(r"\b(?:convicted|sentenced|(?:pleaded|pleads|pled) (?:not )?guilty|no contest|trial|appeals court"
+                    r"|on appeal|parole\w*|jury|jurors?|indicted|acquitted|verdict|testified|confess\w*|execution date"
+                    r"|death row)\b", re.IGNORECASE)
+
+
+def _on_trial(doc: Document, e: Event) -> bool:
+    """An undated deed told in a court's words ("was sentenced to life for the stabbing", "at his
+    trial for the killing") is retold from before the news: a trial, an appeal or a parole comes
+    months or years after it. Arrests are the news themselves."""
+    return e.subtype != "Arrests" and bool(_COURT.search(doc.text, e.evidence[0].start, e.evidence[0].end))
 
 
 def _conceded(doc: Document, e: Event) -> bool:
