@@ -72,6 +72,14 @@ class TokenIndex:
             return t
         return next((a for a in self.ancestors(t) if a.pos in ("VERB", "AUX")), None)
 
+    def word(self, t: Token) -> list[Token]:
+        """The tokens of the whole word `t` ends ("counter", "-", "attack"): the parse may hang
+        the word's modifiers on any of them."""
+        word = [t]
+        while word[0].i > 0 and self.tokens[word[0].i - 1].end == word[0].start:
+            word.insert(0, self.tokens[word[0].i - 1])
+        return word
+
     def next(self, t: Token, k: int = 1) -> Token | None:
         j = t.i + k
         return self.tokens[j] if 0 <= j < len(self.tokens) else None

@@ -73,15 +73,6 @@ def word_lemma(toks: TokenIndex, tok: Token) -> str:
     return lemma
 
 
-def word_tokens(toks: TokenIndex, tok: Token) -> list[Token]:
-    """The tokens of the whole word the token ends ("counter", "-", "attack"): the parse may
-    hang the word's modifiers on any of them."""
-    word = [tok]
-    while word[0].i > 0 and toks.tokens[word[0].i - 1].end == word[0].start:
-        word.insert(0, toks.tokens[word[0].i - 1])
-    return word
-
-
 def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, phrases: list[CasualtyPhrase],
                lost_both: frozenset[int] = frozenset()) -> dict | None:
     """The taxonomy entry a token triggers: a phrasal verb first ("shoot down"), then the lemma;
@@ -294,7 +285,7 @@ def _by_a_named_group(toks: TokenIndex, tok: Token, groups: list[ActorMention]) 
     makes it the doer."""
     if tok.pos != "NOUN" or not groups:
         return False
-    word = word_tokens(toks, tok)
+    word = toks.word(tok)
     mods = [toks.subtree(c.i) for w in word for c in toks.children(w.i)
             if c.dep in ("compound", "amod", "nmod", "poss") and c.i < word[0].i]
     return bool(mods) and any(lo <= g.start and g.end <= hi for g in groups for lo, hi in mods)

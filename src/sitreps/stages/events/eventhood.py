@@ -21,7 +21,7 @@ from ...records import HAPPENED, Document, Event, Token
 from .._counts import find_weapons
 from .._tokens import TokenIndex, index
 from ._discourse import paragraph, told_just_before
-from .candidates import PARTICULAR_PRECISION, presupposed, word_lemma, word_tokens
+from .candidates import PARTICULAR_PRECISION, presupposed, word_lemma
 from .groups import group_mentions
 from .senses import everyday_sense
 
@@ -254,7 +254,7 @@ def _time_reference(toks: TokenIndex, tok: Token) -> bool:
         return True  # "since the invasion"
     if tok.dep == "pobj" and head.text.lower() in ("during", "amid", "amidst", "throughout") and \
             word_lemma(toks, tok) in _words()["campaign_nouns"] and \
-            not any(c.dep == "det" and c.text.lower() in ("a", "an") for w in word_tokens(toks, tok) for c in toks.children(w.i)):
+            not any(c.dep == "det" and c.text.lower() in ("a", "an") for w in toks.word(tok) for c in toks.children(w.i)):
         return True  # "during the battle for Bakhmut", "amid the counteroffensive": a backdrop (not "during a counterattack")
     for t in [tok, *list(toks.ancestors(tok))[:3]]:
         if any(c.dep == "mark" and c.text.lower() == "since" for c in toks.children(t.i)):

@@ -120,9 +120,7 @@ def _doers_of(toks: TokenIndex, tok: Token) -> list[Token]:
     """The tokens that stand for the doer of the trigger `tok` in its clause."""
     if tok.pos == "VERB":
         return _subjects(toks, tok)
-    word = [tok]  # "counter-attack" parsed as three nouns: the modifiers of the whole word
-    while word[0].i > 0 and toks.tokens[word[0].i - 1].end == word[0].start:
-        word.insert(0, toks.tokens[word[0].i - 1])
+    word = toks.word(tok)  # "counter-attack" parsed as three nouns: the modifiers of the whole word
     kids = toks.children(tok.i)
     out = [tok] if tok.lemma.lower() in _MEMBERS else []  # "a suicide bomber from al-Shabaab"
     out += [c for w in word for c in toks.children(w.i) if c.dep in ("compound", "amod", "nmod") and c.i < word[0].i]
