@@ -56,12 +56,6 @@ def _a_common_noun_named(toks: TokenIndex, ent) -> bool:
     return len(words) == 1 and words[0].tag in ("NNS", "NN") and words[0].pos == "NOUN"
 
 
-def sent_first(toks: TokenIndex, sent) -> int | None:
-    """The index of a sentence's first token."""
-    first = toks.in_span(sent.start, sent.end)
-    return first[0].i if first else None
-
-
 def word_lemma(toks: TokenIndex, tok: Token) -> str:
     """The lemma of the whole word the token ends: the model splits "counter-attack" into
     "counter", "-", "attack", which is a counterattack, not an attack."""
@@ -106,15 +100,10 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
         return []
     lex, triggers, by_subtype = _lexicon()
     toks = index(doc)
-    found: list[list[ActorMention]] = []
-
-    def groups_in(doc: Document) -> list[ActorMention]:  # read once, when first needed
-        if not found:
-            found.append(group_mentions(doc))
-        return found[0]
+    groups = group_mentions(doc)
     ent_tokens = {
-        t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS for t in toks.in_span(e.start, e.end)
-        if not _a_common_noun_named(toks, e)
+        t.i for e in doc.entities if e.label in _NON_TRIGGER_ENTS and not _a_common_noun_named(toks, e)
+        for t in toks.in_span(e.start, e.end)
     } | {t.i for a in doc.actors for t in toks.in_span(a.start, a.end)}  # "Russian artillery" acts
     events: list[Event] = []
     last: Event | None = None  # the last violent event told
@@ -124,9 +113,9 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
         weapons = find_weapons(doc.text, sent.start, sent.end)
         lost_both = frozenset(m.start() for m in _LOST_KILLED_AND_WOUNDED.finditer(doc.text, sent.start, sent.end))
         in_sentence: list[Event] = []
-        for tok in toks.in_span(sent.start, sent.end):
+        for k, tok in enumerate(toks.in_span(sent.start, sent.end)):
             entry = _entry_for(tok, toks, triggers, by_subtype, phrases, lost_both)
-            if entry is not None and tok.pos == "AUX" and tok.tag == "VBG" and tok.i == sent_first(toks, sent):
+            if entry is not None and tok.pos == "AUX" and tok.tag == "VBG" and k == 0:
                 tok = replace(tok, pos="NOUN")  # "Shelling continued in X": a sentence's first word, mis-tagged
             if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
                 continue
@@ -153,7 +142,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 actors, targets, lost = _losses_turned(doc, toks, tok, sent, phrases, actors, targets)
                 syntactic = syntactic or lost or any(not a.inferred for a in actors)
             if entry.get("needs_actor") and not syntactic and not _fighting_at(doc, toks, tok, sent) \
-                    and not _by_a_named_group(toks, tok, groups_in(doc)):
+                    and not _by_a_named_group(toks, tok, groups):
                 stray = _subjectless_doer(doc, toks, tok)
                 if not stray:
                     continue
