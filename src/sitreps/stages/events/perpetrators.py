@@ -16,7 +16,6 @@ import re
 from ...records import ActorMention, Document, Event
 from ._discourse import paragraph
 from .candidates import EXPLOSIVE_KINDS
-from .groups import group_mentions
 
 _ROLE = (r"(?i:gunm[ae]n|shooters?|bombers?|attackers?|assailants?|killers?|perpetrators?|terrorists?|hijackers?"
          r"|suspects?|stabbers?)")
@@ -34,7 +33,7 @@ _NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", 
 _DONE_BY_ONE = {"Violence against civilians", "Explosions/Remote violence"}
 
 
-def named_attackers(doc: Document) -> tuple[tuple[int, int, str | None], ...]:
+def named_attackers(doc: Document, groups: tuple[ActorMention, ...]) -> tuple[tuple[int, int, str | None], ...]:
     """(start, end, place before the role) of every attacker the text names by role: "Springvale
     shooter John Miller" ties the name to Springvale."""
     out: list[tuple[int, int, str | None]] = []
@@ -44,7 +43,7 @@ def named_attackers(doc: Document) -> tuple[tuple[int, int, str | None], ...]:
         hi = doc.text.find(" ", role.end() + 150)  # a window that cuts no word
         for m in _NAMED.finditer(doc.text, lo, len(doc.text) if hi < 0 else hi):
             matches.setdefault(m.span(), m)
-    known = [*doc.actors, *group_mentions(doc)] if matches else []
+    known = [*doc.actors, *groups]  # `groups`: the named armed groups, read by step 6 already
     for m in sorted(matches.values(), key=lambda m: m.start()):
         group = next(g for g in "abcd" if m.group(g))
         lo, hi = m.span(group)
@@ -81,10 +80,10 @@ def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str 
     mine = [(lo, hi) for lo, hi, tied in named if tied is None or tied in places]
     for lo, hi in mine:
         if sent.start <= lo and hi <= sent.end:
-            return _sole(doc, lo, hi, inferred=False)
+            return sole(doc, lo, hi)
     for lo, hi in mine:
         if para[0] <= lo and hi <= para[1]:
-            return _sole(doc, lo, hi)
+            return sole(doc, lo, hi, inferred=True)
     # further away, only the article's one attacker, for an attack whose sentence names nobody
     # else ("X, convicted of murdering a deputy" is X's), in a sentence that names its place
     if len({doc.text[lo:hi].split()[-1] for lo, hi, _ in named}) != 1 or any(
@@ -93,9 +92,10 @@ def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str 
     for lo, hi in mine:
         around = next((s for s in doc.sentences if s.start <= lo < s.end), None)
         if around is not None and any(re.search(rf"\b{re.escape(w)}\b", around.text) for w in places):
-            return _sole(doc, lo, hi)
+            return sole(doc, lo, hi, inferred=True)
     return None
 
 
-def _sole(doc: Document, lo: int, hi: int, inferred: bool = True) -> ActorMention:
+def sole(doc: Document, lo: int, hi: int, inferred: bool = False) -> ActorMention:
+    """One person who did it, named by the text at lo:hi: ACLED's "Sole perpetrator"."""
     return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None, inferred=inferred)

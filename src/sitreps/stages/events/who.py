@@ -38,7 +38,7 @@ from .candidates import (
     subjects_of_a_deed,
 )
 from .groups import group_doer, group_targets, named_groups
-from .perpetrators import named_attackers, named_perpetrator, unnamed
+from .perpetrators import named_attackers, named_perpetrator, sole, unnamed
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
@@ -54,7 +54,7 @@ def _territory() -> dict:
 def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     groups = named_groups(doc)
-    attackers = named_attackers(doc)
+    attackers = named_attackers(doc, groups.mentions)
     rioting = frozenset(e.evidence[0].start for e in events if e.type == "Riots" and e.certainty in HAPPENED)
     crowds = any(e.certainty in HAPPENED and (e.type in ("Protests", "Riots") or e.actors and e.actors[0].kind in ("protesters", "rioters"))
                  for e in events)
@@ -323,13 +323,13 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
             # "John Miller shot 100 people": a name the model missed
             lo = min([s.start, *(c.start for c in toks.children(s.i) if c.dep == "compound" and c.tag == "NNP")])
             hi = s.end
-            return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None)
+            return sole(doc, lo, hi)
         if a_person(s):
             before = [c for c in toks.children(s.i) if c.i < s.i]
             lo = min([s.start, *(c.start for c in before)])  # "a 45-year-old man"
             if any(c.lemma.lower() in _POLICE_TITLES for c in before):
                 return ActorMention(lo, s.end, doc.text[lo : s.end], "POL", "Police", "police", None)  # "Officer Betty Smith"
-            return ActorMention(lo, s.end, doc.text[lo : s.end], "SOLE", "Sole perpetrator", "armed_group", None)
+            return sole(doc, lo, s.end)
     return None
 
 
@@ -428,7 +428,7 @@ def _accused(doc: Document, e: Event, groups: tuple[ActorMention, ...] = ()) -> 
                     return as_forces(named[0])
                 if e.type == "Violence against civilians" and a_person(o):
                     # "criticised Betty Smith for shooting a man": one person, ACLED's sole perpetrator
-                    return ActorMention(lo, hi, doc.text[lo:hi], "SOLE", "Sole perpetrator", "armed_group", None)
+                    return sole(doc, lo, hi)
                 code = country_names().get(doc.text[lo:hi].strip())
                 forces = country_forces().get(code) if code else None
                 if forces:  # a country named as the one accused is not an actor mention yet
