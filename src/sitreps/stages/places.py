@@ -346,7 +346,7 @@ def _capitals_by_adjective(text: str, mentions: list[Mention], lex: dict) -> lis
 @lru_cache(maxsize=4)
 def _the_capital_of(adjectives: tuple[str, ...]) -> re.Pattern:
     words = "|".join(map(re.escape, sorted(adjectives, key=len, reverse=True)))
-    # not "the Ukrainian capital's mayor"? that is still the city; not "the capital of X" (X itself is named)
+    # not "the capital of X": X itself is named there
     return re.compile(rf"\b[Tt]he\s+((?P<adj>{words})\s+capital)\b(?!\s+(?:city\s+)?of\b)")
 
 

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from ...records import Document, Event
 from .._tokens import index
 from ..times import MONTH_NAMES, days_of
+from ._discourse import paragraph
 from .candidates import names_another_thing
 
 _HISTORY = re.compile(
@@ -103,7 +104,7 @@ def _goes_on_from_history(doc: Document, e: Event, before: list[Event]) -> bool:
     if not prev:
         return False
     last = max(prev, key=lambda b: b.evidence[0].start)
-    para = doc.text.rfind("\n", 0, sent.start) + 1
+    para, _ = paragraph(doc.text, sent.start)
     between = [s for s in doc.sentences if last.evidence[0].end <= s.start < sent.start]
     return last.background and last.evidence[0].start >= para and not between
 

@@ -288,8 +288,8 @@ def _of_an_authority(toks: TokenIndex, ptok) -> bool:
     return head.lemma.lower() in _JURISDICTION_NOUNS or head.text.lower() in _JURISDICTION_NOUNS
 
 
-# verbs whose subject or object is the event itself: "protests were held in X", "took place in X"
-_STAGED = {"hold", "take", "stage", "organize", "organise"}
+# a venue verb whose subject or object is the event itself: "protests were held in X"
+_STAGED = {"hold"}
 
 
 def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
