@@ -334,3 +334,48 @@ def test_a_date_outside_the_calendar_stays_unanchored_with_a_note(text, publishe
 def test_recent_days_are_the_week_up_to_the_report(phrase):
     doc = run(f"{phrase}, engineers repaired the dam.", entities=(), published=FRIDAY)
     assert [(t.value, t.grain) for t in doc.times] == [("2022-11-04/2022-11-11", "interval")]
+
+
+# ---------------------------------------------------------------- story time
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "grain"),
+    [
+        # a step from the time the story told before, not from the publication date
+        ("Estonia joined NATO in 2004. Four years later, it changed course.", "Four years later", "2008", "year"),
+        ("The vote was held on March 16, 2014, and two days later the region was annexed.", "two days later",
+         "2014-03-18", "day"),
+        ("Troops arrived on Monday.\n\nThe next day, they left.", "The next day", "2022-11-08", "day"),
+        ("Troops arrived in March 2022. Three months later they left.", "Three months later", "2022-06", "month"),
+        ("Troops arrived on Monday. A week earlier the town was calm.", "A week earlier", "2022-10-31", "day"),
+        ("Troops arrived on Monday. Three hours later they left.", "Three hours later", "2022-11-07", "day"),
+        # a step finer than its anchor keeps the anchor
+        ("Troops arrived in 2004. Two days later they left.", "Two days later", "2004", "year"),
+    ],
+)
+def test_story_time_counts_from_the_time_told_before(text, span, value, grain):
+    years = [("2004", "DATE")] if "2004" in text else []  # a bare year is read as the model tags it
+    t = only(run(text, years, published=FRIDAY), span)
+    assert (t.value, t.grain, t.anchored) == (value, grain, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Two days later, they left.", "Two days later"),  # nothing told before it
+        ("Troops arrived in 2004.\nThe town was calm.\nTwo days later they left.", "Two days later"),  # two paragraphs back
+        # "next month" is the last time told: "the previous year" is a comparison, no step from 2004
+        ("Troops arrived in 2004. From next month, spending rises 26 per cent over the previous year.",
+         "the previous year"),
+    ],
+)
+def test_story_time_without_a_dated_time_before_it_stays_unknown(text, span):
+    t = only(run(text, [("2004", "DATE")] if "2004" in text else [], published=FRIDAY), span)
+    assert t.value is None and not t.anchored
+
+
+def test_story_time_with_no_number_is_no_length_and_no_date():
+    # "a few days later" is neither the duration "a few days" nor a day counted from P
+    t = only(run("Troops arrived on Monday. Shelling resumed a few days later.", published=FRIDAY), "a few days later")
+    assert t.value is None and t.grain == "day" and not t.anchored

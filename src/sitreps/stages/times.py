@@ -42,6 +42,12 @@ Rules and the choices made for ambiguous cases:
   "a year ago" -> that year.
 - "the past 24 hours", "the last three days", "the past week" -> the interval ending at P: P-1/P,
   P-3/P, P-7/P. ("last week" without "the" is the calendar week, above.)
+- Story time ("two days later", "four years later", "a week earlier", "the next day", "the
+  following year", "the previous day"): counted from the last dated expression before it in its
+  paragraph or the one before ("On March 16 ... two days later" -> March 18; "In 2004 ... four
+  years later" -> 2008), never from P (dateparser would read "four years later" as P + 4 years).
+  With nothing dated before it, or a count with no number ("a few days later"), it stays unknown.
+  A story step finer than its anchor keeps the anchor ("in 2004 ... two days later" -> 2004).
 - Durations ("eight months", "for weeks", "two days", "a nine-month occupation") -> grain duration,
   value "P8M", "P2D", "P9M", or None when no number is given; anchored True. "in two days" is read as a
   duration (reports usually mean "within"), not as a future date. "34 years old" is an age: noise.
@@ -76,6 +82,7 @@ class Reading:
     grain: str
     anchored: bool
     relative: bool = False  # needed P: without P it is an unanchored relative expression
+    step: tuple[int, str] | None = None  # story time ("two days later"): days or months from the time told before
 
 
 UNKNOWN = Reading(None, "unknown", False)
@@ -148,6 +155,8 @@ def _grammar() -> _Grammar:
             True,
         ),
         ("ago", rf"(?i:\b(?P<n>{num})\s+{_UNIT}\s+ago\b)", True),
+        ("story", rf"(?i:\b(?P<n>{num}|{_words(vague)})\s+{_UNIT}\s+(?P<dir>later|earlier|afterwards?)\b)", True),
+        ("story", r"(?i:\bthe\s+(?P<dir>next|following|previous|preceding)\s+(?P<unit>day|week|month|year)\b)", True),
         (
             "past",
             rf"(?i:\b(?:over\s+|in\s+|during\s+)?the\s+(?:past|last)\s+(?:(?P<n>{num})\s+)?{_UNIT}\b)",
@@ -413,6 +422,25 @@ def _read_ago(m: re.Match, p: date | None, g: _Grammar) -> Reading:
     return Reading(_iso(p - timedelta(days=days)), grain, True, relative=True)
 
 
+_STORY_GRAIN = {"day": "day", "week": "day", "month": "month", "year": "year"}
+
+
+def _read_story(m: re.Match, p: date | None, g: _Grammar) -> Reading:
+    """"two days later", "the following year": a step from the time the story told before, set
+    by `_story_times` (not from P). "three hours later" stays on the day before it."""
+    unit = m["unit"].lower()
+    n = 1 if m["dir"].lower() in ("next", "following", "previous", "preceding") else _number(m["n"], g)
+    if n is None:
+        return Reading(None, "day", False)  # "a few days later": after the time before, by an unknown step
+    if m["dir"].lower() in ("earlier", "previous", "preceding"):
+        n = -n
+    if unit in ("hour", "minute"):
+        return Reading(None, "day", False, step=(0, "day"))
+    if unit == "week":
+        return Reading(None, "day", False, step=(7 * n, "day"))
+    return Reading(None, _STORY_GRAIN[unit], False, step=(n * (12 if unit == "year" else 1), "month" if unit != "day" else "day"))
+
+
 def _read_past(m: re.Match, p: date | None, g: _Grammar) -> Reading:
     n, unit = _number(m["n"], g) if m["n"] else 1, m["unit"].lower()
     if n is None:
@@ -469,6 +497,7 @@ _READERS: dict[str, Callable[[re.Match, date | None, _Grammar], Reading]] = {
     "phrase": _read_phrase,
     "weekday": _read_weekday,
     "ago": _read_ago,
+    "story": _read_story,
     "past": _read_past,
     "duration": _read_duration,
     "clock": _read_clock,
@@ -638,6 +667,30 @@ def _merge(candidates: list[_Candidate], unreadable: set[tuple[int, int]] = froz
     return pick_non_overlapping(ranked)
 
 
+def _story_time(text: str, start: int, reading: Reading, before: list[TimeExpr]) -> Reading:
+    """A story step ("two days later") from the last time told in its paragraph or the one
+    before; unknown when there is none or it has no date."""
+    line = text.rfind("\n", 0, start)
+    prev = text.rfind("\n", 0, line) if line > 0 else -1
+    while prev > 0 and not text[prev + 1 : line].strip():  # blank lines between paragraphs
+        line, prev = prev, text.rfind("\n", 0, prev)
+    # the time told last, lengths aside ("fighting went on for two hours; the next day ..."):
+    # after "next month" or "in the coming weeks", "the previous year" is no step in the story
+    anchor = next((t for t in reversed(before) if t.start > prev and t.grain != "duration"), None)
+    if anchor is None or not anchor.value or anchor.grain not in ("day", "time", "month", "year"):
+        return UNKNOWN
+    n, unit = reading.step
+    value, grain = anchor.value[:10] if anchor.grain == "time" else anchor.value, "day" if anchor.grain == "time" else anchor.grain
+    if unit == "day":
+        if grain != "day":
+            return Reading(value, grain, True)  # "in 2004 ... two days later": 2004, no finer
+        return Reading(_iso(date.fromisoformat(value) + timedelta(days=n)), "day", True)
+    if grain == "year":
+        return Reading(str(int(value) + n // 12), "year", True) if reading.grain == "year" else Reading(value, "year", True)
+    year, month = _add_months(int(value[:4]), int(value[5:7]), n)
+    return Reading(str(year), "year", True) if reading.grain == "year" else Reading(_month_value(year, month), "month", True)
+
+
 def normalise_times(doc: Document, ctx) -> Document:
     if not doc.text:
         return doc
@@ -656,7 +709,7 @@ def normalise_times(doc: Document, ctx) -> Document:
     candidates += entities
     times = []
     unanchored = []
-    for c in _merge(candidates, unreadable):
+    for c in sorted(_merge(candidates, unreadable), key=lambda c: c.start):
         text = doc.text[c.start : c.end]
         reading = c.reading or _within_calendar(lambda: _read_time(text, p), text, beyond)
         if reading is None:
@@ -665,6 +718,8 @@ def normalise_times(doc: Document, ctx) -> Document:
         start = c.start + (len(text) - len(text.lstrip()))
         end = c.end - (len(text) - len(text.rstrip()))
         span = doc.text[start:end]
+        if reading.step is not None:
+            reading = _within_calendar(lambda: _story_time(doc.text, start, reading, times), span, beyond)
         times.append(TimeExpr(start, end, span, reading.value, reading.grain, reading.anchored))
         if reading.relative and p is None:
             unanchored.append(span)
