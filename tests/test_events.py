@@ -2069,3 +2069,43 @@ def test_a_deed_told_in_a_courts_words_is_retold_from_before_the_news(run):
     doc = run("His wife was pleading with officers not to shoot when police shot him in Harbour Town.",
               published="2012-03-05")
     assert any(not e.background for e in doc.events)
+
+
+def test_a_time_since_which_something_goes_on_sets_no_frame_in_the_past(run):
+    # in a story told mostly about the past, "since last year" runs to today: the undated blast
+    # after it is today's news, not last year's
+    doc = run("The conflict began in 2014 and flared again in 2015. Troops have massed on the border since "
+              "last year.\n\nA car bomb exploded in Harbour Town.")
+    assert [e.background for e in happened(doc) if e.trigger.text == "exploded"] == [False]
+    # "last year" on its own is still a frame in the past
+    doc = run("The conflict began in 2014 and flared again in 2015. Troops massed on the border last year.\n\n"
+              "A car bomb exploded in Harbour Town.")
+    assert [e.background for e in happened(doc) if e.trigger.text == "exploded"] == [True]
+
+
+@pytest.fixture(scope="module")
+def run_with_a_region(parsed):
+    """`run` with a gazetteer that also knows a region ("Coal Basin", a feature of class L.RGN)."""
+    entries = [*ENTRIES, E("t:basin", "Coal Basin", 47.8, 33.5, "L", "RGN", "UA", "North Oblast", population=0)]
+    region_ctx = Context(load_settings(), gazetteer_=MemoryGazetteer(entries, {"t:north": ["North region"]}))
+
+    def _run(text, published=PUBLISHED):
+        doc = _ruler(parsed(text, published))
+        m = re.search("Coal Basin", doc.text)
+        if m:
+            ents = [e for e in doc.entities if e.end <= m.start() or e.start >= m.end()]
+            doc = replace(doc, entities=tuple(sorted([*ents, Entity(m.start(), m.end(), "Coal Basin", "LOC")],
+                                                     key=lambda e: e.start)))
+        for stage in (geoparse, normalise_times, find_quotes, find_claims, find_actors, extract_events):
+            doc = stage(doc, region_ctx)
+        return doc
+
+    return _run
+
+
+def test_a_campaign_over_a_whole_region_is_no_one_battle(run_with_a_region):
+    doc = run_with_a_region("Russia's spring offensive in the Coal Basin is nearing its culmination, analysts say.")
+    assert any(p.precision == "region" for p in doc.places), doc.places  # the region is read
+    assert not happened(doc)
+    # the battle for a town is one
+    assert happened(run_with_a_region("The bloody battle for Harbour Town continues, the governor said."))

@@ -142,8 +142,14 @@ def _time_frames(doc: Document, cutoff: date) -> list[tuple[int, bool, bool]]:
             continue
         end = last_day(t.value)
         if end is not None:
-            frames.append((t.start, end < cutoff, bool(_A_YEAR.search(t.text))))
+            # "since last year", "since 2014": a time that runs to the present, no frame in the past
+            since = _SINCE.search(t.text) or _SINCE_BEFORE.search(doc.text, max(0, t.start - 8), t.start)
+            frames.append((t.start, end < cutoff and not since, bool(_A_YEAR.search(t.text))))
     return sorted(frames)
+
+
+_SINCE = re.compile(r"^since\b", re.IGNORECASE)
+_SINCE_BEFORE = re.compile(r"\bsince\s+$", re.IGNORECASE)
 
 
 def _in_an_old_frame(frames: list[tuple[int, bool, bool]], offset: int) -> bool:

@@ -393,7 +393,9 @@ def _whole_war(doc: Document, e: Event, lo: int, hi: int) -> bool:
     as a whole."""
     if e.fatalities is not None or e.injured is not None or _DAILY.search(doc.text, lo, hi):
         return False
-    return not _local_place(doc, lo, hi) and not any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times)
+    pinned_down = any(lo <= p.start and p.end <= hi and p.resolved and p.precision in PARTICULAR_PRECISION and not p.dateline
+                      for p in doc.places)  # not a whole region ("the spring offensive in the Donbas")
+    return not pinned_down and not any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times)
 
 
 _MILLIONS = re.compile(r"\b(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a)\s+million\b",
