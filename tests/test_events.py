@@ -2109,3 +2109,32 @@ def test_a_campaign_over_a_whole_region_is_no_one_battle(run_with_a_region):
     assert not happened(doc)
     # the battle for a town is one
     assert happened(run_with_a_region("The bloody battle for Harbour Town continues, the governor said."))
+
+
+@pytest.mark.parametrize("text", [
+    "Police detained the opposition leader Ivan Petrenko in Harbour Town on Monday.",
+    "A local man, Ivan Petrenko, who had criticised the war online, was detained in Harbour Town on Monday.",
+    "The arrest of the blogger Ivan Petrenko in Harbour Town on Monday angered his supporters.",
+])
+def test_a_named_person_arrested_is_an_arrest(run, text):
+    event = only(happened(run(text)))
+    assert event.subtype == "Arrests"
+
+
+@pytest.mark.parametrize("text", [
+    "A court in Harbour Town placed Ivan Petrenko under house arrest on Monday.",
+    "The court issued an arrest warrant for Ivan Petrenko in Harbour Town on Monday.",
+    # an arrest in ordinary police news is no arrest a conflict coder codes
+    "Police arrested Ivan Petrenko in Harbour Town on Monday after a high-speed chase.",
+    "Ivan Petrenko was arrested in Harbour Town on Monday on murder charges.",
+])
+def test_house_arrest_warrants_and_police_news_are_no_arrests(run, text):
+    assert not [e for e in happened(run(text)) if e.subtype == "Arrests"], text
+
+
+def test_a_modal_on_what_an_event_means_leaves_the_event_told(run):
+    # "may be a sign of": the meaning is in doubt, not the blast
+    event = only(run("The explosion in Harbour Town on Monday could be the work of saboteurs.").events)
+    assert event.certainty == "asserted"
+    # an event that is itself the hypothesis stays one
+    assert all(e.certainty == "possible" for e in run("A strike on Harbour Town would be a grave mistake.").events)

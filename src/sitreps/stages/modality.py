@@ -198,6 +198,8 @@ def _local_certainty(toks: TokenIndex, tok: Token, walk: list[Step], lex: Lexico
     cue = _own_cue(toks, tok, lex, own=True)
     if cue:
         return cue
+    if judged(toks, tok):
+        return None
     for step in walk:
         # "would be a disaster": the copula's "would" is the predicate's own
         own = step.child is tok and tok.dep in _COPULA_PARTS
@@ -206,6 +208,23 @@ def _local_certainty(toks: TokenIndex, tok: Token, walk: list[Step], lex: Lexico
         if cue:
             return cue
     return None
+
+
+_EPISTEMIC = {"may", "might", "could"}
+_DEFINITE = {"the", "this", "that", "these", "those"}
+
+
+def judged(toks: TokenIndex, tok: Token) -> bool:
+    """Is the event the definite subject of a modal copula with a noun ("the arrest on July 21 may
+    be a sign of ...", "the strike could be the work of saboteurs")? The modal weighs what the
+    event means, not whether it happened ("an invasion would be a disaster" stays a hypothesis)."""
+    if tok.dep != "nsubj" or tok.pos != "NOUN" or tok.head == tok.i:
+        return False
+    be = toks.head(tok)
+    kids = toks.children(be.i)
+    return be.lemma.lower() == "be" and any(c.dep == "attr" and c.pos == "NOUN" for c in kids) \
+        and any(c.dep == "aux" and c.text.lower() in _EPISTEMIC for c in kids) \
+        and any((c.dep == "det" and c.text.lower() in _DEFINITE) or c.dep == "poss" for c in toks.children(tok.i))
 
 
 def _own_cue(toks: TokenIndex, t: Token, lex: Lexicon, *, own: bool) -> str | None:

@@ -18,7 +18,7 @@ from ...lexicons import load_lexicon
 from ...records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token, Weapon
 from .._counts import CasualtyPhrase, find_counts, find_weapons
 from .._tokens import TokenIndex, index
-from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty
+from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty, judged
 from ._discourse import paragraph
 from .groups import group_mentions
 
@@ -153,7 +153,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 continue  # "shelled the town from artillery": one shelling, told twice
             if entry.get("objects") and not any(c.dep == "dobj" and c.lemma.lower() in entry["objects"] for c in toks.children(tok.i)):
                 continue  # "stopped a push" is a battle, "stopped the talks" no event
-            if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]):
+            if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]) \
+                    and not (entry["subtype"] == "Arrests" and _a_named_person_held(doc, toks, tok)):
                 continue
             if entry.get("only_heads") and not _used(toks, tok, entry["only_heads"]):
                 continue
@@ -230,6 +231,41 @@ def _taken_by_force(doc: Document, sent: Span, entry: dict, actors) -> bool:
         return False
     said = doc.text[sent.start : sent.end].lower()
     return not any(w in said for w in entry.get("only_objects", ()))
+
+
+_ORDINARY_CRIME = re.compile(
+    r"\b(?:shootings?|shot|murder\w*|slay\w*|killings?|homicide|robber\w*|burglar\w*|theft|stabb\w*|rape|carjack\w*"
+    r"|drunk\w*|DUI|chase|jail|booked)\b", re.IGNORECASE)
+# "house arrest" is a sentence served, "an arrest warrant" or "arrest powers" no arrest made
+_NOT_AN_ARREST = {"house", "warrant", "warrants", "power", "powers", "order", "orders", "threat", "risk"}
+
+
+def _a_named_person_held(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """Is who was arrested or detained a person the text names ("police detained John Miller",
+    "a local man, John Miller, was detained", "the arrest of John Miller", "Miller's arrest")?
+    One named person held is one particular arrest."""
+    if tok.dep in ("compound", "amod") or any(c.lemma.lower() in _NOT_AN_ARREST for c in toks.children(tok.i)) \
+            or toks.head(tok).lemma.lower() in _NOT_AN_ARREST:
+        return False
+    sent = next(s for s in doc.sentences if s.start <= tok.start < s.end)
+    if _ORDINARY_CRIME.search(doc.text, sent.start, sent.end):
+        return False  # a suspect arrested for a shooting or a murder: police news, no arrest ACLED codes
+    held = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "poss")]
+    held += [o for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "of"
+             for o in toks.children(c.i) if o.dep == "pobj"]
+    people = [e for e in doc.entities if e.label == "PERSON"]
+    for h in held:
+        names = [h, *(c for c in toks.children(h.i) if c.dep in ("appos", "conj"))]
+        if any(e.start <= n.start < e.end for n in names for e in people):
+            return True
+        if h.lemma.lower() in _SOMEONE and any(n.pos == "PROPN" for n in names[1:]):
+            return True  # "a Russian man, Alexey Petrov," (a name the model may tag as anything)
+    return False
+
+
+_SOMEONE = {"man", "woman", "journalist", "activist", "blogger", "reporter", "citizen", "national", "resident",
+            "official", "officer", "mayor", "priest", "editor", "lawyer", "politician", "student", "teacher", "father",
+            "mother", "son", "daughter", "businessman", "businesswoman", "artist", "musician", "director", "opponent"}
 
 
 def _takes_fighters(toks: TokenIndex, tok: Token, targets) -> bool:
@@ -962,8 +998,8 @@ def _certainty(doc: Document, toks: TokenIndex, tok: Token, lex: dict, claim: Cl
     said = claim.certainty if claim else "asserted"
     if said == "negated" and not _denied(toks, tok, lex):
         said = "asserted"  # "Russia, while mobilising troops, denies it plans to invade": the mobilising is told
-    if said == "possible" and presupposed(toks, tok):
-        said = "asserted"  # "they will pay for the soldiers killed today"
+    if said == "possible" and (presupposed(toks, tok) or judged(toks, tok)):
+        said = "asserted"  # "they will pay for the soldiers killed today", "the blast may be a sign"
     if certainty == PROBABLE and said in ("asserted", "reported", "confirmed"):
         return "hedged"
     return said
@@ -988,6 +1024,8 @@ def _attempted(toks: TokenIndex, tok: Token, lex: dict) -> bool:
 
 def _modality(toks: TokenIndex, tok: Token, lex: dict) -> str | None:
     """`possible` / `negated` when the trigger sits under a modal, plan or denial word."""
+    if judged(toks, tok):
+        return None  # "the arrest on July 21 may be a sign of ...": what it means is in doubt
     chain = [tok, *list(toks.ancestors(tok))[:4]]
     for k, t in enumerate(chain):
         below = chain[k - 1] if k else None  # the chain's step under t: a denial covers its content only
