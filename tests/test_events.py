@@ -2127,6 +2127,8 @@ def test_a_named_person_arrested_is_an_arrest(run, text):
     # an arrest in ordinary police news is no arrest a conflict coder codes
     "Police arrested Ivan Petrenko in Harbour Town on Monday after a high-speed chase.",
     "Ivan Petrenko was arrested in Harbour Town on Monday on murder charges.",
+    # nothing in the sentence, its paragraph or the lead says the arrest is political
+    "Police detained Ivan Petrenko in Harbour Town on Monday.",
 ])
 def test_house_arrest_warrants_and_police_news_are_no_arrests(run, text):
     assert not [e for e in happened(run(text)) if e.subtype == "Arrests"], text

@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import replace
 from functools import cache
+from itertools import islice
 
 from ...lexicons import load_lexicon
 from ...records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token, Weapon
@@ -236,6 +237,12 @@ def _taken_by_force(doc: Document, sent: Span, entry: dict, actors) -> bool:
 _ORDINARY_CRIME = re.compile(
     r"\b(?:shootings?|shot|murder\w*|slay\w*|killings?|homicide|robber\w*|burglar\w*|theft|stabb\w*|rape|carjack\w*"
     r"|drunk\w*|DUI|chase|jail|booked)\b", re.IGNORECASE)
+_POLITICAL = re.compile(
+    r"\b(?:opposition|activis\w*|journalists?|bloggers?|dissidents?|protest\w*|anti-war|critics?|critici\w*|treason"
+    r"|extremis\w*|espionage|spy|spying|regime|Kremlin|military|army|war|occup\w+|separatists?|sabotage|saboteurs?"
+    r"|terroris\w*|political|politician|nationalists?|ultranationalists?|coup|insurgents?|rebels?|militants?)\b",
+    re.IGNORECASE)
+_A_LINE = re.compile(r"[^\n]*\S[^\n]*")
 # "house arrest" is a sentence served, "an arrest warrant" or "arrest powers" no arrest made
 _NOT_AN_ARREST = {"house", "warrant", "warrants", "power", "powers", "order", "orders", "threat", "risk"}
 
@@ -250,6 +257,13 @@ def _a_named_person_held(doc: Document, toks: TokenIndex, tok: Token) -> bool:
     sent = next(s for s in doc.sentences if s.start <= tok.start < s.end)
     if _ORDINARY_CRIME.search(doc.text, sent.start, sent.end):
         return False  # a suspect arrested for a shooting or a murder: police news, no arrest ACLED codes
+    # a political arrest: the sentence, its paragraph or the article's lead says what it is about
+    lo, hi = paragraph(doc.text, sent.start)
+    lead = [m.end() for m in islice(_A_LINE.finditer(doc.text), 2)][-1]  # a title and the first paragraph
+    return bool(_POLITICAL.search(doc.text, lo, hi) or _POLITICAL.search(doc.text, 0, lead)) and _named_held(doc, toks, tok)
+
+
+def _named_held(doc: Document, toks: TokenIndex, tok: Token) -> bool:
     held = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "poss")]
     held += [o for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "of"
              for o in toks.children(c.i) if o.dep == "pobj"]
