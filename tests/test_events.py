@@ -2140,3 +2140,17 @@ def test_a_modal_on_what_an_event_means_leaves_the_event_told(run):
     assert event.certainty == "asserted"
     # an event that is itself the hypothesis stays one
     assert all(e.certainty == "possible" for e in run("A strike on Harbour Town would be a grave mistake.").events)
+
+
+@pytest.mark.parametrize("text", [
+    "Russian troops are fighting battles of WWI-like trench warfare in Harbour Town.",
+    "Russian artillery shelled Harbour Town, the heaviest bombardment of a city since World War II.",
+    "A WWII-era bomb exploded in Harbour Town, wounding two workers.",
+])
+def test_a_war_of_another_era_named_as_a_yardstick_is_not_the_events_time(run, text):
+    events = happened(run(text))
+    assert events and not any(e.background for e in events), [(e.trigger.text, e.background) for e in events]
+
+
+def test_an_event_told_in_a_war_of_another_era_is_still_history(run):
+    assert [e.background for e in happened(run("During World War II, bombers struck Harbour Town."))] == [True]

@@ -183,12 +183,19 @@ def _a_visited_sites_past(doc: Document, e: Event) -> bool:
     return False
 
 
+def _only_a_yardstick(text: str, m: re.Match) -> bool:
+    """A history word that measures or describes, not the event's time: "the biggest attack since
+    World War II", "the post-Second World War order", "WWI-like trench warfare", "a WWII-era bomb"."""
+    return bool(re.search(r"(?:\bsince\s+(?:the\s+)?|\b(?:post|pre)[-\u2010\u2011]\s?(?:the\s+)?)$", text[: m.start()], re.IGNORECASE)
+                or re.match(r"[-\u2010\u2011]\s?[a-z]", text[m.end() : m.end() + 3]))
+
+
 def _told_as_history(doc: Document, e: Event, cutoff: date | None, days: int) -> bool:
     sent = e.evidence[0]
     text = doc.text[sent.start : sent.end]
     if _a_visited_sites_past(doc, e):
         return True
-    if _HISTORY.search(text):
+    if any(not _only_a_yardstick(text, m) for m in _HISTORY.finditer(text)):
         return True
     if _once_upon(doc, e):
         return True  # "local racists once fired potshots at miners": what used to happen there
