@@ -2154,3 +2154,12 @@ def test_a_war_of_another_era_named_as_a_yardstick_is_not_the_events_time(run, t
 
 def test_an_event_told_in_a_war_of_another_era_is_still_history(run):
     assert [e.background for e in happened(run("During World War II, bombers struck Harbour Town."))] == [True]
+
+
+@pytest.mark.parametrize("text", [
+    "The senator brought up the Lake Town bombing in his speech.",
+    "The senator cited the attack on the Lake Town compound as a failure of the government.",
+])
+def test_an_incident_someone_talks_about_is_referred_to_not_reported(run, text):
+    events = [e for e in run(text).events if e.certainty in HAPPENED]
+    assert events and all(e.background for e in events), [(e.trigger.text, e.background) for e in events]

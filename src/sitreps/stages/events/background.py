@@ -223,6 +223,9 @@ _FRESH = {"recent", "latest", "new", "ongoing", "continuing", "continued", "curr
 
 # "amid the heavy bombardment", "despite the shelling": the news of these days as backdrop
 _BACKDROP = {"amid", "amidst", "despite", "under"}
+# verbs that talk about an incident ("brought up the Oklahoma City bombing", "cited the attack")
+_MENTIONS = {"mention", "cite", "invoke", "recall", "remember", "reference", "discuss", "call", "describe", "label",
+             "politicize", "politicise", "exploit", "compare", "liken"}
 
 
 def referred_to(doc: Document, events: Iterable[Event]) -> tuple[Event, ...]:
@@ -240,7 +243,8 @@ def referred_to(doc: Document, events: Iterable[Event]) -> tuple[Event, ...]:
 def _presupposed(doc: Document, e: Event) -> bool:
     """An incident the article names only by a definite noun inside a prepositional phrase, with
     no day and no toll of its own ("during the attack on the compound", "the families of those
-    killed in the massacre at the school", "in the wake of the Paris attacks"), is one the
+    killed in the massacre at the school", "in the wake of the Paris attacks"), or as what
+    someone talks about ("brought up the Oklahoma City bombing", "cited the attack"), is one the
     reader is taken to know: the article refers to it and does not report it. A report names its
     news with a day ("Monday's strike"), a toll, or a verb ("gunmen attacked the compound"); a
     day the paragraph gives (`context`) dates it as news too."""
@@ -255,7 +259,10 @@ def _presupposed(doc: Document, e: Event) -> bool:
     node = tok
     while node.dep == "conj" and node.head != node.i:
         node = toks.head(node)
-    if node.dep != "pobj" or toks.head(node).text.lower() in _BACKDROP:
+    head = toks.head(node)
+    mentioned = node.dep == "dobj" and (head.lemma.lower() in _MENTIONS or (
+        head.lemma.lower() == "bring" and any(c.dep == "prt" and c.text.lower() == "up" for c in toks.children(head.i))))
+    if not mentioned and (node.dep != "pobj" or head.text.lower() in _BACKDROP):
         return False
     kids = toks.children(tok.i)
     if any(k.text.lower() in _FRESH for k in kids):
