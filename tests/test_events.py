@@ -2163,3 +2163,12 @@ def test_an_event_told_in_a_war_of_another_era_is_still_history(run):
 def test_an_incident_someone_talks_about_is_referred_to_not_reported(run, text):
     events = [e for e in run(text).events if e.certainty in HAPPENED]
     assert events and all(e.background for e in events), [(e.trigger.text, e.background) for e in events]
+
+
+def test_what_did_not_happen_is_no_news_that_keeps_a_reference_on_the_map(run):
+    # the only other violence of the article was not done (denied): the compound attack is
+    # still only referred to
+    doc = run("The army denied shelling Lake Town.\n\n"
+              "The senator was asleep during the attack on the compound in Harbour Town.")
+    told = [e for e in doc.events if e.trigger.text == "attack"]
+    assert told and all(e.background for e in told), [(e.trigger.text, e.certainty, e.background) for e in doc.events]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, timedelta
 
-from ...records import Document, Event
+from ...records import HAPPENED, Document, Event
 from .._tokens import index
 from ..times import MONTH_NAMES, days_of
 from ._discourse import paragraph
@@ -233,10 +233,10 @@ def referred_to(doc: Document, events: Iterable[Event]) -> tuple[Event, ...]:
     incident the reader is taken to know is background (`_presupposed`). Told again as news
     further up or down, it merged into that telling and is not one; beside news of its own type
     ("briefed about the bombings in New York and New Jersey" under a report of the blast), it is
-    one of that day's incidents."""
+    one of that day's incidents (news that happened: "called on him to stop attacking her" is none)."""
     events = list(events)
     referred = [not e.background and _presupposed(doc, e) for e in events]
-    news = {e.type for e, ref in zip(events, referred) if not e.background and not ref}
+    news = {e.type for e, ref in zip(events, referred) if not e.background and not ref and e.certainty in HAPPENED}
     return tuple(replace(e, background=True) if ref and e.type not in news else e for e, ref in zip(events, referred))
 
 
