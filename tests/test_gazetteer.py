@@ -452,6 +452,13 @@ def test_real_front_sectors(real):
     assert (area.feature, area.admin1) == ("L.AREA", "Donetsk Oblast")
 
 
+def test_real_facility_named_after_another_town_is_where_it_stands(real):
+    # the nuclear plant named after Zaporizhzhia stands at Enerhodar, some 50 km from the city
+    plant = real.lookup("Zaporizhzhia nuclear plant")[0]
+    assert (plant.name, plant.admin1) == ("Enerhodar", "Zaporizhzhia Oblast")
+    assert real.lookup("ZNPP")[0].id == plant.id
+
+
 def test_real_curated_admin1_names_match_the_divisions(real):
     for place in load_curated().places:
         if place.admin1:
