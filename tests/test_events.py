@@ -2172,3 +2172,14 @@ def test_what_did_not_happen_is_no_news_that_keeps_a_reference_on_the_map(run):
               "The senator was asleep during the attack on the compound in Harbour Town.")
     told = [e for e in doc.events if e.trigger.text == "attack"]
     assert told and all(e.background for e in told), [(e.trigger.text, e.certainty, e.background) for e in doc.events]
+
+
+def test_an_event_with_no_place_is_in_the_country_of_what_it_hit(run):
+    doc = run("The Pope prayed for Ukraine and for Russia on Sunday.\n\n"
+              "Earlier in the week, the Pope decried a missile strike on a Ukrainian mall that left 18 dead.")
+    strike = only([e for e in happened(doc) if e.trigger.text == "strike"])
+    assert strike.place is not None and strike.place.gazetteer_id == "t:ua" and strike.place.precision == "country"
+    # a place of its own wins
+    doc = run("The Pope prayed for Ukraine and for Russia on Sunday.\n\n"
+              "Earlier in the week, a missile strike on a Ukrainian mall in Harbour Town left 18 dead.")
+    assert only([e for e in happened(doc) if e.trigger.text == "strike"]).place.gazetteer_id == "t:harbour"

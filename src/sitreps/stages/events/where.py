@@ -88,6 +88,8 @@ def place_events(doc: Document, events: list[Event]) -> list[Event]:
                 e = replace(e, time=told.time)
         if place is None:
             place = country
+        if place is None and tok is not None:
+            place = _country_of_what_was_hit(doc, toks, tok, strong)
         e = replace(e, place=place) if place is not e.place else e
         out.append(e)
         out += [_at(e, other) for other in coordinated(doc, strong, place, sent)]
@@ -324,6 +326,23 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     if verb.dep == "conj" and toks.head(verb).i == mine.i:
         return False  # "stopped the assault and drove the invaders out of X": one clause's subject
     return verb.dep in ("advcl", "relcl", "ccomp", "conj", "parataxis") and toks.head(verb).i != tok.i
+
+
+def _country_of_what_was_hit(doc: Document, toks: TokenIndex, tok, places: tuple[Place, ...]) -> Place | None:
+    """"A missile strike on a Ukrainian mall", "kidnapped Ukrainian journalists": with no place
+    of its own, an event is in the country its target belongs to, as a country-level place the
+    article names elsewhere (a rough placement, and said so by its precision)."""
+    hit = [o for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() in ("on", "against")
+           for o in toks.children(c.i) if o.dep == "pobj"]
+    hit += [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
+    for noun in hit:
+        for adj in toks.children(noun.i):
+            if adj.dep not in ("amod", "compound") or not adj.text[:1].isupper() or len(adj.text) < 5:
+                continue
+            country = next((p for p in places if p.precision == "country" and p.name and p.name[:5] == adj.text[:5]), None)
+            if country is not None:
+                return country
+    return None
 
 
 def _main_country(doc: Document, bad: set) -> Place | None:
