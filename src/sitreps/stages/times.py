@@ -43,11 +43,13 @@ Rules and the choices made for ambiguous cases:
 - "the past 24 hours", "the last three days", "the past week" -> the interval ending at P: P-1/P,
   P-3/P, P-7/P. ("last week" without "the" is the calendar week, above.)
 - Story time ("two days later", "four years later", "a week earlier", "the next day", "the
-  following year", "the previous day"): counted from the last dated expression before it in its
-  paragraph or the one before ("On March 16 ... two days later" -> March 18; "In 2004 ... four
-  years later" -> 2008), never from P (dateparser would read "four years later" as P + 4 years).
-  With nothing dated before it, or a count with no number ("a few days later"), it stays unknown.
-  A story step finer than its anchor keeps the anchor ("in 2004 ... two days later" -> 2004).
+  following year", "the previous day"): counted from the last time told before it (durations
+  aside) in its paragraph or the one before ("On March 16 ... two days later" -> March 18; "In
+  2004 ... four years later" -> 2008), never from P (dateparser would read "four years later" as
+  P + 4 years). It stays unknown when nothing is told before it, when that time has no date of
+  its own ("from next month ... over the previous year"), or when the count has no number ("a few
+  days later"). A story step finer than its anchor keeps the anchor ("in 2004 ... two days later"
+  -> 2004).
 - Durations ("eight months", "for weeks", "two days", "a nine-month occupation") -> grain duration,
   value "P8M", "P2D", "P9M", or None when no number is given; anchored True. "in two days" is read as a
   duration (reports usually mean "within"), not as a future date. "34 years old" is an age: noise.
@@ -427,7 +429,7 @@ _STORY_GRAIN = {"day": "day", "week": "day", "month": "month", "year": "year"}
 
 def _read_story(m: re.Match, p: date | None, g: _Grammar) -> Reading:
     """"two days later", "the following year": a step from the time the story told before, set
-    by `_story_times` (not from P). "three hours later" stays on the day before it."""
+    by `_story_time` (not from P). "three hours later" stays on the day before it."""
     unit = m["unit"].lower()
     n = 1 if m["dir"].lower() in ("next", "following", "previous", "preceding") else _number(m["n"], g)
     if n is None:

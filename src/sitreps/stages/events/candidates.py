@@ -155,7 +155,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             if entry.get("objects") and not any(c.dep == "dobj" and c.lemma.lower() in entry["objects"] for c in toks.children(tok.i)):
                 continue  # "stopped a push" is a battle, "stopped the talks" no event
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]) \
-                    and not (entry["subtype"] == "Arrests" and _a_named_person_held(doc, toks, tok)):
+                    and not (entry["subtype"] == "Arrests" and _a_named_person_held(doc, toks, tok, sent)):
                 continue
             if entry.get("only_heads") and not _used(toks, tok, entry["only_heads"]):
                 continue
@@ -243,27 +243,28 @@ _POLITICAL = re.compile(
     r"|terroris\w*|political|politician|nationalists?|ultranationalists?|coup|insurgents?|rebels?|militants?)\b",
     re.IGNORECASE)
 _A_LINE = re.compile(r"[^\n]*\S[^\n]*")
-# "house arrest" is a sentence served, "an arrest warrant" or "arrest powers" no arrest made
+# "house arrest" is a sentence served; "an arrest warrant", "arrest powers", "ordered his arrest" no arrest made
 _NOT_AN_ARREST = {"house", "warrant", "warrants", "power", "powers", "order", "orders", "threat", "risk"}
 
 
-def _a_named_person_held(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+def _a_named_person_held(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> bool:
     """Is who was arrested or detained a person the text names ("police detained John Miller",
-    "a local man, John Miller, was detained", "the arrest of John Miller", "Miller's arrest")?
-    One named person held is one particular arrest."""
+    "a local man, John Miller, was detained", "the arrest of John Miller", "Miller's arrest"), in
+    a political story? One named person held is one particular arrest; ordinary police news is
+    none ACLED codes."""
     if tok.dep in ("compound", "amod") or any(c.lemma.lower() in _NOT_AN_ARREST for c in toks.children(tok.i)) \
             or toks.head(tok).lemma.lower() in _NOT_AN_ARREST:
-        return False
-    sent = next(s for s in doc.sentences if s.start <= tok.start < s.end)
+        return False  # "house arrest", "an arrest warrant", "ordered his arrest"
     if _ORDINARY_CRIME.search(doc.text, sent.start, sent.end):
-        return False  # a suspect arrested for a shooting or a murder: police news, no arrest ACLED codes
-    # a political arrest: the sentence, its paragraph or the article's lead says what it is about
+        return False  # a suspect arrested for a shooting or a murder
+    # political: the sentence, its paragraph or the article's lead (a title and the first paragraph) says so
     lo, hi = paragraph(doc.text, sent.start)
-    lead = [m.end() for m in islice(_A_LINE.finditer(doc.text), 2)][-1]  # a title and the first paragraph
+    lead = max((m.end() for m in islice(_A_LINE.finditer(doc.text), 2)), default=0)
     return bool(_POLITICAL.search(doc.text, lo, hi) or _POLITICAL.search(doc.text, 0, lead)) and _named_held(doc, toks, tok)
 
 
 def _named_held(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """Does the arrest's object, passive subject, possessor or "of" name a person?"""
     held = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "poss")]
     held += [o for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "of"
              for o in toks.children(c.i) if o.dep == "pobj"]

@@ -339,10 +339,17 @@ def _country_of_what_was_hit(doc: Document, toks: TokenIndex, tok, places: tuple
         for adj in toks.children(noun.i):
             if adj.dep not in ("amod", "compound") or not adj.text[:1].isupper() or len(adj.text) < 5:
                 continue
-            country = next((p for p in places if p.precision == "country" and p.name and p.name[:5] == adj.text[:5]), None)
+            country = next((p for p in places if p.precision == "country" and p.name and _of_country(adj.text, p.name)), None)
             if country is not None:
                 return country
     return None
+
+
+def _of_country(adjective: str, country: str) -> bool:
+    """"Ukrainian" of Ukraine, "Russian" of Russia, "German" of Germany, "Austrian" of Austria
+    (not of Australia): the adjective starts with the name less a final vowel."""
+    stem = country[:-1] if country[-1:] in "aeiouy" else country
+    return len(stem) >= 4 and adjective.startswith(stem)
 
 
 def _main_country(doc: Document, bad: set) -> Place | None:
