@@ -190,7 +190,9 @@ def test_postgresql_migrations_are_sqlites_under_the_same_names():
 def test_machine_sqlite_has_fts5(store):
     assert has_fts5()
     assert store.has_fts
-    assert store.notes == ()
+    # a PostgreSQL server without the PostGIS extension says so once (tested below); nothing else
+    expected = [] if getattr(store, "postgis", True) else ["store.migration_skipped"]
+    assert [n.code for n in store.notes] == expected
 
 
 def test_save_new_then_unchanged_keeps_counts(store):
