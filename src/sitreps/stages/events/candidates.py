@@ -273,14 +273,9 @@ def _named_held(doc: Document, toks: TokenIndex, tok: Token) -> bool:
         names = [h, *(c for c in toks.children(h.i) if c.dep in ("appos", "conj"))]
         if any(e.start <= n.start < e.end for n in names for e in people):
             return True
-        if h.lemma.lower() in _SOMEONE and any(n.pos == "PROPN" for n in names[1:]):
+        if a_person(h) and any(n.pos == "PROPN" for n in names[1:]):
             return True  # "a Russian man, Alexey Petrov," (a name the model may tag as anything)
     return False
-
-
-_SOMEONE = {"man", "woman", "journalist", "activist", "blogger", "reporter", "citizen", "national", "resident",
-            "official", "officer", "mayor", "priest", "editor", "lawyer", "politician", "student", "teacher", "father",
-            "mother", "son", "daughter", "businessman", "businesswoman", "artist", "musician", "director", "opponent"}
 
 
 def _takes_fighters(toks: TokenIndex, tok: Token, targets) -> bool:

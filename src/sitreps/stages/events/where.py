@@ -26,6 +26,7 @@ import hashlib
 import re
 from dataclasses import replace
 
+from ...lexicons import load_lexicon
 from ...records import HAPPENED, Count, Document, Event, Place, Span
 from .._counts import elided_count
 from .._tokens import TokenIndex, index
@@ -335,21 +336,14 @@ def _country_of_what_was_hit(doc: Document, toks: TokenIndex, tok, places: tuple
     hit = [o for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() in ("on", "against")
            for o in toks.children(c.i) if o.dep == "pobj"]
     hit += [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
+    demonyms = load_lexicon("geo")["demonyms"]  # "Ukrainian" -> "Ukraine"
     for noun in hit:
         for adj in toks.children(noun.i):
-            if adj.dep not in ("amod", "compound") or not adj.text[:1].isupper() or len(adj.text) < 5:
-                continue
-            country = next((p for p in places if p.precision == "country" and p.name and _of_country(adj.text, p.name)), None)
+            name = demonyms.get(adj.text) if adj.dep in ("amod", "compound") else None
+            country = next((p for p in places if p.precision == "country" and p.name == name), None) if name else None
             if country is not None:
                 return country
     return None
-
-
-def _of_country(adjective: str, country: str) -> bool:
-    """"Ukrainian" of Ukraine, "Russian" of Russia, "German" of Germany, "Austrian" of Austria
-    (not of Australia): the adjective starts with the name less a final vowel."""
-    stem = country[:-1] if country[-1:] in "aeiouy" else country
-    return len(stem) >= 4 and adjective.startswith(stem)
 
 
 def _main_country(doc: Document, bad: set) -> Place | None:
