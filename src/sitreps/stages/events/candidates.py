@@ -61,10 +61,11 @@ def word_lemma(toks: TokenIndex, tok: Token) -> str:
     """The lemma of the whole word the token ends: the model splits "counter-attack" into
     "counter", "-", "attack", which is a counterattack, not an attack."""
     lemma = tok.lemma.lower()
-    if tok.i >= 2:
-        first, dash = toks.tokens[tok.i - 2], toks.tokens[tok.i - 1]
-        if dash.text == "-" and first.end == dash.start and dash.end == tok.start and first.text.lower() == "counter":
-            return "counter" + lemma
+    if tok.i < 2 or toks.tokens[tok.i - 1].text != "-":
+        return lemma  # every token passes here: the whole word only after a hyphen
+    word = toks.word(tok)[-3:]
+    if len(word) == 3 and word[1].text == "-" and word[0].text.lower() == "counter":
+        return "counter" + lemma
     return lemma
 
 
