@@ -1776,6 +1776,35 @@ def test_people_coming_home_and_a_cyberattack_are_no_events(run):
         == "Battles"
 
 
+def test_a_cyberattack_told_with_what_it_hit_is_a_strategic_development(run):
+    hacked = only(happened(run("Officials said on Monday they believed that Russia was behind cyber attacks this week "
+                               "that shut down the websites of two of Ukraine's biggest banks.")))
+    assert (hacked.type, hacked.subtype) == ("Strategic developments", "Other")
+    assert [a.actor for a in hacked.actors] == ["RUS.GOV"]
+    assert hacked.place is None or hacked.place.name != "Russia"  # Russia did it: who, not where
+    assert hacked.time.value == "2024-03-04/2024-03-06"
+    struck = only(happened(run("On Monday, a cyber-attack hit the operator's website, the operator said.")))
+    assert struck.subtype == "Other" and struck.time.value == "2024-03-04"
+    assert not happened(run("Officials warned on Monday of potential Russian cyberattacks."))  # nothing hit
+    assert not happened(run("The ministry said on Monday that cyberattacks are a growing threat."))
+
+
+def test_a_weapon_whose_clause_tells_what_it_hit_is_a_strike(run):
+    struck = only(happened(run("In recent days, reports have shown the remains of what appear to be the fin of a "
+                               "missile that targeted a Russian position in Ukraine.")))
+    assert struck.subtype == SHELLING and struck.time.value == "2024-02-28/2024-03-06"
+    assert [t.actor for t in struck.targets] == ["RUS.MIL"]
+    assert [(a.actor, a.inferred) for a in struck.actors] == [("UKR.MIL", True)]  # the other side of what it hit
+    assert not happened(run("In recent days, reports have shown the remains of a missile in Ukraine."))
+
+
+def test_a_development_told_of_this_week_is_particular_enough(run):
+    """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
+    agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))
+    assert agreed.subtype == "Agreement" and agreed.time.value == "2024-03-04/2024-03-06"
+    assert not happened(run("Russia and Ukraine agreed a prisoner exchange this year."))
+
+
 def test_what_came_after_the_event_does_not_lend_it_its_modal(run):
     shelled = only(run("Residents may return home after the shelling of Harbour Town on Monday.").events)
     assert shelled.subtype == SHELLING and shelled.certainty in HAPPENED

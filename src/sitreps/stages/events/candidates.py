@@ -64,9 +64,12 @@ def word_lemma(toks: TokenIndex, tok: Token) -> str:
     if tok.i < 2 or toks.tokens[tok.i - 1].text != "-":
         return lemma  # every token passes here: the whole word only after a hyphen
     word = toks.word(tok)[-3:]
-    if len(word) == 3 and word[1].text == "-" and word[0].text.lower() == "counter":
-        return "counter" + lemma
+    if len(word) == 3 and word[1].text == "-" and word[0].text.lower() in _PREFIXES:
+        return word[0].text.lower() + lemma  # "cyber-attack" is a cyberattack
     return lemma
+
+
+_PREFIXES = frozenset({"counter", "cyber"})  # a hyphenated word these start is another word
 
 
 def _entry_for(tok: Token, toks: TokenIndex, triggers: dict, by_subtype: dict, phrases: list[CasualtyPhrase],
@@ -160,6 +163,10 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 continue
             if entry.get("only_heads") and not _used(toks, tok, entry["only_heads"]):
                 continue
+            if entry.get("needs_target") and not _hit_something(toks, tok):
+                continue  # "the threat of cyberattacks": nothing was hit
+            if tok.pos == "VERB" and any(c.dep == "nsubj" and needs_target(toks, c) for c in toks.children(tok.i)):
+                continue  # "a cyber-attack hit the website": the attack's verb, not a strike
             if entry["subtype"] == "Looting/property destruction":
                 entry = _military_destruction(entry, toks, tok, actors, targets, weapons, by_subtype, phrases)
                 if entry is None:
@@ -345,10 +352,7 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
         if tok.dep == "pobj":
             head = toks.head(head)
         impact = lex["weapon_triggers"]["impact_verbs"]
-        # "a missile that targeted a position": the impact told of the weapon in its relative clause
-        told = any(c.dep == "relcl" and c.lemma.lower() in impact and any(
-            g.dep == "nsubj" and g.text.lower() in ("that", "which") for g in toks.children(c.i)) for c in toks.children(tok.i))
-        if head.lemma.lower() not in impact and not told:
+        if head.lemma.lower() not in impact and not impact_told(toks, tok):
             return False
     objects = [toks.subtree(c.i) for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "pobj", "prep")]
     ground = any(
@@ -380,6 +384,13 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
         any(para <= p.start and p.end <= sent.start and p.resolved and p.precision in PARTICULAR_PRECISION
             and not p.dateline for p in doc.places)
         or any(para <= t.start and t.end <= sent.start and t.grain in ("day", "time") for t in doc.times))
+
+
+def impact_told(toks: TokenIndex, tok: Token) -> bool:
+    """"A missile that targeted a position": the weapon's impact told in its relative clause."""
+    impact = _lexicon()[0]["weapon_triggers"]["impact_verbs"]
+    return any(c.dep == "relcl" and c.lemma.lower() in impact and any(
+        g.dep == "nsubj" and g.text.lower() in ("that", "which") for g in toks.children(c.i)) for c in toks.children(tok.i))
 
 
 def _whole_places_of(doc: Document, toks: TokenIndex, tok: Token) -> bool:
@@ -492,6 +503,35 @@ def _without_bare_blasts(events: list[Event]) -> list[Event]:
 _BLASTS = {"explosion", "explosions", "blast", "blasts"}
 # the types whose passive subject is what the event was done to
 _SUFFERED = {"Explosions/Remote violence", "Violence against civilians"}
+
+
+def needs_target(toks: TokenIndex, tok: Token) -> bool:
+    """Is the trigger one of an entry told only with what it hit (`needs_target`: a cyberattack)?"""
+    _, triggers, _ = _lexicon()
+    lemma = word_lemma(toks, tok)
+    prev = toks.tokens[tok.i - 1].text.lower() if tok.i > 0 else ""
+    entry = triggers.get(f"{prev} {lemma}") or triggers.get(lemma)
+    return bool(entry and entry.get("needs_target"))
+
+
+def _hit_something(toks: TokenIndex, tok: Token) -> bool:
+    """Does the text say what the attack hit: an object of "on" or "against" ("a cyberattack on
+    its website"), a clause of the noun with an object ("attacks that shut down the websites"),
+    or a verb it is the subject of with an object or an "against" ("the attack occurred
+    against the website", "the attack hit the banks")?"""
+    def aimed(node: Token) -> bool:
+        return any(c.dep == "dobj" or c.dep == "prep" and c.text.lower() in ("on", "against")
+                   and any(g.dep == "pobj" for g in toks.children(c.i)) for c in toks.children(node.i))
+
+    if aimed(tok) or any(c.dep in ("relcl", "acl", "advcl") and c.pos == "VERB" and aimed(c) for c in toks.children(tok.i)):
+        return True
+    # "attacks this week that shut down ...": the parse may hang the noun's clause elsewhere
+    close = toks.tokens[tok.i + 1 : tok.i + 4]
+    if any(w.text.lower() in ("that", "which") and w.dep == "nsubj" and aimed(toks.head(w))
+           and not any(v.pos in ("VERB", "AUX") for v in close[: k]) for k, w in enumerate(close)):
+        return True
+    head = toks.head(tok)
+    return tok.dep in ("nsubj", "nsubjpass") and head.pos == "VERB" and aimed(head)
 
 
 def _used(toks: TokenIndex, tok: Token, heads) -> bool:
@@ -849,6 +889,12 @@ def _participants(doc, toks: TokenIndex, tok: Token, sent: Span, passive_suffers
             actors += _actors_in(doc, *_noun_chunk(toks, toks.head(verb)))
             break
         verb = toks.head(verb)
+    if tok.pos == "NOUN" and impact_told(toks, tok):  # "a missile that targeted a Russian position": the target
+        targets += [a for c in toks.children(tok.i) if c.dep == "relcl" for o in toks.children(c.i) if o.dep == "dobj"
+                    for a in _actors_in(doc, *toks.subtree(o.i)) or _their_forces(toks, o)]
+    if tok.dep == "pobj" and toks.head(tok).text.lower() == "behind" and not actors:
+        verb = toks.head(toks.head(tok))  # "Russia was behind cyber attacks": who did it
+        actors += [a for c in toks.children(verb.i) if c.dep == "nsubj" for a in _actors_in(doc, *toks.subtree(c.i))]
     if tok.dep == "acl" and not actors:
         # "fighters counterattacked near X" (a headline's participle: the noun acted) against
         # "soldiers killed in the attack" (the noun suffered it)
@@ -921,6 +967,17 @@ def country_forces() -> dict[str, tuple[str, str]]:
 
 
 _INTRANSITIVE_FIGHTING = {"counterattack", "counterattacked", "fight", "clash", "advance", "attack", "storm", "assault", "push"}
+
+
+def _their_forces(toks: TokenIndex, noun: Token) -> list[ActorMention]:
+    """"A Russian position": a thing a demonym says is one side's stands for that side's forces
+    (inferred) as what was hit."""
+    for adj in toks.children(noun.i):
+        code = demonyms().get(adj.text) if adj.dep == "amod" else None
+        forces = country_forces().get(code) if code else None
+        if forces:
+            return [ActorMention(adj.start, adj.end, adj.text, forces[0], forces[1], "state_forces", code, inferred=True)]
+    return []
 
 
 def _noun_chunk(toks: TokenIndex, noun: Token) -> tuple[int, int]:

@@ -20,8 +20,9 @@ from ...lexicons import load_lexicon
 from ...records import HAPPENED, Document, Event, Token
 from .._counts import find_weapons
 from .._tokens import TokenIndex, index
+from ..times import days_of
 from ._discourse import paragraph, told_just_before
-from .candidates import PARTICULAR_PRECISION, presupposed, word_lemma
+from .candidates import PARTICULAR_PRECISION, impact_told, needs_target, presupposed, word_lemma
 from .groups import group_mentions
 from .senses import everyday_sense
 
@@ -332,9 +333,10 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
     if lemma in ("return", "enter") and e.type == "Battles" and not any(
             a.kind in _ARMED and (not a.inferred or _named_unit(doc, e, a)) for a in e.actors):
         return False  # "many Ukrainians have returned to areas they fled": people coming home, not troops
-    if lemma == "attack" and _CYBER.search(doc.text, lo, hi) and not find_weapons(doc.text, lo, hi):
+    cyber = needs_target(toks, tok)  # "cyber attacks that shut down the websites": no armed doer needed
+    if lemma == "attack" and not cyber and _CYBER.search(doc.text, lo, hi) and not find_weapons(doc.text, lo, hi):
         return False  # "the website was attacked from Russian territory" after a cyberattack
-    if e.subtype == "Other" and not any(a.kind in _ARMED or a.kind in ("civilians", "nationals") for a in e.actors):
+    if e.subtype == "Other" and not cyber and not any(a.kind in _ARMED or a.kind in ("civilians", "nationals") for a in e.actors):
         return False  # "the president abandoned those calls"
     if e.subtype == "Change to group/activity" and not any(a.kind in _ARMED or a.kind == "government" for a in e.actors):
         return False  # "deployed diplomats"
@@ -463,15 +465,21 @@ def _local_place(doc: Document, lo: int, hi: int) -> bool:
 
 def _particular(doc: Document, e: Event, lo: int, hi: int) -> bool:
     """A non-violent development needs what a coder needs to place it: a place below the
-    country, a day or a count in its sentence."""
+    country, a day, a week ("this week": ACLED's time precision 2) or a count in its sentence."""
     if e.place is not None and e.place.precision in _BELOW_COUNTRY:
         return True
     if any(lo <= p.start and p.end <= hi and p.resolved and p.precision in _BELOW_COUNTRY and not p.dateline
            for p in doc.places):
         return True
-    if any(lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times):
+    if any(lo <= t.start and t.end <= hi and (t.grain in ("day", "time") or _a_week(t)) for t in doc.times):
         return True
     return e.fatalities is not None or e.injured is not None
+
+
+def _a_week(t) -> bool:
+    """Is the time a span of a week at most ("this week", "in recent days")?"""
+    days = days_of(t.value) if t.grain == "interval" else None
+    return days is not None and (days[1] - days[0]).days < 7
 
 
 def _no_sign(toks: TokenIndex, tok: Token) -> bool:
@@ -570,6 +578,10 @@ def pinned(doc: Document, e: Event) -> bool:
         or bool(_DAILY.search(doc.text, sent.start, sent.end))
     if dated and tok.pos == "NOUN" and tok.dep in ("dobj", "nsubj", "nsubjpass"):
         return True  # "made four strikes on enemy positions during the day"
+    if dated and tok.pos == "NOUN" and impact_told(index(doc), tok):
+        return True  # "in recent days ... a missile that targeted a Russian position": one strike, when and what
+    if dated and needs_target(index(doc), tok):
+        return True  # "cyber attacks this week that shut down the websites of two banks": what it hit, and when
     if dated and tok.pos == "NOUN" and e.time.start is not None and _dates_the_noun(index(doc), tok, e.time):
         return True  # "after Friday's missile attacks across the country": the noun carries its own day
     named = any(a.kind in _ARMED and (not a.inferred or _named_unit(doc, e, a)) for a in e.actors)

@@ -223,6 +223,8 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
     if tok is None:
         return False
     head = toks.head(tok)
+    if tok.dep == "nsubj" and any(c.dep == "prep" and c.text.lower() == "behind" for c in toks.children(head.i)):
+        return True  # "Russia was behind the attacks": who did it, not where
     if tok.dep == "pobj" and head.text.lower() in ("in", "of", "at", "from", "for"):
         noun = toks.head(head)
         if noun.lemma.lower() in _INSTITUTION_NOUNS or noun.text.lower() in _INSTITUTION_NOUNS or noun.ent_type == "ORG":
