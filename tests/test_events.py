@@ -1798,6 +1798,35 @@ def test_a_weapon_whose_clause_tells_what_it_hit_is_a_strike(run):
     assert not happened(run("In recent days, reports have shown the remains of a missile in Ukraine."))
 
 
+def test_a_killing_told_as_a_noun_is_an_attack(run):
+    for text in ("The killing of a journalist in Harbour Town on Monday shocked the country.",
+                 "The slaughter of civilians in Harbour Town last week shocked the world."):
+        killed = only(happened(run(text)))
+        assert (killed.subtype, killed.place.name) == ("Attack", "Harbour Town"), text
+    # the verb's "killing two people" is the count of the shooting, not a second event
+    shot = only(happened(run("On Monday a gunman opened fire in Harbour Town, killing two people.")))
+    assert shot.trigger.text == "fire" and shot.fatalities.low == 2
+    assert not happened(run("On Monday farmers began slaughtering 6,000 hogs at a farm in Harbour Town."))
+
+
+def test_one_person_assaulted_is_an_attack_not_a_battle(run):
+    hit = only(happened(run("On Monday the minister met an actor who was assaulted in Harbour Town last month.")))
+    assert hit.subtype == "Attack" and hit.time.value == "2024-02"
+    fought = only(happened(run("Russian troops assaulted Lake Town on Monday.")))
+    assert fought.subtype == "Armed clash"
+
+
+def test_the_next_sentence_with_no_time_goes_on_telling_the_dated_event(run):
+    doc = run("On Monday the minister met an actor who was assaulted in Harbour Town last month.\n\n"
+              "Ivan Petrenko was assaulted in Harbour Town shortly after a performance.")
+    told = only(happened(doc))
+    assert told.time.value == "2024-02" and len(told.evidence) == 2
+    # at another place, it is another incident
+    apart = run("On Monday the minister met an actor who was assaulted in Harbour Town last month.\n\n"
+                "Ivan Petrenko was assaulted in Lake Town shortly after a performance.")
+    assert len(happened(apart)) == 2
+
+
 def test_a_development_told_of_this_week_is_particular_enough(run):
     """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
     agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))

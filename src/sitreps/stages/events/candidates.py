@@ -124,6 +124,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 tok = replace(tok, pos="NOUN")  # "Shelling continued in X": a sentence's first word, mis-tagged
             if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
                 continue
+            if entry.get("nouns_only") and tok.pos != "NOUN":
+                continue
             head = toks.head(tok)
             if tok.dep in ("compound", "amod") and triggers.get(head.lemma.lower()) is entry:
                 continue  # "missile strikes": the head noun carries the event
@@ -137,6 +139,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
             if entry["subtype"] == "Disrupted weapons use" and any(t.kind in _ARMED for t in targets) \
                     and not _downs_a_weapon(toks, tok):
                 entry = by_subtype["Armed clash"]  # "neutralized several enemy groups", not "shot down an enemy aircraft"
+            if entry["subtype"] == "Armed clash" and tok.lemma.lower() == "assault" and _a_person_assaulted(toks, tok):
+                entry = by_subtype["Attack"]  # "an actor who was assaulted in Dublin": one person attacked, no battle
             if entry["subtype"] == "Arrests" and _taken_by_force(doc, sent, entry, actors):
                 entry = by_subtype["Abduction/forced disappearance"]  # "Russian forces detained the mayor of X"
             if entry["subtype"] == "Non-state actor overtakes territory" and _takes_fighters(toks, tok, targets):
@@ -231,6 +235,21 @@ _AIRBORNE = {"aircraft", "plane", "jet", "helicopter", "drone", "missile", "rock
 _FIGHTERS = {"soldier", "soldiers", "serviceman", "servicemen", "fighter", "fighters", "mercenary", "mercenaries",
              "paratrooper", "paratroopers", "marine", "marines", "prisoner", "prisoners", "pow", "pows", "wagnerian",
              "wagnerians", "wagnerite", "wagnerites", "invader", "invaders", "occupier", "occupiers"}
+
+
+def _a_person_assaulted(toks: TokenIndex, tok: Token) -> bool:
+    """Is who was assaulted one person: the verb's object or its passive's subject (through
+    "who" to the noun the clause hangs on) a name or a word for a person?"""
+    if tok.pos != "VERB":
+        return False
+    hit = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
+    hit = [toks.head(tok) if h.text.lower() in ("who", "that") and tok.dep == "relcl" else h for h in hit]
+    return any(h.ent_type == "PERSON" or h.tag in ("NN", "NNP") and h.lemma.lower() in _VICTIMS for h in hit)
+
+
+# one person an attack is done to: "a man", "an actor", "a journalist" (or a name)
+_VICTIMS = {"man", "woman", "boy", "girl", "teenager", "journalist", "reporter", "actor", "activist", "priest",
+            "blogger", "student", "volunteer", "official", "mayor", "lawyer", "doctor", "teacher", "pensioner"}
 
 
 def _taken_by_force(doc: Document, sent: Span, entry: dict, actors) -> bool:

@@ -164,6 +164,12 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     beside = not other and (_dated(a) and _undated(b) or _undated(a) and _dated(b)) and a.subtype == b.subtype \
         and not (a.background or b.background) \
         and (_placeless(a) or _placeless(b) or a.place.gazetteer_id == b.place.gazetteer_id)
+    # "an actor who was assaulted in Dublin last month. [new paragraph] X was attacked in Dublin city
+    # centre ...": the very next sentence tells the same kind at the same place with no time of its
+    # own (the report's day is only a fallback): it goes on telling the dated one
+    goes_on = not other and a.subtype == b.subtype and _dated(a) and b.time is not None \
+        and b.time.basis == "published" and not (a.background or b.background) and _next_sentence(a, b)
+    beside = beside or goes_on and same_place(a.place, b.place)
     # "two soldiers killed today" and "killed as a result of artillery fire" the same day: the dead
     # of the day's shelling, not a battle beside it
     toll_of = {a.type, b.type} == {"Battles", "Explosions/Remote violence"} and any(
@@ -222,6 +228,11 @@ def _sides(e: Event, worded: bool) -> set[str]:
     sent = e.evidence[0] if e.evidence else e.trigger
     return {x.actor for x in e.actors if not x.inferred or worded and sent.start <= x.start and x.end <= sent.end
             and (x.start, x.end) != (e.trigger.start, e.trigger.end)}
+
+
+def _next_sentence(a: Event, b: Event) -> bool:
+    """Is `b` told in the sentence right after `a`'s last one (across a paragraph break too)?"""
+    return bool(a.evidence and b.evidence) and 0 <= b.evidence[0].start - a.evidence[-1].end <= 3
 
 
 def _dated(e: Event) -> bool:
