@@ -124,8 +124,8 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 tok = replace(tok, pos="NOUN")  # "Shelling continued in X": a sentence's first word, mis-tagged
             if entry is None or tok.pos not in ("VERB", "NOUN") or tok.i in ent_tokens:
                 continue
-            if entry.get("nouns_only") and tok.pos != "NOUN":
-                continue
+            if entry.get("nouns_only") and (tok.pos != "NOUN" or not _one_named(toks, tok)):
+                continue  # "killing two people" is a count; "crimes and violence and killings" a kind of thing
             head = toks.head(tok)
             if tok.dep in ("compound", "amod") and triggers.get(head.lemma.lower()) is entry:
                 continue  # "missile strikes": the head noun carries the event
@@ -235,6 +235,14 @@ _AIRBORNE = {"aircraft", "plane", "jet", "helicopter", "drone", "missile", "rock
 _FIGHTERS = {"soldier", "soldiers", "serviceman", "servicemen", "fighter", "fighters", "mercenary", "mercenaries",
              "paratrooper", "paratroopers", "marine", "marines", "prisoner", "prisoners", "pow", "pows", "wagnerian",
              "wagnerians", "wagnerite", "wagnerites", "invader", "invaders", "occupier", "occupiers"}
+
+
+def _one_named(toks: TokenIndex, tok: Token) -> bool:
+    """Does the noun name one occurrence: with a determiner, a possessor or a modifier noun ("the
+    killing", "Friday's killings", "the Evansville killings"), or with what it was done to ("killing
+    of a teenager")? Not a bare plural ("crimes and violence and killings")."""
+    return any(c.dep in ("det", "poss", "compound", "nmod") or c.dep == "prep" and c.text.lower() == "of"
+               for c in toks.children(tok.i))
 
 
 def _a_person_assaulted(toks: TokenIndex, tok: Token) -> bool:
