@@ -1828,6 +1828,16 @@ def test_the_next_sentence_with_no_time_goes_on_telling_the_dated_event(run):
     assert len(happened(apart)) == 2
 
 
+def test_a_state_joined_is_no_place(run):
+    from sitreps.stages._tokens import index
+    from sitreps.stages.events.where import not_where
+    doc = run("The region held a vote on whether it would join Russia.")
+    state = only([p for p in doc.places if p.text == "Russia"])
+    assert not_where(doc, index(doc), state)
+    struck = run("On Monday drones struck Russia.")  # what was struck is where
+    assert not not_where(struck, index(struck), only([p for p in struck.places if p.text == "Russia"]))
+
+
 def test_a_development_told_of_this_week_is_particular_enough(run):
     """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
     agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))

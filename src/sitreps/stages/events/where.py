@@ -50,6 +50,9 @@ _INSTITUTION_NOUNS = {
     "tank", "analyst", "analysts", "expert", "experts", "school", "college", "bureau", "agency", "committee",
     "commission", "regime", "format", "law", "laws", "legislation", "bill",
 }
+# verbs whose object, a country or a capital, is a state dealt with, not a place
+_ADDRESSED = {"blame", "accuse", "condemn", "urge", "criticise", "criticize", "thank", "join", "sanction", "warn",
+              "support", "back", "recognise", "recognize", "lobby", "pressure", "ask", "implore"}
 # a name in front of these is a weapon system's ("Grad rockets", "Tochka missiles")
 _WEAPON_NOUNS = {"missile", "rocket", "launcher", "system", "howitzer", "mlrs", "launch"}
 # a local authority's seat ("the Kharkiv regional administration", "the mayor of X") says whose
@@ -225,6 +228,9 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
     head = toks.head(tok)
     if tok.dep == "nsubj" and any(c.dep == "prep" and c.text.lower() == "behind" for c in toks.children(head.i)):
         return True  # "Russia was behind the attacks": who did it, not where
+    if tok.dep == "dobj" and head.lemma.lower() in _ADDRESSED and (
+            p.precision == "country" or (p.feature or "").startswith("P.PPLC") or (p.feature or "") == "P.PPLG"):
+        return True  # "blamed Kyiv for the murder", "would join the Russian Federation": a state spoken of
     if tok.dep == "pobj" and head.text.lower() in ("in", "of", "at", "from", "for"):
         noun = toks.head(head)
         if noun.lemma.lower() in _INSTITUTION_NOUNS or noun.text.lower() in _INSTITUTION_NOUNS or noun.ent_type == "ORG":
