@@ -1838,6 +1838,18 @@ def test_a_state_joined_is_no_place(run):
     assert not not_where(struck, index(struck), only([p for p in struck.places if p.text == "Russia"]))
 
 
+def test_where_people_come_from_is_not_where_it_happened(run):
+    from sitreps.stages._tokens import index
+    from sitreps.stages.events.where import not_where
+
+    def home(text):
+        doc = run(text)
+        return not_where(doc, index(doc), only([p for p in doc.places if p.text == "Harbour Town"]))
+
+    assert home("Three girls from Harbour Town lost their father in the war.")  # the family's home town
+    assert not home("Shells from Lake Town hit Harbour Town.")
+
+
 def test_a_development_told_of_this_week_is_particular_enough(run):
     """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
     agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))
