@@ -1850,6 +1850,15 @@ def test_where_people_come_from_is_not_where_it_happened(run):
     assert not home("Shells from Lake Town hit Harbour Town.")
 
 
+def test_one_named_person_killed_is_a_count_of_one(run):
+    fired = only(happened(run("On Monday, Captain Ivan Petrenko was killed as a result of artillery fire.")))
+    assert fired.subtype == SHELLING and (fired.fatalities.low, fired.fatalities.high) == (1, 1)
+    # the day's toll and the shelling that caused it, one placed and one not: one shelling
+    doc = run("We mourn the two soldiers killed and three wounded in Ukraine today.\n\n"
+              "Today Captain Ivan Petrenko was killed as a result of artillery fire.")
+    assert only(happened(doc)).subtype == SHELLING
+
+
 def test_a_development_told_of_this_week_is_particular_enough(run):
     """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
     agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))

@@ -16,7 +16,7 @@ from functools import cache
 from itertools import islice
 
 from ...lexicons import load_lexicon
-from ...records import ActorMention, Claim, Document, Event, Place, Span, TimeExpr, Token, Weapon
+from ...records import ActorMention, Claim, Count, Document, Event, Place, Span, TimeExpr, Token, Weapon
 from .._counts import CasualtyPhrase, find_counts, find_weapons
 from .._tokens import TokenIndex, index
 from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty, judged
@@ -115,6 +115,7 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
     for sent in doc.sentences:
         taken: list[tuple[str, int, int]] = []  # (subtype, subtree start, end) of triggers kept
         phrases = find_counts(doc.text, sent.start, sent.end)
+        phrases += _named_dead(doc, toks, sent, phrases)
         weapons = find_weapons(doc.text, sent.start, sent.end)
         lost_both = frozenset(m.start() for m in _LOST_KILLED_AND_WOUNDED.finditer(doc.text, sent.start, sent.end))
         in_sentence: list[Event] = []
@@ -235,6 +236,24 @@ _AIRBORNE = {"aircraft", "plane", "jet", "helicopter", "drone", "missile", "rock
 _FIGHTERS = {"soldier", "soldiers", "serviceman", "servicemen", "fighter", "fighters", "mercenary", "mercenaries",
              "paratrooper", "paratroopers", "marine", "marines", "prisoner", "prisoners", "pow", "pows", "wagnerian",
              "wagnerians", "wagnerite", "wagnerites", "invader", "invaders", "occupier", "occupiers"}
+
+
+def _named_dead(doc: Document, toks: TokenIndex, sent: Span, phrases: list[CasualtyPhrase]) -> list[CasualtyPhrase]:
+    """"Captain Anton Sydorov was killed": one person the text names, killed, is a count of one
+    (the numbers of casualty phrases leave names out)."""
+    out = []
+    people = [e for e in doc.entities if e.label == "PERSON" and sent.start <= e.start and e.end <= sent.end]
+    for tok in toks.in_span(sent.start, sent.end):
+        if tok.lemma.lower() != "kill" or tok.tag != "VBN" or any(p.word.start <= tok.start < p.word.end for p in phrases):
+            continue
+        for subj in (c for c in toks.children(tok.i) if c.dep == "nsubjpass" and c.tag in ("NNP", "NN")):
+            lo, hi = toks.subtree(subj.i)
+            named = [e for e in people if lo <= e.start and e.end <= hi]
+            if len(named) == 1 and not any(c.dep == "conj" for c in toks.children(subj.i)):
+                who = named[0]
+                out.append(CasualtyPhrase("killed", Count(1, 1, who.start, who.end, who.text),
+                                          Span(tok.start, tok.end, tok.text), False))
+    return out
 
 
 def _one_named(toks: TokenIndex, tok: Token) -> bool:

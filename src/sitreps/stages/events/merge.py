@@ -183,7 +183,7 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     stated_b = b.time is not None and b.time.basis != "published"
     if not same_place(a.place, b.place) and not (
             stated_a and stated_b and a.time.value == b.time.value and a.trigger != b.trigger and _near(a.place, b.place)) \
-            and not (beside or again and (_placeless(a) or _placeless(b))):
+            and not (beside or (again or toll_of) and (_placeless(a) or _placeless(b))):
         return False
     if stated_a and stated_b and a.time.value != b.time.value and not (again or beside):
         return False  # (a weekday with nothing to count from is no day to differ)
