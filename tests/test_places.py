@@ -337,3 +337,23 @@ def test_the_capital_named_by_its_countrys_adjective_is_that_city():
     found = {(doc.text[m.start : m.end], m.name) for m in recognize(doc)}
     assert ("Ukrainian capital", "Kyiv") in found and ("French capital", "Paris") in found
     assert len(found) == 2  # "the capital of X" names X itself
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "label"),
+    [
+        ("Sen. Ivan Petrenko (North Oblast), who lost the vote, spoke in Harbour Town.",
+         [("Ivan Petrenko", "PERSON"), ("North Oblast", "GPE"), ("Harbour Town", "GPE")], "North Oblast"),
+        ("Rep. Ivan Petrenko (D-Riverton) spoke in Harbour Town.",
+         [("Ivan Petrenko", "PERSON"), ("Riverton", "GPE"), ("Harbour Town", "GPE")], "Riverton"),
+        ("The Lake Fishing Union (LFU) met in Harbour Town.", [("LFU", "GPE"), ("Harbour Town", "GPE")], "LFU"),
+    ],
+)
+def test_a_label_in_brackets_is_no_place(ctx, text, entities, label):
+    """A politician's state after the name, an organisation's initials after its name: labels
+    of the words before them, not places the text speaks of."""
+    names = [p.text for p in places_of(ctx, text, entities)]
+    assert label not in names and "Harbour Town" in names
+    # in brackets after a place, a place still is one
+    after_a_place = places_of(ctx, "Harbour Town (North Oblast) was shelled.", [("Harbour Town", "GPE"), ("North Oblast", "GPE")])
+    assert "North Oblast" in [p.text for p in after_a_place]

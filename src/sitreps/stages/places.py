@@ -290,6 +290,8 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             continue  # "President Buhari", "Gov. Kemp": a person
         if _is_demonym(name, lex):
             continue
+        if _a_label_in_brackets(doc, start, end):
+            continue  # "Sen. Bernie Sanders (Vt.)", "the National Rifle Association (NRA)"
         if not any(ch.isupper() for ch in name):
             continue  # "a", "the front": a place name has a capital
         if name in lex["named_things"] and _names_a_thing(doc.text, start, end, lex):
@@ -328,6 +330,25 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         mentions.append(m)
     mentions += _capitals_by_adjective(doc.text, mentions, lex)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_LABEL_BEFORE = re.compile(r"\s\((?:[DRI]-)?$")
+_LABEL_AFTER = re.compile(r"\.?\)")
+
+
+def _a_label_in_brackets(doc: Document, start: int, end: int) -> bool:
+    """A name in brackets that labels the words before it, not a place the text speaks of: a
+    politician's state ("Sen. Bernie Sanders (Vt.)", "Rep. Jim Jordan (R-Ohio)") or an
+    organisation's initials ("the National Rifle Association (NRA)")."""
+    before = _LABEL_BEFORE.search(doc.text, max(0, start - 4), start)
+    if before is None or not _LABEL_AFTER.match(doc.text, end):
+        return False
+    at = before.start()
+    if any(e.label == "PERSON" and e.end == at for e in doc.entities):
+        return True
+    name = doc.text[start:end]
+    words = re.findall(r"[A-Z][\w'\u2019-]*", doc.text[max(0, at - 80) : at])
+    return name.isupper() and 2 <= len(name) <= 6 and "".join(w[0] for w in words[-len(name):]) == name
 
 
 def _capitals_by_adjective(text: str, mentions: list[Mention], lex: dict) -> list[Mention]:
