@@ -1859,6 +1859,16 @@ def test_one_named_person_killed_is_a_count_of_one(run):
     assert only(happened(doc)).subtype == SHELLING
 
 
+def test_an_event_told_as_so_long_before_another_is_counted_back(run):
+    doc = run("The blasts on Monday come one week after one person was killed in similar explosions at an airbase "
+              "in Harbour Town.")
+    assert sorted(e.time.value for e in happened(doc)) == ["2024-02-26", "2024-03-04"]
+    # told in the present, the sentence counts from the report's day
+    shot = only(happened(run("Nearly a week after the police shooting of a man in Harbour Town sparked protests, "
+                             "the town remains tense.")))
+    assert shot.time.value == "2024-02-28" and shot.time.basis == "stated"
+
+
 def test_a_development_told_of_this_week_is_particular_enough(run):
     """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
     agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))

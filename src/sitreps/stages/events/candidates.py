@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 from functools import cache
 from itertools import islice
 
@@ -159,8 +160,9 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 actors, syntactic = stray, True
             if not actors and entry["type"] in _VIOLENT:
                 actors = _adjacent_actor(doc, tok) or _other_side_of(tok, targets)
-            if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken):
-                continue  # "shelled the town from artillery": one shelling, told twice
+            if tok.pos == "NOUN" and not actors and not targets and any(sub == entry["subtype"] for sub, _, _ in taken) \
+                    and not any(c.dep == "amod" and c.lemma.lower() in _ANOTHER for c in toks.children(tok.i)):
+                continue  # "shelled the town from artillery": one shelling, told twice (not "similar explosions")
             if entry.get("objects") and not any(c.dep == "dobj" and c.lemma.lower() in entry["objects"] for c in toks.children(tok.i)):
                 continue  # "stopped a push" is a battle, "stopped the talks" no event
             if entry.get("only_objects") and not any(w in doc.text[sent.start : sent.end].lower() for w in entry["only_objects"]) \
@@ -1221,6 +1223,9 @@ def place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place 
 
 def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
     """The nearest past time in the sentence; durations, futures and "since X" are not when."""
+    back = _counted_back(doc, toks, tok, sent)
+    if back is not None:
+        return back
     candidates = []
     for t in doc.times:
         if not (sent.start <= t.start and t.end <= sent.end) or t.grain in ("duration", "future", "unknown"):
@@ -1243,6 +1248,54 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
     mine = _clause_of(toks, tok)
     own = [t for t in candidates if mine is not None and _clause_of(toks, toks.head_of_span(t.start, t.end)) == mine]
     return min(own or candidates, key=lambda t: abs(t.start - tok.start))
+
+
+# "similar explosions", "an earlier strike": a noun that names another occurrence of its kind
+_ANOTHER = {"similar", "earlier", "previous", "separate", "other", "another"}
+_SPAN = re.compile(r"P(\d+)([DWM])")
+_AFTER = re.compile(r"\s+(?:or so\s+)?after\b")
+
+
+def _counted_back(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
+    """"The blasts on Tuesday come one week after ... similar explosions at an airbase": an event
+    inside "N days/weeks/months after ..." happened that long before what the sentence's own
+    clause tells, dated by that clause's day, or, told in the present ("the city remains in
+    limbo nearly a week after the shooting"), by the report's. None when there is nothing to
+    count from."""
+    for t in doc.times:
+        if not (sent.start <= t.start and t.end <= sent.end) or t.grain != "duration":
+            continue
+        span, after = _SPAN.fullmatch(t.value or ""), _AFTER.match(doc.text, t.end)
+        word = toks.at(after.end() - 5) if span and after else None
+        if word is None:
+            continue
+        told = word if word.dep == "prep" else toks.head(word) if word.dep == "mark" else None
+        if told is None:
+            continue
+        lo, hi = toks.subtree(told.i)
+        if toks.head(told).start < word.start:
+            hi = sent.end  # "come one week after ...": what follows the main clause is the earlier event's
+        if not (lo <= tok.start < hi) or tok.i == word.i:
+            continue
+        outside = [x for x in doc.times if sent.start <= x.start and x.end <= sent.end and not lo <= x.start < hi
+                   and x.grain == "day" and x.value and x is not t]
+        main = toks.head(told)
+        while main.head != main.i and main.pos not in ("VERB", "AUX"):
+            main = toks.head(main)
+        if outside:
+            anchor = date.fromisoformat(outside[0].value[:10])
+        elif doc.article.published is not None and main.tag in ("VBZ", "VBP"):
+            anchor = doc.article.published.date()
+        else:
+            return None
+        n, unit = int(span.group(1)), span.group(2)
+        if unit == "M":
+            month = anchor.year * 12 + anchor.month - 1 - n
+            return TimeExpr(t.start, after.end(), doc.text[t.start : after.end()], f"{month // 12:04d}-{month % 12 + 1:02d}",
+                            "month", anchored=True)
+        day = anchor - timedelta(days=n * (7 if unit == "W" else 1))
+        return TimeExpr(t.start, after.end(), doc.text[t.start : after.end()], day.isoformat(), "day", anchored=True)
+    return None
 
 
 def _clause_of(toks: TokenIndex, t: Token | None) -> int | None:
