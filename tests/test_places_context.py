@@ -500,6 +500,22 @@ def test_a_world_famous_city_keeps_its_meaning_in_a_story_about_another_country(
     assert _picks(text, ["Washington", "Ohio", "Iowa", "Syria", "Paris"])[-1] == "w:paris"
 
 
+def test_a_domestic_story_with_nothing_near_the_small_namesake_means_the_famous_city():
+    # nothing abroad is named, but nothing in Texas or Tennessee either: "Paris" is the capital
+    text = "In Washington and Iowa, senators argued after the attacks in Paris."
+    assert _picks(text, ["Washington", "Iowa", "Paris"])[-1] == "w:paris"
+
+
+def test_a_capital_named_by_its_countrys_adjective_is_that_capital():
+    from sitreps.stages.places import recognize
+
+    text = "Senators in Washington and Iowa spoke of the attacks in the French capital."
+    doc = hand_doc(text, [("Washington", "GPE"), ("Iowa", "GPE")])
+    mentions = recognize(doc)
+    picks = [r.best[0].id for r in resolve(text, mentions, WORLD, load_settings())]
+    assert picks[-1] == "w:paris"
+
+
 def test_a_division_named_after_the_city_picks_the_namesake_in_it():
     text = "In Washington and Iowa, senators argued about Syria. A rally in Paris, Texas, drew crowds."
     assert _picks(text, ["Washington", "Iowa", "Syria", "Paris", "Texas"])[-2:] == ["w:paris-tx", "w:texas"]

@@ -56,6 +56,7 @@ class Mention:
     unseen: bool = False  # found by a pattern, not by the model: a place only if the gazetteer knows it
     context_only: bool = False  # stands for its government ("X said"): context for the others, never a place
     dateline: bool = False  # a dateline in capitals ("TORONTO —"): where the report was filed
+    capital: bool = False  # "the French capital": a national capital, whatever town shares its name
 
 
 @dataclass(slots=True)
@@ -360,7 +361,7 @@ def _capitals_by_adjective(text: str, mentions: list[Mention], lex: dict) -> lis
         start, end = hit.span(1)
         if any(m.start < end and start < m.end and not m.demonym for m in mentions):
             continue
-        out.append(Mention(start, end, capitals[hit["adj"]], cue="settlement"))
+        out.append(Mention(start, end, capitals[hit["adj"]], cue="settlement", capital=True))
     return out
 
 
@@ -547,7 +548,7 @@ def resolve(doc_text: str, mentions: list[Mention], gaz, settings=None, lex: dic
     res = []
     cache: dict[tuple, list[GazetteerEntry]] = {}
     for m in mentions:
-        key = (m.name, cue_words.get(m), m.demonym)
+        key = (m.name, cue_words.get(m), m.demonym, m.capital)
         if key not in cache:
             cache[key] = _candidates(m, cue_words.get(m), gaz, lex)
         candidates, loose = cache[key]
@@ -770,7 +771,9 @@ def _unsupported(candidates, namesakes: frozenset[str], picks, mine) -> set[str]
     nearby = [p for p in picks if p.feature_code not in _DIVISION_KINDS]
     return {
         c.id for c in candidates if c.id in namesakes
-        and any(p.country != c.country for p in picks)
+        and (any(p.country != c.country for p in picks)
+             or not any(p.country == c.country and (p.admin1 == c.admin1 or distance_km(p.lat, p.lon, c.lat, c.lon) < _SUPPORT_KM)
+                        for p in picks))
         and not any(
             p.country == c.country and p.admin1 == c.admin1 and distance_km(p.lat, p.lon, c.lat, c.lon) < _SUPPORT_KM
             for p in nearby
@@ -807,6 +810,8 @@ def _candidates(m: Mention, cue_word: str | None, gaz, lex: dict) -> tuple[list[
             found = gaz.lookup(" ".join(words[:-1]))
     if not found:
         found = _container(m.name, gaz, lex)
+    if m.capital:
+        found = [e for e in found if e.feature_code == "PPLC"] or found  # not Paris, Texas
     found = found[: lex.get("max_candidates", 60)]
     if hasattr(gaz, "lookup_loose") and m.name[:1].isupper() and not m.demonym:
         # spelling variants ("Hola Pristan" -> "Hola Prystan", "Stepanovka" -> "Stepanivka")
