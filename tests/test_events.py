@@ -1867,6 +1867,10 @@ def test_an_event_told_as_so_long_before_another_is_counted_back(run):
     shot = only(happened(run("Nearly a week after the police shooting of a man in Harbour Town sparked protests, "
                              "the town remains tense.")))
     assert shot.time.value == "2024-02-28" and shot.time.basis == "stated"
+    # "N days before": that long after the clause's day, and not at the clause's place
+    doc = run("Two days before John Miller shot 49 people in Harbour Town, he prayed at a mosque in Lake Town last Friday.")
+    shot = only([e for e in happened(doc) if e.subtype == "Attack"])
+    assert (shot.time.value, shot.place.name) == ("2024-03-03", "Harbour Town")
 
 
 def test_a_development_told_of_this_week_is_particular_enough(run):
@@ -2081,11 +2085,37 @@ def test_an_attacker_named_in_the_sentence_that_names_the_attacks_place_is_its_d
               "identified as Mevlut Aydin, had worked as a guard in Harbour Town.", "2012-03-07")  # before the war
     attack = only([e for e in happened(doc) if e.type == "Violence against civilians"])
     assert [(a.actor, a.text, a.inferred) for a in attack.actors] == [("SOLE", "Mevlut Aydin", True)]
-    # not when the attack's own sentence names someone else
+    # a victim the attack's sentence names is no doer: the assailant still is
     doc = run("An attack on a hotel in Harbour Town on Monday killed John Miller.\n\nThe assailant, who was "
               "identified as Mevlut Aydin, had worked as a guard in Harbour Town.", "2012-03-07")
     attack = only([e for e in happened(doc) if e.type == "Violence against civilians"])
-    assert all(a.text != "Mevlut Aydin" for a in attack.actors)
+    assert [a.text for a in attack.actors] == ["Mevlut Aydin"]
+    # not when the attack's own clause names someone else as who did it
+    doc = run("On Monday John Miller attacked a hotel in Harbour Town, killing four guests.\n\nThe assailant, who "
+              "was identified as Mevlut Aydin, had worked as a guard in Harbour Town.", "2012-03-07")
+    assert all(a.text != "Mevlut Aydin" for e in happened(doc) for a in e.actors)
+
+
+def test_the_article_s_one_attacker_is_the_doer_of_the_attack_it_is_about(run):
+    doc = run("The president met survivors of the nightclub massacre in Harbour Town on Thursday.\n\n"
+              "Police killed the gunman, John Miller, on Sunday.\n\nJohn Miller carried out his attack with a rifle.",
+              "2012-03-07")
+    attack = next(e for e in happened(doc) if e.trigger.text == "massacre")
+    assert [(a.actor, a.text) for a in attack.actors] == [("SOLE", "John Miller")]
+    # a role word that qualifies a thing names no attacker: "the worst terrorist attack" is no one's name
+    doc = run("For the president, Hillary Rodham Clinton, the worst terrorist attack in years was a test. Gunmen "
+              "killed 130 people in Harbour Town on Friday.", "2012-03-07")
+    assert all(a.actor != "SOLE" for e in happened(doc) for a in e.actors)
+
+
+@pytest.mark.parametrize("text", [
+    "Two days before John Miller shot 49 people, he prayed at a mosque.",
+    "Police said on Sunday that John Miller carried out the massacre.",
+    "One of the suspects is named in media reports as John Miller.",
+])
+def test_an_attacker_named_by_what_he_did(text):
+    from sitreps.stages.events.perpetrators import _NAMED
+    assert [m.group(g) for m in _NAMED.finditer(text) for g in "abcdef" if m.group(g)] == ["John Miller"]
 
 
 def test_an_attacker_whose_role_is_tied_to_another_place_is_not_the_doer(run):

@@ -14,19 +14,29 @@ from __future__ import annotations
 import re
 
 from ...records import ActorMention, Document, Event
+from .._tokens import index
 from ._discourse import paragraph
 from .candidates import EXPLOSIVE_KINDS
 
 _ROLE = (r"(?i:gunm[ae]n|shooters?|bombers?|attackers?|assailants?|killers?|perpetrators?|terrorists?|hijackers?"
          r"|suspects?|stabbers?)")
+# a role word that qualifies a thing ("the worst terrorist attack", "a suspect package") names no one
+_NOT_A_THING = r"(?!\s+(?:attacks?|acts?|cells?|groups?|threats?|plots?|networks?|organi[sz]ations?|packages?|devices?))"
+# what one person carries out: "X carried out the slaughter"
+_DEEDS = r"(?:attacks?|shootings?|massacres?|slaughter|bombings?|rampage|killings?|assault)"
 # two to four capitalised words, with an initial or a particle between them ("Anna M. Berg", "Ali al-Rashid")
 _NAME = r"[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.\s+)?(?:(?:al|bin|ibn|van|von|de|da|del)[- ])?[A-Z][A-Za-z'’-]+){1,3}"
 _NAMED = re.compile(
     rf"\b{_ROLE}\s+(?P<a>{_NAME})"  # "Springvale shooter John Miller"
-    rf"|(?P<b>{_NAME}),\s+(?:(?:the|a|an)\s+|one of (?:the|two|three|four)\s+)(?:[\w-]+\s+){{0,3}}{_ROLE}\b"  # "X, the gunman"
-    rf"|{_ROLE},?\s+(?:who\s+)?(?:was|has been|had been|were|is)\s+(?:later\s+|since\s+)?identified as\s+(?P<c>{_NAME})"
-    rf"|\b(?i:the)\s+(?:[\w-]+\s+){{0,2}}{_ROLE},\s+(?P<d>{_NAME})\b")  # "the 29-year-old gunman, X,"
-_ROLES = re.compile(rf"\b{_ROLE}\b")
+    rf"|(?P<b>{_NAME}),\s+(?:(?:the|a|an)\s+|one of (?:the|two|three|four)\s+)(?:[\w-]+\s+){{0,3}}{_ROLE}\b{_NOT_A_THING}"  # "X, the gunman"
+    rf"|{_ROLE},?\s+(?:who\s+)?(?:was|has been|had been|were|is)\s+(?:later\s+|since\s+)?(?:identified|named)"
+    rf"\s+(?:in [\w ]{{1,20}}\s+)?as\s+(?P<c>{_NAME})"  # "one of the suspects is named in media reports as X"
+    rf"|\b(?i:the)\s+(?:[\w-]+\s+){{0,2}}{_ROLE},\s+(?P<d>{_NAME})\b"  # "the 29-year-old gunman, X,"
+    rf"|(?P<e>{_NAME})\s+carried\s+out\s+(?:(?:his|her|their|the)\s+)?(?:[\w-]+\s+){{0,2}}?{_DEEDS}\b"  # "X carried out his attack"
+    rf"|(?P<f>{_NAME})\s+(?:shot|killed|gunned\s+down|murdered|massacred)\s+(?:at\s+least\s+|more\s+than\s+|some\s+)?"
+    rf"(?:\d+|a\s+hundred|dozens|scores|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty))\s"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:people|persons|victims|civilians|club\s*goers|worshippers|worshipers|students|officers)\b")
+_ROLES = re.compile(rf"\b(?:{_ROLE}|carried\s+out|shot|killed|gunned\s+down|murdered|massacred)\b")
 # what a name may not be: a place, a people, a day (the model often calls a foreign name an
 # organisation, so an ORG passes unless it is an actor the lexicons know)
 _NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
@@ -45,7 +55,7 @@ def named_attackers(doc: Document, groups: tuple[ActorMention, ...]) -> tuple[tu
             matches.setdefault(m.span(), m)
     known = [*doc.actors, *groups]  # `groups`: the named armed groups, read by step 6 already
     for m in sorted(matches.values(), key=lambda m: m.start()):
-        group = next(g for g in "abcd" if m.group(g))
+        group = next(g for g in "abcdef" if m.group(g))
         lo, hi = m.span(group)
         if any(hi > a and lo < b for a, b, _ in out):
             continue  # the same name found from two role words
@@ -67,10 +77,12 @@ def unnamed(e: Event) -> bool:
     return len(e.actors) == 1 and e.actors[0].actor == "UAG" and e.actors[0].text.split()[-1].lower() in _ONE_UNNAMED
 
 
-def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str | None], ...]) -> ActorMention | None:
+def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str | None], ...],
+                      lead: bool = False) -> ActorMention | None:
     """The attacker the article names by role (`named`, from `named_attackers`) for an attack or
     a bombing with no doer, or with one unnamed gunman: named in its sentence, its paragraph, or a
-    sentence that names its place; never one whose role is tied to another place."""
+    sentence that names its place, or, the article's one attacker, for the attack the article
+    is about (`lead`: the first it tells); never one whose role is tied to another place."""
     if (e.actors and not unnamed(e)) or not named or e.type not in _DONE_BY_ONE \
             or any(w.kind in EXPLOSIVE_KINDS for w in e.weapons):
         return None  # a shelling, an air strike: a side's guns, not one man
@@ -86,14 +98,28 @@ def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str 
             return sole(doc, lo, hi, inferred=True)
     # further away, only the article's one attacker, for an attack whose sentence names nobody
     # else ("X, convicted of murdering a deputy" is X's), in a sentence that names its place
-    if len({doc.text[lo:hi].split()[-1] for lo, hi, _ in named}) != 1 or any(
-            x.label == "PERSON" and sent.start <= x.start < sent.end for x in doc.entities):
+    if len({doc.text[lo:hi].split()[-1] for lo, hi, _ in named}) != 1 or _a_person_did_it(doc, e):
         return None
     for lo, hi in mine:
         around = next((s for s in doc.sentences if s.start <= lo < s.end), None)
-        if around is not None and any(re.search(rf"\b{re.escape(w)}\b", around.text) for w in places):
+        if lead or around is not None and any(re.search(rf"\b{re.escape(w)}\b", around.text) for w in places):
             return sole(doc, lo, hi, inferred=True)
     return None
+
+
+def _a_person_did_it(doc: Document, e: Event) -> bool:
+    """Does the attack's own clause name a person as who did it: a name in the subject or the
+    agent of the trigger's verb, or in the trigger's phrase ("X's attack")? Not a name elsewhere
+    in the sentence ("the president met survivors of the massacre")."""
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if tok is None:
+        return True
+    # a noun's doer is its own ("Mateen's attack", "the attack by X"); a verb's its subject or agent
+    head = tok if tok.pos in ("NOUN", "PROPN") else toks.clause_verb(tok) or tok
+    spans = [toks.subtree(c.i) for c in toks.children(head.i)
+             if c.dep in ("nsubj", "agent", "poss", "compound") or c.dep == "prep" and c.text.lower() == "by"]
+    return any(x.label == "PERSON" and lo <= x.start < hi for x in doc.entities for lo, hi in spans)
 
 
 def sole(doc: Document, lo: int, hi: int, inferred: bool = False) -> ActorMention:

@@ -55,6 +55,8 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     groups = named_groups(doc)
     attackers = named_attackers(doc, groups.mentions)
+    # the article's own attack: the first one it tells as having happened, now
+    lead = next((x.id for x in events if x.type in _DONE_BY_ONE_TYPES and x.certainty in HAPPENED and not x.background), None)
     rioting = frozenset(e.evidence[0].start for e in events if e.type == "Riots" and e.certainty in HAPPENED)
     crowds = any(e.certainty in HAPPENED and (e.type in ("Protests", "Riots") or e.actors and e.actors[0].kind in ("protesters", "rioters"))
                  for e in events)
@@ -80,15 +82,16 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
             e = replace(e, actors=tuple(a for a in e.actors if not a.inferred))  # each side blames the other
         elif not e.actors and e.type in _FOUGHT:
             doer = _from_sentence(doc, e) or _from_paragraph(doc, e, out) or _sole_perpetrator(doc, e) \
-                or named_perpetrator(doc, e, attackers) or _from_territory(e, doc.article.published)
+                or named_perpetrator(doc, e, attackers, e.id == lead) or _from_territory(e, doc.article.published)
             if doer is not None:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
-        elif unnamed(e) and (doer := named_perpetrator(doc, e, attackers)) is not None:
+        elif unnamed(e) and (doer := named_perpetrator(doc, e, attackers, e.id == lead)) is not None:
             e = replace(e, actors=(replace(doer, inferred=False),))  # "a gunman ... The gunman, X, ..."
         out.append(_planted_bomb(_armed_victims(_unarmed_attack(_territory_by_side(e), doc.article.published))))
     return out
 
 
+_DONE_BY_ONE_TYPES = {"Violence against civilians", "Explosions/Remote violence"}
 _BOMB = re.compile(r"(?:car |truck |pipe |suicide |nail )?bomb(?:s|ing|ings)?", re.IGNORECASE)
 
 
