@@ -2196,6 +2196,10 @@ def test_a_candidates_rally_in_a_campaign_is_no_protest(run):
                         published="2012-03-05"))
     assert happened(run("Senator Miller held a rally in Harbour Town on Thursday against the new law.",
                         published="2012-03-05"))
+    # the campaign said in the lead, the rally in another paragraph; a rally held by "he"
+    text = ("The presidential campaign entered its last week.\n\nOn Thursday Senator Miller flew to Lake Town, and "
+            "then he went on to hold a rally in Harbour Town.")
+    assert not happened(run(text, published="2012-03-05"))
 
 
 def test_a_deed_told_in_a_courts_words_is_retold_from_before_the_news(run):

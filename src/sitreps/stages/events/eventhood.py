@@ -221,6 +221,7 @@ def _a_pattern_beside(toks: TokenIndex, verb: Token, w: dict) -> bool:
 _RALLY_HOSTS = {"hold", "address", "headline", "host", "stage", "speak", "tell", "say", "attend", "appear", "campaign"}
 
 
+_LEAD = 600  # characters of an article that say what it is about
 # words of an election campaign, in the rally's paragraph
 _CAMPAIGN = re.compile(r"\b(?:campaign\w*|presidential|primar(?:y|ies)|nominee|nomination|candidates?|candidacy|caucus\w*"
                        r"|voters?|electoral|re-?election)\b", re.IGNORECASE)
@@ -232,8 +233,8 @@ def _a_politicians_rally(doc: Document, toks: TokenIndex, tok: Token) -> bool:
     in X"), or named after a person ("a Sanders rally")? A group the lexicons know or people who
     gather ("supporters held a rally") still protest."""
     lo, hi = paragraph(doc.text, tok.start)
-    if not _CAMPAIGN.search(doc.text, lo, hi):
-        return False
+    if not _CAMPAIGN.search(doc.text, lo, hi) and not _CAMPAIGN.search(doc.text, 0, min(len(doc.text), _LEAD)):
+        return False  # (a campaign story says so in its lead, if not in the rally's paragraph)
     if any(c.dep in ("compound", "poss") and c.ent_type == "PERSON" for c in toks.children(tok.i)):
         return True
     head = toks.head(tok)
@@ -243,9 +244,12 @@ def _a_politicians_rally(doc: Document, toks: TokenIndex, tok: Token) -> bool:
     parties = load_lexicon("events")["senses"]["politicians"]  # "Republicans", "the campaign"
     known = [*doc.actors, *group_mentions(doc)]
     # one named person: a capitalised singular ("Trump" at a sentence's start may be tagged a noun)
-    return any(s.lemma.lower() in parties or s.text[:1].isupper() and s.tag in ("NNP", "NN")
+    subjects = [s for s in toks.children(verb.i) if s.dep == "nsubj"]
+    if not subjects and verb.dep in ("xcomp", "advcl", "conj"):
+        subjects = [s for s in toks.children(verb.head) if s.dep == "nsubj"]  # "flew to Maine to hold a rally"
+    return any(s.lemma.lower() in parties or s.text.lower() in ("he", "she") or s.text[:1].isupper() and s.tag in ("NNP", "NN")
                and s.ent_type not in ("GPE", "LOC", "NORP", "FAC") and not any(a.start <= s.start < a.end for a in known)
-               for s in toks.children(verb.i) if s.dep == "nsubj")
+               for s in subjects)
 
 
 def _time_reference(toks: TokenIndex, tok: Token) -> bool:
