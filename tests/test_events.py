@@ -2202,6 +2202,14 @@ def test_a_candidates_rally_in_a_campaign_is_no_protest(run):
     assert not happened(run(text, published="2012-03-05"))
 
 
+def test_a_battle_for_second_place_in_a_campaign_is_no_battle(run):
+    text = "The primary results came in on Saturday, showing the candidate in a tight battle for second place in {}."
+    assert not happened(run(text.format("the Harbour Town primary"), published="2012-03-05"))
+    # fought for a place, in the same campaign story, it is one
+    assert happened(run("The primary results came in on Saturday. Troops fought a battle for Harbour Town.",
+                        published="2012-03-05"))
+
+
 def test_a_deed_told_in_a_courts_words_is_retold_from_before_the_news(run):
     doc = run("At his trial, witnesses said John Miller shot two men in Harbour Town.", published="2012-03-05")
     assert doc.events and all(e.background for e in doc.events)

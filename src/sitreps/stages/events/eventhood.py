@@ -227,6 +227,20 @@ _CAMPAIGN = re.compile(r"\b(?:campaign\w*|presidential|primar(?:y|ies)|nominee|n
                        r"|voters?|electoral|re-?election)\b", re.IGNORECASE)
 
 
+def _an_election_race(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """Is the battle or fight one "for" something that is no place (a seat, second place, the
+    nomination) in a campaign story? "The battle for Bakhmut" is fought for a place."""
+    lo, hi = paragraph(doc.text, tok.start)
+    if not _CAMPAIGN.search(doc.text, lo, hi) and not _CAMPAIGN.search(doc.text, 0, min(len(doc.text), _LEAD)):
+        return False
+    words = [tok, *(a for a in toks.children(tok.i) if a.dep == "amod")]  # "a tight battle for": "for" may hang on "tight"
+    aims = [o for w in words for c in toks.children(w.i) if c.dep == "prep" and c.text.lower() == "for"
+            for o in toks.children(c.i) if o.dep == "pobj"]
+    # what is fought for is a place when the object itself is one, or names one ("control of X")
+    return bool(aims) and not any(o.lemma.lower() in ("control", "city", "town", "village", "territory")
+                                  or any(p.start <= o.start < p.end for p in doc.places) for o in aims)
+
+
 def _a_politicians_rally(doc: Document, toks: TokenIndex, tok: Token) -> bool:
     """Is the rally a campaign event, no protest: in a paragraph about a campaign, held,
     addressed or spoken at by one named person or a party ("Trump held a rally", "told a rally
@@ -285,6 +299,8 @@ def _right_sense(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int,
         return False  # "shot up": rose
     if tok.pos == "NOUN" and lemma in w["campaign_nouns"] and _whole_war(doc, e, lo, hi):
         return False  # "Ukraine's fight for freedom", "the counteroffensive", "Russia's assault on Ukraine"
+    if tok.pos == "NOUN" and lemma in w["campaign_nouns"] and _an_election_race(doc, toks, tok):
+        return False  # "locked in a tight battle for second place in the primary"
     if lemma in w["show_verbs"]:
         # "demonstrated that ...", "demonstrates the folly", "is demonstrated by": to show
         if any(c.dep in ("dobj", "ccomp", "nsubjpass", "agent", "attr") for c in children) or tok.tag == "VBN":
