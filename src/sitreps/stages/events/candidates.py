@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
-from datetime import date, timedelta
 from functools import cache
 from itertools import islice
 
@@ -23,6 +22,7 @@ from .._tokens import TokenIndex, index
 from ..modality import NEG, POSSIBLE, PROBABLE, claim_at, event_certainty, judged
 from ._discourse import paragraph
 from .groups import group_mentions
+from .when import counted_back, told_apart
 
 _ARMED = {"state_forces", "armed_group", "police"}
 _CROWD = {"protesters", "rioters"}
@@ -273,12 +273,14 @@ def _a_person_assaulted(toks: TokenIndex, tok: Token) -> bool:
         return False
     hit = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
     hit = [toks.head(tok) if h.text.lower() in ("who", "that") and tok.dep == "relcl" else h for h in hit]
-    return any(h.ent_type == "PERSON" or h.tag in ("NN", "NNP") and h.lemma.lower() in _VICTIMS for h in hit)
+    return any(h.ent_type == "PERSON" or h.tag in ("NN", "NNP") and h.lemma.lower() in person_words() for h in hit)
 
 
-# one person an attack is done to: "a man", "an actor", "a journalist" (or a name)
-_VICTIMS = {"man", "woman", "boy", "girl", "teenager", "journalist", "reporter", "actor", "activist", "priest",
-            "blogger", "student", "volunteer", "official", "mayor", "lawyer", "doctor", "teacher", "pensioner"}
+@cache
+def person_words() -> frozenset[str]:
+    """Words for one person (events.toml [casualties]: `victims_singular` and `person_words`)."""
+    lex = _lexicon()[0]
+    return frozenset(lex["casualties"]["victims_singular"]) | frozenset(lex["casualties"]["person_words"])
 
 
 def _taken_by_force(doc: Document, sent: Span, entry: dict, actors) -> bool:
@@ -1210,7 +1212,7 @@ def place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place 
     if under:
         return under
     in_sent = [p for p in places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
-    apart = _told_apart(doc, toks, tok, sent)
+    apart = told_apart(doc, toks, tok, sent)
     if apart is not None:  # "two days before X shot 49 people, he prayed at the mosque in Y": not Y
         in_sent = [p for p in in_sent if apart[2] <= p.start and p.end <= apart[3] and p.precision != "country"]
     # the trigger's clause first ("X was captured, as Moscow launched missiles and attacks on
@@ -1226,7 +1228,7 @@ def place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place 
 
 def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
     """The nearest past time in the sentence; durations, futures and "since X" are not when."""
-    back = _counted_back(doc, toks, tok, sent)
+    back = counted_back(doc, toks, tok, sent)
     if back is not None:
         return back
     candidates = []
@@ -1255,65 +1257,6 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
 
 # "similar explosions", "an earlier strike": a noun that names another occurrence of its kind
 _ANOTHER = {"similar", "earlier", "previous", "separate", "other", "another"}
-_SPAN = re.compile(r"P(\d+)([DWM])")
-_AFTER = re.compile(r"\s+(?:or so\s+)?(after|before)\b")
-
-
-def _told_apart(doc: Document, toks: TokenIndex, tok: Token, sent: Span):
-    """The duration, the "after"/"before" match and the span of what they tell, when the
-    trigger is told inside "N days/weeks/months after ..." or "... before ...": an event that
-    long before (or after) what the sentence's own clause tells. None otherwise."""
-    for t in doc.times:
-        if not (sent.start <= t.start and t.end <= sent.end) or t.grain != "duration":
-            continue
-        span, after = _SPAN.fullmatch(t.value or ""), _AFTER.match(doc.text, t.end)
-        word = toks.at(after.start(1)) if span and after else None
-        if word is None:
-            continue
-        told = word if word.dep == "prep" else toks.head(word) if word.dep == "mark" else None
-        if told is None:
-            continue
-        lo, hi = toks.subtree(told.i)
-        if toks.head(told).start < word.start:
-            hi = sent.end  # "come one week after ...": what follows the main clause is the other event's
-        if lo <= tok.start < hi and tok.i != word.i:
-            return t, after, lo, hi
-    return None
-
-
-def _counted_back(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
-    """"The blasts on Tuesday come one week after ... similar explosions at an airbase": an event
-    inside "N days/weeks/months after ..." happened that long before what the sentence's own
-    clause tells ("... before ...": that long after), dated by that clause's day, or, told in the
-    present ("the city remains in limbo nearly a week after the shooting"), by the report's.
-    None when there is nothing to count from."""
-    apart = _told_apart(doc, toks, tok, sent)
-    if apart is None:
-        return None
-    t, after, lo, hi = apart
-    word = toks.at(after.start(1))
-    told = word if word.dep == "prep" else toks.head(word)
-    outside = [x for x in doc.times if sent.start <= x.start and x.end <= sent.end and not lo <= x.start < hi
-               and x.grain == "day" and x.value and x is not t]
-    main = toks.head(told)
-    while main.head != main.i and main.pos not in ("VERB", "AUX"):
-        main = toks.head(main)
-    if outside:
-        anchor = date.fromisoformat(outside[0].value[:10])
-    elif doc.article.published is not None and main.tag in ("VBZ", "VBP"):
-        anchor = doc.article.published.date()
-    else:
-        return None
-    span = _SPAN.fullmatch(t.value)
-    n, unit = int(span.group(1)) * (-1 if after.group(1) == "after" else 1), span.group(2)
-    words = doc.text[t.start : after.end()]
-    if unit == "M":
-        month = anchor.year * 12 + anchor.month - 1 + n
-        return TimeExpr(t.start, after.end(), words, f"{month // 12:04d}-{month % 12 + 1:02d}", "month", anchored=True)
-    day = anchor + timedelta(days=n * (7 if unit == "W" else 1))
-    return TimeExpr(t.start, after.end(), words, day.isoformat(), "day", anchored=True)
-
-
 def _clause_of(toks: TokenIndex, t: Token | None) -> int | None:
     """The verb of the clause a word is in, the first of coordinated ones ("shot and killed")."""
     verb = toks.clause_verb(t) if t is not None else None

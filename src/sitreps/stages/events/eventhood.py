@@ -227,11 +227,16 @@ _CAMPAIGN = re.compile(r"\b(?:campaign\w*|presidential|primar(?:y|ies)|nominee|n
                        r"|voters?|electoral|re-?election)\b", re.IGNORECASE)
 
 
+def _a_campaign_story(doc: Document, at: int) -> bool:
+    """Does the paragraph at `at`, or the article's lead, speak of an election campaign?"""
+    lo, hi = paragraph(doc.text, at)
+    return bool(_CAMPAIGN.search(doc.text, lo, hi) or _CAMPAIGN.search(doc.text, 0, min(len(doc.text), _LEAD)))
+
+
 def _an_election_race(doc: Document, toks: TokenIndex, tok: Token) -> bool:
     """Is the battle or fight one "for" something that is no place (a seat, second place, the
     nomination) in a campaign story? "The battle for Bakhmut" is fought for a place."""
-    lo, hi = paragraph(doc.text, tok.start)
-    if not _CAMPAIGN.search(doc.text, lo, hi) and not _CAMPAIGN.search(doc.text, 0, min(len(doc.text), _LEAD)):
+    if not _a_campaign_story(doc, tok.start):
         return False
     words = [tok, *(a for a in toks.children(tok.i) if a.dep == "amod")]  # "a tight battle for": "for" may hang on "tight"
     aims = [o for w in words for c in toks.children(w.i) if c.dep == "prep" and c.text.lower() == "for"
@@ -246,9 +251,8 @@ def _a_politicians_rally(doc: Document, toks: TokenIndex, tok: Token) -> bool:
     addressed or spoken at by one named person or a party ("Trump held a rally", "told a rally
     in X"), or named after a person ("a Sanders rally")? A group the lexicons know or people who
     gather ("supporters held a rally") still protest."""
-    lo, hi = paragraph(doc.text, tok.start)
-    if not _CAMPAIGN.search(doc.text, lo, hi) and not _CAMPAIGN.search(doc.text, 0, min(len(doc.text), _LEAD)):
-        return False  # (a campaign story says so in its lead, if not in the rally's paragraph)
+    if not _a_campaign_story(doc, tok.start):
+        return False
     if any(c.dep in ("compound", "poss") and c.ent_type == "PERSON" for c in toks.children(tok.i)):
         return True
     head = toks.head(tok)

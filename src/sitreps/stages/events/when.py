@@ -1,6 +1,7 @@
 """Step 3: every event gets a date, and says how it was found (`time.basis`).
 
-- `stated`: the time under the trigger or in its sentence (found with the candidate);
+- `stated`: the time under the trigger or in its sentence (found with the candidate), or counted
+  from it for an event told inside "N days after ..." / "... before ..." (`counted_back`);
 - `context`: the nearest earlier time of the same paragraph ("On Monday, ... . Three soldiers
   were killed." dates both sentences);
 - `published`: the text says nothing, so the publication date: a report is news of the day it
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
-from ...records import Document, Event, TimeExpr
+from ...records import Document, Event, Span, TimeExpr, Token
+from .._tokens import TokenIndex
 from ._discourse import paragraph
 
 _NIGHT = re.compile(r"\b(?:overnight|last night|during the night|in the night)\b", re.IGNORECASE)
@@ -67,3 +69,62 @@ def published_time(doc: Document, e: Event) -> TimeExpr | None:
     if (_NIGHT.search(doc.text, sent.start, sent.end) or early) and day.toordinal() > 1:
         day -= timedelta(days=1)
     return TimeExpr(None, None, "", value=day.isoformat(), grain="day", anchored=True, basis="published")
+
+
+_SPAN = re.compile(r"P(\d+)([DWM])")
+_AFTER = re.compile(r"\s+(?:or so\s+)?(after|before)\b")
+
+
+def told_apart(doc: Document, toks: TokenIndex, tok: Token, sent: Span):
+    """(duration, the "after"/"before" match, start, end of what they tell) when the
+    trigger is told inside "N days/weeks/months after ..." or "... before ...": an event that
+    long before (or after) what the sentence's own clause tells. None otherwise."""
+    for t in doc.times:
+        if not (sent.start <= t.start and t.end <= sent.end) or t.grain != "duration":
+            continue
+        span, after = _SPAN.fullmatch(t.value or ""), _AFTER.match(doc.text, t.end)
+        word = toks.at(after.start(1)) if span and after else None
+        if word is None:
+            continue
+        told = word if word.dep == "prep" else toks.head(word) if word.dep == "mark" else None
+        if told is None:
+            continue
+        lo, hi = toks.subtree(told.i)
+        if toks.head(told).start < word.start:
+            hi = sent.end  # "come one week after ...": what follows the main clause is the other event's
+        if lo <= tok.start < hi and tok.i != word.i:
+            return t, after, lo, hi
+    return None
+
+
+def counted_back(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
+    """"The blasts on Tuesday come one week after ... similar explosions at an airbase": an event
+    inside "N days/weeks/months after ..." happened that long before what the sentence's own
+    clause tells ("... before ...": that long after), dated by that clause's day, or, told in the
+    present ("the city remains in limbo nearly a week after the shooting"), by the report's.
+    None when there is nothing to count from."""
+    apart = told_apart(doc, toks, tok, sent)
+    if apart is None:
+        return None
+    t, after, lo, hi = apart
+    word = toks.at(after.start(1))
+    told = word if word.dep == "prep" else toks.head(word)
+    outside = [x for x in doc.times if sent.start <= x.start and x.end <= sent.end and not lo <= x.start < hi
+               and x.grain == "day" and x.value and x is not t]
+    main = toks.head(told)
+    while main.head != main.i and main.pos not in ("VERB", "AUX"):
+        main = toks.head(main)
+    if outside:
+        anchor = date.fromisoformat(outside[0].value[:10])
+    elif doc.article.published is not None and main.tag in ("VBZ", "VBP"):
+        anchor = doc.article.published.date()
+    else:
+        return None
+    span = _SPAN.fullmatch(t.value)
+    n, unit = int(span.group(1)) * (-1 if after.group(1) == "after" else 1), span.group(2)
+    words = doc.text[t.start : after.end()]
+    if unit == "M":
+        month = anchor.year * 12 + anchor.month - 1 + n
+        return TimeExpr(t.start, after.end(), words, f"{month // 12:04d}-{month % 12 + 1:02d}", "month", anchored=True)
+    day = anchor + timedelta(days=n * (7 if unit == "W" else 1))
+    return TimeExpr(t.start, after.end(), words, day.isoformat(), "day", anchored=True)

@@ -32,7 +32,7 @@ from .._counts import elided_count
 from .._tokens import TokenIndex, index
 from ..places import DIRECTIONS
 from ._discourse import paragraph, told_just_before
-from .candidates import place_for
+from .candidates import person_words, place_for
 
 _CONTAINERS = {"WORK_OF_ART", "LAW", "EVENT", "PERSON", "NORP", "PRODUCT"}  # an organisation's name: `_seat`
 _NAME_TAIL = re.compile(
@@ -50,10 +50,8 @@ _INSTITUTION_NOUNS = {
     "tank", "analyst", "analysts", "expert", "experts", "school", "college", "bureau", "agency", "committee",
     "commission", "regime", "format", "law", "laws", "legislation", "bill",
 }
-# people whose "from X" says where they come from
-_PEOPLE = {"girl", "boy", "man", "woman", "child", "people", "person", "resident", "family", "refugee", "volunteer",
-           "student", "soldier", "journalist", "native", "citizen", "teenager", "mother", "father", "daughter", "son",
-           "wife", "husband", "guest", "visitor", "delegation", "athlete", "team", "player"}
+# groups of people whose "from X" says where they come from, beside the words for one person
+_PEOPLE = {"people", "family", "delegation", "team", "children"}
 # verbs whose object, a country or a capital, is a state dealt with, not a place
 _ADDRESSED = {"blame", "accuse", "condemn", "urge", "criticise", "criticize", "thank", "join", "sanction", "warn",
               "support", "back", "recognise", "recognize", "lobby", "pressure", "ask", "implore"}
@@ -232,7 +230,8 @@ def not_where(doc: Document, toks: TokenIndex, p: Place) -> bool:
     head = toks.head(tok)
     if tok.dep == "nsubj" and any(c.dep == "prep" and c.text.lower() == "behind" for c in toks.children(head.i)):
         return True  # "Russia was behind the attacks": who did it, not where
-    if tok.dep == "pobj" and head.text.lower() == "from" and toks.head(head).lemma.lower() in _PEOPLE:
+    if tok.dep == "pobj" and head.text.lower() == "from" and (
+            (who := toks.head(head).lemma.lower()) in _PEOPLE or who in person_words()):
         return True  # "three girls from Kyiv": where people come from, not where it happened
     if tok.dep == "dobj" and head.lemma.lower() in _ADDRESSED and (
             p.precision == "country" or (p.feature or "").startswith("P.PPLC") or (p.feature or "") == "P.PPLG"):
