@@ -239,6 +239,17 @@ def test_durations(text, span, value):
     assert (t.value, t.grain, t.anchored) == (value, "duration", True)
 
 
+@pytest.mark.parametrize(("text", "span", "value"), [
+    ("He died just a week after being sworn in.", "just a week", "P1W"),
+    ("She left only two days after the attack.", "only two days", "P2D"),
+])
+def test_a_qualified_length_is_still_a_duration(text, span, value):
+    """"Just a week" (tagged a date by the model) is a week long, not the week of the report."""
+    doc = run(text, [(span, "DATE")], FRIDAY)
+    t = only(doc, span)
+    assert (t.value, t.grain) == (value, "duration")
+
+
 # ---------------------------------------------------------------- noise, unknowns, merging
 
 

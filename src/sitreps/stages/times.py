@@ -548,7 +548,9 @@ def _is_noise(text: str, g: _Grammar) -> bool:
 
 # entity text may start with a preposition the rules do not expect ("on Friday"); "since" and "in"
 # are kept because patterns that care about them include them
-_PREPOSITION = re.compile(r"(?i)^(?:on|by|at|during|around|about|until|till)\s+(?=\S)")
+# a preposition or a qualifier before a time reads as the time ("just a week" is a week)
+_PREPOSITION = re.compile(r"(?i)^(?:on|by|at|during|around|about|until|till|just|only|nearly|almost|barely|roughly"
+                          r"|approximately|some|more\s+than|less\s+than|at\s+least)\s+(?=\S)")
 _WEEKDAY_IN_TEXT = re.compile(rf"(?i)\b(?:{'|'.join(_WEEKDAYS)})\b")
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:1[89]|20)\d\d)(?!\d)")
 _CLOCK_IN_TEXT = re.compile(r"(?i)\d\s*[ap]\.?m\b|\d:\d\d|\bnoon\b|\bmidnight\b")
