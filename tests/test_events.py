@@ -1783,9 +1783,11 @@ def test_a_cyberattack_told_with_what_it_hit_is_a_strategic_development(run):
     assert [a.actor for a in hacked.actors] == ["RUS.GOV"]
     assert hacked.place is None or hacked.place.name != "Russia"  # Russia did it: who, not where
     assert hacked.time.value == "2024-03-04/2024-03-06"
-    struck = only(happened(run("On Monday, a cyber-attack hit the operator's website, the operator said.")))
+    struck = only(happened(run("On Monday, a cyber-attack knocked out the operator's website, the operator said.")))
     assert struck.subtype == "Other" and struck.time.value == "2024-03-04"
     assert not happened(run("Officials warned on Monday of potential Russian cyberattacks."))  # nothing hit
+    # aimed at a website that kept working, it disabled nothing (and it is no strike either)
+    assert not happened(run("On Monday a cyber-attack hit the operator's website, which kept working."))
     assert not happened(run("The ministry said on Monday that cyberattacks are a growing threat."))
 
 

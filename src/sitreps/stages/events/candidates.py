@@ -565,23 +565,26 @@ def needs_target(toks: TokenIndex, tok: Token) -> bool:
 
 
 def _hit_something(toks: TokenIndex, tok: Token) -> bool:
-    """Does the text say what the attack hit: an object of "on" or "against" ("a cyberattack on
-    its website"), a clause of the noun with an object ("attacks that shut down the websites"),
-    or a verb it is the subject of with an object or an "against" ("the attack occurred
-    against the website", "the attack hit the banks")?"""
-    def aimed(node: Token) -> bool:
-        return any(c.dep == "dobj" or c.dep == "prep" and c.text.lower() in ("on", "against")
-                   and any(g.dep == "pobj" for g in toks.children(c.i)) for c in toks.children(node.i))
+    """Does the text say the attack disabled something (the guideline's "a cyber-attack that
+    disabled a named system"): a clause of the noun ("attacks that shut down the websites of two
+    banks"), or a verb it is the subject of ("the attack knocked the grid offline"), whose verb
+    says so and has an object? Not "a cyberattack on its website", which says what was aimed at."""
+    def disabled(node: Token) -> bool:
+        return node.pos == "VERB" and node.lemma.lower() in _DISABLE and any(c.dep == "dobj" for c in toks.children(node.i))
 
-    if aimed(tok) or any(c.dep in ("relcl", "acl", "advcl") and c.pos == "VERB" and aimed(c) for c in toks.children(tok.i)):
+    if any(c.dep in ("relcl", "acl", "advcl") and disabled(c) for c in toks.children(tok.i)):
         return True
     # "attacks this week that shut down ...": the parse may hang the noun's clause elsewhere
     close = toks.tokens[tok.i + 1 : tok.i + 4]
-    if any(w.text.lower() in ("that", "which") and w.dep == "nsubj" and aimed(toks.head(w))
+    if any(w.text.lower() in ("that", "which") and w.dep == "nsubj" and disabled(toks.head(w))
            and not any(v.pos in ("VERB", "AUX") for v in close[: k]) for k, w in enumerate(close)):
         return True
-    head = toks.head(tok)
-    return tok.dep in ("nsubj", "nsubjpass") and head.pos == "VERB" and aimed(head)
+    return tok.dep == "nsubj" and disabled(toks.head(tok))
+
+
+# verbs that say a system stopped working
+_DISABLE = {"shut", "disable", "disrupt", "cripple", "paralyse", "paralyze", "knock", "take", "crash", "halt", "wipe",
+            "block", "down", "black", "cut"}
 
 
 def _used(toks: TokenIndex, tok: Token, heads) -> bool:
