@@ -500,12 +500,6 @@ def test_a_world_famous_city_keeps_its_meaning_in_a_story_about_another_country(
     assert _picks(text, ["Washington", "Ohio", "Iowa", "Syria", "Paris"])[-1] == "w:paris"
 
 
-def test_a_domestic_story_with_nothing_near_the_small_namesake_means_the_famous_city():
-    # nothing abroad is named, but nothing in Texas or Tennessee either: "Paris" is the capital
-    text = "In Washington and Iowa, senators argued after the attacks in Paris."
-    assert _picks(text, ["Washington", "Iowa", "Paris"])[-1] == "w:paris"
-
-
 def test_a_capital_named_by_its_countrys_adjective_is_that_capital():
     from sitreps.stages.places import recognize
 

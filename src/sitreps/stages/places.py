@@ -771,9 +771,7 @@ def _unsupported(candidates, namesakes: frozenset[str], picks, mine) -> set[str]
     nearby = [p for p in picks if p.feature_code not in _DIVISION_KINDS]
     return {
         c.id for c in candidates if c.id in namesakes
-        and (any(p.country != c.country for p in picks)
-             or not any(p.country == c.country and (p.admin1 == c.admin1 or distance_km(p.lat, p.lon, c.lat, c.lon) < _SUPPORT_KM)
-                        for p in picks))
+        and any(p.country != c.country for p in picks)
         and not any(
             p.country == c.country and p.admin1 == c.admin1 and distance_km(p.lat, p.lon, c.lat, c.lon) < _SUPPORT_KM
             for p in nearby
