@@ -556,7 +556,7 @@ _SUFFERED = {"Explosions/Remote violence", "Violence against civilians"}
 
 
 def needs_target(toks: TokenIndex, tok: Token) -> bool:
-    """Is the trigger one of an entry told only with what it hit (`needs_target`: a cyberattack)?"""
+    """Is the trigger one of an entry told only with what it disabled (`needs_target`: a cyberattack)?"""
     _, triggers, _ = _lexicon()
     lemma = word_lemma(toks, tok)
     prev = toks.tokens[tok.i - 1].text.lower() if tok.i > 0 else ""

@@ -605,7 +605,7 @@ def pinned(doc: Document, e: Event) -> bool:
     if dated and tok.pos == "NOUN" and impact_told(index(doc), tok):
         return True  # "in recent days ... a missile that targeted a Russian position": one strike, when and what
     if dated and needs_target(index(doc), tok):
-        return True  # "cyber attacks this week that shut down the websites of two banks": what it hit, and when
+        return True  # "cyber attacks this week that shut down the websites of two banks": what it disabled, and when
     if dated and tok.pos == "NOUN" and e.time.start is not None and _dates_the_noun(index(doc), tok, e.time):
         return True  # "after Friday's missile attacks across the country": the noun carries its own day
     named = any(a.kind in _ARMED and (not a.inferred or _named_unit(doc, e, a)) for a in e.actors)

@@ -40,7 +40,7 @@ _ROLES = re.compile(rf"\b(?:{_ROLE}|carried\s+out|shot|killed|gunned\s+down|murd
 # what a name may not be: a place, a people, a day (the model often calls a foreign name an
 # organisation, so an ORG passes unless it is an actor the lexicons know)
 _NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
-_DONE_BY_ONE = {"Violence against civilians", "Explosions/Remote violence"}
+DONE_BY_ONE = frozenset({"Violence against civilians", "Explosions/Remote violence"})  # types one person can do
 
 
 def named_attackers(doc: Document, groups: tuple[ActorMention, ...]) -> tuple[tuple[int, int, str | None], ...]:
@@ -83,7 +83,7 @@ def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str 
     a bombing with no doer, or with one unnamed gunman: named in its sentence, its paragraph, or a
     sentence that names its place, or, the article's one attacker, for the attack the article
     is about (`lead`: the first it tells); never one whose role is tied to another place."""
-    if (e.actors and not unnamed(e)) or not named or e.type not in _DONE_BY_ONE \
+    if (e.actors and not unnamed(e)) or not named or e.type not in DONE_BY_ONE \
             or any(w.kind in EXPLOSIVE_KINDS for w in e.weapons):
         return None  # a shelling, an air strike: a side's guns, not one man
     sent = e.evidence[0]

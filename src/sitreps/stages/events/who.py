@@ -38,7 +38,7 @@ from .candidates import (
     subjects_of_a_deed,
 )
 from .groups import group_doer, group_targets, named_groups
-from .perpetrators import named_attackers, named_perpetrator, sole, unnamed
+from .perpetrators import DONE_BY_ONE, named_attackers, named_perpetrator, sole, unnamed
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
@@ -56,7 +56,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     groups = named_groups(doc)
     attackers = named_attackers(doc, groups.mentions)
     # the article's own attack: the first one it tells as having happened, now
-    lead = next((x.id for x in events if x.type in _DONE_BY_ONE_TYPES and x.certainty in HAPPENED and not x.background), None)
+    lead = next((x.id for x in events if x.type in DONE_BY_ONE and x.certainty in HAPPENED and not x.background), None)
     rioting = frozenset(e.evidence[0].start for e in events if e.type == "Riots" and e.certainty in HAPPENED)
     crowds = any(e.certainty in HAPPENED and (e.type in ("Protests", "Riots") or e.actors and e.actors[0].kind in ("protesters", "rioters"))
                  for e in events)
@@ -91,7 +91,6 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
     return out
 
 
-_DONE_BY_ONE_TYPES = {"Violence against civilians", "Explosions/Remote violence"}
 _BOMB = re.compile(r"(?:car |truck |pipe |suicide |nail )?bomb(?:s|ing|ings)?", re.IGNORECASE)
 
 
