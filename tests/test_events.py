@@ -1875,6 +1875,17 @@ def test_an_event_told_as_so_long_before_another_is_counted_back(run):
     assert (shot.time.value, shot.place.name) == ("2024-03-03", "Harbour Town")
 
 
+def test_an_arrest_with_no_one_named_who_made_it_is_the_states_where_it_was_made(run):
+    held = only(happened(run("A suspected spy was detained in Russia on Monday, his lawyer said.")))
+    assert held.subtype == "Arrests"
+    assert [(a.actor, a.kind, a.country, a.inferred) for a in held.actors] == [("POL", "police", "RU", True)]
+    # a place the article only falls back on says nothing of who made it
+    doc = run("Russian artillery shelled Harbour Town on Monday.\n\nThe arrest of a suspected spy on Monday "
+              "surprised his neighbours.")
+    arrests = [e for e in happened(doc) if e.subtype == "Arrests"]
+    assert arrests and all(not e.actors for e in arrests)
+
+
 def test_a_development_told_of_this_week_is_particular_enough(run):
     """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
     agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))

@@ -87,6 +87,7 @@ def attribute_events(doc: Document, events: list[Event]) -> list[Event]:
                 e = replace(e, actors=(doer,), targets=tuple(t for t in e.targets if t.actor != doer.actor))
         elif unnamed(e) and (doer := named_perpetrator(doc, e, attackers, e.id == lead)) is not None:
             e = replace(e, actors=(replace(doer, inferred=False),))  # "a gunman ... The gunman, X, ..."
+        e = _arrested_by_the_state(e)
         out.append(_planted_bomb(_armed_victims(_unarmed_attack(_territory_by_side(e), doc.article.published))))
     return out
 
@@ -388,6 +389,21 @@ def _from_territory(e: Event, published) -> ActorMention | None:
         return None
     t = e.trigger
     return ActorMention(t.start, t.end, t.text, forces[0], forces[1], "state_forces", other, inferred=True)
+
+
+def _arrested_by_the_state(e: Event) -> Event:
+    """An arrest whose sentence names no one who made it, in a country the sentence names ("a
+    Russian man was detained in Belarus"), was made by that country's police (ACLED's "Police
+    Forces of ...": an arrest is the state's), inferred. Not from a country the article only
+    falls back on: the place must be told in the arrest's own sentence."""
+    if e.subtype != "Arrests" or e.actors or e.place is None or not e.place.country or e.place.start is None:
+        return e
+    sent = e.evidence[0]
+    if not (sent.start <= e.place.start and e.place.end <= sent.end):
+        return e
+    t = e.trigger
+    police = ActorMention(t.start, t.end, t.text, "POL", "Police", "police", e.place.country, inferred=True)
+    return replace(e, actors=(police,))
 
 
 def _in_the_war(e: Event, published) -> bool:
