@@ -1886,6 +1886,15 @@ def test_an_arrest_with_no_one_named_who_made_it_is_the_states_where_it_was_made
     assert arrests and all(not e.actors for e in arrests)
 
 
+@pytest.mark.parametrize("span", ["99999999 days", "30000 months"])
+def test_a_count_back_off_the_calendar_leaves_the_day_unknown(run, span):
+    doc = run(f"The blasts on Monday come {span} after one person was killed in similar explosions at an airbase "
+              "in Harbour Town.")  # no crash, and no year outside the calendar
+    assert all(e.time is None or e.time.value is None or "-" not in e.time.value[:1] and int(e.time.value[:4]) >= 1
+               for e in doc.events)
+    assert any(e.time and e.time.value == "2024-03-04" for e in doc.events)
+
+
 def test_a_development_told_of_this_week_is_particular_enough(run):
     """ACLED codes a development it can date to a week (time precision 2); a year is too vague."""
     agreed = only(happened(run("Russia and Ukraine agreed a prisoner exchange this week.")))

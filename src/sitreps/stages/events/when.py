@@ -125,6 +125,11 @@ def counted_back(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Tim
     words = doc.text[t.start : after.end()]
     if unit == "M":
         month = anchor.year * 12 + anchor.month - 1 + n
+        if not 1 <= month // 12 <= 9999:
+            return None  # "30000 months after": off the calendar, unknown
         return TimeExpr(t.start, after.end(), words, f"{month // 12:04d}-{month % 12 + 1:02d}", "month", anchored=True)
-    day = anchor + timedelta(days=n * (7 if unit == "W" else 1))
+    try:
+        day = anchor + timedelta(days=n * (7 if unit == "W" else 1))
+    except OverflowError:
+        return None  # "99999999 days after": off the calendar, unknown
     return TimeExpr(t.start, after.end(), words, day.isoformat(), "day", anchored=True)
