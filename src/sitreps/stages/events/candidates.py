@@ -243,6 +243,8 @@ _FIGHTERS = {"soldier", "soldiers", "serviceman", "servicemen", "fighter", "figh
 def _named_dead(doc: Document, toks: TokenIndex, sent: Span, phrases: list[CasualtyPhrase]) -> list[CasualtyPhrase]:
     """"Captain Anton Sydorov was killed": one person the text names, killed, is a count of one
     (the numbers of casualty phrases leave names out)."""
+    if "kill" not in doc.text[sent.start : sent.end].lower():
+        return []  # (read for every sentence: most kill no one)
     out = []
     people = [e for e in doc.entities if e.label == "PERSON" and sent.start <= e.start and e.end <= sent.end]
     for tok in toks.in_span(sent.start, sent.end):

@@ -79,6 +79,8 @@ def told_apart(doc: Document, toks: TokenIndex, tok: Token, sent: Span):
     """(duration, the "after"/"before" match, start, end of what they tell) when the
     trigger is told inside "N days/weeks/months after ..." or "... before ...": an event that
     long before (or after) what the sentence's own clause tells. None otherwise."""
+    if not _AFTER.search(doc.text, sent.start, sent.end):
+        return None  # (asked for every trigger, twice: most sentences say neither word)
     for t in doc.times:
         if not (sent.start <= t.start and t.end <= sent.end) or t.grain != "duration":
             continue
