@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup lint bench fuzz hostile clean-report eval-geo eval-ucdp eval-events eval-articles eval-audit eval-quotes eval-certainty eval-clusters
+.PHONY: demo test setup lint bench fuzz hostile clean-report eval-geo eval-ucdp eval-events eval-articles eval-agreement eval-audit eval-quotes eval-certainty eval-clusters
 SHARED ?= ../shared
 
 setup: $(VENV)/.installed
@@ -54,6 +54,10 @@ eval-events: setup
 # every event of the 40 fully annotated articles (labels in src/sitreps/evaluation/labels)
 eval-articles: setup
 	$(BIN)/sitreps eval articles $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --markdown
+
+# how far a second, blind annotator of the same 40 articles agrees with the gold (no model; a second)
+eval-agreement: setup
+	$(BIN)/sitreps eval agreement $(SHARED)/data/articles/ukraine_war_news_2022_2023.jsonl --markdown
 
 # a random draw of what the map shows, as a worksheet for a judge (AUDIT_HALF: tune on the tune half,
 # judge the report half once at the end; AUDIT_SEED: report on a seed you did not tune on)

@@ -480,3 +480,67 @@ def test_article_matching_pairs_a_happened_gold_event_with_the_shown_record():
     pairs = match_article(gold, [feared, hit], text, text)
     assert (pairs[0][0]["event"], pairs[0][1]["id"]) == (1, "h")
     assert (None, feared) in pairs
+
+
+def _coded(article: str, event: int, span: tuple[int, int], subtype: str, **fields) -> dict:
+    from sitreps.evaluation.articles import TYPES
+
+    kind = next(t for t, subs in TYPES.items() if subtype in subs)
+    row = {"article": article, "event": event, "evidence": [list(span)], "type": kind, "subtype": subtype,
+           "actor1": None, "actor2": None, "place": None, "date": None, "date_basis": None,
+           "certainty": "asserted", "background": False, "fatalities": None, "note": ""}
+    return {**row, **fields}
+
+
+def test_two_annotators_are_scored_with_the_extractors_matching():
+    from sitreps.evaluation.articles import agreement
+
+    text = "Shelling hit the market on Monday. Protesters marched in the capital. A strike in 2014 killed two."
+    shell = (0, text.index(".") + 1)
+    march = (text.index("Protesters"), text.index("capital.") + 8)
+    old = (text.index("A strike"), len(text))
+    kyiv = {"lat": 50.45, "lon": 30.52, "country": "UA", "admin1": "Kyiv City", "precision": "city"}
+    gold = {"a": [_coded("a", 1, shell, "Shelling/artillery/missile attack", actor1="RUS.MIL", date="2022-03-07", place=kyiv),
+                  _coded("a", 2, march, "Peaceful protest", actor1="PROT"),
+                  _coded("a", 3, old, "Air/drone strike", background=True)],
+            "b": []}
+    far = {**kyiv, "lat": 49.99, "lon": 36.23}
+    second = {"a": [_coded("a", 1, shell, "Air/drone strike", actor1="RUS.MIL", date="2022-03-09", place=far),
+                    _coded("a", 2, old, "Air/drone strike")],  # coded current: a false alarm against the gold
+              "b": []}
+    articles = {"a": (None, text), "b": (None, "Nothing happened.")}
+    misses: list = []
+    rows = agreement(["a", "b"], gold, second, articles, mistakes=misses)
+    row = rows["all"]
+    # one shared event, the protest only in the gold, the old strike shown as current only by the second
+    assert (row["gold current"], row["second current"], row["precision"], row["recall"]) == (2, 2, 0.5, 0.5)
+    assert (row["type"], row["subtype"], row["actor1"], row["place"], row["date"]) == (1.0, 0.0, 1.0, 0.0, 0.0)
+    assert rows["tune half"]["gold current"] == 2 and rows["test half"]["gold current"] == 0
+    assert sorted(m["kind"] for m in misses) == ["fields differ", "gold only", "second only"]
+    # the same file against itself agrees on everything
+    same = agreement(["a", "b"], gold, gold, articles)["all"]
+    assert (same["F1"], same["place"], same["date"], same["second background"]) == (1.0, 1.0, 1.0, 1)
+
+
+def test_agreement_command_scores_two_files_and_refuses_an_article_the_second_did_not_code(tmp_path):
+    from typer.testing import CliRunner
+
+    from sitreps.cli import app
+
+    text = "Shelling hit the market on Monday."
+    event = _coded("a", 1, (0, len(text)), "Shelling/artillery/missile attack")
+    arts = write_lines(tmp_path / "a.jsonl", [{"id": "a", "published": "2022-03-08", "text": text},
+                                              {"id": "b", "published": "2022-03-08", "text": "Quiet."}])
+    gold = write_lines(tmp_path / "g.jsonl", [event])
+    gold_docs = write_lines(tmp_path / "gd.jsonl", [{"article": "a", "events": 1}, {"article": "b", "events": 0}])
+    second = write_lines(tmp_path / "s.jsonl", [event])
+    runner = CliRunner(env={"COLUMNS": "400", "NO_COLOR": "1"})
+    args = ["eval", "agreement", str(arts), "--gold", str(gold), "--gold-docs", str(gold_docs), "--second", str(second)]
+    partial = write_lines(tmp_path / "sd.jsonl", [{"article": "a", "events": 1}])
+    result = runner.invoke(app, [*args, "--second-docs", str(partial)])
+    assert result.exit_code != 0 and "not in the second annotator's manifest: b" in result.stderr
+    whole = write_lines(tmp_path / "sd2.jsonl", [{"article": "a", "events": 1}, {"article": "b", "events": 0}])
+    result = runner.invoke(app, [*args, "--second-docs", str(whole), "--json"])
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)["second annotator against the gold (current events; fields over matched events)"]["all"]
+    assert (row["gold current"], row["second current"], row["F1"]) == (1, 1, 1.0)

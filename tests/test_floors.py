@@ -10,6 +10,8 @@ Skipped, with a message, when ../shared is absent.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from sitreps.pipeline import Context
@@ -98,3 +100,23 @@ def test_events_of_fully_annotated_articles(shared_dir, ctx):
     every = ev.evaluate(ids, gold, texts, ctx)["all"]
     at_least({k: every[k] for k in ("precision", "recall", "F1", "date", "all four")},
              {"precision": 0.879, "recall": 0.569, "F1": 0.69, "date": 0.964, "all four": 0.862})
+
+
+def test_both_annotations_of_the_article_gold_are_sound(shared_dir):
+    # the gold and the second annotator's coding of the same 40 articles: offsets inside the text,
+    # known types, dates, manifests that count every event; then their agreement (`make eval-agreement`)
+    from sitreps.evaluation import articles as ev
+
+    articles = {}
+    with (shared_dir / "data/articles/ukraine_war_news_2022_2023.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            articles[row["id"]] = row
+    assert ev.check_gold(ev.GOLD, articles, ev.GOLD_DOCS) == []
+    assert ev.check_gold(ev.SECOND, articles, ev.SECOND_DOCS) == []
+    ids, gold = ev.load_gold()
+    coded, second = ev.load_gold(ev.SECOND, ev.SECOND_DOCS)
+    assert coded == ids
+    texts = {a: (None, articles[a]["text"]) for a in ids}
+    every = ev.agreement(ids, gold, second, texts)["all"]
+    at_least({k: every[k] for k in ("F1", "type")}, {"F1": 0.9, "type": 0.95})

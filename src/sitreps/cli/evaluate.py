@@ -211,6 +211,43 @@ def eval_articles(
                        markdown, as_json)
 
 
+@eval_app.command("agreement")
+def eval_agreement(
+    articles: Annotated[Path, typer.Argument(help="Articles (JSON lines {id, published, text}) the offsets point into.")],
+    second: Annotated[Path | None, typer.Option(help="The second annotator's events (JSON lines); by default the ones packaged with sitreps.")] = None,
+    second_docs: Annotated[Path | None, typer.Option(help="The second annotator's manifest: one line per article coded.")] = None,
+    gold: Annotated[Path | None, typer.Option(help="Gold events (JSON lines); by default the ones packaged with sitreps.")] = None,
+    gold_docs: Annotated[Path | None, typer.Option(help="The gold's manifest: one line per annotated article.")] = None,
+    markdown: Annotated[bool, typer.Option(help="Print Markdown tables (for docs/evaluation.md).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the numbers as JSON.")] = False,
+    mistakes: Annotated[Path | None, typer.Option(help="Write every event only one annotator coded, and every field they code apart, to this JSON lines file.")] = None,
+):
+    """How far two annotators agree on the full-article gold: the second annotator's events scored
+    against the gold with the same matching and field checks as `eval articles` (no model needed)."""
+    from ..evaluation import articles as ev
+    from ..evaluation.sentences import load_articles
+
+    with _errors():
+        paths = (gold or ev.GOLD, gold_docs or ev.GOLD_DOCS, second or ev.SECOND, second_docs or ev.SECOND_DOCS)
+        _check_paths([str(articles), *map(str, paths)])
+        ids, events = ev.load_gold(paths[0], paths[1])
+        coded, events_b = ev.load_gold(paths[2], paths[3])
+        missing = [a for a in ids if a not in set(coded)]
+        if missing:
+            raise InputError(f"{len(missing)} gold articles are not in the second annotator's manifest: {', '.join(missing[:5])}")
+        texts = load_articles(articles, set(ids))
+        absent = [a for a in ids if a not in texts]
+        if absent:
+            raise InputError(f"{len(absent)} annotated articles are not in {articles}: {', '.join(absent[:5])}")
+        misses: list | None = [] if mistakes else None
+        rows = ev.agreement(ids, events, events_b, texts, mistakes=misses)
+        _write_mistakes(mistakes, misses)
+        _print_results({"second annotator against the gold (current events; fields over matched events)": rows},
+                       ["Precision is the share of the second annotator's events the gold also codes; recall the reverse.",
+                        "Halves: alternate articles of the gold's manifest, as in `eval articles`."],
+                       markdown, as_json)
+
+
 @eval_app.command("audit")
 def eval_audit(
     paths: Annotated[list[str] | None, typer.Argument(help="Articles to ingest first (files or folders); none to draw from the store as it is.")] = None,

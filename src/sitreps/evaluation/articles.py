@@ -28,6 +28,9 @@ from ..stages.times import days_of
 LABELS = Path(__file__).with_name("labels")
 GOLD = LABELS / "article_events.jsonl"
 GOLD_DOCS = LABELS / "article_events_docs.jsonl"
+# the same articles coded again by a second annotator who saw neither the gold nor the output
+SECOND = LABELS / "article_events_second.jsonl"
+SECOND_DOCS = LABELS / "article_events_second_docs.jsonl"
 
 TYPES = {
     "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
@@ -368,6 +371,48 @@ def evaluate(ids: list[str], gold: dict[str, list[dict]], articles: Mapping[str,
         t = tallies["all"]
         mistakes += [{"kind": "missed", **m} for m in t.misses] + [{"kind": "false alarm", **m} for m in t.alarms]
         mistakes += [{"kind": "wrong field", **m} for m in t.wrong]
+    return _rows(tallies, ids)
+
+
+def as_output(row: dict) -> dict:
+    """A gold row in the shape of an extractor's event, so that one annotator's events can be
+    scored against another's with the same matching and field checks (its offsets stay raw)."""
+    place = row.get("place")
+    return {
+        "evidence": [{"start": s, "end": e} for s, e in row.get("evidence") or []],
+        "type": row.get("type"), "subtype": row.get("subtype"),
+        "certainty": row.get("certainty"), "background": bool(row.get("background")),
+        "time": {"value": row.get("date"), "basis": row.get("date_basis")},
+        "place": None if place is None else {"name": place.get("name"), "lat": place.get("lat"), "lon": place.get("lon"),
+                                             "country": place.get("country"), "admin1": place.get("admin1")},
+        "actors": [{"actor": row["actor1"]}] if row.get("actor1") else [],
+        "_evidence_text": row.get("note"),
+    }
+
+
+def agreement(ids: list[str], gold: dict[str, list[dict]], second: dict[str, list[dict]], articles: Mapping[str, tuple], *,
+              mistakes: list | None = None) -> dict[str, dict]:
+    """A second annotator's events scored against the gold exactly as the extractor's are: the
+    agreement two people reach on the same articles, the ceiling any extractor is measured under.
+    Precision and recall swap when the two are swapped; F1 does not."""
+    half = halves(ids)
+    tallies = {"all": Tally(), "tune half": Tally(), "test half": Tally()}
+    for a in ids:
+        raw = articles[a][1]
+        pairs = match_article(gold.get(a, []), [as_output(r) for r in second.get(a, [])], raw, raw)
+        for name in ("all", f"{half[a]} half"):
+            score_pairs(pairs, tallies[name], a)
+    if mistakes is not None:
+        t = tallies["all"]
+        mistakes += [{"kind": "gold only", **m} for m in t.misses] + [{"kind": "second only", **m} for m in t.alarms]
+        mistakes += [{"kind": "fields differ", **m} for m in t.wrong]
+    renamed = {"output current": "second current", "output background": "second background"}
+    dropped = {"output undated", "output not happened", "certainty"}
+    return {name: {renamed.get(k, k): v for k, v in row.items() if k not in dropped} for name, row in _rows(tallies, ids).items()}
+
+
+def _rows(tallies: dict[str, Tally], ids: list[str]) -> dict[str, dict]:
+    half = halves(ids)
     n_articles = {"all": len(ids), "tune half": sum(1 for a in ids if half[a] == "tune"),
                   "test half": sum(1 for a in ids if half[a] == "test")}
     return {name: _row(t, n_articles[name]) for name, t in tallies.items()}
