@@ -99,7 +99,9 @@ def test_events_of_fully_annotated_articles(shared_dir, ctx):
     texts = load_articles(shared_dir / "data/articles/ukraine_war_news_2022_2023.jsonl", set(ids))
     every = ev.evaluate(ids, gold, texts, ctx)["all"]
     at_least({k: every[k] for k in ("precision", "recall", "F1", "date", "all four")},
-             {"precision": 0.879, "recall": 0.569, "F1": 0.69, "date": 0.964, "all four": 0.862})
+             # the adjudicated gold (session 18) dates a page stamped three weeks before the events it
+             # reports by its text, where the extractor can only count from the stamp
+             {"precision": 0.93, "recall": 0.70, "F1": 0.80, "date": 0.87, "all four": 0.84})
 
 
 def test_both_annotations_of_the_article_gold_are_sound(shared_dir):
