@@ -390,3 +390,42 @@ def test_story_time_with_no_number_is_no_length_and_no_date():
     # "a few days later" is neither the duration "a few days" nor a day counted from P
     t = only(run("Troops arrived on Monday. Shelling resumed a few days later.", published=FRIDAY), "a few days later")
     assert t.value is None and t.grain == "day" and not t.anchored
+
+
+# ---------------------------------------------------------------- a stamp earlier than the text
+
+EARLY = "2022-02-07T10:00"  # a Monday, weeks before the invasion of lexicons/times.toml's landmark
+
+
+def test_a_page_reporting_the_invasion_as_done_under_an_earlier_stamp_is_read_from_the_text():
+    text = ("Troops advanced on two cities after Moscow launched its full military operation on Thursday. "
+            "A regional governor said on Saturday that a bridge in Ukraine had been blown up.")
+    doc = run(text, published=EARLY)
+    assert doc.article.published.date().isoformat() == "2022-02-26"  # the Saturday after that Thursday
+    assert doc.article.published.hour == 10  # the stamp's time of day is kept
+    note = next(n for n in doc.notes if n.code == "times.stamp_early")
+    assert note.level == "warning" and "2022-02-07" in note.detail and "2022-02-24" in note.detail
+    assert only(doc, "Thursday").value == "2022-02-24"
+    assert only(doc, "Saturday").value == "2022-02-26"
+
+
+@pytest.mark.parametrize("text", [
+    "Officials fear Russia could launch an invasion of Ukraine within days.",  # a modal: not done
+    "If Russia launched an invasion of Ukraine, sanctions would follow at once.",  # a conditional
+    "Eight years ago Russia launched an armed invasion of eastern Ukraine, the speaker recalled.",  # dated apart
+    "Russia launched its military operation in Syria while Ukraine watched.",  # another war
+])
+def test_the_landmark_told_as_possible_dated_or_elsewhere_leaves_the_stamp_alone(text):
+    doc = run(text, published=EARLY)
+    assert doc.article.published.date().isoformat() == "2022-02-07"
+    assert not [n for n in doc.notes if n.code == "times.stamp_early"]
+
+
+@pytest.mark.parametrize("published", ["2016-05-02T10:00", "2022-03-01T10:00", None])
+def test_stamps_long_before_or_after_the_landmark_are_not_checked(published):
+    from sitreps.stages.times import early_stamp
+
+    text = "Aid convoys moved west after Russia launched its invasion of Ukraine on Thursday."
+    doc = run(text, published=published)
+    assert not [n for n in doc.notes if n.code == "times.stamp_early"]
+    assert early_stamp(text, None) is None

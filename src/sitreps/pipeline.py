@@ -83,7 +83,7 @@ def default_stages() -> tuple[Stage, ...]:
         Stage("clean", clean, ("article",), ("text", "removed")),
         Stage("nlp", parse, ("text",), ("sentences", "tokens", "entities")),
         Stage("places", geoparse, ("entities",), ("places",)),
-        Stage("times", normalise_times, ("entities",), ("times",)),
+        Stage("times", normalise_times, ("entities",), ("times", "article")),  # an early stamp is corrected
         Stage("quotes", find_quotes, ("sentences", "tokens", "entities"), ("quotes",)),
         Stage("claims", find_claims, ("sentences", "tokens", "quotes"), ("claims",)),
         Stage("actors", find_actors, ("tokens", "entities", "places"), ("actors",)),

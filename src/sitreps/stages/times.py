@@ -7,7 +7,10 @@ span is read by the rules below first; only what they cannot read goes to datepa
 span, never the whole text. Rule data (relative phrases, number words, noise) is in
 lexicons/times.toml.
 
-P is the publication date (`doc.article.published`, its date). `anchored` is True when `value` is
+P is the publication date (`doc.article.published`, its date). A stamp earlier than a landmark the
+text reports as done (lexicons/times.toml `[[landmark]]`: a live page kept under its first date) is
+corrected first: P becomes the earliest day the text allows, and a `times.stamp_early` note keeps
+the stamp (`early_stamp`). `anchored` is True when `value` is
 fixed: an absolute date, a relative one resolved against P, or a duration (which needs no anchor).
 Without P a relative expression keeps its grain, gets value None and anchored False (never guessed),
 and the document gets one `times.unanchored` note. An entity nobody can read is kept with grain
@@ -695,12 +698,72 @@ def _story_time(text: str, start: int, reading: Reading, before: list[TimeExpr])
     return Reading(str(year), "year", True) if reading.grain == "year" else Reading(_month_value(year, month), "month", True)
 
 
+@dataclass(frozen=True)
+class _Landmark:
+    name: str
+    day: date
+    told: tuple[re.Pattern, ...]
+    within_days: int
+    names: tuple[str, ...]
+    not_with: re.Pattern
+
+
+@cache
+def _landmarks() -> tuple[_Landmark, ...]:
+    return tuple(_Landmark(m["name"], m["day"], tuple(re.compile(t, re.IGNORECASE) for t in m["told"]),
+                           int(m["within_days"]), tuple(m["names"]),
+                           re.compile("|".join(map(re.escape, m["not_with"])) or "(?!)"))
+                 for m in load_lexicon("times").get("landmark", []))
+
+
+_HEDGE_BEFORE = re.compile(r"\b(?:if|would|could|might|may|will|shall|can|to|not|never|unless|whether|should|fears?|feared)\b",
+                           re.IGNORECASE)
+_DATED = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bago\b|\byears?\b", re.IGNORECASE)
+_WEEKDAY_NAMES = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def early_stamp(text: str, stamp: date | None) -> tuple[date, str] | None:
+    """(the earliest day the text allows, why) when the stamp is early: the text reports as done a
+    landmark of lexicons/times.toml that began after the stamp ("since Russia launched its
+    invasion" on a page stamped three weeks before it, a live page kept under its first date).
+    The day is the landmark's, moved on to the first day by which every weekday the text names has
+    come round at least once ("launched ... on Thursday", "said on Saturday": the Saturday after).
+    None when the stamp is unknown or agrees with the text."""
+    if stamp is None:
+        return None
+    for mark in _landmarks():
+        if not 0 < (mark.day - stamp).days <= mark.within_days or not any(n in text for n in mark.names):
+            continue
+        for pattern in mark.told:
+            for m in pattern.finditer(text):
+                start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+                ends = [i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i >= 0]
+                sentence_after = text[m.end(): min(ends) if ends else len(text)]
+                before = text[start: m.start()]
+                sentence = before + m.group(0) + sentence_after
+                if _HEDGE_BEFORE.search(before) or _DATED.search(sentence) or mark.not_with.search(sentence):
+                    continue
+                weekdays = {_WEEKDAYS[w.group(0).lower()] for w in _WEEKDAY_NAMES.finditer(text)}
+                day = mark.day + timedelta(days=max([(w - mark.day.weekday()) % 7 for w in weekdays], default=0))
+                why = (f"The page is stamped {stamp.isoformat()}, but its text reports {mark.name} "
+                       f"({mark.day.isoformat()}) as done ({m.group(0)[:80]!r}); its relative dates are read from "
+                       f"{day.isoformat()}, the earliest day the text allows.")
+                return day, why
+    return None
+
+
 def normalise_times(doc: Document, ctx) -> Document:
     if not doc.text:
         return doc
     g = _grammar()
     published = doc.article.published
     p = published.date() if published is not None else None
+    early = early_stamp(doc.text, p)
+    if early is not None:
+        p, why = early
+        published = published.replace(year=p.year, month=p.month, day=p.day)
+        doc = replace(doc, article=replace(doc.article, published=published),
+                      notes=doc.notes + (Note(STAGE, "times.stamp_early", why, "warning"),))
     beyond: list[str] = []
     candidates = _find_by_rules(doc.text, p, g, beyond)
     entities = [_Candidate(e.start, e.end, None) for e in doc.entities if e.label in _LABELS]
