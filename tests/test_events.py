@@ -236,6 +236,15 @@ def test_sub_event_types(run, text, subtype):
     assert subtype in [e.subtype for e in run(text).events]
 
 
+@pytest.mark.parametrize("text, subtype", [
+    ("Friday's missile and drone attacks on Harbour Town cut the power.", SHELLING),
+    ("Friday's drone and missile attacks on Harbour Town cut the power.", "Air/drone strike"),
+    ("Russian forces shelled Harbour Town on Monday and drones circled overhead.", SHELLING),
+])
+def test_the_weapon_named_nearest_the_trigger_decides_a_mixed_wave(run, text, subtype):
+    assert subtype in [e.subtype for e in run(text).events]
+
+
 def test_shot_down_drones_are_not_a_drone_strike(run):
     events = run("Ukrainian air defence shot down 20 drones over Harbour Town overnight.").events
     assert [e.subtype for e in events] == ["Disrupted weapons use"]

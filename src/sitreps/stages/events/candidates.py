@@ -784,12 +784,27 @@ def _with_counts_and_weapons(events: list[Event], phrases: list[CasualtyPhrase],
             fields["type"], fields["subtype"] = by_subtype[gunfire]["type"], gunfire
         if e.type in _VIOLENT and weapons:
             fields["weapons"] = tuple(weapons)
-            kinds = [w.kind for w in weapons if w.kind in _WEAPON_SUBTYPES]
-            if kinds and e.subtype == "Shelling/artillery/missile attack" and _WEAPON_SUBTYPES[kinds[0]] in by_subtype:
-                fields["subtype"] = _WEAPON_SUBTYPES[kinds[0]]
+            nearest = _nearest_explosive(e, weapons)
+            if nearest in _WEAPON_SUBTYPES and e.subtype == "Shelling/artillery/missile attack" and _WEAPON_SUBTYPES[nearest] in by_subtype:
+                fields["subtype"] = _WEAPON_SUBTYPES[nearest]
         out.append(replace(e, **fields) if fields else e)
     return out
 
+
+
+_GUNS = ("shell", "artillery", "mortar")
+
+
+def _nearest_explosive(e: Event, weapons: list[Weapon]) -> str | None:
+    """The kind of the explosive weapon named nearest the trigger (the trigger itself first):
+    "missile and drone attacks" are a missile wave, "a drone attack" a drone strike; a shelling
+    trigger keeps its guns."""
+    explosive = [w for w in weapons if w.kind in EXPLOSIVE_KINDS]
+    t = e.trigger
+    if not explosive or t.text.lower().startswith(_GUNS):
+        return None  # "shelled the town ... drones circled": the trigger names its own weapon
+    return min(explosive, key=lambda w: (0 if w.start < t.end and t.start < w.end else 1,
+                                         max(w.start - t.end, t.start - w.end, 0), w.start)).kind
 
 
 _SHOOTING = re.compile(r"(?:open|opened|opening|opens|fire|fired|fires|firing|shoot|shot|shooting|shoots)\b", re.IGNORECASE)
