@@ -2350,3 +2350,13 @@ def test_an_event_with_no_place_is_in_the_country_of_what_it_hit(run):
     doc = run("The Pope prayed for Ukraine and for Russia on Sunday.\n\n"
               "Earlier in the week, a missile strike on a Ukrainian mall in Harbour Town left 18 dead.")
     assert only([e for e in happened(doc) if e.trigger.text == "strike"]).place.gazetteer_id == "t:harbour"
+
+
+def test_a_where_clause_on_a_toured_town_is_placed_there_and_not_dated_by_the_tour(run):
+    # a total's phrase that dates the visit ("his first visit since the start of the invasion")
+    # makes no total of the killing; the parse hangs "where" on the day, not on the town
+    doc = run("The envoy was touring Harbour Town on Tuesday, where Russian forces are accused of massacring "
+              "civilians before their withdrawal, on his first visit to Ukraine since the start of the invasion.")
+    attack = only([e for e in doc.events if e.subtype == "Attack"])
+    assert attack.place is not None and attack.place.name == "Harbour Town"
+    assert not (attack.time is not None and attack.time.value == "2024-03-05" and attack.time.basis == "stated")

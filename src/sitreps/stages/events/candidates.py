@@ -1265,6 +1265,8 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
             continue  # "killed millions and was recognised earlier this week": the week dates the recognition
         if names_another_thing(toks, tok, toks.head_of_span(t.start, t.end)):
             continue  # "the attacks reframed the 2016 presidential contest": the year names the contest
+        if _the_visits_day(toks, tok, t):
+            continue  # "toured X on Thursday, where forces are accused of killing civilians": the tour's day
         candidates.append(t)
     if not candidates:
         return None
@@ -1273,6 +1275,32 @@ def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeEx
     mine = _clause_of(toks, tok)
     own = [t for t in candidates if mine is not None and _clause_of(toks, toks.head_of_span(t.start, t.end)) == mine]
     return min(own or candidates, key=lambda t: abs(t.start - tok.start))
+
+
+def where_clause(toks: TokenIndex, tok: Token | None) -> Token | None:
+    """The "where" relative clause the trigger sits in ("X, where forces killed civilians"), if any."""
+    for a in (tok, *toks.ancestors(tok)) if tok is not None else ():
+        if a.dep == "relcl" and any(c.dep == "advmod" and c.text.lower() == "where" for c in toks.children(a.i)):
+            return a
+    return None
+
+
+_VISITS = {"visit", "tour", "travel", "arrive", "meet", "host", "attend", "fly", "return", "go", "come"}
+
+
+def _the_visits_day(toks: TokenIndex, tok: Token, t: TimeExpr) -> bool:
+    """Is the time the day of a visit to the place a "where" clause holding the event tells about
+    ("toured X on Thursday, where forces are accused of killing civilians")? What happened there
+    happened before the visit."""
+    rel = where_clause(toks, tok)
+    word = toks.head_of_span(t.start, t.end)
+    if rel is None or word is None:
+        return False
+    lo, hi = toks.subtree(rel.i)
+    if lo <= t.start < hi:
+        return False
+    verb = toks.clause_verb(word)
+    return verb is not None and verb.lemma.lower() in _VISITS and any(a.i == verb.i for a in toks.ancestors(rel))
 
 
 # "similar explosions", "an earlier strike": a noun that names another occurrence of its kind

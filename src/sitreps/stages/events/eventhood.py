@@ -69,10 +69,10 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     of its kind, which gives a non-violent one the place or day its own sentence lacks."""
     w = _words()
     sentence = doc.text[lo:hi]
-    if any(_governs(toks, m.start() + lo, tok) for m in w["habitual_re"].finditer(sentence)):
+    if any(_governs(toks, m.start() + lo, tok, m.end() + lo) for m in w["habitual_re"].finditer(sentence)):
         return False  # "shell the town every day"; not "decried a strike ..., saying he prays every day"
-    if any(_governs(toks, m.start() + lo, tok) for m in w["totals_re"].finditer(sentence)):
-        return False
+    if any(_governs(toks, m.start() + lo, tok, m.end() + lo) for m in w["totals_re"].finditer(sentence)):
+        return False  # not "on his first visit since the start of the invasion": that dates the visit
     if w["found_dead_re"].search(sentence) and not any(
             lo <= t.start and t.end <= hi and t.grain in ("day", "time") for t in doc.times):
         return False  # "found a mass grave with 440 bodies": the dead of an occupation, found
@@ -114,15 +114,24 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
     return True
 
 
-def _governs(toks: TokenIndex, at: int, tok: Token) -> bool:
+def _governs(toks: TokenIndex, at: int, tok: Token, end: int | None = None) -> bool:
     """Does the phrase at offset `at` ("every day", "so far") belong to the trigger's clause or
     to one above it, not to another clause of the sentence ("decried a strike ..., saying he
-    prays for them every day")? A first conjunct's phrase covers the clauses joined to it."""
+    prays for them every day")? A first conjunct's phrase covers the clauses joined to it. A
+    phrase that hangs on a noun of its own ("his first visit since the start of the invasion")
+    tells of that noun only."""
     word = toks.at(at)
     if word is None:
         return True
     ids = {tok.i, *(t.i for t in toks.ancestors(tok))}
-    return word.i in ids or _reaches(toks, word, ids)
+    if word.i in ids:
+        return True
+    head = toks.head_of_span(at, end) if end is not None else None
+    if head is not None and head.i not in ids:
+        up = toks.head(head)
+        if up.i != head.i and up.i not in ids and up.pos in ("NOUN", "PROPN") and head.dep == "prep":
+            return False
+    return _reaches(toks, word, ids)
 
 
 def _reaches(toks: TokenIndex, word: Token, ids: set[int]) -> bool:

@@ -32,7 +32,7 @@ from .._counts import elided_count
 from .._tokens import TokenIndex, index
 from ..places import DIRECTIONS
 from ._discourse import paragraph, told_just_before
-from .candidates import person_words, place_for
+from .candidates import person_words, place_for, where_clause
 
 _CONTAINERS = {"WORK_OF_ART", "LAW", "EVENT", "PERSON", "NORP", "PRODUCT"}  # an organisation's name: `_seat`
 _NAME_TAIL = re.compile(
@@ -321,6 +321,8 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
         return False
     if any(a.i == ptok.i for a in toks.ancestors(tok)):
         return False  # "Borodianka, where forces are accused of killing civilians"
+    if _where_of(toks, tok, ptok):
+        return False  # "touring Borodianka on Thursday, where ...": the parse hangs "where" on the day
     verb = next((a for a in toks.ancestors(ptok) if a.pos in ("VERB", "AUX")), None)
     if verb is None:
         return False
@@ -340,6 +342,23 @@ def _beside(doc: Document, toks: TokenIndex, p: Place, tok, sent: Span) -> bool:
     if verb.dep == "conj" and toks.head(verb).i == mine.i:
         return False  # "stopped the assault and drove the invaders out of X": one clause's subject
     return verb.dep in ("advcl", "relcl", "ccomp", "conj", "parataxis") and toks.head(verb).i != tok.i
+
+
+def _where_of(toks: TokenIndex, tok, ptok) -> bool:
+    """Is the place what a "where" clause holding the event refers back to, though the parse
+    hangs the clause on a word after it ("toured X on Thursday, where ...")? The place comes
+    before the clause, and the clause hangs on a sibling of it under the same verb, that is not a
+    place."""
+    a = where_clause(toks, tok)
+    if a is None:
+        return False
+    held = toks.head(a)
+    if held.i == ptok.i or not ptok.i < held.i < a.i:
+        return False
+    up = toks.head(held)
+    if up.dep == "prep":
+        up = toks.head(up)
+    return toks.head(ptok).i == up.i and held.ent_type not in ("GPE", "LOC", "FAC")
 
 
 def _country_of_what_was_hit(doc: Document, toks: TokenIndex, tok, places: tuple[Place, ...]) -> Place | None:
