@@ -2360,3 +2360,11 @@ def test_a_where_clause_on_a_toured_town_is_placed_there_and_not_dated_by_the_to
     attack = only([e for e in doc.events if e.subtype == "Attack"])
     assert attack.place is not None and attack.place.name == "Harbour Town"
     assert not (attack.time is not None and attack.time.value == "2024-03-05" and attack.time.basis == "stated")
+
+
+def test_a_town_described_as_liberated_is_ground_retaken_but_one_described_as_occupied_is_a_state(run):
+    doc = run("Aid reached Lake Town, a town recently liberated by Ukrainian troops.")
+    retaken = only([e for e in doc.events if e.subtype == "Government regains territory"])
+    assert retaken.place.name == "Lake Town" and retaken.actors and retaken.actors[0].actor.startswith("UKR")
+    doc = run("The governor spoke of Lake Town occupied by Russian troops and short of water.")
+    assert not [e for e in doc.events if e.subtype == "Non-state actor overtakes territory"]

@@ -407,6 +407,13 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
         if head.lemma.lower() not in impact and not impact_told(toks, tok):
             return False
     objects = [toks.subtree(c.i) for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass", "pobj", "prep")]
+    if tok.dep == "acl" and tok.tag == "VBN" and entry["subtype"] == "Government regains territory":
+        # "X, a town recently liberated by Ukrainian troops": the town ("Crimea occupied by
+        # Russians" is a state of things, and "the latest town hit" no ground taken)
+        noun = toks.head(tok)
+        objects.append((noun.start, noun.end))
+        if noun.dep == "appos":
+            objects.append(toks.subtree(toks.head(noun).i))
     ground = any(
         lo <= p.start and p.end <= hi and p.precision not in ("country", "continent")
         for lo, hi in objects for p in doc.places
