@@ -1528,6 +1528,12 @@ def _doers(doc):
          "Al-Shabaab was behind the bombing, police said.", "GRP.SHABAAB", "Al-Shabaab"),
         ("A car bomb exploded near a hotel in Lake Town on Tuesday, killing seven people. "
          "The bombing was claimed by al-Shabaab.", "GRP.SHABAAB", "al-Shabaab"),
+        ("A car bomb exploded near a hotel in Lake Town on Tuesday, killing seven people. "
+         "The Islamic State group asserted responsibility for that attack.", "GRP.IS", "Islamic State"),
+        ("Gunmen killed six people at a church in Lake Town on Sunday. Leaders met to discuss al-Shabaab, "
+         "which officials have said was responsible for the attack.", "GRP.SHABAAB", "al-Shabaab"),
+        ("Gunmen killed six people at a church in Lake Town on Sunday. Leaders met to discuss groups like "
+         "Boko Haram, which claimed responsibility for the attack.", "GRP.BOKO", "Boko Haram"),
     ],
 )
 def test_the_group_that_claimed_an_attack_is_its_doer(run, text, group, said):
@@ -1571,6 +1577,10 @@ def test_a_group_its_clause_makes_the_doer_is_the_doer(run, text, group):
         # what is bombed, held or fought is no doer (the reverted lexicon entries made these doers)
         "Jets bombed the Islamic State's strongholds near Lake Town on Sunday.",
         "The Islamic State's rivals attacked a checkpoint near Lake Town on Friday, killing four guards.",
+        # another group, named by the one it came from
+        "An al-Qaeda offshoot attacked a checkpoint near Lake Town on Friday, killing four guards.",
+        "Leaders agreed to confront the al-Qaeda offshoot, which the president blamed for the coordinated attacks "
+        "that killed 125 people in Lake Town on Friday night.",
         "Coalition jets destroyed ISIL positions near Lake Town on Monday, killing dozens of fighters.",
         "Three soldiers died in an anti-ISIS raid near Lake Town on Monday.",
         # a denied claim, and a claim about other attacks

@@ -6,12 +6,14 @@ the doer of an attack when
   the event's verb or of the verb that carries the event out ("al-Shabaab launched an attack"),
   the agent of a passive ("killed by Isis", "was carried out by Boko Haram"), or the modifier of
   the event's noun ("an al-Shabaab attack", "an attack by the Taliban");
-- else a sentence about the attack says the group claimed it: "X claimed responsibility for",
-  "X claimed the bombing", "the attack was claimed by X", "X said it carried out / was behind".
+- else a sentence about the attack says the group claimed it: "X claimed (or asserted)
+  responsibility for", "X claimed the bombing", "the attack was claimed by X", "X said it carried
+  out / was behind", "X was responsible for the attacks", also through a relative pronoun ("X,
+  which officials said was responsible for the attacks").
   That sentence is the event's own, one of its paragraph, or one of the two that follow it; the
   mention in the claim is the doer's evidence.
 Named as what is fought, bombed or held ("destroying ISIL", "the Islamic State's strongholds")
-a group is no doer; a claim that is denied ("has not claimed") or about other attacks ("claimed
+a group is no doer; a name in front of "offshoot", "affiliate" or "splinter" names another group; a claim that is denied ("has not claimed") or about other attacks ("claimed
 responsibility for previous attacks") makes none.
 """
 
@@ -35,7 +37,10 @@ _CARRY = {"carry", "launch", "stage", "mount", "conduct", "perpetrate", "commit"
 _CLAIMED = {"responsibility", "credit", "attack", "bombing", "blast", "explosion", "shooting", "assault", "killing",
             "massacre", "ambush", "raid", "strike", "kidnapping", "abduction", "beheading", "execution", "attacks",
             "bombings", "killings", "strikes", "raids", "operation", "ambushes"}
-_TAKE = {"claim", "take", "accept", "assume", "admit"}  # "took responsibility", "claimed credit"
+_TAKE = {"claim", "take", "accept", "assume", "admit", "assert"}  # "took responsibility", "claimed credit"
+# a group's name in front of these names another group: "the al-Qaeda offshoot", "an al-Shabaab affiliate"
+_OFFSHOOTS = {"offshoot", "offshoots", "affiliate", "affiliates", "splinter", "franchise", "branch", "spinoff", "spin-off",
+              "breakaway", "rival", "rivals"}
 _SAY = {"say", "announce", "state", "declare", "boast", "confirm", "report"}
 # a claim about other attacks than this one
 _OTHER = re.compile(r"\b(?:previous|earlier|past|prior|similar|other|former|several|many|years)\b", re.IGNORECASE)
@@ -67,6 +72,8 @@ def group_mentions(doc: Document) -> list[ActorMention]:
     for m in rx.finditer(doc.text):
         if m.group().isupper() and len(m.group()) <= 3 and _in_capitals(doc.text, m.start(), m.end()):
             continue  # "TRUMP IS RIGHT": a headline's word, not the group
+        if (re.findall(r"[\w-]+", doc.text[m.end() : m.end() + 30])[:1] or [""])[0].lower() in _OFFSHOOTS:
+            continue  # "the al-Qaeda offshoot": another group, named by the one it came from
         g = by_alias[m.group()]
         out.append(ActorMention(m.start(), m.end(), m.group(), g.id, g.name, "armed_group", g.country))
     return out
@@ -162,8 +169,9 @@ def _claim(toks: TokenIndex, m: ActorMention) -> Token | None:
         return None
     if r.dep != "nsubj" or _negated(toks, head):
         return None
-    if (head.lemma.lower() in _CARRY and _does_an_attack(toks, head)) or _behind(toks, head, _CLAIMED):
-        return head  # "X carried out the attack", "X was behind the bombing"
+    if (head.lemma.lower() in _CARRY and _does_an_attack(toks, head)) or _behind(toks, head, _CLAIMED) \
+            or _responsible(toks, head):
+        return head  # "X carried out the attack", "X was behind the bombing", "X was responsible for the attacks"
     if head.lemma.lower() in _SAY:  # "X said it carried out", "X said its fighters were behind"
         for c in toks.children(head.i):
             if c.dep != "ccomp" or _negated(toks, c):
@@ -175,6 +183,14 @@ def _claim(toks: TokenIndex, m: ActorMention) -> Token | None:
             if c.lemma.lower() in _CARRY or _behind(toks, c, None):
                 return c
     return None
+
+
+def _responsible(toks: TokenIndex, verb: Token) -> bool:
+    """"was responsible for the attacks"."""
+    return verb.lemma.lower() == "be" and any(
+        a.dep == "acomp" and a.lemma.lower() == "responsible" and any(
+            p.text.lower() == "for" and any(o.lemma.lower() in _CLAIMED for o in toks.children(p.i))
+            for p in toks.children(a.i)) for a in toks.children(verb.i))
 
 
 def _behind(toks: TokenIndex, verb: Token, what: set[str] | None) -> bool:
@@ -200,11 +216,36 @@ class _Claim:
     countries: frozenset[str]  # of the places the claim's words name ("the bombing in Kabul")
 
 
+def _relative_claim(doc: Document, toks: TokenIndex, m: ActorMention, mentions: list[ActorMention]) -> Token | None:
+    """"the Islamic State, ..., which officials have said was responsible for the attacks",
+    "groups like X, which claimed responsibility": a claim whose subject is a relative pronoun
+    standing for the group, the last one named before it in the sentence."""
+    sent = doc.sentence_of(m.start)
+    if sent is None:
+        return None
+    for t in toks.in_span(m.end, sent.end):
+        if t.dep != "nsubj" or t.text.lower() not in ("which", "that", "who"):
+            continue
+        if any(o is not m and m.end <= o.start and o.end <= t.start for o in mentions):
+            return None  # another group is named nearer the pronoun
+        verb = toks.head(t)
+        if _negated(toks, verb):
+            return None
+        if _responsible(toks, verb) or _behind(toks, verb, _CLAIMED) or (
+                verb.lemma.lower() in _TAKE and any(c.dep == "dobj" and c.lemma.lower() in _CLAIMED for c in toks.children(verb.i))):
+            return verb
+        return None
+    return None
+
+
 def _claims(doc: Document, toks: TokenIndex, mentions: list[ActorMention]) -> list[_Claim]:
     out: list[_Claim] = []
     for m in mentions:
         sent = doc.sentence_of(m.start)
-        if sent is None or any(c.sentence == sent for c in out) or (verb := _claim(toks, m)) is None:
+        if sent is None or any(c.sentence == sent for c in out):
+            continue
+        verb = _claim(toks, m) or _relative_claim(doc, toks, m, mentions)
+        if verb is None:
             continue
         lo, hi = toks.subtree(verb.i)
         countries = frozenset(p.country for p in doc.places if lo <= p.start < hi and p.country)
