@@ -2150,6 +2150,16 @@ def test_the_article_s_one_attacker_is_the_doer_of_the_attack_it_is_about(run):
 
 
 @pytest.mark.parametrize("text", [
+    "Police killed the gunmen on Sunday.\n\nJane Hale, one of two attackers in the massacre in Harbour Town on Friday, "
+    "had posted a pledge online.",
+    "Jane Hale, who with her husband shot 14 people in Harbour Town on Friday, passed three checks.",
+])
+def test_an_attacker_the_text_says_was_one_of_several_is_no_sole_perpetrator(run, text):
+    attack = next(e for e in happened(run(text, "2012-03-07")) if e.subtype == "Attack")
+    assert [(a.actor, a.text) for a in attack.actors] == [("UAG", "Jane Hale")]
+
+
+@pytest.mark.parametrize("text", [
     "Two days before John Miller shot 49 people, he prayed at a mosque.",
     "Police said on Sunday that John Miller carried out the massacre.",
     "One of the suspects is named in media reports as John Miller.",

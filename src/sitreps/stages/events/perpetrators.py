@@ -3,7 +3,8 @@
 News of a shooting or a bombing often names the attacker in a sentence of its own, by role:
 "Springvale shooter John Miller", "Jane Hale, one of two attackers in the Springvale
 shooting", "the gunman, John Miller,", "the assailant was identified as John Miller". Such a
-name is the doer (ACLED's "Sole perpetrator") of an attack that names no doer of its own when
+name is the doer (ACLED's "Sole perpetrator"; an unidentified armed group when a sentence naming
+an attacker says there were more: "one of two attackers", "with her husband") of an attack that names no doer of its own when
 the naming sentence is the attack's own, is in its paragraph, or names the attack's place; a
 role tied to another place ("Lakeside shooter Tom Roe" in an article on another attack)
 names another attack's doer.
@@ -41,6 +42,12 @@ _ROLES = re.compile(rf"\b(?:{_ROLE}|carried\s+out|shot|killed|gunned\s+down|murd
 # organisation, so an ORG passes unless it is an actor the lexicons know)
 _NOT_PEOPLE = {"GPE", "LOC", "NORP", "FAC", "DATE", "TIME", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 DONE_BY_ONE = frozenset({"Violence against civilians", "Explosions/Remote violence"})  # types one person can do
+
+
+# the attacker was one of several: "X, one of two attackers", "one of the suspects is named as
+# X", "X, who with her husband carried out the massacre", "X and his brother"
+ONE_OF_SEVERAL = re.compile(r"\bone of (?:the|two|three|four|several)\b|\b(?:with|and) (?:his|her) (?:husband|wife|brother|sister"
+                      r"|son|father|accomplices?|partner|co-?conspirators?)\b|\b(?:husband-and-wife|the couple)\b", re.IGNORECASE)
 
 
 def named_attackers(doc: Document, groups: tuple[ActorMention, ...]) -> tuple[tuple[int, int, str | None], ...]:
@@ -90,12 +97,13 @@ def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str 
     para = paragraph(doc.text, sent.start)
     places = {w for w in (e.place.text, e.place.name) if w} if e.place is not None else set()
     mine = [(lo, hi) for lo, hi, tied in named if tied is None or tied in places]
+    one = sole if not _one_of_several(doc, named) else several
     for lo, hi in mine:
         if sent.start <= lo and hi <= sent.end:
-            return sole(doc, lo, hi)
+            return one(doc, lo, hi)
     for lo, hi in mine:
         if para[0] <= lo and hi <= para[1]:
-            return sole(doc, lo, hi, inferred=True)
+            return one(doc, lo, hi, inferred=True)
     # further away, only the article's one attacker, for an attack whose sentence names nobody
     # else ("X, convicted of murdering a deputy" is X's), in a sentence that names its place
     if len({doc.text[lo:hi].split()[-1] for lo, hi, _ in named}) != 1 or _a_person_did_it(doc, e):
@@ -103,8 +111,18 @@ def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str 
     for lo, hi in mine:
         around = next((s for s in doc.sentences if s.start <= lo < s.end), None)
         if lead or around is not None and any(re.search(rf"\b{re.escape(w)}\b", around.text) for w in places):
-            return sole(doc, lo, hi, inferred=True)
+            return one(doc, lo, hi, inferred=True)
     return None
+
+
+def _one_of_several(doc: Document, named: tuple[tuple[int, int, str | None], ...]) -> bool:
+    """Does a sentence naming an attacker say there were more of them ("X, one of two attackers",
+    "X, who with her husband carried out the massacre")? Then the doer is no one person."""
+    for lo, _, _ in named:
+        around = next((s for s in doc.sentences if s.start <= lo < s.end), None)
+        if around is not None and ONE_OF_SEVERAL.search(around.text):
+            return True
+    return False
 
 
 def _a_person_did_it(doc: Document, e: Event) -> bool:
@@ -120,6 +138,12 @@ def _a_person_did_it(doc: Document, e: Event) -> bool:
     spans = [toks.subtree(c.i) for c in toks.children(head.i)
              if c.dep in ("nsubj", "agent", "poss", "compound") or c.dep == "prep" and c.text.lower() == "by"]
     return any(x.label == "PERSON" and lo <= x.start < hi for x in doc.entities for lo, hi in spans)
+
+
+def several(doc: Document, lo: int, hi: int, inferred: bool = False) -> ActorMention:
+    """One of several attackers, named by the text at lo:hi: no sole perpetrator, but armed men
+    no group is named for (ACLED's "Unidentified Armed Group")."""
+    return ActorMention(lo, hi, doc.text[lo:hi], "UAG", "Unidentified armed group", "armed_group", None, inferred=inferred)
 
 
 def sole(doc: Document, lo: int, hi: int, inferred: bool = False) -> ActorMention:

@@ -38,7 +38,7 @@ from .candidates import (
     subjects_of_a_deed,
 )
 from .groups import group_doer, group_targets, named_groups
-from .perpetrators import DONE_BY_ONE, named_attackers, named_perpetrator, sole, unnamed
+from .perpetrators import DONE_BY_ONE, ONE_OF_SEVERAL, named_attackers, named_perpetrator, several, sole, unnamed
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
@@ -321,18 +321,20 @@ def _sole_perpetrator(doc: Document, e: Event) -> ActorMention | None:
     # "Betty Smith, who shot and killed a man last week": the one the relative clause is about
     subjects = [toks.head(verb) if s.text.lower() in ("who", "that") and (verb := toks.head(s)).dep == "relcl" else s
                 for s in subjects]
+    sent = e.evidence[0]
+    one = several if ONE_OF_SEVERAL.search(doc.text, sent.start, sent.end) else sole  # "who with her husband carried out"
     for s in subjects:  # a subject with an object, or the agent of a passive: not "the boy drowned"
         if not a_person(s) and _a_full_name(toks, s):
             # "John Miller shot 100 people": a name the model missed
             lo = min([s.start, *(c.start for c in toks.children(s.i) if c.dep == "compound" and c.tag == "NNP")])
             hi = s.end
-            return sole(doc, lo, hi)
+            return one(doc, lo, hi)
         if a_person(s):
             before = [c for c in toks.children(s.i) if c.i < s.i]
             lo = min([s.start, *(c.start for c in before)])  # "a 45-year-old man"
             if any(c.lemma.lower() in _POLICE_TITLES for c in before):
                 return ActorMention(lo, s.end, doc.text[lo : s.end], "POL", "Police", "police", None)  # "Officer Betty Smith"
-            return sole(doc, lo, s.end)
+            return one(doc, lo, s.end)
     return None
 
 
