@@ -38,7 +38,15 @@ from .candidates import (
     subjects_of_a_deed,
 )
 from .groups import group_doer, group_targets, named_groups
-from .perpetrators import DONE_BY_ONE, ONE_OF_SEVERAL, named_attackers, named_perpetrator, several, sole, unnamed
+from .perpetrators import (
+    DONE_BY_ONE,
+    ONE_OF_SEVERAL,
+    named_attackers,
+    named_perpetrator,
+    several,
+    sole,
+    unnamed,
+)
 
 _ARMED = {"state_forces", "armed_group"}
 _STRIKES = {"Explosions/Remote violence"}
