@@ -13,7 +13,8 @@ the doer of an attack when
   That sentence is the event's own, one of its paragraph, or one of the two that follow it; the
   mention in the claim is the doer's evidence.
 Named as what is fought, bombed or held ("destroying ISIL", "the Islamic State's strongholds")
-a group is no doer; a name in front of "offshoot", "affiliate" or "splinter" names another group; a claim that is denied ("has not claimed") or about other attacks ("claimed
+a group is no doer; a name in front of "offshoot", "affiliate" or "splinter" names another
+group; a claim that is denied ("has not claimed") or about other attacks ("claimed
 responsibility for previous attacks") makes none.
 """
 
