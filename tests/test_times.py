@@ -429,3 +429,14 @@ def test_stamps_long_before_or_after_the_landmark_are_not_checked(published):
     doc = run(text, published=published)
     assert not [n for n in doc.notes if n.code == "times.stamp_early"]
     assert early_stamp(text, None) is None
+
+
+@pytest.mark.parametrize("published, value", [
+    ("2016-09-22T10:00", "2016-09-17/2016-09-18"),  # a Thursday: the weekend just gone
+    ("2016-09-19T10:00", "2016-09-17/2016-09-18"),  # a Monday
+    ("2016-09-18T10:00", "2016-09-10/2016-09-11"),  # a Sunday: not the weekend it is in
+    ("2016-09-17T10:00", "2016-09-10/2016-09-11"),  # a Saturday
+])
+def test_last_weekend_is_the_weekend_before_the_reports_week(published, value):
+    doc = run("A bomb went off in the city last weekend, the police said.", published=published)
+    assert only(doc, "last weekend").value == value

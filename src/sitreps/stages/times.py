@@ -27,7 +27,8 @@ Rules and the choices made for ambiguous cases:
   no earlier day in the week, so "earlier this week" is read as P itself. An interval whose ends
   coincide is given as that day (grain day). "last week" -> the previous Monday..Sunday (interval;
   on a Sunday, the Monday..Saturday just gone);
-  "later this week"/"next week" -> days after P (grain future).
+  "later this week"/"next week" -> days after P (grain future). "over the weekend" -> the last
+  Saturday..Sunday on or before P; "last weekend" -> the Saturday..Sunday before P's week.
 - Same for months and years: "this month" -> month, "earlier this month" -> 1st .. P-1,
   "last month" -> previous month, "last year" -> P.year-1, "earlier this year" -> Jan 1 .. P-1;
   "next month" -> that month, "later this year" -> P+1 .. Dec 31, "next year" (all grain future).
@@ -367,9 +368,17 @@ _PHRASES: dict[str, tuple[str, Callable[[date], tuple[str | None, str]]]] = {
     "future": ("future", lambda p: (None, "future")),
     # "over the weekend": the last Saturday-Sunday on or before P
     "weekend": ("interval", lambda p: _interval(p - timedelta(days=(p.weekday() - 5) % 7), min(p, p - timedelta(days=(p.weekday() - 5) % 7) + _DAY))),
+    # "last weekend": the Saturday-Sunday before P's week (on a weekend day, the one a week before)
+    "last_weekend": ("interval", lambda p: _interval(p - timedelta(days=_last_saturday(p)), p - timedelta(days=_last_saturday(p) - 1))),
     # "in one week", "over the past week": the seven days up to P
     "past_week": ("interval", lambda p: _interval(p - timedelta(days=7), p)),
 }
+
+
+def _last_saturday(p: date) -> int:
+    """Days back from P to the Saturday of "last weekend": the weekend before P's week."""
+    back = (p.weekday() - 5) % 7
+    return back + 7 if p.weekday() >= 5 else back
 
 
 def _read_phrase(m: re.Match, p: date | None, g: _Grammar) -> Reading:
