@@ -2388,3 +2388,16 @@ def test_a_town_described_as_liberated_is_ground_retaken_but_one_described_as_oc
     assert retaken.place.name == "Lake Town" and retaken.actors and retaken.actors[0].actor.startswith("UKR")
     doc = run("The governor spoke of Lake Town occupied by Russian troops and short of water.")
     assert not [e for e in doc.events if e.subtype == "Non-state actor overtakes territory"]
+
+
+def test_an_agreement_made_with_a_country_has_it_as_a_party_and_the_sources_government_as_the_other(run):
+    doc = run("A corridor has been agreed on with Russia on Monday for the evacuation of civilians from Harbour Town, "
+              "according to the Ukrainian deputy prime minister.")
+    deal = only([e for e in doc.events if e.subtype == "Agreement"])
+    assert [(a.actor, a.inferred) for a in deal.actors] == [("UKR.GOV", True)]
+    assert "RUS.GOV" in [t.actor for t in deal.targets]
+    # a source of the same country as the party names no other party
+    doc = run("A corridor has been agreed on with Russia on Monday for the evacuation of civilians from Harbour Town, "
+              "according to a Russian deputy minister.")
+    deal = only([e for e in doc.events if e.subtype == "Agreement"])
+    assert not deal.actors and "RUS.GOV" in [t.actor for t in deal.targets]

@@ -203,10 +203,20 @@ def _countries_acting(doc: Document, countries: dict) -> list[ActorMention]:
         if not code or ent.label not in ("GPE", "LOC", "ORG"):
             continue
         head = toks.head_of_span(ent.start, ent.end)
-        if head is not None and head.dep in ("nsubj", "nsubjpass", "agent", "poss"):
+        if head is not None and (head.dep in ("nsubj", "nsubjpass", "agent", "poss") or _party_to(toks, head)):
             gov_id, gov_name = countries[code]["government"]
             out.append(ActorMention(ent.start, ent.end, ent.text, gov_id, gov_name, "government", code))
     return out
+
+
+# what one agrees with a country on: "a corridor agreed with Russia", "a deal with Kyiv"
+_AGREEING = {"agree", "agreement", "deal", "accord", "ceasefire", "truce", "negotiate", "sign"}
+
+
+def _party_to(toks, word) -> bool:
+    """"Agreed on with Russia", "a deal with Kyiv": the country the agreement is made with."""
+    prep = toks.head(word)
+    return word.dep == "pobj" and prep.text.lower() == "with" and toks.head(prep).lemma.lower() in _AGREEING
 
 
 def _longest_first(found: list[ActorMention]) -> tuple[ActorMention, ...]:

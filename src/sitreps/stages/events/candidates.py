@@ -143,6 +143,10 @@ def find_candidates(doc: Document, limit: int | None = None) -> list[Event]:
                 entry = by_subtype["Armed clash"]  # "neutralized several enemy groups", not "shot down an enemy aircraft"
             if entry["subtype"] == "Armed clash" and tok.lemma.lower() == "assault" and _a_person_assaulted(toks, tok):
                 entry = by_subtype["Attack"]  # "an actor who was assaulted in Dublin": one person attacked, no battle
+            if entry["subtype"] == "Agreement" and not actors and (party := _agreed_with(doc, toks, tok)):
+                # "a corridor has been agreed on with Russia, according to the Ukrainian deputy
+                # prime minister": Russia is the other party, the source's government the first
+                actors, targets = _the_sources_government(doc, tok, party), (*targets, *party)
             if entry["subtype"] == "Arrests" and _taken_by_force(doc, sent, entry, actors):
                 entry = by_subtype["Abduction/forced disappearance"]  # "Russian forces detained the mayor of X"
             if entry["subtype"] == "Non-state actor overtakes territory" and _takes_fighters(toks, tok, targets):
@@ -908,6 +912,33 @@ def _losses_turned(doc, toks, tok, sent, phrases, actors, targets):
         if forces:
             doers = [ActorMention(tok.start, tok.end, tok.text, forces[0], forces[1], "state_forces", other, inferred=True)]
     return tuple(_unique(doers)), tuple(_unique(lost + losing + [t for t in targets if t not in doers])), bool(doers)
+
+
+def _agreed_with(doc: Document, toks: TokenIndex, tok: Token) -> tuple[ActorMention, ...]:
+    """The government an agreement is made with ("agreed on with Russia"), when no party is its
+    subject: one party of the two, which ACLED codes as a side of the agreement."""
+    return tuple(a for c in toks.children(tok.i) if c.dep == "prep" and c.text.lower() == "with"
+                 for a in _actors_in(doc, *toks.subtree(c.i)) if a.kind == "government")
+
+
+def _the_sources_government(doc: Document, tok: Token, party: tuple[ActorMention, ...]) -> tuple[ActorMention, ...]:
+    """The government of the country whose demonym the claim's source carries ("the Ukrainian
+    deputy prime minister"), when it is not the party already named (inferred)."""
+    claim = claim_at(doc.claims, tok.start)
+    if claim is None or claim.source is None or claim.source.start is None or claim.source.end is None:
+        return ()
+    for word in re.findall(r"[A-Z][a-z]+", claim.source.text):
+        code = demonyms().get(word)
+        gov = _governments().get(code) if code else None
+        if gov and all(p.country != code for p in party):
+            s = claim.source
+            return (ActorMention(s.start, s.end, s.text, gov[0], gov[1], "government", code, inferred=True),)
+    return ()
+
+
+@cache
+def _governments() -> dict[str, tuple[str, str]]:
+    return {c["code"]: tuple(c["government"]) for c in load_lexicon("actors")["forces"]["countries"] if "government" in c}
 
 
 def _participants(doc, toks: TokenIndex, tok: Token, sent: Span, passive_suffers: bool = False):
