@@ -394,15 +394,14 @@ def test_ingest_refuses_50mb_file_without_reading_it(tmp_path, config, monkeypat
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", guarded_read_bytes)
     db = tmp_path / "x.db"
-    ok("ingest", folder, "--db", db, "--config", config)  # warm: the model loads once per session
-    started = time.perf_counter()
+    ok("ingest", folder, "--db", db, "--config", config)
+    # refused by its size before any read: the guard above fails the test if the file is read
+    # into memory (no timing: speed is make bench's and make hostile's to report)
     result = ok("ingest", big, "--db", db, "--config", config)
-    elapsed = time.perf_counter() - started
     msg = flat(result.stderr)
     assert "dump.txt: read.too_large" in msg
     assert f"{size:,} bytes" in msg
     assert "0 new" in msg and "1 failed" in msg
-    assert elapsed < 10, f"refusing a 50 MB file took {elapsed:.1f} s"
     assert store_counts(db)["articles"] == 0
 
 
