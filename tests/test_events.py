@@ -577,6 +577,18 @@ def test_an_attack_named_again_is_the_gunmens_not_a_guess_from_the_ground(run):
     assert [a.actor for a in event.actors] == ["UAG"]
 
 
+def test_an_incident_named_by_its_own_town_goes_on_no_telling_placed_elsewhere(run):
+    # "the Harbour Town attack" is that town's; it does not give a province-wide telling of last
+    # weekend its town, and recalled as a landmark with no day of its own, it is background
+    doc = run("Last weekend, gunmen attacked shoppers in North Oblast.\n\n"
+              "The men trained at a gun range before the horrific Harbour Town attack.", published="2024-03-13")
+    weekend = only([e for e in happened(doc) if not e.background])
+    assert weekend.place.gazetteer_id == "t:north" and len(weekend.evidence) == 1
+    assert weekend.time.value == "2024-03-09/2024-03-10"
+    (recalled,) = [e for e in doc.events if e.background]
+    assert recalled.place.gazetteer_id == "t:harbour"
+
+
 @pytest.mark.parametrize(
     "later",
     [

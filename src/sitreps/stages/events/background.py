@@ -236,8 +236,20 @@ def referred_to(doc: Document, events: Iterable[Event]) -> tuple[Event, ...]:
     one of that day's incidents (news that happened: "called on him to stop attacking her" is none)."""
     events = list(events)
     referred = [not e.background and _presupposed(doc, e) for e in events]
-    news = {e.type for e, ref in zip(events, referred) if not e.background and not ref and e.certainty in HAPPENED}
-    return tuple(replace(e, background=True) if ref and e.type not in news else e for e, ref in zip(events, referred))
+    news = [e for e, ref in zip(events, referred) if not e.background and not ref and e.certainty in HAPPENED]
+    return tuple(replace(e, background=True) if ref and not any(_beside(e, n) for n in news) else e
+                 for e, ref in zip(events, referred))
+
+
+def _beside(ref: Event, news: Event) -> bool:
+    """Is the referred-to incident one of the news's own: of its type, at its place or with no
+    place to tell them apart? "The San Bernardino attack" beside news of attacks across the
+    country on another day is an incident recalled, not one of those."""
+    if ref.type != news.type:
+        return False
+    if ref.place is None or news.place is None or not ref.place.gazetteer_id or not news.place.gazetteer_id:
+        return True
+    return ref.place.gazetteer_id == news.place.gazetteer_id
 
 
 def _presupposed(doc: Document, e: Event) -> bool:

@@ -38,7 +38,8 @@ def merge(events: list[Event], published: datetime | None = None, told: Mapping[
     attack was the third this week"; "the attack" names any violence) and no other place is the
     first telling of its type, whatever day that one was told of; and a current telling with no date at all
     beside one of its subtype the text dates, at the same place or with no place, is the dated
-    one. Both take the first's date and place. Neither joins two stated days, two places apart,
+    one. Both take the first's date and place. A telling named by a town of its own ("the San
+    Bernardino attack") goes on only a telling at that town or at none. Neither joins two stated days, two places apart,
     two sides (even guessed ones the sentence words), one sentence's list, a telling named as
     another ("another strike", "the latest blasts", "shelled the town again"), happened and
     not, or current and history (history named again without its year stays history)."""
@@ -155,6 +156,10 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     # "the attack" with no day of its own is the one told before; "Friday's attack in the
     # province" gives the day an earlier "Riverside attacks" lacked, when both name one
     again = named and (not _dated(b) or not _dated(a) and told.get(a.id) == AGAIN or _within_span(a, b))
+    # "the San Bernardino attack" names its own town: it goes on no telling placed elsewhere (a
+    # country-wide "attacks last weekend"), only one told at that town or at no place
+    own = _named_at(b) and not _placeless(a) and a.place.gazetteer_id != b.place.gazetteer_id
+    again = again and not own
     # "the attack" names any violence told before, whatever its type
     generic = again and b.trigger.text.lower() in _GENERIC
     # one current event dated by the text and one of its subtype with no day at all (not even
@@ -169,7 +174,7 @@ def same_incident(a: Event, b: Event, early: bool = False, told: Mapping[str, st
     # own (the report's day is only a fallback): it goes on telling the dated one
     goes_on = not other and a.subtype == b.subtype and _dated(a) and b.time is not None \
         and b.time.basis == "published" and not (a.background or b.background) and _next_sentence(a, b)
-    beside = beside or goes_on and same_place(a.place, b.place)
+    beside = beside or goes_on and not own and same_place(a.place, b.place)
     # "two soldiers killed today" and "killed as a result of artillery fire" the same day: the dead
     # of the day's shelling, not a battle beside it
     toll_of = {a.type, b.type} == {"Battles", "Explosions/Remote violence"} and any(
@@ -233,6 +238,17 @@ def _sides(e: Event, worded: bool) -> set[str]:
 def _next_sentence(a: Event, b: Event) -> bool:
     """Is `b` told in the sentence right after `a`'s last one (across a paragraph break too)?"""
     return bool(a.evidence and b.evidence) and 0 <= b.evidence[0].start - a.evidence[-1].end <= 3
+
+
+def _named_at(e: Event) -> bool:
+    """Does the telling name its incident by a place just before its trigger, in its own noun
+    phrase ("the San Bernardino attack", "the Kramatorsk station strike")?"""
+    p = e.place
+    return p is not None and p.gazetteer_id is not None and p.end <= e.trigger.start \
+        and e.trigger.start - p.end <= _NAMED_GAP and any(s.start <= p.start and e.trigger.end <= s.end for s in e.evidence)
+
+
+_NAMED_GAP = 24  # characters between the place and the trigger: a word or two ("station", "school")
 
 
 def _dated(e: Event) -> bool:
