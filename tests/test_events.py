@@ -94,6 +94,14 @@ def test_a_closing_attribution_is_not_where_it_happened(run):
     assert event.place.gazetteer_id == "t:lake"
 
 
+def test_a_reporters_here_is_the_dateline_town_and_nothing_else_is(run):
+    # a dateline under a headline says where the report was filed: only "here" places an event there
+    here = only(run("Shells fall.\n\nHARBOUR TOWN - Russian artillery shelled a school here on Monday, officials said.").events)
+    assert here.place.gazetteer_id == "t:harbour"
+    filed = only(run("Shells fall.\n\nHARBOUR TOWN - Russian artillery shelled a school on Monday, officials said.").events)
+    assert filed.place is None
+
+
 def test_reported_shelling_names_its_source(run):
     event = only(run("The governor said Russian forces shelled Harbour Town on Sunday.").events)
     assert event.subtype == SHELLING and event.certainty == "reported"

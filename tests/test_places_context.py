@@ -309,6 +309,14 @@ def test_a_dateline_in_capitals_after_a_byline_is_found_and_marked(ctx):
     ]
 
 
+def test_a_dateline_the_model_tagged_below_a_headline_and_a_subhead_is_marked(ctx):
+    # "Headline.\n\nSubhead.\n\nCHARLOTTE - ...": the model tagged the dateline itself, which
+    # does not make it a place of the story
+    text = "Port reopens.\n\nShips wait.\n\nPORTOVE - Missiles hit Mistove overnight."
+    places = geoparse(hand_doc(text, [("PORTOVE", "GPE"), ("Mistove", "GPE")]), ctx).places
+    assert [(p.text, p.dateline) for p in places] == [("PORTOVE", True), ("Mistove", False)]
+
+
 def test_a_dateline_in_capitals_with_only_its_agency_is_found():
     from sitreps.stages.places import _CAPS_DATELINE
 

@@ -325,6 +325,8 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     for hit in (*_DISTRICT.finditer(doc.text), *_SETTLEMENT.finditer(doc.text), *datelines):
         start, end = hit.span(1)
         if any(a < end and start < b for a, b in taken):
+            if hit.re is _CAPS_DATELINE:  # "CHARLOTTE -" the model tagged itself is still a dateline
+                mentions = [replace(m, dateline=True) if (m.start, m.end) == (start, end) else m for m in mentions]
             continue
         taken.append((start, end))
         m = replace(mention_at(doc.text, start, end, lex), unseen=True, dateline=hit.re is _CAPS_DATELINE)

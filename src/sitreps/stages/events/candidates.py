@@ -1266,7 +1266,7 @@ def place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place 
     tail = _SOURCE_TAIL.search(doc.text, sent.start, sent.end)
     if tail and any(p.start < tail.start() and sent.start <= p.start for p in places):
         places = [p for p in places if not (tail.start() <= p.start and p.end <= sent.end)]
-    under = _finest([p for p in places if lo <= p.start and p.end <= hi and p.precision != "country"])
+    under = _finest([p for p in places if lo <= p.start and p.end <= hi and p.precision != "country" and not p.dateline])
     if under:
         return under
     in_sent = [p for p in places if sent.start <= p.start and p.end <= sent.end and not p.dateline]
@@ -1281,7 +1281,15 @@ def place_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> Place 
         clause = _finest([p for p in in_sent if c_lo <= p.start and p.end <= c_hi and p.precision != "country"])
         if clause:
             return clause
-    return _finest([p for p in in_sent if p.precision != "country"]) or _finest(in_sent)
+    return _finest([p for p in in_sent if p.precision != "country"]) or _finest(in_sent) or _here(doc, toks, sent)
+
+
+def _here(doc: Document, toks: TokenIndex, sent: Span) -> Place | None:
+    """"CHARLOTTE - ... the police shooting of a black man here": a reporter's "here" is the
+    town of the dateline, the one place a dateline says anything about."""
+    if not any(t.text.lower() == "here" and t.pos == "ADV" for t in toks.in_span(sent.start, sent.end)):
+        return None
+    return next((p for p in doc.places if p.dateline and p.resolved and p.precision in ("city", "district")), None)
 
 
 def _time_for(doc: Document, toks: TokenIndex, tok: Token, sent: Span) -> TimeExpr | None:
