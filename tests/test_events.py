@@ -100,6 +100,12 @@ def test_a_reporters_here_is_the_dateline_town_and_nothing_else_is(run):
     assert here.place.gazetteer_id == "t:harbour"
     filed = only(run("Shells fall.\n\nHARBOUR TOWN - Russian artillery shelled a school on Monday, officials said.").events)
     assert filed.place is None
+    # with no day and no doer, "here" is what pins the shooting down
+    shot = only(run("Calm returns.\n\nHARBOUR TOWN - A week after the police shooting of a man here sparked protests, "
+                    "shops reopened.").events)
+    assert shot.subtype == "Attack" and shot.place.gazetteer_id == "t:harbour"
+    assert not run("Calm returns.\n\nHARBOUR TOWN - A week after the police shooting of a man sparked protests, "
+                   "shops reopened.").events
 
 
 def test_reported_shelling_names_its_source(run):

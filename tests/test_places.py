@@ -291,6 +291,21 @@ def _harbour_town_as(parsed, text: str, label: str):
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("After the protests, the Harbour Town remains quiet.", []),  # "the Queen City remains": a nickname
+        ("Crowds filled the streets of the Harbour Town.", []),
+        ("After the protests, Harbour Town remains quiet.", ["t:harbour"]),
+        ("Shelling hit the Harbour Town station.", ["t:harbour"]),  # the name qualifies a noun
+    ],
+)
+def test_the_and_a_name_in_city_or_town_heading_its_phrase_is_a_nickname(parsed, ctx, text, found):
+    places = geoparse(_harbour_town_as(parsed, text, "GPE"), ctx).places
+    assert [p.gazetteer_id for p in places] == found
+
+
+@pytest.mark.model
 def test_country_as_location_is_still_a_place(parsed, ctx):
     doc = geoparse(parsed("Missiles hit Moscow on Monday."), ctx)
     assert [(p.text, p.gazetteer_id) for p in doc.places] == [("Moscow", "t:moscow")]

@@ -25,7 +25,7 @@ from functools import lru_cache
 from ..gazetteer import GazetteerEntry, distance_km, fold
 from ..lexicons import load_lexicon
 from ..records import Document, Place
-from ._tokens import index
+from ._tokens import TokenIndex, index
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # candidates' names are folded several times per mention and recur across documents
@@ -299,6 +299,8 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             continue  # MLRS "Grad", the "Vostok" grouping
         if toks is not None and _is_first_name(toks, doc.text, start, end):
             continue
+        if toks is not None and _a_nickname(toks, doc.text, start, end):
+            continue  # "the Queen City remains in limbo": Charlotte's nickname, not the town of that name
         if toks is not None and _is_metonymy(toks, start, end, lex):
             # "the DPR reported": not where anything is, but still which region the text is about
             mentions.append(replace(mention_at(doc.text, start, end, lex), context_only=True))
@@ -333,6 +335,19 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         mentions.append(m)
     mentions += _capitals_by_adjective(doc.text, mentions, lex)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_NICKNAME = re.compile(r"\S+\s+(?:City|Town)")
+
+
+def _a_nickname(toks: TokenIndex, text: str, start: int, end: int) -> bool:
+    """"The Queen City remains ...", "life returned to the Windy City.": a city's nickname is
+    "the" and a name in "City" or "Town" that heads its own phrase (not "the Charles City crash",
+    "the Kansas City, Kan., police")."""
+    if not _NICKNAME.fullmatch(text[start:end]) or text[max(0, start - 4) : start].lower() != "the ":
+        return False
+    after = next((t for t in toks.in_span(end, end + 40)), None)
+    return after is not None and (after.pos in ("VERB", "AUX") or after.text in (".", ";", "!", "?"))
 
 
 _LABEL_BEFORE = re.compile(r"\s\((?:[DRI]-)?$")

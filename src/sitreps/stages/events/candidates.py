@@ -429,8 +429,8 @@ def _particular(doc, toks, tok, sent, entry, phrases, actors, targets, lex) -> b
     if phrases or ground:  # "shelled the village"
         return True
     if any(sent.start <= p.start and p.end <= sent.end and p.resolved and p.precision in PARTICULAR_PRECISION
-           and not p.dateline for p in doc.places):
-        return True
+           and not p.dateline for p in doc.places) or _here(doc, toks, sent):
+        return True  # (a reporter's "here" is the dateline's town)
     # a day or a time; "in the coming weeks" makes a feared or planned strike a particular one
     if any(sent.start <= t.start and t.end <= sent.end and t.grain in ("day", "time", "interval", "future") for t in doc.times):
         return True
