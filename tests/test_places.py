@@ -306,6 +306,19 @@ def test_the_and_a_name_in_city_or_town_heading_its_phrase_is_a_nickname(parsed,
 
 
 @pytest.mark.model
+def test_a_name_joined_to_a_person_as_the_subject_is_a_surname(parsed, ctx):
+    # "authorities said Brown and Jordan shot ...": the model takes the second man for a country
+    def places(text):
+        doc = parsed(text)
+        k, j = text.index("Riverton"), text.index("Brown")
+        doc = replace(doc, entities=(Entity(j, j + 5, "Brown", "PERSON"), Entity(k, k + 8, "Riverton", "GPE")))
+        return [p.gazetteer_id for p in geoparse(doc, ctx).places]
+
+    assert places("Police said Brown and Riverton shot a courier on a sidewalk.") == []
+    assert places("Brown said the storm hit Riverton on Monday.") == ["t:riverton"]
+
+
+@pytest.mark.model
 def test_country_as_location_is_still_a_place(parsed, ctx):
     doc = geoparse(parsed("Missiles hit Moscow on Monday."), ctx)
     assert [(p.text, p.gazetteer_id) for p in doc.places] == [("Moscow", "t:moscow")]

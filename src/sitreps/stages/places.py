@@ -299,6 +299,8 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             continue  # MLRS "Grad", the "Vostok" grouping
         if toks is not None and _is_first_name(toks, doc.text, start, end):
             continue
+        if toks is not None and _a_surname_beside_a_person(doc, toks, start, end):
+            continue  # "authorities said Brown and Jordan shot ...": two men, not a man and a country
         if toks is not None and _a_nickname(toks, doc.text, start, end):
             continue  # "the Queen City remains in limbo": Charlotte's nickname, not the town of that name
         if toks is not None and _is_metonymy(toks, start, end, lex):
@@ -335,6 +337,21 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         mentions.append(m)
     mentions += _capitals_by_adjective(doc.text, mentions, lex)
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _a_surname_beside_a_person(doc: Document, toks: TokenIndex, start: int, end: int) -> bool:
+    """A one-word name joined by "and" to a person the model tagged, the two the subject of a
+    verb ("Brown and Jordan shot ..."), is a surname too; read as a country it would stand for its
+    government, a party and not a place, either way."""
+    head = toks.head_of_span(start, end)
+    if head is None or " " in doc.text[start:end].strip():
+        return False
+    people = [e for e in doc.entities if e.label == "PERSON"]
+    first = toks.head(head) if head.dep == "conj" else head
+    pair = [first, *(c for c in toks.children(first.i) if c.dep == "conj")]
+    if head not in pair or len(pair) < 2 or first.dep not in ("nsubj", "nsubjpass"):
+        return False
+    return any(e.start <= t.start < e.end for t in pair if t is not head for e in people)
 
 
 _NICKNAME = re.compile(r"\S+\s+(?:City|Town)")
