@@ -108,6 +108,24 @@ def test_a_reporters_here_is_the_dateline_town_and_nothing_else_is(run):
                    "shops reopened.").events
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials visited Harbour Town, a city recently liberated by Ukrainian troops.",
+        "The mayor spoke about the recent Russian shelling of Harbour Town.",
+    ],
+)
+def test_recently_dates_an_event_to_the_weeks_before_the_report(run, text):
+    event = only(happened(run(text)))
+    assert event.time.value == "2024-02-05/2024-03-06" and event.time.basis == "stated"
+    assert event.time.text.lower().startswith("recent") and not event.background
+
+
+def test_a_day_the_sentence_states_wins_over_recently(run):
+    event = only(happened(run("Ukrainian troops recently liberated Harbour Town on Monday, officials said.")))
+    assert event.time.value == "2024-03-04"
+
+
 def test_reported_shelling_names_its_source(run):
     event = only(run("The governor said Russian forces shelled Harbour Town on Sunday.").events)
     assert event.subtype == SHELLING and event.certainty == "reported"

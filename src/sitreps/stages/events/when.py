@@ -1,7 +1,9 @@
 """Step 3: every event gets a date, and says how it was found (`time.basis`).
 
 - `stated`: the time under the trigger or in its sentence (found with the candidate), or counted
-  from it for an event told inside "N days after ..." / "... before ..." (`counted_back`);
+  from it for an event told inside "N days after ..." / "... before ..." (`counted_back`), or
+  the weeks up to the report for an event its own word calls recent ("a town recently
+  liberated", "the recent attacks": `recently`);
 - `context`: the nearest earlier time of the same paragraph ("On Monday, ... . Three soldiers
   were killed." dates both sentences);
 - `published`: the text says nothing, so the publication date: a report is news of the day it
@@ -19,7 +21,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from ...records import Document, Event, Span, TimeExpr, Token
-from .._tokens import TokenIndex
+from .._tokens import TokenIndex, index
 from ._discourse import paragraph
 
 _NIGHT = re.compile(r"\b(?:overnight|last night|during the night|in the night)\b", re.IGNORECASE)
@@ -34,9 +36,30 @@ def date_events(doc: Document, events: list[Event]) -> list[Event]:
         if e.time is not None and e.time.grain in ("day", "week", "interval", "time") and doc.article.published is None:
             out.append(e)  # "last week" with no date to count from: unknown, not an earlier sentence's year
             continue
-        time = context_time(doc, e) or published_time(doc, e)
+        time = recently(doc, e) or context_time(doc, e) or published_time(doc, e)
         out.append(replace(e, time=time) if time is not None else e)
     return out
+
+
+RECENT_DAYS = 30  # "recently": within the news window ([events] background_days' default)
+_RECENT = {"recently", "lately", "recent", "newly"}
+
+
+def recently(doc: Document, e: Event) -> TimeExpr | None:
+    """"X, a town recently liberated by Ukrainian troops", "the recent Russian attacks on its
+    ports": the event's own word says it happened in the weeks up to the report, which is all
+    the text knows of its day (an interval; ACLED's time precision 3)."""
+    published = doc.article.published
+    toks = index(doc)
+    tok = toks.at(e.trigger.start)
+    if published is None or tok is None:
+        return None
+    word = next((c for c in toks.children(tok.i) if c.dep in ("advmod", "amod") and c.text.lower() in _RECENT), None)
+    if word is None:
+        return None
+    day = published.date()
+    value = f"{(day - timedelta(days=RECENT_DAYS)).isoformat()}/{day.isoformat()}"
+    return TimeExpr(word.start, word.end, word.text, value=value, grain="interval", anchored=True, basis="stated")
 
 
 def usable(doc: Document, t: TimeExpr) -> bool:
