@@ -98,6 +98,8 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False  # "the city of Mariupol, barbarously bombarded and destroyed": what a place has been through
     if _purpose(toks, tok):
         return False  # "troops that Russia sent to fight in Ukraine": what they went for, not one fight
+    if _a_contrast(toks, tok):
+        return False  # "Grad rockets hit Mariupol, not European cities": a speech's point, not news
     if _war_itself(doc, toks, tok, lo, hi):
         return False  # "is engaged in a war", "help Russia wage war and destroy lives"
     if not _right_sense(doc, toks, e, tok, lo, hi) or everyday_sense(doc, toks, e, tok):
@@ -147,6 +149,24 @@ def _reaches(toks: TokenIndex, word: Token, ids: set[int]) -> bool:
 
 _SENT = {"send", "deploy", "dispatch", "mobilise", "mobilize", "recruit", "train", "go", "come", "travel", "volunteer",
          "enlist", "sign", "move", "leave", "arrive", "return", "prepare", "gather", "mass"}
+
+
+def _a_contrast(toks: TokenIndex, tok: Token) -> bool:
+    """Is where the trigger struck set against a whole class of places ("hit Mariupol, not
+    European cities", "were fired on X, not on our cities")? Such a contrast makes a point in a
+    speech or a column about the war as a whole; a report's contrast names one place ("hit
+    Kharkiv, not Kyiv")."""
+    objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
+    objects += [o for c in toks.children(tok.i) if c.dep == "prep" for o in toks.children(c.i) if o.dep == "pobj"]
+    for o in objects:
+        kids = toks.children(o.i)
+        if not any(k.dep == "neg" for k in kids):
+            continue
+        for k in kids:
+            if k.dep in ("appos", "conj") and k.tag == "NNS" and not any(
+                    d.dep == "det" or d.dep == "nummod" for d in toks.children(k.i)):
+                return True
+    return False
 
 
 def _purpose(toks: TokenIndex, tok: Token) -> bool:
