@@ -1949,7 +1949,8 @@ def test_an_event_told_as_so_long_before_another_is_counted_back(run):
 def test_an_arrest_with_no_one_named_who_made_it_is_the_states_where_it_was_made(run):
     held = only(happened(run("A suspected spy was detained in Russia on Monday, his lawyer said.")))
     assert held.subtype == "Arrests"
-    assert [(a.actor, a.kind, a.country, a.inferred) for a in held.actors] == [("POL", "police", "RU", True)]
+    assert [(a.actor, a.name, a.kind, a.country, a.inferred) for a in held.actors] == [
+        ("RUS.POL", "Police of Russia", "police", "RU", True)]
     # a place the article only falls back on says nothing of who made it
     doc = run("Russian artillery shelled Harbour Town on Monday.\n\nThe arrest of a suspected spy on Monday "
               "surprised his neighbours.")

@@ -412,8 +412,19 @@ def _arrested_by_the_state(e: Event) -> Event:
     if not (sent.start <= e.place.start and e.place.end <= sent.end):
         return e
     t = e.trigger
-    police = ActorMention(t.start, t.end, t.text, "POL", "Police", "police", e.place.country, inferred=True)
+    code, name = _national_police(e.place.country)
+    police = ActorMention(t.start, t.end, t.text, code, name, "police", e.place.country, inferred=True)
     return replace(e, actors=(police,))
+
+
+def _national_police(country: str) -> tuple[str, str]:
+    """The id and name of a country's police ("BLR.POL", "Police of Belarus", as "UKR.POL" is
+    Ukraine's), for a country [forces] knows; else police with the country kept beside the id."""
+    known = next((c for c in load_lexicon("actors")["forces"]["countries"] if c["code"] == country), None)
+    if known is None:
+        return "POL", "Police"
+    name = known["names"][0]
+    return f"{known['forces'][0].split('.')[0]}.POL", f"Police of {'the ' if name.startswith('United ') else ''}{name}"
 
 
 def _in_the_war(e: Event, published) -> bool:
