@@ -2290,6 +2290,11 @@ def test_a_claim_far_away_holds_for_the_attack_in_the_town_it_names(run):
     # a far claim that names no town says nothing for it
     text = text.replace("for the attacks in Lake Town", "for attacks")
     assert [a.actor for a in only(_shown(run(text, published=OLD_NEWS))).actors] != ["GRP.IS"]
+    # a relative clause claims what it hangs on: "the attacks in Lake Town, which were claimed by X"
+    text = ("Gunmen killed 30 people in Lake Town on Friday night.\n\nThe minister spoke about taxes on Sunday. "
+            "The budget was passed.\n\nSecurity was tightened after the attacks in Lake Town, which were claimed "
+            "by the Islamic State.")
+    assert [a.actor for a in only(_shown(run(text, published=OLD_NEWS))).actors] == ["GRP.IS"]
 
 
 def test_a_candidates_rally_in_a_campaign_is_no_protest(run):
