@@ -129,9 +129,10 @@ def test_a_day_the_sentence_states_wins_over_recently(run):
 def test_a_strike_set_against_a_class_of_places_is_a_speechs_point(run):
     assert not happened(run("And Grad rockets hit Harbour Town, not European cities."))
     assert not happened(run("And the rockets were fired on Harbour Town, not European cities."))
-    # a report's contrast names one place
+    # a report's contrast names one place, or says what was hit
     event = only(happened(run("Russian rockets hit Harbour Town, not Lake Town, on Monday.")))
     assert event.place.gazetteer_id == "t:harbour"
+    assert happened(run("Russian missiles hit military targets, not residential areas, in Harbour Town on Monday."))
 
 
 def test_reported_shelling_names_its_source(run):

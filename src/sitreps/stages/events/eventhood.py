@@ -98,7 +98,7 @@ def is_event(doc: Document, toks: TokenIndex, e: Event, tok: Token, lo: int, hi:
         return False  # "the city of Mariupol, barbarously bombarded and destroyed": what a place has been through
     if _purpose(toks, tok):
         return False  # "troops that Russia sent to fight in Ukraine": what they went for, not one fight
-    if _a_contrast(toks, tok):
+    if _a_contrast(doc, toks, tok):
         return False  # "Grad rockets hit Mariupol, not European cities": a speech's point, not news
     if _war_itself(doc, toks, tok, lo, hi):
         return False  # "is engaged in a war", "help Russia wage war and destroy lives"
@@ -151,14 +151,16 @@ _SENT = {"send", "deploy", "dispatch", "mobilise", "mobilize", "recruit", "train
          "enlist", "sign", "move", "leave", "arrive", "return", "prepare", "gather", "mass"}
 
 
-def _a_contrast(toks: TokenIndex, tok: Token) -> bool:
-    """Is where the trigger struck set against a whole class of places ("hit Mariupol, not
-    European cities", "were fired on X, not on our cities")? Such a contrast makes a point in a
-    speech or a column about the war as a whole; a report's contrast names one place ("hit
-    Kharkiv, not Kyiv")."""
+def _a_contrast(doc: Document, toks: TokenIndex, tok: Token) -> bool:
+    """Is the place the trigger struck set against a whole class of places ("hit Mariupol, not
+    European cities")? Such a contrast makes a point in a speech or a column about the war as a
+    whole; a report's contrast names one place ("hit Kharkiv, not Kyiv") or says what was hit
+    ("hit military targets, not residential areas")."""
     objects = [c for c in toks.children(tok.i) if c.dep in ("dobj", "nsubjpass")]
     objects += [o for c in toks.children(tok.i) if c.dep == "prep" for o in toks.children(c.i) if o.dep == "pobj"]
     for o in objects:
+        if not any(p.start <= o.start < p.end for p in doc.places):
+            continue
         kids = toks.children(o.i)
         if not any(k.dep == "neg" for k in kids):
             continue

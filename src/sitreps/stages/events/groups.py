@@ -250,7 +250,8 @@ def _claims(doc: Document, toks: TokenIndex, mentions: list[ActorMention]) -> li
             continue
         lo, hi = toks.subtree(verb.i)
         if verb.dep == "relcl":  # "the attacks of Nov. 13 in Paris, which were claimed by X": what it claims
-            lo, hi = min(lo, toks.subtree(toks.head(verb).i)[0]), max(hi, toks.subtree(toks.head(verb).i)[1])
+            above = toks.subtree(toks.head(verb).i)
+            lo, hi = min(lo, above[0]), max(hi, above[1])
         countries = frozenset(p.country for p in doc.places if lo <= p.start < hi and p.country)
         out.append(_Claim(sent, m, verb.i, lo, hi, bool(_OTHER.search(doc.text, lo, hi)), countries))
     return out
