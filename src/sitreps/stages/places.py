@@ -275,6 +275,7 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
     lex = lex or load_lexicon("geo")
     toks = index(doc) if doc.tokens else None
     person_words = {w for e in doc.entities if e.label == "PERSON" and " " in e.text for w in e.text.split()}
+    people = [(e.start, e.end) for e in doc.entities if e.label == "PERSON"]
     never = set(lex["never_places"])
     titles = set(lex["titles"])
     mentions = []
@@ -299,7 +300,7 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
             continue  # MLRS "Grad", the "Vostok" grouping
         if toks is not None and _is_first_name(toks, doc.text, start, end):
             continue
-        if toks is not None and _a_surname_beside_a_person(doc, toks, start, end):
+        if toks is not None and people and _a_surname_beside_a_person(doc.text, toks, start, end, people):
             continue  # "authorities said Brown and Jordan shot ...": two men, not a man and a country
         if toks is not None and _a_nickname(toks, doc.text, start, end):
             continue  # "the Queen City remains in limbo": Charlotte's nickname, not the town of that name
@@ -326,32 +327,39 @@ def recognize(doc: Document, lex: dict | None = None) -> list[Mention]:
         hit for hit in _CAPS_DATELINE.finditer(doc.text)
         if sum(ch.isalpha() for ch in hit["name"]) >= 3 and hit["name"].rstrip(".") not in not_datelines
     ]
+    tagged_datelines = set()
     for hit in (*_DISTRICT.finditer(doc.text), *_SETTLEMENT.finditer(doc.text), *datelines):
         start, end = hit.span(1)
         if any(a < end and start < b for a, b in taken):
             if hit.re is _CAPS_DATELINE:  # "CHARLOTTE -" the model tagged itself is still a dateline
-                mentions = [replace(m, dateline=True) if (m.start, m.end) == (start, end) else m for m in mentions]
+                tagged_datelines.add((start, end))
             continue
         taken.append((start, end))
         m = replace(mention_at(doc.text, start, end, lex), unseen=True, dateline=hit.re is _CAPS_DATELINE)
         mentions.append(m)
+    if tagged_datelines:
+        mentions = [replace(m, dateline=True) if (m.start, m.end) in tagged_datelines else m for m in mentions]
     mentions += _capitals_by_adjective(doc.text, mentions, lex)
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _a_surname_beside_a_person(doc: Document, toks: TokenIndex, start: int, end: int) -> bool:
-    """A one-word name joined by "and" to a person the model tagged, the two the subject of a
-    verb ("Brown and Jordan shot ..."), is a surname too; read as a country it would stand for its
-    government, a party and not a place, either way."""
+def _a_surname_beside_a_person(text: str, toks: TokenIndex, start: int, end: int,
+                               people: list[tuple[int, int]]) -> bool:
+    """A one-word name joined by "and" to a person the model tagged (`people`: their spans), the
+    two the subject of a verb ("Brown and Jordan shot ..."), is a surname too; read as a country
+    it would stand for its government, a party and not a place, either way."""
+    if " " in text[start:end].strip():
+        return False
     head = toks.head_of_span(start, end)
-    if head is None or " " in doc.text[start:end].strip():
+    if head is None:
         return False
-    people = [e for e in doc.entities if e.label == "PERSON"]
     first = toks.head(head) if head.dep == "conj" else head
-    pair = [first, *(c for c in toks.children(first.i) if c.dep == "conj")]
-    if head not in pair or len(pair) < 2 or first.dep not in ("nsubj", "nsubjpass"):
+    if first.dep not in ("nsubj", "nsubjpass"):
         return False
-    return any(e.start <= t.start < e.end for t in pair if t is not head for e in people)
+    pair = [first, *(c for c in toks.children(first.i) if c.dep == "conj")]
+    if len(pair) < 2 or all(t.i != head.i for t in pair):
+        return False
+    return any(lo <= t.start < hi for t in pair if t.i != head.i for lo, hi in people)
 
 
 _NICKNAME = re.compile(r"\S+\s+(?:City|Town)")
