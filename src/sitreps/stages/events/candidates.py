@@ -938,7 +938,7 @@ def _the_sources_government(doc: Document, tok: Token, party: tuple[ActorMention
 
 @cache
 def _governments() -> dict[str, tuple[str, str]]:
-    return {c["code"]: tuple(c["government"]) for c in load_lexicon("actors")["forces"]["countries"] if "government" in c}
+    return {code: tuple(c["government"]) for code, c in countries().items() if "government" in c}
 
 
 def _participants(doc, toks: TokenIndex, tok: Token, sent: Span, passive_suffers: bool = False):
@@ -1064,14 +1064,20 @@ def demonyms() -> dict[str, str]:
 
 
 @cache
+def countries() -> dict[str, dict]:
+    """The countries of [forces] in lexicons/actors.toml by code: names, forces, government."""
+    return {c["code"]: c for c in load_lexicon("actors")["forces"]["countries"]}
+
+
+@cache
 def country_names() -> dict[str, str]:
     """Country code by the names a country goes by ("Russia", "Moscow", "Kyiv")."""
-    return {n: c["code"] for c in load_lexicon("actors")["forces"]["countries"] for n in c["names"]}
+    return {n: code for code, c in countries().items() for n in c["names"]}
 
 
 @cache
 def country_forces() -> dict[str, tuple[str, str]]:
-    return {c["code"]: tuple(c["forces"]) for c in load_lexicon("actors")["forces"]["countries"]}
+    return {code: tuple(c["forces"]) for code, c in countries().items()}
 
 
 _INTRANSITIVE_FIGHTING = {"counterattack", "counterattacked", "fight", "clash", "advance", "attack", "storm", "assault", "push"}

@@ -32,6 +32,7 @@ from .candidates import (
     EXPLOSIVE_KINDS,
     a_person,
     as_forces,
+    countries,
     country_forces,
     country_names,
     demonyms,
@@ -420,7 +421,7 @@ def _arrested_by_the_state(e: Event) -> Event:
 def _national_police(country: str) -> tuple[str, str]:
     """The id and name of a country's police ("BLR.POL", "Police of Belarus", as "UKR.POL" is
     Ukraine's), for a country [forces] knows; else police with the country kept beside the id."""
-    known = next((c for c in load_lexicon("actors")["forces"]["countries"] if c["code"] == country), None)
+    known = countries().get(country)
     if known is None:
         return "POL", "Police"
     name = known["names"][0]
