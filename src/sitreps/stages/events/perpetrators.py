@@ -97,6 +97,8 @@ def named_perpetrator(doc: Document, e: Event, named: tuple[tuple[int, int, str 
     para = paragraph(doc.text, sent.start)
     places = {w for w in (e.place.text, e.place.name) if w} if e.place is not None else set()
     mine = [(lo, hi) for lo, hi, tied in named if tied is None or tied in places]
+    if not mine:
+        return None  # (before reading every naming sentence for "one of two attackers")
     one = sole if not _one_of_several(doc, named) else several
     for lo, hi in mine:
         if sent.start <= lo and hi <= sent.end:
